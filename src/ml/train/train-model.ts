@@ -1,0 +1,338 @@
+/**
+ * `trainModel`: the whole supervised-training recipe behind `kiln train`. It checks the target,
+ * infers the task, holds out a test split, fits the default (or given) preprocessing on training
+ * rows only, fits the algorithm with early stopping on a validation split, evaluates on the test
+ * split (and optionally k-fold cross-validation), and seals a model bundle.
+ */
+import { InputError, UsageError } from '../../core/errors.js';
+import type { Frame } from '../../core/frame.js';
+import { cellValue } from '../../core/frame.js';
+import type { ModelBundle, SignatureInput, Task } from '../../runtime/bundle-types.js';
+import { sealBundle } from '../../runtime/bundle.js';
+import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
+import { compilePipeline } from '../../runtime/preprocess/compile-pipeline.js';
+import { finish } from '../../runtime/scorer.js';
+import { createPredictor } from '../../runtime/model-kinds.js';
+import { evaluateClassification, evaluateRanking, evaluateRegression } from '../metrics/evaluate.js';
+import { groupKFold, kFold, stratifiedKFold } from '../selection/k-fold.js';
+import { trainTestSplit } from '../selection/train-test-split.js';
+import { defaultPipelineSpec } from '../transformers/default-pipeline.js';
+import { fitPipeline } from '../transformers/fit-pipeline.js';
+import type { PipelineSpec } from '../transformers/pipeline-spec.js';
+import { getAlgorithm } from './algorithms.js';
+import type { Algorithm, AlgorithmFit } from './algorithms.js';
+import { featureBaselines, histogram } from './baseline.js';
+import { encodeTarget } from './target.js';
+import type { TaskRequest } from './target.js';
+
+/** Options of a training run. */
+export interface TrainOptions {
+  readonly target: string;
+  readonly algo?: string;
+  readonly task?: TaskRequest;
+  readonly params?: Record<string, unknown>;
+  /** Fraction of rows held out for the final evaluation (default 0.2). */
+  readonly testFraction?: number;
+  /** Fraction of the training rows used for early stopping (default 0.1; 0 disables). */
+  readonly validFraction?: number;
+  /** k-fold cross-validation on the training rows (0 = off). */
+  readonly cv?: number;
+  readonly seed?: number;
+  /** Ranking: the query/group column. */
+  readonly group?: string;
+  /** Columns to leave out of the features (identifiers etc.). */
+  readonly exclude?: readonly string[];
+  readonly positiveClass?: string;
+  readonly preprocessing?: PipelineSpec;
+  readonly kilnVersion: string;
+  readonly dataHash?: string;
+  readonly onIteration?: (iteration: number, metrics: Record<string, number>) => void;
+  readonly onStage?: (stage: string) => void;
+}
+
+/** What `trainModel` reports. */
+export interface TrainResult {
+  readonly bundle: ModelBundle;
+  readonly task: Task;
+  readonly algo: string;
+  readonly metrics: Record<string, number>;
+  readonly bestIteration?: number;
+  readonly cv?: { folds: Record<string, number>[]; mean: Record<string, number>; std: Record<string, number> };
+  readonly rows: { train: number; valid: number; test: number };
+  readonly features: readonly string[];
+  readonly warnings: readonly string[];
+  readonly history?: AlgorithmFit['history'];
+}
+
+/** Train a model on a Frame and return the sealed bundle with its evaluation. */
+export async function trainModel(frame: Frame, opts: TrainOptions): Promise<TrainResult> {
+  const seed = opts.seed ?? 42;
+  const algo = getAlgorithm(opts.algo ?? 'gbdt');
+  const params = algo.parseParams(opts.params ?? {});
+  const testFraction = opts.testFraction ?? 0.2;
+  const validFraction = opts.validFraction ?? (algo.usesValidation ? 0.1 : 0);
+  checkFraction('test-frac', testFraction);
+  checkFraction('valid-frac', validFraction);
+  if (!frame.has(opts.target)) {
+    throw new InputError(`target column "${opts.target}" not found`, { column: opts.target }, `Columns are: ${frame.names.slice(0, 30).join(', ')}${frame.names.length > 30 ? ', …' : ''}`);
+  }
+  if (frame.rowCount < 10) {
+    throw new InputError(`need at least 10 rows to train and evaluate, got ${frame.rowCount}`, { rows: frame.rowCount }, 'Provide more data.');
+  }
+  const target = encodeTarget(frame.column(opts.target), opts.task ?? 'auto', opts.positiveClass);
+  const task = target.task;
+  if (!algo.tasks.includes(task)) {
+    throw new UsageError(`--algo ${algo.name} does not support ${task} tasks (it supports ${algo.tasks.join(', ')})`, { field: 'algo' }, task === 'regression' ? 'Use gbdt, linear, ridge, lasso or elasticnet.' : 'Use gbdt or logistic.');
+  }
+  let groups: Int32Array | undefined;
+  if (task === 'ranking') {
+    if (!opts.group) throw new UsageError('ranking needs --group COLUMN (the query id of each row)', { field: 'group' });
+    groups = encodeGroups(frame, opts.group);
+  }
+  const exclude = new Set([opts.target, ...(opts.group ? [opts.group] : []), ...(opts.exclude ?? [])]);
+  for (const name of opts.exclude ?? []) if (!frame.has(name)) throw new UsageError(`--exclude: column "${name}" not found`, { column: name });
+  const inputNames = frame.names.filter((n) => !exclude.has(n));
+  if (inputNames.length === 0) throw new InputError('no feature columns left after removing the target', { column: opts.target });
+  const numClasses = target.labels?.length ?? 1;
+
+  opts.onStage?.('split');
+  const stratify = task === 'binary' || task === 'multiclass' ? toInt32(target.y) : undefined;
+  const outer = trainTestSplit(frame.rowCount, { testFraction, seed, stratify, groups });
+  const trainIdx = outer.train;
+  const testIdx = outer.test;
+  let fitIdx = trainIdx;
+  let validIdx = new Int32Array(0);
+  if (validFraction > 0 && trainIdx.length >= 20) {
+    const inner = trainTestSplit(trainIdx.length, {
+      testFraction: validFraction,
+      seed: seed + 1,
+      stratify: stratify ? pick(stratify, trainIdx) : undefined,
+      groups: groups ? pick(groups, trainIdx) : undefined,
+    });
+    fitIdx = pickIdx(trainIdx, inner.train);
+    validIdx = pickIdx(trainIdx, inner.test);
+  }
+  if (groups) {
+    fitIdx = sortByGroup(fitIdx, groups);
+    validIdx = sortByGroup(validIdx, groups);
+  }
+
+  const inputsFrame = frame.select(inputNames);
+  const spec = opts.preprocessing ?? defaultPipelineSpec(algo.family, inputsFrame.schema());
+
+  let cvReport: TrainResult['cv'];
+  if (opts.cv && opts.cv > 0) {
+    if (!Number.isInteger(opts.cv) || opts.cv < 2) throw new UsageError(`--cv must be an integer >= 2 (got ${opts.cv})`, { field: 'cv' });
+    opts.onStage?.(`cross-validation (${opts.cv} folds)`);
+    cvReport = await crossValidateModel(inputsFrame, target.y, trainIdx, { algo, params, spec, task, numClasses, labels: target.labels, seed, k: opts.cv, groups });
+  }
+
+  opts.onStage?.('preprocessing');
+  const fitFrame = inputsFrame.take(fitIdx);
+  const fitted = fitPipeline(spec, fitFrame, { target: pick(target.y, fitIdx), task, seed });
+  const signatureInputs = signatureOf(fitFrame, inputNames);
+  const pipeline = compilePipeline(fitted.states, signatureInputs);
+  const validX = validIdx.length > 0 ? pipeline.transform(inputsFrame.take(validIdx)) : undefined;
+
+  opts.onStage?.('training');
+  const fit = await algo.fit({
+    x: fitted.matrix,
+    y: pick(target.y, fitIdx),
+    task,
+    numClasses,
+    params,
+    seed,
+    valid: validX ? { x: validX, y: pick(target.y, validIdx), groups: groups ? pick(groups, validIdx) : undefined } : undefined,
+    groups: groups ? pick(groups, fitIdx) : undefined,
+    onIteration: opts.onIteration,
+  });
+
+  opts.onStage?.('evaluation');
+  const predictor = createPredictor(fit.state);
+  const testX = pipeline.transform(inputsFrame.take(testIdx));
+  const testMetrics = evaluate(task, predictor.predictRaw(testX), pick(target.y, testIdx), numClasses, predictor, target.labels, groups ? pick(groups, testIdx) : undefined);
+
+  const trainRaw = predictor.predictRaw(fitted.matrix);
+  const trainScored = finish(task, predictor, trainRaw, fitted.matrix.rows, target.labels);
+  const predictionValues = trainScored.probability ?? (task === 'multiclass' ? maxProba(trainScored.probabilities as Float64Array, numClasses) : Float64Array.from(trainScored.prediction as number[]));
+
+  const importance: Record<string, number> = {};
+  if (fit.importance) fitted.featureNames.forEach((n, j) => (importance[n] = fit.importance?.[j] ?? 0));
+
+  const outputs = task === 'binary' ? ['prediction', 'probability'] : task === 'multiclass' ? ['prediction', ...(target.labels ?? []).map((l) => `proba_${l}`)] : ['prediction'];
+  const bundle = sealBundle({
+    format: 'kiln.model',
+    formatVersion: 1,
+    signature: { inputs: signatureInputs, target: opts.target, task, outputs },
+    preprocessing: fitted.states,
+    model: fit.state,
+    ...(target.labels ? { labels: target.labels } : {}),
+    metadata: {
+      algo: algo.name,
+      params,
+      metrics: testMetrics,
+      ...(opts.dataHash ? { dataHash: opts.dataHash } : {}),
+      seed,
+      kilnVersion: opts.kilnVersion,
+      createdAt: new Date().toISOString(),
+      ...(fit.bestIteration !== undefined ? { bestIteration: fit.bestIteration } : {}),
+      featureImportance: importance,
+    },
+    baseline: { rows: fitFrame.rowCount, features: featureBaselines(fitFrame, inputNames), predictions: histogram(predictionValues) },
+  });
+  return {
+    bundle,
+    task,
+    algo: algo.name,
+    metrics: testMetrics,
+    ...(fit.bestIteration !== undefined ? { bestIteration: fit.bestIteration } : {}),
+    ...(cvReport ? { cv: cvReport } : {}),
+    rows: { train: fitIdx.length, valid: validIdx.length, test: testIdx.length },
+    features: fitted.featureNames,
+    warnings: fitted.warnings ?? [],
+    history: fit.history,
+  };
+}
+
+interface CvContext {
+  algo: Algorithm;
+  params: Record<string, unknown>;
+  spec: PipelineSpec;
+  task: Task;
+  numClasses: number;
+  labels: readonly string[] | undefined;
+  seed: number;
+  k: number;
+  groups: Int32Array | undefined;
+}
+
+async function crossValidateModel(inputs: Frame, y: Float64Array, rows: Int32Array, ctx: CvContext): Promise<NonNullable<TrainResult['cv']>> {
+  const yRows = pick(y, rows);
+  const folds =
+    ctx.task === 'ranking' && ctx.groups
+      ? groupKFold(pick(ctx.groups, rows), ctx.k)
+      : ctx.task === 'binary' || ctx.task === 'multiclass'
+        ? stratifiedKFold(toInt32(yRows), ctx.k, { shuffle: true, seed: ctx.seed })
+        : kFold(rows.length, ctx.k, { shuffle: true, seed: ctx.seed });
+  const results: Record<string, number>[] = [];
+  for (const fold of folds) {
+    let trainRows = pickIdx(rows, fold.train);
+    let testRows = pickIdx(rows, fold.test);
+    if (ctx.groups) {
+      trainRows = sortByGroup(trainRows, ctx.groups);
+      testRows = sortByGroup(testRows, ctx.groups);
+    }
+    const trainFrame = inputs.take(trainRows);
+    const fitted = fitPipeline(ctx.spec, trainFrame, { target: pick(y, trainRows), task: ctx.task, seed: ctx.seed });
+    const pipeline = compilePipeline(fitted.states, signatureOf(trainFrame, trainFrame.names));
+    const params = ctx.algo.usesValidation ? { ...ctx.params, earlyStoppingRounds: 0 } : ctx.params;
+    const fit = await ctx.algo.fit({
+      x: fitted.matrix,
+      y: pick(y, trainRows),
+      task: ctx.task,
+      numClasses: ctx.numClasses,
+      params,
+      seed: ctx.seed,
+      groups: ctx.groups ? pick(ctx.groups, trainRows) : undefined,
+    });
+    const predictor = createPredictor(fit.state);
+    const testX = pipeline.transform(inputs.take(testRows));
+    results.push(evaluate(ctx.task, predictor.predictRaw(testX), pick(y, testRows), ctx.numClasses, predictor, ctx.labels, ctx.groups ? pick(ctx.groups, testRows) : undefined));
+  }
+  const mean: Record<string, number> = {};
+  const std: Record<string, number> = {};
+  for (const key of Object.keys(results[0] ?? {})) {
+    const vals = results.map((r) => r[key]);
+    const m = vals.reduce((s, v) => s + v, 0) / vals.length;
+    mean[key] = m;
+    std[key] = Math.sqrt(vals.reduce((s, v) => s + (v - m) * (v - m), 0) / vals.length);
+  }
+  return { folds: results, mean, std };
+}
+
+function evaluate(
+  task: Task,
+  raw: Float64Array,
+  y: Float64Array,
+  numClasses: number,
+  predictor: ReturnType<typeof createPredictor>,
+  labels: readonly string[] | undefined,
+  groups: Int32Array | undefined,
+): Record<string, number> {
+  const scored = finish(task, predictor, raw, y.length, labels);
+  if (task === 'binary') {
+    const proba = new Float64Array(y.length * 2);
+    const p = scored.probability as Float64Array;
+    for (let i = 0; i < y.length; i++) {
+      proba[2 * i] = 1 - p[i];
+      proba[2 * i + 1] = p[i];
+    }
+    return evaluateClassification(toInt32(y), proba, labels ?? ['0', '1']);
+  }
+  if (task === 'multiclass') return evaluateClassification(toInt32(y), scored.probabilities as Float64Array, labels ?? Array.from({ length: numClasses }, (_, k) => String(k)));
+  if (task === 'ranking') return evaluateRanking(y, raw, groups ?? new Int32Array(y.length));
+  return evaluateRegression(y, raw);
+}
+
+function signatureOf(frame: Frame, names: readonly string[]): SignatureInput[] {
+  return names.map((name) => {
+    const col = frame.column(name);
+    let nullable = false;
+    for (let i = 0; i < frame.rowCount && !nullable; i++) nullable = cellValue(col, i) === null;
+    return col.type === 'categorical' ? { name, type: col.type, nullable, categories: col.categories } : { name, type: col.type, nullable };
+  });
+}
+
+function encodeGroups(frame: Frame, name: string): Int32Array {
+  const col = frame.column(name);
+  const ids = new Map<string, number>();
+  const out = new Int32Array(frame.rowCount);
+  for (let i = 0; i < frame.rowCount; i++) {
+    const v = cellValue(col, i);
+    if (v === null) throw new InputError(`group column "${name}" is missing at row ${i + 1}`, { column: name, row: i + 1 });
+    const key = String(v);
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    out[i] = id;
+  }
+  return out;
+}
+
+function sortByGroup(idx: Int32Array, groups: Int32Array): Int32Array {
+  // Stable sort keeps row order inside a query; ranking objectives need each query contiguous.
+  return Int32Array.from(Array.from(idx).sort((a, b) => groups[a] - groups[b] || a - b));
+}
+
+function checkFraction(name: string, v: number): void {
+  if (!(v >= 0 && v < 1)) throw new UsageError(`--${name} must be in [0, 1) (got ${v})`, { field: name });
+}
+
+function toInt32(y: Float64Array): Int32Array {
+  return Int32Array.from(y);
+}
+
+function pick<T extends Float64Array | Int32Array>(arr: T, idx: Int32Array): T {
+  const out = new (arr.constructor as new (n: number) => T)(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = arr[idx[i]];
+  return out;
+}
+
+function pickIdx(base: Int32Array, idx: Int32Array): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = base[idx[i]];
+  return out;
+}
+
+function maxProba(probs: Float64Array, k: number): Float64Array {
+  const n = probs.length / k;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let c = 0; c < k; c++) m = Math.max(m, probs[i * k + c]);
+    out[i] = m;
+  }
+  return out;
+}
+
+/** Re-exported for callers that only need the matrix type. */
+export type { FeatureMatrix };

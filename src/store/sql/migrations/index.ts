@@ -1,0 +1,9 @@
+/**
+ * Every migration this version of Kiln knows, in order. Add new ones at the end (next id, new file);
+ * never edit or reorder a released one.
+ */
+import type { Migration } from '../migration.js';
+import { migration001Datasets } from './001-datasets.js';
+
+/** The known migrations, ids 1..n. */
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets];
