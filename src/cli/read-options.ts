@@ -10,7 +10,7 @@ import type { ReadOptions } from '../data/io/read-options.js';
 /** Add the reader flags to a command. */
 export function addReadOptions(cmd: Command): Command {
   return cmd
-    .option('--format <format>', 'input format: csv | parquet | json | ndjson (default: from the extension)')
+    .option('--input-format <format>', 'input format: csv | parquet | json | ndjson (default: from the extension)')
     .option('--delimiter <char>', 'CSV field delimiter (default: sniffed)')
     .option('--quote <char>', 'CSV quote character (default: sniffed)')
     .option('--escape <char>', 'CSV escape character')
@@ -22,7 +22,7 @@ export function addReadOptions(cmd: Command): Command {
 
 /** Raw commander option values for reading. */
 export interface RawReadFlags {
-  format?: string;
+  inputFormat?: string;
   delimiter?: string;
   quote?: string;
   escape?: string;
@@ -35,9 +35,11 @@ export interface RawReadFlags {
 /** Turn reader flags into ReadOptions, rejecting malformed values with a UsageError. */
 export function readOptionsFrom(flags: RawReadFlags): ReadOptions {
   const opts: ReadOptions = {};
-  if (flags.format !== undefined) {
-    if (!['csv', 'parquet', 'json', 'ndjson'].includes(flags.format)) throw new UsageError(`--format must be csv, parquet, json or ndjson (got "${flags.format}")`, { field: 'format' });
-    opts.format = flags.format as ReadOptions['format'];
+  if (flags.inputFormat !== undefined) {
+    if (!['csv', 'parquet', 'json', 'ndjson'].includes(flags.inputFormat)) {
+      throw new UsageError(`--input-format must be csv, parquet, json or ndjson (got "${flags.inputFormat}")`, { field: 'input-format' });
+    }
+    opts.format = flags.inputFormat as ReadOptions['format'];
   }
   if (flags.delimiter !== undefined) opts.delimiter = flags.delimiter === '\\t' ? '\t' : flags.delimiter;
   if (flags.quote !== undefined) opts.quote = flags.quote;

@@ -23,6 +23,11 @@ export class LbfgsMemory {
     this.alpha = new Float64Array(capacity);
   }
 
+  /** Number of pairs currently stored. */
+  get size(): number {
+    return this.count;
+  }
+
   /** Forget every pair (after a failed line search or a non-descent direction). */
   reset(): void {
     this.count = 0;

@@ -1,0 +1,153 @@
+/**
+ * `kiln data profile | suggest | validate | register | list | show`.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { profileSource } from '../../data/run/profile-source.js';
+import { renderProfileHtml } from '../../data/profile/render-profile-html.js';
+import { suggestSource, validateSource } from '../../data/run/validate-source.js';
+import type { CliContext } from '../main.js';
+import { printJson, renderTable } from '../output.js';
+import { createProgress } from '../progress.js';
+import { addReadOptions, readOptionsFrom } from '../read-options.js';
+import type { RawReadFlags } from '../read-options.js';
+import { withKiln } from '../with-kiln.js';
+
+interface JsonFlag {
+  json?: boolean;
+}
+
+/** Register the `data` command group. */
+export function registerDataCommands(program: Command, ctx: CliContext): void {
+  const data = program.command('data').description('profile, validate and version datasets');
+  const { io } = ctx;
+
+  addReadOptions(
+    data
+      .command('profile')
+      .description('profile a dataset: per-column statistics, histograms, correlations')
+      .argument('<source>', 'file (CSV, Parquet, JSON, NDJSON) or NAME@VERSION')
+      .option('--json', 'print the profile as JSON')
+      .option('--html <file>', 'also write a standalone HTML report')
+      .option('--out <file>', 'write the JSON profile to a file'),
+  ).action(async (source: string, flags: RawReadFlags & JsonFlag & { html?: string; out?: string }) => {
+    const readOptions = readOptionsFrom(flags);
+    const progress = createProgress(io, 'profiling');
+    const profile = await withKiln(async (kiln) => {
+      const resolved = await kiln.datasets.resolve(source, readOptions);
+      return profileSource(resolved.path, resolved.readOptions, { onProgress: (rows) => progress.update(rows) });
+    }).finally(() => progress.stop());
+    if (flags.out) await writeFile(flags.out, `${JSON.stringify(profile, null, 2)}\n`);
+    if (flags.html) await writeFile(flags.html, renderProfileHtml(profile, { title: `Profile of ${source}` }));
+    if (flags.json) return printJson(io, profile);
+    io.out(`${profile.rows} rows, ${profile.columns.length} columns, ${profile.duplicateRows} duplicate rows\n\n`);
+    io.out(
+      renderTable(
+        ['column', 'type', 'count', 'missing', 'distinct', 'mean', 'std', 'min', 'max'],
+        profile.columns.map((c) => [c.name, c.type, c.count, c.missing, c.distinct, c.mean, c.std, c.min, c.max]),
+      ),
+    );
+    if (flags.html) io.out(`\nHTML report: ${flags.html}\n`);
+  });
+
+  addReadOptions(
+    data
+      .command('suggest')
+      .description('infer an expectation suite from reference data (prints it, or --out FILE)')
+      .argument('<source>', 'file or NAME@VERSION')
+      .option('--out <file>', 'write the suite to a file instead of stdout')
+      .option('--name <name>', 'suite name'),
+  ).action(async (source: string, flags: RawReadFlags & { out?: string; name?: string }) => {
+    const readOptions = readOptionsFrom(flags);
+    const suite = await withKiln(async (kiln) => {
+      const resolved = await kiln.datasets.resolve(source, readOptions);
+      return suggestSource(resolved.path, resolved.readOptions, { name: flags.name ?? `suggested from ${source}` });
+    });
+    const text = `${JSON.stringify(suite, null, 2)}\n`;
+    if (flags.out) {
+      await writeFile(flags.out, text);
+      io.err(`wrote ${suite.expectations.length} expectations to ${flags.out}\n`);
+    } else io.out(text);
+  });
+
+  addReadOptions(
+    data
+      .command('validate')
+      .description('validate a dataset against an expectation suite (exit 1 when an error-severity expectation fails)')
+      .argument('<source>', 'file or NAME@VERSION')
+      .requiredOption('--suite <file>', 'expectation suite (JSON)')
+      .option('--reference <source>', 'reference data for distribution expectations (file or NAME@VERSION)')
+      .option('--quarantine <dir>', 'write failing rows to DIR/failing.* and clean rows to DIR/clean.*')
+      .option('--format <format>', 'quarantine file format: csv | parquet', 'csv')
+      .option('--json', 'print the result as JSON'),
+  ).action(async (source: string, flags: RawReadFlags & JsonFlag & { suite: string; reference?: string; quarantine?: string; format: string }) => {
+    if (flags.format !== 'csv' && flags.format !== 'parquet') throw new UsageError(`--format must be csv or parquet (got "${flags.format}")`, { field: 'format' });
+    const readOptions = readOptionsFrom(flags);
+    const progress = createProgress(io, 'validating');
+    const result = await withKiln(async (kiln) => {
+      const resolved = await kiln.datasets.resolve(source, readOptions);
+      const reference = flags.reference ? await kiln.datasets.resolve(flags.reference, readOptions) : undefined;
+      return validateSource(resolved.path, resolved.readOptions, flags.suite, {
+        reference: reference ? { path: reference.path, readOptions: reference.readOptions } : undefined,
+        quarantine: flags.quarantine ? { dir: flags.quarantine, format: flags.format as 'csv' | 'parquet' } : undefined,
+        onProgress: (rows) => progress.update(rows),
+      });
+    }).finally(() => progress.stop());
+    ctx.exitCode = result.success ? 0 : 1;
+    if (flags.json) return printJson(io, result);
+    io.out(`${result.success ? 'PASSED' : 'FAILED'}: ${result.results.filter((r) => r.success).length}/${result.results.length} expectations hold on ${result.rows} rows\n\n`);
+    io.out(
+      renderTable(
+        ['expectation', 'column', 'severity', 'ok', 'failing rows', 'observed'],
+        result.results.map((r) => [r.expectation, r.column ?? '', r.severity, r.success ? 'yes' : 'NO', r.failingRows, r.observed]),
+      ),
+    );
+    io.out(`\nscores: ${Object.entries(result.scores).map(([k, v]) => `${k}=${v === null ? 'n/a' : v.toFixed(3)}`).join('  ')}\n`);
+    if (flags.quarantine) io.out(`quarantine: ${flags.quarantine}\n`);
+  });
+
+  addReadOptions(
+    data
+      .command('register')
+      .description('store an immutable, content-hashed version of a dataset')
+      .argument('<source>', 'file or NAME@VERSION')
+      .requiredOption('--name <name>', 'dataset name')
+      .option('--json', 'print the registration as JSON'),
+  ).action(async (source: string, flags: RawReadFlags & JsonFlag & { name: string }) => {
+    const readOptions = readOptionsFrom(flags);
+    const progress = createProgress(io, 'registering');
+    const reg = await withKiln((kiln) => kiln.datasets.register(source, flags.name, { readOptions, onProgress: (rows) => progress.update(rows) })).finally(() => progress.stop());
+    if (flags.json) return printJson(io, reg);
+    io.out(`${reg.created ? 'registered' : 'already registered'} ${reg.name}@${reg.version} (${reg.rows} rows, ${reg.columns} columns, sha256 ${reg.hash.slice(0, 12)}…)\n`);
+  });
+
+  data
+    .command('list')
+    .description('list registered datasets')
+    .option('--json', 'print as JSON')
+    .action(async (flags: JsonFlag) => {
+      const list = await withKiln((kiln) => kiln.datasets.list());
+      if (flags.json) return printJson(io, { datasets: list });
+      if (list.length === 0) return io.out('no datasets registered yet (kiln data register FILE --name NAME)\n');
+      io.out(renderTable(['name', 'latest', 'versions', 'updated'], list.map((d) => [d.name, d.latestVersion, d.versions, d.updatedAt])));
+    });
+
+  data
+    .command('show')
+    .description('show a dataset version (NAME, NAME@VERSION or NAME@latest)')
+    .argument('<ref>', 'dataset reference')
+    .option('--json', 'print as JSON')
+    .action(async (ref: string, flags: JsonFlag) => {
+      const record = await withKiln(async (kiln) => {
+        const r = await kiln.datasets.show(ref);
+        const versions = await kiln.datasets.versions(r.name);
+        return { ...r, versions: versions.map((v) => ({ version: v.version, hash: v.hash, rows: v.rows, createdAt: v.createdAt })) };
+      });
+      if (flags.json) return printJson(io, record);
+      io.out(`${record.name}@${record.version}  rows=${record.rows} columns=${record.columns} bytes=${record.bytes} sha256=${record.hash}\nsource: ${record.source ?? ''}\ncreated: ${record.createdAt}\n\n`);
+      const fields = (record.schema as { fields?: { name: string; type: string; nullable: boolean }[] }).fields ?? [];
+      io.out(renderTable(['column', 'type', 'nullable'], fields.map((f) => [f.name, f.type, f.nullable])));
+      io.out(`\nversions: ${record.versions.map((v) => v.version).join(', ')}\n`);
+    });
+}

@@ -1,0 +1,57 @@
+/**
+ * `kiln predict`: score a file or dataset version with a model bundle, in chunks, writing CSV or
+ * Parquet.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { NotFoundError } from '../../core/errors.js';
+import { writeScoredChunks } from '../../serving/batch-predict.js';
+import { createScorer } from '../../runtime/scorer.js';
+import type { CliContext } from '../main.js';
+import { printJson } from '../output.js';
+import { createProgress } from '../progress.js';
+import { addReadOptions, readOptionsFrom } from '../read-options.js';
+import type { RawReadFlags } from '../read-options.js';
+import { withKiln } from '../with-kiln.js';
+
+interface PredictFlags extends RawReadFlags {
+  model: string;
+  data: string;
+  out: string;
+  onlyPredictions?: boolean;
+  json?: boolean;
+}
+
+/** Register `kiln predict`. */
+export function registerPredictCommand(program: Command, ctx: CliContext): void {
+  addReadOptions(
+    program
+      .command('predict')
+      .description('score data with a model bundle and write predictions (.csv or .parquet)')
+      .requiredOption('--model <file>', 'model bundle written by `kiln train`')
+      .requiredOption('--data <source>', 'data to score: file or NAME@VERSION')
+      .requiredOption('--out <file>', 'output file (.csv or .parquet)')
+      .option('--only-predictions', 'write only the prediction columns')
+      .option('--json', 'print a JSON summary'),
+  ).action(async (flags: PredictFlags) => {
+    const { io } = ctx;
+    let text: string;
+    try {
+      text = await readFile(flags.model, 'utf8');
+    } catch {
+      throw new NotFoundError(`model bundle not found: ${flags.model}`, { file: flags.model }, 'Pass the file written by `kiln train --out`.');
+    }
+    const scorer = createScorer(text, flags.model);
+    const readOptions = readOptionsFrom(flags);
+    const progress = createProgress(io, 'scoring');
+    const summary = await withKiln(async (kiln) => {
+      const resolved = await kiln.datasets.resolve(flags.data, readOptions);
+      return writeScoredChunks(scorer, resolved.path, resolved.readOptions, flags.out, {
+        keepInputs: !flags.onlyPredictions,
+        onProgress: (rows) => progress.update(rows),
+      });
+    }).finally(() => progress.stop());
+    if (flags.json) return printJson(io, summary);
+    io.out(`scored ${summary.rows} rows -> ${summary.out}\n`);
+  });
+}

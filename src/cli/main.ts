@@ -1,0 +1,65 @@
+/**
+ * The `kiln` command. Thin: it parses flags, calls the same services the HTTP server uses, and maps
+ * results and errors to output and exit codes (0 ok, 1 validation failed, 2 bad usage/input,
+ * 3 internal) in one place.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
+import { KILN_VERSION } from '../version.js';
+import { registerDataCommands } from './commands/data-commands.js';
+import { registerPredictCommand } from './commands/predict-command.js';
+import { registerServerCommand } from './commands/server-command.js';
+import { registerTrainCommand } from './commands/train-command.js';
+import type { CliIo } from './output.js';
+import { printError, processIo } from './output.js';
+
+/** Shared state a command action can set. */
+export interface CliContext {
+  readonly io: CliIo;
+  /** Exit code the command asks for (1 = validation failed). */
+  exitCode: number;
+}
+
+/** Build the command tree. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('kiln')
+    .description('Kiln: self-hosted, end-to-end machine learning')
+    .version(KILN_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  registerDataCommands(program, ctx);
+  registerTrainCommand(program, ctx);
+  registerPredictCommand(program, ctx);
+  registerServerCommand(program, ctx);
+  const wire = (cmd: Command): void => {
+    for (const sub of cmd.commands) {
+      sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+      wire(sub);
+    }
+  };
+  wire(program);
+  return program;
+}
+
+/** Run the CLI with arguments (without `node kiln`); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const ctx: CliContext = { io, exitCode: 0 };
+  const program = buildProgram(ctx);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      // commander already printed its message; map it to the usage exit code.
+      if (json) printError(io, new UsageError(err.message.replace(/^error: /, '')), true);
+      return 2;
+    }
+    const kerr = asKilnError(err);
+    printError(io, kerr, json);
+    if (kerr.code === 'internal' && process.env.KILN_DEBUG && err instanceof Error) io.err(`${err.stack ?? ''}\n`);
+    return exitCodeFor(kerr);
+  }
+}

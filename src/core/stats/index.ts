@@ -1,0 +1,10 @@
+/** kiln/core stats: distributions and two-sample tests used by validation and monitoring (pure TS). */
+export * from './chi-square-distribution.js';
+export * from './chi-square-test.js';
+export * from './incomplete-gamma.js';
+export * from './kolmogorov-distribution.js';
+export * from './ks-two-sample.js';
+export * from './log-gamma.js';
+export * from './population-stability-index.js';
+export * from './quantile.js';
+export * from './smirnov-distribution.js';

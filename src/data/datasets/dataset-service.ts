@@ -1,0 +1,150 @@
+/**
+ * Dataset versions: `register` stores an immutable, content-hashed Parquet copy of a source in the
+ * artifact store with its schema and profile in metadata; `resolve` turns a file path or
+ * `NAME@VERSION` into something the readers can open.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NotFoundError } from '../../core/errors.js';
+import type { Frame } from '../../core/frame.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
+import type { DatasetSummary, DatasetVersionRecord, DatasetVersionSummary } from '../../store/dataset-repository.js';
+import type { MetadataStore } from '../../store/metadata-store.js';
+import { createFrameWriter } from '../io/frame-writer.js';
+import { readFrameChunks } from '../io/read-frame.js';
+import type { ReadOptions } from '../io/read-options.js';
+import { profileFrames } from '../profile/profile-frames.js';
+import { checkDatasetName, parseDatasetRef } from './data-ref.js';
+
+/** A source resolved to a readable local path. */
+export interface ResolvedSource {
+  readonly path: string;
+  readonly readOptions: ReadOptions;
+  /** Set when the source was a registered dataset version. */
+  readonly dataset?: { readonly name: string; readonly version: number; readonly hash: string };
+}
+
+/** What `register` reports (the `kiln data register --json` document). */
+export interface DatasetRegistration {
+  readonly name: string;
+  readonly version: number;
+  readonly hash: string;
+  readonly rows: number;
+  readonly columns: number;
+  readonly bytes: number;
+  readonly created: boolean;
+  readonly source: string;
+  readonly createdAt: string;
+}
+
+/** Dataset versioning over the metadata and artifact ports. */
+export class DatasetService {
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly artifacts: ArtifactStore,
+  ) {}
+
+  /** Turn a path or `NAME@VERSION` into a readable path (registered versions are Parquet artifacts). */
+  async resolve(source: string, readOptions: ReadOptions = {}): Promise<ResolvedSource> {
+    if (await isFile(source)) return { path: source, readOptions };
+    const ref = parseDatasetRef(source);
+    if (!ref) {
+      throw new NotFoundError(`no such file: ${source}`, { file: source }, 'Pass an existing CSV/Parquet/JSON file or a registered dataset as NAME@VERSION (see `kiln data list`).');
+    }
+    const record = await this.metadata.getDatasetVersion(ref.name, ref.version);
+    if (!record) {
+      throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
+    }
+    const path = this.artifacts.getPath ? await this.artifacts.getPath(record.artifactHash) : null;
+    if (!path) throw new NotFoundError(`the data of ${ref.name}@${record.version} is missing from the artifact store (${this.artifacts.location})`, { dataset: ref.name });
+    return { path, readOptions: { format: 'parquet' }, dataset: { name: record.name, version: record.version, hash: record.hash } };
+  }
+
+  /** Register a source as the next version of `name` (idempotent for identical content). */
+  async register(source: string, name: string, opts: { readOptions?: ReadOptions; onProgress?: (rows: number) => void } = {}): Promise<DatasetRegistration> {
+    checkDatasetName(name);
+    const resolved = await this.resolve(source, opts.readOptions);
+    const dir = await mkdtemp(join(tmpdir(), 'kiln-register-'));
+    try {
+      const parquetPath = join(dir, 'data.parquet');
+      const writer = await createFrameWriter(parquetPath, { format: 'parquet' });
+      let rows = 0;
+      let columns = 0;
+      async function* teeToParquet(): AsyncGenerator<Frame> {
+        for await (const chunk of readFrameChunks(resolved.path, resolved.readOptions)) {
+          await writer.write(chunk);
+          rows += chunk.rowCount;
+          columns = chunk.columns.length;
+          opts.onProgress?.(rows);
+          yield chunk;
+        }
+      }
+      let profile;
+      try {
+        profile = await profileFrames(teeToParquet());
+      } finally {
+        await writer.close();
+      }
+      const artifact = await this.artifacts.putFile(parquetPath);
+      const createdAt = new Date().toISOString();
+      const schema = { fields: profile.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.missing > 0 })) };
+      const reg = await this.metadata.createDatasetVersion({
+        name,
+        hash: artifact.hash,
+        rows,
+        columns,
+        bytes: artifact.size,
+        schema,
+        profile,
+        artifactHash: artifact.hash,
+        format: 'parquet',
+        source: resolved.dataset ? `${resolved.dataset.name}@${resolved.dataset.version}` : source,
+        createdAt,
+      });
+      const record = await this.metadata.getDatasetVersion(name, reg.version);
+      return {
+        name,
+        version: reg.version,
+        hash: artifact.hash,
+        rows,
+        columns,
+        bytes: artifact.size,
+        created: reg.created,
+        source: record?.source ?? source,
+        createdAt: record?.createdAt ?? createdAt,
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Every registered dataset. */
+  list(): Promise<DatasetSummary[]> {
+    return this.metadata.listDatasets();
+  }
+
+  /** Versions of one dataset (NotFoundError when unknown). */
+  async versions(name: string): Promise<DatasetVersionSummary[]> {
+    checkDatasetName(name);
+    const versions = await this.metadata.listDatasetVersions(name);
+    if (versions.length === 0) throw new NotFoundError(`dataset "${name}" not found`, { dataset: name }, 'See `kiln data list`.');
+    return versions;
+  }
+
+  /** One version with schema and profile; `NAME` alone means latest. */
+  async show(ref: string): Promise<DatasetVersionRecord> {
+    const parsed = parseDatasetRef(ref) ?? { name: checkDatasetName(ref), version: 'latest' as const };
+    const record = await this.metadata.getDatasetVersion(parsed.name, parsed.version);
+    if (!record) throw new NotFoundError(`dataset ${parsed.name}@${parsed.version} not found`, { dataset: parsed.name }, 'See `kiln data list`.');
+    return record;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

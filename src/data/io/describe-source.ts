@@ -1,0 +1,186 @@
+/**
+ * Finds out what a file is before it is read: format, CSV dialect (sniffed by DuckDB, each part
+ * overridable), column names and DuckDB types, and the `read_*` table-function SQL every later query
+ * scans. Missing, empty, binary and malformed files fail here with typed errors.
+ */
+import { mkdtemp, open, rm, stat, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError, NotFoundError } from '../../core/errors.js';
+import { assertTextContent, prescanCsv } from './csv-prescan.js';
+import { translateDuckDbError } from './duckdb-error.js';
+import { detectFormat } from './file-format.js';
+import type { FileFormat } from './file-format.js';
+import { DEFAULT_NULL_VALUES } from './read-options.js';
+import type { ReadOptions } from './read-options.js';
+import { quoteLiteral, quoteLiteralList } from './sql-quote.js';
+
+/** A CSV dialect as sniffed (or as given by the caller). */
+export interface CsvDialect {
+  readonly delimiter: string;
+  readonly quote: string;
+  readonly escape: string;
+  readonly header: boolean;
+  readonly skipRows: number;
+}
+
+/** One column as DuckDB sees it. */
+export interface SourceColumn {
+  readonly name: string;
+  /** DuckDB type name, e.g. `BIGINT`, `VARCHAR`, `TIMESTAMP WITH TIME ZONE`. */
+  readonly duckType: string;
+}
+
+/** A file ready to be scanned. */
+export interface DescribedSource {
+  readonly file: string;
+  readonly format: FileFormat;
+  /** SQL table expression (`read_csv(...)`) that scans the file. */
+  readonly relation: string;
+  readonly columns: readonly SourceColumn[];
+  readonly csv?: CsvDialect;
+  /** File size in bytes (compressed size for .gz). */
+  readonly fileBytes: number;
+  /** Remove temporary links made for paths DuckDB would glob; call when done. */
+  readonly cleanup: () => Promise<void>;
+}
+
+const PRESCAN_BYTES = 4 * 1024 * 1024;
+/** Types DuckDB may pick for CSV columns. BOOLEAN is left out so Yes/No stays categorical (see column-plan). */
+const CSV_TYPE_CANDIDATES = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'];
+
+/** Describe a file: existence, format, dialect, columns (throws NotFoundError / InputError). */
+export async function describeSource(conn: DuckDBConnection, path: string, opts: ReadOptions): Promise<DescribedSource> {
+  const fileBytes = await fileSize(path);
+  const format = opts.format ?? detectFormat(path);
+  if (fileBytes === 0) throw emptyFile(path);
+  const { duckPath, cleanup } = await duckDbSafePath(path);
+  try {
+    if (format === 'parquet') return await describeRelation(conn, path, format, `read_parquet(${quoteLiteral(duckPath)})`, fileBytes, cleanup);
+    if (format === 'json' || format === 'ndjson') {
+      const jsonFormat = format === 'ndjson' ? 'newline_delimited' : 'auto';
+      const args = [quoteLiteral(duckPath), `format=${quoteLiteral(jsonFormat)}`];
+      if (opts.sampleRows !== undefined) args.push(`sample_size=${opts.sampleRows}`);
+      return await describeRelation(conn, path, format, `read_json(${args.join(', ')})`, fileBytes, cleanup);
+    }
+    return await describeCsv(conn, path, duckPath, opts, fileBytes, cleanup);
+  } catch (err) {
+    await cleanup();
+    throw translateDuckDbError(err, path);
+  }
+}
+
+async function describeCsv(
+  conn: DuckDBConnection,
+  path: string,
+  duckPath: string,
+  opts: ReadOptions,
+  fileBytes: number,
+  cleanup: () => Promise<void>,
+): Promise<DescribedSource> {
+  const compressed = /\.(gz|gzip)$/i.test(path);
+  const head = compressed ? undefined : await readHead(path, PRESCAN_BYTES);
+  if (head) {
+    assertTextContent(path, head);
+    if (new TextDecoder().decode(head).trim() === '') throw emptyFile(path);
+  }
+  const sniffArgs = csvArgs(duckPath, opts, undefined);
+  const sniffed = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows FROM sniff_csv(${sniffArgs})`);
+  const row = sniffed.getRowObjectsJS()[0];
+  const dialect: CsvDialect = {
+    delimiter: opts.delimiter ?? sniffedChar(row?.Delimiter),
+    quote: opts.quote ?? sniffedChar(row?.Quote),
+    escape: opts.escape ?? sniffedChar(row?.Escape),
+    header: opts.header ?? row?.HasHeader === true,
+    skipRows: opts.skipRows ?? Number(row?.SkipRows ?? 0),
+  };
+  const relation = `read_csv(${csvArgs(duckPath, opts, dialect)})`;
+  const described = await describeRelation(conn, path, 'csv', relation, fileBytes, cleanup);
+  if (head) {
+    prescanCsv(path, head, head.length >= fileBytes, {
+      delimiter: dialect.delimiter,
+      quote: dialect.quote,
+      columnCount: described.columns.length,
+      userDelimiter: opts.delimiter !== undefined,
+      userQuote: opts.quote !== undefined,
+    });
+  }
+  return { ...described, csv: dialect };
+}
+
+function csvArgs(duckPath: string, opts: ReadOptions, dialect: CsvDialect | undefined): string {
+  const args = [quoteLiteral(duckPath), 'auto_detect=true'];
+  const delimiter = dialect?.delimiter ?? opts.delimiter;
+  const quote = dialect?.quote ?? opts.quote;
+  const escape = dialect?.escape ?? opts.escape;
+  const header = dialect?.header ?? opts.header;
+  const skip = dialect?.skipRows ?? opts.skipRows;
+  if (delimiter !== undefined) args.push(`delim=${quoteLiteral(delimiter)}`);
+  if (quote !== undefined) args.push(`quote=${quoteLiteral(quote)}`);
+  if (escape !== undefined) args.push(`escape=${quoteLiteral(escape)}`);
+  if (header !== undefined) args.push(`header=${header}`);
+  if (skip !== undefined) args.push(`skip=${skip}`);
+  if (opts.sampleRows !== undefined) args.push(`sample_size=${opts.sampleRows}`);
+  args.push(`nullstr=${quoteLiteralList(opts.nullValues ?? DEFAULT_NULL_VALUES)}`);
+  args.push(`auto_type_candidates=${quoteLiteralList(CSV_TYPE_CANDIDATES)}`);
+  return args.join(', ');
+}
+
+async function describeRelation(
+  conn: DuckDBConnection,
+  path: string,
+  format: FileFormat,
+  relation: string,
+  fileBytes: number,
+  cleanup: () => Promise<void>,
+): Promise<DescribedSource> {
+  const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
+  const columns = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), duckType: String(r.column_type) }));
+  return { file: path, format, relation, columns, fileBytes, cleanup };
+}
+
+function sniffedChar(v: unknown): string {
+  const s = typeof v === 'string' ? v : '';
+  return s === '(empty)' ? '' : s;
+}
+
+function emptyFile(path: string): InputError {
+  return new InputError(`"${path}" is empty`, { file: path }, 'Provide a file with a header and at least one data row.');
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new InputError(`"${path}" is not a regular file`, { file: path }, 'Pass the path of a data file, not a directory.');
+    return s.size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`file "${path}" does not exist`, { file: path }, 'Check the path.');
+    throw err;
+  }
+}
+
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * DuckDB treats `* ? [ ]` in paths as glob patterns; a file whose name contains them is read through a
+ * symlink with a plain name so it can never match other files.
+ */
+async function duckDbSafePath(path: string): Promise<{ duckPath: string; cleanup: () => Promise<void> }> {
+  const abs = resolve(path);
+  if (!/[*?[\]{}]/.test(abs)) return { duckPath: abs, cleanup: () => Promise.resolve() };
+  const dir = await mkdtemp(join(tmpdir(), 'kiln-io-'));
+  const ext = /(\.[A-Za-z0-9]+)?(\.gz|\.gzip)?$/i.exec(abs)?.[0] ?? '';
+  const link = join(dir, `source${ext}`);
+  await symlink(abs, link);
+  return { duckPath: link, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}

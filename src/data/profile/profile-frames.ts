@@ -1,0 +1,232 @@
+/**
+ * `profileFrames`: one streaming pass over a sequence of Frame chunks that builds the profile JSON
+ * (`profileVersion: 1`). Memory is bounded by the options, not the data: exact quantiles keep at most
+ * `exactQuantileLimit` values per numeric column, exact distinct counts at most `exactDistinctLimit`
+ * keys, duplicate detection 18–36 bytes per distinct row.
+ */
+import { UsageError, InputError } from '../../core/errors.js';
+import type { Column, Frame } from '../../core/frame.js';
+import type { ColumnType } from '../../core/schema.js';
+import { CategoryAccumulator } from './category-accumulator.js';
+import { CramersVAccumulator } from './cramers-v-accumulator.js';
+import { DuplicateRowCounter } from './duplicate-row-counter.js';
+import { NumericAccumulator } from './numeric-accumulator.js';
+import { PearsonAccumulator } from './pearson-accumulator.js';
+import { PROFILE_VERSION } from './profile-types.js';
+import type { ColumnProfile, Profile, ProfileOptions } from './profile-types.js';
+
+/** Options with every default filled in. */
+type ResolvedOptions = Required<Omit<ProfileOptions, 'onProgress'>> & Pick<ProfileOptions, 'onProgress'>;
+
+/** Bytes per row of each column type's typed array (text: one reference). */
+const ROW_BYTES: Record<ColumnType, number> = { numeric: 8, timestamp: 8, categorical: 4, boolean: 1, text: 8 };
+
+interface ColumnState {
+  name: string;
+  type: ColumnType;
+  numeric: NumericAccumulator | null;
+  category: CategoryAccumulator | null;
+}
+
+/** Profile a stream of Frame chunks (same column names and types in every chunk) in one pass. */
+export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Frame>, opts: ProfileOptions = {}): Promise<Profile> {
+  const o = resolveOptions(opts);
+  let states: ColumnState[] | null = null;
+  let rows = 0;
+  const duplicates = new DuplicateRowCounter();
+  let pearson: PearsonAccumulator | null = null;
+  let cramer: CramersVAccumulator | null = null;
+  let pearsonIdx: number[] = [];
+  let cramerIdx: number[] = [];
+  let chunkNo = 0;
+  for await (const frame of chunks) {
+    if (states === null) {
+      states = frame.columns.map((c) => newState(c, o));
+      if (o.correlation) {
+        pearsonIdx = indicesOf(frame.columns, (c) => c.type === 'numeric');
+        cramerIdx = indicesOf(frame.columns, (c) => c.type === 'categorical' || c.type === 'boolean');
+        pearson = new PearsonAccumulator(pearsonIdx.map((i) => frame.columns[i].name));
+        cramer = new CramersVAccumulator(cramerIdx.map((i) => frame.columns[i].name), o.cramersVMaxCategories);
+      }
+    } else {
+      checkSameLayout(states, frame, chunkNo);
+    }
+    const cols = frame.columns;
+    for (let c = 0; c < cols.length; c++) addColumn(states[c], cols[c]);
+    duplicates.add(frame);
+    if (pearson !== null) pearson.add(pearsonIdx.map((i) => (cols[i] as { values: Float64Array }).values));
+    if (cramer !== null) cramer.add(cramerIdx.map((i) => cols[i]));
+    rows += frame.rowCount;
+    chunkNo++;
+    o.onProgress?.(rows);
+  }
+  const columnStates = states ?? [];
+  let memoryBytes = 0;
+  const columns = columnStates.map((s) => {
+    const { profile, stringBytes } = finishColumn(s, rows, o);
+    memoryBytes += ROW_BYTES[s.type] * rows + stringBytes;
+    return profile;
+  });
+  return {
+    profileVersion: PROFILE_VERSION,
+    rows,
+    columnCount: columns.length,
+    columns,
+    duplicateRows: duplicates.count,
+    memoryBytes,
+    correlations: o.correlation
+      ? {
+          pearson: pearson?.result() ?? { columns: [], matrix: [] },
+          cramersV: cramer?.result() ?? { columns: [], matrix: [], skipped: [] },
+        }
+      : null,
+  };
+}
+
+/** Profile one in-memory Frame (same result as streaming it in chunks). */
+export function profileFrame(frame: Frame, opts: ProfileOptions = {}): Promise<Profile> {
+  return profileFrames([frame], opts);
+}
+
+function resolveOptions(opts: ProfileOptions): ResolvedOptions {
+  const o: ResolvedOptions = {
+    histogramBins: opts.histogramBins ?? 20,
+    topK: opts.topK ?? 10,
+    exactDistinctLimit: opts.exactDistinctLimit ?? 100_000,
+    exactQuantileLimit: opts.exactQuantileLimit ?? 1_000_000,
+    correlation: opts.correlation ?? true,
+    cramersVMaxCategories: opts.cramersVMaxCategories ?? 50,
+    onProgress: opts.onProgress,
+  };
+  positiveInt('histogramBins', o.histogramBins, 1);
+  positiveInt('topK', o.topK, 0);
+  positiveInt('exactDistinctLimit', o.exactDistinctLimit, 1);
+  positiveInt('exactQuantileLimit', o.exactQuantileLimit, 1);
+  positiveInt('cramersVMaxCategories', o.cramersVMaxCategories, 2);
+  return o;
+}
+
+function positiveInt(field: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new UsageError(`profile option ${field} must be an integer >= ${min}, got ${String(value)}`, { field }, `Pass ${field}: ${min} or more.`);
+  }
+}
+
+function indicesOf(cols: readonly Column[], pred: (c: Column) => boolean): number[] {
+  const out: number[] = [];
+  cols.forEach((c, i) => {
+    if (pred(c)) out.push(i);
+  });
+  return out;
+}
+
+function newState(col: Column, o: ResolvedOptions): ColumnState {
+  const numeric = col.type === 'numeric' || col.type === 'timestamp';
+  return {
+    name: col.name,
+    type: col.type,
+    numeric: numeric ? new NumericAccumulator(o.exactQuantileLimit, o.exactDistinctLimit) : null,
+    category: numeric ? null : new CategoryAccumulator(col.type as 'categorical' | 'boolean' | 'text', o.exactDistinctLimit),
+  };
+}
+
+function checkSameLayout(states: readonly ColumnState[], frame: Frame, chunkNo: number): void {
+  const cols = frame.columns;
+  const expected = states.map((s) => s.name).join(', ');
+  if (cols.length !== states.length) {
+    throw new InputError(
+      `chunk ${chunkNo} has ${cols.length} columns, the first chunk had ${states.length}`,
+      { chunk: chunkNo },
+      `Every chunk must have the columns ${expected}.`,
+    );
+  }
+  for (let c = 0; c < cols.length; c++) {
+    if (cols[c].name !== states[c].name || cols[c].type !== states[c].type) {
+      throw new InputError(
+        `chunk ${chunkNo} column ${c} is "${cols[c].name}" (${cols[c].type}), the first chunk had "${states[c].name}" (${states[c].type})`,
+        { chunk: chunkNo, column: cols[c].name },
+        `Every chunk must have the columns ${expected}, with the same types.`,
+      );
+    }
+  }
+}
+
+function addColumn(s: ColumnState, col: Column): void {
+  switch (col.type) {
+    case 'numeric':
+    case 'timestamp':
+      (s.numeric as NumericAccumulator).add(col.values);
+      return;
+    case 'categorical':
+      (s.category as CategoryAccumulator).addCategorical(col.codes, col.categories);
+      return;
+    case 'boolean':
+      (s.category as CategoryAccumulator).addBoolean(col.values);
+      return;
+    case 'text':
+      (s.category as CategoryAccumulator).addText(col.values);
+      return;
+  }
+}
+
+function finishColumn(s: ColumnState, rows: number, o: ResolvedOptions): { profile: ColumnProfile; stringBytes: number } {
+  const missingFraction = (missing: number): number => (rows === 0 ? 0 : missing / rows);
+  if (s.numeric !== null) {
+    const n = s.numeric.summary(o.histogramBins);
+    const isTime = s.type === 'timestamp';
+    const iso = (v: number | null): string | null => (v === null ? null : new Date(v).toISOString());
+    return {
+      stringBytes: 0,
+      profile: {
+        name: s.name,
+        type: s.type,
+        count: n.count,
+        missing: n.missing,
+        missingFraction: missingFraction(n.missing),
+        distinct: n.distinct,
+        distinctExact: n.distinctExact,
+        mean: n.mean,
+        std: n.std,
+        min: isTime ? iso(n.min) : n.min,
+        max: isTime ? iso(n.max) : n.max,
+        quantiles: n.quantiles,
+        quantilesExact: n.count === 0 ? null : n.quantilesExact,
+        zeros: isTime ? null : n.zeros,
+        negatives: isTime ? null : n.negatives,
+        outliers: n.outliers,
+        histogram: n.histogram,
+        topCategories: null,
+        otherCount: null,
+        topCategoriesExact: null,
+        stringLength: null,
+      },
+    };
+  }
+  const c = (s.category as CategoryAccumulator).summary(o.topK);
+  return {
+    stringBytes: c.stringBytes,
+    profile: {
+      name: s.name,
+      type: s.type,
+      count: c.count,
+      missing: c.missing,
+      missingFraction: missingFraction(c.missing),
+      distinct: c.distinct,
+      distinctExact: c.distinctExact,
+      mean: null,
+      std: null,
+      min: null,
+      max: null,
+      quantiles: null,
+      quantilesExact: null,
+      zeros: null,
+      negatives: null,
+      outliers: null,
+      histogram: null,
+      topCategories: c.topCategories,
+      otherCount: c.otherCount,
+      topCategoriesExact: c.topCategoriesExact,
+      stringLength: c.stringLength,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * `openKiln`: the embedded platform. It resolves configuration, opens the metadata and artifact
+ * stores chosen by it, and composes the services the CLI and HTTP server share.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { KilnConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import { DatasetService } from './data/datasets/dataset-service.js';
+import type { ArtifactStore } from './store/artifact-store.js';
+import type { MetadataStore } from './store/metadata-store.js';
+import { openArtifactStore } from './store/open-artifact-store.js';
+import { openMetadataStore } from './store/open-metadata-store.js';
+
+/** An open Kiln instance. */
+export interface Kiln {
+  readonly config: KilnConfig;
+  readonly metadata: MetadataStore;
+  readonly artifacts: ArtifactStore;
+  readonly datasets: DatasetService;
+  close(): Promise<void>;
+}
+
+/** Open Kiln with configuration from the environment (overridable). */
+export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kiln> {
+  const config = resolveConfig(overrides);
+  await mkdir(config.home, { recursive: true });
+  const metadata = await openMetadataStore(config.databaseUrl, config.home);
+  const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
+  return {
+    config,
+    metadata,
+    artifacts,
+    datasets: new DatasetService(metadata, artifacts),
+    close: () => metadata.close(),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * Leaf-wise (best-first) growth of one regression tree on binned rows. Each leaf owns a contiguous
+ * range of the row index array; splitting a leaf partitions its range stably, builds the histogram of
+ * the smaller child and derives the larger one by subtraction from the parent's. The grown tree is kept
+ * in reusable typed arrays (`GrownTree`) until the caller copies it into the model.
+ */
+import type { BinnedData } from './bin-mapper.js';
+import type { GbdtParams } from './gbdt-params.js';
+import { subtractHistogram } from './histogram-kernel.js';
+import type { HistogramInputs } from './histogram-kernel.js';
+import { leafOutput, SplitFinder, SplitInfo } from './split-finder.js';
+
+/** Builds the histogram of rowIndex[start..end) into a pool slot (serially or on worker threads). */
+export interface HistogramBuilder {
+  build(start: number, end: number, slot: number): void;
+}
+
+/** One grown tree; node children >= 0 are nodes, negative are `~leaf`. */
+export interface GrownTree {
+  numNodes: number;
+  numLeaves: number;
+  readonly feature: Int32Array;
+  readonly thresholdBin: Int32Array;
+  readonly defaultLeft: Uint8Array;
+  readonly categorical: Uint8Array;
+  /** 8 words (256 bits) per node. */
+  readonly catBits: Int32Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly gain: Float64Array;
+  /** Unshrunk leaf values. */
+  readonly leafValue: Float64Array;
+  /** Row range of each leaf in the row index array. */
+  readonly leafStart: Int32Array;
+  readonly leafCount: Int32Array;
+}
+
+/** Grows trees leaf-wise; reuses its buffers from tree to tree. */
+export class TreeGrower {
+  readonly tree: GrownTree;
+  private readonly data: BinnedData;
+  private readonly p: GbdtParams;
+  private readonly inp: HistogramInputs;
+  private readonly builder: HistogramBuilder;
+  private readonly finder: SplitFinder;
+  private readonly splits: SplitInfo[];
+  private readonly leafSlot: Int32Array;
+  private readonly leafDepth: Int32Array;
+  private readonly leafG: Float64Array;
+  private readonly leafH: Float64Array;
+  /** Node whose child pointer refers to the leaf (-1 = root), and which side (0 left, 1 right). */
+  private readonly leafParent: Int32Array;
+  private readonly leafSide: Uint8Array;
+  private readonly scratch: Int32Array;
+
+  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder) {
+    this.data = data;
+    this.p = params;
+    this.inp = inp;
+    this.builder = builder;
+    this.finder = new SplitFinder(data.layout, params);
+    const L = params.maxLeaves;
+    this.splits = Array.from({ length: L }, () => new SplitInfo());
+    this.leafSlot = new Int32Array(L);
+    this.leafDepth = new Int32Array(L);
+    this.leafG = new Float64Array(L);
+    this.leafH = new Float64Array(L);
+    this.leafParent = new Int32Array(L);
+    this.leafSide = new Uint8Array(L);
+    this.scratch = new Int32Array(data.rows);
+    this.tree = {
+      numNodes: 0,
+      numLeaves: 0,
+      feature: new Int32Array(L),
+      thresholdBin: new Int32Array(L),
+      defaultLeft: new Uint8Array(L),
+      categorical: new Uint8Array(L),
+      catBits: new Int32Array(L * 8),
+      left: new Int32Array(L),
+      right: new Int32Array(L),
+      gain: new Float64Array(L),
+      leafValue: new Float64Array(L),
+      leafStart: new Int32Array(L),
+      leafCount: new Int32Array(L),
+    };
+  }
+
+  /**
+   * Grow a tree over rowIndex[0..count) with the current gradients. Leaf values are unshrunk
+   * -G/(H+l2); the caller applies the learning rate (and any leaf refit).
+   */
+  grow(count: number, featureMask: Uint8Array): GrownTree {
+    const t = this.tree;
+    const p = this.p;
+    const gh = this.inp.gh;
+    const idx = this.inp.rowIndex;
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < count; i++) {
+      const r = idx[i];
+      G += gh[2 * r];
+      H += gh[2 * r + 1];
+    }
+    t.numNodes = 0;
+    t.numLeaves = 1;
+    t.leafStart[0] = 0;
+    t.leafCount[0] = count;
+    this.leafG[0] = G;
+    this.leafH[0] = H;
+    this.leafDepth[0] = 0;
+    this.leafSlot[0] = 0;
+    this.leafParent[0] = -1;
+    this.builder.build(0, count, 0);
+    this.findSplit(0, featureMask);
+    while (t.numLeaves < p.maxLeaves) {
+      let bestLeaf = -1;
+      let bestGain = -Infinity;
+      for (let l = 0; l < t.numLeaves; l++) {
+        const g = this.splits[l].gain;
+        if (g > bestGain) (bestGain = g), (bestLeaf = l);
+      }
+      if (bestLeaf < 0 || !(bestGain > 0)) break;
+      this.split(bestLeaf, featureMask);
+    }
+    for (let l = 0; l < t.numLeaves; l++) t.leafValue[l] = leafOutput(this.leafG[l], this.leafH[l], p.lambdaL1, p.lambdaL2);
+    return t;
+  }
+
+  private findSplit(leaf: number, featureMask: Uint8Array): void {
+    const s = this.splits[leaf];
+    if (this.p.maxDepth > 0 && this.leafDepth[leaf] >= this.p.maxDepth) {
+      s.reset();
+      return;
+    }
+    const base = this.leafSlot[leaf] * this.inp.histSize;
+    this.finder.find(this.inp.hist, base, this.leafG[leaf], this.leafH[leaf], this.tree.leafCount[leaf], featureMask, s);
+  }
+
+  private split(leaf: number, featureMask: Uint8Array): void {
+    const t = this.tree;
+    const s = this.splits[leaf];
+    const node = t.numNodes++;
+    const right = t.numLeaves++;
+    t.feature[node] = s.feature;
+    t.thresholdBin[node] = s.thresholdBin;
+    t.defaultLeft[node] = s.defaultLeft ? 1 : 0;
+    t.categorical[node] = s.categorical ? 1 : 0;
+    t.catBits.set(s.catBits, node * 8);
+    t.gain[node] = s.gain;
+    t.left[node] = ~leaf;
+    t.right[node] = ~right;
+    const pn = this.leafParent[leaf];
+    if (pn >= 0) {
+      if (this.leafSide[leaf] === 0) t.left[pn] = node;
+      else t.right[pn] = node;
+    }
+    const start = t.leafStart[leaf];
+    const count = t.leafCount[leaf];
+    const nLeft = this.partition(start, count, s);
+    const nRight = count - nLeft;
+    t.leafCount[leaf] = nLeft;
+    t.leafStart[right] = start + nLeft;
+    t.leafCount[right] = nRight;
+    const depth = this.leafDepth[leaf] + 1;
+    this.leafDepth[leaf] = depth;
+    this.leafDepth[right] = depth;
+    this.leafParent[leaf] = node;
+    this.leafSide[leaf] = 0;
+    this.leafParent[right] = node;
+    this.leafSide[right] = 1;
+    this.leafG[leaf] = s.leftG;
+    this.leafH[leaf] = s.leftH;
+    this.leafG[right] = s.rightG;
+    this.leafH[right] = s.rightH;
+    // The parent's slot ends up holding the larger child; a fresh slot gets the smaller one.
+    const parentSlot = this.leafSlot[leaf];
+    const freshSlot = right;
+    if (nLeft <= nRight) {
+      this.builder.build(start, start + nLeft, freshSlot);
+      this.leafSlot[leaf] = freshSlot;
+      this.leafSlot[right] = parentSlot;
+    } else {
+      this.builder.build(start + nLeft, start + count, freshSlot);
+      this.leafSlot[right] = freshSlot;
+    }
+    subtractHistogram(this.inp.hist, this.inp.histSize, parentSlot, freshSlot);
+    this.findSplit(leaf, featureMask);
+    this.findSplit(right, featureMask);
+  }
+
+  /** Stable partition of the leaf's rows by the split; returns how many went left. */
+  private partition(start: number, count: number, s: SplitInfo): number {
+    const idx = this.inp.rowIndex;
+    const bins = this.data.bins;
+    const F = this.data.layout.features;
+    const f = s.feature;
+    const missing = this.data.layout.numBins[f];
+    const defLeft = s.defaultLeft;
+    const tmp = this.scratch;
+    let nl = 0;
+    let nr = 0;
+    const end = start + count;
+    if (s.categorical) {
+      const bits = s.catBits;
+      for (let i = start; i < end; i++) {
+        const r = idx[i];
+        const b = bins[r * F + f];
+        const goLeft = b === missing ? defLeft : ((bits[b >> 5] >>> (b & 31)) & 1) === 1;
+        if (goLeft) idx[start + nl++] = r;
+        else tmp[nr++] = r;
+      }
+    } else {
+      const thr = s.thresholdBin;
+      for (let i = start; i < end; i++) {
+        const r = idx[i];
+        const b = bins[r * F + f];
+        const goLeft = b === missing ? defLeft : b <= thr;
+        if (goLeft) idx[start + nl++] = r;
+        else tmp[nr++] = r;
+      }
+    }
+    idx.set(tmp.subarray(0, nr), start + nl);
+    return nl;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Start the HTTP API on the configured host and port.
+ */
+import type { Kiln } from '../kiln.js';
+import { createApp } from './create-app.js';
+
+/** A running server. */
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Listen on `kiln.config.host:port`. */
+export async function startServer(kiln: Kiln): Promise<RunningServer> {
+  const app = await createApp(kiln);
+  const url = await app.listen({ port: kiln.config.port, host: kiln.config.host });
+  return { url, close: () => app.close() };
+}
