@@ -42,6 +42,8 @@ export interface DescribedSource {
   readonly csv?: CsvDialect;
   /** File size in bytes (compressed size for .gz). */
   readonly fileBytes: number;
+  /** Rows expected (exact for Parquet, from the line length of the first MiBs for CSV); undefined when unknown. */
+  readonly estimatedRows?: number;
   /** Remove temporary links made for paths DuckDB would glob; call when done. */
   readonly cleanup: () => Promise<void>;
 }
@@ -57,7 +59,12 @@ export async function describeSource(conn: DuckDBConnection, path: string, opts:
   if (fileBytes === 0) throw emptyFile(path);
   const { duckPath, cleanup } = await duckDbSafePath(path);
   try {
-    if (format === 'parquet') return await describeRelation(conn, path, format, `read_parquet(${quoteLiteral(duckPath)})`, fileBytes, cleanup);
+    if (format === 'parquet') {
+      const relation = `read_parquet(${quoteLiteral(duckPath)})`;
+      const described = await describeRelation(conn, path, format, relation, fileBytes, cleanup);
+      const count = await conn.runAndReadAll(`SELECT count(*) FROM ${relation}`);
+      return { ...described, estimatedRows: Number(count.getRowsJS()[0][0]) };
+    }
     if (format === 'json' || format === 'ndjson') {
       const jsonFormat = format === 'ndjson' ? 'newline_delimited' : 'auto';
       const args = [quoteLiteral(duckPath), `format=${quoteLiteral(jsonFormat)}`];
@@ -106,7 +113,7 @@ async function describeCsv(
       userQuote: opts.quote !== undefined,
     });
   }
-  return { ...described, csv: dialect };
+  return { ...described, csv: dialect, ...(head ? { estimatedRows: estimateLines(head, fileBytes) } : {}) };
 }
 
 function csvArgs(duckPath: string, opts: ReadOptions, dialect: CsvDialect | undefined): string {
@@ -138,6 +145,13 @@ async function describeRelation(
   const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
   const columns = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), duckType: String(r.column_type) }));
   return { file: path, format, relation, columns, fileBytes, cleanup };
+}
+
+function estimateLines(head: Uint8Array, fileBytes: number): number {
+  let lines = 0;
+  for (let i = 0; i < head.length; i++) if (head[i] === 10) lines++;
+  if (head.length >= fileBytes) return lines;
+  return Math.round((lines / Math.max(1, head.length)) * fileBytes);
 }
 
 function sniffedChar(v: unknown): string {

@@ -19,7 +19,7 @@ export const REGRESSION_METRICS = ['rmse', 'mse', 'mae', 'mape', 'r2'] as const;
 /** Metrics reported for ranking. */
 export const RANKING_METRICS = ['ndcg@5', 'ndcg@10', 'map@10', 'mrr'] as const;
 
-function computeAll<D>(names: readonly string[], compute: (name: string) => number, _data?: D): Record<string, number> {
+function computeAll(names: readonly string[], compute: (name: string) => number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const name of names) {
     try {

@@ -17,6 +17,11 @@ export class WorkingSet {
     this.rows = rows;
   }
 
+  /** Whether a column exists. */
+  has(name: string): boolean {
+    return this.cols.has(name);
+  }
+
   /** Add or replace a column. */
   set(col: Column): void {
     this.cols.set(col.name, col);

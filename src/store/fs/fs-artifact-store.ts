@@ -42,7 +42,7 @@ export class FsArtifactStore implements ArtifactStore {
     const hash = createHash('sha256').update(bytes).digest('hex');
     const ref = { hash, size: bytes.byteLength };
     const target = this.pathOf(hash);
-    if ((await sizeOf(target)) === bytes.byteLength) return ref;
+    // Always rewrite (no "already there" shortcut): storing good bytes again repairs a corrupted blob.
     const temp = this.newTempPath();
     try {
       const handle = await open(temp, 'wx');

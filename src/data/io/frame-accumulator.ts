@@ -1,0 +1,157 @@
+/**
+ * Copies DuckDB result chunks into preallocated typed arrays and cuts them into Frames of a fixed row
+ * count. Numeric vectors are copied with one `set` from DuckDB's memory (the projection already turned
+ * NULL into NaN / 255), strings go through one dictionary per column that grows across chunks, so a
+ * category keeps its code in every chunk of one read (each chunk's `categories` extends the previous).
+ */
+import duckdb from '@duckdb/node-bindings';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import { Frame } from '../../core/frame.js';
+import type { Column } from '../../core/frame.js';
+import type { ColumnPlan } from './column-plan.js';
+
+interface Builder {
+  readonly plan: ColumnPlan;
+  f64: Float64Array;
+  u8: Uint8Array;
+  i32: Int32Array;
+  strings: (string | null)[];
+  readonly dict: Map<string, number>;
+  readonly categories: string[];
+  textBytes: number;
+}
+
+/** Rough heap cost of one text value beyond its characters (V8 string header + array slot). */
+const TEXT_OVERHEAD_BYTES = 40;
+
+/** Fills fixed-size blocks of rows from DuckDB chunks. */
+export class FrameAccumulator {
+  private readonly builders: Builder[];
+  private filled = 0;
+  /** Bytes held by all blocks emitted so far plus the current one (for memory budgets). */
+  bytesEmitted = 0;
+
+  constructor(
+    plans: readonly ColumnPlan[],
+    readonly capacity: number,
+  ) {
+    this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
+    this.allocate();
+  }
+
+  /** Rows in the current block. */
+  get length(): number {
+    return this.filled;
+  }
+
+  /**
+   * Copy rows [from, chunk.rowCount) of a chunk into the current block, up to its capacity; returns the
+   * number of rows taken (the caller emits the block with `takeBlock` when full and calls again).
+   */
+  append(chunk: DuckDBDataChunk, from: number): number {
+    const n = Math.min(chunk.rowCount - from, this.capacity - this.filled);
+    if (n <= 0) return 0;
+    const total = chunk.rowCount;
+    for (let j = 0; j < this.builders.length; j++) {
+      const b = this.builders[j];
+      const at = this.filled;
+      switch (b.plan.decode) {
+        case 'double': {
+          const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
+          const raw = duckdb.vector_get_data(vec, total * 8);
+          b.f64.set(new Float64Array(raw.buffer, raw.byteOffset + from * 8, n), at);
+          break;
+        }
+        case 'uint8': {
+          const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
+          const raw = duckdb.vector_get_data(vec, total);
+          b.u8.set(raw.subarray(from, from + n), at);
+          break;
+        }
+        case 'varchar': {
+          const vec = chunk.getColumnVector(j);
+          if (b.plan.type === 'categorical') {
+            const codes = b.i32;
+            for (let i = 0; i < n; i++) {
+              const s = vec.getItem(from + i) as string | null;
+              if (s === null) {
+                codes[at + i] = -1;
+                continue;
+              }
+              let code = b.dict.get(s);
+              if (code === undefined) {
+                code = b.categories.length;
+                b.categories.push(s);
+                b.dict.set(s, code);
+              }
+              codes[at + i] = code;
+            }
+          } else {
+            const out = b.strings;
+            let bytes = 0;
+            for (let i = 0; i < n; i++) {
+              const s = vec.getItem(from + i) as string | null;
+              out[at + i] = s;
+              if (s !== null) bytes += 2 * s.length + TEXT_OVERHEAD_BYTES;
+            }
+            b.textBytes += bytes;
+          }
+          break;
+        }
+      }
+    }
+    this.filled += n;
+    return n;
+  }
+
+  /** Whether the current block is full. */
+  get full(): boolean {
+    return this.filled >= this.capacity;
+  }
+
+  /** Bytes the current block holds. */
+  blockBytes(): number {
+    let bytes = 0;
+    for (const b of this.builders) {
+      if (b.plan.decode === 'double') bytes += 8 * this.filled;
+      else if (b.plan.decode === 'uint8') bytes += this.filled;
+      else if (b.plan.type === 'categorical') bytes += 4 * this.filled;
+      else bytes += b.textBytes + 8 * this.filled;
+    }
+    return bytes;
+  }
+
+  /** The current block as a Frame (trimmed to its rows), starting a new block. */
+  takeBlock(): Frame {
+    const n = this.filled;
+    this.bytesEmitted += this.blockBytes();
+    const cols: Column[] = this.builders.map((b): Column => {
+      const { name, type } = b.plan;
+      switch (type) {
+        case 'numeric':
+        case 'timestamp':
+          return { name, type, values: n === this.capacity ? b.f64 : b.f64.slice(0, n) };
+        case 'boolean':
+          return { name, type, values: n === this.capacity ? b.u8 : b.u8.slice(0, n) };
+        case 'categorical':
+          return { name, type, codes: n === this.capacity ? b.i32 : b.i32.slice(0, n), categories: b.categories.slice() };
+        case 'text':
+          return { name, type, values: n === this.capacity ? b.strings : b.strings.slice(0, n) };
+      }
+    });
+    this.filled = 0;
+    this.allocate();
+    return new Frame(cols, n);
+  }
+
+  private allocate(): void {
+    const cap = this.capacity;
+    for (const b of this.builders) {
+      b.textBytes = 0;
+      if (b.plan.decode === 'double') b.f64 = new Float64Array(cap);
+      else if (b.plan.decode === 'uint8') b.u8 = new Uint8Array(cap);
+      else if (b.plan.type === 'categorical') b.i32 = new Int32Array(cap);
+      else b.strings = new Array<string | null>(cap).fill(null);
+    }
+  }
+}

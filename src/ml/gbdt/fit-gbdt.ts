@@ -1,0 +1,280 @@
+/**
+ * `fitGbdt`: histogram gradient boosting (LightGBM-style leaf-wise trees) over a FeatureMatrix. Bins the
+ * features once, then per iteration computes gradients, grows one tree per output on the (bagged) rows,
+ * updates train/valid scores, records metrics and stops early on the validation set, keeping the best
+ * iteration. Async because histogram building may run on worker threads.
+ */
+import { availableParallelism } from 'node:os';
+import { InputError, UsageError } from '../../core/errors.js';
+import { Rng } from '../../core/rng.js';
+import type { ModelState } from '../../runtime/bundle-types.js';
+import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
+import { binMatrix, fitBinLayout } from './bin-mapper.js';
+import { checkMetricName, evaluateMetric, metricHigherIsBetter } from './eval-metrics.js';
+import type { MetricTarget } from './eval-metrics.js';
+import { parseGbdtParams } from './gbdt-params.js';
+import type { GbdtObjective, GbdtParams } from './gbdt-params.js';
+import { GbdtModelBuilder } from './gbdt-model-builder.js';
+import type { HistogramInputs } from './histogram-kernel.js';
+import { OBJECTIVES } from './objectives/objective-registry.js';
+import { ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
+import { TreeGrower } from './tree-grower.js';
+import type { HistogramBuilder } from './tree-grower.js';
+import { leafOfBinnedRow, leafOfRawRow } from './tree-walk.js';
+
+/** Per-iteration metrics. */
+export interface GbdtIterationMetrics {
+  train: Record<string, number>;
+  valid?: Record<string, number>;
+}
+
+/** Options of one training run. */
+export interface GbdtFitOptions {
+  params: Partial<GbdtParams>;
+  /** Overrides params.objective. */
+  objective?: GbdtObjective;
+  /** Classes for multiclass (y holds class indices 0..K-1). */
+  numClasses?: number;
+  valid?: { x: FeatureMatrix; y: Float64Array; groups?: Int32Array };
+  /** Ranking: query id per row; rows of one query are contiguous. */
+  groups?: Int32Array;
+  sampleWeight?: Float64Array;
+  seed: number;
+  onIteration?: (it: number, metrics: GbdtIterationMetrics) => void;
+}
+
+/** Result of a training run. */
+export interface GbdtFitResult {
+  state: ModelState;
+  /** 0-based index of the best iteration; the model keeps iterations 0..bestIteration. */
+  bestIteration: number;
+  history: { train: Record<string, number[]>; valid?: Record<string, number[]> };
+  importance: { gain: Float64Array; split: Float64Array };
+}
+
+/** Result plus the final raw training scores (rows x outputs), for tests that compare with the runtime. */
+export interface GbdtTrainOutput {
+  result: GbdtFitResult;
+  trainScores: Float64Array;
+}
+
+/** Train a gradient-boosted tree ensemble. */
+export async function fitGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions): Promise<GbdtFitResult> {
+  return (await trainGbdt(x, y, opts)).result;
+}
+
+/** `fitGbdt` that also returns the final training scores. */
+export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions): Promise<GbdtTrainOutput> {
+  const params = parseGbdtParams({ ...opts.params, ...(opts.objective ? { objective: opts.objective } : {}), seed: opts.seed >>> 0 });
+  if (opts.params.objective === undefined && opts.objective === undefined && opts.numClasses !== undefined) params.objective = opts.numClasses > 2 ? 'multiclass' : 'binary';
+  checkInputs(x, y, opts, params);
+  const threads = Math.max(1, Math.min(params.numThreads, availableParallelism()));
+  const rng = new Rng(params.seed);
+  const layout = fitBinLayout(x, params.maxBins, params.binSampleRows, rng.fork());
+  const data = binMatrix(x, layout);
+  const n = x.rows;
+  const F = x.cols;
+  const weight = buildWeights(y, opts.sampleWeight, params);
+  const queryStart = opts.groups ? queryStarts(opts.groups, 'groups') : undefined;
+  const objective = OBJECTIVES[params.objective]({ y, weight, queryStart, numClasses: opts.numClasses ?? 0 }, params);
+  const K = objective.outputs;
+  const stopMetric = params.evalMetric ?? objective.defaultMetric;
+  checkMetricName(stopMetric);
+  const metricNames = objective.metrics.includes(stopMetric) ? [...objective.metrics] : [stopMetric, ...objective.metrics];
+
+  const offsets3 = new Int32Array(F);
+  for (let f = 0; f < F; f++) offsets3[f] = layout.offsets[f] * 3;
+  const histSize = layout.totalSlots * 3;
+  const inp: HistogramInputs = {
+    bins: data.bins,
+    features: F,
+    offsets3,
+    histSize,
+    gh: new Float64Array(sharedBuffer(16 * n)),
+    rowIndex: new Int32Array(sharedBuffer(4 * n)),
+    hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
+  };
+  const builder: HistogramBuilder & { close?: () => Promise<void> } = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads) : new SerialHistogramBuilder(inp);
+  try {
+    return boost(x, y, opts, params, { layout, data, inp, builder, objective, K, weight, queryStart, stopMetric, metricNames, rng });
+  } finally {
+    await builder.close?.();
+  }
+}
+
+interface BoostContext {
+  layout: ReturnType<typeof fitBinLayout>;
+  data: ReturnType<typeof binMatrix>;
+  inp: HistogramInputs;
+  builder: HistogramBuilder;
+  objective: ReturnType<(typeof OBJECTIVES)[GbdtObjective]>;
+  K: number;
+  weight: Float64Array | undefined;
+  queryStart: Int32Array | undefined;
+  stopMetric: string;
+  metricNames: string[];
+  rng: Rng;
+}
+
+function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtParams, c: BoostContext): GbdtTrainOutput {
+  const { layout, data, inp, objective, K, rng } = c;
+  const n = x.rows;
+  const F = x.cols;
+  const grower = new TreeGrower(data, p, inp, c.builder);
+  const model = new GbdtModelBuilder(layout);
+  const base = objective.baseScores();
+  const scores = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) scores[i * K + k] = base[k];
+  const valid = opts.valid;
+  const vn = valid ? valid.x.rows : 0;
+  const vScores = new Float64Array(vn * K);
+  for (let i = 0; i < vn; i++) for (let k = 0; k < K; k++) vScores[i * K + k] = base[k];
+  const trainTarget: MetricTarget = { y, outputs: K, queryStart: c.queryStart };
+  const validTarget: MetricTarget | undefined = valid ? { y: valid.y, outputs: K, queryStart: valid.groups ? queryStarts(valid.groups, 'valid.groups') : undefined } : undefined;
+  const history: GbdtFitResult['history'] = { train: {} };
+  if (valid) history.valid = {};
+  for (const m of c.metricNames) {
+    if (p.evalTrain) history.train[m] = [];
+    if (history.valid) history.valid[m] = [];
+  }
+  // Per-tree split features and gains, to sum importance over the kept trees only.
+  const treeSplits: { features: Int32Array; gains: Float64Array }[] = [];
+  const gh = inp.gh;
+  const idx = inp.rowIndex;
+  const bagMask = new Uint8Array(n);
+  let bagCount = n;
+  const featureMask = new Uint8Array(F).fill(1);
+  const leafValues = new Float64Array(p.maxLeaves);
+  const higher = metricHigherIsBetter(c.stopMetric);
+  const patience = valid && p.earlyStoppingRounds > 0 ? p.earlyStoppingRounds : 0;
+  let best = higher ? -Infinity : Infinity;
+  let bestIt = -1;
+  let it = 0;
+  for (; it < p.numTrees; it++) {
+    if (p.subsample < 1 && it % p.subsampleFreq === 0) bagCount = drawBag(bagMask, p.subsample, rng);
+    if (p.colsampleByTree < 1) drawFeatures(featureMask, p.colsampleByTree, rng);
+    objective.prepare(scores);
+    for (let k = 0; k < K; k++) {
+      objective.gradients(scores, k, gh);
+      let m = 0;
+      if (bagCount === n) for (let i = 0; i < n; i++) idx[i] = i;
+      else for (let i = 0; i < n; i++) if (bagMask[i] === 1) idx[m++] = i;
+      const tree = grower.grow(bagCount, featureMask);
+      for (let l = 0; l < tree.numLeaves; l++) {
+        const raw = objective.renewLeaf ? objective.renewLeaf(idx, tree.leafStart[l], tree.leafCount[l], scores, k) : tree.leafValue[l];
+        leafValues[l] = raw * p.learningRate;
+      }
+      model.addTree(tree, leafValues);
+      treeSplits.push({ features: tree.feature.slice(0, tree.numNodes), gains: tree.gain.slice(0, tree.numNodes) });
+      for (let l = 0; l < tree.numLeaves; l++) {
+        const v = leafValues[l];
+        const e = tree.leafStart[l] + tree.leafCount[l];
+        for (let i = tree.leafStart[l]; i < e; i++) scores[idx[i] * K + k] += v;
+      }
+      if (bagCount < n) for (let i = 0; i < n; i++) if (bagMask[i] === 0) scores[i * K + k] += leafValues[leafOfBinnedRow(tree, layout, data.bins, i)];
+      if (valid) for (let i = 0; i < vn; i++) vScores[i * K + k] += leafValues[leafOfRawRow(tree, layout, valid.x.data, vn, i)];
+    }
+    const metrics: GbdtIterationMetrics = { train: {} };
+    for (const name of c.metricNames) {
+      if (p.evalTrain) history.train[name].push((metrics.train[name] = evaluateMetric(name, scores, trainTarget)));
+      if (valid && validTarget && history.valid) {
+        metrics.valid ??= {};
+        history.valid[name].push((metrics.valid[name] = evaluateMetric(name, vScores, validTarget)));
+      }
+    }
+    opts.onIteration?.(it, metrics);
+    if (patience > 0 && metrics.valid) {
+      const v = metrics.valid[c.stopMetric];
+      if (higher ? v > best : v < best) (best = v), (bestIt = it);
+      else if (it - bestIt >= patience) {
+        it++;
+        break;
+      }
+    }
+  }
+  const bestIteration = patience > 0 && bestIt >= 0 ? bestIt : it - 1;
+  model.truncate((bestIteration + 1) * K);
+  const gain = new Float64Array(F);
+  const split = new Float64Array(F);
+  for (let t = 0; t < model.numTrees; t++) {
+    const s = treeSplits[t];
+    for (let j = 0; j < s.features.length; j++) {
+      gain[s.features[j]] += s.gains[j];
+      split[s.features[j]] += 1;
+    }
+  }
+  const state = model.toState({ objective: objective.name, link: objective.link, outputs: K, featureNames: x.names, baseScores: base });
+  return { result: { state, bestIteration, history, importance: { gain, split } }, trainScores: scores };
+}
+
+function sharedBuffer(bytes: number): ArrayBufferLike {
+  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
+/** Bernoulli-free bagging: exactly round(n * rate) rows, chosen by a seeded partial shuffle. */
+function drawBag(mask: Uint8Array, rate: number, rng: Rng): number {
+  const n = mask.length;
+  const m = Math.max(1, Math.round(n * rate));
+  mask.fill(0);
+  // Floyd's algorithm picks m distinct rows with m random draws.
+  for (let j = n - m; j < n; j++) {
+    const t = rng.int(j + 1);
+    if (mask[t] === 0) mask[t] = 1;
+    else mask[j] = 1;
+  }
+  return m;
+}
+
+function drawFeatures(mask: Uint8Array, rate: number, rng: Rng): void {
+  const F = mask.length;
+  const m = Math.max(1, Math.round(F * rate));
+  mask.fill(0);
+  for (let j = F - m; j < F; j++) {
+    const t = rng.int(j + 1);
+    if (mask[t] === 0) mask[t] = 1;
+    else mask[j] = 1;
+  }
+}
+
+function buildWeights(y: Float64Array, sw: Float64Array | undefined, p: GbdtParams): Float64Array | undefined {
+  const spw = p.objective === 'binary' && p.scalePosWeight !== 1;
+  if (!sw && !spw) return undefined;
+  const w = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) w[i] = (sw ? sw[i] : 1) * (spw && y[i] === 1 ? p.scalePosWeight : 1);
+  return w;
+}
+
+/** Query boundaries from per-row query ids; rows of a query must be contiguous. */
+function queryStarts(groups: Int32Array, field: string): Int32Array {
+  const starts = [0];
+  const seen = new Set<number>();
+  for (let i = 1; i < groups.length; i++) {
+    if (groups[i] !== groups[i - 1]) {
+      seen.add(groups[i - 1]);
+      if (seen.has(groups[i])) throw new InputError(`${field}: rows of query ${groups[i]} are not contiguous (row ${i})`, { row: i, field }, 'sort rows by query id before training');
+      starts.push(i);
+    }
+  }
+  starts.push(groups.length);
+  return Int32Array.from(starts);
+}
+
+function checkInputs(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtParams): void {
+  if (x.rows === 0) throw new InputError('cannot train a gbdt on an empty feature matrix (0 rows)');
+  if (x.data.length !== x.rows * x.cols) throw new InputError(`feature matrix data has ${x.data.length} values; expected rows x cols = ${x.rows * x.cols}`);
+  if (y.length !== x.rows) throw new InputError(`y has ${y.length} values but the feature matrix has ${x.rows} rows`, { field: 'y' });
+  if (opts.sampleWeight) {
+    const w = opts.sampleWeight;
+    if (w.length !== x.rows) throw new InputError(`sampleWeight has ${w.length} values but the feature matrix has ${x.rows} rows`, { field: 'sampleWeight' });
+    for (let i = 0; i < w.length; i++) if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new InputError(`sampleWeight must be finite and >= 0; row ${i} has ${w[i]}`, { row: i, field: 'sampleWeight' });
+  }
+  if (opts.groups && opts.groups.length !== x.rows) throw new InputError(`groups has ${opts.groups.length} values but the feature matrix has ${x.rows} rows`, { field: 'groups' });
+  if (p.objective === 'lambdarank' && !opts.groups) throw new UsageError('objective lambdarank needs groups (the query id of each row)', { field: 'groups' });
+  if (p.objective === 'multiclass' && !(opts.numClasses !== undefined && opts.numClasses >= 2)) throw new UsageError('objective multiclass needs numClasses >= 2', { field: 'numClasses' });
+  const v = opts.valid;
+  if (v) {
+    if (v.x.cols !== x.cols) throw new InputError(`valid set has ${v.x.cols} features but the training set has ${x.cols}`, { field: 'valid.x' });
+    if (v.y.length !== v.x.rows) throw new InputError(`valid.y has ${v.y.length} values but valid.x has ${v.x.rows} rows`, { field: 'valid.y' });
+    if (p.objective === 'lambdarank' && !v.groups) throw new UsageError('lambdarank with a valid set needs valid.groups', { field: 'valid.groups' });
+  }
+}

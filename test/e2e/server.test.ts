@@ -1,0 +1,89 @@
+/**
+ * End-to-end: the real `kiln server` process — health, readiness, the dataset API, profile and
+ * validate, OpenAPI — and hostile requests that must be 4xx, never 500.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, tempDir } from './run-kiln.js';
+
+let server: ChildProcess;
+let base = '';
+
+beforeAll(async () => {
+  const home = await tempDir();
+  server = spawn(process.execPath, [join(REPO, 'bin/kiln.js'), 'server', '--port', '0'], { env: { ...process.env, KILN_HOME: home, KILN_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  base = await new Promise<string>((done, fail) => {
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${err}`)), 30_000);
+    server.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        done(m[1]);
+      }
+    });
+    server.on('exit', (code) => fail(new Error(`server exited ${code}: ${err}`)));
+  });
+});
+afterAll(() => {
+  server?.kill('SIGTERM');
+});
+
+describe('kiln server', () => {
+  it('serves health, readiness and OpenAPI', async () => {
+    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready', metadata: 'sqlite' });
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/datasets', '/v1/profile', '/v1/validate', '/v1/datasets/{name}/versions']));
+  });
+
+  it('registers, lists, shows, profiles and validates datasets', async () => {
+    const csv = await readFile(join(REPO, 'test/fixtures/telco-churn.csv'));
+    const reg = await fetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(reg.status).toBe(201);
+    expect(await reg.json()).toMatchObject({ name: 'telco', version: 1, rows: 7043 });
+    const again = await fetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    expect(again.status).toBe(200);
+    const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[] };
+    expect(list.datasets.map((d) => d.name)).toEqual(['telco']);
+    const show = (await (await fetch(`${base}/v1/datasets/telco/versions/latest`)).json()) as { version: number; profile: { rows: number } };
+    expect(show.version).toBe(1);
+    expect(show.profile.rows).toBe(7043);
+    const prof = (await (await fetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'telco@1' }) })).json()) as { rows: number };
+    expect(prof.rows).toBe(7043);
+    const rows = (await (await fetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: 1 }, { a: 3 }] }) })).json()) as { columns: { mean: number }[] };
+    expect(rows.columns[0].mean).toBe(2);
+    const suite = { suiteVersion: 1, name: 's', expectations: [{ type: 'column_exists', column: 'Churn' }, { type: 'column_exists', column: 'Nope' }] };
+    const val = await fetch(`${base}/v1/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'telco@1', suite }) });
+    expect(val.status).toBe(200);
+    expect(await val.json()).toMatchObject({ success: false });
+  });
+
+  it('answers hostile and malformed requests with 4xx and a typed error body', async () => {
+    const cases: [string, RequestInit, number][] = [
+      ['/v1/datasets/..%2F..%2Fx/versions', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a\n1\n' }, 400],
+      ["/v1/datasets/x'%3B%20DROP%20TABLE%20datasets/versions", { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a\n1\n' }, 400],
+      ['/v1/datasets/empty/versions', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: '' }, 400],
+      ['/v1/datasets/garbage/versions', { method: 'POST', headers: { 'content-type': 'application/vnd.apache.parquet' }, body: 'not parquet at all' }, 400],
+      ['/v1/datasets/nope', { method: 'GET' }, 404],
+      ['/v1/datasets/nope/versions/7', { method: 'GET' }, 404],
+      ['/v1/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"suite": {' }, 400],
+      ['/v1/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: 1 }], suite: { suiteVersion: 1, name: 's', expectations: [{ type: 'column_exists' }] } }) }, 400],
+      ['/v1/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: 'x', suite: {} }) }, 400],
+      ['/v1/profile', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' }, 415],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await fetch(`${base}${path}`, init);
+      expect(res.status, `${init.method} ${path}`).toBe(status);
+      const body = (await res.json()) as { error?: { code: string; message: string } };
+      expect(body.error?.message, path).toBeTruthy();
+    }
+    const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[] };
+    expect(list.datasets.map((d) => d.name)).not.toContain('empty');
+  });
+});
