@@ -19,14 +19,16 @@ export interface WeightedValues {
 
 /** Streaming quantile sketch with deterministic compaction. */
 export class KllSketch {
-  private readonly levels: number[][] = [[]];
+  // Level h holds items of weight 2^h in levels[h][0 .. sizes[h]); buffers grow by doubling.
+  private readonly levels: Float64Array[] = [];
+  private readonly sizes: number[] = [];
   private size = 0;
   private maxSize = 0;
   private n = 0;
   private readonly rng = new Rng(0x6b6c6c);
 
   constructor(private readonly k = DEFAULT_K) {
-    this.maxSize = this.capacity(0);
+    this.addLevel();
   }
 
   /** Values added so far. */
@@ -36,7 +38,11 @@ export class KllSketch {
 
   /** Add one value (callers skip NaN). */
   update(x: number): void {
-    this.levels[0].push(x);
+    let buf = this.levels[0];
+    const s = this.sizes[0];
+    if (s === buf.length) buf = this.growLevel(0);
+    buf[s] = x;
+    this.sizes[0] = s + 1;
     this.size++;
     this.n++;
     if (this.size >= this.maxSize) this.compress();
@@ -44,13 +50,28 @@ export class KllSketch {
 
   /** Retained values with weights, sorted ascending. */
   weighted(): WeightedValues {
-    const pairs: [number, number][] = [];
-    this.levels.forEach((level, h) => {
-      const w = 2 ** h;
-      for (const v of level) pairs.push([v, w]);
-    });
-    pairs.sort((a, b) => a[0] - b[0]);
-    return { values: Float64Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) };
+    const total = this.size;
+    const values = new Float64Array(total);
+    const order = new Uint32Array(total);
+    const levelOf = new Uint8Array(total);
+    let o = 0;
+    for (let h = 0; h < this.levels.length; h++) {
+      const buf = this.levels[h];
+      for (let i = 0; i < this.sizes[h]; i++) {
+        values[o] = buf[i];
+        levelOf[o] = h;
+        order[o] = o;
+        o++;
+      }
+    }
+    order.sort((a, b) => values[a] - values[b]);
+    const sortedValues = new Float64Array(total);
+    const weights = new Float64Array(total);
+    for (let i = 0; i < total; i++) {
+      sortedValues[i] = values[order[i]];
+      weights[i] = 2 ** levelOf[order[i]];
+    }
+    return { values: sortedValues, weights };
   }
 
   /** Approximate quantiles: the retained value at normalized rank p, for each p in [0, 1]. */
@@ -74,27 +95,50 @@ export class KllSketch {
     return Math.ceil(this.k * SHRINK ** depth) + 1;
   }
 
+  private addLevel(): void {
+    this.levels.push(new Float64Array(this.k + 2));
+    this.sizes.push(0);
+    this.updateMaxSize();
+  }
+
+  private growLevel(h: number): Float64Array {
+    const grown = new Float64Array(this.levels[h].length * 2);
+    grown.set(this.levels[h]);
+    this.levels[h] = grown;
+    return grown;
+  }
+
+  private updateMaxSize(): void {
+    let max = 0;
+    for (let h = 0; h < this.levels.length; h++) max += this.capacity(h);
+    this.maxSize = max;
+  }
+
+  // Compact the lowest full level: sort it, promote every other item (odd or even positions by a
+  // seeded coin) to the level above, keep an odd leftover behind.
   private compress(): void {
     for (let h = 0; h < this.levels.length; h++) {
-      if (this.levels[h].length < this.capacity(h)) continue;
-      if (h + 1 >= this.levels.length) this.levels.push([]);
+      const len = this.sizes[h];
+      if (len < this.capacity(h)) continue;
+      if (h + 1 >= this.levels.length) this.addLevel();
       const level = this.levels[h];
-      level.sort((a, b) => a - b);
-      // An odd item stays behind so promoted pairs are always complete.
-      const keep = level.length % 2 === 1 ? level.pop() : undefined;
+      const even = len - (len % 2);
+      const items = level.subarray(0, even);
+      items.sort();
       const offset = this.rng.nextUint32() & 1;
-      const up = this.levels[h + 1];
-      for (let i = offset; i < level.length; i += 2) up.push(level[i]);
-      level.length = 0;
-      if (keep !== undefined) level.push(keep);
+      let up = this.levels[h + 1];
+      let s = this.sizes[h + 1];
+      for (let i = offset; i < even; i += 2) {
+        if (s === up.length) up = this.growLevel(h + 1);
+        up[s++] = items[i];
+      }
+      this.sizes[h + 1] = s;
+      if (len % 2 === 1) level[0] = level[len - 1];
+      this.sizes[h] = len % 2;
       break;
     }
-    this.size = 0;
-    let max = 0;
-    for (let h = 0; h < this.levels.length; h++) {
-      this.size += this.levels[h].length;
-      max += this.capacity(h);
-    }
-    this.maxSize = max;
+    let size = 0;
+    for (let h = 0; h < this.levels.length; h++) size += this.sizes[h];
+    this.size = size;
   }
 }
