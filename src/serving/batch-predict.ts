@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Column } from '../core/frame.js';
 import { Frame } from '../core/frame.js';
-import { createFrameWriter } from '../data/io/frame-writer.js';
+import { createFrameWriter } from '../data/io/write-frame.js';
 import { detectFormat } from '../data/io/file-format.js';
 import { readFrameChunks } from '../data/io/read-frame.js';
 import type { ReadOptions } from '../data/io/read-options.js';

@@ -11,7 +11,7 @@ import type { Frame } from '../../core/frame.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { DatasetSummary, DatasetVersionRecord, DatasetVersionSummary } from '../../store/dataset-repository.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
-import { createFrameWriter } from '../io/frame-writer.js';
+import { createFrameWriter } from '../io/write-frame.js';
 import { readFrameChunks } from '../io/read-frame.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';

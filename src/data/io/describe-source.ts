@@ -92,8 +92,7 @@ async function describeCsv(
     assertTextContent(path, head);
     if (new TextDecoder().decode(head).trim() === '') throw emptyFile(path);
   }
-  const sniffArgs = csvArgs(duckPath, opts, undefined);
-  const sniffed = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows FROM sniff_csv(${sniffArgs})`);
+  const sniffed = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows, Columns FROM sniff_csv(${csvArgs(duckPath, opts)})`);
   const row = sniffed.getRowObjectsJS()[0];
   const dialect: CsvDialect = {
     delimiter: opts.delimiter ?? sniffedChar(row?.Delimiter),
@@ -102,8 +101,13 @@ async function describeCsv(
     header: opts.header ?? row?.HasHeader === true,
     skipRows: opts.skipRows ?? Number(row?.SkipRows ?? 0),
   };
-  const relation = `read_csv(${csvArgs(duckPath, opts, dialect)})`;
-  const described = await describeRelation(conn, path, 'csv', relation, fileBytes, cleanup);
+  const columns = (Array.isArray(row?.Columns) ? row.Columns : []).map((c) => {
+    const { name, type } = c as { name: unknown; type: unknown };
+    return { name: String(name), duckType: String(type) };
+  });
+  // Pin dialect and types so later scans do not sniff the file again (each sniff costs a sample read).
+  const relation = `read_csv(${csvArgs(duckPath, opts, dialect, columns)})`;
+  const described: DescribedSource = { file: path, format: 'csv', relation, columns, fileBytes, cleanup };
   if (head) {
     prescanCsv(path, head, head.length >= fileBytes, {
       delimiter: dialect.delimiter,
@@ -116,8 +120,8 @@ async function describeCsv(
   return { ...described, csv: dialect, ...(head ? { estimatedRows: estimateLines(head, fileBytes) } : {}) };
 }
 
-function csvArgs(duckPath: string, opts: ReadOptions, dialect: CsvDialect | undefined): string {
-  const args = [quoteLiteral(duckPath), 'auto_detect=true'];
+function csvArgs(duckPath: string, opts: ReadOptions, dialect?: CsvDialect, columns?: readonly SourceColumn[]): string {
+  const args = [quoteLiteral(duckPath), `auto_detect=${columns === undefined}`];
   const delimiter = dialect?.delimiter ?? opts.delimiter;
   const quote = dialect?.quote ?? opts.quote;
   const escape = dialect?.escape ?? opts.escape;
@@ -128,9 +132,10 @@ function csvArgs(duckPath: string, opts: ReadOptions, dialect: CsvDialect | unde
   if (escape !== undefined) args.push(`escape=${quoteLiteral(escape)}`);
   if (header !== undefined) args.push(`header=${header}`);
   if (skip !== undefined) args.push(`skip=${skip}`);
-  if (opts.sampleRows !== undefined) args.push(`sample_size=${opts.sampleRows}`);
+  if (opts.sampleRows !== undefined && columns === undefined) args.push(`sample_size=${opts.sampleRows}`);
+  if (columns !== undefined) args.push(`columns={${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.duckType)}`).join(', ')}}`);
+  else args.push(`auto_type_candidates=${quoteLiteralList(CSV_TYPE_CANDIDATES)}`);
   args.push(`nullstr=${quoteLiteralList(opts.nullValues ?? DEFAULT_NULL_VALUES)}`);
-  args.push(`auto_type_candidates=${quoteLiteralList(CSV_TYPE_CANDIDATES)}`);
   return args.join(', ');
 }
 

@@ -7,3 +7,5 @@ export type { CsvDialect } from './describe-source.js';
 export { readFrame, readFrameChunks } from './read-frame.js';
 export { inspectSource } from './inspect-source.js';
 export type { SourceInspection } from './inspect-source.js';
+export { createFrameWriter, writeFrame } from './write-frame.js';
+export type { FrameWriter, WriteFormat, WriteOptions } from './write-frame.js';

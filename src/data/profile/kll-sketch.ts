@@ -90,7 +90,10 @@ export class KllSketch {
     });
   }
 
+  // Level 0 always holds k items: it only adds accuracy, and it turns thousands of tiny compactions
+  // into one native typed-array sort per k/2 updates.
   private capacity(h: number): number {
+    if (h === 0) return this.k;
     const depth = this.levels.length - h - 1;
     return Math.ceil(this.k * SHRINK ** depth) + 1;
   }

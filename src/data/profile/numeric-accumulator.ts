@@ -116,7 +116,7 @@ export class NumericAccumulator {
     let weights: Float64Array | null = null;
     if (this.sketch === null) {
       values = (this.store as Float64Array).subarray(0, this.stored);
-      qs = exactQuantiles(values, PS);
+      qs = exactQuantiles(values, PS, { min: this.min, max: this.max });
     } else {
       qs = this.sketch.quantiles(PS);
       const w = this.sketch.weighted();

@@ -1,13 +1,11 @@
 /**
  * Distinct count of a numeric stream: exact (an open-addressing hash set of float64 values) up to a
  * limit of distinct values, then a HyperLogLog sketch seeded from the exact set. The HLL ignores
- * repeats, so handing it the set's members loses nothing.
+ * repeats, so handing it the set's members loses nothing. Values are hashed once, from their bits
+ * read through a 32-bit view of the column (no per-value scratch writes).
  */
 import { HyperLogLog } from './hyperloglog.js';
-import { hashFloat64 } from './value-hash.js';
-
-const SEED_A = 0x2545f491;
-const SEED_B = 0x6c8e9cf5;
+import { hashFloat64, hashFloat64Words } from './value-hash.js';
 
 /** Counts distinct non-NaN float64 values (-0 and 0 are the same value). */
 export class NumericDistinctCounter {
@@ -23,11 +21,13 @@ export class NumericDistinctCounter {
 
   /** Add values[start, end), skipping NaN. */
   addRange(values: Float64Array, start: number, end: number): void {
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     for (let i = start; i < end; i++) {
       const x = values[i];
       if (x !== x) continue;
-      if (this.hll !== null) this.hll.addHash(hashFloat64(x, SEED_A), hashFloat64(x, SEED_B));
-      else this.insert(x === 0 ? 0 : x);
+      const h = x === 0 ? hashFloat64Words(0, 0) : hashFloat64Words(words[2 * i], words[2 * i + 1]);
+      if (this.hll !== null) this.hll.addHash32(h);
+      else this.insert(x === 0 ? 0 : x, h);
     }
   }
 
@@ -41,9 +41,9 @@ export class NumericDistinctCounter {
     return this.hll === null ? this.size : this.hll.estimate();
   }
 
-  private insert(x: number): void {
+  private insert(x: number, h: number): void {
     const mask = this.keys.length - 1;
-    let slot = hashFloat64(x, SEED_A) & mask;
+    let slot = h & mask;
     while (this.used[slot] === 1) {
       if (this.keys[slot] === x) return;
       slot = (slot + 1) & mask;
@@ -63,7 +63,7 @@ export class NumericDistinctCounter {
     const mask = this.keys.length - 1;
     for (let i = 0; i < oldKeys.length; i++) {
       if (oldUsed[i] === 0) continue;
-      let slot = hashFloat64(oldKeys[i], SEED_A) & mask;
+      let slot = hashFloat64(oldKeys[i]) & mask;
       while (this.used[slot] === 1) slot = (slot + 1) & mask;
       this.used[slot] = 1;
       this.keys[slot] = oldKeys[i];
@@ -72,9 +72,7 @@ export class NumericDistinctCounter {
 
   private toSketch(): void {
     const hll = new HyperLogLog();
-    for (let i = 0; i < this.keys.length; i++) {
-      if (this.used[i] === 1) hll.addHash(hashFloat64(this.keys[i], SEED_A), hashFloat64(this.keys[i], SEED_B));
-    }
+    for (let i = 0; i < this.keys.length; i++) if (this.used[i] === 1) hll.addHash32(hashFloat64(this.keys[i]));
     this.hll = hll;
     this.keys = new Float64Array(0);
     this.used = new Uint8Array(0);

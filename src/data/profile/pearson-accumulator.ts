@@ -117,21 +117,34 @@ export class PearsonAccumulator {
       }
       for (let a = 0; a < q; a++) {
         const ba = a * BLOCK;
-        for (let b = a + 1; b < q; b++) {
-          const bb = b * BLOCK;
+        let b = a + 1;
+        // Four partners at a time: each load of column a feeds four products.
+        for (; b + 3 < q; b += 4) {
+          const b0 = b * BLOCK;
+          const b1 = b0 + BLOCK;
+          const b2 = b1 + BLOCK;
+          const b3 = b2 + BLOCK;
           let s0 = 0;
           let s1 = 0;
           let s2 = 0;
           let s3 = 0;
-          let i = 0;
-          for (; i + 3 < len; i += 4) {
-            s0 += buf[ba + i] * buf[bb + i];
-            s1 += buf[ba + i + 1] * buf[bb + i + 1];
-            s2 += buf[ba + i + 2] * buf[bb + i + 2];
-            s3 += buf[ba + i + 3] * buf[bb + i + 3];
+          for (let i = 0; i < len; i++) {
+            const x = buf[ba + i];
+            s0 += x * buf[b0 + i];
+            s1 += x * buf[b1 + i];
+            s2 += x * buf[b2 + i];
+            s3 += x * buf[b3 + i];
           }
-          for (; i < len; i++) s0 += buf[ba + i] * buf[bb + i];
-          out[a * q + b] += s0 + s1 + s2 + s3;
+          out[a * q + b] += s0;
+          out[a * q + b + 1] += s1;
+          out[a * q + b + 2] += s2;
+          out[a * q + b + 3] += s3;
+        }
+        for (; b < q; b++) {
+          const bb = b * BLOCK;
+          let s0 = 0;
+          for (let i = 0; i < len; i++) s0 += buf[ba + i] * buf[bb + i];
+          out[a * q + b] += s0;
         }
       }
     }

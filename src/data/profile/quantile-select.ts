@@ -1,11 +1,16 @@
 /**
  * Exact quantiles with linear interpolation between order statistics (numpy's and pandas' default:
- * position p * (n - 1)), found by Floyd–Rivest selection instead of a full sort: a few passes over the
- * data rather than n log n comparisons.
+ * position p * (n - 1)). Large inputs go through a bucket pass first: values are counted into 65,536
+ * equal-width buckets over [min, max] (bucket index is monotone in the value), which tells which few
+ * buckets hold the wanted order statistics; only those values are gathered and then placed exactly by
+ * Floyd–Rivest selection. Two linear passes instead of n log n comparisons.
  */
 
-/** Quantiles of `values` (no NaN) for each p in [0, 1]; reorders `values` in place. */
-export function exactQuantiles(values: Float64Array, ps: readonly number[]): number[] {
+const BUCKETS = 1 << 16;
+const SMALL = 4096;
+
+/** Quantiles of `values` (no NaN) for each p in [0, 1]; may reorder `values` in place. Pass the known min/max to skip a pass. */
+export function exactQuantiles(values: Float64Array, ps: readonly number[], range?: { min: number; max: number }): number[] {
   const n = values.length;
   if (n === 0) return ps.map(() => NaN);
   const ranks = new Set<number>();
@@ -16,14 +21,81 @@ export function exactQuantiles(values: Float64Array, ps: readonly number[]): num
     if (lo + 1 < n && pos > lo) ranks.add(lo + 1);
   }
   const sorted = [...ranks].sort((a, b) => a - b);
-  multiSelect(values, sorted, 0, sorted.length - 1, 0, n - 1);
+  const at = n < SMALL ? selectInPlace(values, sorted) : selectByBuckets(values, sorted, range);
   return ps.map((p) => {
     const pos = p * (n - 1);
     const lo = Math.floor(pos);
     const frac = pos - lo;
-    if (frac === 0 || lo + 1 >= n) return values[lo];
-    return values[lo] + (values[lo + 1] - values[lo]) * frac;
+    const a = at.get(lo) as number;
+    if (frac === 0 || lo + 1 >= n) return a;
+    return a + ((at.get(lo + 1) as number) - a) * frac;
   });
+}
+
+function selectInPlace(values: Float64Array, ranks: number[]): Map<number, number> {
+  multiSelect(values, ranks, 0, ranks.length - 1, 0, values.length - 1);
+  return new Map(ranks.map((r) => [r, values[r]]));
+}
+
+function selectByBuckets(values: Float64Array, ranks: number[], range?: { min: number; max: number }): Map<number, number> {
+  const n = values.length;
+  let min = range?.min ?? Infinity;
+  let max = range?.max ?? -Infinity;
+  if (range === undefined) {
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  if (min === max) return new Map(ranks.map((r) => [r, min]));
+  const scale = BUCKETS / (max - min);
+  // One spare bucket: x = max maps to index BUCKETS.
+  const counts = new Uint32Array(BUCKETS + 1);
+  for (let i = 0; i < n; i++) counts[((values[i] - min) * scale) | 0]++;
+  // For each wanted bucket: where its values start in the global order and in the gather buffer.
+  const wanted = new Int32Array(BUCKETS + 1).fill(-1);
+  const bucketOfRank: number[] = [];
+  const startRank: number[] = [];
+  const slotBucket: number[] = [];
+  let cum = 0;
+  let r = 0;
+  for (let b = 0; b <= BUCKETS && r < ranks.length; b++) {
+    const next = cum + counts[b];
+    while (r < ranks.length && ranks[r] < next) {
+      if (wanted[b] < 0) {
+        wanted[b] = startRank.length;
+        startRank.push(cum);
+        slotBucket.push(b);
+      }
+      bucketOfRank.push(wanted[b]);
+      r++;
+    }
+    cum = next;
+  }
+  const segStart: number[] = [];
+  let total = 0;
+  for (let w = 0; w < startRank.length; w++) {
+    segStart.push(total);
+    total += counts[slotBucket[w]];
+  }
+  const gathered = new Float64Array(total);
+  const fill = segStart.slice();
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    const w = wanted[((x - min) * scale) | 0];
+    if (w >= 0) gathered[fill[w]++] = x;
+  }
+  const out = new Map<number, number>();
+  ranks.forEach((rank, idx) => {
+    const w = bucketOfRank[idx];
+    const len = counts[slotBucket[w]];
+    const seg = gathered.subarray(segStart[w], segStart[w] + len);
+    const local = rank - startRank[w];
+    select(seg, local, 0, len - 1);
+    out.set(rank, seg[local]);
+  });
+  return out;
 }
 
 // Place every rank in ranks[a..b] at its sorted position, splitting the range at the middle rank.

@@ -17,11 +17,15 @@ export function mix32(h: number): number {
   return h >>> 0;
 }
 
+/** Hash a float64 given as its two 32-bit words (low, high); callers fold -0 and NaN first. */
+export function hashFloat64Words(lo: number, hi: number): number {
+  return mix32((lo ^ Math.imul(hi ^ 0x2545f491, 0x9e3779b1)) >>> 0);
+}
+
 /** Hash a float64 by its bits; -0 hashes like 0 and every NaN alike, so equal values collide on purpose. */
-export function hashFloat64(x: number, seed: number): number {
+export function hashFloat64(x: number): number {
   f64[0] = x === 0 ? 0 : Number.isNaN(x) ? NaN : x;
-  const h = mix32((u32[0] ^ seed) >>> 0);
-  return mix32((Math.imul(h, 0x01000193) ^ u32[1]) >>> 0);
+  return hashFloat64Words(u32[0], u32[1]);
 }
 
 /** Hash a string (FNV-1a over UTF-16 code units, then mixed). */
@@ -29,9 +33,4 @@ export function hashString(s: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return mix32((h ^ s.length) >>> 0);
-}
-
-/** Fold one 32-bit value into a running hash (order-sensitive, so rows [a, b] and [b, a] differ). */
-export function combineHash(h: number, v: number): number {
-  return mix32((Math.imul(h ^ v, 0x9e3779b1) + 0x7f4a7c15) >>> 0);
 }

@@ -1,7 +1,7 @@
 /**
  * Static screening of user regexes against catastrophic backtracking (ReDoS) before they run on data.
  * JavaScript's engine backtracks, so we refuse the shapes that blow up: a quantified group that
- * itself contains a quantifier (`(a+)+`, `(.*)*`), a quantified group with alternation (`(a|a)*`),
+ * itself contains an unbounded quantifier or is itself unbounded around one (`(a+)+`, `(.*)*`, `(a+){9}`), a quantified group with alternation (`(a|a)*`),
  * backreferences inside quantified groups, and overly long patterns. Tested strings are also capped in
  * length by the caller. This is conservative: some harmless patterns are refused too.
  */
@@ -12,6 +12,7 @@ export const MAX_PATTERN_LENGTH = 1000;
 
 interface GroupState {
   hasQuantifier: boolean;
+  hasUnbounded: boolean;
   hasAlternation: boolean;
   hasBackreference: boolean;
 }
@@ -34,7 +35,7 @@ export function compileSafeRegex(pattern: string, flags: string, where: string):
 
 /** A description of the first catastrophic shape in `pattern`, or null. */
 export function findCatastrophicShape(pattern: string): string | null {
-  const stack: GroupState[] = [{ hasQuantifier: false, hasAlternation: false, hasBackreference: false }];
+  const stack: GroupState[] = [{ hasQuantifier: false, hasUnbounded: false, hasAlternation: false, hasBackreference: false }];
   let i = 0;
   const n = pattern.length;
   while (i < n) {
@@ -56,7 +57,7 @@ export function findCatastrophicShape(pattern: string): string | null {
       continue;
     }
     if (ch === '(') {
-      stack.push({ hasQuantifier: false, hasAlternation: false, hasBackreference: false });
+      stack.push({ hasQuantifier: false, hasUnbounded: false, hasAlternation: false, hasBackreference: false });
       i++;
       if (pattern[i] === '?') {
         // Non-capturing / lookaround / named group prefix.
@@ -73,15 +74,16 @@ export function findCatastrophicShape(pattern: string): string | null {
       const q = quantifierAt(pattern, i);
       const parent = stack[stack.length - 1];
       if (q) {
-        if (q.unbounded || q.max > 1) {
-          if (group.hasQuantifier) return 'a repeated group contains a repetition (nested quantifiers)';
-          if (group.hasAlternation) return 'a repeated group contains alternation';
-          if (group.hasBackreference) return 'a repeated group contains a backreference';
-        }
+        // Bounded repeats of bounded pieces (`(\d{4}){4}`) are finite work; anything unbounded on either level is not.
+        if ((q.unbounded && group.hasQuantifier) || (q.max > 1 && group.hasUnbounded)) return 'a repeated group contains a repetition (nested quantifiers)';
+        if (q.max > 1 && group.hasAlternation) return 'a repeated group contains alternation';
+        if (q.max > 1 && group.hasBackreference) return 'a repeated group contains a backreference';
         i += q.length;
         parent.hasQuantifier = true;
+        if (q.unbounded) parent.hasUnbounded = true;
       }
       if (group.hasQuantifier) parent.hasQuantifier = true;
+      if (group.hasUnbounded) parent.hasUnbounded = true;
       if (group.hasAlternation) parent.hasAlternation = true;
       if (group.hasBackreference) parent.hasBackreference = true;
       continue;
@@ -94,6 +96,7 @@ export function findCatastrophicShape(pattern: string): string | null {
     const q = quantifierAt(pattern, i);
     if (q) {
       top.hasQuantifier = true;
+      if (q.unbounded) top.hasUnbounded = true;
       i += q.length;
       continue;
     }

@@ -78,27 +78,38 @@ export function evaluateMetric(name: string, scores: Float64Array, t: MetricTarg
   }
 }
 
-/** Area under the ROC curve with tied scores counted half (Mann–Whitney). */
+/**
+ * Area under the ROC curve with ties counted half (Mann–Whitney), via two native numeric sorts and one
+ * merge: much faster than sorting indices with a comparator, which matters when it runs per iteration.
+ */
 export function auc(scores: Float64Array, y: Float64Array): number {
   const n = y.length;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const sorted = Float64Array.from(scores.subarray(0, n));
-  order.sort((a, b) => sorted[a] - sorted[b]);
   let pos = 0;
-  for (let i = 0; i < n; i++) pos += y[i];
+  for (let i = 0; i < n; i++) pos += y[i] === 1 ? 1 : 0;
   const neg = n - pos;
   if (pos === 0 || neg === 0) return NaN;
-  let rankSum = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && sorted[order[j + 1]] === sorted[order[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (y[order[k]] === 1) rankSum += avgRank;
-    i = j + 1;
+  const sp = new Float64Array(pos);
+  const sn = new Float64Array(neg);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i] === 1) sp[a++] = scores[i];
+    else sn[b++] = scores[i];
   }
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+  sp.sort();
+  sn.sort();
+  // For each positive, count negatives strictly below and equal.
+  let wins = 0;
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < pos; i++) {
+    const s = sp[i];
+    while (lo < neg && sn[lo] < s) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < neg && sn[hi] === s) hi++;
+    wins += lo + (hi - lo) / 2;
+  }
+  return wins / (pos * neg);
 }
 
 /** Mean NDCG@k over queries (queries whose ideal DCG is 0 count as 1, like LightGBM). */

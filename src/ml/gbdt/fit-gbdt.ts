@@ -15,6 +15,7 @@ import type { MetricTarget } from './eval-metrics.js';
 import { parseGbdtParams } from './gbdt-params.js';
 import type { GbdtObjective, GbdtParams } from './gbdt-params.js';
 import { GbdtModelBuilder } from './gbdt-model-builder.js';
+import type { GbdtProfile } from './gbdt-profile.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
 import { ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
@@ -63,15 +64,17 @@ export async function fitGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOp
   return (await trainGbdt(x, y, opts)).result;
 }
 
-/** `fitGbdt` that also returns the final training scores. */
-export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions): Promise<GbdtTrainOutput> {
+/** `fitGbdt` that also returns the final training scores and, given a profile, times each phase. */
+export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, profile?: GbdtProfile): Promise<GbdtTrainOutput> {
   const params = parseGbdtParams({ ...opts.params, ...(opts.objective ? { objective: opts.objective } : {}), seed: opts.seed >>> 0 });
   if (opts.params.objective === undefined && opts.objective === undefined && opts.numClasses !== undefined) params.objective = opts.numClasses > 2 ? 'multiclass' : 'binary';
   checkInputs(x, y, opts, params);
   const threads = Math.max(1, Math.min(params.numThreads, availableParallelism()));
   const rng = new Rng(params.seed);
+  const tBin = performance.now();
   const layout = fitBinLayout(x, params.maxBins, params.binSampleRows, rng.fork());
   const data = binMatrix(x, layout);
+  profile?.lap('binning', tBin);
   const n = x.rows;
   const F = x.cols;
   const weight = buildWeights(y, opts.sampleWeight, params);
@@ -96,7 +99,7 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   };
   const builder: HistogramBuilder & { close?: () => Promise<void> } = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads) : new SerialHistogramBuilder(inp);
   try {
-    return boost(x, y, opts, params, { layout, data, inp, builder, objective, K, weight, queryStart, stopMetric, metricNames, rng });
+    return boost(x, y, opts, params, { layout, data, inp, builder, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
   } finally {
     await builder.close?.();
   }
@@ -114,13 +117,14 @@ interface BoostContext {
   stopMetric: string;
   metricNames: string[];
   rng: Rng;
+  profile: GbdtProfile | undefined;
 }
 
 function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtParams, c: BoostContext): GbdtTrainOutput {
-  const { layout, data, inp, objective, K, rng } = c;
+  const { layout, data, inp, objective, K, rng, profile } = c;
   const n = x.rows;
   const F = x.cols;
-  const grower = new TreeGrower(data, p, inp, c.builder);
+  const grower = new TreeGrower(data, p, inp, c.builder, profile);
   const model = new GbdtModelBuilder(layout);
   const base = objective.baseScores();
   const scores = new Float64Array(n * K);
@@ -153,13 +157,17 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
   for (; it < p.numTrees; it++) {
     if (p.subsample < 1 && it % p.subsampleFreq === 0) bagCount = drawBag(bagMask, p.subsample, rng);
     if (p.colsampleByTree < 1) drawFeatures(featureMask, p.colsampleByTree, rng);
+    let t0 = performance.now();
     objective.prepare(scores);
     for (let k = 0; k < K; k++) {
+      if (k > 0) t0 = performance.now();
       objective.gradients(scores, k, gh);
+      if (profile) t0 = profile.lap('gradients', t0);
       let m = 0;
       if (bagCount === n) for (let i = 0; i < n; i++) idx[i] = i;
       else for (let i = 0; i < n; i++) if (bagMask[i] === 1) idx[m++] = i;
       const tree = grower.grow(bagCount, featureMask);
+      t0 = performance.now();
       for (let l = 0; l < tree.numLeaves; l++) {
         const raw = objective.renewLeaf ? objective.renewLeaf(idx, tree.leafStart[l], tree.leafCount[l], scores, k) : tree.leafValue[l];
         leafValues[l] = raw * p.learningRate;
@@ -173,6 +181,7 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
       }
       if (bagCount < n) for (let i = 0; i < n; i++) if (bagMask[i] === 0) scores[i * K + k] += leafValues[leafOfBinnedRow(tree, layout, data.bins, i)];
       if (valid) for (let i = 0; i < vn; i++) vScores[i * K + k] += leafValues[leafOfRawRow(tree, layout, valid.x.data, vn, i)];
+      if (profile) t0 = profile.lap('scoreUpdate', t0);
     }
     const metrics: GbdtIterationMetrics = { train: {} };
     for (const name of c.metricNames) {
@@ -182,6 +191,7 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
         history.valid[name].push((metrics.valid[name] = evaluateMetric(name, vScores, validTarget)));
       }
     }
+    if (profile) profile.lap('metrics', t0);
     opts.onIteration?.(it, metrics);
     if (patience > 0 && metrics.valid) {
       const v = metrics.valid[c.stopMetric];

@@ -8,6 +8,7 @@ import type { BinnedData } from './bin-mapper.js';
 import type { GbdtParams } from './gbdt-params.js';
 import { subtractHistogram } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
+import type { GbdtProfile } from './gbdt-profile.js';
 import { leafOutput, SplitFinder, SplitInfo } from './split-finder.js';
 
 /** Builds the histogram of rowIndex[start..end) into a pool slot (serially or on worker threads). */
@@ -52,8 +53,10 @@ export class TreeGrower {
   private readonly leafParent: Int32Array;
   private readonly leafSide: Uint8Array;
   private readonly scratch: Int32Array;
+  private readonly profile: GbdtProfile | undefined;
 
-  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder) {
+  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile) {
+    this.profile = profile;
     this.data = data;
     this.p = params;
     this.inp = inp;
@@ -110,8 +113,11 @@ export class TreeGrower {
     this.leafDepth[0] = 0;
     this.leafSlot[0] = 0;
     this.leafParent[0] = -1;
+    let t0 = performance.now();
     this.builder.build(0, count, 0);
+    if (this.profile) t0 = this.profile.lap('histograms', t0);
     this.findSplit(0, featureMask);
+    if (this.profile) this.profile.lap('splitFinding', t0);
     while (t.numLeaves < p.maxLeaves) {
       let bestLeaf = -1;
       let bestGain = -Infinity;
@@ -156,7 +162,10 @@ export class TreeGrower {
     }
     const start = t.leafStart[leaf];
     const count = t.leafCount[leaf];
+    const prof = this.profile;
+    let t0 = performance.now();
     const nLeft = this.partition(start, count, s);
+    if (prof) t0 = prof.lap('partition', t0);
     const nRight = count - nLeft;
     t.leafCount[leaf] = nLeft;
     t.leafStart[right] = start + nLeft;
@@ -184,8 +193,10 @@ export class TreeGrower {
       this.leafSlot[right] = freshSlot;
     }
     subtractHistogram(this.inp.hist, this.inp.histSize, parentSlot, freshSlot);
+    if (prof) t0 = prof.lap('histograms', t0);
     this.findSplit(leaf, featureMask);
     this.findSplit(right, featureMask);
+    if (prof) prof.lap('splitFinding', t0);
   }
 
   /** Stable partition of the leaf's rows by the split; returns how many went left. */

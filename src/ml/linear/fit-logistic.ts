@@ -42,9 +42,13 @@ function penaltyFor(params: LinearParams, sumW: number): Penalty {
   }
 }
 
-function minimize(objective: Objective, dim: number, stride: number, pen: Penalty, params: LinearParams, onIteration?: (it: number, loss: number) => void): QuasiNewtonResult {
+function minimize(objective: Objective, dim: number, stride: number, pen: Penalty, params: LinearParams, sumW: number, onIteration?: (it: number, loss: number) => void): QuasiNewtonResult {
   const x0 = new Float64Array(dim);
-  const opts = { maxIter: params.maxIter, gradTol: params.tol, ...(onIteration ? { onIteration } : {}) };
+  // `tol` keeps scikit-learn's meaning: a bound on the gradient of C * sum(w * loss) + penalty, which
+  // is C * S times our normalized gradient. scipy's relative-decrease test (ftol 2.2e-9 at sklearn's
+  // default tol) is tied to tol here, so a tight tol really converges.
+  const scale = (params.penalty === 'none' ? 1 : params.C) * sumW;
+  const opts = { maxIter: params.maxIter, gradTol: params.tol / scale, funcTol: params.tol * 1e-5, ...(onIteration ? { onIteration } : {}) };
   if (pen.l1 === 0) return minimizeLbfgs(objective, x0, opts);
   const l1 = new Float64Array(dim).fill(pen.l1);
   for (let k = stride - 1; k < dim; k += stride) l1[k] = 0; // intercepts
@@ -58,9 +62,10 @@ function sum(w: Float64Array): number {
 }
 
 function fitBinary(x: FeatureMatrix, y: Float64Array, w: Float64Array, params: LinearParams, onIteration?: (it: number, loss: number) => void): QuasiNewtonResult {
-  const pen = penaltyFor(params, sum(w));
+  const sumW = sum(w);
+  const pen = penaltyFor(params, sumW);
   const objective = binaryLogisticObjective({ x, y, w, l2: pen.l2, fitIntercept: params.fitIntercept });
-  return minimize(objective, x.cols + 1, x.cols + 1, pen, params, onIteration);
+  return minimize(objective, x.cols + 1, x.cols + 1, pen, params, sumW, onIteration);
 }
 
 /** Fit a logistic model; `counts` are the per-class row counts from label validation. */
@@ -102,10 +107,11 @@ export function fitLogistic(
     return { coefficients, intercepts, outputs: k, ovr: true, iterations, converged };
   }
   const w = rowWeights(y, classWeightVector(params.classWeight, counts), sampleWeight);
-  const pen = penaltyFor(params, sum(w));
+  const sumW = sum(w);
+  const pen = penaltyFor(params, sumW);
   const objective = multinomialLogisticObjective({ x, y, w, l2: pen.l2, fitIntercept: params.fitIntercept }, k);
   const stride = p + 1;
-  const r = minimize(objective, k * stride, stride, pen, params, onIteration);
+  const r = minimize(objective, k * stride, stride, pen, params, sumW, onIteration);
   for (let c = 0; c < k; c++) {
     for (let j = 0; j < p; j++) coefficients[j * k + c] = r.x[c * stride + j];
     intercepts[c] = r.x[c * stride + p];

@@ -87,7 +87,10 @@ function closest(name: string, candidates: readonly string[]): string | undefine
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(snake, c.toLowerCase());
-    if (d < bestD) (best = c), (bestD = d);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
   }
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }

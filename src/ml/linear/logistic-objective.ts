@@ -7,6 +7,7 @@
  */
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import type { Objective } from '../optim/objective.js';
+import { addScores, columnDots } from './column-kernels.js';
 
 /** Data and penalty of a logistic problem. */
 export interface LogisticProblem {
@@ -36,12 +37,7 @@ export function binaryLogisticObjective(prob: LogisticProblem): Objective {
   const z = new Float64Array(n);
   return (beta, grad) => {
     z.fill(beta[p]);
-    for (let j = 0; j < p; j++) {
-      const c = beta[j];
-      if (c === 0) continue;
-      const base = j * n;
-      for (let i = 0; i < n; i++) z[i] += data[base + i] * c;
-    }
+    addScores(data, n, p, beta, 0, 1, z);
     let loss = 0;
     let gb = 0;
     for (let i = 0; i < n; i++) {
@@ -56,12 +52,10 @@ export function binaryLogisticObjective(prob: LogisticProblem): Objective {
       z[i] = r;
       gb += r;
     }
+    columnDots(data, n, p, z, grad, 0);
     let pen = 0;
     for (let j = 0; j < p; j++) {
-      const base = j * n;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += data[base + i] * z[i];
-      grad[j] = s * invS + l2 * beta[j];
+      grad[j] = grad[j] * invS + l2 * beta[j];
       pen += beta[j] * beta[j];
     }
     grad[p] = fitIntercept ? gb * invS : 0;
@@ -82,13 +76,9 @@ export function multinomialLogisticObjective(prob: LogisticProblem, k: number): 
   return (beta, grad) => {
     for (let c = 0; c < k; c++) {
       const zc = c * n;
-      z.fill(beta[c * stride + p], zc, zc + n);
-      for (let j = 0; j < p; j++) {
-        const coef = beta[c * stride + j];
-        if (coef === 0) continue;
-        const base = j * n;
-        for (let i = 0; i < n; i++) z[zc + i] += data[base + i] * coef;
-      }
+      const zk = z.subarray(zc, zc + n);
+      zk.fill(beta[c * stride + p]);
+      addScores(data, n, p, beta, c * stride, 1, zk);
     }
     let loss = 0;
     for (let i = 0; i < n; i++) {
@@ -109,12 +99,10 @@ export function multinomialLogisticObjective(prob: LogisticProblem, k: number): 
     let pen = 0;
     for (let c = 0; c < k; c++) {
       const zc = c * n;
+      columnDots(data, n, p, z.subarray(zc, zc + n), grad, c * stride);
       for (let j = 0; j < p; j++) {
-        const base = j * n;
-        let s = 0;
-        for (let i = 0; i < n; i++) s += data[base + i] * z[zc + i];
         const b = beta[c * stride + j];
-        grad[c * stride + j] = s * invS + l2 * b;
+        grad[c * stride + j] = grad[c * stride + j] * invS + l2 * b;
         pen += b * b;
       }
       let gb = 0;

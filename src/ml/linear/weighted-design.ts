@@ -5,6 +5,7 @@
  * of this design is all that closed-form and covariance coordinate-descent solvers need.
  */
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
+import { columnDots } from './column-kernels.js';
 
 /** Gram form of a weighted least-squares problem. */
 export interface GramSystem {
@@ -55,18 +56,11 @@ export function buildGramSystem(x: FeatureMatrix, y: Float64Array, w: Float64Arr
   }
   const gram = new Float64Array(p * p);
   const xty = new Float64Array(p);
+  columnDots(xs, n, p, ys, xty, 0);
+  // Row j of the lower triangle: dots of columns 0..j with column j, four columns per pass.
   for (let j = 0; j < p; j++) {
-    const bj = j * n;
-    let t = 0;
-    for (let i = 0; i < n; i++) t += xs[bj + i] * ys[i];
-    xty[j] = t;
-    for (let l = 0; l <= j; l++) {
-      const bl = l * n;
-      let s = 0;
-      for (let i = 0; i < n; i++) s += xs[bj + i] * xs[bl + i];
-      gram[j * p + l] = s;
-      gram[l * p + j] = s;
-    }
+    columnDots(xs, n, j + 1, xs.subarray(j * n, (j + 1) * n), gram, j * p);
+    for (let l = 0; l < j; l++) gram[l * p + j] = gram[j * p + l];
   }
   let yy = 0;
   for (let i = 0; i < n; i++) yy += ys[i] * ys[i];

@@ -8,7 +8,7 @@ import { InputError, KilnError } from '../../core/errors.js';
 import { METRICS } from './metric-registry.js';
 import type { ClassificationData, RankingData, RegressionData } from './metric-registry.js';
 import { checkPaired, requireFinite, requireLength, requireNonEmpty, requireWeights } from './metric-input-checks.js';
-import { rankWithinQueries } from './query-groups.js';
+import { checkRankingInput } from './query-groups.js';
 
 /** Metrics reported for binary classification. */
 export const BINARY_METRICS = ['accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision', 'log_loss', 'brier'] as const;
@@ -76,7 +76,7 @@ export function evaluateRegression(yTrue: Float64Array, yPred: Float64Array, sam
 
 /** Standard ranking metrics over queries (`groups` = query id per row, relevance >= 0). */
 export function evaluateRanking(yTrue: Float64Array, yScore: Float64Array, groups: Int32Array): Record<string, number> {
-  rankWithinQueries('evaluate_ranking', yTrue, yScore, groups);
+  checkRankingInput('evaluate_ranking', yTrue, yScore, groups);
   const data: RankingData = { yTrue, yScore, groups };
   return computeAll(RANKING_METRICS, (name) => {
     const def = METRICS[name];

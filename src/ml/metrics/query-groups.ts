@@ -14,8 +14,8 @@ export interface RankedQueries {
   readonly starts: Int32Array;
 }
 
-/** Validate grouped ranking input and return each query's rows ranked by score. */
-export function rankWithinQueries(metric: string, yTrue: ArrayLike<number>, yScore: ArrayLike<number>, groups: Int32Array): RankedQueries {
+/** Validate grouped ranking input (lengths, finite scores, relevance >= 0); returns the row count. */
+export function checkRankingInput(metric: string, yTrue: ArrayLike<number>, yScore: ArrayLike<number>, groups: Int32Array): number {
   const n = checkPaired(metric, yTrue, yScore, 'y_score');
   requireLength(metric, 'groups', groups, n);
   for (let i = 0; i < n; i++) {
@@ -23,6 +23,12 @@ export function rankWithinQueries(metric: string, yTrue: ArrayLike<number>, ySco
       throw new InputError(`${metric}: relevance y_true is ${yTrue[i]} at row ${i}; relevance labels must be >= 0`, { field: 'y_true', row: i });
     }
   }
+  return n;
+}
+
+/** Validate grouped ranking input and return each query's rows ranked by score. */
+export function rankWithinQueries(metric: string, yTrue: ArrayLike<number>, yScore: ArrayLike<number>, groups: Int32Array): RankedQueries {
+  const n = checkRankingInput(metric, yTrue, yScore, groups);
   const dense = new Int32Array(n);
   const ids = new Map<number, number>();
   for (let i = 0; i < n; i++) {

@@ -6,7 +6,8 @@
 import { InputError } from '../../core/errors.js';
 import { binaryCurve } from './binary-curve.js';
 import type { BinaryScoreOptions } from './binary-curve.js';
-import { requireFinite, requireLength, requireNonEmpty, requireWeights } from './metric-input-checks.js';
+import { argsortDescending } from './argsort-descending.js';
+import { checkPaired, requireFinite, requireLength, requireNonEmpty, requireWeights } from './metric-input-checks.js';
 
 /** ROC curve points, thresholds decreasing (the first is max score + 1, as sklearn 1.2). */
 export interface RocCurve {
@@ -81,8 +82,15 @@ export function trapezoidArea(x: ArrayLike<number>, y: ArrayLike<number>): numbe
 export function rocAuc(yTrue: ArrayLike<number>, yScore: ArrayLike<number>, options: BinaryScoreOptions = {}): number {
   const metric = 'roc_auc';
   const pos = options.posLabel ?? 1;
+  // Distinct labels, stopping at three; a Set per row would cost more than the AUC itself.
   const classes = new Set<number>();
-  for (let i = 0; i < yTrue.length && classes.size < 3; i++) classes.add(yTrue[i]);
+  let last = NaN;
+  for (let i = 0; i < yTrue.length && classes.size < 3; i++) {
+    if (yTrue[i] !== last) {
+      last = yTrue[i];
+      classes.add(last);
+    }
+  }
   if (yTrue.length > 0 && classes.size !== 2) {
     throw new InputError(
       classes.size < 2
@@ -94,8 +102,35 @@ export function rocAuc(yTrue: ArrayLike<number>, yScore: ArrayLike<number>, opti
   if (yTrue.length > 0 && !classes.has(pos)) {
     throw new InputError(`${metric}: pos_label=${pos} does not occur in y_true (classes ${[...classes].join(', ')})`, { field: 'pos_label' });
   }
-  const roc = rocFromCurve(metric, yTrue, yScore, options);
-  return trapezoidArea(roc.fpr, roc.tpr);
+  return streamingAuc(metric, yTrue, yScore, pos, options.sampleWeight);
+}
+
+/**
+ * Trapezoidal area under the ROC curve in one pass over the descending order, without building the
+ * curve: the same area as sklearn's auc(roc_curve(...)) (dropping collinear points does not change it),
+ * normalized once at the end.
+ */
+function streamingAuc(metric: string, yTrue: ArrayLike<number>, yScore: ArrayLike<number>, pos: number, w: Float64Array | undefined): number {
+  const n = checkPaired(metric, yTrue, yScore, 'y_score', w);
+  const order = argsortDescending(yScore);
+  let tp = 0;
+  let fp = 0;
+  let prevTp = 0;
+  let prevFp = 0;
+  let area = 0;
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    const wi = w ? w[i] : 1;
+    if (yTrue[i] === pos) tp += wi;
+    else fp += wi;
+    if (r + 1 === n || yScore[order[r + 1]] !== yScore[i]) {
+      area += (fp - prevFp) * (tp + prevTp);
+      prevFp = fp;
+      prevTp = tp;
+    }
+  }
+  // Zero-weight rows add nothing to either count, so they cannot change the area.
+  return fp > 0 && tp > 0 ? area / (2 * fp * tp) : NaN;
 }
 
 /** Options for one-vs-rest multiclass ROC AUC. */

@@ -1,15 +1,20 @@
 /**
  * Starts a worker thread from a module URL. Under vitest/tsx the sources are `.ts`, which a bare worker
- * cannot load, so those workers get tsx's loader (`--import tsx`); compiled `.js` from dist/ starts
- * plainly.
+ * cannot load. On Node 20 neither `execArgv: ['--import', 'tsx']` nor registering tsx's ESM hooks
+ * inside the worker takes effect (measured: "Unknown file extension .ts"), so such workers boot through
+ * tsx's in-thread CommonJS hook, which compiles the ESM sources on require. Compiled `.js` from dist/
+ * starts plainly.
  */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** Spawn a worker for `moduleUrl` (a sibling module's `new URL('./x.js', import.meta.url)`). */
 export function spawnWorker(moduleUrl: URL, workerData: unknown): Worker {
   let url = moduleUrl;
-  const fromTs = import.meta.url.endsWith('.ts');
-  if (fromTs && url.pathname.endsWith('.js')) url = new URL(url.href.replace(/\.js$/, '.ts'));
-  const execArgv = url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  return new Worker(url, { workerData, execArgv });
+  if (import.meta.url.endsWith('.ts') && url.pathname.endsWith('.js')) url = new URL(url.href.replace(/\.js$/, '.ts'));
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const api = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  const boot = `const api = require(${JSON.stringify(api)}); api.register(); require(${JSON.stringify(fileURLToPath(url))});`;
+  return new Worker(boot, { eval: true, workerData });
 }

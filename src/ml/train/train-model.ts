@@ -14,7 +14,9 @@ import { compilePipeline } from '../../runtime/preprocess/compile-pipeline.js';
 import { finish } from '../../runtime/scorer.js';
 import { createPredictor } from '../../runtime/model-kinds.js';
 import { evaluateClassification, evaluateRanking, evaluateRegression } from '../metrics/evaluate.js';
-import { groupKFold, kFold, stratifiedKFold } from '../selection/k-fold.js';
+import { groupKFold } from '../selection/group-k-fold.js';
+import { kFold } from '../selection/k-fold.js';
+import { stratifiedKFold } from '../selection/stratified-k-fold.js';
 import { trainTestSplit } from '../selection/train-test-split.js';
 import { defaultPipelineSpec } from '../transformers/default-pipeline.js';
 import { fitPipeline } from '../transformers/fit-pipeline.js';
@@ -71,7 +73,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
   const params = algo.parseParams(opts.params ?? {});
   const testFraction = opts.testFraction ?? 0.2;
   const validFraction = opts.validFraction ?? (algo.usesValidation ? 0.1 : 0);
-  checkFraction('test-frac', testFraction);
+  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`--test-frac must be in (0, 1) (got ${testFraction})`, { field: 'test-frac' });
   checkFraction('valid-frac', validFraction);
   if (!frame.has(opts.target)) {
     throw new InputError(`target column "${opts.target}" not found`, { column: opts.target }, `Columns are: ${frame.names.slice(0, 30).join(', ')}${frame.names.length > 30 ? ', …' : ''}`);
@@ -100,8 +102,8 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
   const outer = trainTestSplit(frame.rowCount, { testFraction, seed, stratify, groups });
   const trainIdx = outer.train;
   const testIdx = outer.test;
-  let fitIdx = trainIdx;
-  let validIdx = new Int32Array(0);
+  let fitIdx: Int32Array = trainIdx;
+  let validIdx: Int32Array = new Int32Array(0);
   if (validFraction > 0 && trainIdx.length >= 20) {
     const inner = trainTestSplit(trainIdx.length, {
       testFraction: validFraction,

@@ -33,7 +33,12 @@ export function fitImputer(ctx: FitContext, column: string, step: ImputeStep): F
     for (const s of ctx.work.text(column, 'impute')) if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
     let best: string | null = null;
     let bestCount = 0;
-    for (const [s, c] of counts) if (c > bestCount || (c === bestCount && best !== null && s < best)) (best = s), (bestCount = c);
+    for (const [s, c] of counts) {
+      if (c > bestCount || (c === bestCount && best !== null && s < best)) {
+        best = s;
+        bestCount = c;
+      }
+    }
     if (best === null) {
       ctx.warnings.push(`column "${column}" has no values; imputing "missing"`);
       return state('missing');
@@ -63,7 +68,10 @@ export function fitImputer(ctx: FitContext, column: string, step: ImputeStep): F
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j < sorted.length && sorted[j] === sorted[i]) j++;
-    if (j - i > bestRun) (best = sorted[i]), (bestRun = j - i);
+    if (j - i > bestRun) {
+      best = sorted[i];
+      bestRun = j - i;
+    }
     i = j;
   }
   return state(best);

@@ -24,7 +24,12 @@ export function fitStandardScaler(ctx: FitContext, column: string, step: Standar
   const x = ctx.work.numeric(column, 'standard_scale');
   let n = 0;
   let sum = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) (n++, (sum += x[i]));
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === x[i]) {
+      n++;
+      sum += x[i];
+    }
+  }
   const mean = n > 0 ? sum / n : 0;
   let ss = 0;
   for (let i = 0; i < x.length; i++) if (x[i] === x[i]) ss += (x[i] - mean) * (x[i] - mean);
@@ -39,7 +44,11 @@ export function fitMinMaxScaler(ctx: FitContext, column: string, step: MinMaxSca
   const x = ctx.work.numeric(column, 'min_max_scale');
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < x.length; i++) if (x[i] === x[i]) (x[i] < lo && (lo = x[i]), x[i] > hi && (hi = x[i]));
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (lo > hi) {
     ctx.warnings.push(`column "${column}" has no values to scale`);
     lo = 0;

@@ -40,24 +40,34 @@ export function compileDateParts(state: TransformerState, index: number): Compil
       const src = work.numeric(column, r.where);
       const n = src.length;
       const outs = parts.map(() => new Float64Array(n));
-      const d = new Date(0);
       for (let i = 0; i < n; i++) {
         const t = src[i];
         if (t !== t) {
           for (const o of outs) o[i] = NaN;
           continue;
         }
-        d.setTime(t);
+        // Civil date from days since the epoch (Hinnant's algorithm): no Date object per row.
+        const days = Math.floor(t / MS_PER_DAY);
+        const hour = Math.floor((t - days * MS_PER_DAY) / 3_600_000);
+        const z = days + 719468;
+        const era = Math.floor(z / 146097);
+        const doe = z - era * 146097;
+        const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+        const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+        const mp = Math.floor((5 * doy + 2) / 153);
+        const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+        const month = mp < 10 ? mp + 3 : mp - 9;
+        const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
         // 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
-        const weekday = (((Math.floor(t / MS_PER_DAY) + 3) % 7) + 7) % 7;
+        const weekday = (((days + 3) % 7) + 7) % 7;
         for (let p = 0; p < parts.length; p++) {
           let v: number;
           switch (parts[p]) {
-            case 'year': v = d.getUTCFullYear(); break;
-            case 'month': v = d.getUTCMonth() + 1; break;
-            case 'day': v = d.getUTCDate(); break;
+            case 'year': v = year; break;
+            case 'month': v = month; break;
+            case 'day': v = day; break;
             case 'weekday': v = weekday; break;
-            case 'hour': v = d.getUTCHours(); break;
+            case 'hour': v = hour; break;
             case 'is_weekend': v = weekday >= 5 ? 1 : 0; break;
           }
           outs[p][i] = v;

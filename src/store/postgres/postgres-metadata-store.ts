@@ -46,13 +46,23 @@ export async function openPostgresMetadataStore(
   pool.on('error', () => undefined);
   const db = new Kysely<KilnDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) await pool.query(`create schema if not exists "${schema}"`);
+    if (schema !== undefined) await createSchema(pool, schema);
     return await openSqlMetadataStore(db, 'postgres', { where, migrations: options.migrations });
   } catch (err) {
     await db.destroy().catch(() => undefined);
     throw isConnectionError(err)
       ? new UsageError(`cannot connect to ${where}: ${(err as Error).message}`, { field: 'KILN_DATABASE_URL' }, 'check the URL, credentials and that the server is running')
       : err;
+  }
+}
+
+/** `CREATE SCHEMA IF NOT EXISTS` is not concurrency-safe: a racing opener that created it first shows up as a duplicate. */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`create schema if not exists "${schema}"`);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== '23505' && code !== '42P06') throw err;
   }
 }
 

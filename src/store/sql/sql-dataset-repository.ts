@@ -1,8 +1,8 @@
 /**
  * Dialect-agnostic SQL implementation of the dataset repository (Kysely). Version allocation happens in
- * one transaction: upsert the dataset row, lock it (PostgreSQL `FOR UPDATE`; SQLite transactions already
- * hold the write lock from `BEGIN IMMEDIATE`), then read the latest version and insert the next. The
- * (dataset_name, version) primary key backs this up; a violation is retried a few times.
+ * one transaction: upsert the dataset row with ON CONFLICT DO UPDATE (which row-locks it on PostgreSQL;
+ * SQLite transactions already hold the write lock from `BEGIN IMMEDIATE`), then insert the next version.
+ * The (dataset_name, version) primary key backs this up; a violation is retried a few times.
  */
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, InternalError, UsageError } from '../../core/errors.js';
@@ -14,7 +14,6 @@ import type {
   DatasetVersionSummary,
   NewDatasetVersion,
 } from '../dataset-repository.js';
-import type { MetadataDialect } from '../metadata-store.js';
 import type { DatasetVersionsTable, KilnDatabase } from './kiln-database.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -39,7 +38,6 @@ export class SqlDatasetRepository implements DatasetRepository {
   /** `inTransaction`: `db` is an open transaction, so no own transaction and no retry. */
   constructor(
     private readonly db: Kysely<KilnDatabase>,
-    private readonly dialect: MetadataDialect,
     private readonly inTransaction: boolean,
   ) {}
 
@@ -103,14 +101,14 @@ export class SqlDatasetRepository implements DatasetRepository {
     input: NewDatasetVersion,
     json: { schema: string; profile: string },
   ): Promise<DatasetVersionRegistration> {
-    await trx
+    // Upsert-and-lock in one statement: ON CONFLICT DO UPDATE takes the dataset row's lock (PostgreSQL
+    // waits here for a concurrent registration of the same name to commit) and returns its latest version.
+    const dataset = await trx
       .insertInto('datasets')
       .values({ name: input.name, latest_version: 0, created_at: input.createdAt, updated_at: input.createdAt })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    let lockQuery = trx.selectFrom('datasets').select('latest_version').where('name', '=', input.name);
-    if (this.dialect === 'postgres') lockQuery = lockQuery.forUpdate();
-    const dataset = await lockQuery.executeTakeFirstOrThrow();
+      .onConflict((oc) => oc.column('name').doUpdateSet({ name: (eb) => eb.ref('excluded.name') }))
+      .returning('latest_version')
+      .executeTakeFirstOrThrow();
     const existing = await trx
       .selectFrom('dataset_versions')
       .select('version')

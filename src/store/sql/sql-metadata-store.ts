@@ -51,7 +51,7 @@ export class SqlMetadataStore implements MetadataStore {
     readonly dialect: MetadataDialect,
     private readonly inTransaction: boolean,
   ) {
-    this.datasets = new SqlDatasetRepository(db, dialect, inTransaction);
+    this.datasets = new SqlDatasetRepository(db, inTransaction);
   }
 
   createDatasetVersion(input: NewDatasetVersion): Promise<DatasetVersionRegistration> {

@@ -1,0 +1,126 @@
+/**
+ * Loads Frames into a DuckDB table without row objects: numeric, timestamp and boolean columns are
+ * copied into DuckDB vectors straight from their typed arrays (missing values become NULL via the
+ * validity mask); strings go through the vector API. Timestamps are staged as DOUBLE epoch ms and
+ * turned into TIMESTAMP by `exportSelectSql`.
+ */
+import duckdb from '@duckdb/node-bindings';
+import { BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import { InputError } from '../../core/errors.js';
+import { BOOL_MISSING } from '../../core/frame.js';
+import type { Column, Frame } from '../../core/frame.js';
+import type { ColumnType } from '../../core/schema.js';
+import { quoteIdentifier } from './sql-quote.js';
+
+/** DuckDB's vector size: rows per data chunk. */
+const CHUNK_ROWS = 2048;
+
+function stagingType(t: ColumnType): DuckDBType {
+  if (t === 'numeric' || t === 'timestamp') return DOUBLE;
+  if (t === 'boolean') return BOOLEAN;
+  return VARCHAR;
+}
+
+/** `CREATE TABLE` for staging a frame with these columns. */
+export function createStagingTableSql(table: string, columns: readonly { name: string; type: ColumnType }[], temporary = false): string {
+  const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingType(c.type).toString()}`).join(', ');
+  return `CREATE ${temporary ? 'TEMP ' : ''}TABLE ${table} (${cols})`;
+}
+
+/** `SELECT` over a staging table that restores Frame semantics (timestamps as TIMESTAMP). */
+export function exportSelectSql(table: string, columns: readonly { name: string; type: ColumnType }[]): string {
+  const cols = columns.map((c) => {
+    const id = quoteIdentifier(c.name);
+    return c.type === 'timestamp' ? `make_timestamp(CAST(round(${id} * 1000) AS BIGINT)) AS ${id}` : id;
+  });
+  return `SELECT ${cols.join(', ') || '*'} FROM ${table}`;
+}
+
+/** Append all rows of a frame to a staging table made by `createStagingTableSql`. */
+export async function appendFrameToTable(conn: DuckDBConnection, table: string, frame: Frame): Promise<void> {
+  const types = frame.columns.map((c) => stagingType(c.type));
+  const appender = await conn.createAppender(table);
+  const scratchF64 = new Float64Array(CHUNK_ROWS);
+  const scratchU8 = new Uint8Array(CHUNK_ROWS);
+  const validityBytes = new Uint8Array(CHUNK_ROWS / 8);
+  try {
+    for (let start = 0; start < frame.rowCount; start += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, frame.rowCount - start);
+      const chunk = DuckDBDataChunk.create(types, n);
+      frame.columns.forEach((col, j) => fillVector(chunk, j, col, start, n, scratchF64, scratchU8, validityBytes));
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } catch (err) {
+    throw new InputError(`could not stage the frame for writing: ${err instanceof Error ? err.message : String(err)}`, {}, undefined, { cause: err });
+  } finally {
+    appender.closeSync();
+  }
+}
+
+function fillVector(
+  chunk: DuckDBDataChunk,
+  j: number,
+  col: Column,
+  start: number,
+  n: number,
+  f64: Float64Array<ArrayBuffer>,
+  u8: Uint8Array<ArrayBuffer>,
+  validity: Uint8Array<ArrayBuffer>,
+): void {
+  const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
+  const validityLen = Math.ceil(n / 64) * 8;
+  let missing = 0;
+  switch (col.type) {
+    case 'numeric':
+    case 'timestamp': {
+      const src = col.values;
+      for (let i = 0; i < n; i++) {
+        const v = src[start + i];
+        if (v !== v) {
+          f64[i] = 0;
+          missing++;
+        } else f64[i] = v;
+      }
+      duckdb.copy_data_to_vector(vec, 0, f64.buffer, 0, n * 8);
+      if (missing > 0) {
+        validity.fill(0xff);
+        for (let i = 0; i < n; i++) if (src[start + i] !== src[start + i]) validity[i >> 3] &= ~(1 << (i & 7));
+      }
+      break;
+    }
+    case 'boolean': {
+      const src = col.values;
+      for (let i = 0; i < n; i++) {
+        const v = src[start + i];
+        if (v === BOOL_MISSING) {
+          u8[i] = 0;
+          missing++;
+        } else u8[i] = v === 0 ? 0 : 1;
+      }
+      duckdb.copy_data_to_vector(vec, 0, u8.buffer, 0, n);
+      if (missing > 0) {
+        validity.fill(0xff);
+        for (let i = 0; i < n; i++) if (src[start + i] === BOOL_MISSING) validity[i >> 3] &= ~(1 << (i & 7));
+      }
+      break;
+    }
+    case 'categorical': {
+      const values: (string | null)[] = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const c = col.codes[start + i];
+        values[i] = c < 0 ? null : col.categories[c];
+      }
+      chunk.setColumnValues(j, values);
+      return;
+    }
+    case 'text':
+      chunk.setColumnValues(j, col.values.slice(start, start + n));
+      return;
+  }
+  if (missing > 0) {
+    duckdb.vector_ensure_validity_writable(vec);
+    duckdb.copy_data_to_vector_validity(vec, 0, validity.buffer, 0, validityLen);
+  }
+}

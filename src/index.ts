@@ -1,0 +1,17 @@
+/**
+ * kiln: the platform SDK for embedded use. `openKiln()` opens the stores chosen by configuration and
+ * exposes the same services the CLI and HTTP server use.
+ */
+export { openKiln } from './kiln.js';
+export type { Kiln } from './kiln.js';
+export { resolveConfig } from './config.js';
+export type { KilnConfig } from './config.js';
+export { DatasetService } from './data/datasets/dataset-service.js';
+export { readFrame, readFrameChunks } from './data/io/read-frame.js';
+export { profileFrames, profileFrame } from './data/profile/profile-frames.js';
+export { renderProfileHtml } from './data/profile/render-profile-html.js';
+export { createApp } from './server/create-app.js';
+export { trainModel } from './ml/train/train-model.js';
+export { createScorer } from './runtime/scorer.js';
+export * from './core/index.js';
+export { KILN_VERSION } from './version.js';
