@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.kiln/**', 'coverage/**', 'bench/**/*.py', 'web/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.kiln/**', 'coverage/**', 'bench/**/*.py', 'web/dist/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,17 +4,17 @@
  */
 
 /** Serialize a JSON value with sorted keys. Non-finite numbers are rejected (JSON has none). */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, path = '$'): string {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
+    if (!Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value} at ${path}`);
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v, i) => canonicalJson(v === undefined ? null : v, `${path}[${i}]`)).join(',')}]`;
   if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k], `${path}.${k}`)}`).join(',')}}`;
   }
   throw new Error(`canonicalJson: unsupported value of type ${typeof value}`);
 }

@@ -19,8 +19,9 @@ export interface ArtifactStoreHarness {
   dispose(): Promise<void>;
 }
 
-// Reference digests: FIPS 180-2 test vectors ('abc', ''); Python's hashlib.sha256 of `bigPattern()`
-// and of its first 10 chunks of 64 KiB (the part a failed stream had written).
+// Reference digests: FIPS 180-2 test vectors ('abc', ''); Python's hashlib.sha256 of `bigPattern()` and
+// of its first 10 chunks of 64 KiB, the part a failed stream had written
+// (test/fixtures/scripts/store_artifact_digests.py).
 const SHA256_ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
 const SHA256_EMPTY = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const SHA256_BIG = '61c050553febd371b3996461ecaf968198ff21f476b653a008323b3acd0eb64d';

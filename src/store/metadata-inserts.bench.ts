@@ -64,7 +64,7 @@ try {
   raw.exec(ANCHOR_DDL);
   const insert = raw.prepare('insert into anchor values (?, ?, ?, ?)');
   const insertOne = raw.transaction((n: number) => insert.run('bench', n, `hash-${n}`, JSON.stringify(version(n))));
-  let t = performance.now();
+  const t = performance.now();
   for (let n = 1; n <= N; n++) insertOne(n);
   const sqliteAnchor = performance.now() - t;
   raw.close();
@@ -87,7 +87,7 @@ try {
   await admin.query(`create schema ${schema}`);
   await admin.query(`set search_path = ${schema}`);
   await admin.query(ANCHOR_DDL);
-  let t = performance.now();
+  const t = performance.now();
   for (let n = 1; n <= N; n++) {
     await admin.query('begin');
     await admin.query('insert into anchor values ($1, $2, $3, $4)', ['bench', n, `hash-${n}`, JSON.stringify(version(n))]);

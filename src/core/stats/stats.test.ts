@@ -7,7 +7,8 @@ import { regularizedGammaP, regularizedGammaQ } from './incomplete-gamma.js';
 import { kolmogorovLimitSf, kolmogorovSf } from './kolmogorov-distribution.js';
 import { ksTwoSample } from './ks-two-sample.js';
 import { populationStabilityIndex } from './population-stability-index.js';
-import { quantileSorted } from './quantile.js';
+import { quantileInPlace, quantileSorted } from './quantile.js';
+import { Rng } from '../rng.js';
 import { smirnovSf } from './smirnov-distribution.js';
 
 type Gen = [number, number, number, number, number, number];
@@ -103,5 +104,15 @@ describe('PSI and quantiles', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([1, 2, 3, 4], 0.1)).toBeCloseTo(1.3, 12);
     expect(quantileSorted([], 0.5)).toBeNaN();
+  });
+  it('quantileInPlace (selection) equals quantileSorted on random and tied data', () => {
+    const rng = new Rng(3);
+    for (const n of [1, 2, 7, 100, 1001]) {
+      for (const ties of [false, true]) {
+        const v = Float64Array.from({ length: n }, () => (ties ? rng.int(5) : rng.normal()));
+        const sorted = Float64Array.from(v).sort();
+        for (const q of [0, 0.01, 0.25, 0.5, 0.9, 0.99, 1]) expect(quantileInPlace(Float64Array.from(v), q)).toBe(quantileSorted(sorted, q));
+      }
+    }
   });
 });

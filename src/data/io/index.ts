@@ -9,3 +9,5 @@ export { inspectSource } from './inspect-source.js';
 export type { SourceInspection } from './inspect-source.js';
 export { createFrameWriter, writeFrame } from './write-frame.js';
 export type { FrameWriter, WriteFormat, WriteOptions } from './write-frame.js';
+export { readPostgresFrame, readPostgresQuery } from './postgres-reader.js';
+export type { PostgresReadOptions } from './postgres-reader.js';

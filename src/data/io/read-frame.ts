@@ -32,7 +32,9 @@ export async function readFrame(path: string, opts: ReadOptions = {}): Promise<F
       const estimate = estimateBytes(source);
       if (estimate !== undefined && estimate > budget) throw overBudget(path, budget, estimate);
       const plans = await planColumns(conn, source, opts, opts.sampleRows === undefined || opts.sampleRows === -1 ? undefined : opts.sampleRows);
-      return await collect(conn, source, plans, budget);
+      // Below half the budget DuckDB may hold a materialized copy too: faster than streaming.
+      const materialize = estimate !== undefined && estimate * 2 <= budget;
+      return await collect(conn, source, plans, budget, materialize);
     } finally {
       await source.cleanup();
     }
@@ -67,9 +69,9 @@ function estimateBytes(source: DescribedSource): number | undefined {
   return source.estimatedRows * perRow;
 }
 
-async function collect(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], budget: number): Promise<Frame> {
+async function collect(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], budget: number, materialize: boolean): Promise<Frame> {
   const blocks: Frame[] = [];
-  for await (const block of scanFrames(conn, source, plans, { blockRows: BLOCK_ROWS, budgetBytes: budget })) blocks.push(block);
+  for await (const block of scanFrames(conn, source, plans, { blockRows: BLOCK_ROWS, budgetBytes: budget, materialize })) blocks.push(block);
   return concatBlocks(plans, blocks);
 }
 

@@ -24,6 +24,11 @@ export interface ScanLimits {
   readonly maxRows?: number;
   /** Fail with an InputError once the blocks hold more than this many bytes. */
   readonly budgetBytes?: number;
+  /**
+   * Let DuckDB materialize the whole result before copying (faster: full parallelism and errors raised
+   * directly, but DuckDB holds a second copy of the data). Only for results known to be small.
+   */
+  readonly materialize?: boolean;
 }
 
 /** Stream the planned columns of a source as Frames of `blockRows` rows (the last may be shorter). */
@@ -33,7 +38,8 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
   const acc = new FrameAccumulator(plans, limits.blockRows);
   let received = 0;
   try {
-    const result = await conn.stream(`SELECT ${select || '1 AS c0'} FROM ${source.relation}${limit}`);
+    const run = limits.materialize === true ? conn.run.bind(conn) : conn.stream.bind(conn);
+    const result = await run(`SELECT ${select || '1 AS c0'} FROM ${source.relation}${limit}`);
     while (true) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
@@ -46,7 +52,7 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
         if (acc.full) yield acc.takeBlock();
       }
     }
-    if (limits.maxRows === undefined) await verifyComplete(conn, source, plans, received);
+    if (limits.maxRows === undefined && limits.materialize !== true) await verifyComplete(conn, source, plans, received);
   } catch (err) {
     throw await explainFailure(conn, source, plans, err);
   }

@@ -129,12 +129,19 @@ export class NumericAccumulator {
     const highFence = quantiles.p75 + 1.5 * iqr;
     const hist = new HistogramBins(this.min, this.max, bins);
     let outliers = 0;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i];
-      const w = weights === null ? 1 : weights[i];
-      // The sketch may not hold the true extremes; clamp so every weight lands in a bin.
-      hist.add(x < this.min ? this.min : x > this.max ? this.max : x, w);
-      if (x < lowFence || x > highFence) outliers += w;
+    if (weights === null) {
+      hist.addAll(values);
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i];
+        if (x < lowFence || x > highFence) outliers++;
+      }
+    } else {
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i];
+        // The sketch may not hold the true extremes; clamp so every weight lands in a bin.
+        hist.add(x < this.min ? this.min : x > this.max ? this.max : x, weights[i]);
+        if (x < lowFence || x > highFence) outliers += weights[i];
+      }
     }
     return {
       ...base,

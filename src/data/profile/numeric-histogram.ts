@@ -39,6 +39,23 @@ export class HistogramBins {
     this.counts[idx] += weight;
   }
 
+  /** Add every value of `values` (all within [min, max]) with weight 1: the exact path's tight loop. */
+  addAll(values: Float64Array): void {
+    const bins = this.bins;
+    const edges = this.edges;
+    const counts = this.counts;
+    const first = this.first;
+    const span = this.span;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      let idx = Math.trunc(((x - first) / span) * bins);
+      if (idx >= bins) idx = bins - 1;
+      if (x < edges[idx]) idx--;
+      else if (idx !== bins - 1 && x >= edges[idx + 1]) idx++;
+      counts[idx]++;
+    }
+  }
+
   /** The JSON form. */
   toJSON(): Histogram {
     return { edges: Array.from(this.edges), counts: Array.from(this.counts, (c) => Math.round(c)) };

@@ -1,12 +1,21 @@
 /**
  * Pearson correlation between numeric columns over pairwise-complete rows (pandas `DataFrame.corr()`),
- * streamed: each chunk's co-moments are merged with Chan's pairwise formulas. Pairs of columns with no
- * missing values in a chunk share per-column centering and run as blocked dot products (cache-sized
- * row blocks); pairs touching a missing value take a masked two-pass path.
+ * streamed: each chunk's co-moments are merged with Chan's pairwise formulas. Within a chunk every
+ * column is shifted by its own mean (so the sums stay small and accurate) and the pairwise-complete
+ * sums come out of blocked dot products for every pair, corrected by a pass over just the missing
+ * cells of columns that have any.
  */
 import type { CorrelationMatrix } from './profile-types.js';
 
 const BLOCK = 4096;
+
+/** Shifted sums of one chunk, k x k row-major (see `chunkSums`). */
+interface ChunkSums {
+  uu: Float64Array;
+  um: Float64Array;
+  u2m: Float64Array;
+  n: Float64Array;
+}
 
 /** Accumulates the Pearson matrix of a fixed list of numeric columns. */
 export class PearsonAccumulator {
@@ -34,50 +43,34 @@ export class PearsonAccumulator {
   /** Fold a chunk: one Float64Array per column, in the constructor's order (NaN = missing). */
   add(columns: readonly Float64Array[]): void {
     const k = this.k;
-    if (k === 0) return;
+    if (k === 0 || columns[0].length === 0) return;
     const rows = columns[0].length;
-    if (rows === 0) return;
-    const complete: number[] = [];
-    const mean = new Float64Array(k);
-    const m2 = new Float64Array(k);
+    // Shift every column by its own chunk mean; missing cells become 0 and carry a 0/1 mask.
+    const shift = new Float64Array(k);
+    const count = new Float64Array(k);
     for (let c = 0; c < k; c++) {
       const v = columns[c];
-      let nan = false;
+      let n = 0;
       let sum = 0;
       for (let i = 0; i < rows; i++) {
         const x = v[i];
-        if (x !== x) {
-          nan = true;
-          break;
+        if (x === x) {
+          n++;
+          sum += x;
         }
-        sum += x;
       }
-      if (nan) continue;
-      const m0 = sum / rows;
-      let d = 0;
-      let d2 = 0;
-      for (let i = 0; i < rows; i++) {
-        const e = v[i] - m0;
-        d += e;
-        d2 += e * e;
-      }
-      mean[c] = m0 + d / rows;
-      m2[c] = d2 - (d * d) / rows;
-      complete.push(c);
+      count[c] = n;
+      shift[c] = n > 0 ? sum / n : 0;
     }
-    // Position of each column among the complete ones, -1 when it has a missing value in this chunk.
-    const pos = new Int32Array(k).fill(-1);
-    complete.forEach((c, idx) => (pos[c] = idx));
-    const chunkSxy = this.completeCoMoments(columns, complete, mean, rows);
-    const q = complete.length;
+    const g = this.chunkSums(columns, shift, count, rows);
     for (let i = 0; i < k; i++) {
       for (let j = i; j < k; j++) {
-        if (pos[i] >= 0 && pos[j] >= 0) {
-          const sxy = i === j ? m2[i] : chunkSxy[pos[i] * q + pos[j]];
-          this.merge(i * k + j, rows, mean[i], mean[j], m2[i], m2[j], sxy);
-        } else {
-          this.maskedPair(i, j, columns[i], columns[j]);
-        }
+        const n = i === j ? count[i] : g.n[i * k + j];
+        if (n === 0) continue;
+        const su = g.um[i * k + j];
+        const sv = g.um[j * k + i];
+        const sxy = i === j ? g.u2m[i * k + i] - (su * su) / n : g.uu[i * k + j] - (su * sv) / n;
+        this.merge(i * k + j, n, shift[i] + su / n, shift[j] + sv / n, g.u2m[i * k + j] - (su * su) / n, g.u2m[j * k + i] - (sv * sv) / n, sxy);
       }
     }
   }
@@ -100,91 +93,111 @@ export class PearsonAccumulator {
     return { columns: [...this.names], matrix };
   }
 
-  // Sum of (x - mean_x)(y - mean_y) for every pair of complete columns, by row blocks of centered values.
-  private completeCoMoments(columns: readonly Float64Array[], complete: number[], mean: Float64Array, rows: number): Float64Array {
-    const q = complete.length;
-    const out = new Float64Array(q * q);
-    if (q === 0) return out;
-    if (this.centered.length < q * BLOCK) this.centered = new Float64Array(q * BLOCK);
+  // With u = x - shift (0 where missing) and m the 0/1 presence mask, for every ordered pair (a, b):
+  // uu = Σ u_a u_b, um = Σ u_a m_b, u2m = Σ u_a² m_b, n = Σ m_a m_b — the shifted sums over the rows
+  // where both are present. um and u2m are column totals minus the rows where b is missing, so their
+  // cost follows the number of missing cells, not rows. Row blocks keep the working set in cache.
+  private chunkSums(columns: readonly Float64Array[], shift: Float64Array, count: Float64Array, rows: number): ChunkSums {
+    const k = this.k;
+    const uu = new Float64Array(k * k);
+    const um = new Float64Array(k * k);
+    const u2m = new Float64Array(k * k);
+    const n = new Float64Array(k * k);
+    if (this.centered.length < k * BLOCK) this.centered = new Float64Array(k * BLOCK);
     const buf = this.centered;
+    const colSum = new Float64Array(k);
+    const colSq = new Float64Array(k);
+    const missingRows = new Int32Array(BLOCK);
     for (let start = 0; start < rows; start += BLOCK) {
       const len = Math.min(BLOCK, rows - start);
-      for (let a = 0; a < q; a++) {
-        const v = columns[complete[a]];
-        const m = mean[complete[a]];
+      for (let a = 0; a < k; a++) {
+        const v = columns[a];
+        const m = shift[a];
         const base = a * BLOCK;
-        for (let i = 0; i < len; i++) buf[base + i] = v[start + i] - m;
+        let s1 = 0;
+        let s2 = 0;
+        for (let i = 0; i < len; i++) {
+          const x = v[start + i];
+          const u = x === x ? x - m : 0;
+          buf[base + i] = u;
+          s1 += u;
+          s2 += u * u;
+        }
+        colSum[a] += s1;
+        colSq[a] += s2;
       }
-      for (let a = 0; a < q; a++) {
-        const ba = a * BLOCK;
-        let b = a + 1;
-        // Four partners at a time: each load of column a feeds four products.
-        for (; b + 3 < q; b += 4) {
-          const b0 = b * BLOCK;
-          const b1 = b0 + BLOCK;
-          const b2 = b1 + BLOCK;
-          const b3 = b2 + BLOCK;
-          let s0 = 0;
+      this.blockDots(buf, len, uu);
+      for (let b = 0; b < k; b++) {
+        if (count[b] === rows) continue;
+        const v = columns[b];
+        let miss = 0;
+        for (let i = 0; i < len; i++) if (v[start + i] !== v[start + i]) missingRows[miss++] = i;
+        if (miss === 0) continue;
+        for (let a = 0; a < k; a++) {
+          if (a === b) continue;
+          const ba = a * BLOCK;
+          const va = columns[a];
           let s1 = 0;
           let s2 = 0;
-          let s3 = 0;
-          for (let i = 0; i < len; i++) {
-            const x = buf[ba + i];
-            s0 += x * buf[b0 + i];
-            s1 += x * buf[b1 + i];
-            s2 += x * buf[b2 + i];
-            s3 += x * buf[b3 + i];
+          let both = 0;
+          for (let r = 0; r < miss; r++) {
+            const u = buf[ba + missingRows[r]];
+            s1 += u;
+            s2 += u * u;
+            if (va[start + missingRows[r]] !== va[start + missingRows[r]]) both++;
           }
-          out[a * q + b] += s0;
-          out[a * q + b + 1] += s1;
-          out[a * q + b + 2] += s2;
-          out[a * q + b + 3] += s3;
-        }
-        for (; b < q; b++) {
-          const bb = b * BLOCK;
-          let s0 = 0;
-          for (let i = 0; i < len; i++) s0 += buf[ba + i] * buf[bb + i];
-          out[a * q + b] += s0;
+          // Stored as what to subtract from the column totals; n[a * k + b] counts rows missing in both.
+          um[a * k + b] -= s1;
+          u2m[a * k + b] -= s2;
+          if (a < b) n[a * k + b] += both;
         }
       }
     }
-    return out;
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b < k; b++) {
+        um[a * k + b] += colSum[a];
+        u2m[a * k + b] += colSq[a];
+        // Rows where both are present: all rows minus missing in a, minus missing in b, plus both.
+        if (a < b) n[a * k + b] += rows - (rows - count[a]) - (rows - count[b]);
+      }
+    }
+    return { uu, um, u2m, n };
   }
 
-  // Pairwise-complete rows of one pair when either column has a missing value in this chunk.
-  private maskedPair(i: number, j: number, x: Float64Array, y: Float64Array): void {
-    let n = 0;
-    let sx = 0;
-    let sy = 0;
-    for (let r = 0; r < x.length; r++) {
-      const a = x[r];
-      const b = y[r];
-      if (a !== a || b !== b) continue;
-      n++;
-      sx += a;
-      sy += b;
+  // uu[a * k + b] += Σ u_a u_b over one block, for a < b; four partners share each load of u_a.
+  private blockDots(buf: Float64Array, len: number, uu: Float64Array): void {
+    const k = this.k;
+    for (let a = 0; a < k; a++) {
+      const ba = a * BLOCK;
+      let b = a + 1;
+      for (; b + 3 < k; b += 4) {
+        const b0 = b * BLOCK;
+        const b1 = b0 + BLOCK;
+        const b2 = b1 + BLOCK;
+        const b3 = b2 + BLOCK;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < len; i++) {
+          const x = buf[ba + i];
+          s0 += x * buf[b0 + i];
+          s1 += x * buf[b1 + i];
+          s2 += x * buf[b2 + i];
+          s3 += x * buf[b3 + i];
+        }
+        uu[a * k + b] += s0;
+        uu[a * k + b + 1] += s1;
+        uu[a * k + b + 2] += s2;
+        uu[a * k + b + 3] += s3;
+      }
+      for (; b < k; b++) {
+        const bb = b * BLOCK;
+        let s0 = 0;
+        for (let i = 0; i < len; i++) s0 += buf[ba + i] * buf[bb + i];
+        uu[a * k + b] += s0;
+      }
     }
-    if (n === 0) return;
-    const mx0 = sx / n;
-    const my0 = sy / n;
-    let dx = 0;
-    let dy = 0;
-    let dxx = 0;
-    let dyy = 0;
-    let dxy = 0;
-    for (let r = 0; r < x.length; r++) {
-      const a = x[r];
-      const b = y[r];
-      if (a !== a || b !== b) continue;
-      const ea = a - mx0;
-      const eb = b - my0;
-      dx += ea;
-      dy += eb;
-      dxx += ea * ea;
-      dyy += eb * eb;
-      dxy += ea * eb;
-    }
-    this.merge(i * this.k + j, n, mx0 + dx / n, my0 + dy / n, dxx - (dx * dx) / n, dyy - (dy * dy) / n, dxy - (dx * dy) / n);
   }
 
   // Chan et al.: combine (n, means, co-moments) of the rows so far with a chunk's.

@@ -6,6 +6,7 @@ import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { createLinearPredictor } from '../../runtime/linear/linear-predictor.js';
 import { fitLinear } from './fit-linear.js';
 import type { LinearFitOptions } from './fit-linear.js';
+import { parseLinearParams } from './linear-params.js';
 
 /** Seeded synthetic data: y = X b + noise, and class labels from the same scores. */
 function synthetic(rows: number, cols: number, seed: number): { x: FeatureMatrix; yReg: Float64Array; yBin: Float64Array; yMulti: Float64Array } {
@@ -160,6 +161,15 @@ describe('fitLinear input checks', () => {
     w[9] = -1;
     expect(() => fitLinear(d.x, d.yReg, { algo: 'ridge', task: 'regression', params: {}, sampleWeight: w })).toThrow(/row 9/);
     expect(() => fitLinear(d.x, d.yReg.subarray(1), { algo: 'ridge', task: 'regression', params: {} })).toThrow(InputError);
+  });
+
+  it('accepts a fully resolved LinearParams (parseLinearParams output) but not an inapplicable non-default', () => {
+    const full = parseLinearParams('logistic', { C: 0.5 });
+    const a = fitLinear(d.x, d.yBin, { algo: 'logistic', task: 'binary', params: full });
+    const b = fitLinear(d.x, d.yBin, { algo: 'logistic', task: 'binary', params: { C: 0.5 } });
+    expect(Array.from(a.coefficients)).toEqual(Array.from(b.coefficients));
+    expect(() => fitLinear(d.x, d.yBin, { algo: 'logistic', task: 'binary', params: { ...full, alpha: 3 } })).toThrow(/logistic has no parameter 'alpha'/);
+    expect(() => fitLinear(d.x, d.yReg, { algo: 'ridge', task: 'regression', params: parseLinearParams('ridge', { alpha: 3 }) })).not.toThrow();
   });
 
   it('rejects algorithm / task mismatches and bad params with UsageError', () => {

@@ -9,7 +9,7 @@ import { encodeLinearState } from '../../runtime/linear/linear-state.js';
 import { fitElasticNet } from './fit-elastic-net.js';
 import { fitLeastSquares } from './fit-least-squares.js';
 import { fitLogistic } from './fit-logistic.js';
-import { parseLinearParams } from './linear-params.js';
+import { LINEAR_DEFAULTS, LINEAR_PARAM_NAMES, parseLinearParams } from './linear-params.js';
 import type { LinearAlgo, LinearParams } from './linear-params.js';
 import { checkClassLabels, checkLinearFeatures, checkSampleWeight } from './validate-linear-input.js';
 
@@ -89,9 +89,23 @@ const FITTERS: Readonly<Record<LinearAlgo, Fitter>> = {
   },
 };
 
+/**
+ * Drop fields that do not apply to `algo` but sit at their default, so a fully resolved LinearParams
+ * (what parseLinearParams returns) can be passed back in; a non-default inapplicable value still fails.
+ */
+function applicableParams(algo: LinearAlgo, params: Partial<LinearParams>): Record<string, unknown> {
+  const allowed: readonly string[] = LINEAR_PARAM_NAMES[algo];
+  const defaults = LINEAR_DEFAULTS[algo] as unknown as Readonly<Record<string, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(params)) {
+    if (allowed.includes(name) || !Object.hasOwn(defaults, name) || v !== defaults[name]) out[name] = v;
+  }
+  return out;
+}
+
 /** Fit a linear model (OLS, ridge, lasso, elastic net or logistic regression). */
 export function fitLinear(x: FeatureMatrix, y: Float64Array, opts: LinearFitOptions): LinearFitResult {
-  const params = parseLinearParams(opts.algo, opts.params as Readonly<Record<string, unknown>>);
+  const params = parseLinearParams(opts.algo, applicableParams(opts.algo, opts.params));
   const classifier = opts.algo === 'logistic';
   if (classifier && opts.task === 'regression') throw new UsageError("logistic regression is a classifier; use task 'binary' or 'multiclass', or algo 'linear' / 'ridge' for regression", { field: 'task' });
   if (!classifier && opts.task !== 'regression') throw new UsageError(`${opts.algo} is a regression algorithm; use algo 'logistic' for task '${opts.task}'`, { field: 'task' });

@@ -7,6 +7,7 @@ import type { ModelState, Task } from '../../runtime/bundle-types.js';
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { fitGbdt } from '../gbdt/fit-gbdt.js';
 import { parseGbdtParams } from '../gbdt/gbdt-params.js';
+import type { GbdtObjective, GbdtParams } from '../gbdt/gbdt-params.js';
 import { fitLinear } from '../linear/fit-linear.js';
 import { parseLinearParams } from '../linear/linear-params.js';
 
@@ -44,7 +45,7 @@ export interface Algorithm {
   fit(input: AlgorithmFitInput): Promise<AlgorithmFit>;
 }
 
-const GBDT_OBJECTIVE: Record<Task, string> = { binary: 'binary', multiclass: 'multiclass', regression: 'regression', ranking: 'lambdarank' };
+const GBDT_OBJECTIVE: Record<Task, GbdtObjective> = { binary: 'binary', multiclass: 'multiclass', regression: 'regression', ranking: 'lambdarank' };
 
 const gbdt: Algorithm = {
   name: 'gbdt',
@@ -53,10 +54,9 @@ const gbdt: Algorithm = {
   usesValidation: true,
   parseParams: (raw) => ({ ...parseGbdtParams(raw) }),
   async fit(input) {
-    const params = { ...input.params };
-    if (params.objective === undefined) params.objective = GBDT_OBJECTIVE[input.task];
     const result = await fitGbdt(input.x, input.y, {
-      params: parseGbdtParams(params),
+      params: input.params as Partial<GbdtParams>,
+      ...(input.params.objective === undefined ? { objective: GBDT_OBJECTIVE[input.task] } : {}),
       numClasses: input.task === 'multiclass' ? input.numClasses : undefined,
       valid: input.valid,
       groups: input.groups,
@@ -65,7 +65,8 @@ const gbdt: Algorithm = {
         ? (it, m) => input.onIteration?.(it, { ...prefix('train', m.train), ...(m.valid ? prefix('valid', m.valid) : {}) })
         : undefined,
     });
-    return { state: result.state, bestIteration: result.bestIteration, history: result.history, importance: result.importance.gain };
+    // Reported 1-based (iterations kept), as LightGBM reports best_iteration.
+    return { state: result.state, bestIteration: result.bestIteration + 1, history: result.history, importance: result.importance.gain };
   },
 };
 
@@ -81,7 +82,7 @@ function linearAlgorithm(name: 'linear' | 'ridge' | 'lasso' | 'elasticnet' | 'lo
         algo: name,
         task: input.task === 'ranking' ? 'regression' : input.task,
         numClasses: input.numClasses,
-        params: parseLinearParams(name, input.params),
+        params: input.params,
       });
       const k = result.coefficients.length / input.x.cols;
       const importance = new Float64Array(input.x.cols);

@@ -70,7 +70,9 @@ export interface TrainResult {
 export async function trainModel(frame: Frame, opts: TrainOptions): Promise<TrainResult> {
   const seed = opts.seed ?? 42;
   const algo = getAlgorithm(opts.algo ?? 'gbdt');
-  const params = algo.parseParams(opts.params ?? {});
+  const rawParams = opts.params ?? {};
+  // Parse once up front so bad params fail before any work; fits re-parse the raw user params.
+  const params = algo.parseParams(rawParams);
   const testFraction = opts.testFraction ?? 0.2;
   const validFraction = opts.validFraction ?? (algo.usesValidation ? 0.1 : 0);
   if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`--test-frac must be in (0, 1) (got ${testFraction})`, { field: 'test-frac' });
@@ -102,22 +104,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
   const outer = trainTestSplit(frame.rowCount, { testFraction, seed, stratify, groups });
   const trainIdx = outer.train;
   const testIdx = outer.test;
-  let fitIdx: Int32Array = trainIdx;
-  let validIdx: Int32Array = new Int32Array(0);
-  if (validFraction > 0 && trainIdx.length >= 20) {
-    const inner = trainTestSplit(trainIdx.length, {
-      testFraction: validFraction,
-      seed: seed + 1,
-      stratify: stratify ? pick(stratify, trainIdx) : undefined,
-      groups: groups ? pick(groups, trainIdx) : undefined,
-    });
-    fitIdx = pickIdx(trainIdx, inner.train);
-    validIdx = pickIdx(trainIdx, inner.test);
-  }
-  if (groups) {
-    fitIdx = sortByGroup(fitIdx, groups);
-    validIdx = sortByGroup(validIdx, groups);
-  }
+  const { fitIdx, validIdx } = carveValidation(trainIdx, validFraction, seed, stratify, groups);
 
   const inputsFrame = frame.select(inputNames);
   const spec = opts.preprocessing ?? defaultPipelineSpec(algo.family, inputsFrame.schema());
@@ -126,7 +113,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
   if (opts.cv && opts.cv > 0) {
     if (!Number.isInteger(opts.cv) || opts.cv < 2) throw new UsageError(`--cv must be an integer >= 2 (got ${opts.cv})`, { field: 'cv' });
     opts.onStage?.(`cross-validation (${opts.cv} folds)`);
-    cvReport = await crossValidateModel(inputsFrame, target.y, trainIdx, { algo, params, spec, task, numClasses, labels: target.labels, seed, k: opts.cv, groups });
+    cvReport = await crossValidateModel(inputsFrame, target.y, trainIdx, { algo, params: rawParams, spec, task, numClasses, labels: target.labels, seed, k: opts.cv, groups, validFraction, stratify });
   }
 
   opts.onStage?.('preprocessing');
@@ -142,7 +129,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
     y: pick(target.y, fitIdx),
     task,
     numClasses,
-    params,
+    params: rawParams,
     seed,
     valid: validX ? { x: validX, y: pick(target.y, validIdx), groups: groups ? pick(groups, validIdx) : undefined } : undefined,
     groups: groups ? pick(groups, fitIdx) : undefined,
@@ -172,7 +159,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
     metadata: {
       algo: algo.name,
       params,
-      metrics: testMetrics,
+      metrics: finiteOnly(testMetrics),
       ...(opts.dataHash ? { dataHash: opts.dataHash } : {}),
       seed,
       kilnVersion: opts.kilnVersion,
@@ -206,6 +193,35 @@ interface CvContext {
   seed: number;
   k: number;
   groups: Int32Array | undefined;
+  validFraction: number;
+  stratify: Int32Array | undefined;
+}
+
+/** Split training rows into fitting rows and early-stopping rows (queries kept contiguous for ranking). */
+function carveValidation(
+  trainIdx: Int32Array,
+  validFraction: number,
+  seed: number,
+  stratify: Int32Array | undefined,
+  groups: Int32Array | undefined,
+): { fitIdx: Int32Array; validIdx: Int32Array } {
+  let fitIdx: Int32Array = trainIdx;
+  let validIdx: Int32Array = new Int32Array(0);
+  if (validFraction > 0 && trainIdx.length >= 20) {
+    const inner = trainTestSplit(trainIdx.length, {
+      testFraction: validFraction,
+      seed: seed + 1,
+      stratify: stratify ? pick(stratify, trainIdx) : undefined,
+      groups: groups ? pick(groups, trainIdx) : undefined,
+    });
+    fitIdx = pickIdx(trainIdx, inner.train);
+    validIdx = pickIdx(trainIdx, inner.test);
+  }
+  if (groups) {
+    fitIdx = sortByGroup(fitIdx, groups);
+    validIdx = sortByGroup(validIdx, groups);
+  }
+  return { fitIdx, validIdx };
 }
 
 async function crossValidateModel(inputs: Frame, y: Float64Array, rows: Int32Array, ctx: CvContext): Promise<NonNullable<TrainResult['cv']>> {
@@ -218,23 +234,20 @@ async function crossValidateModel(inputs: Frame, y: Float64Array, rows: Int32Arr
         : kFold(rows.length, ctx.k, { shuffle: true, seed: ctx.seed });
   const results: Record<string, number>[] = [];
   for (const fold of folds) {
-    let trainRows = pickIdx(rows, fold.train);
-    let testRows = pickIdx(rows, fold.test);
-    if (ctx.groups) {
-      trainRows = sortByGroup(trainRows, ctx.groups);
-      testRows = sortByGroup(testRows, ctx.groups);
-    }
+    const { fitIdx: trainRows, validIdx: validRows } = carveValidation(pickIdx(rows, fold.train), ctx.validFraction, ctx.seed, ctx.stratify, ctx.groups);
+    const testRows = ctx.groups ? sortByGroup(pickIdx(rows, fold.test), ctx.groups) : pickIdx(rows, fold.test);
     const trainFrame = inputs.take(trainRows);
     const fitted = fitPipeline(ctx.spec, trainFrame, { target: pick(y, trainRows), task: ctx.task, seed: ctx.seed });
     const pipeline = compilePipeline(fitted.states, signatureOf(trainFrame, trainFrame.names));
-    const params = ctx.algo.usesValidation ? { ...ctx.params, earlyStoppingRounds: 0 } : ctx.params;
+    const validX = validRows.length > 0 ? pipeline.transform(inputs.take(validRows)) : undefined;
     const fit = await ctx.algo.fit({
       x: fitted.matrix,
       y: pick(y, trainRows),
       task: ctx.task,
       numClasses: ctx.numClasses,
-      params,
+      params: ctx.params,
       seed: ctx.seed,
+      valid: validX ? { x: validX, y: pick(y, validRows), groups: ctx.groups ? pick(ctx.groups, validRows) : undefined } : undefined,
       groups: ctx.groups ? pick(ctx.groups, trainRows) : undefined,
     });
     const predictor = createPredictor(fit.state);
@@ -303,6 +316,11 @@ function encodeGroups(frame: Frame, name: string): Int32Array {
 function sortByGroup(idx: Int32Array, groups: Int32Array): Int32Array {
   // Stable sort keeps row order inside a query; ranking objectives need each query contiguous.
   return Int32Array.from(Array.from(idx).sort((a, b) => groups[a] - groups[b] || a - b));
+}
+
+/** Metrics undefined on the evaluation data (NaN) are left out of the bundle: JSON has no NaN. */
+function finiteOnly(metrics: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
 }
 
 function checkFraction(name: string, v: number): void {

@@ -5,7 +5,7 @@
  * column's values (8 bytes a row) because an exact quantile needs them.
  */
 import { z } from 'zod';
-import { quantileSorted } from '../../../core/stats/quantile.js';
+import { quantileInPlace } from '../../../core/stats/quantile.js';
 import type { CheckOutcome, ExpectationCheck } from '../expectation-check.js';
 import { baseFields, boundsRefinement, columnField, defineExpectation, optionalBound } from '../expectation-definition.js';
 
@@ -127,8 +127,7 @@ export const columnQuantileBetween = defineExpectation({
       finish() {
         if (!found) return { success: false, observed: null, message: `column "${spec.column}" not found` };
         if (wrongType) return { success: false, observed: wrongType, message: `column "${spec.column}" is ${wrongType}, expected numeric` };
-        const sorted = buf.subarray(0, n).sort();
-        return judge(spec, `quantile ${spec.quantile}`, quantileSorted(sorted, spec.quantile), n);
+        return judge(spec, `quantile ${spec.quantile}`, quantileInPlace(buf.subarray(0, n), spec.quantile), n);
       },
     };
   },

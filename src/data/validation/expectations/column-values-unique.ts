@@ -1,11 +1,13 @@
 /**
  * `column_values_unique`: no non-missing value occurs twice. Streaming with a hash set of the values
- * seen so far (memory grows with the number of distinct values: ~40-80 bytes each); the second and
+ * seen so far (memory grows with the distinct values: ~16-32 bytes each for numbers, ~50-100 plus the
+ * string for strings); the second and
  * later occurrences of a value are the failing rows.
  */
 import { z } from 'zod';
 import { BOOL_MISSING } from '../../../core/frame.js';
 import { rowLevelOutcome } from '../expectation-check.js';
+import { Float64HashSet } from '../float64-hash-set.js';
 import { baseFields, columnField, defineExpectation } from '../expectation-definition.js';
 
 /** Schema of `column_values_unique`. */
@@ -17,7 +19,7 @@ export const columnValuesUnique = defineExpectation({
   dimension: 'uniqueness',
   rowLevel: true,
   create(spec) {
-    const numbers = new Set<number>();
+    const numbers = new Float64HashSet();
     const strings = new Set<string>();
     let found = false;
     return {
@@ -34,8 +36,7 @@ export const columnValuesUnique = defineExpectation({
             for (let i = 0; i < v.length; i++) {
               const x = v[i];
               if (x !== x) continue;
-              if (numbers.has(x)) rows[k++] = i;
-              else numbers.add(x);
+              if (!numbers.add(x)) rows[k++] = i;
             }
             break;
           }
@@ -44,8 +45,7 @@ export const columnValuesUnique = defineExpectation({
             for (let i = 0; i < v.length; i++) {
               const x = v[i];
               if (x === BOOL_MISSING) continue;
-              if (numbers.has(x)) rows[k++] = i;
-              else numbers.add(x);
+              if (!numbers.add(x)) rows[k++] = i;
             }
             break;
           }

@@ -1,0 +1,99 @@
+/**
+ * Benchmark: Kiln `readFrame` on a 1M-row x 28-feature numeric CSV against DuckDB's own scan of the same
+ * file (`SELECT count(*) FROM read_csv(...)`) in the same run. Goal: readFrame within 2x of the scan.
+ *
+ * Data: /tmp/anchors/synth_1m.csv (from /work/shared/anchors/gen_synth.py) when present, else a seeded
+ * JS-generated file of the same shape cached at bench/out/synth_1m.csv.
+ * Run: npx tsx bench/data/read-csv.ts [--rows N] [--repeat R]   Writes bench/out/read-csv.json.
+ */
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Rng } from '../../src/core/rng.js';
+import { readFrame, readFrameChunks } from '../../src/data/io/index.js';
+import { quoteLiteral } from '../../src/data/io/sql-quote.js';
+
+const OUT = join(import.meta.dirname, '../out');
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+};
+const ROWS = arg('--rows', 1_000_000);
+const REPEAT = arg('--repeat', 2);
+const FEATURES = 28;
+
+/** Write a seeded numeric CSV shaped like the anchor file (f0..f27 with 6 significant digits, label). */
+async function generate(path: string, rows: number): Promise<void> {
+  const rng = new Rng(42);
+  const out = createWriteStream(path);
+  out.write([...Array.from({ length: FEATURES }, (_, i) => `f${i}`), 'label'].join(',') + '\n');
+  let buf = '';
+  for (let r = 0; r < rows; r++) {
+    let line = '';
+    for (let f = 0; f < FEATURES; f++) line += `${Number(rng.normal().toPrecision(6))},`;
+    buf += `${line}${rng.nextUint32() & 1}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
+  let best = Infinity;
+  let value: T | undefined;
+  for (let k = 0; k < REPEAT; k++) {
+    const t0 = performance.now();
+    value = await fn();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return { seconds: best, value: value as T };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const anchor = '/tmp/anchors/synth_1m.csv';
+  let path = anchor;
+  if (ROWS !== 1_000_000 || !existsSync(anchor)) {
+    path = join(OUT, ROWS === 1_000_000 ? 'synth_1m.csv' : `synth_${ROWS}.csv`);
+    if (!existsSync(path)) {
+      console.log(`generating ${path} ...`);
+      await generate(path, ROWS);
+    }
+  }
+  const bytes = statSync(path).size;
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const duck = await time(async () => Number((await conn.runAndReadAll(`SELECT count(*) FROM read_csv(${quoteLiteral(path)})`)).getRowsJS()[0][0]));
+  const duckSum = await time(async () => {
+    const sums = Array.from({ length: FEATURES }, (_, i) => `sum(f${i})`).join(', ');
+    return Number((await conn.runAndReadAll(`SELECT ${sums}, count(*) FROM read_csv(${quoteLiteral(path)})`)).getRowsJS()[0][FEATURES]);
+  });
+  conn.closeSync();
+  instance.closeSync();
+  const kiln = await time(async () => (await readFrame(path)).rowCount);
+  const chunked = await time(async () => {
+    let n = 0;
+    for await (const c of readFrameChunks(path)) n += c.rowCount;
+    return n;
+  });
+  if (duck.value !== kiln.value || kiln.value !== chunked.value || duckSum.value !== kiln.value) throw new Error(`row counts differ: ${duck.value} / ${kiln.value} / ${chunked.value}`);
+  const rows = kiln.value;
+  const rowsPerS = (s: number): number => Math.round(rows / s);
+  const table = [
+    { reader: 'DuckDB count(*) read_csv (anchor)', seconds: duck.seconds, rowsPerSecond: rowsPerS(duck.seconds), ratio: 1 },
+    { reader: 'DuckDB sum(all 28 cols) read_csv', seconds: duckSum.seconds, rowsPerSecond: rowsPerS(duckSum.seconds), ratio: duckSum.seconds / duck.seconds },
+    { reader: 'Kiln readFrame', seconds: kiln.seconds, rowsPerSecond: rowsPerS(kiln.seconds), ratio: kiln.seconds / duck.seconds },
+    { reader: 'Kiln readFrameChunks (65536)', seconds: chunked.seconds, rowsPerSecond: rowsPerS(chunked.seconds), ratio: chunked.seconds / duck.seconds },
+  ].map((r) => ({ ...r, seconds: Number(r.seconds.toFixed(3)), ratio: Number(r.ratio.toFixed(2)) }));
+  console.log(`file ${path}: ${rows} rows x ${FEATURES + 1} cols, ${(bytes / 1e6).toFixed(1)} MB; best of ${REPEAT}`);
+  console.table(table);
+  const goal = table[2].ratio <= 2;
+  console.log(`goal readFrame within 2x of DuckDB scan: ${goal ? 'MET' : 'NOT MET'} (${table[2].ratio}x)`);
+  writeFileSync(join(OUT, 'read-csv.json'), JSON.stringify({ file: path, rows, cols: FEATURES + 1, bytes, repeat: REPEAT, node: process.version, results: table, goalMet: goal }, null, 2));
+}
+
+await main();

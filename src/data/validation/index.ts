@@ -1,0 +1,21 @@
+/** Data validation: expectation suites, streaming validation, quality scores, quarantine and suite suggestion. */
+export { parseSuite, loadSuite, expectationId, formatJsonPath, SUITE_VERSION } from './suite.js';
+export type { Suite } from './suite.js';
+export { EXPECTATION_REGISTRY, isExpectationType } from './expectation-registry.js';
+export type { ExpectationSpec, ExpectationType } from './expectation-registry.js';
+export type { CheckContext, CheckOutcome, ExpectationCheck, FailureBuffer, JsonValue, QualityDimension } from './expectation-check.js';
+export type { ExpectationDefinition } from './expectation-definition.js';
+export { validateFrames, DEFAULT_MAX_STRING_LENGTH } from './validate-frames.js';
+export type { ExpectationResult, RowSample, ValidateOptions, ValidationResult } from './validate-frames.js';
+export { computeQualityScores } from './quality-scores.js';
+export type { QualityScores } from './quality-scores.js';
+export { quarantineFrames, ERRORS_COLUMN } from './quarantine.js';
+export type { QuarantineOptions, QuarantineResult } from './quarantine.js';
+export { suggestSuite } from './suggest-suite.js';
+export type { SuggestOptions } from './suggest-suite.js';
+export { parseRule } from './expression/rule-parser.js';
+export type { RuleNode } from './expression/rule-parser.js';
+export { evaluateRule, ruleColumns } from './expression/rule-evaluator.js';
+export { compileSafeRegex, findCatastrophicShape } from './regex-safety.js';
+export { NAMED_FORMATS } from './named-formats.js';
+export type { NamedFormat } from './named-formats.js';
