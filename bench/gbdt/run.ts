@@ -4,7 +4,7 @@
  * Prints and writes bench/out/gbdt.json: train time ratio, AUC both, batch predict throughput both,
  * Kiln single-row p50/p99, 1- vs N-thread speedup and a per-phase profile of Kiln's training.
  *
- *   npx tsx bench/gbdt/run.ts [--rows 1000000] [--csv FILE] [--trees 100] [--threads 2] [--no-single-thread]
+ *   npx tsx bench/gbdt/run.ts [--rows 1000000] [--csv FILE] [--trees 100] [--threads 2] [--no-single-thread] [--no-anchor]
  *
  * Needs /usr/bin/python3 with scikit-learn (data) and xgboost (anchor); without xgboost it runs Kiln
  * only and says the anchor is missing; without Python it generates a synthetic set in TypeScript.
@@ -34,6 +34,7 @@ const csv = arg('csv', undefined);
 const trees = Number(arg('trees', '100'));
 const threads = Number(arg('threads', '2'));
 const singleThread = !process.argv.includes('--no-single-thread');
+const withAnchor = !process.argv.includes('--no-anchor');
 
 interface Split {
   xTrain: FeatureMatrix;
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   const d = loadData();
   const dataDir = d.source.match(/\((.*)\)$/)?.[1];
   console.log(`data: ${d.source}; train ${d.xTrain.rows} x ${d.xTrain.cols}, test ${d.xTest.rows}; cores ${availableParallelism()}, load ${loadavg()[0].toFixed(2)}`);
-  const anchor = dataDir ? runAnchor(dataDir) : 'anchor missing: no python data';
+  const anchor = !withAnchor ? 'anchor skipped (--no-anchor)' : dataDir ? runAnchor(dataDir) : 'anchor missing: no python data';
   console.log('xgboost:', anchor);
   const k = await kiln(d, threads, true);
   console.log(`kiln ${threads} threads: train ${k.trainS.toFixed(2)} s, AUC ${k.testAuc.toFixed(4)}`);

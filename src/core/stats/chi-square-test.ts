@@ -19,7 +19,10 @@ export function chiSquareGoodnessOfFit(observed: ArrayLike<number>, expected: Ar
   if (expected.length !== k) throw new InputError(`chi-square: ${k} observed counts but ${expected.length} expected counts`);
   let so = 0;
   let se = 0;
-  for (let i = 0; i < k; i++) (so += observed[i]), (se += expected[i]);
+  for (let i = 0; i < k; i++) {
+    so += observed[i];
+    se += expected[i];
+  }
   if (Math.abs(so - se) > 1e-8 * Math.max(so, se)) {
     throw new InputError(`chi-square: observed counts sum to ${so} but expected counts sum to ${se}`, {}, 'Scale the expected frequencies to the observed total.');
   }

@@ -1,14 +1,16 @@
 /**
  * profileFrames against pandas/numpy/scipy reference values (test/fixtures/profile-reference.json,
- * written by test/fixtures/scripts/profile_reference.py) on the telco and adult fixtures, plus
- * streaming equivalence, option validation and edge cases.
+ * written by test/fixtures/scripts/profile_reference.py) on the telco and adult fixtures read with
+ * `readFrame`, plus streaming equivalence, option validation and edge cases.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../core/errors.js';
 import { Frame } from '../../core/frame.js';
 import { columnFromValues, frameFromRecords } from '../../core/frame-builder.js';
 import type { ColumnType } from '../../core/schema.js';
+import { readFrame, readFrameChunks } from '../io/read-frame.js';
 import { profileFrame, profileFrames } from './profile-frames.js';
 import type { ColumnProfile, Profile } from './profile-types.js';
 
@@ -40,18 +42,13 @@ interface RefDataset {
 const fixtures = new URL('../../../test/fixtures/', import.meta.url);
 const ref = JSON.parse(readFileSync(new URL('profile-reference.json', fixtures), 'utf8')) as Record<'telco' | 'adult', RefDataset>;
 
-// Test-only CSV load mirroring the reader's policy (trimmed fields, blank = missing); these fixtures
-// have no quoted fields. Types come from the reference so the comparison is about statistics only.
-function loadCsv(file: string, types: RefColumn[]): Frame {
-  const lines = readFileSync(new URL(file, fixtures), 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const rows = lines.slice(1).map((l) => l.split(',').map((f) => f.trim()));
-  return new Frame(types.map((t, c) => columnFromValues(t.name, rows.map((r) => (r[c] === '' ? null : r[c])), t.type)));
-}
+const files = { telco: 'telco-churn.csv', adult: 'adult.csv' } as const;
+const fixturePath = (which: keyof typeof files): string => fileURLToPath(new URL(files[which], fixtures));
 
-const datasets = {
-  telco: () => loadCsv('telco-churn.csv', ref.telco.columns),
-  adult: () => loadCsv('adult.csv', ref.adult.columns),
-};
+// Chunked and whole-frame moments agree to rounding; compare at 10 significant digits.
+function strip(x: Profile): unknown {
+  return JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v)));
+}
 
 function closeRel(actual: number | null | undefined, expected: number, tol = 1e-9): void {
   expect(actual).not.toBeNull();
@@ -67,8 +64,13 @@ function column(p: Profile, name: string): ColumnProfile {
 
 describe.each(['telco', 'adult'] as const)('profileFrames on %s matches pandas/scipy', (which) => {
   const expected = ref[which];
-  const frame = datasets[which]();
-  const profilePromise = profileFrame(frame);
+  let frame: Frame;
+  let profilePromise: Promise<Profile>;
+  beforeAll(async () => {
+    frame = await readFrame(fixturePath(which));
+    profilePromise = profileFrame(frame);
+    await profilePromise;
+  });
 
   it('dataset level: rows, duplicates, column list', async () => {
     const p = await profilePromise;
@@ -132,7 +134,12 @@ describe.each(['telco', 'adult'] as const)('profileFrames on %s matches pandas/s
     const q = await profileFrames(stream(), { onProgress: (r) => progress.push(r) });
     expect(progress[progress.length - 1]).toBe(n);
     expect(progress.length).toBe(5);
-    const strip = (x: Profile): unknown => JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v)));
+    expect(strip(q)).toEqual(strip(p));
+  });
+
+  it('profiling the reader\'s own chunks (different dictionaries per chunk) gives the same profile', async () => {
+    const p = await profilePromise;
+    const q = await profileFrames(readFrameChunks(fixturePath(which), { chunkRows: which === 'telco' ? 2000 : 10_000 }));
     expect(strip(q)).toEqual(strip(p));
   });
 });

@@ -33,7 +33,7 @@ dl{display:grid;grid-template-columns:repeat(3,auto 1fr);gap:2px 8px;margin:0 0 
 `;
 
 /** The profile as one self-contained HTML document. */
-export function renderProfileHtml(profile: Profile, opts: { title?: string } = {}): string {
+export function renderProfileHtml(profile: Profile, opts: RenderProfileHtmlOptions = {}): string {
   const title = escapeHtml(opts.title ?? 'Data profile');
   const missingCells = profile.columns.reduce((s, c) => s + c.missing, 0);
   const cells = profile.rows * profile.columnCount;

@@ -108,18 +108,25 @@ export function findCatastrophicShape(pattern: string): string | null {
 /** A quantifier starting at `i` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, each optionally lazy), or null. */
 function quantifierAt(p: string, i: number): { length: number; unbounded: boolean; max: number } | null {
   const ch = p[i];
-  let len = 0;
+  let len: number;
   let unbounded = false;
-  let max = 1;
-  if (ch === '*' || ch === '+') (len = 1), (unbounded = true), (max = Infinity);
-  else if (ch === '?') (len = 1), (max = 1);
-  else if (ch === '{') {
+  let max: number;
+  if (ch === '*' || ch === '+') {
+    len = 1;
+    unbounded = true;
+    max = Infinity;
+  } else if (ch === '?') {
+    len = 1;
+    max = 1;
+  } else if (ch === '{') {
     const m = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(i, i + 24));
     if (!m) return null;
     len = m[0].length;
     if (m[2] === undefined) max = Number(m[1]);
-    else if (m[3] === '') (unbounded = true), (max = Infinity);
-    else max = Number(m[3]);
+    else if (m[3] === '') {
+      unbounded = true;
+      max = Infinity;
+    } else max = Number(m[3]);
   } else return null;
   if (p[i + len] === '?' || p[i + len] === '+') len++;
   return { length: len, unbounded, max };

@@ -95,10 +95,10 @@ const FITTERS: Readonly<Record<LinearAlgo, Fitter>> = {
  */
 function applicableParams(algo: LinearAlgo, params: Partial<LinearParams>): Record<string, unknown> {
   const allowed: readonly string[] = LINEAR_PARAM_NAMES[algo];
-  const defaults = LINEAR_DEFAULTS[algo] as unknown as Readonly<Record<string, unknown>>;
+  const defaults = new Map<string, unknown>(Object.entries(LINEAR_DEFAULTS[algo]));
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(params)) {
-    if (allowed.includes(name) || !Object.hasOwn(defaults, name) || v !== defaults[name]) out[name] = v;
+    if (allowed.includes(name) || !defaults.has(name) || v !== defaults.get(name)) out[name] = v;
   }
   return out;
 }

@@ -94,13 +94,22 @@ if (unreachable !== null) {
     it('migrates safely when several processes open at once', async () => {
       const schema = freshSchema();
       try {
-        const stores = await Promise.all([1, 2, 3].map(() => openPostgresMetadataStore(url, { schema, maxConnections: 2 })));
+        // allSettled: a failed open must not leave the others running while the schema is dropped.
+        const settled = await Promise.allSettled([1, 2, 3].map(() => openPostgresMetadataStore(url, { schema, maxConnections: 2 })));
+        const stores = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        if (stores.length < settled.length) {
+          for (const store of stores) await store.close();
+          throw settled.find((r) => r.status === 'rejected')?.reason;
+        }
         const migrations = await admin!.query(`select count(*)::int as n from "${schema}".kiln_migrations`);
         expect(migrations.rows[0]).toEqual({ n: 1 });
         // Registrations racing through three separate pools still get distinct versions.
-        const results = await Promise.all(stores.flatMap((s, i) => [1, 2].map((k) => s.createDatasetVersion(datasetVersionFixture('race', i * 2 + k)))));
-        expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
-        for (const store of stores) await store.close();
+        try {
+          const results = await Promise.all(stores.flatMap((s, i) => [1, 2].map((k) => s.createDatasetVersion(datasetVersionFixture('race', i * 2 + k)))));
+          expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+        } finally {
+          for (const store of stores) await store.close();
+        }
       } finally {
         await dropSchema(schema);
       }

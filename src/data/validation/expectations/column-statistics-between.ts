@@ -57,7 +57,10 @@ function momentsCheck(spec: Bounded, kind: 'mean' | 'stdev'): ExpectationCheck {
       let sum = 0;
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
-        if (x === x) (cn++, (sum += x));
+        if (x === x) {
+          cn++;
+          sum += x;
+        }
       }
       if (cn === 0) return;
       const cm = sum / cn;

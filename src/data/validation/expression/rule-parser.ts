@@ -100,7 +100,10 @@ export function parseRule(src: string): RuleNode {
       next();
       if (t.kind === 'keyword' && t.text === 'is') {
         let negated = false;
-        if (peek().kind === 'keyword' && peek().text === 'not') (next(), (negated = true));
+        if (peek().kind === 'keyword' && peek().text === 'not') {
+          next();
+          negated = true;
+        }
         const n = next();
         if (n.kind !== 'keyword' || n.text !== 'null') throw ruleError(src, n.pos, `expected "null" after "is" but found ${describe(n)}`);
         left = { kind: 'isNull', arg: left, negated, pos: t.pos };

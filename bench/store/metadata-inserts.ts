@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { NewDatasetVersion } from './dataset-repository.js';
-import type { MetadataStore } from './metadata-store.js';
-import { openPostgresMetadataStore } from './postgres/postgres-metadata-store.js';
-import { openSqliteMetadataStore } from './sqlite/sqlite-metadata-store.js';
+import type { NewDatasetVersion } from '../../src/store/dataset-repository.js';
+import type { MetadataStore } from '../../src/store/metadata-store.js';
+import { openPostgresMetadataStore } from '../../src/store/postgres/postgres-metadata-store.js';
+import { openSqliteMetadataStore } from '../../src/store/sqlite/sqlite-metadata-store.js';
 
 const N = 1000;
 const url = process.env.KILN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
