@@ -1,6 +1,6 @@
 /**
  * Decides each column's Frame type and the SQL that turns the file's value into what the chunk decoder
- * copies: DOUBLE with NaN for missing (numeric, timestamp as epoch ms), UTINYINT with 255 for missing
+ * copies: DOUBLE with NaN or NULL for missing (numeric, timestamp as epoch ms), UTINYINT with 255 for missing
  * (boolean), VARCHAR with NULL for missing (categorical, text).
  *
  * Policy: DuckDB numeric types -> numeric; BOOLEAN -> boolean; DATE/TIMESTAMP(TZ) -> timestamp;
@@ -101,7 +101,8 @@ function planFor(c: SourceColumn, type: ColumnType, s: string): ColumnPlan {
   const base = { name: c.name, type };
   switch (type) {
     case 'numeric':
-      if (numericSource) return { ...base, decode: 'double', expr: `COALESCE(CAST(${col} AS DOUBLE), ${NAN})` };
+      if (c.duckType === 'DOUBLE') return { ...base, decode: 'double', expr: col };
+      if (numericSource) return { ...base, decode: 'double', expr: `CAST(${col} AS DOUBLE)` };
       if (timeSource) return { ...base, decode: 'double', expr: `COALESCE(CAST(${epochMs(c)} AS DOUBLE), ${NAN})` };
       return { ...base, decode: 'double', expr: `COALESCE(CAST(${s} AS DOUBLE), ${NAN})`, strictCast: { stringExpr: s, sqlType: 'DOUBLE' } };
     case 'timestamp':

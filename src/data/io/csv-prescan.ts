@@ -31,6 +31,7 @@ export function prescanCsv(file: string, head: Uint8Array, wholeFile: boolean, d
 }
 
 function checkUnclosedQuote(file: string, text: string, wholeFile: boolean, delimiter: string): void {
+  if (!wholeFile || !text.includes('"')) return;
   let line = 1;
   let atFieldStart = true;
   for (let i = 0; i < text.length; i++) {
@@ -40,7 +41,7 @@ function checkUnclosedQuote(file: string, text: string, wholeFile: boolean, deli
       atFieldStart = true;
       continue;
     }
-    if (ch === '"' && atFieldStart && text.indexOf('"', i + 1) < 0 && wholeFile) {
+    if (ch === '"' && atFieldStart && text.indexOf('"', i + 1) < 0) {
       throw new InputError(
         `"${file}" line ${line}: a quoted field is opened but never closed before the end of the file`,
         { file, line },

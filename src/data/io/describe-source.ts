@@ -48,7 +48,7 @@ export interface DescribedSource {
   readonly cleanup: () => Promise<void>;
 }
 
-const PRESCAN_BYTES = 4 * 1024 * 1024;
+const PRESCAN_BYTES = 1024 * 1024;
 /** Types DuckDB may pick for CSV columns. BOOLEAN is left out so Yes/No stays categorical (see column-plan). */
 const CSV_TYPE_CANDIDATES = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'];
 
@@ -90,7 +90,7 @@ async function describeCsv(
   const head = compressed ? undefined : await readHead(path, PRESCAN_BYTES);
   if (head) {
     assertTextContent(path, head);
-    if (new TextDecoder().decode(head).trim() === '') throw emptyFile(path);
+    if (isBlank(head)) throw emptyFile(path);
   }
   const sniffed = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows, Columns FROM sniff_csv(${csvArgs(duckPath, opts)})`);
   const row = sniffed.getRowObjectsJS()[0];
@@ -150,6 +150,14 @@ async function describeRelation(
   const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
   const columns = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), duckType: String(r.column_type) }));
   return { file: path, format, relation, columns, fileBytes, cleanup };
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  }
+  return true;
 }
 
 function estimateLines(head: Uint8Array, fileBytes: number): number {

@@ -21,6 +21,19 @@ interface Builder {
   textBytes: number;
 }
 
+function markMissing(validity: Uint8Array, from: number, n: number, out: Float64Array, at: number): void {
+  const end = from + n;
+  for (let i = from; i < end; ) {
+    const byte = validity[i >> 3];
+    if (byte === 0xff && (i & 7) === 0 && i + 8 <= end) {
+      i += 8;
+      continue;
+    }
+    if ((byte & (1 << (i & 7))) === 0) out[at + i - from] = NaN;
+    i++;
+  }
+}
+
 /** Rough heap cost of one text value beyond its characters (V8 string header + array slot). */
 const TEXT_OVERHEAD_BYTES = 40;
 
@@ -60,6 +73,10 @@ export class FrameAccumulator {
           const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
           const raw = duckdb.vector_get_data(vec, total * 8);
           b.f64.set(new Float64Array(raw.buffer, raw.byteOffset + from * 8, n), at);
+          // Projections of DOUBLE columns pass through untouched (no COALESCE pass), so NULLs arrive as
+          // validity bits; turn them into NaN, skipping whole bytes of valid rows.
+          const validity = duckdb.vector_get_validity(vec, Math.ceil(total / 64) * 8) as Uint8Array | null;
+          if (validity) markMissing(validity, from, n, b.f64, at);
           break;
         }
         case 'uint8': {

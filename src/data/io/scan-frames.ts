@@ -25,8 +25,9 @@ export interface ScanLimits {
   /** Fail with an InputError once the blocks hold more than this many bytes. */
   readonly budgetBytes?: number;
   /**
-   * Let DuckDB materialize the whole result before copying (faster: full parallelism and errors raised
-   * directly, but DuckDB holds a second copy of the data). Only for results known to be small.
+   * Let DuckDB materialize the whole result before copying (faster: full parallelism, errors raised
+   * directly, one exact-size block; but DuckDB holds a second copy of the data). Only for results known
+   * to be small; `blockRows` is then ignored.
    */
   readonly materialize?: boolean;
 }
@@ -35,11 +36,16 @@ export interface ScanLimits {
 export async function* scanFrames(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], limits: ScanLimits): AsyncGenerator<Frame> {
   const select = plans.map((p, i) => `${p.expr} AS c${i}`).join(', ');
   const limit = limits.maxRows !== undefined ? ` LIMIT ${limits.maxRows}` : '';
-  const acc = new FrameAccumulator(plans, limits.blockRows);
+  const sql = `SELECT ${select || '1 AS c0'} FROM ${source.relation}${limit}`;
+  let acc = new FrameAccumulator(plans, limits.blockRows);
   let received = 0;
   try {
-    const run = limits.materialize === true ? conn.run.bind(conn) : conn.stream.bind(conn);
-    const result = await run(`SELECT ${select || '1 AS c0'} FROM ${source.relation}${limit}`);
+    let result;
+    if (limits.materialize === true) {
+      result = await conn.run(sql);
+      // The row count is known: fill one exact-size block, so no concatenation copy is needed later.
+      acc = new FrameAccumulator(plans, Math.max(1, result.rowCount));
+    } else result = await conn.stream(sql);
     while (true) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;

@@ -45,10 +45,11 @@ export class HistogramBins {
     const edges = this.edges;
     const counts = this.counts;
     const first = this.first;
-    const span = this.span;
+    const scale = bins / this.span;
     for (let i = 0; i < values.length; i++) {
       const x = values[i];
-      let idx = Math.trunc(((x - first) / span) * bins);
+      // A rounding slip of the multiply is fixed by the edge checks below, as numpy does.
+      let idx = ((x - first) * scale) | 0;
       if (idx >= bins) idx = bins - 1;
       if (x < edges[idx]) idx--;
       else if (idx !== bins - 1 && x >= edges[idx + 1]) idx++;

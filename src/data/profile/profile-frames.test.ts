@@ -205,6 +205,21 @@ describe('profileFrames edge cases', () => {
     expect((await profileFrame(f, { correlation: false })).correlations).toBeNull();
   });
 
+  it('every column carries every documented key, in order; memoryBytes follows the documented estimate', async () => {
+    const f = new Frame([
+      columnFromValues('n', [1, 2, 3], 'numeric'),
+      columnFromValues('c', ['a', 'bb', 'a'], 'categorical'),
+      columnFromValues('t', ['x', null, 'yz'], 'text'),
+      columnFromValues('b', [true, null, false], 'boolean'),
+    ]);
+    const p = await profileFrame(f);
+    const keys = ['name', 'type', 'count', 'missing', 'missingFraction', 'distinct', 'distinctExact', 'mean', 'std', 'min', 'max', 'quantiles', 'quantilesExact', 'zeros', 'negatives', 'outliers', 'histogram', 'topCategories', 'otherCount', 'topCategoriesExact', 'stringLength'];
+    for (const c of p.columns) expect(Object.keys(c)).toEqual(keys);
+    expect(Object.keys(p)).toEqual(['profileVersion', 'rows', 'columnCount', 'columns', 'duplicateRows', 'memoryBytes', 'correlations']);
+    // 3*8 numeric + 3*4 codes + ('a', 'bb') 18+20 + 3*8 text refs + ('x', 'yz') 18+20 + 3*1 boolean.
+    expect(p.memoryBytes).toBe(24 + 12 + 38 + 24 + 38 + 3);
+  });
+
   it('no chunks: an empty profile', async () => {
     const p = await profileFrames([]);
     expect([p.rows, p.columnCount, p.duplicateRows, p.memoryBytes]).toEqual([0, 0, 0, 0]);

@@ -47,6 +47,10 @@ function issueMessages(issues: readonly z.core.$ZodIssue[], prefix: readonly Pro
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push(`${formatJsonPath([...path, key])}: unknown field`);
+    } else if (issue.code === 'invalid_union') {
+      // zod reports a union mismatch as "Invalid input"; name the accepted types instead.
+      const expected = [...new Set(issue.errors.flat().flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : [])))];
+      out.push(`${formatJsonPath(path)}: expected ${expected.length > 0 ? expected.join(' or ') : 'a different value'}`);
     } else if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
       out.push(`${formatJsonPath(path)}: required field is missing`);
     } else {

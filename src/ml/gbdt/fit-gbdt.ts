@@ -85,13 +85,13 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   checkMetricName(stopMetric);
   const metricNames = objective.metrics.includes(stopMetric) ? [...objective.metrics] : [stopMetric, ...objective.metrics];
 
-  const offsets3 = new Int32Array(F);
-  for (let f = 0; f < F; f++) offsets3[f] = layout.offsets[f] * 3;
-  const histSize = layout.totalSlots * 3;
+  const offsets2 = new Int32Array(F);
+  for (let f = 0; f < F; f++) offsets2[f] = layout.offsets[f] * 2;
+  const histSize = layout.totalSlots * 2;
   const inp: HistogramInputs = {
     bins: data.bins,
     features: F,
-    offsets3,
+    offsets2,
     histSize,
     gh: new Float64Array(sharedBuffer(16 * n)),
     rowIndex: new Int32Array(sharedBuffer(4 * n)),

@@ -11,8 +11,11 @@ import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
 import type { HistogramBuilder } from './tree-grower.js';
 
-/** Below this many row-features a job runs on the calling thread alone (wake-up costs more). */
-const PARALLEL_MIN_WORK = 65_536;
+/**
+ * Below this many row-features (~0.5 ms of work) a job runs on the calling thread alone: waking a
+ * worker costs tens of microseconds on a quiet machine and far more on a busy one.
+ */
+const PARALLEL_MIN_WORK = 262_144;
 
 /** Builds every feature on the calling thread. */
 export class SerialHistogramBuilder implements HistogramBuilder {
@@ -26,14 +29,14 @@ export class SerialHistogramBuilder implements HistogramBuilder {
 }
 
 /** Split features [0, F) into `parts` contiguous slices with about equal histogram slots. */
-export function featureSlices(offsets3: Int32Array, histSize: number, parts: number): Int32Array {
-  const F = offsets3.length;
+export function featureSlices(offsets2: Int32Array, histSize: number, parts: number): Int32Array {
+  const F = offsets2.length;
   const bounds = new Int32Array(parts + 1);
   bounds[parts] = F;
   let f = 0;
   for (let p = 1; p < parts; p++) {
     const target = (histSize * p) / parts;
-    while (f < F && offsets3[f] < target) f++;
+    while (f < F && offsets2[f] < target) f++;
     bounds[p] = Math.max(f, bounds[p - 1]);
   }
   return bounds;
@@ -54,7 +57,7 @@ export class ParallelHistogramBuilder implements HistogramBuilder {
 
   /** Start `threads - 1` workers (the caller is the last participant) and wait until they are ready. */
   static async start(inp: HistogramInputs, threads: number): Promise<ParallelHistogramBuilder> {
-    const bounds = featureSlices(inp.offsets3, inp.histSize, threads);
+    const bounds = featureSlices(inp.offsets2, inp.histSize, threads);
     const ctrl = createControlBlock();
     const url = new URL('./histogram-worker.js', import.meta.url);
     const workers = [];

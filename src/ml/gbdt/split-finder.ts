@@ -4,6 +4,10 @@
  * categories are tried one-vs-rest; otherwise categories with enough rows are sorted by
  * grad / (hess + catSmooth) and the best prefix from either end (at most maxCatThreshold categories) goes
  * left, with the extra catL2 penalty. Gains use L1/L2-regularized second-order scores.
+ *
+ * Histograms carry no counts (see histogram-kernel.ts): the row count of a bin range is estimated as
+ * its hessian times the leaf's rows/hessian ratio, exact whenever hessians are constant (unweighted
+ * regression) and LightGBM's approximation otherwise. Leaf sizes after a split are exact (partition).
  */
 import type { BinLayout } from './bin-mapper.js';
 import type { GbdtParams } from './gbdt-params.js';
@@ -20,10 +24,8 @@ export class SplitInfo {
   readonly catBits = new Int32Array(8);
   leftG = 0;
   leftH = 0;
-  leftC = 0;
   rightG = 0;
   rightH = 0;
-  rightC = 0;
 
   /** Forget the split (no valid split found yet). */
   reset(): void {
@@ -41,10 +43,8 @@ export class SplitInfo {
     this.catBits.set(o.catBits);
     this.leftG = o.leftG;
     this.leftH = o.leftH;
-    this.leftC = o.leftC;
     this.rightG = o.rightG;
     this.rightH = o.rightH;
-    this.rightC = o.rightC;
   }
 }
 
@@ -74,22 +74,27 @@ export class SplitFinder {
   private readonly cand = new SplitInfo();
   private readonly order = new Int32Array(256);
   private readonly ratio = new Float64Array(256);
+  private cntFactor = 1;
+  private empty = 0;
 
   constructor(layout: BinLayout, params: GbdtParams) {
     this.layout = layout;
     this.p = params;
   }
 
-  /** Best split for a leaf with totals (G, H, C) whose histogram starts at `base` in `hist`. */
+  /** Best split for a leaf with totals (G, H) and C rows whose histogram starts at `base` in `hist`. */
   find(hist: Float64Array, base: number, G: number, H: number, C: number, featureMask: Uint8Array, out: SplitInfo): void {
     out.reset();
     const p = this.p;
-    if (C < 2 * p.minDataInLeaf || H < 2 * p.minSumHessian) return;
+    if (C < 2 * p.minDataInLeaf || H < 2 * p.minSumHessian || !(H > 0)) return;
     const parent = leafScore(G, H, p.lambdaL1, p.lambdaL2);
     const F = this.layout.features;
+    // Counts from hessians; a bin whose hessian is below `empty` holds no rows (subtraction residue).
+    this.cntFactor = C / H;
+    this.empty = H * 1e-13;
     for (let f = 0; f < F; f++) {
       if (featureMask[f] === 0) continue;
-      const fb = base + this.layout.offsets[f] * 3;
+      const fb = base + this.layout.offsets[f] * 2;
       if (this.layout.categoryCounts[f] > 0) this.categorical(hist, fb, f, G, H, C, parent, out);
       else this.numeric(hist, fb, f, G, H, C, parent, out);
     }
@@ -101,43 +106,38 @@ export class SplitFinder {
     const l2 = p.lambdaL2;
     const minC = p.minDataInLeaf;
     const minH = p.minSumHessian;
+    const cf = this.cntFactor;
+    const empty = this.empty;
     const nb = this.layout.numBins[f];
-    const mo = fb + nb * 3;
+    const mo = fb + nb * 2;
     const gm = hist[mo];
     const hm = hist[mo + 1];
-    const cm = hist[mo + 2];
-    const threshold = out.gain > p.minSplitGain ? out.gain : p.minSplitGain;
-    let best = threshold;
+    const hasMissing = hm > empty;
+    let best = out.gain > p.minSplitGain ? out.gain : p.minSplitGain;
     let bestBin = -1;
     let bestLeft = false;
     let gl = 0;
     let hl = 0;
-    let cl = 0;
     for (let t = 0; t < nb; t++) {
-      const o = fb + t * 3;
-      const c = hist[o + 2];
-      if (c === 0) continue;
+      const o = fb + t * 2;
+      const h = hist[o + 1];
       gl += hist[o];
-      hl += hist[o + 1];
-      cl += c;
+      hl += h;
+      // An empty bin gives the same partition as the previous threshold.
+      if (!(h > empty)) continue;
       // Missing goes right.
-      if (cl >= minC && hl >= minH) {
-        const cr = C - cl;
-        const hr = H - hl;
-        if (cr >= minC && hr >= minH) {
-          const gain = leafScore(gl, hl, l1, l2) + leafScore(G - gl, hr, l1, l2) - parent;
-          if (gain > best) (best = gain), (bestBin = t), (bestLeft = false);
-        }
+      const hr = H - hl;
+      if (hl >= minH && hl * cf >= minC && hr >= minH && hr * cf >= minC) {
+        const gain = leafScore(gl, hl, l1, l2) + leafScore(G - gl, hr, l1, l2) - parent;
+        if (gain > best) (best = gain), (bestBin = t), (bestLeft = false);
       }
       // Missing goes left.
-      if (cm > 0) {
-        const cl2 = cl + cm;
+      if (hasMissing) {
         const hl2 = hl + hm;
-        const cr = C - cl2;
-        const hr = H - hl2;
-        if (cl2 >= minC && hl2 >= minH && cr >= minC && hr >= minH) {
+        const hr2 = H - hl2;
+        if (hl2 >= minH && hl2 * cf >= minC && hr2 >= minH && hr2 * cf >= minC) {
           const gl2 = gl + gm;
-          const gain = leafScore(gl2, hl2, l1, l2) + leafScore(G - gl2, hr, l1, l2) - parent;
+          const gain = leafScore(gl2, hl2, l1, l2) + leafScore(G - gl2, hr2, l1, l2) - parent;
           if (gain > best) (best = gain), (bestBin = t), (bestLeft = true);
         }
       }
@@ -146,26 +146,22 @@ export class SplitFinder {
     // Recompute the sums of the winner (cheaper than tracking them in the loop).
     let g = 0;
     let h = 0;
-    let c = 0;
     for (let t = 0; t <= bestBin; t++) {
-      const o = fb + t * 3;
+      const o = fb + t * 2;
       g += hist[o];
       h += hist[o + 1];
-      c += hist[o + 2];
     }
-    if (bestLeft) (g += gm), (h += hm), (c += cm);
+    if (bestLeft) (g += gm), (h += hm);
     out.gain = best;
     out.feature = f;
     out.categorical = false;
     out.thresholdBin = bestBin;
     // Without missing values in training, unseen missing values follow the bigger child.
-    out.defaultLeft = cm > 0 ? bestLeft : c >= C - c;
+    out.defaultLeft = hasMissing ? bestLeft : h >= H - h;
     out.leftG = g;
     out.leftH = h;
-    out.leftC = c;
     out.rightG = G - g;
     out.rightH = H - h;
-    out.rightC = C - c;
   }
 
   private categorical(hist: Float64Array, fb: number, f: number, G: number, H: number, C: number, parent: number, out: SplitInfo): void {
@@ -175,21 +171,22 @@ export class SplitFinder {
     const minC = p.minDataInLeaf;
     const minH = p.minSumHessian;
     const k = this.layout.numBins[f];
+    const cf = this.cntFactor;
+    const empty = this.empty;
     const cand = this.cand;
     cand.reset();
     let best = out.gain > p.minSplitGain ? out.gain : p.minSplitGain;
     let used = 0;
-    for (let c = 0; c < k; c++) if (hist[fb + c * 3 + 2] > 0) used++;
-    if (used < 2 && hist[fb + k * 3 + 2] === 0) return;
+    for (let c = 0; c < k; c++) if (hist[fb + c * 2 + 1] > empty) used++;
+    if (used < 2 && !(hist[fb + k * 2 + 1] > empty)) return;
     if (used <= p.maxCatToOnehot) {
       // One category left, everything else (and missing) right.
       for (let c = 0; c < k; c++) {
-        const o = fb + c * 3;
-        const cl = hist[o + 2];
-        if (cl === 0) continue;
-        const gl = hist[o];
+        const o = fb + c * 2;
         const hl = hist[o + 1];
-        if (cl < minC || hl < minH || C - cl < minC || H - hl < minH) continue;
+        if (!(hl > empty)) continue;
+        const gl = hist[o];
+        if (hl * cf < minC || hl < minH || (H - hl) * cf < minC || H - hl < minH) continue;
         const gain = leafScore(gl, hl, l1, l2) + leafScore(G - gl, H - hl, l1, l2) - parent;
         if (gain > best) {
           best = gain;
@@ -198,7 +195,6 @@ export class SplitFinder {
           cand.catBits[c >> 5] |= 1 << (c & 31);
           cand.leftG = gl;
           cand.leftH = hl;
-          cand.leftC = cl;
         }
       }
     } else {
@@ -206,8 +202,8 @@ export class SplitFinder {
       const ratio = this.ratio;
       let m = 0;
       for (let c = 0; c < k; c++) {
-        const o = fb + c * 3;
-        if (hist[o + 2] < p.minDataPerGroup) continue;
+        const o = fb + c * 2;
+        if (hist[o + 1] * cf < p.minDataPerGroup) continue;
         order[m++] = c;
         ratio[c] = hist[o] / (hist[o + 1] + p.catSmooth);
       }
@@ -220,16 +216,14 @@ export class SplitFinder {
       for (let dir = 0; dir < 2; dir++) {
         let gl = 0;
         let hl = 0;
-        let cl = 0;
         for (let i = 0; i < maxUsed && i < m - 1; i++) {
           const c = dir === 0 ? view[i] : view[m - 1 - i];
-          const o = fb + c * 3;
+          const o = fb + c * 2;
           gl += hist[o];
           hl += hist[o + 1];
-          cl += hist[o + 2];
-          if (cl < minC || hl < minH) continue;
-          const cr = C - cl;
+          if (hl * cf < minC || hl < minH) continue;
           const hr = H - hl;
+          const cr = hr * cf;
           if (cr < p.minDataPerGroup || cr < minC || hr < minH) break;
           const gain = leafScore(gl, hl, l1, l2c) + leafScore(G - gl, hr, l1, l2c) - parentC;
           if (gain > best) {
@@ -242,7 +236,6 @@ export class SplitFinder {
             }
             cand.leftG = gl;
             cand.leftH = hl;
-            cand.leftC = cl;
           }
         }
       }
@@ -256,9 +249,7 @@ export class SplitFinder {
     out.catBits.set(cand.catBits);
     out.leftG = cand.leftG;
     out.leftH = cand.leftH;
-    out.leftC = cand.leftC;
     out.rightG = G - cand.leftG;
     out.rightH = H - cand.leftH;
-    out.rightC = C - cand.leftC;
   }
 }

@@ -80,7 +80,7 @@ function classCount(y: Float64Array, opts: LinearFitOptions): number {
 
 const FITTERS: Readonly<Record<LinearAlgo, Fitter>> = {
   linear: (x, y, params, opts) => single(fitLeastSquares(x, y, opts.sampleWeight, 0, params.fitIntercept)),
-  ridge: (x, y, params, opts) => single(fitLeastSquares(x, y, opts.sampleWeight, params.alpha, params.fitIntercept)),
+  ridge: (x, y, params, opts) => single(fitLeastSquares(x, y, opts.sampleWeight, params.alpha, params.fitIntercept, { maxIter: params.maxIter, tol: params.tol })),
   lasso: elasticNet(() => 1),
   elasticnet: elasticNet(null),
   logistic: (x, y, params, opts) => {

@@ -55,7 +55,7 @@ export const LINEAR_DEFAULTS: Readonly<Record<LinearAlgo, LinearParams>> = {
 /** Which parameters each algorithm accepts. */
 export const LINEAR_PARAM_NAMES: Readonly<Record<LinearAlgo, readonly (keyof LinearParams)[]>> = {
   linear: ['fitIntercept'],
-  ridge: ['alpha', 'fitIntercept'],
+  ridge: ['alpha', 'fitIntercept', 'maxIter', 'tol'],
   lasso: ['alpha', 'fitIntercept', 'maxIter', 'tol'],
   elasticnet: ['alpha', 'l1Ratio', 'fitIntercept', 'maxIter', 'tol'],
   logistic: ['C', 'penalty', 'l1Ratio', 'fitIntercept', 'maxIter', 'tol', 'classWeight', 'multiClass'],

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { minimizeLbfgs } from './lbfgs.js';
 import { minimizeOwlqn } from './owlqn.js';
+import { strongWolfeLineSearch } from './strong-wolfe-line-search.js';
 
 // Rosenbrock in n dimensions: minimum 0 at (1, ..., 1); a classic hard valley.
 function rosenbrock(x: Float64Array, g: Float64Array): number {
@@ -75,5 +76,23 @@ describe('minimizeOwlqn', () => {
   it('with zero L1 weights matches L-BFGS on Rosenbrock', () => {
     const r = minimizeOwlqn(rosenbrock, new Float64Array(6).fill(-1.2), new Float64Array(6), { maxIter: 2000, gradTol: 1e-9, funcTol: 0 });
     for (const v of r.x) expect(v).toBeCloseTo(1, 5);
+  });
+});
+
+describe('strongWolfeLineSearch', () => {
+  it('returns a step satisfying both strong Wolfe conditions', () => {
+    // phi(a) = f(x + a d) for f(x) = x^4 - 3x^2 + x at x = 2, d = -1 (a nonconvex 1-D slice).
+    const f = (t: number): number => t ** 4 - 3 * t * t + t;
+    const df = (t: number): number => 4 * t ** 3 - 6 * t + 1;
+    const phi = (a: number): { f: number; dg: number } => ({ f: f(2 - a), dg: -df(2 - a) });
+    const f0 = f(2);
+    const dg0 = -df(2);
+    for (const initial of [0.01, 1, 10]) {
+      const r = strongWolfeLineSearch(phi, f0, dg0, initial);
+      expect(r.wolfe).toBe(true);
+      expect(r.f).toBeLessThanOrEqual(f0 + 1e-4 * r.step * dg0);
+      expect(Math.abs(r.dg)).toBeLessThanOrEqual(0.9 * Math.abs(dg0));
+      expect(r.f).toBeCloseTo(phi(r.step).f, 12);
+    }
   });
 });
