@@ -1,5 +1,6 @@
 /**
- * Streaming statistics of one numeric (or timestamp, as epoch ms) column: moments merged chunk by chunk
+ * Streaming statistics of one numeric (or timestamp, as epoch ms) column (±Infinity counts as missing
+ * and is tallied apart, since no statistic survives it): moments merged chunk by chunk
  * with Chan's formula over corrected two-pass chunk moments (means match pandas to ~1e-12), extremes,
  * zero/negative counts, distinct values, and either every value (exact quantiles, histogram and
  * outliers) or, past `exactQuantileLimit` values, a KLL sketch.
@@ -16,6 +17,7 @@ const PS = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99] as const;
 export interface NumericSummary {
   count: number;
   missing: number;
+  infinite: number;
   distinct: number;
   distinctExact: boolean;
   mean: number | null;
@@ -34,6 +36,7 @@ export interface NumericSummary {
 export class NumericAccumulator {
   private count = 0;
   private missing = 0;
+  private infinite = 0;
   private mean = 0;
   private m2 = 0;
   private min = Infinity;
@@ -58,9 +61,14 @@ export class NumericAccumulator {
     let max = this.max;
     let zeros = 0;
     let negatives = 0;
+    let infinite = 0;
     for (let i = 0; i < n; i++) {
       const x = values[i];
-      if (x !== x) continue;
+      // x - x is 0 only for finite x: NaN and ±Infinity both skip the statistics.
+      if (x - x !== 0) {
+        if (x === x) infinite++;
+        continue;
+      }
       cnt++;
       sum += x;
       if (x < min) min = x;
@@ -69,6 +77,7 @@ export class NumericAccumulator {
       else if (x < 0) negatives++;
     }
     this.missing += n - cnt;
+    this.infinite += infinite;
     if (cnt === 0) return;
     this.min = min;
     this.max = max;
@@ -80,7 +89,7 @@ export class NumericAccumulator {
     let d2 = 0;
     for (let i = 0; i < n; i++) {
       const x = values[i];
-      if (x !== x) continue;
+      if (x - x !== 0) continue;
       const e = x - m0;
       d += e;
       d2 += e * e;
@@ -102,6 +111,7 @@ export class NumericAccumulator {
     const base = {
       count,
       missing: this.missing,
+      infinite: this.infinite,
       distinct: this.distinct.count(),
       distinctExact: this.distinct.exact,
       zeros: this.zeros,
@@ -168,7 +178,7 @@ export class NumericAccumulator {
       const sketch = this.sketch;
       for (let i = 0; i < values.length; i++) {
         const x = values[i];
-        if (x === x) sketch.update(x);
+        if (x - x === 0) sketch.update(x);
       }
       return;
     }
@@ -186,7 +196,7 @@ export class NumericAccumulator {
     } else {
       for (let i = 0; i < values.length; i++) {
         const x = values[i];
-        if (x === x) store[o++] = x;
+        if (x - x === 0) store[o++] = x;
       }
     }
     this.stored = o;

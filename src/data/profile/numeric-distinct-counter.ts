@@ -19,12 +19,12 @@ export class NumericDistinctCounter {
     this.used = new Uint8Array(1024);
   }
 
-  /** Add values[start, end), skipping NaN. */
+  /** Add values[start, end), skipping NaN and ±Infinity (counted as missing). */
   addRange(values: Float64Array, start: number, end: number): void {
     const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     for (let i = start; i < end; i++) {
       const x = values[i];
-      if (x !== x) continue;
+      if (x - x !== 0) continue;
       const h = x === 0 ? hashFloat64Words(0, 0) : hashFloat64Words(words[2 * i], words[2 * i + 1]);
       if (this.hll !== null) this.hll.addHash32(h);
       else this.insert(x === 0 ? 0 : x, h);

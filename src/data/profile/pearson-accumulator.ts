@@ -54,7 +54,8 @@ export class PearsonAccumulator {
       let sum = 0;
       for (let i = 0; i < rows; i++) {
         const x = v[i];
-        if (x === x) {
+        // Finite only: NaN and ±Infinity are missing here.
+        if (x - x === 0) {
           n++;
           sum += x;
         }
@@ -118,7 +119,7 @@ export class PearsonAccumulator {
         let s2 = 0;
         for (let i = 0; i < len; i++) {
           const x = v[start + i];
-          const u = x === x ? x - m : 0;
+          const u = x - x === 0 ? x - m : 0;
           buf[base + i] = u;
           s1 += u;
           s2 += u * u;
@@ -131,7 +132,7 @@ export class PearsonAccumulator {
         if (count[b] === rows) continue;
         const v = columns[b];
         let miss = 0;
-        for (let i = 0; i < len; i++) if (v[start + i] !== v[start + i]) missingRows[miss++] = i;
+        for (let i = 0; i < len; i++) if (v[start + i] - v[start + i] !== 0) missingRows[miss++] = i;
         if (miss === 0) continue;
         for (let a = 0; a < k; a++) {
           if (a === b) continue;
@@ -144,7 +145,7 @@ export class PearsonAccumulator {
             const u = buf[ba + missingRows[r]];
             s1 += u;
             s2 += u * u;
-            if (va[start + missingRows[r]] !== va[start + missingRows[r]]) both++;
+            if (va[start + missingRows[r]] - va[start + missingRows[r]] !== 0) both++;
           }
           // Stored as what to subtract from the column totals; n[a * k + b] counts rows missing in both.
           um[a * k + b] -= s1;

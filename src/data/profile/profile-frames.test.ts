@@ -179,6 +179,16 @@ describe('profileFrames edge cases', () => {
     expect(p.duplicateRows).toBe(0);
   });
 
+  it('±Infinity is counted apart and as missing; statistics use the finite values', async () => {
+    const f = new Frame([columnFromValues('x', [1, Infinity, 3, -Infinity, NaN, 5], 'numeric'), columnFromValues('y', [2, 1, 6, 1, 1, 10], 'numeric')]);
+    const p = await profileFrame(f);
+    const x = p.columns[0];
+    expect([x.count, x.missing, x.infinite, x.mean, x.min, x.max, x.distinct]).toEqual([3, 3, 2, 3, 1, 5, 3]);
+    expect(x.std).toBe(2);
+    expect(p.correlations?.pearson.matrix[0][1]).toBeCloseTo(1, 12);
+    expect(p.columns[1].infinite).toBe(0);
+  });
+
   it('-0 equals 0 and missing equals missing for duplicate rows, like pandas', async () => {
     const f = new Frame([columnFromValues('x', [0, -0, NaN, NaN, 1], 'numeric'), columnFromValues('s', ['a', 'a', null, null, 'a'], 'text')]);
     expect((await profileFrame(f)).duplicateRows).toBe(2);
@@ -213,7 +223,7 @@ describe('profileFrames edge cases', () => {
       columnFromValues('b', [true, null, false], 'boolean'),
     ]);
     const p = await profileFrame(f);
-    const keys = ['name', 'type', 'count', 'missing', 'missingFraction', 'distinct', 'distinctExact', 'mean', 'std', 'min', 'max', 'quantiles', 'quantilesExact', 'zeros', 'negatives', 'outliers', 'histogram', 'topCategories', 'otherCount', 'topCategoriesExact', 'stringLength'];
+    const keys = ['name', 'type', 'count', 'missing', 'missingFraction', 'distinct', 'distinctExact', 'mean', 'std', 'min', 'max', 'quantiles', 'quantilesExact', 'zeros', 'negatives', 'infinite', 'outliers', 'histogram', 'topCategories', 'otherCount', 'topCategoriesExact', 'stringLength'];
     for (const c of p.columns) expect(Object.keys(c)).toEqual(keys);
     expect(Object.keys(p)).toEqual(['profileVersion', 'rows', 'columnCount', 'columns', 'duplicateRows', 'memoryBytes', 'correlations']);
     // 3*8 numeric + 3*4 codes + ('a', 'bb') 18+20 + 3*8 text refs + ('x', 'yz') 18+20 + 3*1 boolean.

@@ -78,6 +78,8 @@ export interface ColumnProfile {
   quantilesExact: boolean | null;
   zeros: number | null;
   negatives: number | null;
+  /** ±Infinity values (numeric columns); they are also counted in `missing` and left out of every statistic. */
+  infinite: number | null;
   /** Values below q1 - 1.5 IQR or above q3 + 1.5 IQR. */
   outliers: number | null;
   histogram: Histogram | null;

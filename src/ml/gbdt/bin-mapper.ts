@@ -99,7 +99,10 @@ function quantileUppers(sorted: Float64Array, maxBins: number): Float64Array {
   for (let i = 0; i < n; i++) {
     const v = sorted[i];
     if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]++;
-    else (distinct.push(v), counts.push(1));
+    else {
+      distinct.push(v);
+      counts.push(1);
+    }
   }
   const d = distinct.length;
   const cuts: number[] = [];

@@ -51,7 +51,12 @@ export function evaluateMetric(name: string, scores: Float64Array, t: MetricTarg
         const o = i * K;
         let mx = -Infinity;
         let arg = 0;
-        for (let k = 0; k < K; k++) if (scores[o + k] > mx) (mx = scores[o + k]), (arg = k);
+        for (let k = 0; k < K; k++) {
+          if (scores[o + k] > mx) {
+            mx = scores[o + k];
+            arg = k;
+          }
+        }
         if (name === 'merror') {
           if (arg !== y[i]) s++;
           continue;

@@ -162,7 +162,7 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
     for (let k = 0; k < K; k++) {
       if (k > 0) t0 = performance.now();
       objective.gradients(scores, k, gh);
-      if (profile) t0 = profile.lap('gradients', t0);
+      if (profile) profile.lap('gradients', t0);
       let m = 0;
       if (bagCount === n) for (let i = 0; i < n; i++) idx[i] = i;
       else for (let i = 0; i < n; i++) if (bagMask[i] === 1) idx[m++] = i;
@@ -195,7 +195,10 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
     opts.onIteration?.(it, metrics);
     if (patience > 0 && metrics.valid) {
       const v = metrics.valid[c.stopMetric];
-      if (higher ? v > best : v < best) (best = v), (bestIt = it);
+      if (higher ? v > best : v < best) {
+        best = v;
+        bestIt = it;
+      }
       else if (it - bestIt >= patience) {
         it++;
         break;

@@ -163,7 +163,10 @@ function closestName(name: string, candidates: readonly string[]): string | unde
   const a = name.toLowerCase().replace(/[_-]/g, '');
   for (const c of candidates) {
     const d = editDistance(a, c.toLowerCase());
-    if (d < bestD) (bestD = d), (best = c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
   }
   return bestD <= Math.max(2, Math.floor(a.length / 3)) ? best : undefined;
 }

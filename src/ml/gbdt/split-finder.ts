@@ -129,7 +129,11 @@ export class SplitFinder {
       const hr = H - hl;
       if (hl >= minH && hl * cf >= minC && hr >= minH && hr * cf >= minC) {
         const gain = leafScore(gl, hl, l1, l2) + leafScore(G - gl, hr, l1, l2) - parent;
-        if (gain > best) (best = gain), (bestBin = t), (bestLeft = false);
+        if (gain > best) {
+          best = gain;
+          bestBin = t;
+          bestLeft = false;
+        }
       }
       // Missing goes left.
       if (hasMissing) {
@@ -138,7 +142,11 @@ export class SplitFinder {
         if (hl2 >= minH && hl2 * cf >= minC && hr2 >= minH && hr2 * cf >= minC) {
           const gl2 = gl + gm;
           const gain = leafScore(gl2, hl2, l1, l2) + leafScore(G - gl2, hr2, l1, l2) - parent;
-          if (gain > best) (best = gain), (bestBin = t), (bestLeft = true);
+          if (gain > best) {
+            best = gain;
+            bestBin = t;
+            bestLeft = true;
+          }
         }
       }
     }
@@ -151,7 +159,10 @@ export class SplitFinder {
       g += hist[o];
       h += hist[o + 1];
     }
-    if (bestLeft) (g += gm), (h += hm);
+    if (bestLeft) {
+      g += gm;
+      h += hm;
+    }
     out.gain = best;
     out.feature = f;
     out.categorical = false;

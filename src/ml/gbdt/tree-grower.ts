@@ -123,7 +123,10 @@ export class TreeGrower {
       let bestGain = -Infinity;
       for (let l = 0; l < t.numLeaves; l++) {
         const g = this.splits[l].gain;
-        if (g > bestGain) (bestGain = g), (bestLeaf = l);
+        if (g > bestGain) {
+          bestGain = g;
+          bestLeaf = l;
+        }
       }
       if (bestLeaf < 0 || !(bestGain > 0)) break;
       this.split(bestLeaf, featureMask);

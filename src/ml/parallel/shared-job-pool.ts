@@ -50,7 +50,9 @@ export class SharedJobPool {
         (w) =>
           new Promise<void>((resolve, reject) => {
             const onMsg = (m: unknown): void => {
-              if (m === 'ready') (w.off('error', onErr), resolve());
+              if (m !== 'ready') return;
+              w.off('error', onErr);
+              resolve();
             };
             const onErr = (e: unknown): void => reject(new InternalError(`worker thread failed to start: ${(e as Error).message ?? String(e)}`, {}, { cause: e }));
             w.on('message', onMsg);
