@@ -47,7 +47,7 @@ export async function writeScoredChunks(
     ok = true;
   } finally {
     if (ok) await writer.close();
-    else await (writer.abort?.() ?? writer.close());
+    else await writer.abort();
   }
   return { rows, out: resolve(out), columns };
 }

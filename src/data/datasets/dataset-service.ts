@@ -6,7 +6,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotFoundError } from '../../core/errors.js';
+import { InputError, NotFoundError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { DatasetSummary, DatasetVersionRecord, DatasetVersionSummary } from '../../store/dataset-repository.js';
@@ -83,9 +83,15 @@ export class DatasetService {
       let profile;
       try {
         profile = await profileFrames(teeToParquet());
-      } finally {
-        await writer.close();
+      } catch (err) {
+        await writer.abort();
+        throw err;
       }
+      if (rows === 0) {
+        await writer.abort();
+        throw new InputError(`${source} has no data rows (only a header, or nothing)`, { file: source }, 'Register a file with at least one data row.');
+      }
+      await writer.close();
       const artifact = await this.artifacts.putFile(parquetPath);
       const createdAt = new Date().toISOString();
       const schema = { fields: profile.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.missing > 0 })) };

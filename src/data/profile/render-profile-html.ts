@@ -105,6 +105,7 @@ function card(c: ColumnProfile, rows: number): string {
       items.push(['p5', show(q.p5)], ['median', show(q.p50)], ['p95', show(q.p95)], ['p25', show(q.p25)], ['p75', show(q.p75)], ['outliers', formatStat(c.outliers)]);
     }
     if (c.type === 'numeric') items.push(['zeros', formatStat(c.zeros)], ['negatives', formatStat(c.negatives)]);
+    if (c.infinite) items.push(['±infinite', formatStat(c.infinite)]);
     if (c.histogram) chart = histogramSvg(c.histogram, 340, 120, c.type === 'timestamp');
     if (c.quantilesExact === false) notes.push('Quantiles, histogram and outliers are approximate (KLL sketch).');
   } else {

