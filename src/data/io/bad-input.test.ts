@@ -57,6 +57,28 @@ describe('bad input gives typed errors naming the file and place', () => {
     expect(err.details.line).toBe(30_002);
   });
 
+  it('errors past the sniffer sample are not lost when streaming chunks (ragged row, bad integer)', async () => {
+    const body: string[] = [];
+    for (let i = 0; i < 60_000; i++) body.push(`${i},${i % 7}`);
+    const ragged = file('late-ragged.csv', ['a,b', ...body, '1,2,3', '5,6'].join('\n') + '\n');
+    const badInt = file('late-int.csv', ['a,b', ...body, 'x,1'].join('\n') + '\n');
+    const drain = async (path: string): Promise<KilnError> => {
+      try {
+        for await (const c of readFrameChunks(path, { chunkRows: 4096 })) void c;
+      } catch (err) {
+        return err as KilnError;
+      }
+      throw new Error(`expected reading ${path} in chunks to fail`);
+    };
+    const e1 = await drain(ragged);
+    expect(e1).toBeInstanceOf(InputError);
+    expect(e1.details.line).toBe(60_002);
+    const e2 = await drain(badInt);
+    expect(e2).toBeInstanceOf(InputError);
+    expect(e2.message).toMatch(/"x".*BIGINT|BIGINT.*"x"/);
+    expect((await failure(badInt)).details.line).toBe(60_002);
+  });
+
   it('non-UTF-8 bytes', async () => {
     const err = await failure(file('latin1.csv', Uint8Array.from([...Buffer.from('a,b\n1,caf'), 0xe9, ...Buffer.from('\n2,x\n')])));
     expect(err).toBeInstanceOf(InputError);

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Frame, cellValue } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
+import { withDuckDb } from './duckdb-session.js';
 import { inspectSource, readFrame, readFrameChunks } from './index.js';
+import { quoteLiteral } from './sql-quote.js';
 
 const FIX = join(import.meta.dirname, '../../../test/fixtures');
 interface ColStats {
@@ -116,6 +118,24 @@ describe('chunked reading', () => {
     const g3 = chunks[3].column('grp');
     if (g0.type !== 'categorical' || g3.type !== 'categorical') throw new Error('grp not categorical');
     expect(g3.categories.slice(0, g0.categories.length)).toEqual(g0.categories);
+  });
+
+  it('maps DuckDB types from Parquet: numbers, dates, booleans, strings, nested values', async () => {
+    const path = join(dir, 'types.parquet');
+    await withDuckDb(async (conn) => {
+      await conn.run(`COPY (SELECT i::TINYINT AS tiny, (i * 1.25)::DECIMAL(10, 2) AS dec, (i / 4)::FLOAT AS flt,
+          DATE '2024-02-28' + i::INTEGER AS d, TIMESTAMPTZ '2024-01-01 12:00:00+00' + to_hours(i) AS tz,
+          i % 2 = 0 AS even, CASE WHEN i = 2 THEN NULL ELSE 'k' || (i % 2) END AS k,
+          [i, i + 1] AS lst, {'a': i} AS st, TIME '10:00:00' AS t
+        FROM range(4) r(i)) TO ${quoteLiteral(path)} (FORMAT parquet)`);
+    });
+    const f = await readFrame(path);
+    expect(f.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
+      'tiny:numeric', 'dec:numeric', 'flt:numeric', 'd:timestamp', 'tz:timestamp', 'even:boolean', 'k:categorical', 'lst:text', 'st:text', 't:text',
+    ]);
+    expect(f.row(2)).toEqual({
+      tiny: 2, dec: 2.5, flt: 0.5, d: '2024-03-01T00:00:00.000Z', tz: '2024-01-01T14:00:00.000Z', even: true, k: null, lst: '[2,3]', st: '{"a":2}', t: '10:00:00',
+    });
   });
 
   it('reads JSON arrays and NDJSON', async () => {

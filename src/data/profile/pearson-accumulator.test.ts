@@ -34,7 +34,8 @@ describe('PearsonAccumulator', () => {
   it('matches a direct pairwise-complete computation with missing values in several columns', () => {
     const rng = new Rng(9);
     const n = 30_000;
-    const missRate = [0, 0.01, 0.3, 0, 0.9, 0.05];
+    const missRate = [0, 0.01, 0.3, 0, 0.9, 0.05, 0.5];
+    // Seven columns: an odd count exercises the tail of the 2 x 4 tiling.
     const cols = missRate.map(() => new Float64Array(n));
     for (let i = 0; i < n; i++) {
       const z = rng.normal();

@@ -205,9 +205,9 @@ export class TreeGrower {
   /** Stable partition of the leaf's rows by the split; returns how many went left. */
   private partition(start: number, count: number, s: SplitInfo): number {
     const idx = this.inp.rowIndex;
-    const bins = this.data.bins;
-    const F = this.data.layout.features;
+    const n = this.data.rows;
     const f = s.feature;
+    const bins = this.data.colBins.subarray(f * n, (f + 1) * n);
     const missing = this.data.layout.numBins[f];
     const defLeft = s.defaultLeft;
     const tmp = this.scratch;
@@ -218,7 +218,7 @@ export class TreeGrower {
       const bits = s.catBits;
       for (let i = start; i < end; i++) {
         const r = idx[i];
-        const b = bins[r * F + f];
+        const b = bins[r];
         const goLeft = b === missing ? defLeft : ((bits[b >> 5] >>> (b & 31)) & 1) === 1;
         if (goLeft) idx[start + nl++] = r;
         else tmp[nr++] = r;
@@ -227,7 +227,7 @@ export class TreeGrower {
       const thr = s.thresholdBin;
       for (let i = start; i < end; i++) {
         const r = idx[i];
-        const b = bins[r * F + f];
+        const b = bins[r];
         const goLeft = b === missing ? defLeft : b <= thr;
         if (goLeft) idx[start + nl++] = r;
         else tmp[nr++] = r;
