@@ -54,7 +54,10 @@ export function columnFromValues(name: string, values: readonly unknown[], type?
     case 'categorical': {
       const dict = new Map<string, number>();
       const cats: string[] = [];
-      if (categories) categories.forEach((c, k) => (dict.set(c, k), cats.push(c)));
+      categories?.forEach((c, k) => {
+        dict.set(c, k);
+        cats.push(c);
+      });
       const codes = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
@@ -94,7 +97,12 @@ export function frameFromRecords(records: readonly Record<string, unknown>[], sc
     const seen = new Set<string>();
     records.forEach((r, i) => {
       if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new InputError(`row ${i} is not an object`, { row: i });
-      for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), names.push(k));
+      for (const k of Object.keys(r)) {
+        if (!seen.has(k)) {
+          seen.add(k);
+          names.push(k);
+        }
+      }
     });
   }
   const cols = names.map((name) => {

@@ -69,7 +69,10 @@ export function bytesToBase64(bytes: Uint8Array): string {
   for (; i + 2 < n; i += 3) {
     const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
     chunk += B64[(v >> 18) & 63] + B64[(v >> 12) & 63] + B64[(v >> 6) & 63] + B64[v & 63];
-    if (chunk.length >= 8192) (parts.push(chunk), (chunk = ''));
+    if (chunk.length >= 8192) {
+      parts.push(chunk);
+      chunk = '';
+    }
   }
   if (i < n) {
     const v = (bytes[i] << 16) | ((i + 1 < n ? bytes[i + 1] : 0) << 8);

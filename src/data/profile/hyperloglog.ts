@@ -31,6 +31,17 @@ export class HyperLogLog {
     if (rank > this.registers[idx]) this.registers[idx] = rank;
   }
 
+  /** `addHash32` for hashes[0, n). */
+  addHashes32(hashes: Uint32Array, n: number): void {
+    const reg = this.registers;
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i];
+      const idx = h >>> (32 - P);
+      const rank = Math.clz32((h << P) | (1 << (P - 1))) + 1;
+      if (rank > reg[idx]) reg[idx] = rank;
+    }
+  }
+
   /** Fold another sketch into this one (union of the two value sets). */
   merge(other: HyperLogLog): void {
     const a = this.registers;

@@ -7,12 +7,15 @@
 import { HyperLogLog } from './hyperloglog.js';
 import { hashFloat64, hashFloat64Words } from './value-hash.js';
 
+const ZERO_HASH = hashFloat64Words(0, 0);
+
 /** Counts distinct non-NaN float64 values (-0 and 0 are the same value). */
 export class NumericDistinctCounter {
   private keys: Float64Array;
   private used: Uint8Array;
   private size = 0;
   private hll: HyperLogLog | null = null;
+  private readonly scratch = new Uint32Array(4096);
 
   constructor(private readonly exactLimit: number) {
     this.keys = new Float64Array(1024);
@@ -22,12 +25,46 @@ export class NumericDistinctCounter {
   /** Add values[start, end), skipping NaN and ±Infinity (counted as missing). */
   addRange(values: Float64Array, start: number, end: number): void {
     const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-    for (let i = start; i < end; i++) {
+    let i = start;
+    // Exact phase: probe the set with locals; refresh them only when the table grows.
+    let keys = this.keys;
+    let used = this.used;
+    let mask = keys.length - 1;
+    while (i < end && this.hll === null) {
       const x = values[i];
+      const lo = words[2 * i];
+      const hi = words[2 * i + 1];
+      i++;
       if (x - x !== 0) continue;
-      const h = x === 0 ? hashFloat64Words(0, 0) : hashFloat64Words(words[2 * i], words[2 * i + 1]);
-      if (this.hll !== null) this.hll.addHash32(h);
-      else this.insert(x === 0 ? 0 : x, h);
+      const h = x === 0 ? ZERO_HASH : hashFloat64Words(lo, hi);
+      const key = x === 0 ? 0 : x;
+      let slot = h & mask;
+      while (used[slot] === 1 && keys[slot] !== key) slot = (slot + 1) & mask;
+      if (used[slot] === 1) continue;
+      used[slot] = 1;
+      keys[slot] = key;
+      this.size++;
+      if (this.size > this.exactLimit) this.toSketch();
+      else if (this.size * 2 > keys.length) {
+        this.grow();
+        keys = this.keys;
+        used = this.used;
+        mask = keys.length - 1;
+      }
+    }
+    const hll = this.hll;
+    if (hll === null || i >= end) return;
+    // Sketch phase: hash a block into scratch, then one tight register-update loop.
+    const scratch = this.scratch;
+    while (i < end) {
+      let m = 0;
+      const stop = Math.min(end, i + scratch.length);
+      for (; i < stop; i++) {
+        const x = values[i];
+        if (x - x !== 0) continue;
+        scratch[m++] = x === 0 ? ZERO_HASH : hashFloat64Words(words[2 * i], words[2 * i + 1]);
+      }
+      hll.addHashes32(scratch, m);
     }
   }
 
@@ -39,20 +76,6 @@ export class NumericDistinctCounter {
   /** Distinct values seen (an estimate once past the exact limit). */
   count(): number {
     return this.hll === null ? this.size : this.hll.estimate();
-  }
-
-  private insert(x: number, h: number): void {
-    const mask = this.keys.length - 1;
-    let slot = h & mask;
-    while (this.used[slot] === 1) {
-      if (this.keys[slot] === x) return;
-      slot = (slot + 1) & mask;
-    }
-    this.used[slot] = 1;
-    this.keys[slot] = x;
-    this.size++;
-    if (this.size > this.exactLimit) this.toSketch();
-    else if (this.size * 2 > this.keys.length) this.grow();
   }
 
   private grow(): void {
