@@ -146,7 +146,8 @@ describe('fitGbdt', () => {
   });
 
   it('is deterministic: same seed gives the same bytes with 1 and 2 threads, bagging and column sampling on', async () => {
-    const tr = xorData(30000, 31);
+    // 60k rows x 6 features: large leaves exceed PARALLEL_MIN_WORK, so the worker path really runs.
+    const tr = xorData(60000, 31);
     const params = { objective: 'binary' as const, numTrees: 8, subsample: 0.7, colsampleByTree: 0.8 };
     const a = await fitGbdt(tr.x, tr.y, { params: { ...params, numThreads: 1 }, seed: 9 });
     const b = await fitGbdt(tr.x, tr.y, { params: { ...params, numThreads: 2 }, seed: 9 });

@@ -18,7 +18,7 @@ import { GbdtModelBuilder } from './gbdt-model-builder.js';
 import type { GbdtProfile } from './gbdt-profile.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
-import { ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
+import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 import { TreeGrower } from './tree-grower.js';
 import type { HistogramBuilder } from './tree-grower.js';
 import { leafOfBinnedRow, leafOfRawRow } from './tree-walk.js';
@@ -69,7 +69,6 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   const params = parseGbdtParams({ ...opts.params, ...(opts.objective ? { objective: opts.objective } : {}), seed: opts.seed >>> 0 });
   if (opts.params.objective === undefined && opts.objective === undefined && opts.numClasses !== undefined) params.objective = opts.numClasses > 2 ? 'multiclass' : 'binary';
   checkInputs(x, y, opts, params);
-  const threads = Math.max(1, Math.min(params.numThreads, availableParallelism()));
   const rng = new Rng(params.seed);
   const tBin = performance.now();
   const layout = fitBinLayout(x, params.maxBins, params.binSampleRows, rng.fork());
@@ -97,6 +96,8 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
     rowIndex: new Int32Array(sharedBuffer(4 * n)),
     hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
   };
+  // No workers when even the root histogram is too small to be split across threads.
+  const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
   const builder: HistogramBuilder & { close?: () => Promise<void> } = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads) : new SerialHistogramBuilder(inp);
   try {
     return boost(x, y, opts, params, { layout, data, inp, builder, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });

@@ -15,7 +15,7 @@ import type { HistogramBuilder } from './tree-grower.js';
  * Below this many row-features (~0.5 ms of work) a job runs on the calling thread alone: waking a
  * worker costs tens of microseconds on a quiet machine and far more on a busy one.
  */
-const PARALLEL_MIN_WORK = 262_144;
+export const PARALLEL_MIN_WORK = 262_144;
 
 /** Builds every feature on the calling thread. */
 export class SerialHistogramBuilder implements HistogramBuilder {

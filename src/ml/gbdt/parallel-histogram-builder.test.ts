@@ -1,0 +1,47 @@
+/** Feature-parallel histograms on worker threads equal the serial ones bit for bit. */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../core/rng.js';
+import type { HistogramInputs } from './histogram-kernel.js';
+import { featureSlices, PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
+
+function inputs(n: number, F: number): HistogramInputs {
+  const rng = new Rng(5);
+  const numBins = Array.from({ length: F }, (_, f) => 10 + ((f * 37) % 200));
+  const offsets2 = new Int32Array(F);
+  let total = 0;
+  for (let f = 0; f < F; f++) {
+    offsets2[f] = total;
+    total += (numBins[f] + 1) * 2;
+  }
+  const bins = new Uint8Array(new SharedArrayBuffer(n * F));
+  for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) bins[r * F + f] = rng.int(numBins[f] + 1);
+  const gh = new Float64Array(new SharedArrayBuffer(16 * n)).map(() => rng.normal());
+  const rowIndex = new Int32Array(new SharedArrayBuffer(4 * n)).map((_, i) => i * 2 + (i % 3 === 0 ? 1 : 0));
+  return { bins, features: F, offsets2, histSize: total, gh, rowIndex, hist: new Float64Array(new SharedArrayBuffer(8 * total * 2)) };
+}
+
+describe('ParallelHistogramBuilder', () => {
+  it('splits features into balanced contiguous slices', () => {
+    const b = featureSlices(Int32Array.of(0, 10, 20, 30, 40), 50, 2);
+    expect(Array.from(b)).toEqual([0, 3, 5]);
+  });
+
+  it('builds the same bytes as the serial builder', async () => {
+    const n = 40_000;
+    const F = 13;
+    const inp = inputs(n * 2 + 2, F);
+    const count = n;
+    expect(count * F).toBeGreaterThan(PARALLEL_MIN_WORK);
+    new SerialHistogramBuilder(inp).build(0, count, 0);
+    const par = await ParallelHistogramBuilder.start(inp, 3);
+    try {
+      par.build(0, count, 1);
+    } finally {
+      await par.close();
+    }
+    const a = inp.hist.subarray(0, inp.histSize);
+    const b = inp.hist.subarray(inp.histSize, 2 * inp.histSize);
+    expect(b.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+});
