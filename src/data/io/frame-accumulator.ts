@@ -41,6 +41,7 @@ const TEXT_OVERHEAD_BYTES = 40;
 export class FrameAccumulator {
   private readonly builders: Builder[];
   private filled = 0;
+  private allocated = false;
   /** Bytes held by all blocks emitted so far plus the current one (for memory budgets). */
   bytesEmitted = 0;
 
@@ -49,7 +50,6 @@ export class FrameAccumulator {
     readonly capacity: number,
   ) {
     this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
-    this.allocate();
   }
 
   /** Rows in the current block. */
@@ -64,6 +64,7 @@ export class FrameAccumulator {
   append(chunk: DuckDBDataChunk, from: number): number {
     const n = Math.min(chunk.rowCount - from, this.capacity - this.filled);
     if (n <= 0) return 0;
+    if (!this.allocated) this.allocate();
     const total = chunk.rowCount;
     for (let j = 0; j < this.builders.length; j++) {
       const b = this.builders[j];
@@ -157,11 +158,13 @@ export class FrameAccumulator {
       }
     });
     this.filled = 0;
-    this.allocate();
+    // The next block is allocated on the next append, so the last block costs no spare arrays.
+    this.allocated = false;
     return new Frame(cols, n);
   }
 
   private allocate(): void {
+    this.allocated = true;
     const cap = this.capacity;
     for (const b of this.builders) {
       b.textBytes = 0;

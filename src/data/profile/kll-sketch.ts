@@ -27,6 +27,7 @@ export class KllSketch {
   private maxSize = 0;
   private n = 0;
   private readonly rng = new Rng(0x6b6c6c);
+  private merged = new Float64Array(0);
 
   constructor(private readonly k = DEFAULT_K) {
     this.addLevel();
@@ -118,25 +119,41 @@ export class KllSketch {
     this.maxSize = max;
   }
 
-  // Compact the lowest full level: sort it, promote every other item (odd or even positions by a
-  // seeded coin) to the level above, keep an odd leftover behind.
+  // Compact the lowest full level: promote every other item (odd or even positions by a seeded coin)
+  // into the level above, keeping an odd leftover behind. Levels above 0 are kept sorted, so only
+  // level 0 (fresh values) is ever sorted; promotion is a linear merge into the sorted level above.
   private compress(): void {
     for (let h = 0; h < this.levels.length; h++) {
       const len = this.sizes[h];
       if (len < this.capacity(h)) continue;
       if (h + 1 >= this.levels.length) this.addLevel();
       const level = this.levels[h];
+      if (h === 0) level.subarray(0, len).sort();
       const even = len - (len % 2);
-      const items = level.subarray(0, even);
-      items.sort();
       const offset = this.rng.nextUint32() & 1;
-      let up = this.levels[h + 1];
-      let s = this.sizes[h + 1];
-      for (let i = offset; i < even; i += 2) {
-        if (s === up.length) up = this.growLevel(h + 1);
-        up[s++] = items[i];
+      const promoted = even / 2;
+      const upLen = this.sizes[h + 1];
+      if (this.merged.length < upLen + promoted) this.merged = new Float64Array(2 * (upLen + promoted));
+      const out = this.merged;
+      const up = this.levels[h + 1];
+      // Merge up[0, upLen) with level[offset], level[offset + 2], ... (both ascending).
+      let i = 0;
+      let j = offset;
+      let o = 0;
+      while (i < upLen && j < even) {
+        if (up[i] <= level[j]) out[o++] = up[i++];
+        else {
+          out[o++] = level[j];
+          j += 2;
+        }
       }
-      this.sizes[h + 1] = s;
+      while (i < upLen) out[o++] = up[i++];
+      for (; j < even; j += 2) out[o++] = level[j];
+      let target = up;
+      while (target.length < o) target = this.growLevel(h + 1);
+      target.set(out.subarray(0, o));
+      this.sizes[h + 1] = o;
+      // The odd leftover is the largest item; a single item is trivially sorted.
       if (len % 2 === 1) level[0] = level[len - 1];
       this.sizes[h] = len % 2;
       break;

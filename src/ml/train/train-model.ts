@@ -6,7 +6,7 @@
  */
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
-import { cellValue } from '../../core/frame.js';
+import { cellValue, isMissing } from '../../core/frame.js';
 import type { ModelBundle, SignatureInput, Task } from '../../runtime/bundle-types.js';
 import { sealBundle } from '../../runtime/bundle.js';
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
@@ -95,6 +95,17 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
   }
   const exclude = new Set([opts.target, ...(opts.group ? [opts.group] : []), ...(opts.exclude ?? [])]);
   for (const name of opts.exclude ?? []) if (!frame.has(name)) throw new UsageError(`--exclude: column "${name}" not found`, { column: name });
+  const warnings: string[] = [];
+  for (const name of frame.names) {
+    if (exclude.has(name)) continue;
+    const col = frame.column(name);
+    let present = false;
+    for (let i = 0; i < frame.rowCount && !present; i++) present = !isMissing(col, i);
+    if (!present) {
+      exclude.add(name);
+      warnings.push(`column "${name}" is missing in every row and was left out of the features`);
+    }
+  }
   const inputNames = frame.names.filter((n) => !exclude.has(n));
   if (inputNames.length === 0) throw new InputError('no feature columns left after removing the target', { column: opts.target });
   const numClasses = target.labels?.length ?? 1;
@@ -178,7 +189,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
     ...(cvReport ? { cv: cvReport } : {}),
     rows: { train: fitIdx.length, valid: validIdx.length, test: testIdx.length },
     features: fitted.featureNames,
-    warnings: fitted.warnings ?? [],
+    warnings: [...warnings, ...(fitted.warnings ?? [])],
     history: fit.history,
   };
 }
