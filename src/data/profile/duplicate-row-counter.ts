@@ -2,8 +2,9 @@
  * Duplicate rows across a stream of chunks: each row is hashed over all its cells into two independent
  * 32-bit lanes (one 64-bit key) and looked up in a `RowHashSet`. Two different rows share a key with
  * probability about n^2 / 2^65 over n rows (≈ 3e-8 at 1M rows, ≈ 3e-4 at 100M), so the count is exact
- * unless that unlikely collision happens, in which case it over-counts by one. Equality follows pandas'
- * `duplicated()`: missing equals missing, -0 equals 0, categories compare by string.
+ * unless that unlikely collision happens, in which case it over-counts by one. Memory: 16–32 bytes a
+ * distinct row. Equality follows pandas' `duplicated()`: missing equals missing, -0 equals 0,
+ * categories compare by string.
  */
 import { BOOL_MISSING } from '../../core/frame.js';
 import type { Column, Frame } from '../../core/frame.js';

@@ -2,7 +2,7 @@
  * `profileFrames`: one streaming pass over a sequence of Frame chunks that builds the profile JSON
  * (`profileVersion: 1`). Memory is bounded by the options, not the data: exact quantiles keep at most
  * `exactQuantileLimit` values per numeric column, exact distinct counts at most `exactDistinctLimit`
- * keys, duplicate detection 18–36 bytes per distinct row.
+ * keys, duplicate detection 16–32 bytes per distinct row.
  */
 import { UsageError, InputError } from '../../core/errors.js';
 import type { Column, Frame } from '../../core/frame.js';

@@ -1,28 +1,37 @@
 /**
- * An open-addressing hash set of 64-bit keys held as two 32-bit halves in typed arrays: 9 bytes a
- * slot, at most half full, so about 18–36 bytes a distinct row — no per-entry objects.
+ * An open-addressing hash set of 64-bit keys held as interleaved 32-bit halves in one typed array, so
+ * a probe touches one cache line; at most half full, so 16–32 bytes a distinct key and no per-entry
+ * objects. The all-zero key marks an empty slot and is tracked by a flag instead.
  */
 
 /** Set of 64-bit hashes. */
 export class RowHashSet {
-  private hi = new Uint32Array(1 << 12);
-  private lo = new Uint32Array(1 << 12);
-  private used = new Uint8Array(1 << 12);
+  private keys = new Uint32Array(2 << 12);
   private size = 0;
+  private hasZero = false;
 
   /** Insert a key; returns false when it was already present. */
   add(hi: number, lo: number): boolean {
-    const mask = this.hi.length - 1;
+    if ((hi | lo) === 0) {
+      if (this.hasZero) return false;
+      this.hasZero = true;
+      this.size++;
+      return true;
+    }
+    const keys = this.keys;
+    const mask = (keys.length >>> 1) - 1;
     let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
-    while (this.used[slot] === 1) {
-      if (this.hi[slot] === hi && this.lo[slot] === lo) return false;
+    for (;;) {
+      const h = keys[2 * slot];
+      const l = keys[2 * slot + 1];
+      if ((h | l) === 0) break;
+      if (h === hi && l === lo) return false;
       slot = (slot + 1) & mask;
     }
-    this.used[slot] = 1;
-    this.hi[slot] = hi;
-    this.lo[slot] = lo;
+    keys[2 * slot] = hi;
+    keys[2 * slot + 1] = lo;
     this.size++;
-    if (this.size * 2 > this.hi.length) this.grow();
+    if (this.size * 4 > keys.length) this.grow();
     return true;
   }
 
@@ -32,19 +41,18 @@ export class RowHashSet {
   }
 
   private grow(): void {
-    const { hi, lo, used } = this;
-    const cap = hi.length * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.used = new Uint8Array(cap);
-    const mask = cap - 1;
-    for (let i = 0; i < hi.length; i++) {
-      if (used[i] === 0) continue;
-      let slot = (lo[i] ^ Math.imul(hi[i], 0x9e3779b1)) & mask;
-      while (this.used[slot] === 1) slot = (slot + 1) & mask;
-      this.used[slot] = 1;
-      this.hi[slot] = hi[i];
-      this.lo[slot] = lo[i];
+    const old = this.keys;
+    const keys = new Uint32Array(old.length * 2);
+    const mask = (keys.length >>> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const hi = old[s];
+      const lo = old[s + 1];
+      if ((hi | lo) === 0) continue;
+      let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+      while ((keys[2 * slot] | keys[2 * slot + 1]) !== 0) slot = (slot + 1) & mask;
+      keys[2 * slot] = hi;
+      keys[2 * slot + 1] = lo;
     }
+    this.keys = keys;
   }
 }

@@ -10,6 +10,7 @@ import { CategoryCounter } from './category-counter.js';
 import { KllSketch } from './kll-sketch.js';
 import { NumericDistinctCounter } from './numeric-distinct-counter.js';
 import { profileFrames } from './profile-frames.js';
+import { RowHashSet } from './row-hash-set.js';
 import { exactQuantiles } from './quantile-select.js';
 
 const PS = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
@@ -111,6 +112,18 @@ describe('CategoryCounter', () => {
       expect(real - t.count).toBeLessThanOrEqual(n / 100);
     }
     expect(Math.abs(c.distinct() - truth.size) / truth.size).toBeLessThan(0.03);
+  });
+});
+
+describe('RowHashSet', () => {
+  it('finds repeats across growth, including the all-zero key', () => {
+    const set = new RowHashSet();
+    const rng = new Rng(4);
+    const keys: [number, number][] = [[0, 0], [0, 1], [1, 0]];
+    for (let i = 0; i < 50_000; i++) keys.push([rng.nextUint32(), rng.nextUint32()]);
+    for (const [hi, lo] of keys) expect(set.add(hi, lo)).toBe(true);
+    for (const [hi, lo] of keys) expect(set.add(hi, lo)).toBe(false);
+    expect(set.count).toBe(keys.length);
   });
 });
 

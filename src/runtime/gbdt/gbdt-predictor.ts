@@ -15,15 +15,46 @@ const BLOCK = 128;
 /** Build a Predictor for a `gbdt` model state. */
 export const createGbdtPredictor: PredictorFactory = (state: ModelState): Predictor => new GbdtPredictor(decodeGbdtModelState(state));
 
+/** Node flag bits in the packed per-node word (low 28 bits: feature index). */
+const CAT = 1 << 28;
+const DEFAULT_LEFT = 1 << 29;
+const FEATURE_MASK = CAT - 1;
+
+/**
+ * Walk-friendly copy of the node arrays: one packed word (feature + flags) and one children pair per
+ * node, so a step reads three arrays instead of six.
+ */
+interface PackedTrees {
+  readonly info: Int32Array;
+  /** Left child at 2n, right child at 2n + 1. */
+  readonly kids: Int32Array;
+  readonly thr: Float64Array;
+}
+
+function pack(m: GbdtModelArrays): PackedTrees {
+  const nn = m.nodeFeature.length;
+  if (m.numFeatures > FEATURE_MASK) throw new InputError(`gbdt model has ${m.numFeatures} features; at most ${FEATURE_MASK} are supported`, { field: 'model.numFeatures' });
+  const info = new Int32Array(nn);
+  const kids = new Int32Array(2 * nn);
+  for (let n = 0; n < nn; n++) {
+    info[n] = m.nodeFeature[n] | (m.nodeCatIndex[n] >= 0 ? CAT : 0) | (m.nodeDefaultLeft[n] === 1 ? DEFAULT_LEFT : 0);
+    kids[2 * n] = m.nodeLeft[n];
+    kids[2 * n + 1] = m.nodeRight[n];
+  }
+  return { info, kids, thr: m.nodeThreshold };
+}
+
 class GbdtPredictor implements Predictor {
   readonly outputs: number;
   readonly link: GbdtModelArrays['link'];
   readonly features: number;
   private readonly m: GbdtModelArrays;
+  private readonly t: PackedTrees;
   private block: Float64Array | undefined;
 
   constructor(m: GbdtModelArrays) {
     this.m = m;
+    this.t = pack(m);
     this.outputs = m.outputs;
     this.link = m.link;
     this.features = m.numFeatures;
@@ -36,9 +67,10 @@ class GbdtPredictor implements Predictor {
     for (let k = 0; k < K; k++) out[k] = m.baseScores[k];
     const roots = m.treeRoots;
     const T = roots.length;
-    for (let t = 0; t < T; t++) {
-      const leaf = walk(m, row, 0, roots[t]);
-      out[K === 1 ? 0 : t % K] += m.leafValues[leaf];
+    const t = this.t;
+    for (let i = 0; i < T; i++) {
+      const leaf = walk(t, m, row, 0, roots[i]);
+      out[K === 1 ? 0 : i % K] += m.leafValues[leaf];
     }
   }
 
@@ -53,6 +85,7 @@ class GbdtPredictor implements Predictor {
     const roots = m.treeRoots;
     const T = roots.length;
     const leafValues = m.leafValues;
+    const t = this.t;
     for (let b0 = 0; b0 < n; b0 += BLOCK) {
       const bn = Math.min(BLOCK, n - b0);
       for (let f = 0; f < F; f++) {
@@ -60,10 +93,10 @@ class GbdtPredictor implements Predictor {
         for (let i = 0; i < bn; i++) block[i * F + f] = x.data[col + i];
       }
       for (let i = 0; i < bn; i++) for (let k = 0; k < K; k++) out[(b0 + i) * K + k] = m.baseScores[k];
-      for (let t = 0; t < T; t++) {
-        const root = roots[t];
-        const o = K === 1 ? 0 : t % K;
-        for (let i = 0; i < bn; i++) out[(b0 + i) * K + o] += leafValues[walk(m, block, i * F, root)];
+      for (let ti = 0; ti < T; ti++) {
+        const root = roots[ti];
+        const o = K === 1 ? 0 : ti % K;
+        for (let i = 0; i < bn; i++) out[(b0 + i) * K + o] += leafValues[walk(t, m, block, i * F, root)];
       }
     }
     return out;
@@ -71,27 +104,29 @@ class GbdtPredictor implements Predictor {
 }
 
 /** Walk one tree for the row starting at `base` in `row`; returns the leaf index. */
-function walk(m: GbdtModelArrays, row: Float64Array, base: number, root: number): number {
-  const feat = m.nodeFeature;
-  const thr = m.nodeThreshold;
-  const left = m.nodeLeft;
-  const right = m.nodeRight;
-  const catIdx = m.nodeCatIndex;
+function walk(t: PackedTrees, m: GbdtModelArrays, row: Float64Array, base: number, root: number): number {
+  const info = t.info;
+  const kids = t.kids;
+  const thr = t.thr;
   let n = root;
   while (n >= 0) {
-    const f = feat[n];
-    const x = row[base + f];
-    const ci = catIdx[n];
-    let goLeft: boolean;
-    if (ci < 0) {
-      goLeft = x <= thr[n] || (x !== x && m.nodeDefaultLeft[n] === 1);
-    } else if (x >= 0 && x < m.categoryCounts[f]) {
-      const c = x | 0;
-      goLeft = ((m.catWords[m.catOffsets[ci] + (c >> 5)] >>> (c & 31)) & 1) === 1;
+    const w = info[n];
+    const x = row[base + (w & FEATURE_MASK)];
+    if ((w & CAT) === 0) {
+      if (x <= thr[n]) n = kids[2 * n];
+      else n = kids[2 * n + (x !== x && (w & DEFAULT_LEFT) !== 0 ? 0 : 1)];
     } else {
-      goLeft = m.nodeDefaultLeft[n] === 1;
+      n = kids[2 * n + (catGoesLeft(m, n, w, x) ? 0 : 1)];
     }
-    n = goLeft ? left[n] : right[n];
   }
   return ~n;
+}
+
+/** Categorical routing: codes in the node's bitset go left; NaN and unknown codes follow the default. */
+function catGoesLeft(m: GbdtModelArrays, n: number, w: number, x: number): boolean {
+  const f = w & FEATURE_MASK;
+  if (!(x >= 0 && x < m.categoryCounts[f])) return (w & DEFAULT_LEFT) !== 0;
+  const c = x | 0;
+  const ci = m.nodeCatIndex[n];
+  return ((m.catWords[m.catOffsets[ci] + (c >> 5)] >>> (c & 31)) & 1) === 1;
 }
