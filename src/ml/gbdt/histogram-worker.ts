@@ -1,6 +1,6 @@
 /**
- * Worker-thread entry for feature-parallel histogram building: builds its fixed slice of features for
- * every job published on the shared control block (see parallel-histogram-builder.ts).
+ * Worker-thread entry for feature-parallel histogram building: builds the feature blocks it claims
+ * from each job published on the shared control block (see parallel-histogram-builder.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveSharedJobs } from '../parallel/shared-job-pool.js';
@@ -11,13 +11,13 @@ import type { HistogramInputs } from './histogram-kernel.js';
 export interface HistogramWorkerData {
   readonly inputs: HistogramInputs;
   readonly ctrl: Int32Array;
-  readonly f0: number;
-  readonly f1: number;
+  /** Feature block b covers features [blockBounds[b], blockBounds[b + 1]). */
+  readonly blockBounds: Int32Array;
 }
 
 const wd = workerData as HistogramWorkerData | undefined;
 if (wd && parentPort) {
   const port = parentPort;
-  const { inputs, ctrl, f0, f1 } = wd;
-  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args) => buildHistogramSlice(inputs, args[0], args[1], args[2], f0, f1));
+  const { inputs, ctrl, blockBounds } = wd;
+  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => buildHistogramSlice(inputs, args[0], args[1], args[2], blockBounds[b], blockBounds[b + 1]));
 }

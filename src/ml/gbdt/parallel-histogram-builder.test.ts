@@ -21,9 +21,10 @@ function inputs(n: number, F: number): HistogramInputs {
 }
 
 describe('ParallelHistogramBuilder', () => {
-  it('splits features into balanced contiguous slices', () => {
-    const b = featureSlices(Int32Array.of(0, 10, 20, 30, 40), 50, 2);
-    expect(Array.from(b)).toEqual([0, 3, 5]);
+  it('splits features into balanced contiguous blocks aligned to 4 features', () => {
+    expect(Array.from(featureSlices(Int32Array.of(0, 10, 20, 30, 40), 50, 2))).toEqual([0, 3, 5]);
+    const offsets = Int32Array.from({ length: 28 }, (_, f) => f * 512);
+    expect(Array.from(featureSlices(offsets, 28 * 512, 4))).toEqual([0, 8, 16, 20, 28]);
   });
 
   it('builds the same bytes as the serial builder', async () => {

@@ -1,22 +1,28 @@
 /**
  * A pool of worker threads driven through a SharedArrayBuffer control block instead of messages, so a
- * job costs a few microseconds of wake-up rather than a structured-clone round trip. The calling thread
- * is one of the workers: `run` publishes integer arguments, wakes the workers, does its own part and
- * blocks (Atomics.wait) until every worker has finished. Each participant's part is decided by its
- * index, so results never depend on timing.
+ * job costs a few microseconds of wake-up rather than a structured-clone round trip. A job is split
+ * into numbered blocks; the calling thread and the workers claim blocks with compare-and-swap until
+ * none are left, and the caller returns once every block is finished. Claiming (rather than a fixed
+ * block per thread) keeps a descheduled worker from stalling the job on a busy machine: the others
+ * simply take its blocks. Which thread runs a block never changes what the block computes, so results
+ * do not depend on timing.
  *
- * Control block layout (Int32): [0] sequence number, [1] finished count, [2] command (0 run, 1 exit),
- * [3..] job arguments.
+ * Control block (Int32): [0] job sequence, [1] finished blocks, [2] command (0 run, 1 exit),
+ * [3] next block ticket ((sequence & 0x7fffff) << 8 | block), [4] block count, [5..] job arguments.
  */
 import type { Worker } from 'node:worker_threads';
 import { InternalError } from '../../core/errors.js';
 
 const SEQ = 0;
-const DONE = 1;
+const FINISHED = 1;
 const CMD = 2;
-const ARGS = 3;
+const NEXT = 3;
+const NBLOCKS = 4;
+const ARGS = 5;
 /** Job arguments available to a handler. */
-export const MAX_JOB_ARGS = 13;
+export const MAX_JOB_ARGS = 11;
+/** Blocks per job (the ticket keeps 8 bits for the block). */
+export const MAX_JOB_BLOCKS = 255;
 const WAIT_MS = 120_000;
 /** Polls before sleeping: a futex wake costs tens of microseconds, jobs often finish sooner. */
 const SPIN = 2000;
@@ -24,6 +30,18 @@ const SPIN = 2000;
 /** Allocate the control block shared by a pool and its workers. */
 export function createControlBlock(): Int32Array {
   return new Int32Array(new SharedArrayBuffer((ARGS + MAX_JOB_ARGS) * 4));
+}
+
+/** Claim the next block of job `seq`, or -1 when the job is finished or superseded. */
+function claim(ctrl: Int32Array, seq: number, blocks: number): number {
+  const tag = seq & 0x7fffff;
+  for (;;) {
+    const cur = Atomics.load(ctrl, NEXT);
+    if (cur >>> 8 !== tag) return -1;
+    const b = cur & 255;
+    if (b >= blocks) return -1;
+    if (Atomics.compareExchange(ctrl, NEXT, cur, cur + 1) === cur) return b;
+  }
 }
 
 /** Main-thread side of the pool. */
@@ -62,21 +80,33 @@ export class SharedJobPool {
     ).then(() => undefined);
   }
 
-  /** Run one job: workers get `args`; `own` is the calling thread's share. Blocks until all are done. */
-  run(args: readonly number[], own: () => void): void {
+  /**
+   * Run one job of `blocks` blocks: workers call their handler with (`args`, block); the calling
+   * thread runs `own(block)` for the blocks it claims. Blocks until every block is finished.
+   */
+  run(args: readonly number[], blocks: number, own: (block: number) => void): void {
     const c = this.ctrl;
+    if (blocks > MAX_JOB_BLOCKS || args.length > MAX_JOB_ARGS) throw new InternalError('job too large for the shared control block');
+    // Invalidate the ticket first: a late worker still holding the previous job's sequence can then
+    // never claim a block while the arguments and block count below are being rewritten.
+    Atomics.store(c, NEXT, -1);
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
-    Atomics.store(c, DONE, 0);
+    const seq = (Atomics.load(c, SEQ) + 1) | 0;
+    Atomics.store(c, NBLOCKS, blocks);
+    Atomics.store(c, FINISHED, 0);
     Atomics.store(c, CMD, 0);
-    Atomics.add(c, SEQ, 1);
+    Atomics.store(c, NEXT, (seq & 0x7fffff) << 8);
+    Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
-    own();
-    const n = this.workers.length;
-    let done = Atomics.load(c, DONE);
-    for (let s = 0; s < SPIN && done < n; s++) done = Atomics.load(c, DONE);
-    while (done < n) {
-      if (Atomics.wait(c, DONE, done, WAIT_MS) === 'timed-out') throw new InternalError('worker thread did not finish a job within 120 s');
-      done = Atomics.load(c, DONE);
+    for (let b = claim(c, seq, blocks); b >= 0; b = claim(c, seq, blocks)) {
+      own(b);
+      Atomics.add(c, FINISHED, 1);
+    }
+    let done = Atomics.load(c, FINISHED);
+    for (let s = 0; s < SPIN && done < blocks; s++) done = Atomics.load(c, FINISHED);
+    while (done < blocks) {
+      if (Atomics.wait(c, FINISHED, done, WAIT_MS) === 'timed-out') throw new InternalError('worker thread did not finish a job within 120 s');
+      done = Atomics.load(c, FINISHED);
     }
   }
 
@@ -91,9 +121,9 @@ export class SharedJobPool {
   }
 }
 
-/** Worker side: report ready, then run `handler(args)` for every job until told to exit. */
-export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, handler: (args: Int32Array) => void): void {
-  const args = ctrl.subarray(ARGS);
+/** Worker side: report ready, then run `handler(args, block)` for claimed blocks until told to exit. */
+export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, handler: (args: Int32Array, block: number) => void): void {
+  const args = new Int32Array(MAX_JOB_ARGS);
   let seen = Atomics.load(ctrl, SEQ);
   post('ready');
   for (;;) {
@@ -102,8 +132,13 @@ export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, han
     if (Atomics.load(ctrl, SEQ) === seen) Atomics.wait(ctrl, SEQ, seen);
     seen = Atomics.load(ctrl, SEQ);
     if (Atomics.load(ctrl, CMD) === 1) return;
-    handler(args);
-    Atomics.add(ctrl, DONE, 1);
-    Atomics.notify(ctrl, DONE);
+    // Copy the arguments first; a successful claim proves they still belong to job `seen`.
+    for (let i = 0; i < MAX_JOB_ARGS; i++) args[i] = ctrl[ARGS + i];
+    const blocks = Atomics.load(ctrl, NBLOCKS);
+    for (let b = claim(ctrl, seen, blocks); b >= 0; b = claim(ctrl, seen, blocks)) {
+      handler(args, b);
+      Atomics.add(ctrl, FINISHED, 1);
+      Atomics.notify(ctrl, FINISHED);
+    }
   }
 }
