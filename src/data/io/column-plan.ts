@@ -17,6 +17,7 @@ import type { DescribedSource, SourceColumn } from './describe-source.js';
 import { DEFAULT_NULL_VALUES } from './read-options.js';
 import type { ReadOptions } from './read-options.js';
 import { quoteIdentifier, quoteLiteral } from './sql-quote.js';
+import type { StringCleaning } from './string-cleaning.js';
 
 /** How the decoder reads a planned column's vector. */
 export type DecodeKind = 'double' | 'uint8' | 'varchar';
@@ -30,6 +31,11 @@ export interface ColumnPlan {
   readonly expr: string;
   /** When `expr` casts strings strictly: the string expression and the DuckDB target type, for error diagnosis. */
   readonly strictCast?: { readonly stringExpr: string; readonly sqlType: string };
+  /**
+   * For `varchar` columns read raw from a CSV: the cleaning the decoder applies in JS (once per distinct
+   * value for categoricals), instead of a per-row SQL CASE that costs more than the CSV parse itself.
+   */
+  readonly clean?: StringCleaning;
 }
 
 const NUMERIC_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
@@ -59,11 +65,22 @@ export async function planColumns(conn: DuckDBConnection, source: DescribedSourc
   }
   const toProfile = source.columns.filter((c) => forced[c.name] === undefined && isStringType(c.duckType));
   const profiles = await profileStrings(conn, source, opts, toProfile, sampleRows);
+  const cleaning: StringCleaning = { trim: opts.trim !== false, nulls: new Set(nullStrings(opts)) };
   return source.columns.map((c) => {
     const s = stringExpr(c, source, opts);
     const type = forced[c.name] ?? inferType(c, profiles.get(c.name));
-    return planFor(c, type, s);
+    const plan = planFor(c, type, s);
+    if (plan.decode === 'varchar' && needsCleaning(c, source)) return { ...plan, expr: `CAST(${quoteIdentifier(c.name)} AS VARCHAR)`, clean: cleaning };
+    return plan;
   });
+}
+
+function needsCleaning(c: SourceColumn, source: DescribedSource): boolean {
+  return source.format === 'csv' && isStringType(c.duckType) && !NESTED_TYPES.test(c.duckType);
+}
+
+function nullStrings(opts: ReadOptions): string[] {
+  return (opts.nullValues ?? DEFAULT_NULL_VALUES).filter((v) => v.trim() !== '');
 }
 
 function isStringType(duckType: string): boolean {
@@ -75,9 +92,14 @@ function stringExpr(c: SourceColumn, source: DescribedSource, opts: ReadOptions)
   const col = quoteIdentifier(c.name);
   if (NESTED_TYPES.test(c.duckType)) return `CAST(to_json(${col}) AS VARCHAR)`;
   const asText = `CAST(${col} AS VARCHAR)`;
-  if (source.format !== 'csv' || !isStringType(c.duckType)) return asText;
+  if (!needsCleaning(c, source)) return asText;
+  return cleanedText(asText, opts);
+}
+
+/** SQL for the cleaned form of a VARCHAR expression (the same rule as `StringCleaning`). */
+function cleanedText(asText: string, opts: ReadOptions): string {
   const value = opts.trim === false ? asText : `trim(${asText})`;
-  const nulls = (opts.nullValues ?? DEFAULT_NULL_VALUES).filter((v) => v.trim() !== '');
+  const nulls = nullStrings(opts);
   const isNull = [`trim(${asText}) = ''`, ...(nulls.length > 0 ? [`trim(${asText}) IN (${nulls.map(quoteLiteral).join(', ')})`] : [])].join(' OR ');
   return `CASE WHEN ${isNull} THEN NULL ELSE ${value} END`;
 }
@@ -123,6 +145,10 @@ function epochMs(c: SourceColumn): string {
   return c.duckType === 'DATE' ? `epoch_ms(CAST(${col} AS TIMESTAMP))` : `epoch_ms(${col})`;
 }
 
+/**
+ * Profile string columns in one query that does the costly work once per distinct value, not per row:
+ * unpivot the sampled columns, count each (column, raw value), clean and cast-test only those.
+ */
 async function profileStrings(
   conn: DuckDBConnection,
   source: DescribedSource,
@@ -132,24 +158,27 @@ async function profileStrings(
 ): Promise<Map<string, StringProfile>> {
   const out = new Map<string, StringProfile>();
   if (cols.length === 0) return out;
-  const parts: string[] = [];
+  const select = cols.map((c, i) => `CAST(${quoteIdentifier(c.name)} AS VARCHAR) AS c${i}`).join(', ');
+  const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
+  // Every profiled column of a CSV is cleaned; other formats pass strings through as they are.
+  const clean = source.format === 'csv' ? cleanedText('rv', opts) : 'rv';
+  const sql = `WITH s AS (SELECT ${select} FROM ${source.relation}${limit}),
+    l AS (UNPIVOT s ON ${cols.map((_, i) => `c${i}`).join(', ')} INTO NAME cname VALUE rv),
+    g AS (SELECT cname, rv, count(*) AS k FROM l GROUP BY cname, rv),
+    d AS (SELECT cname, v, sum(k) AS k FROM (SELECT cname, ${clean} AS v, k FROM g) WHERE v IS NOT NULL GROUP BY cname, v)
+    SELECT cname, sum(k), count(*), sum(k * length(v)) / sum(k),
+      sum(CASE WHEN TRY_CAST(v AS DOUBLE) IS NOT NULL THEN k ELSE 0 END),
+      sum(CASE WHEN lower(v) IN ('true', 'false') THEN k ELSE 0 END),
+      sum(CASE WHEN TRY_CAST(v AS TIMESTAMP) IS NOT NULL THEN k ELSE 0 END)
+    FROM d GROUP BY cname`;
+  const reader = await conn.runAndReadAll(sql);
+  const found = new Map<string, readonly unknown[]>();
+  for (const row of reader.getRowsJS()) found.set(String(row[0]), row);
   cols.forEach((c, i) => {
-    const s = stringExpr(c, source, opts);
-    parts.push(
-      `count(${s}) AS n${i}`,
-      `count(DISTINCT ${s}) AS d${i}`,
-      `coalesce(avg(length(${s})), 0) AS l${i}`,
-      `count(TRY_CAST(${s} AS DOUBLE)) AS x${i}`,
-      `count(CASE WHEN lower(${s}) IN ('true', 'false') THEN 1 END) AS b${i}`,
-      `count(TRY_CAST(${s} AS TIMESTAMP)) AS t${i}`,
-    );
-  });
-  const from = sampleRows === undefined ? source.relation : `(SELECT * FROM ${source.relation} LIMIT ${sampleRows})`;
-  const reader = await conn.runAndReadAll(`SELECT ${parts.join(', ')} FROM ${from}`);
-  const row = reader.getRowsJS()[0];
-  cols.forEach((c, i) => {
-    const v = (k: number): number => Number(row[i * 6 + k]);
-    out.set(c.name, { nonMissing: v(0), distinct: v(1), meanLength: v(2), numeric: v(3), booleans: v(4), timestamps: v(5) });
+    const row = found.get(`c${i}`);
+    // A column with no non-missing value in the sample has no row at all.
+    const v = (k: number): number => (row ? Number(row[k]) : 0);
+    out.set(c.name, { nonMissing: v(1), distinct: v(2), meanLength: v(3), numeric: v(4), booleans: v(5), timestamps: v(6) });
   });
   return out;
 }

@@ -9,6 +9,7 @@ import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { Frame } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
 import type { ColumnPlan } from './column-plan.js';
+import { cleanString } from './string-cleaning.js';
 
 interface Builder {
   readonly plan: ColumnPlan;
@@ -88,6 +89,7 @@ export class FrameAccumulator {
         }
         case 'varchar': {
           const vec = chunk.getColumnVector(j);
+          const clean = b.plan.clean;
           if (b.plan.type === 'categorical') {
             const codes = b.i32;
             for (let i = 0; i < n; i++) {
@@ -96,19 +98,17 @@ export class FrameAccumulator {
                 codes[at + i] = -1;
                 continue;
               }
+              // Keyed by the raw string, so cleaning runs once per distinct raw value (-1: cleans to missing).
               let code = b.dict.get(s);
-              if (code === undefined) {
-                code = b.categories.length;
-                b.categories.push(s);
-                b.dict.set(s, code);
-              }
+              if (code === undefined) code = this.newCode(b, s);
               codes[at + i] = code;
             }
           } else {
             const out = b.strings;
             let bytes = 0;
             for (let i = 0; i < n; i++) {
-              const s = vec.getItem(from + i) as string | null;
+              const raw = vec.getItem(from + i) as string | null;
+              const s = raw !== null && clean ? cleanString(raw, clean) : raw;
               out[at + i] = s;
               if (s !== null) bytes += 2 * s.length + TEXT_OVERHEAD_BYTES;
             }
@@ -120,6 +120,24 @@ export class FrameAccumulator {
     }
     this.filled += n;
     return n;
+  }
+
+  /** The code of a raw string not seen before: its cleaned value's code (a new category if new), -1 if missing. */
+  private newCode(b: Builder, raw: string): number {
+    const value = b.plan.clean ? cleanString(raw, b.plan.clean) : raw;
+    let code = -1;
+    if (value !== null) {
+      // Cleaning is idempotent, so a cleaned value seen before as a raw key maps to its own category.
+      const known = value === raw ? undefined : b.dict.get(value);
+      if (known !== undefined) code = known;
+      else {
+        code = b.categories.length;
+        b.categories.push(value);
+        b.dict.set(value, code);
+      }
+    }
+    b.dict.set(raw, code);
+    return code;
   }
 
   /** Whether the current block is full. */

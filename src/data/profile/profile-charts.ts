@@ -33,7 +33,7 @@ export function categoryBarsSvg(top: readonly ValueCount[], other: number, total
   if (rows.length === 0) return '<p class="muted">no values</p>';
   const rowH = 18;
   const labelW = 120;
-  const barW = width - labelW - 60;
+  const barW = width - labelW - 90;
   const max = Math.max(1, ...rows.map((r) => r.count));
   const body = rows
     .map((r, i) => {

@@ -25,7 +25,7 @@ th{font-weight:600;background:#f0f2f5}td.num{text-align:right;font-variant-numer
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:14px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px}
 .card header{display:flex;justify-content:space-between;gap:8px;align-items:baseline;margin-bottom:8px}
-dl{display:grid;grid-template-columns:repeat(3,auto 1fr);gap:2px 8px;margin:0 0 10px;font-size:13px}dt{color:var(--muted)}dd{margin:0;font-variant-numeric:tabular-nums;word-break:break-all}
+dl{display:grid;grid-template-columns:repeat(2,auto 1fr);gap:2px 10px;margin:0 0 10px;font-size:13px}dt{color:var(--muted);white-space:nowrap}dd{margin:0;font-variant-numeric:tabular-nums;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .chart{display:block;max-width:100%;height:auto}.bar{fill:var(--accent)}.bar.other{fill:#a9b4c8}.axis{stroke:#98a2b3}
 .tick,.lbl{font-size:10px;fill:var(--muted)}.lbl{fill:var(--fg)}.val{font-size:8px;fill:#222}.cell{stroke:#fff;stroke-width:.5}
 .missing .track{fill:#edf0f3}.missing .fill{fill:var(--miss)}.note{font-size:12px;color:var(--muted);margin-top:6px}

@@ -184,6 +184,15 @@ export class TreeGrower {
     this.leafH[leaf] = s.leftH;
     this.leafG[right] = s.rightG;
     this.leafH[right] = s.rightH;
+    // Skip histograms nobody will read: the tree is full, or neither child may split again.
+    const p = this.p;
+    const splittable = (c: number): boolean => c >= 2 * p.minDataInLeaf && (p.maxDepth <= 0 || depth < p.maxDepth);
+    if (t.numLeaves >= p.maxLeaves || (!splittable(nLeft) && !splittable(nRight))) {
+      this.splits[leaf].reset();
+      this.splits[right].reset();
+      this.leafSlot[right] = right;
+      return;
+    }
     // The parent's slot ends up holding the larger child; a fresh slot gets the smaller one.
     const parentSlot = this.leafSlot[leaf];
     const freshSlot = right;
