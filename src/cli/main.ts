@@ -26,6 +26,10 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Kiln: self-hosted, end-to-end machine learning')
     .version(KILN_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nNot built yet (later milestones): tuning, experiment tracking, model registry, feature store,\nreal-time serving and rollouts, monitoring, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
   registerDataCommands(program, ctx);
