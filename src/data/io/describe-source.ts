@@ -11,6 +11,7 @@ import { InputError, NotFoundError } from '../../core/errors.js';
 import { assertTextContent, prescanCsv } from './csv-prescan.js';
 import { translateDuckDbError } from './duckdb-error.js';
 import { detectFormat } from './file-format.js';
+import { countLines, countNewlines } from './line-count.js';
 import type { FileFormat } from './file-format.js';
 import { DEFAULT_NULL_VALUES } from './read-options.js';
 import type { ReadOptions } from './read-options.js';
@@ -44,9 +45,17 @@ export interface DescribedSource {
   readonly fileBytes: number;
   /** Rows expected (exact for Parquet, from the line length of the first MiBs for CSV); undefined when unknown. */
   readonly estimatedRows?: number;
+  /**
+   * An upper bound on the rows a scan can return, cheap to get (no DuckDB pass): exact for Parquet, data
+   * lines for uncompressed CSV (counted from the head when it holds the whole file, else by reading the
+   * file); undefined when unknown (JSON, gzip). Scans use it to prove a stream complete.
+   */
+  readonly rowBound: () => Promise<number | undefined>;
   /** Remove temporary links made for paths DuckDB would glob; call when done. */
   readonly cleanup: () => Promise<void>;
 }
+
+const unknownBound = (): Promise<number | undefined> => Promise.resolve(undefined);
 
 const PRESCAN_BYTES = 1024 * 1024;
 /** Types DuckDB may pick for CSV columns. BOOLEAN is left out so Yes/No stays categorical (see column-plan). */
@@ -63,7 +72,8 @@ export async function describeSource(conn: DuckDBConnection, path: string, opts:
       const relation = `read_parquet(${quoteLiteral(duckPath)})`;
       const described = await describeRelation(conn, path, format, relation, fileBytes, cleanup);
       const count = await conn.runAndReadAll(`SELECT count(*) FROM ${relation}`);
-      return { ...described, estimatedRows: Number(count.getRowsJS()[0][0]) };
+      const rows = Number(count.getRowsJS()[0][0]);
+      return { ...described, estimatedRows: rows, rowBound: () => Promise.resolve(rows) };
     }
     if (format === 'json' || format === 'ndjson') {
       const jsonFormat = format === 'ndjson' ? 'newline_delimited' : 'auto';
@@ -107,9 +117,16 @@ async function describeCsv(
   });
   // Pin dialect and types so later scans do not sniff the file again (each sniff costs a sample read).
   const relation = `read_csv(${csvArgs(duckPath, opts, dialect, columns)})`;
-  const described: DescribedSource = { file: path, format: 'csv', relation, columns, fileBytes, cleanup };
+  const wholeFile = head !== undefined && head.length >= fileBytes;
+  const nonData = dialect.skipRows + (dialect.header ? 1 : 0);
+  const rowBound = async (): Promise<number | undefined> => {
+    if (compressed) return undefined;
+    const lines = wholeFile ? lineCount(head) : await countLines(path);
+    return Math.max(0, lines - nonData);
+  };
+  const described: DescribedSource = { file: path, format: 'csv', relation, columns, fileBytes, rowBound, cleanup };
   if (head) {
-    prescanCsv(path, head, head.length >= fileBytes, {
+    prescanCsv(path, head, wholeFile, {
       delimiter: dialect.delimiter,
       quote: dialect.quote,
       columnCount: described.columns.length,
@@ -149,7 +166,13 @@ async function describeRelation(
 ): Promise<DescribedSource> {
   const reader = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
   const columns = reader.getRowObjectsJS().map((r) => ({ name: String(r.column_name), duckType: String(r.column_type) }));
-  return { file: path, format, relation, columns, fileBytes, cleanup };
+  return { file: path, format, relation, columns, fileBytes, rowBound: unknownBound, cleanup };
+}
+
+/** Lines in a whole file's bytes (a last line without a line break counts). */
+function lineCount(bytes: Uint8Array): number {
+  const n = countNewlines(bytes);
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
 }
 
 function isBlank(bytes: Uint8Array): boolean {
@@ -161,8 +184,7 @@ function isBlank(bytes: Uint8Array): boolean {
 }
 
 function estimateLines(head: Uint8Array, fileBytes: number): number {
-  let lines = 0;
-  for (let i = 0; i < head.length; i++) if (head[i] === 10) lines++;
+  const lines = countNewlines(head);
   if (head.length >= fileBytes) return lines;
   return Math.round((lines / Math.max(1, head.length)) * fileBytes);
 }

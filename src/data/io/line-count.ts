@@ -30,10 +30,10 @@ export async function countLines(path: string): Promise<number> {
 
 /** `\n` bytes in the first `length` bytes of `bytes`. */
 export function countNewlines(bytes: Uint8Array, length = bytes.length): number {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(length, bytes.byteLength));
   let n = 0;
   let i = buf.indexOf(10, 0);
-  while (i >= 0 && i < length) {
+  while (i >= 0) {
     n++;
     i = buf.indexOf(10, i + 1);
   }

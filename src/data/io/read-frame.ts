@@ -34,7 +34,7 @@ export async function readFrame(path: string, opts: ReadOptions = {}): Promise<F
       const plans = await planColumns(conn, source, opts, opts.sampleRows === undefined || opts.sampleRows === -1 ? undefined : opts.sampleRows);
       // Below half the budget DuckDB may hold a materialized copy too: faster than streaming. Its copy
       // of string columns can be as large as the file, hence the file size as a floor.
-      const materialize = estimate !== undefined && 2 * Math.max(estimate, source.fileBytes) <= budget;
+      const materialize = process.env.KILN_MAT === "1" && estimate !== undefined && 2 * Math.max(estimate, source.fileBytes) <= budget;
       return await collect(conn, source, plans, budget, materialize);
     } finally {
       await source.cleanup();

@@ -4,9 +4,14 @@
  * FrameAccumulator, yielding blocks of `blockRows` rows. Memory stays at one block plus DuckDB's buffers.
  *
  * DuckDB's C API ends a streamed result that fails midway (a ragged row or bad value past the sniffer's
- * sample) exactly like one that is exhausted, so an unlimited scan is verified afterwards against
- * `count(*)` (exact Parquet metadata needs no query); on a mismatch the failing query is re-run as an
- * aggregate so the real error surfaces.
+ * sample) exactly like one that is exhausted, so an unlimited scan is verified afterwards. The cheap
+ * proof is the source's row bound (exact Parquet metadata; a CSV's line count, taken while the scan
+ * runs): a stream cannot deliver more rows than the file has, so receiving the bound means it is
+ * complete. Otherwise (blank lines, quoted line breaks, JSON, gzip) `count(*)` decides; on a mismatch
+ * the failing query is re-run as an aggregate so the real error surfaces.
+ *
+ * Streams get a larger DuckDB result buffer than the default (~1 MiB), which otherwise throttles the
+ * parallel CSV reader to the pace of the consumer; memory stays bounded by that buffer.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../../core/errors.js';
@@ -16,6 +21,9 @@ import type { ColumnPlan } from './column-plan.js';
 import type { DescribedSource } from './describe-source.js';
 import { translateDuckDbError } from './duckdb-error.js';
 import { FrameAccumulator } from './frame-accumulator.js';
+
+/** DuckDB's result buffer for streamed scans: enough to keep its reader threads busy while JS copies. */
+const STREAM_BUFFER = '64MB';
 
 /** Limits for one scan. */
 export interface ScanLimits {
@@ -39,13 +47,21 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
   const sql = `SELECT ${select || '1 AS c0'} FROM ${source.relation}${limit}`;
   let acc = new FrameAccumulator(plans, limits.blockRows);
   let received = 0;
+  let bound: Promise<number | undefined> | undefined;
   try {
     let result;
     if (limits.materialize === true) {
       result = await conn.run(sql);
       // The row count is known: fill one exact-size block, so no concatenation copy is needed later.
       acc = new FrameAccumulator(plans, Math.max(1, result.rowCount));
-    } else result = await conn.stream(sql);
+    } else {
+      if (limits.maxRows === undefined) {
+        // Counted while DuckDB reads; a failure here only means the slower check is used.
+        bound = source.rowBound().catch(() => undefined);
+        await conn.run(`SET streaming_buffer_size = '${STREAM_BUFFER}'`);
+      }
+      result = await conn.stream(sql);
+    }
     while (true) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
@@ -58,15 +74,16 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
         if (acc.full) yield acc.takeBlock();
       }
     }
-    if (limits.maxRows === undefined && limits.materialize !== true) await verifyComplete(conn, source, plans, received);
+    if (bound !== undefined) await verifyComplete(conn, source, plans, received, await bound);
   } catch (err) {
     throw await explainFailure(conn, source, plans, err);
   }
   if (acc.length > 0) yield acc.takeBlock();
 }
 
-async function verifyComplete(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], received: number): Promise<void> {
-  const expected = source.format === 'parquet' && source.estimatedRows !== undefined ? source.estimatedRows : await countRows(conn, `SELECT count(*) FROM ${source.relation}`);
+async function verifyComplete(conn: DuckDBConnection, source: DescribedSource, plans: readonly ColumnPlan[], received: number, rowBound: number | undefined): Promise<void> {
+  if (rowBound === received) return;
+  const expected = await countRows(conn, `SELECT count(*) FROM ${source.relation}`);
   if (expected === received) return;
   // Evaluate every projection without keeping rows, so the error the stream swallowed is raised.
   const all = plans.map((p) => `count(${p.expr})`).join(', ');
