@@ -29,13 +29,8 @@ export interface BinLayout {
 export interface BinnedData {
   readonly layout: BinLayout;
   readonly rows: number;
-  /** Row-major bins: bin of feature f in row r is `bins[r * features + f]` (histogram kernel). */
+  /** Row-major bins: bin of feature f in row r is `bins[r * features + f]` (gathered per tree into the leaf-ordered copy the kernel reads). */
   readonly bins: Uint8Array;
-  /**
-   * The same bins column-major (`colBins[f * rows + r]`): partitioning a leaf reads one feature of
-   * ascending rows, which row-major storage turns into one cache miss per row.
-   */
-  readonly colBins: Uint8Array;
 }
 
 /** Allocate a Uint8Array on shared memory when available (worker threads read it without copies). */
@@ -209,7 +204,6 @@ export function binMatrix(x: FeatureMatrix, layout: BinLayout): BinnedData {
   const F = layout.features;
   if (x.cols !== F) throw new UsageError(`feature matrix has ${x.cols} columns but the bin layout expects ${F}`);
   const bins = sharedBytes(n * F);
-  const colBins = new Uint8Array(n * F);
   const lookups = layout.uppers.map((u, f) => (layout.categoryCounts[f] > 0 ? undefined : new BinLookup(u)));
   for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
     const r1 = Math.min(n, r0 + BLOCK_ROWS);
@@ -223,17 +217,15 @@ export function binMatrix(x: FeatureMatrix, layout: BinLayout): BinnedData {
           const v = x.data[base + i];
           const b = v >= 0 && v < k ? v | 0 : missing;
           bins[i * F + f] = b;
-          colBins[base + i] = b;
         }
       } else {
         for (let i = r0; i < r1; i++) {
           const v = x.data[base + i];
           const b = v !== v ? missing : lk.bin(v);
           bins[i * F + f] = b;
-          colBins[base + i] = b;
         }
       }
     }
   }
-  return { layout, rows: n, bins, colBins };
+  return { layout, rows: n, bins };
 }

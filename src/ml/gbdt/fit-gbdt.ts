@@ -16,6 +16,7 @@ import { parseGbdtParams } from './gbdt-params.js';
 import type { GbdtObjective, GbdtParams } from './gbdt-params.js';
 import { GbdtModelBuilder } from './gbdt-model-builder.js';
 import type { GbdtProfile } from './gbdt-profile.js';
+import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
 import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
@@ -94,6 +95,9 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
     histSize,
     gh: new Float64Array(sharedBuffer(16 * n)),
     rowIndex: new Int32Array(sharedBuffer(4 * n)),
+    stride: orderedStride(F),
+    ordBins: new Uint8Array(sharedBuffer(n * orderedStride(F))),
+    ordGh: new Float64Array(sharedBuffer(16 * n)),
     hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
   };
   // No workers when even the root histogram is too small to be split across threads.

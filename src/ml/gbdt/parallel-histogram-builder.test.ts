@@ -1,6 +1,7 @@
 /** Feature-parallel histograms on worker threads equal the serial ones bit for bit. */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
+import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { featureSlices, PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 
@@ -13,11 +14,13 @@ function inputs(n: number, F: number): HistogramInputs {
     offsets2[f] = total;
     total += (numBins[f] + 1) * 2;
   }
-  const bins = new Uint8Array(new SharedArrayBuffer(n * F));
-  for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) bins[r * F + f] = rng.int(numBins[f] + 1);
-  const gh = new Float64Array(new SharedArrayBuffer(16 * n)).map(() => rng.normal());
-  const rowIndex = new Int32Array(new SharedArrayBuffer(4 * n)).map((_, i) => i * 2 + (i % 3 === 0 ? 1 : 0));
-  return { bins, features: F, offsets2, histSize: total, gh, rowIndex, hist: new Float64Array(new SharedArrayBuffer(8 * total * 2)) };
+  const stride = orderedStride(F);
+  const ordBins = new Uint8Array(new SharedArrayBuffer(n * stride));
+  for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) ordBins[r * stride + f] = rng.int(numBins[f] + 1);
+  const ordGh = new Float64Array(new SharedArrayBuffer(16 * n)).map(() => rng.normal());
+  // The by-row-id inputs are only read by the grower's gather, not by the kernel under test.
+  const unused = new Uint8Array(0);
+  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(0), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 2)) };
 }
 
 describe('ParallelHistogramBuilder', () => {

@@ -1,6 +1,6 @@
 /**
- * Histogram builders: serial, and feature-parallel over worker threads sharing the bins, gradients,
- * row indices and histogram pool through SharedArrayBuffers. Features are split into a few contiguous
+ * Histogram builders: serial, and feature-parallel over worker threads sharing the leaf-ordered bins
+ * and gradients and the histogram pool through SharedArrayBuffers. Features are split into a few contiguous
  * blocks (balanced by bin count, multiples of 4 features for the unrolled kernel) that threads claim
  * dynamically; a block is always summed by one thread in row order, so the histograms (and the model)
  * are bit-identical for any number of threads. Blocks are few because each one re-reads the leaf's

@@ -1,17 +1,19 @@
 /**
  * Leaf-wise (best-first) growth of one regression tree on binned rows. Each leaf owns a contiguous
- * range of the row index array; splitting a leaf partitions its range stably, builds the histogram of
- * the smaller child and derives the larger one by subtraction from the parent's. The grown tree is kept
- * in reusable typed arrays (`GrownTree`) until the caller copies it into the model.
+ * range of the row index array and of the leaf-ordered bins and gradients (`LeafOrderedRows`);
+ * splitting a leaf partitions its range stably, builds the histogram of the smaller child and derives
+ * the larger one by subtraction from the parent's. The grown tree is kept in reusable typed arrays
+ * (`GrownTree`) until the caller copies it into the model.
  */
 import type { BinnedData } from './bin-mapper.js';
 import type { GbdtParams } from './gbdt-params.js';
 import { subtractHistogram } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { GbdtProfile } from './gbdt-profile.js';
+import { LeafOrderedRows } from './leaf-ordered-rows.js';
 import { leafOutput, SplitFinder, SplitInfo } from './split-finder.js';
 
-/** Builds the histogram of rowIndex[start..end) into a pool slot (serially or on worker threads). */
+/** Builds the histogram of leaf-ordered positions [start, end) into a pool slot (serially or on worker threads). */
 export interface HistogramBuilder {
   build(start: number, end: number, slot: number): void;
 }
@@ -52,7 +54,8 @@ export class TreeGrower {
   /** Node whose child pointer refers to the leaf (-1 = root), and which side (0 left, 1 right). */
   private readonly leafParent: Int32Array;
   private readonly leafSide: Uint8Array;
-  private readonly scratch: Int32Array;
+  private readonly rows: LeafOrderedRows;
+  private readonly sums = new Float64Array(2);
   private readonly profile: GbdtProfile | undefined;
 
   constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile) {
@@ -70,7 +73,7 @@ export class TreeGrower {
     this.leafH = new Float64Array(L);
     this.leafParent = new Int32Array(L);
     this.leafSide = new Uint8Array(L);
-    this.scratch = new Int32Array(data.rows);
+    this.rows = new LeafOrderedRows(inp, data.rows, data.layout.numBins);
     this.tree = {
       numNodes: 0,
       numLeaves: 0,
@@ -95,15 +98,11 @@ export class TreeGrower {
   grow(count: number, featureMask: Uint8Array): GrownTree {
     const t = this.tree;
     const p = this.p;
-    const gh = this.inp.gh;
-    const idx = this.inp.rowIndex;
-    let G = 0;
-    let H = 0;
-    for (let i = 0; i < count; i++) {
-      const r = idx[i];
-      G += gh[2 * r];
-      H += gh[2 * r + 1];
-    }
+    let t0 = performance.now();
+    this.rows.gather(count, this.sums);
+    if (this.profile) t0 = this.profile.lap('partition', t0);
+    const G = this.sums[0];
+    const H = this.sums[1];
     t.numNodes = 0;
     t.numLeaves = 1;
     t.leafStart[0] = 0;
@@ -113,7 +112,6 @@ export class TreeGrower {
     this.leafDepth[0] = 0;
     this.leafSlot[0] = 0;
     this.leafParent[0] = -1;
-    let t0 = performance.now();
     this.builder.build(0, count, 0);
     if (this.profile) t0 = this.profile.lap('histograms', t0);
     this.findSplit(0, featureMask);
@@ -167,7 +165,9 @@ export class TreeGrower {
     const count = t.leafCount[leaf];
     const prof = this.profile;
     let t0 = performance.now();
-    const nLeft = this.partition(start, count, s);
+    // After the last split (or at the depth limit) no histogram reads the children's data again.
+    const moveData = t.numLeaves < this.p.maxLeaves && (this.p.maxDepth <= 0 || this.leafDepth[leaf] + 1 < this.p.maxDepth);
+    const nLeft = this.rows.partition(start, count, s, moveData);
     if (prof) t0 = prof.lap('partition', t0);
     const nRight = count - nLeft;
     t.leafCount[leaf] = nLeft;
@@ -209,40 +209,5 @@ export class TreeGrower {
     this.findSplit(leaf, featureMask);
     this.findSplit(right, featureMask);
     if (prof) prof.lap('splitFinding', t0);
-  }
-
-  /** Stable partition of the leaf's rows by the split; returns how many went left. */
-  private partition(start: number, count: number, s: SplitInfo): number {
-    const idx = this.inp.rowIndex;
-    const n = this.data.rows;
-    const f = s.feature;
-    const bins = this.data.colBins.subarray(f * n, (f + 1) * n);
-    const missing = this.data.layout.numBins[f];
-    const defLeft = s.defaultLeft;
-    const tmp = this.scratch;
-    let nl = 0;
-    let nr = 0;
-    const end = start + count;
-    if (s.categorical) {
-      const bits = s.catBits;
-      for (let i = start; i < end; i++) {
-        const r = idx[i];
-        const b = bins[r];
-        const goLeft = b === missing ? defLeft : ((bits[b >> 5] >>> (b & 31)) & 1) === 1;
-        if (goLeft) idx[start + nl++] = r;
-        else tmp[nr++] = r;
-      }
-    } else {
-      const thr = s.thresholdBin;
-      for (let i = start; i < end; i++) {
-        const r = idx[i];
-        const b = bins[r];
-        const goLeft = b === missing ? defLeft : b <= thr;
-        if (goLeft) idx[start + nl++] = r;
-        else tmp[nr++] = r;
-      }
-    }
-    idx.set(tmp.subarray(0, nr), start + nl);
-    return nl;
   }
 }

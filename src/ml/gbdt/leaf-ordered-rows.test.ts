@@ -1,0 +1,90 @@
+/** The leaf-ordered copy always holds, at position i, the bins and gradients of row rowIndex[i]. */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../core/rng.js';
+import { orderedStride } from './histogram-kernel.js';
+import type { HistogramInputs } from './histogram-kernel.js';
+import { LeafOrderedRows } from './leaf-ordered-rows.js';
+import { SplitInfo } from './split-finder.js';
+
+function setup(n: number, F: number, bins: number): HistogramInputs {
+  const rng = new Rng(11);
+  const stride = orderedStride(F);
+  const half = Math.ceil(n / 2);
+  return {
+    bins: Uint8Array.from({ length: n * F }, () => rng.int(bins + 1)),
+    features: F,
+    offsets2: new Int32Array(F),
+    histSize: 0,
+    gh: Float64Array.from({ length: 2 * n }, () => rng.normal()),
+    // A permutation (even rows, then odd rows), so positions and row ids differ.
+    rowIndex: Int32Array.from({ length: n }, (_, i) => (i < half ? 2 * i : 2 * (i - half) + 1)),
+    stride,
+    ordBins: new Uint8Array(n * stride),
+    ordGh: new Float64Array(2 * n),
+    hist: new Float64Array(0),
+  };
+}
+
+/** Check positions [start, end): ordered data matches the rows named by the index. */
+function expectConsistent(inp: HistogramInputs, start: number, end: number): void {
+  const F = inp.features;
+  for (let i = start; i < end; i++) {
+    const r = inp.rowIndex[i];
+    for (let f = 0; f < F; f++) expect(inp.ordBins[i * inp.stride + f]).toBe(inp.bins[r * F + f]);
+    expect(inp.ordGh[2 * i]).toBe(inp.gh[2 * r]);
+    expect(inp.ordGh[2 * i + 1]).toBe(inp.gh[2 * r + 1]);
+  }
+}
+
+describe('LeafOrderedRows', () => {
+  for (const F of [5, 28, 37]) {
+    it(`gathers and partitions stably with ${F} features`, () => {
+      const n = 301;
+      const numBins = 9; // bin 9 is missing
+      const inp = setup(n, F, numBins);
+      const rows = new LeafOrderedRows(inp, n, new Int32Array(F).fill(numBins));
+      const count = 280;
+      const sums = new Float64Array(2);
+      rows.gather(count, sums);
+      expectConsistent(inp, 0, count);
+      let G = 0;
+      for (let i = 0; i < count; i++) G += inp.gh[2 * inp.rowIndex[i]];
+      expect(sums[0]).toBe(G);
+
+      // Numeric split on feature 2 (missing goes left), then a categorical split of the right child.
+      const s = new SplitInfo();
+      s.feature = 2;
+      s.thresholdBin = 4;
+      s.defaultLeft = true;
+      const before = Array.from(inp.rowIndex.subarray(10, count));
+      const nl = rows.partition(10, count - 10, s, true);
+      const goesLeft = (r: number): boolean => {
+        const b = inp.bins[r * F + 2];
+        return b === numBins || b <= 4;
+      };
+      expect(Array.from(inp.rowIndex.subarray(10, 10 + nl))).toEqual(before.filter(goesLeft));
+      expect(Array.from(inp.rowIndex.subarray(10 + nl, count))).toEqual(before.filter((r) => !goesLeft(r)));
+      expectConsistent(inp, 0, count);
+
+      const c = new SplitInfo();
+      c.feature = F - 1;
+      c.categorical = true;
+      c.catBits[0] = (1 << 1) | (1 << 6);
+      c.defaultLeft = false;
+      const right = Array.from(inp.rowIndex.subarray(10 + nl, count));
+      const nl2 = rows.partition(10 + nl, count - 10 - nl, c, true);
+      const catLeft = (r: number): boolean => [1, 6].includes(inp.bins[r * F + F - 1]);
+      expect(Array.from(inp.rowIndex.subarray(10 + nl, 10 + nl + nl2))).toEqual(right.filter(catLeft));
+      expectConsistent(inp, 0, count);
+
+      // Without moving data only the index is partitioned.
+      const left = Array.from(inp.rowIndex.subarray(10, 10 + nl));
+      const s2 = new SplitInfo();
+      s2.feature = 0;
+      s2.thresholdBin = 3;
+      const nl3 = rows.partition(10, nl, s2, false);
+      const l3 = (r: number): boolean => inp.bins[r * F] <= 3 && inp.bins[r * F] !== numBins;
+      expect(Array.from(inp.rowIndex.subarray(10, 10 + nl3))).toEqual(left.filter(l3));
+    });
+  }
+});
