@@ -14,6 +14,7 @@ import { InputError } from '../../core/errors.js';
 import { inferStringType } from '../../core/frame-builder.js';
 import type { ColumnType } from '../../core/schema.js';
 import type { DescribedSource, SourceColumn } from './describe-source.js';
+import { translateDuckDbError } from './duckdb-error.js';
 import { DEFAULT_NULL_VALUES } from './read-options.js';
 import type { ReadOptions } from './read-options.js';
 import { quoteIdentifier, quoteLiteral } from './sql-quote.js';
@@ -47,10 +48,14 @@ interface StringProfile {
   nonMissing: number;
   distinct: number;
   meanLength: number;
-  numeric: number;
-  booleans: number;
-  timestamps: number;
+  /** Whether every non-missing value casts to DOUBLE / is literally true or false / casts to TIMESTAMP. */
+  allNumeric: boolean;
+  allBoolean: boolean;
+  allTimestamp: boolean;
 }
+
+/** Distinct values cast-tested per column before sampling kicks in (see `profileStrings`). */
+const CAST_TEST_VALUES = 50_000;
 
 /**
  * Plan every column of a described source. String columns are profiled with one DuckDB query over the
@@ -110,9 +115,9 @@ function inferType(c: SourceColumn, p: StringProfile | undefined): ColumnType {
   if (TIMESTAMP_TYPES.test(c.duckType)) return 'timestamp';
   if (!p) return 'text';
   if (p.nonMissing === 0) return inferStringType(0, 0, 0);
-  if (p.numeric === p.nonMissing) return 'numeric';
-  if (p.booleans === p.nonMissing) return 'boolean';
-  if (p.timestamps === p.nonMissing) return 'timestamp';
+  if (p.allNumeric) return 'numeric';
+  if (p.allBoolean) return 'boolean';
+  if (p.allTimestamp) return 'timestamp';
   return inferStringType(p.distinct, p.nonMissing, p.meanLength);
 }
 
@@ -146,8 +151,14 @@ function epochMs(c: SourceColumn): string {
 }
 
 /**
- * Profile string columns in one query that does the costly work once per distinct value, not per row:
- * unpivot the sampled columns, count each (column, raw value), clean and cast-test only those.
+ * Profile string columns with the costly work done once per distinct value, not per row: unpivot the
+ * sampled columns, count each (column, raw value), clean and test only those.
+ *
+ * Cast tests (about 1 us per value for TIMESTAMP) are what remains costly on large, high-cardinality
+ * columns, and they only matter when every value passes. So above ~50k rows they first run on a sample
+ * of the distinct values (every value seen at least `m` times, plus a hash-chosen 1/m of the rest): one
+ * failure settles a column, and only a column whose sample all passes, with values left out, is tested
+ * in full by a second query over just those columns. The result is exact either way.
  */
 async function profileStrings(
   conn: DuckDBConnection,
@@ -158,29 +169,80 @@ async function profileStrings(
 ): Promise<Map<string, StringProfile>> {
   const out = new Map<string, StringProfile>();
   if (cols.length === 0) return out;
+  const rows = sampleRows ?? source.estimatedRows ?? 0;
+  const m = Math.max(1, Math.ceil(rows / CAST_TEST_VALUES));
+  const sampled = m === 1 ? 'true' : `(k >= ${m} OR hash(v) % ${m} = 0)`;
+  const failures = (cast: string): string => `count(*) FILTER (WHERE v IS NOT NULL AND ${sampled} AND ${cast} IS NULL)`;
+  const rowsOf = await profileQuery(
+    conn,
+    source,
+    opts,
+    cols,
+    sampleRows,
+    `sum(k) FILTER (WHERE v IS NOT NULL), count(DISTINCT v), sum(k * length(v)) / sum(k) FILTER (WHERE v IS NOT NULL),
+      count(*) FILTER (WHERE v IS NOT NULL AND NOT ${sampled}),
+      ${failures('TRY_CAST(v AS DOUBLE)')}, ${failures('TRY_CAST(v AS TIMESTAMP)')},
+      count(*) FILTER (WHERE v IS NOT NULL AND lower(v) NOT IN ('true', 'false'))`,
+  );
+  const pending: SourceColumn[] = [];
+  cols.forEach((c, i) => {
+    const row = rowsOf.get(`c${i}`);
+    const v = (k: number): number => (row ? Number(row[k]) : 0);
+    const unsampled = v(4);
+    const p: StringProfile = { nonMissing: v(1), distinct: v(2), meanLength: v(3), allNumeric: v(5) === 0, allBoolean: v(7) === 0, allTimestamp: v(6) === 0 };
+    out.set(c.name, p);
+    if (unsampled > 0 && p.nonMissing > 0 && (p.allNumeric || p.allTimestamp)) pending.push(c);
+  });
+  if (pending.length === 0) return out;
+  // Row by row: these columns' values mostly cast, which is cheap; regrouping them would not be.
+  // Only the casts the sample left open (a failed cast costs ~1 us a row).
+  const fullFailures = (i: number, open: boolean, type: string): string => (open ? `count(*) FILTER (WHERE s${i} IS NOT NULL AND TRY_CAST(s${i} AS ${type}) IS NULL)` : '1');
+  const tests = pending.flatMap((c, i) => {
+    const p = out.get(c.name);
+    return [fullFailures(i, p?.allNumeric === true, 'DOUBLE'), fullFailures(i, p?.allTimestamp === true, 'TIMESTAMP')];
+  });
+  const strings = pending.map((c, i) => `${stringExpr(c, source, opts)} AS s${i}`).join(', ');
+  const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
+  const reader = await conn.runAndReadAll(`SELECT ${tests.join(', ')} FROM (SELECT ${strings} FROM ${source.relation}${limit})`).catch((err: unknown) => {
+    throw translateDuckDbError(err, source.file);
+  });
+  const row = reader.getRowsJS()[0];
+  pending.forEach((c, i) => {
+    const p = out.get(c.name);
+    if (!p) return;
+    p.allNumeric &&= Number(row[2 * i]) === 0;
+    p.allTimestamp &&= Number(row[2 * i + 1]) === 0;
+  });
+  return out;
+}
+
+/**
+ * Run `aggregates` over the (cname, cleaned value v, count k) groups of the given string columns
+ * (named c0, c1, ... by position); rows by column alias. A column without non-missing values has no row.
+ */
+async function profileQuery(
+  conn: DuckDBConnection,
+  source: DescribedSource,
+  opts: ReadOptions,
+  cols: readonly SourceColumn[],
+  sampleRows: number | undefined,
+  aggregates: string,
+): Promise<Map<string, readonly unknown[]>> {
   const select = cols.map((c, i) => `CAST(${quoteIdentifier(c.name)} AS VARCHAR) AS c${i}`).join(', ');
   const limit = sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`;
   // Every profiled column of a CSV is cleaned; other formats pass strings through as they are.
   const clean = source.format === 'csv' ? cleanedText('rv', opts) : 'rv';
   const sql = `WITH s AS (SELECT ${select} FROM ${source.relation}${limit}),
     l AS (UNPIVOT s ON ${cols.map((_, i) => `c${i}`).join(', ')} INTO NAME cname VALUE rv),
-    g AS (SELECT cname, rv, count(*) AS k FROM l GROUP BY cname, rv),
-    d AS (SELECT cname, v, sum(k) AS k FROM (SELECT cname, ${clean} AS v, k FROM g) WHERE v IS NOT NULL GROUP BY cname, v)
-    SELECT cname, sum(k), count(*), sum(k * length(v)) / sum(k),
-      sum(CASE WHEN TRY_CAST(v AS DOUBLE) IS NOT NULL THEN k ELSE 0 END),
-      sum(CASE WHEN lower(v) IN ('true', 'false') THEN k ELSE 0 END),
-      sum(CASE WHEN TRY_CAST(v AS TIMESTAMP) IS NOT NULL THEN k ELSE 0 END)
-    FROM d GROUP BY cname`;
-  const reader = await conn.runAndReadAll(sql);
+    g AS (SELECT cname, rv, count(*) AS k FROM l GROUP BY cname, rv)
+    SELECT cname, ${aggregates} FROM (SELECT cname, ${clean} AS v, k FROM g) GROUP BY cname`;
+  // Profiling may be the first pass over the whole file, so it can meet a bad row first.
+  const reader = await conn.runAndReadAll(sql).catch((err: unknown) => {
+    throw translateDuckDbError(err, source.file);
+  });
   const found = new Map<string, readonly unknown[]>();
   for (const row of reader.getRowsJS()) found.set(String(row[0]), row);
-  cols.forEach((c, i) => {
-    const row = found.get(`c${i}`);
-    // A column with no non-missing value in the sample has no row at all.
-    const v = (k: number): number => (row ? Number(row[k]) : 0);
-    out.set(c.name, { nonMissing: v(1), distinct: v(2), meanLength: v(3), numeric: v(4), booleans: v(5), timestamps: v(6) });
-  });
-  return out;
+  return found;
 }
 
 /**

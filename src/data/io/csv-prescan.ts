@@ -25,9 +25,11 @@ export function assertTextContent(file: string, head: Uint8Array): void {
 
 /** Throw an InputError naming the line if the sampled text shows a never-closed quote or ragged rows. */
 export function prescanCsv(file: string, head: Uint8Array, wholeFile: boolean, dialect: PrescanDialect): void {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-  if (!dialect.userQuote && dialect.quote === '') checkUnclosedQuote(file, text, wholeFile, dialect.delimiter);
-  if (!dialect.userDelimiter && dialect.columnCount === 1) checkRagged(file, text, wholeFile);
+  // Decoded only when a check needs it: most files pass neither condition, and decoding a MiB costs.
+  let text: string | undefined;
+  const decoded = (): string => (text ??= new TextDecoder('utf-8', { fatal: false }).decode(head));
+  if (!dialect.userQuote && dialect.quote === '' && wholeFile && head.includes(0x22)) checkUnclosedQuote(file, decoded(), wholeFile, dialect.delimiter);
+  if (!dialect.userDelimiter && dialect.columnCount === 1) checkRagged(file, decoded(), wholeFile);
 }
 
 function checkUnclosedQuote(file: string, text: string, wholeFile: boolean, delimiter: string): void {

@@ -11,7 +11,7 @@ import { InputError, NotFoundError } from '../../core/errors.js';
 import { assertTextContent, prescanCsv } from './csv-prescan.js';
 import { translateDuckDbError } from './duckdb-error.js';
 import { detectFormat } from './file-format.js';
-import { countLines, countNewlines } from './line-count.js';
+import { countLineBreaks, countLines } from './line-count.js';
 import type { FileFormat } from './file-format.js';
 import { DEFAULT_NULL_VALUES } from './read-options.js';
 import type { ReadOptions } from './read-options.js';
@@ -48,7 +48,8 @@ export interface DescribedSource {
   /**
    * An upper bound on the rows a scan can return, cheap to get (no DuckDB pass): exact for Parquet, data
    * lines for uncompressed CSV (counted from the head when it holds the whole file, else by reading the
-   * file); undefined when unknown (JSON, gzip). Scans use it to prove a stream complete.
+   * file); undefined when unknown (JSON, gzip). Scans use it to prove a stream complete and to size
+   * a whole-file read as one block. Computed once, on first call.
    */
   readonly rowBound: () => Promise<number | undefined>;
   /** Remove temporary links made for paths DuckDB would glob; call when done. */
@@ -119,10 +120,12 @@ async function describeCsv(
   const relation = `read_csv(${csvArgs(duckPath, opts, dialect, columns)})`;
   const wholeFile = head !== undefined && head.length >= fileBytes;
   const nonData = dialect.skipRows + (dialect.header ? 1 : 0);
-  const rowBound = async (): Promise<number | undefined> => {
-    if (compressed) return undefined;
-    const lines = wholeFile ? lineCount(head) : await countLines(path);
-    return Math.max(0, lines - nonData);
+  let bound: Promise<number | undefined> | undefined;
+  // Counted once, on first use (reading a large file is not free), then shared by every caller.
+  const rowBound = (): Promise<number | undefined> => {
+    if (compressed) return Promise.resolve(undefined);
+    bound ??= (wholeFile ? Promise.resolve(lineCount(head)) : countLines(path)).then((lines) => Math.max(0, lines - nonData));
+    return bound;
   };
   const described: DescribedSource = { file: path, format: 'csv', relation, columns, fileBytes, rowBound, cleanup };
   if (head) {
@@ -171,8 +174,9 @@ async function describeRelation(
 
 /** Lines in a whole file's bytes (a last line without a line break counts). */
 function lineCount(bytes: Uint8Array): number {
-  const n = countNewlines(bytes);
-  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
+  const n = countLineBreaks(bytes);
+  const last = bytes.length > 0 ? bytes[bytes.length - 1] : 10;
+  return last !== 10 && last !== 13 ? n + 1 : n;
 }
 
 function isBlank(bytes: Uint8Array): boolean {
@@ -184,7 +188,7 @@ function isBlank(bytes: Uint8Array): boolean {
 }
 
 function estimateLines(head: Uint8Array, fileBytes: number): number {
-  const lines = countNewlines(head);
+  const lines = countLineBreaks(head);
   if (head.length >= fileBytes) return lines;
   return Math.round((lines / Math.max(1, head.length)) * fileBytes);
 }

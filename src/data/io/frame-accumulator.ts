@@ -10,10 +10,13 @@ import { Frame } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
 import type { ColumnPlan } from './column-plan.js';
 import { cleanString } from './string-cleaning.js';
+import { VarcharVectorReader } from './varchar-vector-reader.js';
 
 interface Builder {
   readonly plan: ColumnPlan;
   f64: Float64Array;
+  /** Byte view of `f64`: copying bytes is ~20x cheaper than viewing DuckDB's memory as Float64Array. */
+  f64Bytes: Uint8Array;
   u8: Uint8Array;
   i32: Int32Array;
   strings: (string | null)[];
@@ -42,6 +45,7 @@ const TEXT_OVERHEAD_BYTES = 40;
 export class FrameAccumulator {
   private readonly builders: Builder[];
   private filled = 0;
+  private readonly varchars = new VarcharVectorReader();
   private allocated = false;
   /** Bytes held by all blocks emitted so far plus the current one (for memory budgets). */
   bytesEmitted = 0;
@@ -50,7 +54,7 @@ export class FrameAccumulator {
     plans: readonly ColumnPlan[],
     readonly capacity: number,
   ) {
-    this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
+    this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), f64Bytes: new Uint8Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
   }
 
   /** Rows in the current block. */
@@ -74,7 +78,7 @@ export class FrameAccumulator {
         case 'double': {
           const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
           const raw = duckdb.vector_get_data(vec, total * 8);
-          b.f64.set(new Float64Array(raw.buffer, raw.byteOffset + from * 8, n), at);
+          b.f64Bytes.set(from === 0 && n === total ? raw : raw.subarray(from * 8, (from + n) * 8), at * 8);
           // Projections of DOUBLE columns pass through untouched (no COALESCE pass), so NULLs arrive as
           // validity bits; turn them into NaN, skipping whole bytes of valid rows.
           const validity = duckdb.vector_get_validity(vec, Math.ceil(total / 64) * 8) as Uint8Array | null;
@@ -88,12 +92,13 @@ export class FrameAccumulator {
           break;
         }
         case 'varchar': {
-          const vec = chunk.getColumnVector(j);
+          const vec = this.varchars;
+          vec.load(duckdb.data_chunk_get_vector(chunk.chunk, j), total);
           const clean = b.plan.clean;
           if (b.plan.type === 'categorical') {
             const codes = b.i32;
             for (let i = 0; i < n; i++) {
-              const s = vec.getItem(from + i) as string | null;
+              const s = vec.get(from + i);
               if (s === null) {
                 codes[at + i] = -1;
                 continue;
@@ -107,7 +112,7 @@ export class FrameAccumulator {
             const out = b.strings;
             let bytes = 0;
             for (let i = 0; i < n; i++) {
-              const raw = vec.getItem(from + i) as string | null;
+              const raw = vec.get(from + i);
               const s = raw !== null && clean ? cleanString(raw, clean) : raw;
               out[at + i] = s;
               if (s !== null) bytes += 2 * s.length + TEXT_OVERHEAD_BYTES;
@@ -186,7 +191,10 @@ export class FrameAccumulator {
     const cap = this.capacity;
     for (const b of this.builders) {
       b.textBytes = 0;
-      if (b.plan.decode === 'double') b.f64 = new Float64Array(cap);
+      if (b.plan.decode === 'double') {
+        b.f64 = new Float64Array(cap);
+        b.f64Bytes = new Uint8Array(b.f64.buffer);
+      }
       else if (b.plan.decode === 'uint8') b.u8 = new Uint8Array(cap);
       else if (b.plan.type === 'categorical') b.i32 = new Int32Array(cap);
       else b.strings = new Array<string | null>(cap).fill(null);

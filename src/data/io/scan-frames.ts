@@ -23,7 +23,7 @@ import { translateDuckDbError } from './duckdb-error.js';
 import { FrameAccumulator } from './frame-accumulator.js';
 
 /** DuckDB's result buffer for streamed scans: enough to keep its reader threads busy while JS copies. */
-const STREAM_BUFFER = '64MB';
+const STREAM_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /** Limits for one scan. */
 export interface ScanLimits {
@@ -32,6 +32,13 @@ export interface ScanLimits {
   readonly maxRows?: number;
   /** Fail with an InputError once the blocks hold more than this many bytes. */
   readonly budgetBytes?: number;
+  /**
+   * Collect the whole result in one block sized by the source's row bound (no concatenation copy
+   * afterwards); `blockRows` applies only when the source has no bound.
+   */
+  readonly oneBlock?: boolean;
+  /** DuckDB's result buffer for a stream (default 64 MiB); tests make it small to cut streams short. */
+  readonly streamBufferBytes?: number;
   /**
    * Let DuckDB materialize the whole result before copying (faster: full parallelism, errors raised
    * directly, one exact-size block; but DuckDB holds a second copy of the data). Only for results known
@@ -58,9 +65,14 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
       if (limits.maxRows === undefined) {
         // Counted while DuckDB reads; a failure here only means the slower check is used.
         bound = source.rowBound().catch(() => undefined);
-        await conn.run(`SET streaming_buffer_size = '${STREAM_BUFFER}'`);
+        await conn.run(`SET streaming_buffer_size = '${Math.max(1, Math.floor((limits.streamBufferBytes ?? STREAM_BUFFER_BYTES) / 1024))}KB'`);
       }
       result = await conn.stream(sql);
+      // The bound is awaited only now, so counting lines overlaps DuckDB starting its scan.
+      const rows = limits.oneBlock === true && bound !== undefined ? await bound : undefined;
+      // Not when the bound alone would break the budget (a head-based estimate can be far off).
+      const fits = rows !== undefined && (limits.budgetBytes === undefined || rows * plans.length * 8 <= limits.budgetBytes);
+      if (rows !== undefined && fits) acc = new FrameAccumulator(plans, Math.max(1, rows));
     }
     while (true) {
       const chunk = await result.fetchChunk();
