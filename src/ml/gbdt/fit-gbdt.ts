@@ -21,6 +21,9 @@ import type { HistogramInputs } from './histogram-kernel.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
 import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 import { TreeGrower } from './tree-grower.js';
+import type { PartitionRunner } from './leaf-ordered-rows.js';
+import { createPartitionBuffers } from './partition-kernel.js';
+import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
 import { leafOfBinnedRow, leafOfRawRow } from './tree-walk.js';
 
@@ -102,9 +105,13 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   };
   // No workers when even the root histogram is too small to be split across threads.
   const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
-  const builder: HistogramBuilder & { close?: () => Promise<void> } = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads) : new SerialHistogramBuilder(inp);
+  // With workers, the partition scratch is shared so that they can partition large splits too.
+  const buffers = threads > 1 ? createPartitionBuffers(n, inp.stride, layout.numBins) : undefined;
+  const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers) : undefined;
+  const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
+  const partition = par && buffers ? { buffers, runner: par } : undefined;
   try {
-    return boost(x, y, opts, params, { layout, data, inp, builder, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
+    return boost(x, y, opts, params, { layout, data, inp, builder, partition, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
   } finally {
     await builder.close?.();
   }
@@ -115,6 +122,7 @@ interface BoostContext {
   data: ReturnType<typeof binMatrix>;
   inp: HistogramInputs;
   builder: HistogramBuilder;
+  partition: { buffers: PartitionBuffers; runner: PartitionRunner } | undefined;
   objective: ReturnType<(typeof OBJECTIVES)[GbdtObjective]>;
   K: number;
   weight: Float64Array | undefined;
@@ -129,7 +137,7 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
   const { layout, data, inp, objective, K, rng, profile } = c;
   const n = x.rows;
   const F = x.cols;
-  const grower = new TreeGrower(data, p, inp, c.builder, profile);
+  const grower = new TreeGrower(data, p, inp, c.builder, profile, c.partition);
   const model = new GbdtModelBuilder(layout);
   const base = objective.baseScores();
   const scores = new Float64Array(n * K);

@@ -45,8 +45,12 @@ export function orderedStride(features: number): number {
 
 /** Build features [f0, f1) of the histogram of leaf-ordered positions [start, end) into pool slot `slot`. */
 export function buildHistogramSlice(inp: HistogramInputs, start: number, end: number, slot: number, f0: number, f1: number): void {
-  const { ordBins: bins, features: F, offsets2, ordGh: gh, hist, stride } = inp;
-  const hb = slot * inp.histSize;
+  buildHistogramInto(inp, start, end, inp.hist, slot * inp.histSize, f0, f1);
+}
+
+/** Build features [f0, f1) of the histogram of positions [start, end) into `hist` at offset `hb`. */
+export function buildHistogramInto(inp: HistogramInputs, start: number, end: number, hist: Float64Array, hb: number, f0: number, f1: number): void {
+  const { ordBins: bins, features: F, offsets2, ordGh: gh, stride } = inp;
   const z0 = hb + offsets2[f0];
   const z1 = f1 < F ? hb + offsets2[f1] : hb + inp.histSize;
   hist.fill(0, z0, z1);

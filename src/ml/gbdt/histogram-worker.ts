@@ -1,11 +1,16 @@
 /**
- * Worker-thread entry for feature-parallel histogram building: builds the feature blocks it claims
- * from each job published on the shared control block (see parallel-histogram-builder.ts).
+ * Worker-thread entry of the GBDT pool: for each job published on the shared control block it builds
+ * the histogram feature blocks or partitions the row chunks it claims (see
+ * parallel-histogram-builder.ts). Job argument 0 says which: 0 histogram feature blocks,
+ * 1 partition, 2 histogram row blocks (argument 4 = the job's first row block).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveSharedJobs } from '../parallel/shared-job-pool.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
+import { partitionChunk } from './partition-kernel.js';
+import type { PartitionBuffers } from './partition-kernel.js';
+import { buildRowBlock } from './row-block-histogram.js';
 
 /** What the pool hands each histogram worker. */
 export interface HistogramWorkerData {
@@ -13,11 +18,19 @@ export interface HistogramWorkerData {
   readonly ctrl: Int32Array;
   /** Feature block b covers features [blockBounds[b], blockBounds[b + 1]). */
   readonly blockBounds: Int32Array;
+  /** Partition scratch and split state; absent when partitions stay on the calling thread. */
+  readonly partition?: PartitionBuffers;
+  /** Partial histograms of row blocks 1.. of large leaves. */
+  readonly partials: Float64Array;
 }
 
 const wd = workerData as HistogramWorkerData | undefined;
 if (wd && parentPort) {
   const port = parentPort;
-  const { inputs, ctrl, blockBounds } = wd;
-  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => buildHistogramSlice(inputs, args[0], args[1], args[2], blockBounds[b], blockBounds[b + 1]));
+  const { inputs, ctrl, blockBounds, partition, partials } = wd;
+  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
+    if (args[0] === 1 && partition) partitionChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
+    else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);
+    else buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
+  });
 }

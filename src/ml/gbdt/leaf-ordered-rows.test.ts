@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
 import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { LeafOrderedRows } from './leaf-ordered-rows.js';
+import { LeafOrderedRows, PARALLEL_PARTITION_MIN_ROWS } from './leaf-ordered-rows.js';
+import type { PartitionRunner } from './leaf-ordered-rows.js';
+import { createPartitionBuffers, partitionChunk } from './partition-kernel.js';
 import { SplitInfo } from './split-finder.js';
 
 function setup(n: number, F: number, bins: number): HistogramInputs {
@@ -87,4 +89,47 @@ describe('LeafOrderedRows', () => {
       expect(Array.from(inp.rowIndex.subarray(10, 10 + nl3))).toEqual(left.filter(l3));
     });
   }
+
+  it('stitches chunked partitions (as worker threads run them) into the same stable result', () => {
+    const n = PARALLEL_PARTITION_MIN_ROWS + 5001;
+    const F = 28;
+    const numBins = 9;
+    const missing = new Int32Array(F).fill(numBins);
+    const a = setup(n, F, numBins);
+    const b = setup(n, F, numBins);
+    const serial = new LeafOrderedRows(a, n, missing);
+    const pb = createPartitionBuffers(n, b.stride, missing);
+    // Runs chunks in reverse order, as a thread schedule might, with an uneven chunk count.
+    const runner: PartitionRunner = {
+      partitionChunkCount: () => 5,
+      partitionChunks: (start, count, chunks, moveData) => {
+        for (let c = chunks - 1; c >= 0; c--) partitionChunk(b, pb, start, count, chunks, c, moveData);
+      },
+    };
+    const chunked = new LeafOrderedRows(b, n, missing, pb, runner);
+    const sums = new Float64Array(2);
+    serial.gather(n - 3, sums);
+    chunked.gather(n - 3, sums);
+    const s = new SplitInfo();
+    s.feature = 5;
+    s.thresholdBin = 3;
+    s.defaultLeft = true;
+    const before = Array.from(b.rowIndex.subarray(2, n - 3));
+    const nl = chunked.partition(2, n - 5, s, true);
+    expect(serial.partition(2, n - 5, s, true)).toBe(nl);
+    expect(nl).toBeGreaterThan(0);
+    const goesLeft = (r: number): boolean => b.bins[r * F + 5] === numBins || b.bins[r * F + 5] <= 3;
+    const want = [...before.filter(goesLeft), ...before.filter((r) => !goesLeft(r))];
+    // Plain loops with one assertion each: per-element expects over ~1M values take seconds.
+    let bad = 0;
+    for (let i = 0; i < want.length; i++) if (b.rowIndex[2 + i] !== want[i] || a.rowIndex[2 + i] !== want[i]) bad++;
+    for (let i = 0; i < n * b.stride; i++) if (b.ordBins[i] !== a.ordBins[i]) bad++;
+    for (let i = 0; i < 2 * n; i++) if (!Object.is(b.ordGh[i], a.ordGh[i])) bad++;
+    for (let i = 0; i < n - 3; i++) {
+      const r = b.rowIndex[i];
+      for (let f = 0; f < F; f++) if (b.ordBins[i * b.stride + f] !== b.bins[r * F + f]) bad++;
+      if (b.ordGh[2 * i] !== b.gh[2 * r] || b.ordGh[2 * i + 1] !== b.gh[2 * r + 1]) bad++;
+    }
+    expect(bad).toBe(0);
+  });
 });

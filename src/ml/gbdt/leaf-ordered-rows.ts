@@ -9,7 +9,23 @@
  * build instead was measured slower: the random reads cost what the kernel's cache misses did.)
  */
 import type { HistogramInputs } from './histogram-kernel.js';
+import { chunkLeftCount, chunkStart, copyRow, createPartitionBuffers, MAX_PARTITION_CHUNKS, partitionChunk, setPartitionSplit } from './partition-kernel.js';
+import type { PartitionBuffers } from './partition-kernel.js';
 import type { SplitInfo } from './split-finder.js';
+
+/**
+ * Below this many rows a split is partitioned on the calling thread: waking a worker costs tens of
+ * microseconds, about what 10-20k row moves cost.
+ */
+export const PARALLEL_PARTITION_MIN_ROWS = 32_768;
+
+/** Runs partition chunks on several threads (the parallel histogram builder's pool). */
+export interface PartitionRunner {
+  /** How many chunks to cut `count` rows into. */
+  partitionChunkCount(count: number): number;
+  /** Run `partitionChunk` for chunks 0..chunks-1 of [start, start+count), returning when all are done. */
+  partitionChunks(start: number, count: number, chunks: number, moveData: boolean): void;
+}
 
 /** Leaf-ordered working copy of the bins and gradients, with its partition scratch. */
 export class LeafOrderedRows {
@@ -19,14 +35,14 @@ export class LeafOrderedRows {
   private readonly ordWords: Int32Array;
   /** Row-major bins by row id with the padded stride, as words (the gather source). */
   private readonly srcWords: Int32Array;
-  private readonly tmpWords: Int32Array;
-  private readonly tmpGh: Float64Array;
-  private readonly tmpIdx: Int32Array;
-  /** Missing bin of each feature (its value-bin count). */
-  private readonly missingBin: Int32Array;
+  private readonly pb: PartitionBuffers;
+  private readonly runner: PartitionRunner | undefined;
 
-  constructor(inp: HistogramInputs, rows: number, missingBin: Int32Array) {
+  /** `pb` and `runner` must be given together for multi-threaded partitions (the workers share `pb`). */
+  constructor(inp: HistogramInputs, rows: number, missingBin: Int32Array, pb?: PartitionBuffers, runner?: PartitionRunner) {
     this.inp = inp;
+    this.pb = pb ?? createPartitionBuffers(rows, inp.stride, missingBin);
+    this.runner = pb ? runner : undefined;
     const S = inp.stride;
     const F = inp.features;
     this.W = S >> 2;
@@ -41,10 +57,6 @@ export class LeafOrderedRows {
       for (let r = 0; r < rows; r++) padded.set(src.subarray(r * F, r * F + F), r * S);
       this.srcWords = new Int32Array(padded.buffer);
     }
-    this.tmpWords = new Int32Array(rows * this.W);
-    this.tmpGh = new Float64Array(2 * rows);
-    this.tmpIdx = new Int32Array(rows);
-    this.missingBin = missingBin;
   }
 
   /**
@@ -88,77 +100,46 @@ export class LeafOrderedRows {
   /**
    * Stable partition of positions [start, start+count) by the split; returns how many went left.
    * With `moveData` false only the row index is partitioned (the range is never histogrammed again).
+   * Large ranges are cut into chunks that the runner's threads partition concurrently; the chunks are
+   * then stitched with bulk copies (memmove), which is the same unique stable result.
    */
   partition(start: number, count: number, s: SplitInfo, moveData: boolean): number {
-    const { ordBins: bins, ordGh: gh, rowIndex: idx, stride } = this.inp;
+    const pb = this.pb;
+    setPartitionSplit(pb, s);
+    const runner = this.runner;
+    const chunks = runner && count >= PARALLEL_PARTITION_MIN_ROWS ? Math.min(MAX_PARTITION_CHUNKS, runner.partitionChunkCount(count)) : 1;
+    if (chunks > 1 && runner) runner.partitionChunks(start, count, chunks, moveData);
+    else partitionChunk(this.inp, pb, start, count, 1, 0, moveData);
+    const { ordGh: gh, rowIndex: idx } = this.inp;
     const words = this.ordWords;
     const W = this.W;
-    const tw = this.tmpWords;
-    const tg = this.tmpGh;
-    const ti = this.tmpIdx;
-    const f = s.feature;
-    const missing = this.missingBin[f];
-    const defLeft = s.defaultLeft;
-    const cat = s.categorical;
-    const bits = s.catBits;
-    const thr = s.thresholdBin;
-    const end = start + count;
-    let nl = 0;
-    let nr = 0;
-    for (let i = start; i < end; i++) {
-      const b = bins[i * stride + f];
-      const goLeft = b === missing ? defLeft : cat ? ((bits[b >> 5] >>> (b & 31)) & 1) === 1 : b <= thr;
-      if (goLeft) {
-        // Left rows move down in place (never ahead of the read position), right rows to scratch.
-        const d = start + nl++;
-        if (d !== i) {
-          idx[d] = idx[i];
-          if (moveData) {
-            copyRow(words, i * W, words, d * W, W);
-            gh[2 * d] = gh[2 * i];
-            gh[2 * d + 1] = gh[2 * i + 1];
-          }
-        }
-      } else {
-        ti[nr] = idx[i];
+    // Lefts move down in chunk order (each destination is at or before its source), then rights.
+    let d = start;
+    for (let c = 0; c < chunks; c++) {
+      const cs = chunkStart(start, count, chunks, c);
+      const nl = chunkLeftCount(pb, c);
+      if (d !== cs && nl > 0) {
+        idx.copyWithin(d, cs, cs + nl);
         if (moveData) {
-          copyRow(words, i * W, tw, nr * W, W);
-          tg[2 * nr] = gh[2 * i];
-          tg[2 * nr + 1] = gh[2 * i + 1];
+          words.copyWithin(d * W, cs * W, (cs + nl) * W);
+          gh.copyWithin(2 * d, 2 * cs, 2 * (cs + nl));
         }
-        nr++;
       }
+      d += nl;
     }
-    const mid = start + nl;
-    idx.set(ti.subarray(0, nr), mid);
-    if (moveData) {
-      words.set(tw.subarray(0, nr * W), mid * W);
-      gh.set(tg.subarray(0, 2 * nr), 2 * mid);
+    const nLeft = d - start;
+    for (let c = 0; c < chunks; c++) {
+      const cs = chunkStart(start, count, chunks, c);
+      const ce = chunkStart(start, count, chunks, c + 1);
+      const nr = ce - cs - chunkLeftCount(pb, c);
+      if (nr === 0) continue;
+      idx.set(pb.scratchIdx.subarray(cs, cs + nr), d);
+      if (moveData) {
+        words.set(pb.scratchWords.subarray(cs * W, (cs + nr) * W), d * W);
+        gh.set(pb.scratchGh.subarray(2 * cs, 2 * (cs + nr)), 2 * d);
+      }
+      d += nr;
     }
-    return nl;
-  }
-}
-
-/**
- * Copy one row of W words; straight-line for the padded strides of up to 32 features (a loop over
- * 7 words measured ~2x slower than straight-line copies in the partition loop).
- */
-function copyRow(src: Int32Array, s: number, dst: Int32Array, d: number, W: number): void {
-  if (W === 8) {
-    dst[d] = src[s];
-    dst[d + 1] = src[s + 1];
-    dst[d + 2] = src[s + 2];
-    dst[d + 3] = src[s + 3];
-    dst[d + 4] = src[s + 4];
-    dst[d + 5] = src[s + 5];
-    dst[d + 6] = src[s + 6];
-    dst[d + 7] = src[s + 7];
-  } else if (W === 4) {
-    dst[d] = src[s];
-    dst[d + 1] = src[s + 1];
-    dst[d + 2] = src[s + 2];
-    dst[d + 3] = src[s + 3];
-  } else {
-    for (let w = 0; w < W; w++) dst[d + w] = src[s + w];
+    return nLeft;
   }
 }

@@ -1,9 +1,10 @@
-/** Feature-parallel histograms on worker threads equal the serial ones bit for bit. */
+/** Parallel histograms (feature blocks, row blocks) on worker threads equal the serial ones bit for bit. */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
-import { orderedStride } from './histogram-kernel.js';
+import { buildHistogramSlice, orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { featureSlices, PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
+import { HIST_ROW_BLOCK, usesRowBlocks } from './row-block-histogram.js';
 
 function inputs(n: number, F: number): HistogramInputs {
   const rng = new Rng(5);
@@ -20,7 +21,7 @@ function inputs(n: number, F: number): HistogramInputs {
   const ordGh = new Float64Array(new SharedArrayBuffer(16 * n)).map(() => rng.normal());
   // The by-row-id inputs are only read by the grower's gather, not by the kernel under test.
   const unused = new Uint8Array(0);
-  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(0), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 2)) };
+  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(0), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 3)) };
 }
 
 describe('ParallelHistogramBuilder', () => {
@@ -47,5 +48,25 @@ describe('ParallelHistogramBuilder', () => {
     const b = inp.hist.subarray(inp.histSize, 2 * inp.histSize);
     expect(b.some((v) => v !== 0)).toBe(true);
     expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  // 2 features: below PARALLEL_MIN_WORK per leaf, which must not bypass the row blocks.
+  it.each([2, 6])('builds large leaves in row blocks (%i features): same bytes for 1 and 3 threads, equal to a plain sum up to rounding', async (F) => {
+    const count = 2 * HIST_ROW_BLOCK + 1234;
+    expect(usesRowBlocks(count)).toBe(true);
+    const inp = inputs(count + 10, F);
+    new SerialHistogramBuilder(inp).build(5, 5 + count, 0);
+    buildHistogramSlice(inp, 5, 5 + count, 2, 0, F);
+    const par = await ParallelHistogramBuilder.start(inp, 3);
+    try {
+      par.build(5, 5 + count, 1);
+    } finally {
+      await par.close();
+    }
+    const H = inp.histSize;
+    const serial = Array.from(inp.hist.subarray(0, H));
+    expect(Array.from(inp.hist.subarray(H, 2 * H))).toEqual(serial);
+    const plain = inp.hist.subarray(2 * H, 3 * H);
+    for (let i = 0; i < H; i++) expect(serial[i]).toBeCloseTo(plain[i], 8);
   });
 });

@@ -1,16 +1,21 @@
 /**
- * Histogram builders: serial, and feature-parallel over worker threads sharing the leaf-ordered bins
- * and gradients and the histogram pool through SharedArrayBuffers. Features are split into a few contiguous
- * blocks (balanced by bin count, multiples of 4 features for the unrolled kernel) that threads claim
- * dynamically; a block is always summed by one thread in row order, so the histograms (and the model)
- * are bit-identical for any number of threads. Blocks are few because each one re-reads the leaf's
- * rows and gradients.
+ * Histogram builders: serial, and parallel over worker threads sharing the leaf-ordered bins and
+ * gradients and the histogram pool through SharedArrayBuffers. Large leaves are cut into fixed row
+ * blocks (`row-block-histogram.ts`) whose partial histograms are added in block order, smaller ones
+ * into a few contiguous feature blocks (balanced by bin count, multiples of 4 features for the
+ * unrolled kernel); threads claim blocks dynamically. The grouping depends only on the leaf's size
+ * (the serial builder uses the same row blocks), so the histograms (and the model) are bit-identical
+ * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`).
  */
 import { MAX_JOB_BLOCKS, SharedJobPool, createControlBlock } from '../parallel/shared-job-pool.js';
 import { spawnWorker } from '../parallel/spawn-worker.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
+import type { PartitionRunner } from './leaf-ordered-rows.js';
+import { partitionChunk } from './partition-kernel.js';
+import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
+import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
 
 /**
@@ -19,14 +24,22 @@ import type { HistogramBuilder } from './tree-grower.js';
  */
 export const PARALLEL_MIN_WORK = 262_144;
 
-/** Builds every feature on the calling thread. */
+/** Builds every feature on the calling thread (large leaves in the same row blocks as the parallel builder). */
 export class SerialHistogramBuilder implements HistogramBuilder {
   private readonly inp: HistogramInputs;
+  private readonly partials: Float64Array;
   constructor(inp: HistogramInputs) {
     this.inp = inp;
+    this.partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
   }
   build(start: number, end: number, slot: number): void {
-    buildHistogramSlice(this.inp, start, end, slot, 0, this.inp.features);
+    if (!usesRowBlocks(end - start)) {
+      buildHistogramSlice(this.inp, start, end, slot, 0, this.inp.features);
+      return;
+    }
+    const blocks = rowBlockCount(end - start);
+    for (let b = 0; b < blocks; b++) buildRowBlock(this.inp, this.partials, start, end, slot, b);
+    reduceRowBlocks(this.inp, this.partials, slot, blocks);
   }
 }
 
@@ -46,31 +59,50 @@ export function featureSlices(offsets2: Int32Array, histSize: number, parts: num
   return Int32Array.from(bounds);
 }
 
-/** Feature-parallel builder; call `close()` when training ends. */
-export class ParallelHistogramBuilder implements HistogramBuilder {
+/**
+ * Row- and feature-parallel builder that also runs partition chunks on its threads (when given partition
+ * buffers); call `close()` when training ends.
+ */
+export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunner {
   private readonly inp: HistogramInputs;
   private readonly pool: SharedJobPool;
   private readonly bounds: Int32Array;
-  private readonly args = [0, 0, 0];
+  private readonly threads: number;
+  private readonly pb: PartitionBuffers | undefined;
+  private readonly partials: Float64Array;
+  private readonly args = [0, 0, 0, 0, 0];
   private start = 0;
   private end = 0;
   private slot = 0;
+  private moveData = false;
   private readonly own = (b: number): void => buildHistogramSlice(this.inp, this.start, this.end, this.slot, this.bounds[b], this.bounds[b + 1]);
+  private firstBlock = 0;
+  private readonly ownRows = (b: number): void => buildRowBlock(this.inp, this.partials, this.start, this.end, this.slot, this.firstBlock + b);
+  private readonly ownChunk = (c: number): void => {
+    if (this.pb) partitionChunk(this.inp, this.pb, this.start, this.end, this.slot, c, this.moveData);
+  };
 
-  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array) {
+  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array) {
     this.inp = inp;
+    this.partials = partials;
     this.pool = pool;
     this.bounds = bounds;
+    this.threads = threads;
+    this.pb = pb;
   }
 
-  /** Start `threads - 1` workers (the caller is the last participant) and wait until they are ready. */
-  static async start(inp: HistogramInputs, threads: number): Promise<ParallelHistogramBuilder> {
+  /**
+   * Start `threads - 1` workers (the caller is the last participant) and wait until they are ready.
+   * With `partition` buffers the workers can also run partition chunks.
+   */
+  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
     const ctrl = createControlBlock();
+    const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
     const url = new URL('./histogram-worker.js', import.meta.url);
     const workers = [];
     for (let w = 1; w < threads; w++) {
-      const data: HistogramWorkerData = { inputs: inp, ctrl, blockBounds: bounds };
+      const data: HistogramWorkerData = { inputs: inp, ctrl, blockBounds: bounds, partition, partials };
       const worker = spawnWorker(url, data);
       worker.unref();
       workers.push(worker);
@@ -82,20 +114,50 @@ export class ParallelHistogramBuilder implements HistogramBuilder {
       await pool.close();
       throw err;
     }
-    return new ParallelHistogramBuilder(inp, pool, bounds);
+    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials);
   }
 
   build(start: number, end: number, slot: number): void {
     const inp = this.inp;
+    const a = this.args;
+    a[1] = this.start = start;
+    a[2] = this.end = end;
+    a[3] = this.slot = slot;
+    // Row blocks first, whatever the feature count: the grouping must match the serial builder's.
+    if (usesRowBlocks(end - start)) {
+      a[0] = 2;
+      const blocks = rowBlockCount(end - start);
+      // A job holds at most MAX_JOB_BLOCKS blocks; huge leaves take several jobs (a[4] = first block).
+      for (let first = 0; first < blocks; first += MAX_JOB_BLOCKS) {
+        a[4] = this.firstBlock = first;
+        this.pool.run(a, Math.min(MAX_JOB_BLOCKS, blocks - first), this.ownRows);
+      }
+      reduceRowBlocks(inp, this.partials, slot, blocks);
+      return;
+    }
     if ((end - start) * inp.features < PARALLEL_MIN_WORK || this.bounds.length < 3) {
       buildHistogramSlice(inp, start, end, slot, 0, inp.features);
       return;
     }
-    const a = this.args;
-    a[0] = this.start = start;
-    a[1] = this.end = end;
-    a[2] = this.slot = slot;
+    a[0] = 0;
     this.pool.run(a, this.bounds.length - 1, this.own);
+  }
+
+  /** Two chunks per thread, so a descheduled thread's chunk can be taken over by the others. */
+  partitionChunkCount(count: number): number {
+    return this.pb ? Math.min(2 * this.threads, Math.max(1, Math.floor(count / 16_384))) : 1;
+  }
+
+  partitionChunks(start: number, count: number, chunks: number, moveData: boolean): void {
+    // Fields reused for the calling thread's chunks: start, count (as `end`), chunks (as `slot`).
+    const a = this.args;
+    a[0] = 1;
+    a[1] = this.start = start;
+    a[2] = this.end = count;
+    a[3] = this.slot = chunks;
+    a[4] = moveData ? 1 : 0;
+    this.moveData = moveData;
+    this.pool.run(a, chunks, this.ownChunk);
   }
 
   /** Stop the workers. */

@@ -11,6 +11,8 @@ import { subtractHistogram } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { GbdtProfile } from './gbdt-profile.js';
 import { LeafOrderedRows } from './leaf-ordered-rows.js';
+import type { PartitionRunner } from './leaf-ordered-rows.js';
+import type { PartitionBuffers } from './partition-kernel.js';
 import { leafOutput, SplitFinder, SplitInfo } from './split-finder.js';
 
 /** Builds the histogram of leaf-ordered positions [start, end) into a pool slot (serially or on worker threads). */
@@ -58,7 +60,8 @@ export class TreeGrower {
   private readonly sums = new Float64Array(2);
   private readonly profile: GbdtProfile | undefined;
 
-  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile) {
+  /** `partition` (buffers shared with the runner's threads) makes large splits multi-threaded. */
+  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile, partition?: { buffers: PartitionBuffers; runner: PartitionRunner }) {
     this.profile = profile;
     this.data = data;
     this.p = params;
@@ -73,7 +76,7 @@ export class TreeGrower {
     this.leafH = new Float64Array(L);
     this.leafParent = new Int32Array(L);
     this.leafSide = new Uint8Array(L);
-    this.rows = new LeafOrderedRows(inp, data.rows, data.layout.numBins);
+    this.rows = new LeafOrderedRows(inp, data.rows, data.layout.numBins, partition?.buffers, partition?.runner);
     this.tree = {
       numNodes: 0,
       numLeaves: 0,
