@@ -1,0 +1,14 @@
+/**
+ * kiln/ml: training — preprocessing transformers, GBDT and linear models, optimizers, metrics,
+ * splits and cross-validation, and the `trainModel` recipe behind `kiln train`.
+ */
+export * from './gbdt/index.js';
+export * from './linear/index.js';
+export * from './metrics/index.js';
+export * from './optim/index.js';
+export * from './selection/index.js';
+export * from './transformers/index.js';
+export { trainModel } from './train/train-model.js';
+export type { TrainOptions, TrainResult } from './train/train-model.js';
+export { ALGORITHMS, getAlgorithm } from './train/algorithms.js';
+export { encodeTarget, sortLabels } from './train/target.js';
