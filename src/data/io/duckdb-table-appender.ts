@@ -28,11 +28,19 @@ export function createStagingTableSql(table: string, columns: readonly { name: s
   return `CREATE ${temporary ? 'TEMP ' : ''}TABLE ${table} (${cols})`;
 }
 
-/** `SELECT` over a staging table that restores Frame semantics (timestamps as TIMESTAMP). */
-export function exportSelectSql(table: string, columns: readonly { name: string; type: ColumnType }[]): string {
+/**
+ * `SELECT` over a staging table that restores Frame semantics (timestamps as TIMESTAMP). For CSV,
+ * integral numbers are written without a trailing `.0` (`3`, not `3.0`), so integer columns read back
+ * and look as they did in the source file.
+ */
+export function exportSelectSql(table: string, columns: readonly { name: string; type: ColumnType }[], forCsv = false): string {
   const cols = columns.map((c) => {
     const id = quoteIdentifier(c.name);
-    return c.type === 'timestamp' ? `make_timestamp(CAST(round(${id} * 1000) AS BIGINT)) AS ${id}` : id;
+    if (c.type === 'timestamp') return `make_timestamp(CAST(round(${id} * 1000) AS BIGINT)) AS ${id}`;
+    if (c.type === 'numeric' && forCsv) {
+      return `CASE WHEN ${id} = trunc(${id}) AND abs(${id}) < 1e15 THEN CAST(CAST(${id} AS BIGINT) AS VARCHAR) ELSE CAST(${id} AS VARCHAR) END AS ${id}`;
+    }
+    return id;
   });
   return `SELECT ${cols.join(', ') || '*'} FROM ${table}`;
 }

@@ -56,6 +56,15 @@ describe('writeFrame round trips', () => {
     expectSameRows(f, await readFrame(path, { columnTypes: { 'a"; DROP TABLE t; --': 'text' } }));
   });
 
+  it('writes integral numbers without ".0" in CSV and keeps every double exact', async () => {
+    const values = new Float64Array([3, 0.1 + 0.2, 1e20, NaN, 123456789.125, -7, 1e-300]);
+    const path = join(dir, 'ints.csv');
+    await writeFrame(new Frame([{ name: 'x', type: 'numeric', values }]), path);
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toEqual(['x', '3', '0.30000000000000004', '1e+20', '', '123456789.125', '-7', '1e-300']);
+    const back = (await readFrame(path)).column('x') as { values: Float64Array };
+    expect(Array.from(back.values)).toEqual(Array.from(values));
+  });
+
   it('writes gzip CSV from the extension', async () => {
     const f = sampleFrame(100);
     const path = join(dir, 'round.csv.gz');

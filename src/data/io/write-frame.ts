@@ -48,7 +48,7 @@ export async function writeFrame(frame: Frame, path: string, opts: WriteOptions 
     await conn.run(createStagingTableSql(table, cols, true));
     try {
       await appendFrameToTable(conn, table, frame);
-      await copyAtomically(conn, exportSelectSql(table, cols), path, format);
+      await copyAtomically(conn, exportSelectSql(table, cols, format === 'csv'), path, format);
     } finally {
       await conn.run(`DROP TABLE IF EXISTS ${table}`);
     }
@@ -85,7 +85,7 @@ export async function createFrameWriter(path: string, opts: WriteOptions = {}): 
       ensureOpen();
       try {
         if (!columns) throw new UsageError(`nothing was written to "${path}"`, { file: path }, 'Write at least one chunk (it may have 0 rows) before closing.');
-        await copyAtomically(conn, exportSelectSql('staged', columns), path, format);
+        await copyAtomically(conn, exportSelectSql('staged', columns, format === 'csv'), path, format);
       } finally {
         await release();
       }

@@ -1,11 +1,14 @@
 /**
  * Stable partition of one contiguous chunk of a leaf's leaf-ordered rows, the unit of work of a
- * (possibly multi-threaded) split. A chunk keeps its left rows in place (moved down, never ahead of
- * the read position) and writes its right rows to the same positions of the scratch buffers; the
- * caller then stitches the chunks (lefts in chunk order, then rights in chunk order). A stable
- * partition is unique, so the result is the same for any chunking and any thread count. The split
- * and each chunk's left count travel through a shared Int32 `state` block so that worker threads can
- * run chunks from a job that carries only row positions.
+ * (possibly multi-threaded) split. The leaf-ordered data has two halves (ping-pong buffers): a split
+ * reads the leaf from one half and writes both children to the other, so every row moves exactly
+ * once and no thread has to stitch chunks afterwards. That needs each chunk's destination up front,
+ * so a split runs two passes over its chunks: `countChunkLefts` reads only the split feature's bins
+ * and records each chunk's left count, then `scatterChunk` writes the chunk's lefts after the lefts
+ * of earlier chunks and its rights after all lefts and the rights of earlier chunks. A stable
+ * partition is unique, so the result is the same for any chunking and any thread count. The split,
+ * the source half and the left counts travel through a shared Int32 `state` block so that worker
+ * threads can run chunks from a job that carries only row positions.
  */
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { SplitInfo } from './split-finder.js';
@@ -17,40 +20,37 @@ const THRESHOLD = 1;
 const DEFAULT_LEFT = 2;
 const CATEGORICAL = 3;
 const BITS = 4;
-const COUNTS = 12;
+const SRC_HALF = 12;
+const HALF_ROWS = 13;
+const COUNTS = 14;
 
-/** Scratch and split state of the partition, shared with worker threads when they exist. */
+/** Second row-index half and split state of the partition, shared with worker threads when they exist. */
 export interface PartitionBuffers {
-  /** Right rows' bins as words, same positions as in the ordered bins. */
-  readonly scratchWords: Int32Array;
-  readonly scratchGh: Float64Array;
+  /** Row index of ordered half 1 (half 0's is `rowIndex`). */
   readonly scratchIdx: Int32Array;
   /** Missing bin of each feature (its value-bin count). */
   readonly missingBin: Int32Array;
-  /** [0] feature, [1] threshold bin, [2] default left, [3] categorical, [4..12) category bits, [12..) left count per chunk. */
+  /** [0] feature, [1] threshold bin, [2] default left, [3] categorical, [4..12) category bits, [12] source half, [13] rows per half, [14..) left count per chunk. */
   readonly state: Int32Array;
 }
 
-/** Allocate partition buffers for `rows` rows of `stride` bytes (shared memory when available). */
-export function createPartitionBuffers(rows: number, stride: number, missingBin: Int32Array): PartitionBuffers {
+/** Allocate partition buffers for halves of `rows` rows (shared memory when available). */
+export function createPartitionBuffers(rows: number, missingBin: Int32Array): PartitionBuffers {
   const shared = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  return {
-    scratchWords: new Int32Array(shared(rows * stride)),
-    scratchGh: new Float64Array(shared(16 * rows)),
-    scratchIdx: new Int32Array(shared(4 * rows)),
-    missingBin: Int32Array.from(missingBin),
-    state: new Int32Array(shared(4 * (COUNTS + MAX_PARTITION_CHUNKS))),
-  };
+  const state = new Int32Array(shared(4 * (COUNTS + MAX_PARTITION_CHUNKS)));
+  state[HALF_ROWS] = rows;
+  return { scratchIdx: new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state };
 }
 
-/** Publish the split that the next chunks partition by. */
-export function setPartitionSplit(pb: PartitionBuffers, s: SplitInfo): void {
+/** Publish the split that the next chunks partition by, reading from ordered half `srcHalf`. */
+export function setPartitionSplit(pb: PartitionBuffers, s: SplitInfo, srcHalf: number): void {
   const st = pb.state;
   st[FEATURE] = s.feature;
   st[THRESHOLD] = s.thresholdBin;
   st[DEFAULT_LEFT] = s.defaultLeft ? 1 : 0;
   st[CATEGORICAL] = s.categorical ? 1 : 0;
   for (let w = 0; w < 8; w++) st[BITS + w] = s.catBits[w];
+  st[SRC_HALF] = srcHalf;
 }
 
 /** First position of chunk `c` of `chunks` over [start, start+count). */
@@ -63,51 +63,76 @@ export function chunkLeftCount(pb: PartitionBuffers, c: number): number {
   return pb.state[COUNTS + c];
 }
 
+/** Pass 1: count the left rows of chunk `c` of `chunks` over positions [start, start+count). */
+export function countChunkLefts(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number): void {
+  const { ordBins: bins, stride } = inp;
+  const st = pb.state;
+  const f = st[FEATURE];
+  const thr = st[THRESHOLD];
+  const defLeft = st[DEFAULT_LEFT] === 1 ? 1 : 0;
+  const cat = st[CATEGORICAL] === 1;
+  const missing = pb.missingBin[f];
+  const base = st[SRC_HALF] * st[HALF_ROWS];
+  const end = base + chunkStart(start, count, chunks, c + 1);
+  let nl = 0;
+  let p = (base + chunkStart(start, count, chunks, c)) * stride + f;
+  const pe = end * stride + f;
+  if (cat) {
+    for (; p < pe; p += stride) {
+      const b = bins[p];
+      nl += b === missing ? defLeft : (st[BITS + (b >> 5)] >>> (b & 31)) & 1;
+    }
+  } else {
+    for (; p < pe; p += stride) {
+      const b = bins[p];
+      nl += b === missing ? defLeft : b <= thr ? 1 : 0;
+    }
+  }
+  st[COUNTS + c] = nl;
+}
+
 /**
- * Partition chunk `c` of `chunks` over positions [start, start+count) by the published split.
- * With `moveData` false only the row index moves.
+ * Pass 2: move chunk `c`'s rows from the source half to their final positions in the other half
+ * (needs every chunk's left count from pass 1). With `moveData` false only the row index moves.
  */
-export function partitionChunk(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number, moveData: boolean): void {
-  const { ordBins: bins, ordGh: gh, rowIndex: idx, stride } = inp;
+export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number, moveData: boolean): void {
+  const { ordBins: bins, ordGh: gh, stride } = inp;
   const W = stride >> 2;
   const words = new Int32Array(bins.buffer, bins.byteOffset, bins.byteLength >> 2);
-  const tw = pb.scratchWords;
-  const tg = pb.scratchGh;
-  const ti = pb.scratchIdx;
   const st = pb.state;
   const f = st[FEATURE];
   const thr = st[THRESHOLD];
   const defLeft = st[DEFAULT_LEFT] === 1;
   const cat = st[CATEGORICAL] === 1;
   const missing = pb.missingBin[f];
+  const srcHalf = st[SRC_HALF];
+  const half = st[HALF_ROWS];
+  const srcIdx = srcHalf === 0 ? inp.rowIndex : pb.scratchIdx;
+  const dstIdx = srcHalf === 0 ? pb.scratchIdx : inp.rowIndex;
+  let leftsBefore = 0;
+  for (let k = 0; k < c; k++) leftsBefore += st[COUNTS + k];
+  let totalLeft = leftsBefore;
+  for (let k = c; k < chunks; k++) totalLeft += st[COUNTS + k];
   const cs = chunkStart(start, count, chunks, c);
   const end = chunkStart(start, count, chunks, c + 1);
-  let nl = 0;
-  let r = cs;
+  let dl = start + leftsBefore;
+  let dr = start + totalLeft + (cs - start - leftsBefore);
+  // Ordered data positions are offset by the half: source at sb + i, destination at db + d.
+  const sb = srcHalf * half;
+  const db = (1 - srcHalf) * half;
   for (let i = cs; i < end; i++) {
-    const b = bins[i * stride + f];
+    const b = bins[(sb + i) * stride + f];
     const goLeft = b === missing ? defLeft : cat ? ((st[BITS + (b >> 5)] >>> (b & 31)) & 1) === 1 : b <= thr;
-    if (goLeft) {
-      const d = cs + nl++;
-      if (d !== i) {
-        idx[d] = idx[i];
-        if (moveData) {
-          copyRow(words, i * W, words, d * W, W);
-          gh[2 * d] = gh[2 * i];
-          gh[2 * d + 1] = gh[2 * i + 1];
-        }
-      }
-    } else {
-      ti[r] = idx[i];
-      if (moveData) {
-        copyRow(words, i * W, tw, r * W, W);
-        tg[2 * r] = gh[2 * i];
-        tg[2 * r + 1] = gh[2 * i + 1];
-      }
-      r++;
+    const d = goLeft ? dl++ : dr++;
+    dstIdx[d] = srcIdx[i];
+    if (moveData) {
+      const s = sb + i;
+      const t = db + d;
+      copyRow(words, s * W, words, t * W, W);
+      gh[2 * t] = gh[2 * s];
+      gh[2 * t + 1] = gh[2 * s + 1];
     }
   }
-  st[COUNTS + c] = nl;
 }
 
 /**
