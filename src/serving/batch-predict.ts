@@ -10,13 +10,45 @@ import { detectFormat } from '../data/io/file-format.js';
 import { readFrameChunks } from '../data/io/read-frame.js';
 import type { ReadOptions } from '../data/io/read-options.js';
 import type { ScoredBatch, Scorer } from '../runtime/scorer.js';
-import { UsageError } from '../core/errors.js';
+import { InputError, UsageError } from '../core/errors.js';
 
 /** Summary of a batch scoring run. */
 export interface BatchPredictSummary {
   readonly rows: number;
   readonly out: string;
   readonly columns: readonly string[];
+  /** Rows per categorical input whose category was never seen in training (scored as missing). */
+  readonly unseenCategories: Readonly<Record<string, number>>;
+}
+
+/** Counts values of categorical inputs that training never saw, by column. */
+export class UnseenCategoryCounter {
+  private readonly known: Map<string, Set<string>>;
+  readonly counts: Record<string, number> = {};
+  readonly examples: Record<string, string> = {};
+
+  constructor(scorer: Scorer) {
+    this.known = new Map(scorer.signature.inputs.filter((f) => f.type === 'categorical' && f.categories).map((f) => [f.name, new Set(f.categories)]));
+  }
+
+  /** Count one chunk; per column the check is per dictionary entry, then per row code. */
+  add(frame: Frame): void {
+    for (const [name, known] of this.known) {
+      const col = frame.tryColumn(name);
+      if (!col || col.type !== 'categorical') continue;
+      const unseen = col.categories.map((c) => !known.has(c));
+      if (!unseen.some(Boolean)) continue;
+      let n = 0;
+      for (let i = 0; i < col.codes.length; i++) {
+        const code = col.codes[i];
+        if (code >= 0 && unseen[code]) {
+          n++;
+          this.examples[name] ??= col.categories[code];
+        }
+      }
+      if (n > 0) this.counts[name] = (this.counts[name] ?? 0) + n;
+    }
+  }
 }
 
 /** Score `source` chunk by chunk and write predictions to `out`. */
@@ -25,7 +57,7 @@ export async function writeScoredChunks(
   source: string,
   readOptions: ReadOptions,
   out: string,
-  opts: { keepInputs: boolean; onProgress?: (rows: number) => void },
+  opts: { keepInputs: boolean; strictCategories?: boolean; onProgress?: (rows: number) => void },
 ): Promise<BatchPredictSummary> {
   const format = detectFormat(out);
   if (format !== 'csv' && format !== 'parquet') throw new UsageError(`--out must end in .csv or .parquet (got "${out}")`, { field: 'out' });
@@ -33,8 +65,20 @@ export async function writeScoredChunks(
   let rows = 0;
   let columns: string[] = [];
   let ok = false;
+  const unseen = new UnseenCategoryCounter(scorer);
   try {
     for await (const chunk of readFrameChunks(source, readOptions)) {
+      unseen.add(chunk);
+      if (opts.strictCategories) {
+        const [column, count] = Object.entries(unseen.counts)[0] ?? [];
+        if (column !== undefined) {
+          throw new InputError(
+            `column "${column}" has ${count} value(s) never seen in training (e.g. ${JSON.stringify(unseen.examples[column])})`,
+            { column },
+            'Drop --strict-categories to score them as missing values.',
+          );
+        }
+      }
       const scored = scorer.predict(chunk);
       const predCols = predictionColumns(scored);
       const outCols = opts.keepInputs ? [...chunk.columns.filter((c) => !predCols.some((p) => p.name === c.name)), ...predCols] : predCols;
@@ -49,7 +93,7 @@ export async function writeScoredChunks(
     if (ok) await writer.close();
     else await writer.abort();
   }
-  return { rows, out: resolve(out), columns };
+  return { rows, out: resolve(out), columns, unseenCategories: unseen.counts };
 }
 
 /** The output columns for a scored batch: prediction, then probability / proba_<label>. */

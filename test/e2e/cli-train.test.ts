@@ -142,8 +142,16 @@ describe('kiln train (bad input: exit 2)', () => {
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/"?x"?/);
     const unseen = await write('p3.csv', 'x,color\n1,purple\n2,red\n');
+    // Unseen categories are scored as missing values with a warning (and counted in --json) ...
     const r3 = await runKiln(['predict', '--model', model, '--data', unseen, '--out', join(dir, 'o3.csv')], { home });
-    expect(r3.code, r3.stderr).toBe(0); // unseen categories are scored as missing/infrequent, never a crash
+    expect(r3.code, r3.stderr).toBe(0);
+    expect(r3.stderr).toMatch(/1 row\(s\) have categories of "color" never seen in training/);
+    const r3j = await runKiln(['predict', '--model', model, '--data', unseen, '--out', join(dir, 'o3.csv'), '--json'], { home });
+    expect(json<{ unseenCategories: Record<string, number> }>(r3j).unseenCategories).toEqual({ color: 1 });
+    // ... or refused with --strict-categories, naming the column and an example value.
+    const r4 = await runKiln(['predict', '--model', model, '--data', unseen, '--out', join(dir, 'o4.csv'), '--strict-categories'], { home });
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toMatch(/column "color" has 1 value\(s\) never seen in training \(e\.g\. "purple"\)/);
   });
   it('a corrupted bundle is refused', async () => {
     const bad = await write('bad.json', '{"format":"kiln.model","formatVersion":1}');

@@ -19,6 +19,7 @@ interface PredictFlags extends RawReadFlags {
   data: string;
   out: string;
   onlyPredictions?: boolean;
+  strictCategories?: boolean;
   json?: boolean;
 }
 
@@ -32,6 +33,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
       .requiredOption('--data <source>', 'data to score: file or NAME@VERSION')
       .requiredOption('--out <file>', 'output file (.csv or .parquet)')
       .option('--only-predictions', 'write only the prediction columns')
+      .option('--strict-categories', 'fail (exit 2) on categories never seen in training instead of scoring them as missing')
       .option('--json', 'print a JSON summary'),
   ).action(async (flags: PredictFlags) => {
     const { io } = ctx;
@@ -48,10 +50,14 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
       const resolved = await kiln.datasets.resolve(flags.data, readOptions);
       return writeScoredChunks(scorer, resolved.path, resolved.readOptions, flags.out, {
         keepInputs: !flags.onlyPredictions,
+        strictCategories: Boolean(flags.strictCategories),
         onProgress: (rows) => progress.update(rows),
       });
     }).finally(() => progress.stop());
     if (flags.json) return printJson(io, summary);
+    for (const [column, count] of Object.entries(summary.unseenCategories)) {
+      io.err(`warning: ${count} row(s) have categories of "${column}" never seen in training; they were scored as missing values\n`);
+    }
     io.out(`scored ${summary.rows} rows -> ${summary.out}\n`);
   });
 }
