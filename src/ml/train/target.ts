@@ -56,9 +56,6 @@ export function encodeTarget(col: Column, request: TaskRequest, positiveClass?: 
       }
     }
   }
-  if (col.type === 'text' && request !== 'regression') {
-    // Free-text targets are only sensible as class labels; treat them as categories.
-  }
   const distinct = new Map<string, number>();
   for (let i = 0; i < n && distinct.size <= 1_000_000; i++) {
     const key = String(cellValue(col, i));

@@ -9,7 +9,6 @@ import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
 import type { ModelBundle, SignatureInput, Task } from '../../runtime/bundle-types.js';
 import { sealBundle } from '../../runtime/bundle.js';
-import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { compilePipeline } from '../../runtime/preprocess/compile-pipeline.js';
 import { finish } from '../../runtime/scorer.js';
 import { createPredictor } from '../../runtime/model-kinds.js';
@@ -364,6 +363,3 @@ function maxProba(probs: Float64Array, k: number): Float64Array {
   }
   return out;
 }
-
-/** Re-exported for callers that only need the matrix type. */
-export type { FeatureMatrix };
