@@ -21,6 +21,7 @@ import type { HistogramInputs } from './histogram-kernel.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
 import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 import { TreeGrower } from './tree-grower.js';
+import { orderedBufferRows } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
 import { createPartitionBuffers } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
@@ -99,14 +100,14 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
     gh: new Float64Array(sharedBuffer(16 * n)),
     rowIndex: new Int32Array(sharedBuffer(4 * n)),
     stride: orderedStride(F),
-    ordBins: new Uint8Array(sharedBuffer(n * orderedStride(F))),
-    ordGh: new Float64Array(sharedBuffer(16 * n)),
+    ordBins: new Uint8Array(sharedBuffer(orderedBufferRows(n) * orderedStride(F))),
+    ordGh: new Float64Array(sharedBuffer(16 * orderedBufferRows(n))),
     hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
   };
   // No workers when even the root histogram is too small to be split across threads.
   const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
   // With workers, the partition scratch is shared so that they can partition large splits too.
-  const buffers = threads > 1 ? createPartitionBuffers(n, inp.stride, layout.numBins) : undefined;
+  const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins) : undefined;
   const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers) : undefined;
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
   const partition = par && buffers ? { buffers, runner: par } : undefined;

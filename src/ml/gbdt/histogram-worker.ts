@@ -2,13 +2,14 @@
  * Worker-thread entry of the GBDT pool: for each job published on the shared control block it builds
  * the histogram feature blocks or partitions the row chunks it claims (see
  * parallel-histogram-builder.ts). Job argument 0 says which: 0 histogram feature blocks,
- * 1 partition, 2 histogram row blocks (argument 4 = the job's first row block).
+ * 1 partition counts, 2 histogram row blocks (argument 4 = the job's first row block), 3 partition
+ * scatter.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveSharedJobs } from '../parallel/shared-job-pool.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { partitionChunk } from './partition-kernel.js';
+import { countChunkLefts, scatterChunk } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import { buildRowBlock } from './row-block-histogram.js';
 
@@ -29,7 +30,8 @@ if (wd && parentPort) {
   const port = parentPort;
   const { inputs, ctrl, blockBounds, partition, partials } = wd;
   serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
-    if (args[0] === 1 && partition) partitionChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
+    if (args[0] === 1 && partition) countChunkLefts(inputs, partition, args[1], args[2], args[3], b);
+    else if (args[0] === 3 && partition) scatterChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
     else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);
     else buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
   });

@@ -1,21 +1,24 @@
 /**
  * Keeps each leaf's rows physically contiguous for the histogram kernel (LightGBM's ordered bins and
  * ordered gradients). At the start of a tree the bins and gradient pairs of the tree's rows are
- * gathered in row-index order; every split then partitions the leaf's range of the row index, the
- * bins (moved as 32-bit words, the stride is padded) and the gradient pairs together, stably, so each
- * child is again a contiguous range in ascending row order. Ascending order keeps the floating-point
+ * gathered in row-index order into half 0 of two ping-pong halves; every split then partitions the
+ * leaf's range of the row index, the bins (moved as 32-bit words, the stride is padded) and the
+ * gradient pairs together, stably, from the leaf's half into the same positions of the other half, so
+ * each child is again a contiguous range in ascending row order and each row moves once per split
+ * (the earlier in-place partition moved rights twice and re-moved lefts in a one-thread stitch). Ascending order keeps the floating-point
  * summation order of every histogram the same as summing the rows by id, so the model bytes do not
  * depend on this layout or on the thread count. (Gathering only the smaller child's rows before each
  * build instead was measured slower: the random reads cost what the kernel's cache misses did.)
  */
+import { InternalError } from '../../core/errors.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { chunkLeftCount, chunkStart, copyRow, createPartitionBuffers, MAX_PARTITION_CHUNKS, partitionChunk, setPartitionSplit } from './partition-kernel.js';
+import { chunkLeftCount, copyRow, countChunkLefts, createPartitionBuffers, MAX_PARTITION_CHUNKS, scatterChunk, setPartitionSplit } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { SplitInfo } from './split-finder.js';
 
 /**
- * Below this many rows a split is partitioned on the calling thread: waking a worker costs tens of
- * microseconds, about what 10-20k row moves cost.
+ * Below this many rows a split is partitioned on the calling thread: waking a worker (twice: count,
+ * then scatter) costs tens of microseconds, about what 10-20k row moves cost.
  */
 export const PARALLEL_PARTITION_MIN_ROWS = 32_768;
 
@@ -23,8 +26,13 @@ export const PARALLEL_PARTITION_MIN_ROWS = 32_768;
 export interface PartitionRunner {
   /** How many chunks to cut `count` rows into. */
   partitionChunkCount(count: number): number;
-  /** Run `partitionChunk` for chunks 0..chunks-1 of [start, start+count), returning when all are done. */
+  /** Run `countChunkLefts` and then `scatterChunk` for chunks 0..chunks-1 of [start, start+count), returning when all are done. */
   partitionChunks(start: number, count: number, chunks: number, moveData: boolean): void;
+}
+
+/** Rows the leaf-ordered bins and gradient buffers must hold for `rows` training rows (two ping-pong halves). */
+export function orderedBufferRows(rows: number): number {
+  return 2 * rows;
 }
 
 /** Leaf-ordered working copy of the bins and gradients, with its partition scratch. */
@@ -37,17 +45,23 @@ export class LeafOrderedRows {
   private readonly srcWords: Int32Array;
   private readonly pb: PartitionBuffers;
   private readonly runner: PartitionRunner | undefined;
+  /** Rows per ordered half. */
+  private readonly rows: number;
 
   /** `pb` and `runner` must be given together for multi-threaded partitions (the workers share `pb`). */
   constructor(inp: HistogramInputs, rows: number, missingBin: Int32Array, pb?: PartitionBuffers, runner?: PartitionRunner) {
     this.inp = inp;
-    this.pb = pb ?? createPartitionBuffers(rows, inp.stride, missingBin);
+    this.rows = rows;
+    if (inp.ordBins.length < 2 * rows * inp.stride || inp.ordGh.length < 4 * rows) {
+      throw new InternalError(`leaf-ordered buffers must hold two halves of ${rows} rows (see orderedBufferRows)`, {});
+    }
+    this.pb = pb ?? createPartitionBuffers(rows, missingBin);
     this.runner = pb ? runner : undefined;
     const S = inp.stride;
     const F = inp.features;
     this.W = S >> 2;
     const ob = inp.ordBins;
-    this.ordWords = new Int32Array(ob.buffer, ob.byteOffset, rows * this.W);
+    this.ordWords = new Int32Array(ob.buffer, ob.byteOffset, 2 * rows * this.W);
     const src = inp.bins;
     if (S === F && src.byteOffset % 4 === 0) {
       this.srcWords = new Int32Array(src.buffer, src.byteOffset, rows * this.W);
@@ -97,49 +111,44 @@ export class LeafOrderedRows {
     sums[1] = H;
   }
 
+  /** Row index of ordered half `half` (0 is `rowIndex`). */
+  indexOf(half: number): Int32Array {
+    return half === 0 ? this.inp.rowIndex : this.pb.scratchIdx;
+  }
+
+  /** Ordered-data position of position 0 of half `half` (histogram builds add it to leaf positions). */
+  halfBase(half: number): number {
+    return half * this.rows;
+  }
+
   /**
-   * Stable partition of positions [start, start+count) by the split; returns how many went left.
-   * With `moveData` false only the row index is partitioned (the range is never histogrammed again).
-   * Large ranges are cut into chunks that the runner's threads partition concurrently; the chunks are
-   * then stitched with bulk copies (memmove), which is the same unique stable result.
+   * Stable partition of positions [start, start+count) of half `half` by the split into the same
+   * positions of the other half; returns how many went left. With `moveData` false only the row
+   * index is partitioned (the range is never histogrammed again). Large ranges are cut into chunks
+   * that the runner's threads count and then scatter concurrently, each straight to its final
+   * positions, which is the same unique stable result.
    */
-  partition(start: number, count: number, s: SplitInfo, moveData: boolean): number {
+  partition(start: number, count: number, s: SplitInfo, moveData: boolean, half: number): number {
     const pb = this.pb;
-    setPartitionSplit(pb, s);
+    setPartitionSplit(pb, s, half);
     const runner = this.runner;
     const chunks = runner && count >= PARALLEL_PARTITION_MIN_ROWS ? Math.min(MAX_PARTITION_CHUNKS, runner.partitionChunkCount(count)) : 1;
     if (chunks > 1 && runner) runner.partitionChunks(start, count, chunks, moveData);
-    else partitionChunk(this.inp, pb, start, count, 1, 0, moveData);
-    const { ordGh: gh, rowIndex: idx } = this.inp;
-    const words = this.ordWords;
-    const W = this.W;
-    // Lefts move down in chunk order (each destination is at or before its source), then rights.
-    let d = start;
-    for (let c = 0; c < chunks; c++) {
-      const cs = chunkStart(start, count, chunks, c);
-      const nl = chunkLeftCount(pb, c);
-      if (d !== cs && nl > 0) {
-        idx.copyWithin(d, cs, cs + nl);
-        if (moveData) {
-          words.copyWithin(d * W, cs * W, (cs + nl) * W);
-          gh.copyWithin(2 * d, 2 * cs, 2 * (cs + nl));
-        }
-      }
-      d += nl;
+    else {
+      countChunkLefts(this.inp, pb, start, count, 1, 0);
+      scatterChunk(this.inp, pb, start, count, 1, 0, moveData);
     }
-    const nLeft = d - start;
-    for (let c = 0; c < chunks; c++) {
-      const cs = chunkStart(start, count, chunks, c);
-      const ce = chunkStart(start, count, chunks, c + 1);
-      const nr = ce - cs - chunkLeftCount(pb, c);
-      if (nr === 0) continue;
-      idx.set(pb.scratchIdx.subarray(cs, cs + nr), d);
-      if (moveData) {
-        words.set(pb.scratchWords.subarray(cs * W, (cs + nr) * W), d * W);
-        gh.set(pb.scratchGh.subarray(2 * cs, 2 * (cs + nr)), 2 * d);
-      }
-      d += nr;
-    }
+    let nLeft = 0;
+    for (let c = 0; c < chunks; c++) nLeft += chunkLeftCount(pb, c);
     return nLeft;
+  }
+
+  /** Copy the index ranges of leaves that end in half 1 back to `rowIndex` (where the trainer reads leaves). */
+  finish(leafStart: Int32Array, leafCount: Int32Array, leafHalf: Uint8Array, leaves: number): void {
+    const idx = this.inp.rowIndex;
+    const other = this.pb.scratchIdx;
+    for (let l = 0; l < leaves; l++) {
+      if (leafHalf[l] === 1) idx.set(other.subarray(leafStart[l], leafStart[l] + leafCount[l]), leafStart[l]);
+    }
   }
 }

@@ -5,7 +5,8 @@
  * into a few contiguous feature blocks (balanced by bin count, multiples of 4 features for the
  * unrolled kernel); threads claim blocks dynamically. The grouping depends only on the leaf's size
  * (the serial builder uses the same row blocks), so the histograms (and the model) are bit-identical
- * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`).
+ * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`: a count
+ * job, then a scatter job).
  */
 import { MAX_JOB_BLOCKS, SharedJobPool, createControlBlock } from '../parallel/shared-job-pool.js';
 import { spawnWorker } from '../parallel/spawn-worker.js';
@@ -13,7 +14,7 @@ import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
-import { partitionChunk } from './partition-kernel.js';
+import { countChunkLefts, scatterChunk } from './partition-kernel.js';
 import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
@@ -78,8 +79,11 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   private readonly own = (b: number): void => buildHistogramSlice(this.inp, this.start, this.end, this.slot, this.bounds[b], this.bounds[b + 1]);
   private firstBlock = 0;
   private readonly ownRows = (b: number): void => buildRowBlock(this.inp, this.partials, this.start, this.end, this.slot, this.firstBlock + b);
-  private readonly ownChunk = (c: number): void => {
-    if (this.pb) partitionChunk(this.inp, this.pb, this.start, this.end, this.slot, c, this.moveData);
+  private readonly ownCount = (c: number): void => {
+    if (this.pb) countChunkLefts(this.inp, this.pb, this.start, this.end, this.slot, c);
+  };
+  private readonly ownScatter = (c: number): void => {
+    if (this.pb) scatterChunk(this.inp, this.pb, this.start, this.end, this.slot, c, this.moveData);
   };
 
   private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array) {
@@ -157,7 +161,9 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     a[3] = this.slot = chunks;
     a[4] = moveData ? 1 : 0;
     this.moveData = moveData;
-    this.pool.run(a, chunks, this.ownChunk);
+    this.pool.run(a, chunks, this.ownCount);
+    a[0] = 3;
+    this.pool.run(a, chunks, this.ownScatter);
   }
 
   /** Stop the workers. */

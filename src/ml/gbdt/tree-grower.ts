@@ -1,6 +1,7 @@
 /**
  * Leaf-wise (best-first) growth of one regression tree on binned rows. Each leaf owns a contiguous
- * range of the row index array and of the leaf-ordered bins and gradients (`LeafOrderedRows`);
+ * range of the row index array and of the leaf-ordered bins and gradients (`LeafOrderedRows`), in
+ * one of its two ping-pong halves (children land in the half their parent was not in);
  * splitting a leaf partitions its range stably, builds the histogram of the smaller child and derives
  * the larger one by subtraction from the parent's. The grown tree is kept in reusable typed arrays
  * (`GrownTree`) until the caller copies it into the model.
@@ -56,6 +57,8 @@ export class TreeGrower {
   /** Node whose child pointer refers to the leaf (-1 = root), and which side (0 left, 1 right). */
   private readonly leafParent: Int32Array;
   private readonly leafSide: Uint8Array;
+  /** Ordered half (ping-pong buffer) that holds each leaf's rows. */
+  private readonly leafHalf: Uint8Array;
   private readonly rows: LeafOrderedRows;
   private readonly sums = new Float64Array(2);
   private readonly profile: GbdtProfile | undefined;
@@ -76,6 +79,7 @@ export class TreeGrower {
     this.leafH = new Float64Array(L);
     this.leafParent = new Int32Array(L);
     this.leafSide = new Uint8Array(L);
+    this.leafHalf = new Uint8Array(L);
     this.rows = new LeafOrderedRows(inp, data.rows, data.layout.numBins, partition?.buffers, partition?.runner);
     this.tree = {
       numNodes: 0,
@@ -115,6 +119,7 @@ export class TreeGrower {
     this.leafDepth[0] = 0;
     this.leafSlot[0] = 0;
     this.leafParent[0] = -1;
+    this.leafHalf[0] = 0;
     this.builder.build(0, count, 0);
     if (this.profile) t0 = this.profile.lap('histograms', t0);
     this.findSplit(0, featureMask);
@@ -132,6 +137,7 @@ export class TreeGrower {
       if (bestLeaf < 0 || !(bestGain > 0)) break;
       this.split(bestLeaf, featureMask);
     }
+    this.rows.finish(t.leafStart, t.leafCount, this.leafHalf, t.numLeaves);
     for (let l = 0; l < t.numLeaves; l++) t.leafValue[l] = leafOutput(this.leafG[l], this.leafH[l], p.lambdaL1, p.lambdaL2);
     return t;
   }
@@ -170,7 +176,10 @@ export class TreeGrower {
     let t0 = performance.now();
     // After the last split (or at the depth limit) no histogram reads the children's data again.
     const moveData = t.numLeaves < this.p.maxLeaves && (this.p.maxDepth <= 0 || this.leafDepth[leaf] + 1 < this.p.maxDepth);
-    const nLeft = this.rows.partition(start, count, s, moveData);
+    const half = 1 - this.leafHalf[leaf];
+    const nLeft = this.rows.partition(start, count, s, moveData, this.leafHalf[leaf]);
+    this.leafHalf[leaf] = half;
+    this.leafHalf[right] = half;
     if (prof) t0 = prof.lap('partition', t0);
     const nRight = count - nLeft;
     t.leafCount[leaf] = nLeft;
@@ -199,12 +208,13 @@ export class TreeGrower {
     // The parent's slot ends up holding the larger child; a fresh slot gets the smaller one.
     const parentSlot = this.leafSlot[leaf];
     const freshSlot = right;
+    const base = this.rows.halfBase(half);
     if (nLeft <= nRight) {
-      this.builder.build(start, start + nLeft, freshSlot);
+      this.builder.build(base + start, base + start + nLeft, freshSlot);
       this.leafSlot[leaf] = freshSlot;
       this.leafSlot[right] = parentSlot;
     } else {
-      this.builder.build(start + nLeft, start + count, freshSlot);
+      this.builder.build(base + start + nLeft, base + start + count, freshSlot);
       this.leafSlot[right] = freshSlot;
     }
     subtractHistogram(this.inp.hist, this.inp.histSize, parentSlot, freshSlot);
