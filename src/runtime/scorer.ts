@@ -47,9 +47,9 @@ export function createScorer(input: ModelBundle | string, source = 'bundle'): Sc
   }
   const task = bundle.signature.task;
   const labels = bundle.labels;
-  const inputSchema = {
-    fields: bundle.signature.inputs.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, ...(f.categories ? { categories: f.categories } : {}) })),
-  };
+  // Records are typed by the signature, so a JSON number in a categorical column or a string in a
+  // numeric one is coerced or rejected exactly as the pipeline would for a file.
+  const inputFields = bundle.signature.inputs.map((f) => ({ name: f.name, type: f.type, nullable: f.nullable, ...(f.categories ? { categories: f.categories } : {}) }));
 
   const predict = (frame: Frame): ScoredBatch => {
     const m = pipeline.transform(frame);
@@ -63,8 +63,9 @@ export function createScorer(input: ModelBundle | string, source = 'bundle'): Sc
     pipeline,
     predict,
     predictRecords(records) {
-      const present = bundle.signature.inputs.filter((f) => records.some((r) => r && typeof r === 'object' && f.name in r));
-      return predict(frameFromRecords(records, { fields: present.length ? inputSchema.fields.filter((f) => present.some((p) => p.name === f.name)) : inputSchema.fields }));
+      // Only columns some record carries go into the frame; the pipeline names any required one that is missing.
+      const fields = inputFields.filter((f) => records.some((r) => r !== null && typeof r === 'object' && f.name in r));
+      return predict(frameFromRecords(records, { fields }));
     },
   };
 }

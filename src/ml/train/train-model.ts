@@ -7,12 +7,15 @@
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
-import type { ModelBundle, SignatureInput, Task } from '../../runtime/bundle-types.js';
+import type { ModelBundle, Task } from '../../runtime/bundle-types.js';
 import { sealBundle } from '../../runtime/bundle.js';
 import { compilePipeline } from '../../runtime/preprocess/compile-pipeline.js';
 import { finish } from '../../runtime/scorer.js';
 import { createPredictor } from '../../runtime/model-kinds.js';
+import type { Predictor } from '../../runtime/predictor.js';
+import type { CompiledPipeline } from '../../runtime/preprocess/compile-pipeline.js';
 import { evaluateClassification, evaluateRanking, evaluateRegression } from '../metrics/evaluate.js';
+import { crossValidate } from '../selection/cross-validate.js';
 import { groupKFold } from '../selection/group-k-fold.js';
 import { kFold } from '../selection/k-fold.js';
 import { stratifiedKFold } from '../selection/stratified-k-fold.js';
@@ -129,7 +132,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
   opts.onStage?.('preprocessing');
   const fitFrame = inputsFrame.take(fitIdx);
   const fitted = fitPipeline(spec, fitFrame, { target: pick(target.y, fitIdx), task, seed });
-  const signatureInputs = signatureOf(fitFrame, inputNames);
+  const signatureInputs = fitted.inputs;
   const pipeline = compilePipeline(fitted.states, signatureInputs);
   const validX = validIdx.length > 0 ? pipeline.transform(inputsFrame.take(validIdx)) : undefined;
 
@@ -177,7 +180,7 @@ export async function trainModel(frame: Frame, opts: TrainOptions): Promise<Trai
       ...(fit.bestIteration !== undefined ? { bestIteration: fit.bestIteration } : {}),
       featureImportance: importance,
     },
-    baseline: { rows: fitFrame.rowCount, features: featureBaselines(fitFrame, inputNames), predictions: histogram(predictionValues) },
+    baseline: { rows: fitFrame.rowCount, features: featureBaselines(fitFrame, signatureInputs.map((f) => f.name)), predictions: histogram(predictionValues) },
   });
   return {
     bundle,
@@ -242,13 +245,11 @@ async function crossValidateModel(inputs: Frame, y: Float64Array, rows: Int32Arr
       : ctx.task === 'binary' || ctx.task === 'multiclass'
         ? stratifiedKFold(toInt32(yRows), ctx.k, { shuffle: true, seed: ctx.seed })
         : kFold(rows.length, ctx.k, { shuffle: true, seed: ctx.seed });
-  const results: Record<string, number>[] = [];
-  for (const fold of folds) {
-    const { fitIdx: trainRows, validIdx: validRows } = carveValidation(pickIdx(rows, fold.train), ctx.validFraction, ctx.seed, ctx.stratify, ctx.groups);
-    const testRows = ctx.groups ? sortByGroup(pickIdx(rows, fold.test), ctx.groups) : pickIdx(rows, fold.test);
-    const trainFrame = inputs.take(trainRows);
-    const fitted = fitPipeline(ctx.spec, trainFrame, { target: pick(y, trainRows), task: ctx.task, seed: ctx.seed });
-    const pipeline = compilePipeline(fitted.states, signatureOf(trainFrame, trainFrame.names));
+  // Fold indices are positions within `rows`; each fold refits preprocessing on its own training rows.
+  const fitFold = async (foldTrain: Int32Array): Promise<{ predictor: Predictor; pipeline: CompiledPipeline }> => {
+    const { fitIdx: trainRows, validIdx: validRows } = carveValidation(pickIdx(rows, foldTrain), ctx.validFraction, ctx.seed, ctx.stratify, ctx.groups);
+    const fitted = fitPipeline(ctx.spec, inputs.take(trainRows), { target: pick(y, trainRows), task: ctx.task, seed: ctx.seed });
+    const pipeline = compilePipeline(fitted.states, fitted.inputs);
     const validX = validRows.length > 0 ? pipeline.transform(inputs.take(validRows)) : undefined;
     const fit = await ctx.algo.fit({
       x: fitted.matrix,
@@ -260,19 +261,14 @@ async function crossValidateModel(inputs: Frame, y: Float64Array, rows: Int32Arr
       valid: validX ? { x: validX, y: pick(y, validRows), groups: ctx.groups ? pick(ctx.groups, validRows) : undefined } : undefined,
       groups: ctx.groups ? pick(ctx.groups, trainRows) : undefined,
     });
-    const predictor = createPredictor(fit.state);
-    const testX = pipeline.transform(inputs.take(testRows));
-    results.push(evaluate(ctx.task, predictor.predictRaw(testX), pick(y, testRows), ctx.numClasses, predictor, ctx.labels, ctx.groups ? pick(ctx.groups, testRows) : undefined));
-  }
-  const mean: Record<string, number> = {};
-  const std: Record<string, number> = {};
-  for (const key of Object.keys(results[0] ?? {})) {
-    const vals = results.map((r) => r[key]);
-    const m = vals.reduce((s, v) => s + v, 0) / vals.length;
-    mean[key] = m;
-    std[key] = Math.sqrt(vals.reduce((s, v) => s + (v - m) * (v - m), 0) / vals.length);
-  }
-  return { folds: results, mean, std };
+    return { predictor: createPredictor(fit.state), pipeline };
+  };
+  const evaluateFold = (model: { predictor: Predictor; pipeline: CompiledPipeline }, foldTest: Int32Array): Record<string, number> => {
+    const testRows = ctx.groups ? sortByGroup(pickIdx(rows, foldTest), ctx.groups) : pickIdx(rows, foldTest);
+    const raw = model.predictor.predictRaw(model.pipeline.transform(inputs.take(testRows)));
+    return evaluate(ctx.task, raw, pick(y, testRows), ctx.numClasses, model.predictor, ctx.labels, ctx.groups ? pick(ctx.groups, testRows) : undefined);
+  };
+  return crossValidate(rows.length, folds, fitFold, evaluateFold);
 }
 
 function evaluate(
@@ -297,15 +293,6 @@ function evaluate(
   if (task === 'multiclass') return evaluateClassification(toInt32(y), scored.probabilities as Float64Array, labels ?? Array.from({ length: numClasses }, (_, k) => String(k)));
   if (task === 'ranking') return evaluateRanking(y, raw, groups ?? new Int32Array(y.length));
   return evaluateRegression(y, raw);
-}
-
-function signatureOf(frame: Frame, names: readonly string[]): SignatureInput[] {
-  return names.map((name) => {
-    const col = frame.column(name);
-    let nullable = false;
-    for (let i = 0; i < frame.rowCount && !nullable; i++) nullable = cellValue(col, i) === null;
-    return col.type === 'categorical' ? { name, type: col.type, nullable, categories: col.categories } : { name, type: col.type, nullable };
-  });
 }
 
 function encodeGroups(frame: Frame, name: string): Int32Array {
