@@ -13,8 +13,10 @@ import { columnTypeExpectation } from './expectations/column-type.js';
 import { columnValueLengthsBetween } from './expectations/column-value-lengths-between.js';
 import { columnValuesBetween } from './expectations/column-values-between.js';
 import { columnValuesInSet } from './expectations/column-values-in-set.js';
+import { columnValuesInteger } from './expectations/column-values-integer.js';
 import { columnValuesMatchFormat } from './expectations/column-values-match-format.js';
 import { columnValuesMatchRegex } from './expectations/column-values-match-regex.js';
+import { columnValuesNotNull } from './expectations/column-values-not-null.js';
 import { columnValuesUnique } from './expectations/column-values-unique.js';
 import { tableColumnsMatch } from './expectations/table-columns-match.js';
 import { tableCompoundKeyUnique } from './expectations/table-compound-key-unique.js';
@@ -26,6 +28,8 @@ export const EXPECTATION_REGISTRY = {
   column_exists: columnExists,
   column_type: columnTypeExpectation,
   column_max_missing: columnMaxMissing,
+  column_values_not_null: columnValuesNotNull,
+  column_values_integer: columnValuesInteger,
   column_values_between: columnValuesBetween,
   column_values_in_set: columnValuesInSet,
   column_values_match_regex: columnValuesMatchRegex,

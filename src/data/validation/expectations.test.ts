@@ -99,8 +99,24 @@ describe('every expectation passes on good data and fails on bad data', () => {
     expect(r.message).toContain('expected categorical');
   });
 
+  it('column_values_not_null flags each row with a missing value (and every row when the column is absent)', async () => {
+    expect((await one({ type: 'column_values_not_null', column: 'name' }, good)).success).toBe(true);
+    const r = await one({ type: 'column_values_not_null', column: 'age' }, good);
+    expect(r).toMatchObject({ success: false, failingRows: 1 });
+    expect(r.sample[0].row).toBe(1);
+    expect(await one({ type: 'column_values_not_null', column: 'nope' }, good)).toMatchObject({ success: false, failingRows: 4 });
+  });
+
+  it('column_values_integer flags fractional values and refuses non-numeric columns', async () => {
+    expect((await one({ type: 'column_values_integer', column: 'id' }, bad)).success).toBe(true);
+    expect(await one({ type: 'column_values_integer', column: 'score' }, good)).toMatchObject({ success: false, failingRows: 4 });
+    expect((await one({ type: 'column_values_integer', column: 'name' }, good)).message).toContain('needs a numeric column');
+  });
+
   it('covers every registered expectation type', () => {
     const tested = new Set(cases.map(([e]) => e.type));
+    tested.add('column_values_not_null');
+    tested.add('column_values_integer');
     tested.add('column_freshness');
     tested.add('column_distribution');
     tested.add('table_columns_match');

@@ -125,7 +125,8 @@ describe('adult', () => {
     const res = await validateFrames([Frame.concat(adultChunks)], suite);
     expect(res.results.filter((r) => !r.success)).toEqual([]);
     const sets = suite.expectations.filter((e) => e.type === 'column_values_in_set').map((e) => e.column);
-    expect(sets).toEqual(expect.arrayContaining(['workclass', 'race', 'sex', 'Y']));
-    expect(sets).not.toContain('native-country');
+    // native-country has 42 values that each repeat (distinct ratio far below 0.1): it gets a set too.
+    expect(sets).toEqual(expect.arrayContaining(['workclass', 'race', 'sex', 'Y', 'native-country']));
+    expect(sets).not.toContain('fnlwgt');
   });
 });

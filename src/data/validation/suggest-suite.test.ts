@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { frameFromRecords } from '../../core/frame-builder.js';
 import type { Frame } from '../../core/frame.js';
 import { Rng } from '../../core/rng.js';
-import { suggestSuite } from './suggest-suite.js';
+import { suggestSuite, wilsonUpper } from './suggest-suite.js';
 import { validateFrames } from './validate-frames.js';
 
 function generate(n: number, seed: number): Frame {
@@ -43,8 +43,15 @@ describe('suggestSuite', () => {
     expect(find('column_values_match_format', 'color')).toBeUndefined();
     const missing = find('column_max_missing', 'maybe') as { maxMissing: number };
     const observed = Array.from({ length: frame.rowCount }, (_, i) => frame.row(i).maybe).filter((v) => v === null).length / frame.rowCount;
-    expect(missing.maxMissing).toBeGreaterThanOrEqual(observed + 0.01 - 1e-12);
-    expect(missing.maxMissing).toBeLessThan(observed + 0.0101);
+    const k = Math.round(observed * frame.rowCount);
+    expect(missing.maxMissing).toBeCloseTo(Math.ceil(wilsonUpper(k, frame.rowCount, 3) * 1e4) / 1e4, 12);
+    expect(missing.maxMissing).toBeGreaterThan(observed);
+    expect(missing.maxMissing).toBeLessThan(observed + 0.03);
+    // Complete columns get a row-level not-null check instead of a missing-fraction bound.
+    expect(find('column_values_not_null', 'x')).toBeDefined();
+    expect(find('column_max_missing', 'x')).toBeUndefined();
+    expect(find('column_values_integer', 'id')).toBeDefined();
+    expect(find('column_values_integer', 'x')).toBeUndefined();
   });
 
   it('the data passes its own suggestion; shifted data does not', async () => {

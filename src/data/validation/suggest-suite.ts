@@ -1,8 +1,13 @@
 /**
- * Suggest an expectation suite from data (one Frame or a stream of chunks, one pass): per column
- * exists/type/max-missing (observed + margin), value ranges, allowed sets for low-cardinality
- * categoricals, uniqueness, string lengths and named formats that every value matches; for the table a
- * row-count range and the column set. By construction the suggestion passes on the data it came from.
+ * Suggest an expectation suite from data (one Frame or a stream of chunks, one pass). The rules, each
+ * chosen so that the reference passes and typical corruptions fail (docs/specs/expectation-suite.md):
+ * - completeness: a column with no missing value gets a row-level not-null check (Deequ's "complete if
+ *   complete"); a column with some gets a max-missing bound at the upper end of a Wilson score interval;
+ * - ranges: numeric and timestamp columns get the observed [min, max]; all-integer columns get an integer check;
+ * - sets: categoricals get their allowed set when small (<= 20 values), or up to `maxSetSize` values when
+ *   each value repeats (distinct ratio <= 0.1), so one unseen category is caught;
+ * - uniqueness for key-like columns without duplicates; string lengths; named formats every value matches;
+ * - the table: a row-count range and the column set.
  */
 import { BOOL_MISSING, Frame } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
@@ -16,11 +21,14 @@ import type { Suite } from './suite.js';
 export interface SuggestOptions {
   /** Suite name (default "suggested"). */
   readonly name?: string;
-  /** Added to the observed missing fraction (default 0.01). */
-  readonly missingMargin?: number;
+  /**
+   * z of the Wilson score interval whose upper end bounds the missing fraction of a partly missing column
+   * (default 3: a clean sample of the same process exceeds it about 0.1% of the time).
+   */
+  readonly missingZ?: number;
   /** Row-count range is [rows * (1 - m), rows * (1 + m)] (default 0.5). */
   readonly rowCountMargin?: number;
-  /** Categorical columns with at most this many distinct values get an allowed set (default 20). */
+  /** Categorical columns with at most this many distinct, repeating values get an allowed set (default 100). */
   readonly maxSetSize?: number;
   /** Uniqueness is tracked up to this many distinct values per column (default 1,000,000). */
   readonly maxTrackedDistinct?: number;
@@ -123,17 +131,41 @@ function observeColumn(s: ColumnStats, col: Column, cap: number): void {
 
 const ceil4 = (x: number): number => Math.min(1, Math.ceil(x * 10_000) / 10_000);
 
+/** Categoricals with at most this many values always get an allowed set. */
+const SMALL_SET = 20;
+/** Larger sets (up to `maxSetSize`) only when values repeat: distinct / non-missing at most this. */
+const MAX_SET_DISTINCT_RATIO = 0.1;
+
+/** Upper end of the Wilson score interval for a proportion `k / n` at `z`. */
+export function wilsonUpper(k: number, n: number, z: number): number {
+  if (n === 0) return 1;
+  const p = k / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + spread) / (1 + z2 / n));
+}
+
+function completeness(s: ColumnStats, opts: Required<SuggestOptions>): Record<string, unknown> {
+  if (s.rows > 0 && s.missing === 0) return { type: 'column_values_not_null', column: s.name };
+  return { type: 'column_max_missing', column: s.name, maxMissing: ceil4(wilsonUpper(s.missing, s.rows, opts.missingZ)) };
+}
+
 function columnExpectations(s: ColumnStats, opts: Required<SuggestOptions>): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [
     { type: 'column_exists', column: s.name },
     { type: 'column_type', column: s.name, columnType: s.type },
-    { type: 'column_max_missing', column: s.name, maxMissing: ceil4(s.rows > 0 ? s.missing / s.rows + opts.missingMargin : opts.missingMargin) },
+    completeness(s, opts),
   ];
   const nonMissing = s.rows - s.missing;
   if (nonMissing === 0) return out;
-  if (s.type === 'numeric') out.push({ type: 'column_values_between', column: s.name, min: s.min, max: s.max });
+  if (s.type === 'numeric') {
+    out.push({ type: 'column_values_between', column: s.name, min: s.min, max: s.max });
+    if (s.allInteger) out.push({ type: 'column_values_integer', column: s.name });
+  }
   if (s.type === 'timestamp') out.push({ type: 'column_values_between', column: s.name, min: new Date(s.min).toISOString(), max: new Date(s.max).toISOString() });
-  if (s.type === 'categorical' && s.distinct !== null && s.distinct.size <= opts.maxSetSize) {
+  const setOk = (n: number): boolean => n <= SMALL_SET || (n <= opts.maxSetSize && n <= nonMissing * MAX_SET_DISTINCT_RATIO);
+  if (s.type === 'categorical' && s.distinct !== null && setOk(s.distinct.size)) {
     out.push({ type: 'column_values_in_set', column: s.name, values: [...(s.distinct as Set<string>)].sort() });
   }
   const keyLike = s.type === 'text' || s.type === 'categorical' || (s.type === 'numeric' && s.allInteger);
@@ -149,9 +181,9 @@ function columnExpectations(s: ColumnStats, opts: Required<SuggestOptions>): Rec
 export async function suggestSuite(data: Frame | AsyncIterable<Frame> | Iterable<Frame>, options: SuggestOptions = {}): Promise<Suite> {
   const opts: Required<SuggestOptions> = {
     name: options.name ?? 'suggested',
-    missingMargin: options.missingMargin ?? 0.01,
+    missingZ: options.missingZ ?? 3,
     rowCountMargin: options.rowCountMargin ?? 0.5,
-    maxSetSize: options.maxSetSize ?? 20,
+    maxSetSize: options.maxSetSize ?? 100,
     maxTrackedDistinct: options.maxTrackedDistinct ?? 1_000_000,
   };
   const chunks: AsyncIterable<Frame> | Iterable<Frame> = data instanceof Frame ? [data] : data;
