@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's type-aware recommended rules over src/, test/ and bench/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { kilnPlugin } from './eslint-rules/layering.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.kiln/**', 'coverage/**', 'bench/**/*.py', 'web/dist/**', 'bench/out/**'] },
@@ -16,6 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { kiln: kilnPlugin },
+    rules: { 'kiln/layering': 'error' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
