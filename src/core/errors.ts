@@ -5,7 +5,7 @@
  */
 
 /** Stable error codes; part of the public API (CLI `--json` errors and HTTP bodies carry them). */
-export type ErrorCode = 'usage' | 'input' | 'not_found' | 'conflict' | 'internal';
+export type ErrorCode = 'usage' | 'input' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'internal';
 
 /** Structured context that points the user at the offending place. */
 export interface ErrorDetails {
@@ -51,6 +51,20 @@ export class InputError extends KilnError {
   }
 }
 
+/** No valid credentials came with a request that needs them (HTTP 401). */
+export class UnauthenticatedError extends KilnError {
+  constructor(message: string, details: ErrorDetails = {}, hint?: string) {
+    super('unauthenticated', message, details, hint);
+  }
+}
+
+/** The caller is known but lacks the permission an action needs; `details.permission` names it (HTTP 403). */
+export class ForbiddenError extends KilnError {
+  constructor(message: string, details: ErrorDetails = {}, hint?: string) {
+    super('forbidden', message, details, hint);
+  }
+}
+
 /** A named thing (dataset, version, file, model) does not exist. */
 export class NotFoundError extends KilnError {
   constructor(message: string, details: ErrorDetails = {}, hint?: string) {
@@ -85,6 +99,10 @@ export function httpStatusFor(err: unknown): number {
     case 'usage':
     case 'input':
       return 400;
+    case 'unauthenticated':
+      return 401;
+    case 'forbidden':
+      return 403;
     case 'not_found':
       return 404;
     case 'conflict':
