@@ -35,9 +35,52 @@ export interface DatasetVersionsTable {
   created_at: string;
 }
 
+/** `projects`: every resource belongs to one. */
+export interface ProjectsTable {
+  name: string;
+  description: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `api_tokens`: hashed API tokens with their grants. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  grants_json: string;
+  superuser: number;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** `audit_log`: the append-only, hash-chained audit log. */
+export interface AuditLogTable {
+  seq: number | string;
+  at: string;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  project: string;
+  before_json: string;
+  after_json: string;
+  request_id: string | null;
+  source_address: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;
+  projects: ProjectsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
