@@ -8,3 +8,5 @@ export * from './log-gamma.js';
 export * from './population-stability-index.js';
 export * from './quantile.js';
 export * from './smirnov-distribution.js';
+export * from './distribution-distances.js';
+export * from './normal-distribution.js';

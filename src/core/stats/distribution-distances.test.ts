@@ -1,0 +1,57 @@
+/** Distribution distances against SciPy/NumPy (test/fixtures/scripts/drift_distances_reference.py). */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { hellingerDistance, histogramCounts, jensenShannonDistance, klDivergence, proportionZTest, sturgesBinEdges, wassersteinDistance } from './distribution-distances.js';
+
+const ref = JSON.parse(readFileSync('test/fixtures/drift-distances-reference.json', 'utf8')) as {
+  u: number[];
+  v: number[];
+  wasserstein: number;
+  edges: number[];
+  countsU: number[];
+  countsV: number[];
+  js: number;
+  kl: number;
+  hellinger: number;
+  ztest: { z: number; p: number };
+};
+const u = Float64Array.from(ref.u);
+const v = Float64Array.from(ref.v);
+
+describe('distribution distances (SciPy reference)', () => {
+  it('wasserstein_distance', () => {
+    expect(wassersteinDistance(u, v)).toBeCloseTo(ref.wasserstein, 12);
+    expect(wassersteinDistance(u, u)).toBe(0);
+    expect(wassersteinDistance(Float64Array.of(0), Float64Array.of(3))).toBe(3);
+  });
+
+  it('sturges edges and histogram counts', () => {
+    const both = new Float64Array(u.length + v.length);
+    both.set(u);
+    both.set(v, u.length);
+    const edges = sturgesBinEdges(both);
+    expect(edges.length).toBe(ref.edges.length);
+    edges.forEach((e, i) => expect(e).toBeCloseTo(ref.edges[i], 12));
+    expect(Array.from(histogramCounts(u, edges))).toEqual(ref.countsU);
+    expect(Array.from(histogramCounts(v, edges))).toEqual(ref.countsV);
+  });
+
+  it('jensenshannon, entropy (KL) with 1e-4 fill, hellinger', () => {
+    expect(jensenShannonDistance(ref.countsU, ref.countsV)).toBeCloseTo(ref.js, 12);
+    const fill = (c: number[]): number[] => {
+      const s = c.reduce((a, b) => a + b, 0);
+      return c.map((x) => (x === 0 ? 0.0001 : x / s));
+    };
+    expect(klDivergence(fill(ref.countsU), fill(ref.countsV))).toBeCloseTo(ref.kl, 12);
+    expect(hellingerDistance(ref.countsU, ref.countsV)).toBeCloseTo(ref.hellinger, 12);
+    expect(klDivergence([1, 0], [0, 1])).toBe(Infinity);
+    expect(jensenShannonDistance([1, 0], [1, 0])).toBe(0);
+  });
+
+  it('two-proportion z-test', () => {
+    const r = proportionZTest(130, 400, 90, 350);
+    expect(r.statistic).toBeCloseTo(ref.ztest.z, 12);
+    expect(r.pValue).toBeCloseTo(ref.ztest.p, 12);
+    expect(proportionZTest(0, 10, 0, 10)).toEqual({ statistic: 0, pValue: 1 });
+  });
+});

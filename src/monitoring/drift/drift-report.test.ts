@@ -1,0 +1,74 @@
+/**
+ * The drift report: Evidently's default test per column kind and size, each value equal to SciPy's
+ * (test/fixtures/scripts/drift_report_reference.py), verdicts, dataset drift share, and bad input.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { frameFromRecords } from '../../core/frame-builder.js';
+import type { Frame } from '../../core/frame.js';
+import { driftReport } from './drift-report.js';
+
+type Side = { ref: (number | string)[]; cur: (number | string)[] };
+const ref = JSON.parse(readFileSync('test/fixtures/drift-report-reference.json', 'utf8')) as {
+  small: { x: Side & { p: number }; c: Side & { p: number }; b: Side & { p: number } };
+  large: { y: Side & { stat: number }; d: Side & { stat: number } };
+};
+
+function frame(cols: Record<string, (number | string)[]>): Frame {
+  const names = Object.keys(cols);
+  const n = cols[names[0]].length;
+  return frameFromRecords(Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, cols[k][i]]))));
+}
+
+describe('driftReport', () => {
+  it('small reference: KS, chi-square and Z-test, equal to SciPy', async () => {
+    const s = ref.small;
+    const r = await driftReport([frame({ x: s.x.ref, c: s.c.ref, b: s.b.ref })], [frame({ x: s.x.cur, c: s.c.cur, b: s.b.cur })]);
+    const by = Object.fromEntries(r.columns.map((c) => [c.column, c]));
+    expect(by.x).toMatchObject({ test: 'ks', drifted: true, threshold: 0.05 });
+    expect(by.x.pValue).toBeCloseTo(s.x.p, 12);
+    expect(by.c.test).toBe('chisquare');
+    expect(Math.abs((by.c.pValue as number) - s.c.p) / s.c.p).toBeLessThan(1e-9);
+    expect(by.b).toMatchObject({ test: 'z', drifted: false });
+    expect(by.b.pValue).toBeCloseTo(s.b.p, 12);
+    expect(r).toMatchObject({ driftedColumns: 2, datasetDrift: true, reference: { rows: 400 }, current: { rows: 300 } });
+    expect(r.driftShare).toBeCloseTo(2 / 3, 15);
+  });
+
+  it('large reference: normed Wasserstein and Jensen-Shannon, equal to SciPy', async () => {
+    const l = ref.large;
+    const r = await driftReport([frame({ y: l.y.ref, d: l.d.ref })], [frame({ y: l.y.cur, d: l.d.cur })]);
+    const by = Object.fromEntries(r.columns.map((c) => [c.column, c]));
+    expect(by.y).toMatchObject({ test: 'wasserstein', drifted: true, pValue: null });
+    expect(by.y.statistic).toBeCloseTo(l.y.stat, 12);
+    expect(by.d).toMatchObject({ test: 'jensenshannon', drifted: false });
+    expect(by.d.statistic).toBeCloseTo(l.d.stat, 12);
+    expect(by.y.distribution.reference.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('reports no drift for the same data, streamed in chunks', async () => {
+    const f = frame({ y: ref.large.y.ref, d: ref.large.d.ref });
+    const r = await driftReport([f.slice(0, 1000), f.slice(1000, 3000)], [f]);
+    expect(r.columns.every((c) => !c.drifted && c.statistic < 1e-12)).toBe(true);
+    expect(r.datasetDrift).toBe(false);
+  });
+
+  it('honours overrides, lists one-sided and all-missing columns, and refuses bad input', async () => {
+    const a = frame({ x: [1, 2, 3, 4, 5, 6, 7], only_ref: ['a', 'b', 'a', 'b', 'a', 'b', 'a'] });
+    const b = frameFromRecords([{ x: 3, only_cur: 'z', gone: null }, { x: 9, only_cur: 'y', gone: null }]);
+    const r = await driftReport([a], [b], { tests: { x: 'psi' }, thresholds: { x: 5 } });
+    expect(r.columns).toHaveLength(1);
+    expect(r.columns[0]).toMatchObject({ column: 'x', test: 'psi', threshold: 5, thresholdKind: 'distance' });
+    expect(r.columns[0].drifted).toBe(r.columns[0].statistic >= 5);
+    expect(r.skipped).toEqual([
+      { column: 'only_ref', reason: 'not in the current data' },
+      { column: 'only_cur', reason: 'not in the reference data' },
+      { column: 'gone', reason: 'not in the reference data' },
+    ]);
+    await expect(driftReport([a], [b], { tests: { x: 'magic' } })).rejects.toThrow(/unknown drift test "magic"/);
+    await expect(driftReport([a], [b], { tests: { only_ref: 'ks' }, columns: ['only_ref'] })).resolves.toMatchObject({ skipped: [{ column: 'only_ref' }] });
+    await expect(driftReport([a], [a.slice(0, 0)])).rejects.toThrow(/current data has no rows/);
+    await expect(driftReport([a], [b], { columns: ['nope'] })).rejects.toThrow(/neither dataset/);
+    await expect(driftReport([frame({ c: ['a', 'b', 'a'] })], [frame({ c: ['a', 'a', 'b'] })], { tests: { c: 'ks' } })).rejects.toThrow(/does not apply/);
+  });
+});

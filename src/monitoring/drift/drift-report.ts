@@ -1,0 +1,268 @@
+/**
+ * The ad-hoc drift report between two datasets (what people use Evidently for): one streamed pass over
+ * each side collects every column (numbers into growing typed arrays, categories as counts), then each
+ * column present on both sides gets the default test for its kind and size (or an override) and a
+ * verdict; the dataset drifts when the share of drifted columns reaches `datasetDriftShare` (0.5).
+ * Columns found on one side only are listed, not tested. The JSON shape is docs/specs/drift-report.md.
+ */
+import { UsageError } from '../../core/errors.js';
+import type { Frame } from '../../core/frame.js';
+import { cellValue, isMissing } from '../../core/frame.js';
+import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
+import type { DriftSample } from './drift-tests.js';
+
+/** Options of `driftReport`. */
+export interface DriftReportOptions {
+  /** Only these columns (default: every column of the reference). */
+  readonly columns?: readonly string[];
+  /** Per-column test overrides: column -> test name. */
+  readonly tests?: Readonly<Record<string, string>>;
+  /** Per-column threshold overrides. */
+  readonly thresholds?: Readonly<Record<string, number>>;
+  /** Share of drifted columns at which the dataset drifts (default 0.5). */
+  readonly datasetDriftShare?: number;
+  /** Histogram bins kept per column for charts (default 20). */
+  readonly chartBins?: number;
+}
+
+/** One column's result. */
+export interface ColumnDrift {
+  readonly column: string;
+  readonly kind: 'numeric' | 'categorical';
+  readonly test: string;
+  readonly testTitle: string;
+  readonly statistic: number;
+  readonly pValue: number | null;
+  readonly threshold: number;
+  /** `p_value` tests drift when p < threshold; `distance` tests when statistic >= threshold. */
+  readonly thresholdKind: 'p_value' | 'distance';
+  readonly drifted: boolean;
+  readonly reference: SideSummary;
+  readonly current: SideSummary;
+  /** For charts: shared bins with both sides' shares. */
+  readonly distribution: { readonly labels: string[]; readonly reference: number[]; readonly current: number[] };
+}
+
+/** Counts of one side of a column. */
+export interface SideSummary {
+  readonly count: number;
+  readonly missing: number;
+  readonly distinct: number;
+}
+
+/** The report (`kiln monitor drift --json`). */
+export interface DriftReport {
+  readonly reportVersion: 1;
+  readonly reference: { readonly rows: number };
+  readonly current: { readonly rows: number };
+  readonly columns: ColumnDrift[];
+  /** Columns on one side only, or empty on one side. */
+  readonly skipped: { readonly column: string; readonly reason: string }[];
+  readonly driftedColumns: number;
+  readonly driftShare: number;
+  readonly datasetDriftShare: number;
+  readonly datasetDrift: boolean;
+}
+
+interface Accumulator {
+  kind: 'numeric' | 'categorical';
+  values: Float64Array;
+  n: number;
+  counts: Map<string, number>;
+  missing: number;
+}
+
+function newAcc(kind: 'numeric' | 'categorical'): Accumulator {
+  return { kind, values: new Float64Array(1024), n: 0, counts: new Map(), missing: 0 };
+}
+
+function pushNumber(a: Accumulator, x: number): void {
+  if (a.n === a.values.length) {
+    const grown = new Float64Array(a.values.length * 2);
+    grown.set(a.values);
+    a.values = grown;
+  }
+  a.values[a.n++] = x;
+}
+
+function bump(a: Accumulator, key: string, by = 1): void {
+  a.counts.set(key, (a.counts.get(key) ?? 0) + by);
+}
+
+function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlySet<string> | null): void {
+  for (const col of frame.columns) {
+    if (wanted && !wanted.has(col.name)) continue;
+    const kind = col.type === 'categorical' || col.type === 'text' || col.type === 'boolean' ? 'categorical' : 'numeric';
+    let a = accs.get(col.name);
+    if (!a) accs.set(col.name, (a = newAcc(kind)));
+    if (a.kind !== kind) throw new UsageError(`column "${col.name}" is ${kind} in one chunk and ${a.kind} in another`, { column: col.name });
+    const n = frame.rowCount;
+    if (col.type === 'numeric' || col.type === 'timestamp') {
+      const v = col.values;
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (x !== x) a.missing++;
+        else pushNumber(a, x);
+      }
+    } else if (col.type === 'categorical') {
+      const per = new Float64Array(col.categories.length);
+      for (let i = 0; i < n; i++) {
+        const c = col.codes[i];
+        if (c < 0) a.missing++;
+        else per[c]++;
+      }
+      for (let c = 0; c < per.length; c++) if (per[c] > 0) bump(a, col.categories[c], per[c]);
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (isMissing(col, i)) {
+          a.missing++;
+          continue;
+        }
+        const v = cellValue(col, i);
+        if (kind === 'numeric') pushNumber(a, Number(v));
+        else bump(a, String(v));
+      }
+    }
+  }
+}
+
+async function collect(chunks: AsyncIterable<Frame> | Iterable<Frame>, wanted: ReadonlySet<string> | null): Promise<{ rows: number; accs: Map<string, Accumulator>; order: string[] }> {
+  const accs = new Map<string, Accumulator>();
+  let rows = 0;
+  let order: string[] | null = null;
+  for await (const f of chunks) {
+    order ??= f.names;
+    rows += f.rowCount;
+    observe(accs, f, wanted);
+  }
+  return { rows, accs, order: order ?? [] };
+}
+
+function distinctNumbers(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  let d = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) d++;
+  return d;
+}
+
+function asCategories(a: Accumulator): Map<string, number> {
+  if (a.kind === 'categorical') return a.counts;
+  const m = new Map<string, number>();
+  for (let i = 0; i < a.n; i++) {
+    const k = String(a.values[i]);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+function categorical(ref: Map<string, number>, cur: Map<string, number>): { labels: string[]; r: Float64Array; c: Float64Array } {
+  const labels = [...new Set([...ref.keys(), ...cur.keys()])].sort((x, y) => (ref.get(y) ?? 0) - (ref.get(x) ?? 0) || (x < y ? -1 : x > y ? 1 : 0));
+  return { labels, r: Float64Array.from(labels, (l) => ref.get(l) ?? 0), c: Float64Array.from(labels, (l) => cur.get(l) ?? 0) };
+}
+
+function shares(x: ArrayLike<number>): number[] {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return Array.from(x, (v) => (s > 0 ? v / s : 0));
+}
+
+function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bins: number): ColumnDrift['distribution'] {
+  if (ref.kind === 'categorical' && cur.kind === 'categorical') {
+    const keep = Math.min(labels?.length ?? 0, bins);
+    return { labels: (labels ?? []).slice(0, keep), reference: shares(ref.counts).slice(0, keep), current: shares(cur.counts).slice(0, keep) };
+  }
+  if (ref.kind !== 'numeric' || cur.kind !== 'numeric') return { labels: [], reference: [], current: [] };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of [ref.values, cur.values]) {
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] < lo) lo = v[i];
+      if (v[i] > hi) hi = v[i];
+    }
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  const count = (v: Float64Array): number[] => {
+    const c = new Array<number>(bins).fill(0);
+    for (let i = 0; i < v.length; i++) c[Math.min(bins - 1, Math.floor(((v[i] - lo) / (hi - lo)) * bins))]++;
+    return shares(c);
+  };
+  const fmt = (x: number): string => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0) ? x.toExponential(2) : String(Number(x.toPrecision(4))));
+  return { labels: Array.from({ length: bins }, (_, k) => fmt(lo + ((hi - lo) * k) / bins)), reference: count(ref.values), current: count(cur.values) };
+}
+
+/** Compare two datasets column by column. */
+export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Frame>, current: AsyncIterable<Frame> | Iterable<Frame>, opts: DriftReportOptions = {}): Promise<DriftReport> {
+  for (const [col, test] of Object.entries(opts.tests ?? {})) {
+    if (!Object.prototype.hasOwnProperty.call(DRIFT_TESTS, test)) throw new UsageError(`unknown drift test "${test}" for column "${col}" (known: ${Object.keys(DRIFT_TESTS).join(', ')})`, { field: 'tests', column: col });
+  }
+  const wanted = opts.columns ? new Set(opts.columns) : null;
+  const ref = await collect(reference, wanted);
+  const cur = await collect(current, wanted);
+  if (ref.rows === 0) throw new UsageError('the reference data has no rows', { field: 'reference' });
+  if (cur.rows === 0) throw new UsageError('the current data has no rows', { field: 'current' });
+  for (const c of opts.columns ?? []) if (!ref.accs.has(c) && !cur.accs.has(c)) throw new UsageError(`column "${c}" is in neither dataset`, { column: c, field: 'columns' });
+  const shareLimit = opts.datasetDriftShare ?? 0.5;
+  const bins = opts.chartBins ?? 20;
+  const columns: ColumnDrift[] = [];
+  const skipped: DriftReport['skipped'] = [];
+  const names = [...ref.order.filter((n) => !wanted || wanted.has(n)), ...cur.order.filter((n) => (!wanted || wanted.has(n)) && !ref.accs.has(n))];
+  for (const name of names) {
+    const r = ref.accs.get(name);
+    const c = cur.accs.get(name);
+    if (!r) {
+      skipped.push({ column: name, reason: 'not in the reference data' });
+      continue;
+    }
+    if (!c) {
+      skipped.push({ column: name, reason: 'not in the current data' });
+      continue;
+    }
+    const rn = r.kind === 'numeric' ? r.n : [...r.counts.values()].reduce((a, b) => a + b, 0);
+    const cn = c.kind === 'numeric' ? c.n : [...c.counts.values()].reduce((a, b) => a + b, 0);
+    if (rn === 0 || cn === 0) {
+      skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
+      continue;
+    }
+    const kind = r.kind === 'numeric' && c.kind === 'numeric' ? 'numeric' : 'categorical';
+    const rValues = r.values.subarray(0, r.n);
+    const cValues = c.values.subarray(0, c.n);
+    const distinct = kind === 'numeric' ? distinctNumbers(rValues) : asCategories(r).size;
+    const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
+    const test = DRIFT_TESTS[testName];
+    if (!test.appliesTo.includes(kind)) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
+    // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
+    const byCategory = kind === 'categorical' || (distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
+    let rs: DriftSample;
+    let cs: DriftSample;
+    let labels: string[] | null = null;
+    if (byCategory) {
+      const cat = categorical(asCategories(r), asCategories(c));
+      labels = cat.labels;
+      rs = { kind: 'categorical', counts: cat.r };
+      cs = { kind: 'categorical', counts: cat.c };
+    } else {
+      rs = { kind: 'numeric', values: rValues };
+      cs = { kind: 'numeric', values: cValues };
+    }
+    const out = test.run(rs, cs);
+    const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
+    const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
+    columns.push({
+      column: name,
+      kind,
+      test: testName,
+      testTitle: test.title,
+      statistic: out.statistic,
+      pValue: out.pValue,
+      threshold,
+      thresholdKind: test.kind,
+      drifted,
+      reference: { count: rn, missing: r.missing, distinct },
+      current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctNumbers(cValues) : asCategories(c).size },
+      distribution: chartOf(rs, cs, labels, bins),
+    });
+  }
+  const drifted = columns.filter((c) => c.drifted).length;
+  const share = columns.length > 0 ? drifted / columns.length : 0;
+  return { reportVersion: 1, reference: { rows: ref.rows }, current: { rows: cur.rows }, columns, skipped, driftedColumns: drifted, driftShare: share, datasetDriftShare: shareLimit, datasetDrift: columns.length > 0 && share >= shareLimit };
+}
