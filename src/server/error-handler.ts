@@ -39,6 +39,8 @@ export function createErrorHandler(scrub: (text: string) => string) {
       return;
     }
     request.log.info({ status, code: kerr.code, field: kerr.details.field }, 'request refused');
+    // The rest of a refused upload is not worth reading: close the connection after answering.
+    if (status === 413) void reply.header('connection', 'close');
     void reply.status(status).send(rewriteError(kerr, scrub).toJSON());
   };
 }

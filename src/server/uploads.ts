@@ -70,7 +70,9 @@ export async function withUpload<T>(
 }
 
 async function receive(req: FastifyRequest, path: string, maxBytes: number): Promise<number> {
+  const source = req.raw;
   let bytes = 0;
+  let ended = false;
   const limit = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
@@ -78,15 +80,32 @@ async function receive(req: FastifyRequest, path: string, maxBytes: number): Pro
       else done(null, chunk);
     },
   });
+  // `pipe`, not `pipeline`, from the request: a refused upload must not destroy the socket before the
+  // 413 is answered. The rest of the body is left unread and the connection closed after the reply.
+  const onError = (err: Error): void => {
+    limit.destroy(err);
+  };
+  const onEnd = (): void => {
+    ended = true;
+  };
+  const onClose = (): void => {
+    if (!ended) limit.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+  };
+  source.on('error', onError).once('end', onEnd).once('close', onClose);
+  source.pipe(limit);
   try {
-    await pipeline(req.raw, limit, createWriteStream(path, { flags: 'wx' }));
+    await pipeline(limit, createWriteStream(path, { flags: 'wx' }));
   } catch (err) {
+    source.unpipe(limit);
+    source.pause();
     if (err instanceof HttpStatusError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
       throw new InputError('the upload was interrupted before it ended', { field: 'body' }, 'Send the file again.');
     }
     throw err;
+  } finally {
+    source.off('error', onError).off('end', onEnd).off('close', onClose);
   }
   return bytes;
 }
