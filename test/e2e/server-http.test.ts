@@ -8,6 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiln } from '../../src/kiln.js';
 import { openKiln } from '../../src/kiln.js';
@@ -55,7 +56,7 @@ describe('HTTP consistency', () => {
       ['POST', '/healthz', 'GET, HEAD'],
     ];
     for (const [method, url, allow] of cases) {
-      const res = await app.inject({ method: method as 'GET', url });
+      const res = await app.inject({ method: method as InjectOptions['method'], url });
       expect(res.statusCode, `${method} ${url}`).toBe(405);
       expect(res.headers.allow, `${method} ${url}`).toBe(allow);
       expect(parse(res.body).error).toMatchObject({ code: 'usage', details: { field: 'method' } });
@@ -66,7 +67,7 @@ describe('HTTP consistency', () => {
   });
 
   it('gives framework errors Kiln\'s error shape (bad URL encoding, 414, bad JSON, 413, 415)', async () => {
-    const cases: [Parameters<KilnApp['inject']>[0], number, string][] = [
+    const cases: [InjectOptions, number, string][] = [
       [{ method: 'GET', url: '/v1/datasets/%E0%A4%A' }, 400, 'url'],
       [{ method: 'GET', url: `/v1/datasets/${'x'.repeat(600)}` }, 414, 'url'],
       [{ method: 'POST', url: '/v1/profile', headers: { 'content-type': 'application/json' }, payload: '{"rows": [' }, 400, 'body'],
