@@ -12,6 +12,7 @@
  * Data comes as `NAME@VERSION` (`kiln.datasets.resolveReference`), JSON, or an upload (`withUpload`):
  * never as a path on the server.
  */
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
@@ -49,6 +50,7 @@ export interface AppOptions {
 
 /** Build the Fastify app for an open Kiln (not listening yet). */
 export async function createApp(kiln: Kiln, opts: AppOptions = {}): Promise<KilnApp> {
+  await checkImportRoot(kiln.config.importRoot);
   const logger: FastifyServerOptions['logger'] =
     opts.logger === false ? false : { level: opts.logger?.level ?? kiln.config.logLevel, ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) };
   const app: KilnApp = Fastify({
@@ -96,4 +98,14 @@ export async function createApp(kiln: Kiln, opts: AppOptions = {}): Promise<Kiln
   for (const register of ROUTE_MODULES) await register(app, kiln);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
+}
+
+/** A configured import root must be a folder: refuse to start rather than fail each import. */
+async function checkImportRoot(root: string | undefined): Promise<void> {
+  if (root === undefined) return;
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) throw new UsageError(`KILN_IMPORT_ROOT is not a folder: ${root}`, { field: 'KILN_IMPORT_ROOT' }, 'Point it at an existing folder, or unset it to disable server-side imports.');
 }

@@ -154,6 +154,15 @@ describe('server-side imports from the import root', () => {
     expect((await app.inject({ method: 'GET', url: '/v1/datasets/escaped' })).statusCode).toBe(404);
   });
 
+  it('refuses to start with an import root that is not a folder', async () => {
+    const k = await openKiln({ home: join(home, 'bad-root'), databaseUrl: undefined, importRoot: join(root, 'sub', 'ok.csv') });
+    try {
+      await expect(createApp(k, { logger: false })).rejects.toMatchObject({ code: 'usage', details: { field: 'KILN_IMPORT_ROOT' } });
+    } finally {
+      await k.close();
+    }
+  });
+
   it('is disabled unless an administrator sets KILN_IMPORT_ROOT', async () => {
     const k = await openKiln({ home: join(home, 'no-imports'), databaseUrl: undefined, importRoot: undefined });
     const a = await createApp(k, { logger: false });

@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, tempDir } from './run-kiln.js';
@@ -14,9 +14,10 @@ import { REPO, tempDir } from './run-kiln.js';
 let server: ChildProcess;
 let base = '';
 let stdout = '';
+let home = '';
 
 beforeAll(async () => {
-  const home = await tempDir();
+  home = await tempDir();
   server = spawn(process.execPath, [join(REPO, 'bin/kiln.js'), 'server', '--port', '0'], {
     env: { ...process.env, KILN_HOME: home, KILN_DATABASE_URL: '', KILN_LOG_LEVEL: 'info', KILN_IMPORT_ROOT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,6 +123,32 @@ describe('kiln server', () => {
     const lines = stdout.split('\n').filter((l) => l.includes(`"reqId":"${id}"`)).map((l) => JSON.parse(l) as { msg: string; level: number });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'request completed']));
     expect(stdout).not.toContain(marker);
+  });
+
+  it('removes the temp file of an upload the client abandons midway', async () => {
+    let seen: string[] = [];
+    await new Promise<void>((done) => {
+      const req = httpRequest(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(1_000_000) } });
+      req.on('error', () => undefined);
+      req.write(`a,b\n${'1,2\n'.repeat(20_000)}`, () => {
+        void (async () => {
+          for (let i = 0; i < 50 && seen.length === 0; i++) {
+            await new Promise((r) => setTimeout(r, 50));
+            seen = await readdir(join(home, 'tmp')).catch(() => []);
+          }
+          req.destroy();
+          done();
+        })();
+      });
+    });
+    expect(seen).toHaveLength(1); // the upload was on disk while it streamed
+    let left: string[] = ['?'];
+    for (let i = 0; i < 50 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await readdir(join(home, 'tmp')).catch(() => []);
+    }
+    expect(left).toEqual([]);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
 
