@@ -12,14 +12,15 @@
  * Data comes as `NAME@VERSION` (`kiln.datasets.resolveReference`), JSON, or an upload (`withUpload`):
  * never as a path on the server.
  */
+import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyServerOptions } from 'fastify';
+import type { TSchema } from 'typebox';
 import { UsageError } from '../core/errors.js';
 import type { LogLevel } from '../config.js';
 import type { Kiln } from '../kiln.js';
@@ -31,7 +32,6 @@ import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
 import { RouteMethods } from './route-methods.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
-import type { TSchema } from 'typebox';
 
 /** Every route file, in registration order. */
 const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes];
