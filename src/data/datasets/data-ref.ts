@@ -51,6 +51,11 @@ export function checkDatasetRef(value: unknown, field: string): DatasetRef {
   return { name, version: version === 'latest' ? 'latest' : Number(version) };
 }
 
+/** Whether `name` follows the dataset name rules. */
+export function isDatasetName(name: string): boolean {
+  return NAME.test(name) && !name.includes('..');
+}
+
 /** Check a dataset name, explaining the rules when it breaks them. */
 export function checkDatasetName(name: string): string {
   if (typeof name !== 'string' || !NAME.test(name) || name.includes('..')) {

@@ -16,7 +16,7 @@ import { createFrameWriter } from '../io/write-frame.js';
 import { readFrameChunks } from '../io/read-frame.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';
-import { checkDatasetName, checkDatasetRef, parseDatasetRef } from './data-ref.js';
+import { checkDatasetName, checkDatasetRef, isDatasetName } from './data-ref.js';
 
 /** A source resolved to a readable local path. */
 export interface ResolvedSource {
@@ -78,7 +78,7 @@ export class DatasetService {
     if (await isFile(source)) return { path: source, readOptions };
     const at = source.indexOf('@');
     // Only something shaped like NAME@... is treated as a reference, so a mistyped path is "no such file".
-    if (at < 0 || parseDatasetRef(`${source.slice(0, at)}@1`) === null) {
+    if (at < 0 || !isDatasetName(source.slice(0, at))) {
       throw new NotFoundError(`no such file: ${source}`, { file: source }, 'Pass an existing CSV/Parquet/JSON file or a registered dataset as NAME@VERSION (see `kiln data list`).');
     }
     return this.resolveReference(source, 'source');
