@@ -6,7 +6,21 @@
  * `KILN_MAX_UPLOAD_BYTES` (default 512 MiB) and `KILN_LOG_LEVEL` (default `info`).
  */
 import { resolve } from 'node:path';
-import { UsageError } from './core/errors.js';
+
+/**
+ * A configuration variable whose value Kiln cannot use. A plain Error because configuration sits below
+ * `core`; `openKiln` turns it into a UsageError (exit 2 / HTTP 4xx) naming the variable.
+ */
+export class ConfigValueError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ConfigValueError';
+  }
+}
 
 /** Upload size limit when `KILN_MAX_UPLOAD_BYTES` is not set: 512 MiB. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -51,7 +65,7 @@ function parseMaxUpload(value: string | undefined): number {
   if (!value) return DEFAULT_MAX_UPLOAD_BYTES;
   const n = Number(value);
   if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`KILN_MAX_UPLOAD_BYTES must be a positive whole number of bytes (got ${JSON.stringify(value)})`, { field: 'KILN_MAX_UPLOAD_BYTES' }, `Unset it for the default (${DEFAULT_MAX_UPLOAD_BYTES}).`);
+    throw new ConfigValueError('KILN_MAX_UPLOAD_BYTES', `KILN_MAX_UPLOAD_BYTES must be a positive whole number of bytes (got ${JSON.stringify(value)})`, `Unset it for the default (${DEFAULT_MAX_UPLOAD_BYTES}).`);
   }
   return n;
 }
@@ -59,6 +73,6 @@ function parseMaxUpload(value: string | undefined): number {
 function parseLogLevel(value: string | undefined): LogLevel {
   if (!value) return 'info';
   const level = LOG_LEVELS.find((l) => l === value.toLowerCase());
-  if (!level) throw new UsageError(`KILN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`, { field: 'KILN_LOG_LEVEL' });
+  if (!level) throw new ConfigValueError('KILN_LOG_LEVEL', `KILN_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(value)})`);
   return level;
 }
