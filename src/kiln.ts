@@ -4,7 +4,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { KilnConfig } from './config.js';
-import { resolveConfig } from './config.js';
+import { ConfigValueError, resolveConfig } from './config.js';
+import { UsageError } from './core/errors.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
@@ -22,7 +23,7 @@ export interface Kiln {
 
 /** Open Kiln with configuration from the environment (overridable). */
 export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kiln> {
-  const config = resolveConfig(overrides);
+  const config = checkedConfig(overrides);
   await mkdir(config.home, { recursive: true });
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
@@ -33,4 +34,14 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     datasets: new DatasetService(metadata, artifacts),
     close: () => metadata.close(),
   };
+}
+
+/** `resolveConfig`, with an unusable variable reported as a usage error (exit 2) naming it. */
+function checkedConfig(overrides: Partial<KilnConfig>): KilnConfig {
+  try {
+    return resolveConfig(overrides);
+  } catch (err) {
+    if (err instanceof ConfigValueError) throw new UsageError(err.message, { field: err.variable }, err.hint);
+    throw err;
+  }
 }

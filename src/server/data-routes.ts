@@ -1,152 +1,89 @@
 /**
- * `/v1/datasets`, `/v1/profile`, `/v1/validate`: the data API. Data arrives either as a reference to
- * a registered version (`{"dataset": "NAME@VERSION"}`), as JSON rows (`{"rows": [...]}`), or as a raw
- * upload (CSV, NDJSON, JSON, Parquet) with `?format=`.
+ * `/v1/datasets`, `/v1/profile`, `/v1/validate`: the data API. Data arrives as a reference to a
+ * registered version (`NAME@VERSION`), as JSON rows, or as an upload streamed to a temp file; a client
+ * can never name a server path. The one exception is `{"import": "sub/file.csv"}` on register, confined
+ * to the import root an administrator configured (none by default).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { InputError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { frameFromRecords } from '../core/frame-builder.js';
-import type { Kiln } from '../kiln.js';
-import { checkDatasetName } from '../data/datasets/data-ref.js';
-import type { FileFormat } from '../data/io/file-format.js';
+import { resolveImportPath } from '../data/datasets/import-root.js';
+import type { ResolvedReference } from '../data/datasets/dataset-service.js';
+import { profileFrames } from '../data/profile/profile-frames.js';
 import { profileSource } from '../data/run/profile-source.js';
 import { validateFramesWithSuite, validateSource } from '../data/run/validate-source.js';
-import { profileFrames } from '../data/profile/profile-frames.js';
-
-const FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'json', 'ndjson'];
-const CONTENT_FORMATS: Record<string, FileFormat> = {
-  'text/csv': 'csv',
-  'text/plain': 'csv',
-  'application/x-ndjson': 'ndjson',
-  'application/vnd.apache.parquet': 'parquet',
-};
-
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, hint: { type: 'string' }, details: { type: 'object', additionalProperties: true } } } },
-};
-const formatQuery = { type: 'object', properties: { format: { type: 'string', enum: [...FORMATS] } }, additionalProperties: false };
+import { parseSuite } from '../data/validation/suite.js';
+import type { Kiln } from '../kiln.js';
+import type { KilnApp } from './kiln-app.js';
+import { withPathLabels } from './redact-paths.js';
+import type { PathLabel } from './redact-paths.js';
+import {
+  DatasetVersionsRoute,
+  ListDatasetsRoute,
+  ProfileRoute,
+  RegisterRoute,
+  ShowVersionRoute,
+  ValidateRoute,
+} from './schemas/data-schemas.js';
+import { withUpload } from './uploads.js';
+import type { UploadLimits } from './uploads.js';
 
 /** Register the data routes. */
-export async function registerDataRoutes(app: FastifyInstance, kiln: Kiln): Promise<void> {
-  app.get('/v1/datasets', { schema: { summary: 'List datasets', tags: ['datasets'] } }, async () => ({ datasets: await kiln.datasets.list() }));
+export function registerDataRoutes(app: KilnApp, kiln: Kiln): void {
+  const limits: UploadLimits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
 
-  app.get<{ Params: { name: string } }>(
-    '/v1/datasets/:name',
-    { schema: { summary: 'Versions of a dataset', tags: ['datasets'], params: { type: 'object', properties: { name: { type: 'string', maxLength: 128 } }, required: ['name'] }, response: { 404: errorSchema } } },
-    async (req) => ({ name: req.params.name, versions: await kiln.datasets.versions(req.params.name) }),
-  );
+  app.get('/v1/datasets', { schema: ListDatasetsRoute }, async () => ({ datasets: await kiln.datasets.list() }));
 
-  app.get<{ Params: { name: string; version: string } }>(
-    '/v1/datasets/:name/versions/:version',
-    {
-      schema: {
-        summary: 'One dataset version with schema and profile',
-        tags: ['datasets'],
-        params: { type: 'object', properties: { name: { type: 'string', maxLength: 128 }, version: { type: 'string', pattern: '^(latest|[1-9][0-9]{0,9})$' } }, required: ['name', 'version'] },
-        response: { 404: errorSchema },
-      },
-    },
-    async (req) => kiln.datasets.show(`${checkDatasetName(req.params.name)}@${req.params.version}`),
-  );
+  app.get('/v1/datasets/:name', { schema: DatasetVersionsRoute }, async (req) => ({ name: req.params.name, versions: await kiln.datasets.versions(req.params.name) }));
 
-  app.post<{ Params: { name: string }; Querystring: { format?: FileFormat } }>(
-    '/v1/datasets/:name/versions',
-    {
-      schema: {
-        summary: 'Register a new version from an uploaded file (CSV, Parquet, JSON, NDJSON) or {"source": "NAME@VERSION"}',
-        tags: ['datasets'],
-        params: { type: 'object', properties: { name: { type: 'string', maxLength: 128 } }, required: ['name'] },
-        querystring: formatQuery,
-        response: { 400: errorSchema },
-      },
-    },
-    async (req, reply) => {
-      const name = checkDatasetName(req.params.name);
-      const reg = await withUpload(req, async (path) => kiln.datasets.register(path, name), async (ref) => kiln.datasets.register(ref, name));
-      return reply.status(reg.created ? 201 : 200).send(reg);
-    },
-  );
+  app.get('/v1/datasets/:name/versions/:version', { schema: ShowVersionRoute }, async (req) => kiln.datasets.show(`${req.params.name}@${req.params.version}`));
 
-  app.post<{ Querystring: { format?: FileFormat } }>(
-    '/v1/profile',
-    { schema: { summary: 'Profile uploaded data, JSON rows ({"rows": [...]}) or a dataset ({"dataset": "NAME@VERSION"})', tags: ['data'], querystring: formatQuery, response: { 400: errorSchema } } },
-    async (req) => {
-      const rows = jsonRows(req.body);
-      if (rows) return profileFrames([frameFromRecords(rows)]);
-      return withUpload(
-        req,
-        (path) => profileSource(path, {}),
-        async (ref) => {
-          const r = await kiln.datasets.resolve(ref);
-          return profileSource(r.path, r.readOptions);
-        },
-      );
-    },
-  );
+  app.post('/v1/datasets/:name/versions', { schema: RegisterRoute }, async (req, reply) => {
+    const { name } = req.params;
+    const body = req.body;
+    let reg;
+    if (body === null) {
+      reg = await withUpload(req, req.query, limits, (u) => kiln.datasets.registerFile(u.path, name, u.source, { readOptions: { format: u.format } }));
+    } else if ((body.source === undefined) === (body.import === undefined)) {
+      throw new UsageError('send exactly one of "source" (NAME@VERSION) or "import" (a path under the import root), or upload a file', { field: 'source' });
+    } else if (body.import === undefined) {
+      reg = await kiln.datasets.registerReference(body.source, name, 'source');
+    } else {
+      const path = await resolveImportPath(kiln.config.importRoot, body.import);
+      const source = `import:${body.import}`;
+      reg = await withPathLabels([[path, source]], () => kiln.datasets.registerFile(path, name, source, { readOptions: req.query.format ? { format: req.query.format } : {} }));
+    }
+    return reply.status(reg.created ? 201 : 200).send(reg);
+  });
 
-  app.post(
-    '/v1/validate',
-    {
-      schema: {
-        summary: 'Validate a dataset ({"dataset": "NAME@VERSION"}) or JSON rows ({"rows": [...]}) against a suite; 200 with success=false when expectations fail',
-        tags: ['data'],
-        body: {
-          type: 'object',
-          required: ['suite'],
-          additionalProperties: false,
-          properties: {
-            suite: { type: 'object' },
-            dataset: { type: 'string', maxLength: 200 },
-            rows: { type: 'array', items: { type: 'object' } },
-            reference: { type: 'string', maxLength: 200 },
-          },
-        },
-        response: { 400: errorSchema },
-      },
-    },
-    async (req) => {
-      const body = req.body as { suite: unknown; dataset?: string; rows?: Record<string, unknown>[]; reference?: string };
-      if ((body.dataset === undefined) === (body.rows === undefined)) throw new UsageError('send exactly one of "dataset" or "rows"', { field: 'dataset' });
-      const reference = body.reference ? await kiln.datasets.resolve(body.reference) : undefined;
-      const refOpt = reference ? { path: reference.path, readOptions: reference.readOptions } : undefined;
-      if (body.rows) return validateFramesWithSuite([frameFromRecords(body.rows)], body.suite, { reference: refOpt });
-      const resolved = await kiln.datasets.resolve(body.dataset as string);
-      return validateSource(resolved.path, resolved.readOptions, body.suite, { reference: refOpt });
-    },
-  );
+  app.post('/v1/profile', { schema: ProfileRoute }, async (req) => {
+    const body = req.body;
+    if (body === null) return withUpload(req, req.query, limits, (u) => profileSource(u.path, { format: u.format }));
+    if ((body.dataset === undefined) === (body.rows === undefined)) throw new UsageError('send exactly one of "dataset" (NAME@VERSION) or "rows", or upload a file', { field: 'dataset' });
+    if (body.rows) return profileFrames([frameFromRecords(body.rows)]);
+    return withReference(kiln, body.dataset, 'dataset', (r) => profileSource(r.path, r.readOptions));
+  });
+
+  app.post('/v1/validate', { schema: ValidateRoute }, async (req) => {
+    const body = req.body;
+    if ((body.dataset === undefined) === (body.rows === undefined)) throw new UsageError('send exactly one of "dataset" (NAME@VERSION) or "rows"', { field: 'dataset' });
+    // Parsed here so a suite is only ever a document: the shared reader would take a string as a suite file path.
+    const suite = parseSuite(body.suite, 'suite');
+    const reference = body.reference === undefined ? undefined : await kiln.datasets.resolveReference(body.reference, 'reference');
+    const labels: PathLabel[] = reference ? [[reference.path, `${reference.dataset.name}@${reference.dataset.version}`]] : [];
+    const refOpt = reference ? { path: reference.path, readOptions: reference.readOptions } : undefined;
+    if (body.rows) {
+      const rows = body.rows;
+      return withPathLabels(labels, () => validateFramesWithSuite([frameFromRecords(rows)], suite, { reference: refOpt }));
+    }
+    const data = await kiln.datasets.resolveReference(body.dataset, 'dataset');
+    labels.push([data.path, `${data.dataset.name}@${data.dataset.version}`]);
+    return withPathLabels(labels, () => validateSource(data.path, data.readOptions, suite, { reference: refOpt }));
+  });
 }
 
-function jsonRows(body: unknown): Record<string, unknown>[] | null {
-  if (body && typeof body === 'object' && !Buffer.isBuffer(body) && 'rows' in body) {
-    const rows = (body as { rows: unknown }).rows;
-    if (!Array.isArray(rows)) throw new InputError('"rows" must be an array of objects', { field: 'rows' });
-    return rows as Record<string, unknown>[];
-  }
-  return null;
-}
-
-/** Run `onFile` on a temp copy of a raw upload, or `onRef` for `{"dataset"|"source": ref}` JSON. */
-async function withUpload<T>(req: FastifyRequest<{ Querystring: { format?: FileFormat } }>, onFile: (path: string) => Promise<T>, onRef: (ref: string) => Promise<T>): Promise<T> {
-  const body = req.body;
-  if (!Buffer.isBuffer(body)) {
-    const ref = body && typeof body === 'object' ? ((body as { dataset?: unknown; source?: unknown }).dataset ?? (body as { source?: unknown }).source) : undefined;
-    if (typeof ref === 'string') return onRef(ref);
-    throw new UsageError('send a file (Content-Type text/csv, application/x-ndjson, application/vnd.apache.parquet or application/octet-stream with ?format=) or JSON {"dataset": "NAME@VERSION"}', { field: 'body' });
-  }
-  if (body.length === 0) throw new InputError('the uploaded file is empty', { field: 'body' }, 'Send a file with a header and at least one row.');
-  const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim();
-  const format = req.query.format ?? CONTENT_FORMATS[contentType];
-  if (!format) throw new UsageError(`cannot tell the upload's format from Content-Type "${contentType}"`, { field: 'format' }, 'Add ?format=csv|parquet|json|ndjson.');
-  const dir = await mkdtemp(join(tmpdir(), 'kiln-upload-'));
-  try {
-    const path = join(dir, `upload.${format}`);
-    await writeFile(path, body);
-    return await onFile(path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Resolve a reference and run `fn`, naming the dataset (not its artifact path) in errors. */
+async function withReference<T>(kiln: Kiln, reference: string | undefined, field: string, fn: (r: ResolvedReference) => Promise<T>): Promise<T> {
+  const resolved = await kiln.datasets.resolveReference(reference, field);
+  return withPathLabels([[resolved.path, `${resolved.dataset.name}@${resolved.dataset.version}`]], () => fn(resolved));
 }

@@ -49,6 +49,11 @@ export function describeMetadataStoreContract(label: string, createHarness: () =
       await harness.dispose();
     });
 
+    it('answers ping (readiness) inside and outside a transaction', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await expect(store.transaction((tx) => tx.ping())).resolves.toBeUndefined();
+    });
+
     it('starts empty', async () => {
       expect(await store.listDatasets()).toEqual([]);
       expect(await store.listDatasetVersions('iris')).toEqual([]);

@@ -17,6 +17,8 @@ export interface MetadataStore extends DatasetRepository {
    * Nested calls join the outer transaction.
    */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
+  /** A cheap round trip (`SELECT 1`) for readiness checks; throws when the database is unreachable. */
+  ping(): Promise<void>;
   /** Releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

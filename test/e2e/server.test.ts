@@ -1,20 +1,30 @@
 /**
  * End-to-end: the real `kiln server` process — health, readiness, the dataset API, profile and
- * validate, OpenAPI — and hostile requests that must be 4xx, never 500.
+ * validate, OpenAPI — hostile requests that must be 4xx, never 500, HTTP-parser errors (431) and
+ * router errors (414) in Kiln's error shape, and the pino request log on stdout (without bodies).
  */
+import { request as httpRequest } from 'node:http';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, tempDir } from './run-kiln.js';
 
 let server: ChildProcess;
 let base = '';
+let stdout = '';
+let home = '';
 
 beforeAll(async () => {
-  const home = await tempDir();
-  server = spawn(process.execPath, [join(REPO, 'bin/kiln.js'), 'server', '--port', '0'], { env: { ...process.env, KILN_HOME: home, KILN_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  home = await tempDir();
+  server = spawn(process.execPath, [join(REPO, 'bin/kiln.js'), 'server', '--port', '0'], {
+    env: { ...process.env, KILN_HOME: home, KILN_DATABASE_URL: '', KILN_LOG_LEVEL: 'info', KILN_IMPORT_ROOT: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
   base = await new Promise<string>((done, fail) => {
     let err = '';
     const timer = setTimeout(() => fail(new Error(`server did not start: ${err}`)), 30_000);
@@ -76,6 +86,10 @@ describe('kiln server', () => {
       ['/v1/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: 1 }], suite: { suiteVersion: 1, name: 's', expectations: [{ type: 'column_exists' }] } }) }, 400],
       ['/v1/validate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: 'x', suite: {} }) }, 400],
       ['/v1/profile', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' }, 415],
+      ['/v1/profile', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: '/etc/passwd' }) }, 400],
+      ['/v1/datasets/x/versions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: '/etc/passwd' }) }, 400],
+      ['/v1/datasets/x/versions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ import: 'etc/passwd' }) }, 400],
+      ['/v1/datasets', { method: 'DELETE' }, 405],
     ];
     for (const [path, init, status] of cases) {
       const res = await fetch(`${base}${path}`, init);
@@ -86,4 +100,67 @@ describe('kiln server', () => {
     const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[] };
     expect(list.datasets.map((d) => d.name)).not.toContain('empty');
   });
+
+  it('answers over-long URLs and headers in Kiln\'s error shape (414, 431)', async () => {
+    const cases: [string, Record<string, string>, number][] = [
+      [`/v1/datasets/${'x'.repeat(600)}`, {}, 414],
+      [`/v1/datasets/${'x'.repeat(20_000)}`, {}, 431],
+      ['/healthz', { 'x-big': 'y'.repeat(20_000) }, 431],
+    ];
+    for (const [path, headers, status] of cases) {
+      const res = await rawGet(`${base}${path}`, headers);
+      expect(res.status, path.slice(0, 40)).toBe(status);
+      expect(JSON.parse(res.body), path.slice(0, 40)).toMatchObject({ error: { code: 'usage', message: expect.any(String), details: {} } });
+    }
+  });
+
+  it('logs each request as JSON with a request id, and never a request body', async () => {
+    const marker = 'e2e-body-marker-91c2';
+    const res = await fetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: marker }] }) });
+    expect(res.status).toBe(200);
+    const id = res.headers.get('x-request-id');
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = stdout.split('\n').filter((l) => l.includes(`"reqId":"${id}"`)).map((l) => JSON.parse(l) as { msg: string; level: number });
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['incoming request', 'request completed']));
+    expect(stdout).not.toContain(marker);
+  });
+
+  it('removes the temp file of an upload the client abandons midway', async () => {
+    let seen: string[] = [];
+    await new Promise<void>((done) => {
+      const req = httpRequest(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(1_000_000) } });
+      req.on('error', () => undefined);
+      req.write(`a,b\n${'1,2\n'.repeat(20_000)}`, () => {
+        void (async () => {
+          for (let i = 0; i < 50 && seen.length === 0; i++) {
+            await new Promise((r) => setTimeout(r, 50));
+            seen = await readdir(join(home, 'tmp')).catch(() => []);
+          }
+          req.destroy();
+          done();
+        })();
+      });
+    });
+    expect(seen).toHaveLength(1); // the upload was on disk while it streamed
+    let left: string[] = ['?'];
+    for (let i = 0; i < 50 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await readdir(join(home, 'tmp')).catch(() => []);
+    }
+    expect(left).toEqual([]);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
 });
+
+/** GET with node:http (fetch refuses some of these requests before sending them). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(url, { headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}

@@ -35,7 +35,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'profiling');
     const profile = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolve(source, readOptions);
+      const resolved = await kiln.datasets.resolveSource(source, readOptions);
       return profileSource(resolved.path, resolved.readOptions, { onProgress: (rows) => progress.update(rows) });
     }).finally(() => progress.stop());
     if (flags.out) await writeFile(flags.out, `${JSON.stringify(profile, null, 2)}\n`);
@@ -61,7 +61,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   ).action(async (source: string, flags: RawReadFlags & { out?: string; name?: string }) => {
     const readOptions = readOptionsFrom(flags);
     const suite = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolve(source, readOptions);
+      const resolved = await kiln.datasets.resolveSource(source, readOptions);
       return suggestSource(resolved.path, resolved.readOptions, { name: flags.name ?? `suggested from ${source}` });
     });
     const text = `${JSON.stringify(suite, null, 2)}\n`;
@@ -86,8 +86,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'validating');
     const result = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolve(source, readOptions);
-      const reference = flags.reference ? await kiln.datasets.resolve(flags.reference, readOptions) : undefined;
+      const resolved = await kiln.datasets.resolveSource(source, readOptions);
+      const reference = flags.reference ? await kiln.datasets.resolveSource(flags.reference, readOptions) : undefined;
       return validateSource(resolved.path, resolved.readOptions, flags.suite, {
         reference: reference ? { path: reference.path, readOptions: reference.readOptions } : undefined,
         quarantine: flags.quarantine ? { dir: flags.quarantine, format: flags.format as 'csv' | 'parquet' } : undefined,

@@ -47,7 +47,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'scoring');
     const summary = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolve(flags.data, readOptions);
+      const resolved = await kiln.datasets.resolveSource(flags.data, readOptions);
       return writeScoredChunks(scorer, resolved.path, resolved.readOptions, flags.out, {
         keepInputs: !flags.onlyPredictions,
         strictCategories: Boolean(flags.strictCategories),

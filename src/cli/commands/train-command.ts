@@ -64,7 +64,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'training', 'iterations');
     const result = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolve(flags.data, readOptions);
+      const resolved = await kiln.datasets.resolveSource(flags.data, readOptions);
       const frame = await readFrame(resolved.path, resolved.readOptions);
       return trainModel(frame, {
         target: flags.target,

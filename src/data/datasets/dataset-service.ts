@@ -1,7 +1,8 @@
 /**
  * Dataset versions: `register` stores an immutable, content-hashed Parquet copy of a source in the
- * artifact store with its schema and profile in metadata; `resolve` turns a file path or
- * `NAME@VERSION` into something the readers can open.
+ * artifact store with its schema and profile in metadata. Two resolvers turn a source into something
+ * the readers can open: `resolveReference` accepts registered `NAME@VERSION` references only (for
+ * untrusted callers: the HTTP API), `resolveSource` also local paths (for the CLI).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { createFrameWriter } from '../io/write-frame.js';
 import { readFrameChunks } from '../io/read-frame.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';
-import { checkDatasetName, parseDatasetRef } from './data-ref.js';
+import { checkDatasetName, checkDatasetRef, isDatasetName } from './data-ref.js';
 
 /** A source resolved to a readable local path. */
 export interface ResolvedSource {
@@ -23,6 +24,11 @@ export interface ResolvedSource {
   readonly readOptions: ReadOptions;
   /** Set when the source was a registered dataset version. */
   readonly dataset?: { readonly name: string; readonly version: number; readonly hash: string };
+}
+
+/** A registered version resolved to a readable local path. */
+export interface ResolvedReference extends ResolvedSource {
+  readonly dataset: { readonly name: string; readonly version: number; readonly hash: string };
 }
 
 /** What `register` reports (the `kiln data register --json` document). */
@@ -38,6 +44,12 @@ export interface DatasetRegistration {
   readonly createdAt: string;
 }
 
+/** Options of the register calls. */
+export interface RegisterOptions {
+  readonly readOptions?: ReadOptions;
+  readonly onProgress?: (rows: number) => void;
+}
+
 /** Dataset versioning over the metadata and artifact ports. */
 export class DatasetService {
   constructor(
@@ -45,26 +57,57 @@ export class DatasetService {
     private readonly artifacts: ArtifactStore,
   ) {}
 
-  /** Turn a path or `NAME@VERSION` into a readable path (registered versions are Parquet artifacts). */
-  async resolve(source: string, readOptions: ReadOptions = {}): Promise<ResolvedSource> {
-    if (await isFile(source)) return { path: source, readOptions };
-    const ref = parseDatasetRef(source);
-    if (!ref) {
-      throw new NotFoundError(`no such file: ${source}`, { file: source }, 'Pass an existing CSV/Parquet/JSON file or a registered dataset as NAME@VERSION (see `kiln data list`).');
-    }
+  /**
+   * Turn a registered `NAME@VERSION` into a readable path (registered versions are Parquet artifacts).
+   * References only, never a path: this is the resolver for requests from untrusted clients (HTTP).
+   * `field` names where the reference came from, for the error.
+   */
+  async resolveReference(reference: unknown, field = 'dataset'): Promise<ResolvedReference> {
+    const ref = checkDatasetRef(reference, field);
     const record = await this.metadata.getDatasetVersion(ref.name, ref.version);
     if (!record) {
-      throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
+      throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { field, dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
     }
     const path = this.artifacts.getPath ? await this.artifacts.getPath(record.artifactHash) : null;
     if (!path) throw new NotFoundError(`the data of ${ref.name}@${record.version} is missing from the artifact store (${this.artifacts.location})`, { dataset: ref.name });
     return { path, readOptions: { format: 'parquet' }, dataset: { name: record.name, version: record.version, hash: record.hash } };
   }
 
-  /** Register a source as the next version of `name` (idempotent for identical content). */
-  async register(source: string, name: string, opts: { readOptions?: ReadOptions; onProgress?: (rows: number) => void } = {}): Promise<DatasetRegistration> {
+  /** Turn a local file path or `NAME@VERSION` into a readable path: the CLI's resolver (trusted caller). */
+  async resolveSource(source: string, readOptions: ReadOptions = {}): Promise<ResolvedSource> {
+    if (await isFile(source)) return { path: source, readOptions };
+    const at = source.indexOf('@');
+    // Only something shaped like NAME@... is treated as a reference, so a mistyped path is "no such file".
+    if (at < 0 || !isDatasetName(source.slice(0, at))) {
+      throw new NotFoundError(`no such file: ${source}`, { file: source }, 'Pass an existing CSV/Parquet/JSON file or a registered dataset as NAME@VERSION (see `kiln data list`).');
+    }
+    return this.resolveReference(source, 'source');
+  }
+
+  /** Register a local path or `NAME@VERSION` as the next version of `name` (CLI; idempotent for identical content). */
+  async register(source: string, name: string, opts: RegisterOptions = {}): Promise<DatasetRegistration> {
     checkDatasetName(name);
-    const resolved = await this.resolve(source, opts.readOptions);
+    const resolved = await this.resolveSource(source, opts.readOptions);
+    return this.registerResolved(resolved, name, resolved.dataset ? `${resolved.dataset.name}@${resolved.dataset.version}` : source, opts);
+  }
+
+  /** Register a copy of a registered version as the next version of `name` (references only: HTTP). */
+  async registerReference(reference: unknown, name: string, field = 'source'): Promise<DatasetRegistration> {
+    checkDatasetName(name);
+    const resolved = await this.resolveReference(reference, field);
+    return this.registerResolved(resolved, name, `${resolved.dataset.name}@${resolved.dataset.version}`, {});
+  }
+
+  /**
+   * Register the file at `path`, recording `source` as its origin instead of the path (an upload's temp
+   * file is no origin worth recording: `upload:sales.csv`, `import:sales/2024.csv`).
+   */
+  async registerFile(path: string, name: string, source: string, opts: RegisterOptions = {}): Promise<DatasetRegistration> {
+    checkDatasetName(name);
+    return this.registerResolved({ path, readOptions: opts.readOptions ?? {} }, name, source, opts);
+  }
+
+  private async registerResolved(resolved: ResolvedSource, name: string, source: string, opts: RegisterOptions): Promise<DatasetRegistration> {
     const dir = await mkdtemp(join(tmpdir(), 'kiln-register-'));
     try {
       const parquetPath = join(dir, 'data.parquet');
@@ -105,7 +148,7 @@ export class DatasetService {
         profile,
         artifactHash: artifact.hash,
         format: 'parquet',
-        source: resolved.dataset ? `${resolved.dataset.name}@${resolved.dataset.version}` : source,
+        source,
         createdAt,
       });
       const record = await this.metadata.getDatasetVersion(name, reg.version);
@@ -140,7 +183,7 @@ export class DatasetService {
 
   /** One version with schema and profile; `NAME` alone means latest. */
   async show(ref: string): Promise<DatasetVersionRecord> {
-    const parsed = parseDatasetRef(ref) ?? { name: checkDatasetName(ref), version: 'latest' as const };
+    const parsed = ref.includes('@') ? checkDatasetRef(ref, 'dataset') : { name: checkDatasetName(ref), version: 'latest' as const };
     const record = await this.metadata.getDatasetVersion(parsed.name, parsed.version);
     if (!record) throw new NotFoundError(`dataset ${parsed.name}@${parsed.version} not found`, { dataset: parsed.name }, 'See `kiln data list`.');
     return record;

@@ -3,6 +3,7 @@
  * build the Kysely dialect, run migrations and hand the instance here; everything past that point is
  * dialect-agnostic. New repositories are added as another delegate (one file each) plus a migration.
  */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { UsageError } from '../../core/errors.js';
 import type {
@@ -73,6 +74,10 @@ export class SqlMetadataStore implements MetadataStore {
   async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
     return this.db.transaction().execute((trx) => fn(new SqlMetadataStore(trx, this.dialect, true)));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {
