@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
 import { registerDataCommands } from './commands/data-commands.js';
+import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerTrainCommand } from './commands/train-command.js';
@@ -28,7 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): tuning, experiment tracking, model registry, feature store,\nreal-time serving and rollouts, monitoring, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): tuning, experiment tracking, model registry, feature store,\nreal-time serving and rollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTrainCommand(program, ctx);
   registerPredictCommand(program, ctx);
   registerServerCommand(program, ctx);
+  registerMonitorCommand(program, ctx);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

@@ -1,0 +1,88 @@
+/**
+ * `kiln monitor drift --reference SRC --current SRC`: the ad-hoc drift report between two sources (files or
+ * NAME@VERSION), as a table, JSON (`--json`) or an offline HTML page (`--html FILE`). Exit 0 whether or not
+ * the data drifted; `--fail-on-drift` exits 1 on dataset drift (for CI pipelines).
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { driftBetweenSources } from '../../monitoring/drift/drift-sources.js';
+import { renderDriftHtml } from '../../monitoring/drift/render-drift-html.js';
+import type { CliContext } from '../main.js';
+import { printJson, renderTable } from '../output.js';
+import { addReadOptions, readOptionsFrom } from '../read-options.js';
+import type { RawReadFlags } from '../read-options.js';
+import { withKiln } from '../with-kiln.js';
+
+interface DriftFlags extends RawReadFlags {
+  reference: string;
+  current: string;
+  columns?: string;
+  test?: string[];
+  threshold?: string[];
+  datasetDriftShare?: string;
+  json?: boolean;
+  html?: string;
+  failOnDrift?: boolean;
+}
+
+function pairs(values: readonly string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const i = v.lastIndexOf('=');
+    if (i <= 0 || i === v.length - 1) throw new UsageError(`${flag} takes COLUMN=VALUE, got "${v}"`, { field: flag.replace(/^--/, '') });
+    out[v.slice(0, i)] = v.slice(i + 1);
+  }
+  return out;
+}
+
+function numberIn(text: string, flag: string, lo: number, hi: number): number {
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || x < lo || x > hi) throw new UsageError(`${flag} must be a number from ${lo} to ${hi}, got "${text}"`, { field: flag.replace(/^--/, '') });
+  return x;
+}
+
+/** Register `kiln monitor`. */
+export function registerMonitorCommand(program: Command, ctx: CliContext): void {
+  const monitor = program.command('monitor').description('data drift reports (scheduled monitors on endpoints come with serving)');
+  addReadOptions(
+    monitor
+      .command('drift')
+      .description('compare two datasets column by column with the default drift test per column')
+      .requiredOption('--reference <source>', 'reference data: file or NAME@VERSION')
+      .requiredOption('--current <source>', 'current data: file or NAME@VERSION')
+      .option('--columns <names>', 'comma-separated columns to compare (default: all)')
+      .option('--test <column=test...>', 'override the test of a column: ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger')
+      .option('--threshold <column=value...>', 'override the threshold of a column')
+      .option('--dataset-drift-share <share>', 'share of drifted columns that means dataset drift (default 0.5)')
+      .option('--json', 'print the report as JSON')
+      .option('--html <file>', 'also write an offline HTML report')
+      .option('--fail-on-drift', 'exit 1 when the dataset drifted'),
+  ).action(async (flags: DriftFlags) => {
+    const readOptions = readOptionsFrom(flags);
+    const thresholds = Object.fromEntries(Object.entries(pairs(flags.threshold, '--threshold')).map(([k, v]) => [k, numberIn(v, '--threshold', 0, Number.MAX_VALUE)]));
+    const options = {
+      columns: flags.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
+      tests: pairs(flags.test, '--test'),
+      thresholds,
+      datasetDriftShare: flags.datasetDriftShare === undefined ? undefined : numberIn(flags.datasetDriftShare, '--dataset-drift-share', 0, 1),
+    };
+    const report = await withKiln(async (kiln) => {
+      const reference = await kiln.datasets.resolveSource(flags.reference, readOptions);
+      const current = await kiln.datasets.resolveSource(flags.current, readOptions);
+      return driftBetweenSources(reference, current, options);
+    });
+    if (flags.html) await writeFile(flags.html, renderDriftHtml(report, { title: `Drift: ${flags.current} vs ${flags.reference}` }));
+    if (flags.failOnDrift && report.datasetDrift) ctx.exitCode = 1;
+    if (flags.json) return printJson(ctx.io, report);
+    ctx.io.out(`${report.datasetDrift ? 'DATASET DRIFT' : 'no dataset drift'}: ${report.driftedColumns} of ${report.columns.length} columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.datasetDriftShare})\n\n`);
+    ctx.io.out(
+      renderTable(
+        ['column', 'kind', 'test', 'statistic', 'p-value', 'threshold', 'drift'],
+        [...report.columns].sort((a, b) => Number(b.drifted) - Number(a.drifted)).map((c) => [c.column, c.kind, c.test, c.statistic, c.pValue, c.threshold, c.drifted ? 'DRIFT' : 'no']),
+      ),
+    );
+    for (const s of report.skipped) ctx.io.out(`skipped ${s.column}: ${s.reason}\n`);
+    if (flags.html) ctx.io.out(`\nHTML report: ${flags.html}\n`);
+  });
+}
