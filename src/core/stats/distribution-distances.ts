@@ -9,8 +9,11 @@ import { normalTwoSidedP } from './normal-distribution.js';
 
 /** scipy.stats.wasserstein_distance(u, v): the area between the two empirical CDFs. NaN must be removed. */
 export function wassersteinDistance(u: Float64Array, v: Float64Array): number {
-  const a = Float64Array.from(u).sort();
-  const b = Float64Array.from(v).sort();
+  return wassersteinDistanceSorted(Float64Array.from(u).sort(), Float64Array.from(v).sort());
+}
+
+/** `wassersteinDistance` of two ascending-sorted samples (no copies, one merge pass). */
+export function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   const m = b.length;
   if (n === 0 || m === 0) return Number.NaN;

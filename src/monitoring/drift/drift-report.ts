@@ -138,8 +138,8 @@ async function collect(chunks: AsyncIterable<Frame> | Iterable<Frame>, wanted: R
   return { rows, accs, order: order ?? [] };
 }
 
-function distinctNumbers(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
+/** Distinct values of an ascending-sorted array. */
+function distinctSorted(sorted: Float64Array): number {
   let d = sorted.length > 0 ? 1 : 0;
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) d++;
   return d;
@@ -172,14 +172,8 @@ function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bi
     return { labels: (labels ?? []).slice(0, keep), reference: shares(ref.counts).slice(0, keep), current: shares(cur.counts).slice(0, keep) };
   }
   if (ref.kind !== 'numeric' || cur.kind !== 'numeric') return { labels: [], reference: [], current: [] };
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of [ref.values, cur.values]) {
-    for (let i = 0; i < v.length; i++) {
-      if (v[i] < lo) lo = v[i];
-      if (v[i] > hi) hi = v[i];
-    }
-  }
+  const lo = Math.min(ref.values[0], cur.values[0]);
+  let hi = Math.max(ref.values[ref.values.length - 1], cur.values[cur.values.length - 1]);
   if (!(hi > lo)) hi = lo + 1;
   const count = (v: Float64Array): number[] => {
     const c = new Array<number>(bins).fill(0);
@@ -224,9 +218,10 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
       continue;
     }
     const kind = r.kind === 'numeric' && c.kind === 'numeric' ? 'numeric' : 'categorical';
-    const rValues = r.values.subarray(0, r.n);
-    const cValues = c.values.subarray(0, c.n);
-    const distinct = kind === 'numeric' ? distinctNumbers(rValues) : asCategories(r).size;
+    // Sorted once here; the numeric tests and the distinct counts read sorted samples.
+    const rValues = kind === 'numeric' ? r.values.subarray(0, r.n).sort() : r.values.subarray(0, 0);
+    const cValues = kind === 'numeric' ? c.values.subarray(0, c.n).sort() : c.values.subarray(0, 0);
+    const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r).size;
     const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
     const test = DRIFT_TESTS[testName];
     if (!test.appliesTo.includes(kind)) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
@@ -258,7 +253,7 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
       thresholdKind: test.kind,
       drifted,
       reference: { count: rn, missing: r.missing, distinct },
-      current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctNumbers(cValues) : asCategories(c).size },
+      current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c).size },
       distribution: chartOf(rs, cs, labels, bins),
     });
   }
