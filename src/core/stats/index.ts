@@ -10,3 +10,4 @@ export * from './quantile.js';
 export * from './smirnov-distribution.js';
 export * from './distribution-distances.js';
 export * from './normal-distribution.js';
+export * from './radix-sort.js';

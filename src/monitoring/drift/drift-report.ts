@@ -8,6 +8,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
+import { sortFloat64 } from '../../core/stats/radix-sort.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
 import type { DriftSample } from './drift-tests.js';
 
@@ -219,8 +220,8 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
     }
     const kind = r.kind === 'numeric' && c.kind === 'numeric' ? 'numeric' : 'categorical';
     // Sorted once here; the numeric tests and the distinct counts read sorted samples.
-    const rValues = kind === 'numeric' ? r.values.subarray(0, r.n).sort() : r.values.subarray(0, 0);
-    const cValues = kind === 'numeric' ? c.values.subarray(0, c.n).sort() : c.values.subarray(0, 0);
+    const rValues = kind === 'numeric' ? sortFloat64(r.values.subarray(0, r.n)) : r.values.subarray(0, 0);
+    const cValues = kind === 'numeric' ? sortFloat64(c.values.subarray(0, c.n)) : c.values.subarray(0, 0);
     const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r).size;
     const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
     const test = DRIFT_TESTS[testName];
