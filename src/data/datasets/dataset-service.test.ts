@@ -126,7 +126,7 @@ describe('DatasetService', () => {
     expect((shown.schema as { fields: unknown[] }).fields.length).toBe(width);
     expect(JSON.stringify(shown).length).toBeGreaterThan(1e6);
     console.info(`6,000 x 20 register ${registerMs.toFixed(0)} ms, show ${showMs.toFixed(0)} ms`);
-  }, 60_000);
+  }, 120_000);
 
   it('leaves no metadata row and no new artifact when the metadata write fails', async () => {
     // An earlier version shares the data blob with the failing registration: it must survive the cleanup.
