@@ -14,6 +14,7 @@ import { profileSource } from '../data/run/profile-source.js';
 import { validateFramesWithSuite, validateSource } from '../data/run/validate-source.js';
 import { parseSuite } from '../data/validation/suite.js';
 import type { Kiln } from '../kiln.js';
+import type { PageRequest } from '../store/page.js';
 import type { KilnApp } from './kiln-app.js';
 import { withPathLabels } from './redact-paths.js';
 import type { PathLabel } from './redact-paths.js';
@@ -28,13 +29,24 @@ import {
 import { withUpload } from './uploads.js';
 import type { UploadLimits } from './uploads.js';
 
+/** `?limit=&cursor=` as a page request. */
+function pageOf(query: { limit?: string; cursor?: string }): PageRequest {
+  return { limit: query.limit === undefined ? undefined : Number(query.limit), cursor: query.cursor };
+}
+
 /** Register the data routes. */
 export function registerDataRoutes(app: KilnApp, kiln: Kiln): void {
   const limits: UploadLimits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
 
-  app.get('/v1/datasets', { schema: ListDatasetsRoute }, async () => ({ datasets: await kiln.datasets.list() }));
+  app.get('/v1/datasets', { schema: ListDatasetsRoute }, async (req) => {
+    const page = await kiln.datasets.list(pageOf(req.query));
+    return { datasets: page.items, next: page.next };
+  });
 
-  app.get('/v1/datasets/:name', { schema: DatasetVersionsRoute }, async (req) => ({ name: req.params.name, versions: await kiln.datasets.versions(req.params.name) }));
+  app.get('/v1/datasets/:name', { schema: DatasetVersionsRoute }, async (req) => {
+    const page = await kiln.datasets.versions(req.params.name, pageOf(req.query));
+    return { name: req.params.name, versions: page.items, next: page.next };
+  });
 
   app.get('/v1/datasets/:name/versions/:version', { schema: ShowVersionRoute }, async (req) => kiln.datasets.show(`${req.params.name}@${req.params.version}`));
 

@@ -1,7 +1,14 @@
 /**
- * The dataset repository: versioned dataset registrations. Part of the `MetadataStore` port; every
- * adapter implements it with the same semantics (checked by `metadata-store.contract.ts`).
+ * The dataset repository (`metadata.datasets`): versioned dataset registrations. Every adapter
+ * implements it with the same semantics, held to them by `dataset-repository.contract.ts`. Large
+ * documents (the profile; the schema when wide) live in the artifact store and are referenced here by
+ * hash, with a bounded summary inline, so a metadata row stays small whatever the table's width.
  */
+import type { Page, PageRequest } from './page.js';
+import type { StoredDocument } from './stored-document.js';
+
+/** Largest inline summary (JSON text length); summaries are meant to be a few KiB. */
+export const MAX_SUMMARY_BYTES = 64 * 1024;
 
 /** What a caller registers: one immutable version of a named dataset. */
 export interface NewDatasetVersion {
@@ -11,21 +18,23 @@ export interface NewDatasetVersion {
   rows: number;
   columns: number;
   bytes: number;
-  /** Any JSON-serializable value; stored verbatim and returned parsed. */
-  schema: unknown;
-  /** Any JSON-serializable value; stored verbatim and returned parsed. */
-  profile: unknown;
+  /** The schema document: inline when small, else an artifact. */
+  schema: StoredDocument;
+  /** The profile document: inline when small, else an artifact. */
+  profile: StoredDocument;
+  /** A bounded summary (at most `MAX_SUMMARY_BYTES` of JSON) shown without reading artifacts; null if none. */
+  summary: unknown;
   /** sha256 of the stored data artifact in the `ArtifactStore`. */
   artifactHash: string;
   /** Storage format of the artifact, e.g. `parquet`. */
   format: string;
-  /** Where the data came from (path or URL), if known. */
+  /** Where the data came from (path, URL or reference), if known. */
   source: string | null;
   /** ISO-8601 timestamp, stored verbatim. */
   createdAt: string;
 }
 
-/** A dataset version without its (possibly large) schema and profile documents. */
+/** A dataset version without its documents. */
 export interface DatasetVersionSummary {
   name: string;
   version: number;
@@ -39,10 +48,12 @@ export interface DatasetVersionSummary {
   createdAt: string;
 }
 
-/** A dataset version with its schema and profile. */
+/** A dataset version with its documents (artifact-backed ones as references) and summary. */
 export interface DatasetVersionRecord extends DatasetVersionSummary {
-  schema: unknown;
-  profile: unknown;
+  schema: StoredDocument;
+  profile: StoredDocument;
+  /** Null for versions registered before migration 2, or registered without one. */
+  summary: unknown;
 }
 
 /** One line per dataset name. */
@@ -67,11 +78,13 @@ export interface DatasetRepository {
    * Registers the next version (1, 2, 3, ...) of `input.name`, atomically. If a version with the same
    * content `hash` already exists under that name, returns it with `created: false` instead.
    */
-  createDatasetVersion(input: NewDatasetVersion): Promise<DatasetVersionRegistration>;
-  /** One version (or the latest), or null when the name or version does not exist. */
-  getDatasetVersion(name: string, version: number | 'latest'): Promise<DatasetVersionRecord | null>;
-  /** Every dataset, ordered by name. */
-  listDatasets(): Promise<DatasetSummary[]>;
-  /** The versions of one dataset, oldest first; empty when the name is unknown. */
-  listDatasetVersions(name: string): Promise<DatasetVersionSummary[]>;
+  createVersion(input: NewDatasetVersion): Promise<DatasetVersionRegistration>;
+  /** One version (or the latest), or null when the name or version does not exist; a version that is not a positive safe integer is a UsageError. */
+  getVersion(name: string, version: number | 'latest'): Promise<DatasetVersionRecord | null>;
+  /** Datasets ordered by name, one page at a time. */
+  list(page?: PageRequest): Promise<Page<DatasetSummary>>;
+  /** The versions of one dataset, oldest first, one page at a time; empty when the name is unknown. */
+  listVersions(name: string, page?: PageRequest): Promise<Page<DatasetVersionSummary>>;
+  /** How many versions reference the artifact `hash` (data, schema or profile); 0 means it is unreferenced. */
+  countArtifactReferences(hash: string): Promise<number>;
 }

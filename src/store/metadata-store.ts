@@ -1,20 +1,28 @@
 /**
- * The `MetadataStore` port: every piece of platform metadata (datasets now; runs, models, ... as later
- * migrations add them) goes through this interface. Services depend on it, never on an adapter; the
- * adapter (SQLite or PostgreSQL) is chosen once by `openMetadataStore`.
+ * The `MetadataStore` port: platform metadata as repository objects, one per concept
+ * (`metadata.datasets`; later `metadata.trainedModels`, `metadata.ingestOffsets`, ...), plus
+ * transactions. Services depend on it, never on an adapter; the adapter (SQLite or PostgreSQL) is chosen
+ * once by `openMetadataStore`. Adding a repository: see "Adding a repository" in
+ * docs/specs/metadata-schema.md.
  */
 import type { DatasetRepository } from './dataset-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
 
-/** Platform metadata: one method group per repository, plus transactions. */
-export interface MetadataStore extends DatasetRepository {
+/** The repositories, the same on a store and on the transaction view `transaction` hands out. */
+export interface MetadataRepositories {
+  /** Versioned datasets (migrations 1, 2). */
+  readonly datasets: DatasetRepository;
+}
+
+/** Platform metadata: repository objects plus transactions. */
+export interface MetadataStore extends MetadataRepositories {
   readonly dialect: MetadataDialect;
   /**
-   * Runs `fn` in one transaction: everything it does through `tx` commits together or, if it throws,
-   * not at all. Use only `tx` inside `fn` (on SQLite the outer store waits for the transaction to end).
-   * Nested calls join the outer transaction.
+   * Runs `fn` in one transaction: everything it does through `tx`'s repositories commits together or,
+   * if it throws, not at all. Use only `tx` inside `fn` (on SQLite the outer store waits for the
+   * transaction to end). Nested calls join the outer transaction.
    */
   transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>;
   /** A cheap round trip (`SELECT 1`) for readiness checks; throws when the database is unreachable. */

@@ -56,7 +56,7 @@ describe('openMetadataStore', () => {
 
   it('opens sqlite::memory:', async () => {
     const store = await openMetadataStore('sqlite::memory:', '/nonexistent-home');
-    expect(await store.listDatasets()).toEqual([]);
+    expect(await store.datasets.list()).toEqual({ items: [], next: null });
     await store.close();
   });
 });

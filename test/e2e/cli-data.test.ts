@@ -81,7 +81,7 @@ describe('kiln data (real data)', () => {
     const adult = json<{ version: number }>(await runKiln(['data', 'register', ADULT, '--name', 'telco', '--json'], { home }));
     expect(adult.version).toBe(2);
     const list = json<{ datasets: { name: string; latestVersion: number }[] }>(await runKiln(['data', 'list', '--json'], { home }));
-    expect(list.datasets).toEqual([expect.objectContaining({ name: 'telco', latestVersion: 2 })]);
+    expect(list).toEqual({ datasets: [expect.objectContaining({ name: 'telco', latestVersion: 2 })], next: null });
     const show = json<{ version: number; rows: number }>(await runKiln(['data', 'show', 'telco@1', '--json'], { home }));
     expect(show).toMatchObject({ version: 1, rows: 7043 });
     // NAME@VERSION is accepted wherever a file is.
@@ -90,6 +90,20 @@ describe('kiln data (real data)', () => {
     const latest = json<ProfileDoc>(await runKiln(['data', 'profile', 'telco@latest', '--json'], { home }));
     expect(latest.rows).toBe(32561);
   });
+
+  it('pages list and show with --limit/--cursor and shows the full profile', async () => {
+    const paged = json<{ version: number; rows: number; profile: ProfileDoc; versions: { version: number }[]; versionsNext: string | null }>(
+      await runKiln(['data', 'show', 'telco@1', '--json', '--limit', '1'], { home }),
+    );
+    expect(paged).toMatchObject({ version: 1, rows: 7043, versions: [{ version: 1 }] });
+    // The full profile is read back from the artifact store.
+    expect(paged.profile.rows).toBe(7043);
+    const rest = json<{ versions: { version: number }[]; versionsNext: string | null }>(await runKiln(['data', 'show', 'telco', '--json', '--cursor', paged.versionsNext!], { home }));
+    expect(rest).toMatchObject({ versions: [{ version: 2 }], versionsNext: null });
+    const badLimit = await runKiln(['data', 'list', '--limit', 'lots'], { home });
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toMatch(/--limit/);
+  }, 120_000);
 });
 
 describe('kiln data (bad input: exit 2, clear message, nothing registered)', () => {

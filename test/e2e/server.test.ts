@@ -59,8 +59,21 @@ describe('kiln server', () => {
     expect(await reg.json()).toMatchObject({ name: 'telco', version: 1, rows: 7043 });
     const again = await fetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     expect(again.status).toBe(200);
-    const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[] };
+    const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[]; next: string | null };
     expect(list.datasets.map((d) => d.name)).toEqual(['telco']);
+    expect(list.next).toBeNull();
+    // Keyset paging: ?limit= and ?cursor= (the previous page's next); bad ones are 400.
+    expect((await fetch(`${base}/v1/datasets/telco2/versions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'telco@1' }) })).status).toBe(201);
+    const page1 = (await (await fetch(`${base}/v1/datasets?limit=1`)).json()) as { datasets: { name: string }[]; next: string };
+    expect(page1.datasets.map((d) => d.name)).toEqual(['telco']);
+    const page2 = (await (await fetch(`${base}/v1/datasets?limit=1&cursor=${page1.next}`)).json()) as { datasets: { name: string }[]; next: string | null };
+    expect(page2).toEqual({ datasets: [expect.objectContaining({ name: 'telco2' })], next: null });
+    expect(await (await fetch(`${base}/v1/datasets/telco?limit=1`)).json()).toMatchObject({ name: 'telco', versions: [{ version: 1 }], next: null });
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'cursor=garbage!', `cursor=${page1.next}x`]) {
+      const res = await fetch(`${base}/v1/datasets?${query}`);
+      expect(res.status, query).toBe(400);
+    }
+    expect((await fetch(`${base}/v1/datasets/telco?cursor=${page1.next}`)).status).toBe(400);
     const show = (await (await fetch(`${base}/v1/datasets/telco/versions/latest`)).json()) as { version: number; profile: { rows: number } };
     expect(show.version).toBe(1);
     expect(show.profile.rows).toBe(7043);

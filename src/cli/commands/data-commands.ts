@@ -7,6 +7,8 @@ import { UsageError } from '../../core/errors.js';
 import { profileSource } from '../../data/run/profile-source.js';
 import { renderProfileHtml } from '../../data/profile/render-profile-html.js';
 import { suggestSource, validateSource } from '../../data/run/validate-source.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../store/page.js';
+import type { PageRequest } from '../../store/page.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -124,30 +126,53 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
 
   data
     .command('list')
-    .description('list registered datasets')
+    .description('list registered datasets, by name, one page at a time')
+    .option('--limit <n>', `datasets per page (default ${DEFAULT_PAGE_LIMIT}, at most ${MAX_PAGE_LIMIT})`)
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
     .option('--json', 'print as JSON')
-    .action(async (flags: JsonFlag) => {
-      const list = await withKiln((kiln) => kiln.datasets.list());
-      if (flags.json) return printJson(io, { datasets: list });
-      if (list.length === 0) return io.out('no datasets registered yet (kiln data register FILE --name NAME)\n');
-      io.out(renderTable(['name', 'latest', 'versions', 'updated'], list.map((d) => [d.name, d.latestVersion, d.versions, d.updatedAt])));
+    .action(async (flags: JsonFlag & PageFlags) => {
+      const page = pageFrom(flags);
+      const list = await withKiln((kiln) => kiln.datasets.list(page));
+      if (flags.json) return printJson(io, { datasets: list.items, next: list.next });
+      if (list.items.length === 0 && !flags.cursor) return io.out('no datasets registered yet (kiln data register FILE --name NAME)\n');
+      io.out(renderTable(['name', 'latest', 'versions', 'updated'], list.items.map((d) => [d.name, d.latestVersion, d.versions, d.updatedAt])));
+      if (list.next) io.out(`\nmore: kiln data list --cursor ${list.next}\n`);
     });
 
   data
     .command('show')
-    .description('show a dataset version (NAME, NAME@VERSION or NAME@latest)')
+    .description('show a dataset version (NAME, NAME@VERSION or NAME@latest) and a page of its versions')
     .argument('<ref>', 'dataset reference')
+    .option('--limit <n>', `versions listed per page (default ${DEFAULT_PAGE_LIMIT}, at most ${MAX_PAGE_LIMIT})`)
+    .option('--cursor <cursor>', 'list the versions after the page that printed this cursor')
     .option('--json', 'print as JSON')
-    .action(async (ref: string, flags: JsonFlag) => {
+    .action(async (ref: string, flags: JsonFlag & PageFlags) => {
+      const page = pageFrom(flags);
       const record = await withKiln(async (kiln) => {
         const r = await kiln.datasets.show(ref);
-        const versions = await kiln.datasets.versions(r.name);
-        return { ...r, versions: versions.map((v) => ({ version: v.version, hash: v.hash, rows: v.rows, createdAt: v.createdAt })) };
+        const versions = await kiln.datasets.versions(r.name, page);
+        return { ...r, versions: versions.items.map((v) => ({ version: v.version, hash: v.hash, rows: v.rows, createdAt: v.createdAt })), versionsNext: versions.next };
       });
       if (flags.json) return printJson(io, record);
       io.out(`${record.name}@${record.version}  rows=${record.rows} columns=${record.columns} bytes=${record.bytes} sha256=${record.hash}\nsource: ${record.source ?? ''}\ncreated: ${record.createdAt}\n\n`);
       const fields = (record.schema as { fields?: { name: string; type: string; nullable: boolean }[] }).fields ?? [];
       io.out(renderTable(['column', 'type', 'nullable'], fields.map((f) => [f.name, f.type, f.nullable])));
       io.out(`\nversions: ${record.versions.map((v) => v.version).join(', ')}\n`);
+      if (record.versionsNext) io.out(`more versions: kiln data show ${record.name} --cursor ${record.versionsNext}\n`);
     });
+}
+
+interface PageFlags {
+  limit?: string;
+  cursor?: string;
+}
+
+/** `--limit`/`--cursor` as a page request; the store checks the range and the cursor. */
+function pageFrom(flags: PageFlags): PageRequest {
+  let limit: number | undefined;
+  if (flags.limit !== undefined) {
+    if (!/^[0-9]{1,9}$/.test(flags.limit)) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_PAGE_LIMIT} (got "${flags.limit}")`, { field: 'limit' });
+    limit = Number(flags.limit);
+  }
+  return { limit, cursor: flags.cursor };
 }

@@ -1,8 +1,9 @@
 /**
- * Dataset versions: `register` stores an immutable, content-hashed Parquet copy of a source in the
- * artifact store with its schema and profile in metadata. Two resolvers turn a source into something
- * the readers can open: `resolveReference` accepts registered `NAME@VERSION` references only (for
- * untrusted callers: the HTTP API), `resolveSource` also local paths (for the CLI).
+ * Dataset versions: `register` stores an immutable, content-hashed Parquet copy of a source and its
+ * profile (and its schema, when wide) in the artifact store, with a bounded summary in metadata; a
+ * registration that fails leaves no metadata row and deletes the artifacts it wrote. Two resolvers turn
+ * a source into something the readers can open: `resolveReference` accepts registered `NAME@VERSION`
+ * references only (for untrusted callers: the HTTP API), `resolveSource` also local paths (for the CLI).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,13 +11,25 @@ import { join } from 'node:path';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
-import type { DatasetSummary, DatasetVersionRecord, DatasetVersionSummary } from '../../store/dataset-repository.js';
+import type { DatasetSummary, DatasetVersionSummary } from '../../store/dataset-repository.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
+import type { Page, PageRequest } from '../../store/page.js';
+import type { StoredDocument } from '../../store/stored-document.js';
 import { createFrameWriter } from '../io/write-frame.js';
 import { readFrameChunks } from '../io/read-frame.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';
 import { checkDatasetName, checkDatasetRef, isDatasetName } from './data-ref.js';
+import type { Profile } from '../profile/profile-types.js';
+import { ArtifactWrites, INLINE_SCHEMA_LIMIT, readDocument } from './dataset-documents.js';
+import { summarizeProfile } from './profile-summary.js';
+
+/**
+ * Registration computes correlations only up to this many columns: the matrices grow with the square
+ * of the width (6,000 columns would be 36M cells, hundreds of MB of JSON). `kiln data profile` and
+ * `POST /v1/profile` are unaffected; a wider registration's profile has `correlations: null`.
+ */
+export const REGISTER_CORRELATION_COLUMN_LIMIT = 500;
 
 /** A source resolved to a readable local path. */
 export interface ResolvedSource {
@@ -50,6 +63,12 @@ export interface RegisterOptions {
   readonly onProgress?: (rows: number) => void;
 }
 
+/** One dataset version with its schema and profile documents (what `kiln data show --json` prints). */
+export interface DatasetVersionDetails extends DatasetVersionSummary {
+  readonly schema: unknown;
+  readonly profile: unknown;
+}
+
 /** Dataset versioning over the metadata and artifact ports. */
 export class DatasetService {
   constructor(
@@ -64,7 +83,7 @@ export class DatasetService {
    */
   async resolveReference(reference: unknown, field = 'dataset'): Promise<ResolvedReference> {
     const ref = checkDatasetRef(reference, field);
-    const record = await this.metadata.getDatasetVersion(ref.name, ref.version);
+    const record = await this.metadata.datasets.getVersion(ref.name, ref.version);
     if (!record) {
       throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { field, dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
     }
@@ -123,9 +142,17 @@ export class DatasetService {
           yield chunk;
         }
       }
-      let profile;
+      let profile: Profile;
       try {
-        profile = await profileFrames(teeToParquet());
+        // Peek at the first chunk to learn the width before choosing whether to correlate.
+        const chunks = teeToParquet();
+        const first = await chunks.next();
+        const correlation = first.done === true || first.value.columns.length <= REGISTER_CORRELATION_COLUMN_LIMIT;
+        async function* all(): AsyncGenerator<Frame> {
+          if (first.done !== true) yield first.value;
+          yield* chunks;
+        }
+        profile = await profileFrames(all(), { correlation });
       } catch (err) {
         await writer.abort();
         throw err;
@@ -135,58 +162,70 @@ export class DatasetService {
         throw new InputError(`${source} has no data rows (only a header, or nothing)`, { file: source }, 'Register a file with at least one data row.');
       }
       await writer.close();
-      const artifact = await this.artifacts.putFile(parquetPath);
+      return await this.store(name, source, parquetPath, rows, columns, profile);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Writes the data, profile (and wide schema) artifacts, then the metadata row; if anything fails, the
+   * artifacts this call wrote and no version references are deleted again.
+   */
+  private async store(name: string, source: string, parquetPath: string, rows: number, columns: number, profile: Profile): Promise<DatasetRegistration> {
+    const writes = new ArtifactWrites(this.artifacts);
+    try {
+      const artifact = await writes.putFile(parquetPath);
+      const profileRef = await writes.putJson(profile);
+      const schemaValue = { fields: profile.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.missing > 0 })) };
+      const schemaJson = JSON.stringify(schemaValue);
+      const schema: StoredDocument = schemaJson.length <= INLINE_SCHEMA_LIMIT ? { kind: 'inline', value: schemaValue } : { kind: 'artifact', hash: (await writes.putJson(schemaValue)).hash };
       const createdAt = new Date().toISOString();
-      const schema = { fields: profile.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.missing > 0 })) };
-      const reg = await this.metadata.createDatasetVersion({
+      const reg = await this.metadata.datasets.createVersion({
         name,
         hash: artifact.hash,
         rows,
         columns,
         bytes: artifact.size,
         schema,
-        profile,
+        profile: { kind: 'artifact', hash: profileRef.hash },
+        summary: summarizeProfile(profile),
         artifactHash: artifact.hash,
         format: 'parquet',
         source,
         createdAt,
       });
-      const record = await this.metadata.getDatasetVersion(name, reg.version);
-      return {
-        name,
-        version: reg.version,
-        hash: artifact.hash,
-        rows,
-        columns,
-        bytes: artifact.size,
-        created: reg.created,
-        source: record?.source ?? source,
-        createdAt: record?.createdAt ?? createdAt,
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+      // Same content as an existing version: that version's artifacts stand; drop any this call added (e.g. a profile that differs).
+      if (!reg.created) await writes.rollback(this.metadata.datasets);
+      const record = reg.created ? null : await this.metadata.datasets.getVersion(name, reg.version);
+      return { name, version: reg.version, hash: artifact.hash, rows, columns, bytes: artifact.size, created: reg.created, source: record?.source ?? source, createdAt: record?.createdAt ?? createdAt };
+    } catch (err) {
+      await writes.rollback(this.metadata.datasets);
+      throw err;
     }
   }
 
-  /** Every registered dataset. */
-  list(): Promise<DatasetSummary[]> {
-    return this.metadata.listDatasets();
+  /** Registered datasets by name, one page at a time (`next` pages on). */
+  list(page: PageRequest = {}): Promise<Page<DatasetSummary>> {
+    return this.metadata.datasets.list(page);
   }
 
-  /** Versions of one dataset (NotFoundError when unknown). */
-  async versions(name: string): Promise<DatasetVersionSummary[]> {
+  /** Versions of one dataset, oldest first, one page at a time (NotFoundError when the name is unknown). */
+  async versions(name: string, page: PageRequest = {}): Promise<Page<DatasetVersionSummary>> {
     checkDatasetName(name);
-    const versions = await this.metadata.listDatasetVersions(name);
-    if (versions.length === 0) throw new NotFoundError(`dataset "${name}" not found`, { dataset: name }, 'See `kiln data list`.');
+    const versions = await this.metadata.datasets.listVersions(name, page);
+    if (versions.items.length === 0 && page.cursor == null) throw new NotFoundError(`dataset "${name}" not found`, { dataset: name }, 'See `kiln data list`.');
     return versions;
   }
 
-  /** One version with schema and profile; `NAME` alone means latest. */
-  async show(ref: string): Promise<DatasetVersionRecord> {
+  /** One version with its full schema and profile (read from the artifact store); `NAME` alone means latest. */
+  async show(ref: string): Promise<DatasetVersionDetails> {
     const parsed = ref.includes('@') ? checkDatasetRef(ref, 'dataset') : { name: checkDatasetName(ref), version: 'latest' as const };
-    const record = await this.metadata.getDatasetVersion(parsed.name, parsed.version);
+    const record = await this.metadata.datasets.getVersion(parsed.name, parsed.version);
     if (!record) throw new NotFoundError(`dataset ${parsed.name}@${parsed.version} not found`, { dataset: parsed.name }, 'See `kiln data list`.');
-    return record;
+    const { schema, profile, summary: _summary, ...fields } = record;
+    const what = `${record.name}@${record.version}`;
+    return { ...fields, schema: await readDocument(this.artifacts, schema, `schema of ${what}`), profile: await readDocument(this.artifacts, profile, `profile of ${what}`) };
   }
 }
 

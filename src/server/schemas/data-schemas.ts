@@ -72,19 +72,32 @@ export const ValidationResultSchema = Type.Object(
 
 const NameParams = Type.Object({ name: DatasetName });
 
+/** `?limit=&cursor=` of the list routes (query strings are not coerced, so `limit` is digits); the store checks the range and the cursor. */
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: 'Items per page: 1..1000, default 100' })),
+    cursor: Type.Optional(Type.String({ maxLength: 4096, description: 'The `next` of the previous page, unchanged' })),
+  },
+  { additionalProperties: false },
+);
+
+const Next = Type.Union([Type.String(), Type.Null()], { description: 'Cursor of the next page (pass as ?cursor=), null on the last page' });
+
 /** `GET /v1/datasets`. */
 export const ListDatasetsRoute = {
-  summary: 'List datasets',
+  summary: 'List datasets by name, one page at a time',
   tags: ['datasets'],
-  response: { 200: Type.Object({ datasets: Type.Array(DatasetSummarySchema) }), ...errorResponses() },
+  querystring: PageQuery,
+  response: { 200: Type.Object({ datasets: Type.Array(DatasetSummarySchema), next: Next }), ...errorResponses() },
 };
 
 /** `GET /v1/datasets/:name`. */
 export const DatasetVersionsRoute = {
-  summary: 'Versions of a dataset',
+  summary: 'Versions of a dataset, oldest first, one page at a time',
   tags: ['datasets'],
   params: NameParams,
-  response: { 200: Type.Object({ name: Type.String(), versions: Type.Array(DatasetVersionSummarySchema) }), ...errorResponses(400, 404) },
+  querystring: PageQuery,
+  response: { 200: Type.Object({ name: Type.String(), versions: Type.Array(DatasetVersionSummarySchema), next: Next }), ...errorResponses(400, 404) },
 };
 
 /** `GET /v1/datasets/:name/versions/:version`. */

@@ -1,7 +1,9 @@
 /**
  * Kysely table types for Kiln's metadata schema (see docs/specs/metadata-schema.md). One interface per
- * table; migrations in `migrations/` create exactly these columns. Big counts are `bigint` columns, which
- * PostgreSQL returns as strings, hence `number | string` on read.
+ * table; migrations in `migrations/` create exactly these columns. `bigint` columns come back from
+ * PostgreSQL as strings, hence `number | string` on read. JSON columns (`*_json`) are `jsonb` on
+ * PostgreSQL and `text` on SQLite; repositories write JSON text and read them cast to text, so both
+ * dialects hand back a string.
  */
 
 /** `kiln_migrations`: one row per applied migration. */
@@ -14,7 +16,7 @@ export interface KilnMigrationsTable {
 /** `datasets`: one row per dataset name. */
 export interface DatasetsTable {
   name: string;
-  latest_version: number;
+  latest_version: number | string;
   created_at: string;
   updated_at: string;
 }
@@ -22,13 +24,19 @@ export interface DatasetsTable {
 /** `dataset_versions`: one row per immutable dataset version. */
 export interface DatasetVersionsTable {
   dataset_name: string;
-  version: number;
+  version: number | string;
   content_hash: string;
   row_count: number | string;
-  column_count: number;
+  column_count: number | string;
   byte_count: number | string;
-  schema_json: string;
-  profile_json: string;
+  /** Inline schema; null when `schema_artifact_hash` holds it (migration 2). */
+  schema_json: string | null;
+  schema_artifact_hash: string | null;
+  /** Inline profile; null when `profile_artifact_hash` holds it (migration 2). */
+  profile_json: string | null;
+  profile_artifact_hash: string | null;
+  /** Bounded summary (migration 2); null for older versions. */
+  summary_json: string | null;
   artifact_hash: string;
   format: string;
   source: string | null;

@@ -1,19 +1,13 @@
 /**
  * `MetadataStore` over a Kysely instance: the one implementation both SQL adapters share. Adapters only
  * build the Kysely dialect, run migrations and hand the instance here; everything past that point is
- * dialect-agnostic. New repositories are added as another delegate (one file each) plus a migration.
+ * dialect-agnostic. Each repository is built from the Kysely handle (the store's, or a transaction's),
+ * so adding one is a field in `MetadataRepositories` and one line in `buildRepositories`.
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { UsageError } from '../../core/errors.js';
-import type {
-  DatasetSummary,
-  DatasetVersionRecord,
-  DatasetVersionRegistration,
-  DatasetVersionSummary,
-  NewDatasetVersion,
-} from '../dataset-repository.js';
-import type { MetadataDialect, MetadataStore } from '../metadata-store.js';
+import type { MetadataDialect, MetadataRepositories, MetadataStore } from '../metadata-store.js';
 import type { KilnDatabase } from './kiln-database.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migration.js';
@@ -40,48 +34,35 @@ export async function openSqlMetadataStore(
     await db.destroy();
     throw err;
   }
-  return new SqlMetadataStore(db, dialect, false);
+  return createSqlMetadataStore(db, dialect, false);
 }
 
-/** The shared SQL store; `inTransaction` marks the view handed to a `transaction` callback. */
-export class SqlMetadataStore implements MetadataStore {
-  private readonly datasets: SqlDatasetRepository;
+/**
+ * Every repository over one Kysely handle. `inTransaction`: `db` is an open transaction (repositories
+ * that open their own transactions join it instead).
+ */
+function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): MetadataRepositories {
+  return {
+    datasets: new SqlDatasetRepository(db, inTransaction),
+  };
+}
 
-  constructor(
-    private readonly db: Kysely<KilnDatabase>,
-    readonly dialect: MetadataDialect,
-    private readonly inTransaction: boolean,
-  ) {
-    this.datasets = new SqlDatasetRepository(db, inTransaction);
-  }
-
-  createDatasetVersion(input: NewDatasetVersion): Promise<DatasetVersionRegistration> {
-    return this.datasets.createDatasetVersion(input);
-  }
-
-  getDatasetVersion(name: string, version: number | 'latest'): Promise<DatasetVersionRecord | null> {
-    return this.datasets.getDatasetVersion(name, version);
-  }
-
-  listDatasets(): Promise<DatasetSummary[]> {
-    return this.datasets.listDatasets();
-  }
-
-  listDatasetVersions(name: string): Promise<DatasetVersionSummary[]> {
-    return this.datasets.listDatasetVersions(name);
-  }
-
-  async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new SqlMetadataStore(trx, this.dialect, true)));
-  }
-
-  async ping(): Promise<void> {
-    await sql`select 1`.execute(this.db);
-  }
-
-  async close(): Promise<void> {
-    if (this.inTransaction) throw new UsageError('close() was called on a transaction; close the store that opened it instead');
-    await this.db.destroy();
-  }
+/** The shared SQL store over `db`; `inTransaction` marks the view handed to a `transaction` callback. */
+function createSqlMetadataStore(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean): MetadataStore {
+  const store: MetadataStore = {
+    ...buildRepositories(db, inTransaction),
+    dialect,
+    async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
+      if (inTransaction) return fn(store);
+      return db.transaction().execute((trx) => fn(createSqlMetadataStore(trx, dialect, true)));
+    },
+    async ping(): Promise<void> {
+      await sql`select 1`.execute(db);
+    },
+    async close(): Promise<void> {
+      if (inTransaction) throw new UsageError('close() was called on a transaction; close the store that opened it instead');
+      await db.destroy();
+    },
+  };
+  return store;
 }

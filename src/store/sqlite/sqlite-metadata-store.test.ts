@@ -1,37 +1,21 @@
-/** SQLite adapter: the shared contract on a temp file, plus SQLite-specific behaviour. */
+/** SQLite adapter: the store contract on a temp file, plus SQLite-specific behaviour (repository contracts: sqlite-*-repository.test.ts). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, UsageError } from '../../core/errors.js';
-import { datasetVersionFixture, describeMetadataStoreContract } from '../metadata-store.contract.js';
-import type { MetadataStore } from '../metadata-store.js';
+import { datasetVersionFixture } from '../dataset-repository.contract.js';
+import { describeMetadataStoreContract } from '../metadata-store.contract.js';
 import { MIGRATIONS } from '../sql/migrations/index.js';
 import { openSqliteMetadataStore, SQLITE_MEMORY } from './sqlite-metadata-store.js';
+import { createSqliteHarness } from './sqlite-test-harness.js';
 
 function tempFolder(): string {
   return mkdtempSync(join(tmpdir(), 'kiln-sqlite-'));
 }
 
-describeMetadataStoreContract('sqlite', async () => {
-  const folder = tempFolder();
-  const file = join(folder, 'kiln.db');
-  const opened: MetadataStore[] = [];
-  const open = async (): Promise<MetadataStore> => {
-    const store = await openSqliteMetadataStore(file);
-    opened.push(store);
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    dispose: async () => {
-      for (const store of opened) await store.close();
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-});
+describeMetadataStoreContract('sqlite', createSqliteHarness);
 
 describe('openSqliteMetadataStore', () => {
   it('uses WAL, foreign keys, and records migrations', async () => {
@@ -53,7 +37,7 @@ describe('openSqliteMetadataStore', () => {
 
   it('works in memory', async () => {
     const store = await openSqliteMetadataStore(SQLITE_MEMORY);
-    expect(await store.createDatasetVersion(datasetVersionFixture('m', 1))).toEqual({ version: 1, created: true });
+    expect(await store.datasets.createVersion(datasetVersionFixture('m', 1))).toEqual({ version: 1, created: true });
     await store.close();
   });
 
@@ -67,7 +51,7 @@ describe('openSqliteMetadataStore', () => {
       raw.close();
       const err = await openSqliteMetadataStore(file).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConflictError);
-      expect((err as Error).message).toMatch(/newer Kiln.*099-from-the-future.*001-datasets/);
+      expect((err as Error).message).toMatch(new RegExp(`newer Kiln.*099-from-the-future.*${MIGRATIONS.at(-1)!.name}`));
       expect((err as Error).message).toContain(file);
     } finally {
       rmSync(folder, { recursive: true, force: true });
@@ -93,13 +77,13 @@ describe('openSqliteMetadataStore', () => {
     try {
       const file = join(folder, 'kiln.db');
       await (await openSqliteMetadataStore(file)).close();
-      const extra = { id: 2, name: '002-test', up: async (db: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => {
+      const extra = { id: MIGRATIONS.length + 1, name: '999-test', up: async (db: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => {
         await db.schema.createTable('test_extra').addColumn('x', 'integer').execute();
       } };
       const store = await openSqliteMetadataStore(file, { migrations: [...MIGRATIONS, extra] });
       await store.close();
       const raw = new Database(file, { readonly: true });
-      expect(raw.prepare('select name from kiln_migrations order by id').pluck().all()).toEqual(['001-datasets', '002-test']);
+      expect(raw.prepare('select name from kiln_migrations order by id').pluck().all()).toEqual([...MIGRATIONS.map((m) => m.name), '999-test']);
       raw.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });
@@ -110,10 +94,10 @@ describe('openSqliteMetadataStore', () => {
     const folder = tempFolder();
     try {
       const file = join(folder, 'kiln.db');
-      const broken = { id: 2, name: '002-broken', up: async () => { throw new Error('migration failed'); } };
+      const broken = { id: MIGRATIONS.length + 1, name: '999-broken', up: async () => { throw new Error('migration failed'); } };
       await expect(openSqliteMetadataStore(file, { migrations: [...MIGRATIONS, broken] })).rejects.toThrow('migration failed');
       const raw = new Database(file, { readonly: true });
-      // Migration 1 ran in the same transaction, so it is gone too: the file is as if never migrated.
+      // The earlier migrations ran in the same transaction, so they are gone too: the file is as if never migrated.
       expect(raw.prepare("select count(*) from sqlite_master where name in ('datasets', 'kiln_migrations')").pluck().get()).toBe(0);
       raw.close();
     } finally {

@@ -4,6 +4,7 @@
  */
 import type { Migration } from '../migration.js';
 import { migration001Datasets } from './001-datasets.js';
+import { migration002DatasetDocuments } from './002-dataset-documents.js';
 
 /** The known migrations, ids 1..n. */
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets];
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002DatasetDocuments];
