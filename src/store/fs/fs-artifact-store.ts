@@ -16,7 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
-import { InputError, InternalError, NotFoundError, UsageError } from '../../core/errors.js';
+import type { InternalError } from '../../core/errors.js';
+import { InputError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { ArtifactRef, ArtifactStore, StoredArtifact } from '../artifact-store.js';
 import { checkArtifactHash, corruptedArtifactError, isArtifactHash, verifyingTransform } from '../artifact-store-integrity.js';
 

@@ -38,7 +38,7 @@ export function parseS3ArtifactsUrl(url: string): { bucket: string; prefix: stri
   }
   const raw = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
   const segments = raw === '' ? [] : raw.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..') || /[\u0000-\u001f\u007f\\?#]/.test(raw)) {
+  if (segments.some((s) => s === '' || s === '.' || s === '..') || [...raw].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f' || c === '\\' || c === '?' || c === '#')) {
     throw new UsageError(`invalid prefix '${raw}' in KILN_ARTIFACTS_URL=${url}`, { field: 'KILN_ARTIFACTS_URL' }, 'use a plain key prefix such as s3://bucket/kiln/artifacts');
   }
   return { bucket, prefix: segments.length === 0 ? '' : `${segments.join('/')}/` };
