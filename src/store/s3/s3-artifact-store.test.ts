@@ -3,8 +3,10 @@
  * it always runs, in CI too) started on port 0 over a temp folder; plus multipart uploads, the local
  * cache, and the typed errors for a missing bucket, bad credentials and an unreachable endpoint.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest, createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../core/errors.js';
+import { InternalError, NotFoundError } from '../../core/errors.js';
 import { describeArtifactStoreContract } from '../artifact-store.contract.js';
 import { ArtifactStoreCache } from '../artifact-store-cache.js';
 import { s3ArtifactConfig } from './s3-artifact-config.js';
@@ -226,6 +228,52 @@ describe('S3ArtifactStore', () => {
     } finally {
       store.destroy();
       rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('retries throttled requests (the SDK retries, with resendable part bodies)', async () => {
+    // A proxy that answers the first attempt of every PUT (parts, single puts) with 503 SlowDown.
+    const seen = new Set<string>();
+    let throttled = 0;
+    const proxy = createHttpServer((req, res) => {
+      const key = `${req.method} ${req.url}`;
+      if (req.method === 'PUT' && !seen.has(key)) {
+        seen.add(key);
+        throttled++;
+        req.resume();
+        res.writeHead(503, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        return;
+      }
+      const target = new URL(endpoint);
+      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const retrying = await openStore({ env: { AWS_ENDPOINT_URL: proxyUrl, AWS_MAX_ATTEMPTS: '3' } });
+    const single = await openStore({ url: retrying.store.location, env: { AWS_ENDPOINT_URL: proxyUrl, AWS_MAX_ATTEMPTS: '1' } });
+    try {
+      const big = new Uint8Array(3 * (1 << 20) + 1).map((_, i) => (i * 5) & 0xff);
+      const ref = await retrying.store.put(big);
+      expect(throttled).toBe(4); // every part was refused once and resent
+      expect(Buffer.from(await retrying.store.get(ref.hash)).equals(Buffer.from(big))).toBe(true);
+      // Without retries the same throttling fails the write, and nothing is stored.
+      const small = new TextEncoder().encode('small');
+      const err = await single.store.put(small).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InternalError);
+      expect((err as Error).message).toMatch(/SlowDown/);
+      expect(await single.store.has(createHash('sha256').update(small).digest('hex'))).toBe(false);
+      expect(await retrying.store.put(new TextEncoder().encode('small too'))).toMatchObject({ size: 9 });
+      expect(throttled).toBe(6);
+    } finally {
+      retrying.store.destroy();
+      single.store.destroy();
+      await new Promise((done) => proxy.close(done));
+      rmSync(retrying.home, { recursive: true, force: true });
+      rmSync(single.home, { recursive: true, force: true });
     }
   });
 });
