@@ -92,7 +92,8 @@ export class S3ArtifactStore implements ArtifactStore {
       }
       const hash = hasher.digest('hex');
       await this.uploadFile(spool, hash, size);
-      await this.cache.adopt(hash, spool);
+      // The blob is stored; keeping the spool as a cache entry is only an optimization.
+      await this.cache.adopt(hash, spool).catch(() => undefined);
       return { hash, size };
     } finally {
       await rm(spool, { force: true });
