@@ -6,6 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import type { KilnConfig } from './config.js';
 import { ConfigValueError, resolveConfig } from './config.js';
 import { UsageError } from './core/errors.js';
+import type { ArtifactReferenceProvider } from './data/artifacts/artifact-references.js';
+import { datasetArtifactReferences } from './data/datasets/dataset-artifact-references.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
@@ -18,6 +20,8 @@ export interface Kiln {
   readonly metadata: MetadataStore;
   readonly artifacts: ArtifactStore;
   readonly datasets: DatasetService;
+  /** Every repository's artifact references: the live set `kiln gc` keeps (add new repositories here). */
+  readonly artifactReferences: readonly ArtifactReferenceProvider[];
   close(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     metadata,
     artifacts,
     datasets: new DatasetService(metadata, artifacts),
+    artifactReferences: [datasetArtifactReferences(metadata)],
     close: () => metadata.close(),
   };
 }

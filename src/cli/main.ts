@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
 import { registerDataCommands } from './commands/data-commands.js';
+import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerServerCommand } from './commands/server-command.js';
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerPredictCommand(program, ctx);
   registerServerCommand(program, ctx);
   registerMonitorCommand(program, ctx);
+  registerGcCommand(program, ctx);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

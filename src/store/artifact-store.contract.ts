@@ -1,8 +1,9 @@
 /**
  * Conformance suite for the `ArtifactStore` port: content addressing, idempotent writes, verified reads,
- * atomic writes, and hash validation. Every adapter's test calls `describeArtifactStoreContract`.
+ * atomic writes, hash validation, materialized local copies, listing and stat. Every adapter's test
+ * calls `describeArtifactStoreContract`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -103,14 +104,52 @@ export function describeArtifactStoreContract(label: string, createHarness: () =
       await expect(store.openReadStream(SHA256_ABC)).rejects.toBeInstanceOf(NotFoundError);
       expect(await store.has(SHA256_ABC)).toBe(false);
       await expect(store.putFile(join(tmpdir(), 'kiln-no-such-file-4b1e.bin'))).rejects.toBeInstanceOf(NotFoundError);
-      if (store.getPath) expect(await store.getPath(SHA256_ABC)).toBeNull();
+      await expect(store.materialize(SHA256_ABC)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.stat(SHA256_ABC)).toBeNull();
+    });
+
+    it('materializes a blob as a local file with its bytes', async () => {
+      const big = bigPattern();
+      const { hash } = await store.put(big);
+      const path = await store.materialize(hash);
+      expect(sameBytes(readFileSync(path), big)).toBe(true);
+      // A second call (a cache hit, or the same blob file) gives the same bytes.
+      expect(sameBytes(readFileSync(await store.materialize(hash)), big)).toBe(true);
+      await store.put(abc);
+      expect(readFileSync(await store.materialize(SHA256_ABC)).toString()).toBe('abc');
+      expect(readFileSync(await store.materialize((await store.put(new Uint8Array(0))).hash)).byteLength).toBe(0);
+    });
+
+    it('lists and stats every blob with its size and write time', async () => {
+      const before = Date.now() - 2000; // some backends keep whole seconds
+      await store.put(abc);
+      await store.putStream(chunked(bigPattern(), 100_000));
+      await store.put(new Uint8Array(0));
+      const listed = [];
+      for await (const entry of store.list()) listed.push(entry);
+      listed.sort((a, b) => a.hash.localeCompare(b.hash));
+      expect(listed.map((e) => [e.hash, e.size])).toEqual([
+        [SHA256_BIG, BIG_SIZE],
+        [SHA256_ABC, 3],
+        [SHA256_EMPTY, 0],
+      ]);
+      for (const entry of listed) {
+        expect(entry.modifiedAt.getTime()).toBeGreaterThanOrEqual(before);
+        expect(entry.modifiedAt.getTime()).toBeLessThanOrEqual(Date.now() + 2000);
+        expect(await store.stat(entry.hash)).toEqual(entry);
+      }
     });
 
     it('deletes', async () => {
       await store.put(abc);
+      await store.materialize(SHA256_ABC);
       expect(await store.delete(SHA256_ABC)).toBe(true);
       expect(await store.has(SHA256_ABC)).toBe(false);
+      await expect(store.materialize(SHA256_ABC)).rejects.toBeInstanceOf(NotFoundError);
       expect(await store.delete(SHA256_ABC)).toBe(false);
+      const listed = [];
+      for await (const entry of store.list()) listed.push(entry);
+      expect(listed).toEqual([]);
     });
 
     it('rejects anything but a lowercase sha256 hex as the key', async () => {
@@ -121,6 +160,8 @@ export function describeArtifactStoreContract(label: string, createHarness: () =
         await expect(store.has(hash), hash).rejects.toBeInstanceOf(InputError);
         await expect(store.delete(hash), hash).rejects.toBeInstanceOf(InputError);
         await expect(store.openReadStream(hash), hash).rejects.toBeInstanceOf(InputError);
+        await expect(store.materialize(hash), hash).rejects.toBeInstanceOf(InputError);
+        await expect(store.stat(hash), hash).rejects.toBeInstanceOf(InputError);
       }
       expect(await store.has(SHA256_ABC)).toBe(true);
     });
@@ -133,9 +174,13 @@ export function describeArtifactStoreContract(label: string, createHarness: () =
       expect(err).toBeInstanceOf(InternalError);
       expect((err as Error).message).toMatch(/corrupted/);
       await expect(readAll(await store.openReadStream(hash))).rejects.toThrow(/corrupted/);
+      const materialized = await store.materialize(hash).catch((e: unknown) => e);
+      expect(materialized).toBeInstanceOf(InternalError);
+      expect((materialized as Error).message).toMatch(/corrupted/);
       // Storing the good bytes again repairs it.
       await store.put(big);
       expect(sameBytes(await store.get(hash), big)).toBe(true);
+      expect(sameBytes(readFileSync(await store.materialize(hash)), big)).toBe(true);
     });
 
     it('leaves nothing behind when a write fails mid-stream', async () => {

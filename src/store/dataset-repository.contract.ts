@@ -106,6 +106,11 @@ export function describeDatasetRepositoryContract(label: string, createHarness: 
       expect(await datasets.countArtifactReferences(shared)).toBe(3);
       expect(await datasets.countArtifactReferences('f'.repeat(64))).toBe(0);
       await expect(datasets.countArtifactReferences("' or 1=1 --")).rejects.toBeInstanceOf(UsageError);
+      // gc's live set: every referenced hash, across batches.
+      const live: string[] = [];
+      for await (const h of datasets.artifactHashes(2)) live.push(h);
+      expect(live.filter((h) => h === shared)).toHaveLength(3);
+      expect(new Set(live)).toEqual(new Set([shared, '1'.padStart(64, 'b'), '2'.padStart(64, 'a'), '3'.padStart(64, 'a'), '3'.padStart(64, 'b')]));
     });
 
     it('allocates versions 1, 2, 3 and tracks the latest', async () => {

@@ -87,4 +87,6 @@ export interface DatasetRepository {
   listVersions(name: string, page?: PageRequest): Promise<Page<DatasetVersionSummary>>;
   /** How many versions reference the artifact `hash` (data, schema or profile); 0 means it is unreferenced. */
   countArtifactReferences(hash: string): Promise<number>;
+  /** Every artifact hash any version references (data, schema, profile), streamed in batches, for gc. */
+  artifactHashes(batchSize?: number): AsyncIterable<string>;
 }

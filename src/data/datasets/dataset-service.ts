@@ -87,8 +87,10 @@ export class DatasetService {
     if (!record) {
       throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { field, dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
     }
-    const path = this.artifacts.getPath ? await this.artifacts.getPath(record.artifactHash) : null;
-    if (!path) throw new NotFoundError(`the data of ${ref.name}@${record.version} is missing from the artifact store (${this.artifacts.location})`, { dataset: ref.name });
+    const path = await this.artifacts.materialize(record.artifactHash).catch((err: unknown) => {
+      if (err instanceof NotFoundError) throw new NotFoundError(`the data of ${ref.name}@${record.version} is missing from the artifact store (${this.artifacts.location})`, { dataset: ref.name });
+      throw err;
+    });
     return { path, readOptions: { format: 'parquet' }, dataset: { name: record.name, version: record.version, hash: record.hash } };
   }
 

@@ -41,13 +41,13 @@ describeArtifactStoreContract('fs', async () => {
 });
 
 describe('FsArtifactStore', () => {
-  it('lays blobs out as <root>/ab/cdef... and exposes the path', async () => {
+  it('lays blobs out as <root>/ab/cdef... and materializes the blob file itself', async () => {
     const root = mkdtempSync(join(tmpdir(), 'kiln-artifacts-'));
     try {
       const store = await FsArtifactStore.open(root);
       const { hash } = await store.put(new TextEncoder().encode('abc'));
       expect(listFiles(root)).toEqual([`ba/${hash.slice(2)}`]);
-      expect(await store.getPath(hash)).toBe(blobPath(root, hash));
+      expect(await store.materialize(hash)).toBe(blobPath(root, hash));
       expect(store.location).toBe(root);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -1,21 +1,26 @@
 /**
  * Filesystem adapter of the `ArtifactStore` port. Layout: `<root>/ab/cdef...` (first two hex digits of
- * the sha256 as a folder, so no folder grows past 256 entries per level of the first byte). Writes go to
+ * the sha256 as a folder, so no folder grows past 256 entries per level of the first byte; the S3
+ * adapter uses the same key layout, so a folder can be copied to a bucket as is). Writes go to
  * `<root>/.tmp/`, are fsynced, then renamed into place, so a blob path only ever holds complete bytes;
  * the folder is fsynced too so the rename survives a crash. Hashes are validated as 64 lowercase hex
- * characters before any path is built, which rules out path traversal.
+ * characters before any path is built, which rules out path traversal. `materialize` returns the blob
+ * itself after hashing it once per process and file identity (inode, size, mtime, ctime).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline, Transform } from 'node:stream';
-import { InputError, InternalError, NotFoundError, UsageError } from '../../core/errors.js';
-import type { ArtifactRef, ArtifactStore } from '../artifact-store.js';
+import { pipeline } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import type { InternalError } from '../../core/errors.js';
+import { InputError, NotFoundError, UsageError } from '../../core/errors.js';
+import type { ArtifactRef, ArtifactStore, StoredArtifact } from '../artifact-store.js';
+import { checkArtifactHash, corruptedArtifactError, isArtifactHash, verifyingTransform } from '../artifact-store-integrity.js';
 
-const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const TEMP_FOLDER = '.tmp';
 // Temp files older than this are leftovers of a crashed write and are removed on open.
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
@@ -23,6 +28,9 @@ const READ_CHUNK = 1 << 20;
 
 /** Content-addressed blobs in a local folder. */
 export class FsArtifactStore implements ArtifactStore {
+  // Blobs this process has hashed, by file identity, so repeated `materialize` calls do not re-read them.
+  private readonly verified = new Map<string, string>();
+
   private constructor(readonly location: string) {}
 
   /** Opens (creating if needed) the store rooted at `root`. */
@@ -114,25 +122,52 @@ export class FsArtifactStore implements ArtifactStore {
   async openReadStream(hash: string): Promise<Readable> {
     const path = this.pathOf(hash);
     if ((await sizeOf(path)) === null) throw this.notFound(hash);
-    const hasher = createHash('sha256');
-    const verify = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hasher.update(chunk);
-        callback(null, chunk);
-      },
-      flush: (callback) => {
-        const actual = hasher.digest('hex');
-        callback(actual === hash ? null : this.corrupted(hash, actual));
-      },
-    });
+    const verify = verifyingTransform(hash, (actual) => this.corrupted(hash, actual));
     // pipeline forwards source errors to `verify` and destroys both on failure.
     return pipeline(createReadStream(path, { highWaterMark: READ_CHUNK }), verify, () => undefined);
   }
 
-  /** The blob's file path (not re-verified: readers that need integrity use `get`/`openReadStream`). */
-  async getPath(hash: string): Promise<string | null> {
+  /** The blob's own file, hashed once per process and file identity (a rewrite gets a new inode). */
+  async materialize(hash: string): Promise<string> {
     const path = this.pathOf(hash);
-    return (await sizeOf(path)) === null ? null : path;
+    const info = await statFile(path);
+    if (!info) throw this.notFound(hash);
+    const identity = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+    if (this.verified.get(hash) === identity) return path;
+    const hasher = createHash('sha256');
+    try {
+      await pipelineAsync(createReadStream(path, { highWaterMark: READ_CHUNK }), async (source: AsyncIterable<Buffer>) => {
+        for await (const chunk of source) hasher.update(chunk);
+      });
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') throw this.notFound(hash);
+      throw err;
+    }
+    const actual = hasher.digest('hex');
+    if (actual !== hash) throw this.corrupted(hash, actual);
+    this.verified.set(hash, identity);
+    return path;
+  }
+
+  async stat(hash: string): Promise<StoredArtifact | null> {
+    const info = await statFile(this.pathOf(hash));
+    return info ? { hash, size: info.size, modifiedAt: info.mtime } : null;
+  }
+
+  async *list(): AsyncIterable<StoredArtifact> {
+    for (const folder of (await readdir(this.location)).sort()) {
+      if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+      const names = await readdir(join(this.location, folder)).catch((err: unknown) => {
+        if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return [];
+        throw err;
+      });
+      for (const name of names.sort()) {
+        const hash = folder + name;
+        if (!isArtifactHash(hash)) continue;
+        const info = await statFile(join(this.location, folder, name));
+        if (info) yield { hash, size: info.size, modifiedAt: info.mtime };
+      }
+    }
   }
 
   async has(hash: string): Promise<boolean> {
@@ -142,6 +177,7 @@ export class FsArtifactStore implements ArtifactStore {
   async delete(hash: string): Promise<boolean> {
     try {
       await unlink(this.pathOf(hash));
+      this.verified.delete(hash);
       return true;
     } catch (err) {
       if (errnoOf(err) === 'ENOENT') return false;
@@ -150,9 +186,7 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   private pathOf(hash: string): string {
-    if (typeof hash !== 'string' || !HASH_PATTERN.test(hash)) {
-      throw new InputError(`artifact hash must be 64 lowercase hex characters (a sha256), got '${String(hash).slice(0, 80)}'`, { field: 'hash' });
-    }
+    checkArtifactHash(hash);
     return join(this.location, hash.slice(0, 2), hash.slice(2));
   }
 
@@ -165,10 +199,7 @@ export class FsArtifactStore implements ArtifactStore {
   }
 
   private corrupted(hash: string, actual: string): InternalError {
-    return new InternalError(`artifact ${hash} in ${this.location} is corrupted: its bytes hash to ${actual}; restore it from a backup or register the data again`, {
-      field: 'hash',
-      file: join(this.location, hash.slice(0, 2), hash.slice(2)),
-    });
+    return corruptedArtifactError(hash, actual, this.location, join(this.location, hash.slice(0, 2), hash.slice(2)));
   }
 
   private async removeStaleTemps(): Promise<void> {
@@ -206,14 +237,18 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function sizeOf(path: string): Promise<number | null> {
+async function statFile(path: string): Promise<Stats | null> {
   try {
     const info = await stat(path);
-    return info.isFile() ? info.size : null;
+    return info.isFile() ? info : null;
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return null;
     throw err;
   }
+}
+
+async function sizeOf(path: string): Promise<number | null> {
+  return (await statFile(path))?.size ?? null;
 }
 
 function errnoOf(err: unknown): string | undefined {

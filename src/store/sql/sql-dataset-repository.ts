@@ -151,6 +151,26 @@ export class SqlDatasetRepository implements DatasetRepository {
     return total;
   }
 
+  async *artifactHashes(batchSize = 1000): AsyncIterable<string> {
+    let after: [string, number] | null = null;
+    for (;;) {
+      let q = this.db.selectFrom('dataset_versions').select(['dataset_name', 'version', 'artifact_hash', 'schema_artifact_hash', 'profile_artifact_hash']);
+      if (after) {
+        const [name, version] = after;
+        q = q.where((eb) => eb.or([eb('dataset_name', '>', name), eb.and([eb('dataset_name', '=', name), eb('version', '>', version)])]));
+      }
+      const rows = await q.orderBy('dataset_name').orderBy('version').limit(batchSize).execute();
+      for (const r of rows) {
+        yield r.artifact_hash;
+        if (r.schema_artifact_hash) yield r.schema_artifact_hash;
+        if (r.profile_artifact_hash) yield r.profile_artifact_hash;
+      }
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1];
+      after = [last.dataset_name, Number(last.version)];
+    }
+  }
+
   private async register(trx: Kysely<KilnDatabase>, input: NewDatasetVersion, documents: DocumentColumns): Promise<DatasetVersionRegistration> {
     // Upsert-and-lock in one statement: ON CONFLICT DO UPDATE takes the dataset row's lock (PostgreSQL
     // waits here for a concurrent registration of the same name to commit) and returns its latest version.
