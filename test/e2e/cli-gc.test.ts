@@ -35,7 +35,8 @@ describe('kiln gc', () => {
     writeFileSync(orphanPath, orphan);
     const young = await runKiln(['gc', '--json'], { home });
     expect(young.code, young.stderr).toBe(0);
-    expect(json<GcReport>(young)).toMatchObject({ applied: false, scanned: 2, referenced: 1, young: 1, garbage: [] });
+    // The version's data and its profile document are referenced; the orphan is too young to collect.
+    expect(json<GcReport>(young)).toMatchObject({ applied: false, scanned: 3, referenced: 2, young: 1, garbage: [] });
 
     const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
     utimesSync(orphanPath, twoHoursAgo, twoHoursAgo);
@@ -50,7 +51,7 @@ describe('kiln gc', () => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(json<GcReport>(applied)).toMatchObject({ applied: true, deleted: 1, bytes: 22, garbage: [{ hash: orphanHash, size: 22 }] });
     expect(existsSync(orphanPath)).toBe(false);
-    expect(json<GcReport>(await runKiln(['gc', '--apply', '--grace', '0', '--json'], { home }))).toMatchObject({ deleted: 0, referenced: 1 });
+    expect(json<GcReport>(await runKiln(['gc', '--apply', '--grace', '0', '--json'], { home }))).toMatchObject({ deleted: 0, referenced: 2 });
     const profile = await runKiln(['data', 'profile', 'tiny@1', '--json'], { home });
     expect(profile.code, profile.stderr).toBe(0);
     expect(json<{ rows: number }>(profile).rows).toBe(3);
