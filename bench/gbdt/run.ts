@@ -7,7 +7,7 @@
  * Kiln single-row p50/p99, 1- vs N-thread speedup, peak RSS and a per-phase profile of Kiln's training.
  *
  *   npx tsx bench/gbdt/run.ts [--rows 125000,1000000] [--csv FILE] [--trees 100] [--threads 2] [--no-single-thread]
- *        [--no-anchor] [--anchor-python VENV/bin/python]
+ *        [--no-anchor] [--anchor-python VENV/bin/python | none]
  *
  * Needs /usr/bin/python3 with scikit-learn (data) and xgboost (anchor); without xgboost it runs Kiln
  * only and says the anchor is missing; without Python it generates a synthetic set in TypeScript.
@@ -131,6 +131,7 @@ function runAnchor(dir: string): Anchor | string {
 
 /** LightGBM and sklearn HGB from the anchor venv, or a note saying why they did not run. */
 function runVenvAnchors(dir: string): Anchor[] | string {
+  if (anchorPython === 'none') return 'LightGBM/sklearn skipped (--anchor-python none)';
   if (!existsSync(anchorPython)) return `LightGBM/sklearn skipped: no anchor venv python at ${anchorPython} (make one with ../shared/anchors/anchor-venv.sh bench/out/anchor-venv)`;
   try {
     const out = execFileSync(anchorPython, [join(HERE, 'lightgbm_anchor.py'), dir, String(trees), String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
