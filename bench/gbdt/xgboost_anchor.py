@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """XGBoost 1.7 anchor for bench/gbdt/run.ts on the files written by prepare_data.py: hist, lossguide,
 max_leaves=31, max_depth=0, 255 bins, eta 0.1, ROUNDS rounds, nthread THREADS. Prints one JSON line:
-train seconds (DMatrix + train), test AUC, batch predict rows/s on up to 200k test rows (inplace_predict).
+train seconds (DMatrix + train), test AUC, batch predict rows/s on up to 200k test rows (inplace_predict),
+peak RSS (MB).
 
 Usage: /usr/bin/python3 bench/gbdt/xgboost_anchor.py DATADIR ROUNDS THREADS
 """
-import json, os, sys, time
+import json, os, resource, sys, time
 import numpy as np
 
 d, rounds, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -35,4 +36,4 @@ for _ in range(3):
     bst.inplace_predict(Xp)
     times.append(time.perf_counter() - t0)
 print(json.dumps({"train_s": train_s, "auc": auc, "predict_rows_per_s": len(Xp) / sorted(times)[1],
-                  "xgboost": xgb.__version__, "threads": threads, "rounds": rounds}))
+                  "xgboost": xgb.__version__, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": threads, "rounds": rounds}))

@@ -5,3 +5,5 @@ export { GBDT_DEFAULTS, parseGbdtParams } from './gbdt-params.js';
 export type { GbdtObjective, GbdtParams } from './gbdt-params.js';
 export { GbdtProfile } from './gbdt-profile.js';
 export type { GbdtPhase } from './gbdt-profile.js';
+export { createParallelGbdtScorer } from './parallel-gbdt-scorer.js';
+export type { ParallelGbdtScorer } from './parallel-gbdt-scorer.js';

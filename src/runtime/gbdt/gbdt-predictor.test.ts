@@ -1,5 +1,6 @@
 /** The GBDT runtime scorer on a hand-built model: numeric/categorical routing, missing values, errors. */
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../core/rng.js';
 import { encodeArray } from '../encoded-array.js';
 import type { FeatureMatrix } from '../feature-matrix.js';
 import { createGbdtPredictor } from './gbdt-predictor.js';
@@ -64,6 +65,67 @@ describe('createGbdtPredictor', () => {
       createGbdtPredictor({ ...model(), link: 'probit' } as unknown as GbdtModelState);
     } catch (e) {
       expect((e as { code: string }).code).toBe('input');
+    }
+  });
+
+  it('batch scores equal row-by-row walks on a random numeric model, blocks with and without NaN', () => {
+    // Random trees (forward children, depth up to ~8) over 5 features, 2 outputs; 1000 rows cross
+    // several 128-row blocks, NaNs only in some blocks so both the fast and the general walk run.
+    const rng = new Rng(3);
+    const F = 5;
+    const feat: number[] = [];
+    const thr: number[] = [];
+    const left: number[] = [];
+    const right: number[] = [];
+    const defl: number[] = [];
+    const leaves: number[] = [];
+    const roots: number[] = [];
+    const grow = (depth: number): number => {
+      if (depth > 7 || (depth > 0 && rng.next() < 0.25)) {
+        leaves.push(rng.normal());
+        return ~(leaves.length - 1);
+      }
+      const id = feat.length;
+      feat.push(rng.int(F));
+      thr.push(rng.normal());
+      defl.push(rng.next() < 0.5 ? 1 : 0);
+      left.push(0);
+      right.push(0);
+      left[id] = grow(depth + 1);
+      right[id] = grow(depth + 1);
+      return id;
+    };
+    for (let t = 0; t < 20; t++) roots.push(grow(0));
+    const state: GbdtModelState = {
+      ...model(),
+      numFeatures: F,
+      outputs: 2,
+      featureNames: ['a', 'b', 'c', 'd', 'e'],
+      numTrees: 20,
+      categoryCounts: encodeArray(new Int32Array(F)),
+      baseScores: encodeArray(Float64Array.of(0.5, -1)),
+      treeRoots: encodeArray(Int32Array.from(roots)),
+      nodeFeature: encodeArray(Int32Array.from(feat)),
+      nodeThreshold: encodeArray(Float64Array.from(thr)),
+      nodeLeft: encodeArray(Int32Array.from(left)),
+      nodeRight: encodeArray(Int32Array.from(right)),
+      nodeDefaultLeft: encodeArray(Uint8Array.from(defl)),
+      nodeCatIndex: encodeArray(new Int32Array(feat.length).fill(-1)),
+      catOffsets: encodeArray(Int32Array.of(0)),
+      catWords: encodeArray(new Int32Array(0)),
+      leafValues: encodeArray(Float64Array.from(leaves)),
+    };
+    const p = createGbdtPredictor(state);
+    const n = 1000;
+    const data = new Float64Array(n * F);
+    for (let i = 0; i < n * F; i++) data[i] = i % n >= 300 && i % n < 400 && rng.next() < 0.2 ? NaN : rng.normal();
+    const batch = p.predictRaw({ rows: n, cols: F, data, names: [], categoryCounts: new Int32Array(F) });
+    const row = new Float64Array(F);
+    const out = new Float64Array(2);
+    for (let r = 0; r < n; r++) {
+      for (let f = 0; f < F; f++) row[f] = data[f * n + r];
+      p.predictRowRaw(row, out);
+      expect([batch[2 * r], batch[2 * r + 1]]).toEqual([out[0], out[1]]);
     }
   });
 });
