@@ -10,7 +10,7 @@ import { UsageError } from './core/errors.js';
 import type { ArtifactReferenceProvider } from './data/artifacts/artifact-references.js';
 import { datasetArtifactReferences } from './data/datasets/dataset-artifact-references.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
-import { configureTempSpace } from './data/io/temp-space.js';
+import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore } from './store/open-artifact-store.js';
@@ -33,6 +33,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   await mkdir(config.home, { recursive: true });
   // Staging files live next to the store (same disk as artifacts) and are swept there after a crash.
   configureTempSpace(join(config.home, 'tmp'));
+  await sweepStaleTemp(join(config.home, 'tmp'));
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
   return {
