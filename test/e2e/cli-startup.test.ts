@@ -3,7 +3,7 @@
  * statically imports only commander and its own light modules; DuckDB, SQLite, PostgreSQL, fastify
  * and the ML code are imported inside the actions that need them. This walks the compiled static
  * import graph, so a new top-level import of a heavy module fails here rather than slowing every
- * command. (Wall time is measured in docs/benchmarks.md, not asserted on a shared CI box.)
+ * command. (Wall time is not asserted: CI boxes are shared; measure with `hyperfine "node bin/kiln.js --version"`.)
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

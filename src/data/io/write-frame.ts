@@ -4,7 +4,7 @@
  * is written under a temporary name in the target folder and renamed into place, so readers never see a
  * half-written file.
  */
-import { rename, rm } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
