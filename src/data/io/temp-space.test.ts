@@ -14,7 +14,7 @@ describe('temp space', () => {
     for (const n of names.filter((x) => !x.endsWith('fresh'))) await utimes(join(dir, n), old, old);
     const removed = await sweepStaleTemp(dir);
     expect(removed.sort()).toEqual([`kiln-register-${dead}-bbb`, `kiln-writer-${dead}-aaa`]);
-    expect((await readdir(dir)).sort()).toEqual([`kiln-writer-${dead}-fresh`, `kiln-writer-${process.pid}-ccc`, 'unrelated-1-x']);
+    expect((await readdir(dir)).sort()).toEqual([`kiln-writer-${dead}-fresh`, `kiln-writer-${process.pid}-ccc`, 'unrelated-1-x'].sort());
   });
 
   it('makes pid-named dirs under the configured root and writes files atomically', async () => {
