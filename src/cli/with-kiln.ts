@@ -5,7 +5,7 @@
  * The heavy store modules are imported on first use, keeping `kiln --help` fast.
  */
 import { mkdir, stat } from 'node:fs/promises';
-import { resolveConfig } from '../config.js';
+import { ConfigValueError, resolveConfig } from '../config.js';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { isDatasetName } from '../data/datasets/data-ref.js';
 import type { ResolvedSource } from '../data/datasets/dataset-service.js';
@@ -50,13 +50,21 @@ export async function resolveSource(kiln: LazyKiln, source: string, readOptions:
 }
 
 async function openCliKiln(): Promise<Kiln> {
-  await prepareKilnHome(resolveConfig().home);
+  await prepareKilnHome();
   const { openKiln } = await import('../kiln.js');
   return openKiln();
 }
 
 /** Create KILN_HOME if needed; a file there (or an unwritable path) is a user error, not an internal one. */
-export async function prepareKilnHome(home: string): Promise<void> {
+export async function prepareKilnHome(): Promise<void> {
+  let home: string;
+  try {
+    home = resolveConfig().home;
+  } catch (err) {
+    // A malformed variable: openKiln reports it as a usage error naming the variable.
+    if (err instanceof ConfigValueError) return;
+    throw err;
+  }
   // KILN_HOME naming a file (or a path through one) is a user error, not an internal one.
   const st = await stat(home).catch(() => null);
   if (st && !st.isDirectory()) throw new UsageError(`KILN_HOME ${home} is a file, not a folder`, { field: 'KILN_HOME', file: home }, 'Point KILN_HOME at a folder (it is created when missing).');

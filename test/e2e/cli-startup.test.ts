@@ -33,7 +33,7 @@ describe('kiln startup', () => {
   it('loads no heavy module before a command runs', () => {
     const { files, packages } = staticImports(join(REPO, 'dist/cli/main.js'));
     expect(packages.filter((p) => !p.startsWith('node:'))).toEqual(['commander']);
-    expect(files.filter((f) => /\/(store|ml|server|serving|runtime|data\/(io|profile|validation|run))\//.test(f))).toEqual([]);
+    expect(files.filter((f) => /\/(ml|server|serving|runtime|monitoring|data\/(io|profile|validation|run))\//.test(f))).toEqual([]);
   });
 
   it('answers --version and --help', async () => {

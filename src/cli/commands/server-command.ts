@@ -3,7 +3,6 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { resolveConfig } from '../../config.js';
 import type { CliContext } from '../main.js';
 import { prepareKilnHome } from '../with-kiln.js';
 
@@ -17,7 +16,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: { port?: string; host?: string }) => {
       const port = flags.port !== undefined ? Number(flags.port) : undefined;
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be 0-65535 (got "${flags.port}")`, { field: 'port' });
-      await prepareKilnHome(resolveConfig().home);
+      await prepareKilnHome();
       const { openKiln } = await import('../../kiln.js');
       const { startServer } = await import('../../server/start-server.js');
       const kiln = await openKiln({ ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
