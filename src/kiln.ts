@@ -3,12 +3,14 @@
  * stores chosen by it, and composes the services the CLI and HTTP server share.
  */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { KilnConfig } from './config.js';
 import { ConfigValueError, resolveConfig } from './config.js';
 import { UsageError } from './core/errors.js';
 import type { ArtifactReferenceProvider } from './data/artifacts/artifact-references.js';
 import { datasetArtifactReferences } from './data/datasets/dataset-artifact-references.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
+import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore } from './store/open-artifact-store.js';
@@ -29,6 +31,9 @@ export interface Kiln {
 export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kiln> {
   const config = checkedConfig(overrides);
   await mkdir(config.home, { recursive: true });
+  // Staging files live next to the store (same disk as artifacts) and are swept there after a crash.
+  configureTempSpace(join(config.home, 'tmp'));
+  await sweepStaleTemp(join(config.home, 'tmp'));
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
   return {

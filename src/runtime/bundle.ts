@@ -3,6 +3,7 @@
  * docs/specs/model-bundle.md.
  */
 import { InputError } from '../core/errors.js';
+import { isColumnType } from '../core/schema.js';
 import { sha256HexOfString } from '../core/sha256.js';
 import type { ModelBundle } from './bundle-types.js';
 import { canonicalJson } from './canonical-json.js';
@@ -56,5 +57,47 @@ export function parseBundle(input: string | unknown, source = 'bundle'): ModelBu
   if (b.checksum !== expected) {
     throw new InputError(`${source} failed its checksum (stored ${String(b.checksum).slice(0, 12)}…, computed ${expected.slice(0, 12)}…): the file was modified or corrupted`, { file: source, field: 'checksum' });
   }
+  checkStructure(b as Record<string, unknown>, source);
   return b as ModelBundle;
+}
+
+const TASKS: readonly string[] = ['binary', 'multiclass', 'regression', 'ranking'];
+
+/**
+ * The checksum proves the bundle is unmodified, not that it is well-formed: a hand-made or
+ * re-sealed bundle gets a clear error naming the field instead of a crash deep in the scorer.
+ */
+function checkStructure(b: Record<string, unknown>, source: string): void {
+  const fail = (field: string, want: string, got: unknown): never => {
+    const shown = JSON.stringify(got);
+    throw new InputError(
+      `${source}: "${field}" must be ${want} (got ${shown === undefined ? String(got) : shown.length > 60 ? `${shown.slice(0, 60)}…` : shown})`,
+      { file: source, field },
+      'The bundle is malformed; re-train the model with `kiln train`.',
+    );
+  };
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const sig = b.signature;
+  if (!isObject(sig)) return fail('signature', 'an object', sig);
+  if (!Array.isArray(sig.inputs)) return fail('signature.inputs', 'an array of {name, type, nullable}', sig.inputs);
+  sig.inputs.forEach((input: unknown, i) => {
+    const at = `signature.inputs[${i}]`;
+    if (!isObject(input)) return fail(at, 'an object {name, type, nullable}', input);
+    if (typeof input.name !== 'string' || input.name === '') fail(`${at}.name`, 'a non-empty string', input.name);
+    if (typeof input.type !== 'string' || !isColumnType(input.type)) fail(`${at}.type`, 'a column type (numeric, categorical, boolean, timestamp, text)', input.type);
+    if (typeof input.nullable !== 'boolean') fail(`${at}.nullable`, 'true or false', input.nullable);
+    if (input.categories !== undefined && !isStrings(input.categories)) fail(`${at}.categories`, 'an array of strings', input.categories);
+  });
+  if (typeof sig.target !== 'string') fail('signature.target', 'a string', sig.target);
+  if (typeof sig.task !== 'string' || !TASKS.includes(sig.task)) fail('signature.task', `one of ${TASKS.join(', ')}`, sig.task);
+  if (!isStrings(sig.outputs)) fail('signature.outputs', 'an array of strings', sig.outputs);
+  if (!Array.isArray(b.preprocessing)) fail('preprocessing', 'an array of transformer states', b.preprocessing);
+  (b.preprocessing as unknown[]).forEach((t, i) => {
+    if (!isObject(t) || typeof t.kind !== 'string') fail(`preprocessing[${i}]`, 'an object with a string "kind"', t);
+  });
+  if (!isObject(b.model) || typeof b.model.kind !== 'string') fail('model', 'an object with a string "kind"', b.model);
+  if (b.labels !== undefined && !isStrings(b.labels)) fail('labels', 'an array of strings', b.labels);
+  if (!isObject(b.metadata)) fail('metadata', 'an object', b.metadata);
+  if (!isObject(b.baseline)) fail('baseline', 'an object', b.baseline);
 }

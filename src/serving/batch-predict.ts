@@ -1,6 +1,8 @@
 /**
  * Batch inference: read a source in chunks, score each chunk with a compiled bundle and stream the
- * predictions to CSV or Parquet (bounded memory; the output appears atomically when done).
+ * predictions to CSV or Parquet (bounded memory; the output appears atomically when done). An input
+ * column named like an output column (`prediction`, `probability`, `proba_<label>`) is refused rather
+ * than silently replaced, unless only the predictions are written.
  */
 import { resolve } from 'node:path';
 import type { Column } from '../core/frame.js';
@@ -68,6 +70,7 @@ export async function writeScoredChunks(
   const unseen = new UnseenCategoryCounter(scorer);
   try {
     for await (const chunk of readFrameChunks(source, readOptions)) {
+      if (rows === 0 && opts.keepInputs) checkNoOutputCollision(chunk, scorer);
       unseen.add(chunk);
       if (opts.strictCategories) {
         const [column, count] = Object.entries(unseen.counts)[0] ?? [];
@@ -81,7 +84,7 @@ export async function writeScoredChunks(
       }
       const scored = scorer.predict(chunk);
       const predCols = predictionColumns(scored);
-      const outCols = opts.keepInputs ? [...chunk.columns.filter((c) => !predCols.some((p) => p.name === c.name)), ...predCols] : predCols;
+      const outCols = opts.keepInputs ? [...chunk.columns, ...predCols] : predCols;
       const frame = new Frame(outCols, chunk.rowCount);
       columns = frame.names;
       await writer.write(frame);
@@ -94,6 +97,18 @@ export async function writeScoredChunks(
     else await writer.abort();
   }
   return { rows, out: resolve(out), columns, unseenCategories: unseen.counts };
+}
+
+function checkNoOutputCollision(chunk: Frame, scorer: Scorer): void {
+  const outputs = new Set(scorer.signature.outputs);
+  const clash = chunk.names.find((n) => outputs.has(n));
+  if (clash !== undefined) {
+    throw new InputError(
+      `the input has a column named "${clash}", which is also a prediction column of this model; it would be overwritten`,
+      { column: clash },
+      `Rename the "${clash}" column in the input, or pass --only-predictions to write the predictions alone.`,
+    );
+  }
 }
 
 /** The output columns for a scored batch: prediction, then probability / proba_<label>. */

@@ -1,20 +1,20 @@
 /**
- * `kiln data profile | suggest | validate | register | list | show`.
+ * `kiln data profile | suggest | validate | register | list | show`. The data engine (DuckDB) and
+ * the store are imported inside the actions so `kiln --help` stays fast; file-only work never opens
+ * the store.
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { profileSource } from '../../data/run/profile-source.js';
-import { renderProfileHtml } from '../../data/profile/render-profile-html.js';
-import { suggestSource, validateSource } from '../../data/run/validate-source.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../store/page.js';
 import type { PageRequest } from '../../store/page.js';
 import type { CliContext } from '../main.js';
+import { checkOutputs } from '../output-guard.js';
+import type { OutputFile } from '../output-guard.js';
 import { printJson, renderTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
-import { withKiln } from '../with-kiln.js';
+import { resolveSource, withKiln, withLazyKiln } from '../with-kiln.js';
 
 interface JsonFlag {
   json?: boolean;
@@ -35,13 +35,22 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       .option('--out <file>', 'write the JSON profile to a file'),
   ).action(async (source: string, flags: RawReadFlags & JsonFlag & { html?: string; out?: string }) => {
     const readOptions = readOptionsFrom(flags);
+    const outputs: OutputFile[] = [];
+    if (flags.out !== undefined) outputs.push({ path: flags.out, flag: '--out' });
+    if (flags.html !== undefined) outputs.push({ path: flags.html, flag: '--html' });
+    const { profileSource } = await import('../../data/run/profile-source.js');
+    const { writeFileAtomic } = await import('../../data/io/temp-space.js');
     const progress = createProgress(io, 'profiling');
-    const profile = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolveSource(source, readOptions);
+    const profile = await withLazyKiln(async (kiln) => {
+      const resolved = await resolveSource(kiln, source, readOptions);
+      await checkOutputs([resolved.path], outputs);
       return profileSource(resolved.path, resolved.readOptions, { onProgress: (rows) => progress.update(rows) });
     }).finally(() => progress.stop());
-    if (flags.out) await writeFile(flags.out, `${JSON.stringify(profile, null, 2)}\n`);
-    if (flags.html) await writeFile(flags.html, renderProfileHtml(profile, { title: `Profile of ${source}` }));
+    if (flags.out) await writeFileAtomic(flags.out, `${JSON.stringify(profile, null, 2)}\n`);
+    if (flags.html) {
+      const { renderProfileHtml } = await import('../../data/profile/render-profile-html.js');
+      await writeFileAtomic(flags.html, renderProfileHtml(profile, { title: `Profile of ${source}` }));
+    }
     if (flags.json) return printJson(io, profile);
     io.out(`${profile.rows} rows, ${profile.columns.length} columns, ${profile.duplicateRows} duplicate rows\n\n`);
     io.out(
@@ -62,13 +71,16 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       .option('--name <name>', 'suite name'),
   ).action(async (source: string, flags: RawReadFlags & { out?: string; name?: string }) => {
     const readOptions = readOptionsFrom(flags);
-    const suite = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolveSource(source, readOptions);
+    const { suggestSource } = await import('../../data/run/validate-source.js');
+    const { writeFileAtomic } = await import('../../data/io/temp-space.js');
+    const suite = await withLazyKiln(async (kiln) => {
+      const resolved = await resolveSource(kiln, source, readOptions);
+      await checkOutputs([resolved.path], flags.out !== undefined ? [{ path: flags.out, flag: '--out' }] : []);
       return suggestSource(resolved.path, resolved.readOptions, { name: flags.name ?? `suggested from ${source}` });
     });
     const text = `${JSON.stringify(suite, null, 2)}\n`;
     if (flags.out) {
-      await writeFile(flags.out, text);
+      await writeFileAtomic(flags.out, text);
       io.err(`wrote ${suite.expectations.length} expectations to ${flags.out}\n`);
     } else io.out(text);
   });
@@ -86,10 +98,15 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   ).action(async (source: string, flags: RawReadFlags & JsonFlag & { suite: string; reference?: string; quarantine?: string; format: string }) => {
     if (flags.format !== 'csv' && flags.format !== 'parquet') throw new UsageError(`--format must be csv or parquet (got "${flags.format}")`, { field: 'format' });
     const readOptions = readOptionsFrom(flags);
+    const { validateSource } = await import('../../data/run/validate-source.js');
     const progress = createProgress(io, 'validating');
-    const result = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolveSource(source, readOptions);
-      const reference = flags.reference ? await kiln.datasets.resolveSource(flags.reference, readOptions) : undefined;
+    const result = await withLazyKiln(async (kiln) => {
+      const resolved = await resolveSource(kiln, source, readOptions);
+      const reference = flags.reference ? await resolveSource(kiln, flags.reference, readOptions) : undefined;
+      if (flags.quarantine !== undefined) {
+        const files = [`clean.${flags.format}`, `failing.${flags.format}`];
+        await checkOutputs([resolved.path, flags.suite, ...(reference ? [reference.path] : [])], [], [{ dir: flags.quarantine, flag: '--quarantine', files }]);
+      }
       return validateSource(resolved.path, resolved.readOptions, flags.suite, {
         reference: reference ? { path: reference.path, readOptions: reference.readOptions } : undefined,
         quarantine: flags.quarantine ? { dir: flags.quarantine, format: flags.format as 'csv' | 'parquet' } : undefined,

@@ -3,16 +3,14 @@
  * NAME@VERSION), as a table, JSON (`--json`) or an offline HTML page (`--html FILE`). Exit 0 whether or not
  * the data drifted; `--fail-on-drift` exits 1 on dataset drift (for CI pipelines).
  */
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { driftBetweenSources } from '../../monitoring/drift/drift-sources.js';
-import { renderDriftHtml } from '../../monitoring/drift/render-drift-html.js';
 import type { CliContext } from '../main.js';
+import { checkOutputs } from '../output-guard.js';
 import { printJson, renderTable } from '../output.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
-import { withKiln } from '../with-kiln.js';
+import { resolveSource, withLazyKiln } from '../with-kiln.js';
 
 interface DriftFlags extends RawReadFlags {
   reference: string;
@@ -67,12 +65,19 @@ export function registerMonitorCommand(program: Command, ctx: CliContext): void 
       thresholds,
       datasetDriftShare: flags.datasetDriftShare === undefined ? undefined : numberIn(flags.datasetDriftShare, '--dataset-drift-share', 0, 1),
     };
-    const report = await withKiln(async (kiln) => {
-      const reference = await kiln.datasets.resolveSource(flags.reference, readOptions);
-      const current = await kiln.datasets.resolveSource(flags.current, readOptions);
+    // Heavy modules (DuckDB, the statistics) load only when the command runs; files never open the store.
+    const { driftBetweenSources } = await import('../../monitoring/drift/drift-sources.js');
+    const report = await withLazyKiln(async (kiln) => {
+      const reference = await resolveSource(kiln, flags.reference, readOptions);
+      const current = await resolveSource(kiln, flags.current, readOptions);
+      await checkOutputs([reference.path, current.path], flags.html !== undefined ? [{ path: flags.html, flag: '--html' }] : []);
       return driftBetweenSources(reference, current, options);
     });
-    if (flags.html) await writeFile(flags.html, renderDriftHtml(report, { title: `Drift: ${flags.current} vs ${flags.reference}` }));
+    if (flags.html) {
+      const { renderDriftHtml } = await import('../../monitoring/drift/render-drift-html.js');
+      const { writeFileAtomic } = await import('../../data/io/temp-space.js');
+      await writeFileAtomic(flags.html, renderDriftHtml(report, { title: `Drift: ${flags.current} vs ${flags.reference}` }));
+    }
     if (flags.failOnDrift && report.datasetDrift) ctx.exitCode = 1;
     if (flags.json) return printJson(ctx.io, report);
     ctx.io.out(`${report.datasetDrift ? 'DATASET DRIFT' : 'no dataset drift'}: ${report.driftedColumns} of ${report.columns.length} columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.datasetDriftShare})\n\n`);

@@ -1,18 +1,17 @@
 /**
  * `kiln predict`: score a file or dataset version with a model bundle, in chunks, writing CSV or
- * Parquet.
+ * Parquet. Scoring a file with a bundle file never opens the store.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { NotFoundError } from '../../core/errors.js';
-import { writeScoredChunks } from '../../serving/batch-predict.js';
-import { createScorer } from '../../runtime/scorer.js';
 import type { CliContext } from '../main.js';
+import { checkOutputs } from '../output-guard.js';
 import { printJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
-import { withKiln } from '../with-kiln.js';
+import { resolveSource, withLazyKiln } from '../with-kiln.js';
 
 interface PredictFlags extends RawReadFlags {
   model: string;
@@ -43,11 +42,14 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
     } catch {
       throw new NotFoundError(`model bundle not found: ${flags.model}`, { file: flags.model }, 'Pass the file written by `kiln train --out`.');
     }
+    const { createScorer } = await import('../../runtime/scorer.js');
+    const { writeScoredChunks } = await import('../../serving/batch-predict.js');
     const scorer = createScorer(text, flags.model);
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'scoring');
-    const summary = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolveSource(flags.data, readOptions);
+    const summary = await withLazyKiln(async (kiln) => {
+      const resolved = await resolveSource(kiln, flags.data, readOptions);
+      await checkOutputs([resolved.path, flags.model], [{ path: flags.out, flag: '--out' }]);
       return writeScoredChunks(scorer, resolved.path, resolved.readOptions, flags.out, {
         keepInputs: !flags.onlyPredictions,
         strictCategories: Boolean(flags.strictCategories),

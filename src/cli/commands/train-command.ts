@@ -1,21 +1,18 @@
 /**
  * `kiln train`: train a model on a file or dataset version and write its bundle.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { readFrame } from '../../data/io/read-frame.js';
-import { trainModel } from '../../ml/train/train-model.js';
 import type { TaskRequest } from '../../ml/train/target.js';
-import { stringifyBundle } from '../../runtime/bundle.js';
 import { KILN_VERSION } from '../../version.js';
 import type { CliContext } from '../main.js';
+import { checkOutputs } from '../output-guard.js';
 import { printJson, renderTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
-import { withKiln } from '../with-kiln.js';
+import { resolveSource, withLazyKiln } from '../with-kiln.js';
 
 interface TrainFlags extends RawReadFlags {
   data: string;
@@ -62,9 +59,14 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     const params = parseParams(flags.params);
     const seed = parseNumber('seed', flags.seed, true);
     const readOptions = readOptionsFrom(flags);
+    const { readFrame } = await import('../../data/io/read-frame.js');
+    const { trainModel } = await import('../../ml/train/train-model.js');
+    const { stringifyBundle } = await import('../../runtime/bundle.js');
+    const { writeFileAtomic } = await import('../../data/io/temp-space.js');
     const progress = createProgress(io, 'training', 'iterations');
-    const result = await withKiln(async (kiln) => {
-      const resolved = await kiln.datasets.resolveSource(flags.data, readOptions);
+    const result = await withLazyKiln(async (kiln) => {
+      const resolved = await resolveSource(kiln, flags.data, readOptions);
+      await checkOutputs([resolved.path], [{ path: flags.out, flag: '--out' }]);
       const frame = await readFrame(resolved.path, resolved.readOptions);
       return trainModel(frame, {
         target: flags.target,
@@ -84,8 +86,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       });
     }).finally(() => progress.stop());
     const out = resolve(flags.out);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, stringifyBundle(result.bundle));
+    await writeFileAtomic(out, stringifyBundle(result.bundle));
     if (flags.json) {
       return printJson(io, {
         task: result.task,

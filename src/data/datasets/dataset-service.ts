@@ -5,8 +5,7 @@
  * a source into something the readers can open: `resolveReference` accepts registered `NAME@VERSION`
  * references only (for untrusted callers: the HTTP API), `resolveSource` also local paths (for the CLI).
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
@@ -17,6 +16,7 @@ import type { Page, PageRequest } from '../../store/page.js';
 import type { StoredDocument } from '../../store/stored-document.js';
 import { createFrameWriter } from '../io/write-frame.js';
 import { readFrameChunks } from '../io/read-frame.js';
+import { makeTempDir, removeTempPath } from '../io/temp-space.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';
 import { checkDatasetName, checkDatasetRef, isDatasetName } from './data-ref.js';
@@ -129,7 +129,7 @@ export class DatasetService {
   }
 
   private async registerResolved(resolved: ResolvedSource, name: string, source: string, opts: RegisterOptions): Promise<DatasetRegistration> {
-    const dir = await mkdtemp(join(tmpdir(), 'kiln-register-'));
+    const dir = await makeTempDir('register');
     try {
       const parquetPath = join(dir, 'data.parquet');
       const writer = await createFrameWriter(parquetPath, { format: 'parquet' });
@@ -166,7 +166,7 @@ export class DatasetService {
       await writer.close();
       return await this.store(name, source, parquetPath, rows, columns, profile);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await removeTempPath(dir);
     }
   }
 

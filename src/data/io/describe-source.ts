@@ -3,8 +3,7 @@
  * overridable), column names and DuckDB types, and the `read_*` table-function SQL every later query
  * scans. Missing, empty, binary and malformed files fail here with typed errors.
  */
-import { mkdtemp, open, rm, stat, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, stat, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, NotFoundError } from '../../core/errors.js';
@@ -16,6 +15,7 @@ import type { FileFormat } from './file-format.js';
 import { DEFAULT_NULL_VALUES } from './read-options.js';
 import type { ReadOptions } from './read-options.js';
 import { quoteLiteral, quoteLiteralList } from './sql-quote.js';
+import { makeTempDir, removeTempPath } from './temp-space.js';
 
 /** A CSV dialect as sniffed (or as given by the caller). */
 export interface CsvDialect {
@@ -231,9 +231,9 @@ async function readHead(path: string, bytes: number): Promise<Uint8Array> {
 async function duckDbSafePath(path: string): Promise<{ duckPath: string; cleanup: () => Promise<void> }> {
   const abs = resolve(path);
   if (!/[*?[\]{}]/.test(abs)) return { duckPath: abs, cleanup: () => Promise.resolve() };
-  const dir = await mkdtemp(join(tmpdir(), 'kiln-io-'));
+  const dir = await makeTempDir('io');
   const ext = /(\.[A-Za-z0-9]+)?(\.gz|\.gzip)?$/i.exec(abs)?.[0] ?? '';
   const link = join(dir, `source${ext}`);
   await symlink(abs, link);
-  return { duckPath: link, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  return { duckPath: link, cleanup: () => removeTempPath(dir) };
 }

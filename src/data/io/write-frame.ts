@@ -4,10 +4,8 @@
  * is written under a temporary name in the target folder and renamed into place, so readers never see a
  * half-written file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, UsageError } from '../../core/errors.js';
@@ -18,6 +16,7 @@ import { translateDuckDbError } from './duckdb-error.js';
 import { withDuckDb } from './duckdb-session.js';
 import { detectFormat } from './file-format.js';
 import { quoteLiteral } from './sql-quote.js';
+import { makeTempDir, removeTempPath, tempSibling, trackTempPath } from './temp-space.js';
 
 /** Formats Kiln writes. */
 export type WriteFormat = 'csv' | 'parquet';
@@ -58,7 +57,7 @@ export async function writeFrame(frame: Frame, path: string, opts: WriteOptions 
 /** Open a chunked writer; every chunk must have the columns and types of the first. */
 export async function createFrameWriter(path: string, opts: WriteOptions = {}): Promise<FrameWriter> {
   const format = writeFormat(path, opts);
-  const stageDir = await mkdtemp(join(tmpdir(), 'kiln-writer-'));
+  const stageDir = await makeTempDir('writer');
   const instance = await DuckDBInstance.create(join(stageDir, 'stage.duckdb'), { temp_directory: stageDir });
   const conn = await instance.connect();
   let columns: { name: string; type: ColumnType }[] | undefined;
@@ -67,7 +66,7 @@ export async function createFrameWriter(path: string, opts: WriteOptions = {}): 
     done = true;
     conn.closeSync();
     instance.closeSync();
-    await rm(stageDir, { recursive: true, force: true });
+    await removeTempPath(stageDir);
   };
   const ensureOpen = (): void => {
     if (done) throw new UsageError(`the writer for "${path}" is already closed`, { file: path });
@@ -113,13 +112,15 @@ function checkSameColumns(path: string, expected: readonly { name: string; type:
 }
 
 async function copyAtomically(conn: DuckDBConnection, select: string, path: string, format: WriteFormat): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.kiln-tmp-${randomBytes(6).toString('hex')}`);
+  const tmp = tempSibling(path);
   const options = format === 'parquet' ? 'FORMAT parquet' : `FORMAT csv, HEADER true${/\.(gz|gzip)$/i.test(path) ? ", COMPRESSION 'gzip'" : ''}`;
+  const untrack = trackTempPath(tmp);
   try {
     await conn.run(`COPY (${select}) TO ${quoteLiteral(tmp)} (${options})`);
     await rename(tmp, path);
+    untrack();
   } catch (err) {
-    await rm(tmp, { force: true });
+    await removeTempPath(tmp);
     if ((err as NodeJS.ErrnoException).code !== undefined) {
       throw new InputError(`could not write "${path}": ${(err as Error).message}`, { file: path }, 'Check that the folder exists and is writable.', { cause: err });
     }

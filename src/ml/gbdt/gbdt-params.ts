@@ -120,7 +120,8 @@ export function parseGbdtParams(raw: Record<string, unknown>): GbdtParams {
   const out: GbdtParams = { ...GBDT_DEFAULTS };
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
-    const spec = NUMERIC[name];
+    // Own properties only: `toString`, `__proto__`... are not parameters.
+    const spec = Object.hasOwn(NUMERIC, name) ? NUMERIC[name] : undefined;
     if (spec) {
       (out as unknown as Record<string, number>)[name] = checkNumber(name, value, spec);
     } else if (name === 'objective') {

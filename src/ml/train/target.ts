@@ -77,6 +77,13 @@ export function encodeTarget(col: Column, request: TaskRequest, positiveClass?: 
   if (task === 'binary' && labels.length !== 2) {
     throw new InputError(`--task binary needs exactly two classes, but "${col.name}" has ${labels.length}`, { column: col.name }, labels.length > 2 ? 'Use --task multiclass.' : undefined);
   }
+  if (task === 'multiclass' && labels.length === n) {
+    throw new InputError(
+      `target "${col.name}" has ${n} classes in ${n} rows: every row is its own class, so there is nothing to learn (is it an identifier?)`,
+      { column: col.name },
+      'Pick a target with repeated values (pass identifiers with --exclude), or --task regression for a numeric target.',
+    );
+  }
   if (task === 'multiclass' && labels.length > 1000) {
     throw new InputError(`target "${col.name}" has ${labels.length} classes; multiclass supports at most 1000`, { column: col.name }, 'Did you mean --task regression?');
   }

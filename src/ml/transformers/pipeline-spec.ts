@@ -215,13 +215,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function validateStep(step: unknown, where: string): StepSpec {
   if (!isRecord(step)) throw new UsageError(`${where} must be an object with a "kind"`, { field: where });
   const kind = step.kind;
-  if (typeof kind !== 'string' || !(kind in STEP_PARAMS)) {
+  if (typeof kind !== 'string' || !Object.hasOwn(STEP_PARAMS, kind)) {
     throw new UsageError(`${where}: unknown step kind ${JSON.stringify(kind)}`, { field: `${where}.kind` }, `Known kinds: ${STEP_KINDS.join(', ')}`);
   }
   const params = STEP_PARAMS[kind as StepSpec['kind']];
   for (const [key, value] of Object.entries(step)) {
     if (key === 'kind' || value === undefined) continue;
-    const rule = params[key];
+    const rule = Object.hasOwn(params, key) ? params[key] : undefined;
     if (!rule) {
       const known = Object.keys(params);
       throw new UsageError(`${where} (${kind}): unknown parameter "${key}"`, { field: `${where}.${key}` }, known.length > 0 ? `Parameters of ${kind}: ${known.join(', ')}` : `${kind} takes no parameters.`);
