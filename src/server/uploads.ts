@@ -4,13 +4,13 @@
  * name the upload (`upload:sales.csv`), never the temp path.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { InputError, UsageError } from '../core/errors.js';
 import type { FileFormat } from '../data/io/file-format.js';
+import { makeTempDir, removeTempPath } from '../data/io/temp-space.js';
 import { HttpStatusError } from './http-status-error.js';
 import { withPathLabels } from './redact-paths.js';
 import { UPLOAD_MEDIA_TYPES } from './schemas/common-schemas.js';
@@ -57,15 +57,15 @@ export async function withUpload<T>(
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
   const source = `upload:${query.filename ?? format}`;
-  await mkdir(limits.tmpRoot, { recursive: true });
-  const dir = await mkdtemp(join(limits.tmpRoot, 'upload-'));
+  // Named by pid, removed on signals and swept after a crash like every other Kiln temp dir.
+  const dir = await makeTempDir('upload');
   const path = join(dir, `upload.${format}`);
   try {
     const bytes = await receive(req, path, limits.maxBytes);
     if (bytes === 0) throw new InputError('the uploaded file is empty', { field: 'body' }, 'Send a file with a header and at least one row.');
     return await withPathLabels([[path, source], [dir, source]], () => fn({ path, format, source, bytes }));
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeTempPath(dir);
   }
 }
 
