@@ -6,7 +6,7 @@
  */
 import duckdb from '@duckdb/node-bindings';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
-import { Frame } from '../../core/frame.js';
+import { Frame, INT64_MISSING } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
 import type { ColumnPlan } from './column-plan.js';
 import { cleanString } from './string-cleaning.js';
@@ -17,6 +17,9 @@ interface Builder {
   f64: Float64Array;
   /** Byte view of `f64`: copying bytes is ~20x cheaper than viewing DuckDB's memory as Float64Array. */
   f64Bytes: Uint8Array;
+  i64: BigInt64Array;
+  /** Byte view of `i64`. */
+  i64Bytes: Uint8Array;
   u8: Uint8Array;
   i32: Int32Array;
   strings: (string | null)[];
@@ -25,7 +28,7 @@ interface Builder {
   textBytes: number;
 }
 
-function markMissing(validity: Uint8Array, from: number, n: number, out: Float64Array, at: number): void {
+function markMissing<T extends Float64Array | BigInt64Array>(validity: Uint8Array, from: number, n: number, out: T, at: number, missing: T[number]): void {
   const end = from + n;
   for (let i = from; i < end; ) {
     const byte = validity[i >> 3];
@@ -33,7 +36,7 @@ function markMissing(validity: Uint8Array, from: number, n: number, out: Float64
       i += 8;
       continue;
     }
-    if ((byte & (1 << (i & 7))) === 0) out[at + i - from] = NaN;
+    if ((byte & (1 << (i & 7))) === 0) out[at + i - from] = missing;
     i++;
   }
 }
@@ -54,7 +57,7 @@ export class FrameAccumulator {
     plans: readonly ColumnPlan[],
     readonly capacity: number,
   ) {
-    this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), f64Bytes: new Uint8Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
+    this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), f64Bytes: new Uint8Array(0), i64: new BigInt64Array(0), i64Bytes: new Uint8Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
   }
 
   /** Rows in the current block. */
@@ -82,7 +85,15 @@ export class FrameAccumulator {
           // Projections of DOUBLE columns pass through untouched (no COALESCE pass), so NULLs arrive as
           // validity bits; turn them into NaN, skipping whole bytes of valid rows.
           const validity = duckdb.vector_get_validity(vec, Math.ceil(total / 64) * 8) as Uint8Array | null;
-          if (validity) markMissing(validity, from, n, b.f64, at);
+          if (validity) markMissing(validity, from, n, b.f64, at, NaN);
+          break;
+        }
+        case 'int64': {
+          const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
+          const raw = duckdb.vector_get_data(vec, total * 8);
+          b.i64Bytes.set(from === 0 && n === total ? raw : raw.subarray(from * 8, (from + n) * 8), at * 8);
+          const validity = duckdb.vector_get_validity(vec, Math.ceil(total / 64) * 8) as Uint8Array | null;
+          if (validity) markMissing(validity, from, n, b.i64, at, INT64_MISSING);
           break;
         }
         case 'uint8': {
@@ -154,7 +165,7 @@ export class FrameAccumulator {
   blockBytes(): number {
     let bytes = 0;
     for (const b of this.builders) {
-      if (b.plan.decode === 'double') bytes += 8 * this.filled;
+      if (b.plan.decode === 'double' || b.plan.decode === 'int64') bytes += 8 * this.filled;
       else if (b.plan.decode === 'uint8') bytes += this.filled;
       else if (b.plan.type === 'categorical') bytes += 4 * this.filled;
       else bytes += b.textBytes + 8 * this.filled;
@@ -170,8 +181,11 @@ export class FrameAccumulator {
       const { name, type } = b.plan;
       switch (type) {
         case 'numeric':
-        case 'timestamp':
           return { name, type, values: n === this.capacity ? b.f64 : b.f64.slice(0, n) };
+        case 'timestamp':
+          return { name, type, values: n === this.capacity ? b.f64 : b.f64.slice(0, n), ...(b.plan.timezone ? { timezone: b.plan.timezone } : {}) };
+        case 'int64':
+          return { name, type, values: n === this.capacity ? b.i64 : b.i64.slice(0, n) };
         case 'boolean':
           return { name, type, values: n === this.capacity ? b.u8 : b.u8.slice(0, n) };
         case 'categorical':
@@ -195,7 +209,10 @@ export class FrameAccumulator {
         b.f64 = new Float64Array(cap);
         b.f64Bytes = new Uint8Array(b.f64.buffer);
       }
-      else if (b.plan.decode === 'uint8') b.u8 = new Uint8Array(cap);
+      else if (b.plan.decode === 'int64') {
+        b.i64 = new BigInt64Array(cap);
+        b.i64Bytes = new Uint8Array(b.i64.buffer);
+      } else if (b.plan.decode === 'uint8') b.u8 = new Uint8Array(cap);
       else if (b.plan.type === 'categorical') b.i32 = new Int32Array(cap);
       else b.strings = new Array<string | null>(cap).fill(null);
     }

@@ -113,7 +113,17 @@ function concatColumn(p: ColumnPlan, parts: Column[], total: number): Column {
         out.set(v, o);
         o += v.length;
       }
-      return { name, type: p.type, values: out };
+      return p.type === 'timestamp' && p.timezone ? { name, type: 'timestamp', values: out, timezone: p.timezone } : { name, type: p.type, values: out };
+    }
+    case 'int64': {
+      const out = new BigInt64Array(total);
+      let o = 0;
+      for (const c of parts) {
+        const v = (c as { values: BigInt64Array }).values;
+        out.set(v, o);
+        o += v.length;
+      }
+      return { name, type: 'int64', values: out };
     }
     case 'boolean': {
       const out = new Uint8Array(total);
