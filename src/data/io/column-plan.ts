@@ -108,7 +108,7 @@ export async function planColumns(conn: DuckDBConnection, source: DescribedSourc
     const s = stringExpr(c, source, opts);
     const profile = profiles.get(c.name);
     const type = forced[c.name] ?? inferType(c, profile, opts);
-    const plan = planFor(c, type, s, source.file, profile);
+    const plan = planFor(c, type, s, source.file, profile, source.csv?.decimal === ',');
     if (plan.decode === 'varchar' && needsCleaning(c, source)) return { ...plan, expr: `CAST(${quoteIdentifier(c.name)} AS VARCHAR)`, clean: cleaning };
     return plan;
   });
@@ -162,7 +162,7 @@ function guarded(check: StrictCheck, ok: string, name: string): string {
   return `CASE WHEN (${check.valueExpr}) IS NOT NULL AND (${cond}) THEN error(${quoteLiteral(`Could not convert a value of column ${JSON.stringify(name)} to ${check.expected}`)}) ELSE ${ok} END`;
 }
 
-function planFor(c: SourceColumn, type: ColumnType, s: string, file: string, profile: StringProfile | undefined): ColumnPlan {
+function planFor(c: SourceColumn, type: ColumnType, s: string, file: string, profile: StringProfile | undefined, decimalComma: boolean): ColumnPlan {
   const col = quoteIdentifier(c.name);
   const numericSource = NUMERIC_TYPES.test(c.duckType);
   const timeSource = TIMESTAMP_TYPES.test(c.duckType);
@@ -177,7 +177,11 @@ function planFor(c: SourceColumn, type: ColumnType, s: string, file: string, pro
       }
       if (numericSource || c.duckType === 'BOOLEAN') return { ...base, decode: 'double', expr: `CAST(${col} AS DOUBLE)` };
       if (timeSource) return { ...base, decode: 'double', expr: `COALESCE(${epochMs(c)}, ${NAN})` };
-      return strict({ valueExpr: s, invalidWhen: (v: string) => `TRY_CAST(${v} AS DOUBLE) IS NULL`, expected: 'a number' }, `COALESCE(CAST(${s} AS DOUBLE), ${NAN})`, 'double');
+      {
+        // Decimal commas (`decimal: ','`) become points before the cast; the sniffer handles typed columns itself.
+        const num = decimalComma ? `replace(${s}, ',', '.')` : s;
+        return strict({ valueExpr: num, invalidWhen: (v: string) => `TRY_CAST(${v} AS DOUBLE) IS NULL`, expected: 'a number' }, `COALESCE(CAST(${num} AS DOUBLE), ${NAN})`, 'double');
+      }
     case 'int64':
       if (INTEGER_TYPES.test(c.duckType)) {
         const check = { valueExpr: col, invalidWhen: (v: string) => `CAST(${v} AS HUGEINT) < -9223372036854775807 OR CAST(${v} AS HUGEINT) > 9223372036854775807`, expected: 'a 64-bit integer' };
