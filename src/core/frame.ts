@@ -121,11 +121,12 @@ export function cellValue(col: Column, i: number): CellValue {
   }
 }
 
+const EXACT_BIG = 2n ** 53n;
+
 /** An int64 value as a CellValue: a number when exact as a double, else a decimal string; null when missing. */
 export function int64Cell(v: bigint): CellValue {
   if (v === INT64_MISSING) return null;
-  const n = Number(v);
-  return Math.abs(n) <= MAX_EXACT_DOUBLE_INT ? n : v.toString();
+  return v >= -EXACT_BIG && v <= EXACT_BIG ? Number(v) : v.toString();
 }
 
 /** ISO-8601 (UTC `Z`) for epoch ms with microsecond digits when the value has them (`...:00.123456Z`). */

@@ -56,9 +56,9 @@ export class ContentHasher {
 
   private flush(): void {
     if (this.pendingRows === 0) return;
-    const parts = this.pending;
-    const ncol = parts[0].columns.length;
-    for (let j = 0; j < ncol; j++) for (const p of parts) this.encodeColumn(p.columns[j], p.rowCount);
+    // One block is encoded as a whole, however the reader cut it (one copy of at most a block).
+    const block = this.pending.length === 1 ? this.pending[0] : Frame.concat(this.pending);
+    for (const col of block.columns) this.encodeColumn(col, block.rowCount);
     this.rows += this.pendingRows;
     this.pending = [];
     this.pendingRows = 0;

@@ -13,7 +13,7 @@
  * and Yes/No columns stay categorical. Anything else (TIME, INTERVAL, UUID, nested JSON) -> text.
  *
  * Nothing is converted silently: a forced type the data does not fit (`boolean` on 5, `int64` on 1.5),
- * an integer past 2^53 read as float64, or a timestamp outside 1691-2248 (where float64 ms lose the
+ * an integer from 2^53 on read as float64 (checked by the decoder, `exactIntegers`), or a timestamp outside 1691-2248 (where float64 ms lose the
  * microsecond) fails with the column, the 1-based data row and the value.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -49,6 +49,8 @@ export interface ColumnPlan {
   readonly expr: string;
   /** For timestamp columns: `UTC` for instants, absent for naive values. */
   readonly timezone?: TimestampZone;
+  /** For 64-bit integer sources read as float64: the decoder refuses magnitudes from 2^53 on (they may be rounded). */
+  readonly exactIntegers?: boolean;
   /** When `expr` fails on values that do not fit: how to find and describe the first one. */
   readonly strict?: StrictCheck;
   /**
@@ -69,7 +71,6 @@ const NAN = "'NaN'::DOUBLE";
 export const OFFSET_PATTERN = '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*([zZ]|[+-]\\d\\d(:?\\d\\d)?)$';
 /** Epoch microseconds beyond which float64 epoch ms no longer hold the microsecond (2^43 ms, years 1691-2248). */
 const MAX_TIMESTAMP_US = '8796093022208000';
-const INT53 = '9007199254740992';
 const INT64_TEXT = "'\\s*[+-]?[0-9]+\\s*'";
 
 interface StringProfile {
@@ -171,10 +172,8 @@ function planFor(c: SourceColumn, type: ColumnType, s: string, file: string, pro
   switch (type) {
     case 'numeric':
       if (c.duckType === 'DOUBLE') return { ...base, decode: 'double', expr: col };
-      if (WIDE_INTEGER_TYPES.test(c.duckType)) {
-        const check = { valueExpr: col, invalidWhen: (v: string) => `abs(CAST(${v} AS HUGEINT)) > ${INT53}`, expected: 'a float64 without rounding (an integer beyond 2^53; read the column as int64)' };
-        return strict(check, `CAST(${col} AS DOUBLE)`, 'double');
-      }
+      // Checked in the decoder (a per-row SQL CASE over thousands of columns costs DuckDB seconds).
+      if (WIDE_INTEGER_TYPES.test(c.duckType)) return { ...base, decode: 'double', expr: `CAST(${col} AS DOUBLE)`, exactIntegers: true };
       if (numericSource || c.duckType === 'BOOLEAN') return { ...base, decode: 'double', expr: `CAST(${col} AS DOUBLE)` };
       if (timeSource) return { ...base, decode: 'double', expr: `COALESCE(${epochMs(c)}, ${NAN})` };
       {
@@ -378,9 +377,7 @@ export async function diagnoseCastFailure(conn: DuckDBConnection, source: Descri
     return new InputError(
       `"${source.file}" column "${p.name}" row ${row}: ${JSON.stringify(value)} is not ${expected} (column read as ${p.type})`,
       { file: source.file, column: p.name, row, value },
-      p.type === 'numeric' && WIDE_INTEGER_TYPES.test(source.columns.find((c) => c.name === p.name)?.duckType ?? '')
-        ? `Read the column as int64 (columnTypes: { ${JSON.stringify(p.name)}: 'int64' }; CLI: --types ${p.name}:int64) to keep it exact.`
-        : `Fix the value, or read the column as categorical/text with columnTypes: { ${JSON.stringify(p.name)}: 'categorical' }.`,
+      `Fix the value, or read the column as categorical/text with columnTypes: { ${JSON.stringify(p.name)}: 'categorical' }.`,
     );
   }
   return undefined;

@@ -94,6 +94,12 @@ export function consistentDelimiter(text: string, sniffed: string, wholeFile: bo
   return [';', '\t', '|', ','].find((d) => d !== sniffed && consistent(d));
 }
 
+/** Fields in the first line of `text` with this delimiter (quote-aware). */
+export function fieldCount(text: string, delimiter: string): number {
+  const end = text.indexOf('\n');
+  return countFields((end < 0 ? text : text.slice(0, end)).replace(/\r$/, ''), delimiter);
+}
+
 function countFields(line: string, delimiter: string): number {
   let n = 1;
   let quoted = false;

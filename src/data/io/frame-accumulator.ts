@@ -6,7 +6,8 @@
  */
 import duckdb from '@duckdb/node-bindings';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
-import { Frame, INT64_MISSING } from '../../core/frame.js';
+import { InputError } from '../../core/errors.js';
+import { Frame, INT64_MISSING, MAX_EXACT_DOUBLE_INT } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
 import type { ColumnPlan } from './column-plan.js';
 import { cleanString } from './string-cleaning.js';
@@ -41,6 +42,9 @@ function markMissing<T extends Float64Array | BigInt64Array>(validity: Uint8Arra
   }
 }
 
+/** Bytes a new block may take before it is grown on demand (see `initialRows`). */
+const INITIAL_BLOCK_BYTES = 64 * 1024 * 1024;
+
 /** Rough heap cost of one text value beyond its characters (V8 string header + array slot). */
 const TEXT_OVERHEAD_BYTES = 40;
 
@@ -50,6 +54,10 @@ export class FrameAccumulator {
   private filled = 0;
   private readonly varchars = new VarcharVectorReader();
   private allocated = false;
+  /** Rows appended over the accumulator's life (for row numbers in errors). */
+  private rowsSeen = 0;
+  /** Rows the current block's arrays hold (grows up to `capacity`). */
+  private allocatedRows = 0;
   /** Bytes held by all blocks emitted so far plus the current one (for memory budgets). */
   bytesEmitted = 0;
 
@@ -72,7 +80,8 @@ export class FrameAccumulator {
   append(chunk: DuckDBDataChunk, from: number): number {
     const n = Math.min(chunk.rowCount - from, this.capacity - this.filled);
     if (n <= 0) return 0;
-    if (!this.allocated) this.allocate();
+    if (!this.allocated) this.allocate(this.initialRows(n));
+    else if (this.filled + n > this.allocatedRows) this.grow(Math.min(this.capacity, Math.max(2 * this.allocatedRows, this.filled + n)));
     const total = chunk.rowCount;
     for (let j = 0; j < this.builders.length; j++) {
       const b = this.builders[j];
@@ -86,6 +95,7 @@ export class FrameAccumulator {
           // validity bits; turn them into NaN, skipping whole bytes of valid rows.
           const validity = duckdb.vector_get_validity(vec, Math.ceil(total / 64) * 8) as Uint8Array | null;
           if (validity) markMissing(validity, from, n, b.f64, at, NaN);
+          if (b.plan.exactIntegers === true) this.checkExact(b, at, n);
           break;
         }
         case 'int64': {
@@ -135,7 +145,24 @@ export class FrameAccumulator {
       }
     }
     this.filled += n;
+    this.rowsSeen += n;
     return n;
+  }
+
+  /** Refuse integers a float64 may have rounded (|v| >= 2^53), naming the 1-based data row. */
+  private checkExact(b: Builder, at: number, n: number): void {
+    const v = b.f64;
+    for (let i = at; i < at + n; i++) {
+      if (Math.abs(v[i]) >= MAX_EXACT_DOUBLE_INT) {
+        const row = this.rowsSeen + (i - at) + 1;
+        const name = b.plan.name;
+        throw new InputError(
+          `column "${name}" row ${row}: the integer ${BigInt(v[i]).toString()} (as read) is at or beyond 2^53, where float64 rounds integers`,
+          { column: name, row },
+          `Read the column as int64 to keep it exact (columnTypes: { ${JSON.stringify(name)}: 'int64' }; CLI: --types ${name}:int64).`,
+        );
+      }
+    }
   }
 
   /** The code of a raw string not seen before: its cleaned value's code (a new category if new), -1 if missing. */
@@ -181,17 +208,17 @@ export class FrameAccumulator {
       const { name, type } = b.plan;
       switch (type) {
         case 'numeric':
-          return { name, type, values: n === this.capacity ? b.f64 : b.f64.slice(0, n) };
+          return { name, type, values: n === this.allocatedRows ? b.f64 : b.f64.slice(0, n) };
         case 'timestamp':
-          return { name, type, values: n === this.capacity ? b.f64 : b.f64.slice(0, n), ...(b.plan.timezone ? { timezone: b.plan.timezone } : {}) };
+          return { name, type, values: n === this.allocatedRows ? b.f64 : b.f64.slice(0, n), ...(b.plan.timezone ? { timezone: b.plan.timezone } : {}) };
         case 'int64':
-          return { name, type, values: n === this.capacity ? b.i64 : b.i64.slice(0, n) };
+          return { name, type, values: n === this.allocatedRows ? b.i64 : b.i64.slice(0, n) };
         case 'boolean':
-          return { name, type, values: n === this.capacity ? b.u8 : b.u8.slice(0, n) };
+          return { name, type, values: n === this.allocatedRows ? b.u8 : b.u8.slice(0, n) };
         case 'categorical':
-          return { name, type, codes: n === this.capacity ? b.i32 : b.i32.slice(0, n), categories: b.categories.slice() };
+          return { name, type, codes: n === this.allocatedRows ? b.i32 : b.i32.slice(0, n), categories: b.categories.slice() };
         case 'text':
-          return { name, type, values: n === this.capacity ? b.strings : b.strings.slice(0, n) };
+          return { name, type, values: n === this.allocatedRows ? b.strings : b.strings.slice(0, n) };
       }
     });
     this.filled = 0;
@@ -200,9 +227,49 @@ export class FrameAccumulator {
     return new Frame(cols, n);
   }
 
-  private allocate(): void {
+  /**
+   * Rows to allocate for a new block: all of `capacity` unless the table is wide, where a block of 65,536
+   * rows x 10,000 columns would be 5 GB up front for what may be 20 rows; then ~64 MiB, grown on demand.
+   */
+  private initialRows(needed: number): number {
+    const byBytes = Math.floor(INITIAL_BLOCK_BYTES / (8 * Math.max(1, this.builders.length)));
+    return Math.min(this.capacity, Math.max(needed, byBytes, 64));
+  }
+
+  /** Grow the current block's arrays to `rows`, keeping the rows filled so far. */
+  private grow(rows: number): void {
+    for (const b of this.builders) {
+      if (b.plan.decode === 'double') {
+        const f64 = new Float64Array(rows);
+        f64.set(b.f64.subarray(0, this.filled));
+        b.f64 = f64;
+        b.f64Bytes = new Uint8Array(f64.buffer);
+      } else if (b.plan.decode === 'int64') {
+        const i64 = new BigInt64Array(rows);
+        i64.set(b.i64.subarray(0, this.filled));
+        b.i64 = i64;
+        b.i64Bytes = new Uint8Array(i64.buffer);
+      } else if (b.plan.decode === 'uint8') {
+        const u8 = new Uint8Array(rows);
+        u8.set(b.u8.subarray(0, this.filled));
+        b.u8 = u8;
+      } else if (b.plan.type === 'categorical') {
+        const i32 = new Int32Array(rows);
+        i32.set(b.i32.subarray(0, this.filled));
+        b.i32 = i32;
+      } else {
+        const strings = b.strings.slice(0, this.filled);
+        strings.length = rows;
+        b.strings = strings.fill(null, this.filled);
+      }
+    }
+    this.allocatedRows = rows;
+  }
+
+  private allocate(rows: number): void {
     this.allocated = true;
-    const cap = this.capacity;
+    this.allocatedRows = rows;
+    const cap = rows;
     for (const b of this.builders) {
       b.textBytes = 0;
       if (b.plan.decode === 'double') {
