@@ -51,6 +51,8 @@ export interface ColumnPlan {
   readonly timezone?: TimestampZone;
   /** For 64-bit integer sources read as float64: the decoder refuses magnitudes from 2^53 on (they may be rounded). */
   readonly exactIntegers?: boolean;
+  /** For typed timestamp sources: the decoder refuses instants outside 1691-2248 (|ms| >= 2^43). */
+  readonly timestampRange?: boolean;
   /** When `expr` fails on values that do not fit: how to find and describe the first one. */
   readonly strict?: StrictCheck;
   /**
@@ -198,8 +200,8 @@ function planFor(c: SourceColumn, type: ColumnType, s: string, file: string, pro
     case 'timestamp': {
       if (timeSource) {
         const timezone = c.duckType === 'TIMESTAMP WITH TIME ZONE' ? { timezone: 'UTC' as const } : {};
-        const check = { valueExpr: epochUs(c), invalidWhen: (v: string) => `abs(${v}) >= ${MAX_TIMESTAMP_US}`, expected: 'a timestamp between the years 1691 and 2248' };
-        return strict(check, `COALESCE(${epochMs(c)}, ${NAN})`, 'double', timezone);
+        // The 1691-2248 range is checked by the decoder (no per-row SQL CASE).
+        return { ...base, ...timezone, decode: 'double', expr: `COALESCE(${epochMs(c)}, ${NAN})`, timestampRange: true };
       }
       if (numericSource) return { ...base, decode: 'double', expr: `COALESCE(CAST(${col} AS DOUBLE), ${NAN})` };
       const zone = timestampZone(c.name, file, profile);

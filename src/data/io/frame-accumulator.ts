@@ -42,6 +42,9 @@ function markMissing<T extends Float64Array | BigInt64Array>(validity: Uint8Arra
   }
 }
 
+/** 2^43 ms: beyond it a float64 of epoch ms cannot hold every microsecond. */
+const MAX_TIMESTAMP_MS = 2 ** 43;
+
 /** Bytes a new block may take before it is grown on demand (see `initialRows`). */
 const INITIAL_BLOCK_BYTES = 64 * 1024 * 1024;
 
@@ -96,6 +99,7 @@ export class FrameAccumulator {
           const validity = duckdb.vector_get_validity(vec, Math.ceil(total / 64) * 8) as Uint8Array | null;
           if (validity) markMissing(validity, from, n, b.f64, at, NaN);
           if (b.plan.exactIntegers === true) this.checkExact(b, at, n);
+          if (b.plan.timestampRange === true) this.checkTimestampRange(b, at, n);
           break;
         }
         case 'int64': {
@@ -147,6 +151,22 @@ export class FrameAccumulator {
     this.filled += n;
     this.rowsSeen += n;
     return n;
+  }
+
+  /** Refuse timestamps whose microseconds float64 epoch ms cannot hold (outside 1691-2248). */
+  private checkTimestampRange(b: Builder, at: number, n: number): void {
+    const v = b.f64;
+    for (let i = at; i < at + n; i++) {
+      if (Math.abs(v[i]) >= MAX_TIMESTAMP_MS) {
+        const row = this.rowsSeen + (i - at) + 1;
+        const name = b.plan.name;
+        throw new InputError(
+          `column "${name}" row ${row}: timestamp ${new Date(v[i]).toISOString()} is outside the years 1691-2248, where Kiln keeps microseconds`,
+          { column: name, row },
+          'Fix the value, or read the column as text.',
+        );
+      }
+    }
   }
 
   /** Refuse integers a float64 may have rounded (|v| >= 2^53), naming the 1-based data row. */

@@ -136,3 +136,13 @@ describe('silent misreads (issue 6)', () => {
     expect(chunks.map((c) => [c.names, c.rowCount])).toEqual([[['a', 'b', 'c'], 0]]);
   });
 });
+
+describe('timestamp range', () => {
+  it('refuses typed timestamps outside 1691-2248 (where float64 ms lose the microsecond), naming the row', async () => {
+    const p = join(dir, 'old.parquet');
+    await withDuckDb(async (conn) => {
+      await conn.run(`COPY (SELECT * FROM (VALUES (TIMESTAMP '2024-01-01 00:00:00'), (TIMESTAMP '1500-01-01 00:00:00')) t(t)) TO ${quoteLiteral(p)} (FORMAT parquet)`);
+    });
+    expect((await rejection(readFrame(p))).message).toMatch(/column "t" row 2: timestamp 1500-01-01T00:00:00\.000Z is outside the years 1691-2248/);
+  });
+});
