@@ -67,6 +67,8 @@ export class FrameAccumulator {
   constructor(
     plans: readonly ColumnPlan[],
     readonly capacity: number,
+    /** The block will be filled to `capacity` (a known row count): allocate it whole, never grow. */
+    private readonly exactSize = false,
   ) {
     this.builders = plans.map((plan) => ({ plan, f64: new Float64Array(0), f64Bytes: new Uint8Array(0), i64: new BigInt64Array(0), i64Bytes: new Uint8Array(0), u8: new Uint8Array(0), i32: new Int32Array(0), strings: [], dict: new Map(), categories: [], textBytes: 0 }));
   }
@@ -252,6 +254,7 @@ export class FrameAccumulator {
    * rows x 10,000 columns would be 5 GB up front for what may be 20 rows; then ~64 MiB, grown on demand.
    */
   private initialRows(needed: number): number {
+    if (this.exactSize) return this.capacity;
     const byBytes = Math.floor(INITIAL_BLOCK_BYTES / (8 * Math.max(1, this.builders.length)));
     return Math.min(this.capacity, Math.max(needed, byBytes, 64));
   }
