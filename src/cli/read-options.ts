@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { isColumnType } from '../core/schema.js';
+import { COLUMN_TYPES, isColumnType } from '../core/schema.js';
 import type { ColumnType } from '../core/schema.js';
 import type { ReadOptions } from '../data/io/read-options.js';
 
@@ -17,7 +17,8 @@ export function addReadOptions(cmd: Command): Command {
     .option('--no-header', 'the CSV file has no header row')
     .option('--null <value...>', 'strings to read as missing (repeatable)')
     .option('--types <col:type,...>', 'force column types, e.g. "age:numeric,zip:categorical"')
-    .option('--skip-rows <n>', 'skip this many lines before the header');
+    .option('--skip-rows <n>', 'skip this many lines before the header')
+    .option('--decimal <char>', 'CSV decimal separator: . or , (default: , for ;-separated files with decimal commas, else .)');
 }
 
 /** Raw commander option values for reading. */
@@ -30,6 +31,7 @@ export interface RawReadFlags {
   null?: string[];
   types?: string;
   skipRows?: string;
+  decimal?: string;
 }
 
 /** Turn reader flags into ReadOptions, rejecting malformed values with a UsageError. */
@@ -52,6 +54,10 @@ export function readOptionsFrom(flags: RawReadFlags): ReadOptions {
     opts.skipRows = n;
   }
   if (flags.types !== undefined) opts.columnTypes = parseTypes(flags.types);
+  if (flags.decimal !== undefined) {
+    if (flags.decimal !== '.' && flags.decimal !== ',') throw new UsageError(`--decimal must be . or , (got "${flags.decimal}")`, { field: 'decimal' });
+    opts.decimal = flags.decimal;
+  }
   return opts;
 }
 
@@ -62,7 +68,7 @@ function parseTypes(spec: string): Record<string, ColumnType> {
     const col = part.slice(0, idx).trim();
     const type = part.slice(idx + 1).trim();
     if (idx <= 0 || !col) throw new UsageError(`--types entry "${part}" must look like column:type`, { field: 'types' });
-    if (!isColumnType(type)) throw new UsageError(`--types: "${type}" is not a column type (numeric, categorical, boolean, timestamp, text)`, { field: 'types', column: col });
+    if (!isColumnType(type)) throw new UsageError(`--types: "${type}" is not a column type (${COLUMN_TYPES.join(', ')})`, { field: 'types', column: col });
     out[col] = type;
   }
   return out;

@@ -3,7 +3,7 @@
  * type-inference policy the file readers use for string columns.
  */
 import { InputError } from './errors.js';
-import { BOOL_MISSING, Frame, cellValue } from './frame.js';
+import { BOOL_MISSING, Frame, INT64_MISSING, cellValue } from './frame.js';
 import type { CellValue, Column } from './frame.js';
 import type { ColumnType, Schema } from './schema.js';
 
@@ -22,33 +22,57 @@ export function inferStringType(distinct: number, nonMissing: number, meanLength
   return 'categorical';
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Parse an ISO-8601 date/time string to epoch ms, or NaN. */
+/**
+ * Parse an ISO-8601 date/time string to epoch ms, or NaN. Fractions keep microseconds (as the fraction
+ * of the ms); a value with an offset (`Z`, `+02:00`) is converted to UTC, one without is naive and read
+ * as if it were UTC (see `hasUtcOffset`).
+ */
 export function parseIsoTimestamp(s: string): number {
-  if (!ISO_DATE.test(s)) return NaN;
-  const iso = s.length === 10 ? `${s}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
-  return Date.parse(iso);
+  const m = ISO_DATE.exec(s);
+  if (!m) return NaN;
+  const [, date, hm, sec, frac, zone] = m;
+  const offset = zone === undefined || zone === 'Z' || zone === 'z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const whole = Date.parse(`${date}T${hm ?? '00:00'}:${sec ?? '00'}${offset}`);
+  if (Number.isNaN(whole) || frac === undefined) return whole;
+  // Microseconds: digits past the sixth are rounded away, like DuckDB's TIMESTAMP.
+  const us = Math.round(Number(`0.${frac}`) * 1e6);
+  return whole + us / 1000;
 }
 
-/** Build a typed column from plain values; `type` forces a type, otherwise it is inferred. */
+/** Whether an ISO-8601 timestamp string carries a UTC offset (`Z`, `+02:00`), i.e. names an instant. */
+export function hasUtcOffset(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  return m !== null && m[5] !== undefined;
+}
+
+/**
+ * Build a typed column from plain values; `type` forces a type, otherwise it is inferred. Errors name
+ * 1-based row numbers (the first value is row 1), Kiln's convention everywhere.
+ */
 export function columnFromValues(name: string, values: readonly unknown[], type?: ColumnType, categories?: readonly string[]): Column {
   const t = type ?? inferValuesType(values);
   const n = values.length;
   switch (t) {
     case 'numeric': {
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = toNumber(values[i], name, i);
+      for (let i = 0; i < n; i++) out[i] = toNumber(values[i], name, i + 1);
       return { name, type: 'numeric', values: out };
+    }
+    case 'int64': {
+      const out = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) out[i] = toInt64(values[i], name, i + 1);
+      return { name, type: 'int64', values: out };
     }
     case 'timestamp': {
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = toTimestamp(values[i], name, i);
+      for (let i = 0; i < n; i++) out[i] = toTimestamp(values[i], name, i + 1);
       return { name, type: 'timestamp', values: out };
     }
     case 'boolean': {
       const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = toBoolean(values[i], name, i);
+      for (let i = 0; i < n; i++) out[i] = toBoolean(values[i], name, i + 1);
       return { name, type: 'boolean', values: out };
     }
     case 'categorical': {
@@ -96,7 +120,7 @@ export function frameFromRecords(records: readonly Record<string, unknown>[], sc
   } else {
     const seen = new Set<string>();
     records.forEach((r, i) => {
-      if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new InputError(`row ${i} is not an object`, { row: i });
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new InputError(`row ${i + 1} is not an object`, { row: i + 1 });
       for (const k of Object.keys(r)) {
         if (!seen.has(k)) {
           seen.add(k);
@@ -126,6 +150,7 @@ export function frameToRecords(frame: Frame): Record<string, CellValue>[] {
 
 function inferValuesType(values: readonly unknown[]): ColumnType {
   let nums = 0;
+  let bigints = 0;
   let bools = 0;
   let strs = 0;
   let dates = 0;
@@ -134,6 +159,7 @@ function inferValuesType(values: readonly unknown[]): ColumnType {
   for (const v of values) {
     if (v === null || v === undefined || v === '') continue;
     if (typeof v === 'number') nums++;
+    else if (typeof v === 'bigint') bigints++;
     else if (typeof v === 'boolean') bools++;
     else if (typeof v === 'string') {
       strs++;
@@ -142,8 +168,9 @@ function inferValuesType(values: readonly unknown[]): ColumnType {
       if (!Number.isNaN(parseIsoTimestamp(v))) dates++;
     } else strs++;
   }
-  const nonMissing = nums + bools + strs;
+  const nonMissing = nums + bigints + bools + strs;
   if (nonMissing === 0) return 'numeric';
+  if (bigints > 0 && bigints + nums === nonMissing) return 'int64';
   if (nums === nonMissing) return 'numeric';
   if (bools === nonMissing) return 'boolean';
   if (strs === nonMissing && dates === strs) return 'timestamp';
@@ -154,12 +181,31 @@ function inferValuesType(values: readonly unknown[]): ColumnType {
 function toNumber(v: unknown, column: string, row: number): number {
   if (v === null || v === undefined || v === '') return NaN;
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const x = Number(v.trim());
     if (v.trim() !== '' && !Number.isNaN(x)) return x;
   }
   throw new InputError(`column "${column}" row ${row}: expected a number, got ${JSON.stringify(v)}`, { column, row }, 'Send numbers (or null for missing) in numeric columns.');
+}
+
+const INT64_TEXT = /^[+-]?\d+$/;
+
+function toInt64(v: unknown, column: string, row: number): bigint {
+  if (v === null || v === undefined || v === '') return INT64_MISSING;
+  let out: bigint | undefined;
+  if (typeof v === 'bigint') out = v;
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) out = BigInt(v);
+  else if (typeof v === 'string' && INT64_TEXT.test(v.trim())) out = BigInt(v.trim());
+  if (out === undefined || out <= INT64_MISSING || out >= 2n ** 63n) {
+    throw new InputError(
+      `column "${column}" row ${row}: expected a 64-bit integer, got ${typeof v === 'bigint' ? v.toString() : JSON.stringify(v)}`,
+      { column, row },
+      'Send integers between -(2^63 - 1) and 2^63 - 1; past 2^53 send them as decimal strings so JSON does not round them.',
+    );
+  }
+  return out;
 }
 
 function toTimestamp(v: unknown, column: string, row: number): number {

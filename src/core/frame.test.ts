@@ -38,7 +38,7 @@ describe('Frame', () => {
   });
 
   it('names the row and column of values that do not fit a forced type', () => {
-    expect(() => columnFromValues('n', [1, 'abc'], 'numeric')).toThrow(/column "n" row 1/);
+    expect(() => columnFromValues('n', [1, 'abc'], 'numeric')).toThrow(/column "n" row 2/);
   });
 
   it('classifies strings as categories or text', () => {

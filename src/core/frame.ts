@@ -1,12 +1,19 @@
 /**
  * `Frame`: Kiln's columnar table. Columns are typed arrays so algorithms never touch arrays of row
- * objects. Missing values: NaN (numeric, timestamp), -1 (categorical codes), 255 (boolean), null (text).
+ * objects. Missing values: NaN (numeric, timestamp), INT64_MISSING (int64), -1 (categorical codes),
+ * 255 (boolean), null (text).
  */
 import { InputError } from './errors.js';
-import type { ColumnType, FieldSchema, Schema } from './schema.js';
+import type { ColumnType, FieldSchema, Schema, TimestampZone } from './schema.js';
 
 /** Missing marker for boolean columns. */
 export const BOOL_MISSING = 255;
+
+/** Missing marker for int64 columns: the smallest int64 (-2^63), which readers refuse as a value. */
+export const INT64_MISSING = -(2n ** 63n);
+
+/** Largest magnitude up to which every integer is exact in a float64 (2^53). */
+export const MAX_EXACT_DOUBLE_INT = 2 ** 53;
 
 /** Numeric column: float64 values, NaN = missing. */
 export interface NumericColumn {
@@ -30,11 +37,24 @@ export interface BooleanColumn {
   readonly values: Uint8Array;
 }
 
-/** Timestamp column: epoch milliseconds as float64, NaN = missing. */
+/** Exact 64-bit integer column (IDs, counts): `INT64_MISSING` = missing. */
+export interface Int64Column {
+  readonly name: string;
+  readonly type: 'int64';
+  readonly values: BigInt64Array;
+}
+
+/**
+ * Timestamp column: epoch milliseconds as float64, NaN = missing. Sub-millisecond parts are the
+ * fraction, so microseconds are exact (`Math.round(v * 1000)` recovers them) for instants between the
+ * years 1691 and 2248; readers refuse timestamps outside that range. `timezone` says whether values are
+ * UTC instants or naive wall-clock times (see `TimestampZone`).
+ */
 export interface TimestampColumn {
   readonly name: string;
   readonly type: 'timestamp';
   readonly values: Float64Array;
+  readonly timezone?: TimestampZone;
 }
 
 /** Free-text column: one string per row, null = missing. */
@@ -45,9 +65,12 @@ export interface TextColumn {
 }
 
 /** Any Frame column. */
-export type Column = NumericColumn | CategoricalColumn | BooleanColumn | TimestampColumn | TextColumn;
+export type Column = NumericColumn | Int64Column | CategoricalColumn | BooleanColumn | TimestampColumn | TextColumn;
 
-/** A plain JS cell value (what a column holds at one row, for output and JSON). */
+/**
+ * A plain JS cell value (what a column holds at one row, for output and JSON). int64 values are
+ * numbers when exact as a double (|v| <= 2^53) and decimal strings beyond, so JSON never rounds them.
+ */
 export type CellValue = number | string | boolean | null;
 
 /** Number of rows in a column. */
@@ -61,6 +84,8 @@ export function isMissing(col: Column, i: number): boolean {
     case 'numeric':
     case 'timestamp':
       return Number.isNaN(col.values[i]);
+    case 'int64':
+      return col.values[i] === INT64_MISSING;
     case 'categorical':
       return col.codes[i] < 0;
     case 'boolean':
@@ -70,16 +95,18 @@ export function isMissing(col: Column, i: number): boolean {
   }
 }
 
-/** The value of row `i` as a plain JS value (timestamps as ISO strings). */
+/** The value of row `i` as a plain JS value (timestamps as ISO strings, int64 past 2^53 as strings). */
 export function cellValue(col: Column, i: number): CellValue {
   switch (col.type) {
     case 'numeric': {
       const v = col.values[i];
       return Number.isNaN(v) ? null : v;
     }
+    case 'int64':
+      return int64Cell(col.values[i]);
     case 'timestamp': {
       const v = col.values[i];
-      return Number.isNaN(v) ? null : new Date(v).toISOString();
+      return Number.isNaN(v) ? null : isoTimestamp(v);
     }
     case 'categorical': {
       const c = col.codes[i];
@@ -94,6 +121,35 @@ export function cellValue(col: Column, i: number): CellValue {
   }
 }
 
+const EXACT_BIG = 2n ** 53n;
+
+/** An int64 value as a CellValue: a number when exact as a double, else a decimal string; null when missing. */
+export function int64Cell(v: bigint): CellValue {
+  if (v === INT64_MISSING) return null;
+  return v >= -EXACT_BIG && v <= EXACT_BIG ? Number(v) : v.toString();
+}
+
+/** ISO-8601 (UTC `Z`) for epoch ms with microsecond digits when the value has them (`...:00.123456Z`). */
+export function isoTimestamp(ms: number): string {
+  const us = Math.round(ms * 1000);
+  const wholeMs = Math.floor(us / 1000);
+  const iso = new Date(wholeMs).toISOString();
+  const extra = us - wholeMs * 1000;
+  return extra === 0 ? iso : `${iso.slice(0, -1)}${String(extra).padStart(3, '0')}Z`;
+}
+
+/** A numeric-like column's values as float64 (int64 converted, possibly inexact past 2^53; NaN = missing). */
+export function float64Values(col: NumericColumn | TimestampColumn | Int64Column): Float64Array {
+  if (col.type !== 'int64') return col.values;
+  const src = col.values;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i];
+    out[i] = v === INT64_MISSING ? NaN : Number(v);
+  }
+  return out;
+}
+
 /** Select rows of a column by index (a new column; indices may repeat). */
 export function takeColumn(col: Column, indices: ArrayLike<number>): Column {
   const n = indices.length;
@@ -101,6 +157,11 @@ export function takeColumn(col: Column, indices: ArrayLike<number>): Column {
     case 'numeric':
     case 'timestamp': {
       const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = col.values[indices[i]];
+      return { ...col, values: out };
+    }
+    case 'int64': {
+      const out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) out[i] = col.values[indices[i]];
       return { ...col, values: out };
     }
@@ -127,6 +188,8 @@ export function sliceColumn(col: Column, start: number, end: number): Column {
   switch (col.type) {
     case 'numeric':
     case 'timestamp':
+      return { ...col, values: col.values.subarray(start, end) };
+    case 'int64':
       return { ...col, values: col.values.subarray(start, end) };
     case 'categorical':
       return { ...col, codes: col.codes.subarray(start, end) };
@@ -233,7 +296,7 @@ export class Frame {
     const cols: Column[] = first.columns.map((c0) => {
       const parts = frames.map((f) => {
         const c = f.column(c0.name);
-        if (c.type !== c0.type) {
+        if (c.type !== c0.type || (c.type === 'timestamp' && c0.type === 'timestamp' && c.timezone !== c0.timezone)) {
           throw new InputError(`column "${c0.name}" is ${c0.type} in one chunk and ${c.type} in another`, { column: c0.name });
         }
         return c;
@@ -252,9 +315,9 @@ function fieldOf(col: Column, n: number): FieldSchema {
       break;
     }
   }
-  return col.type === 'categorical'
-    ? { name: col.name, type: col.type, nullable, categories: col.categories }
-    : { name: col.name, type: col.type, nullable };
+  if (col.type === 'categorical') return { name: col.name, type: col.type, nullable, categories: col.categories };
+  if (col.type === 'timestamp' && col.timezone) return { name: col.name, type: col.type, nullable, timezone: col.timezone };
+  return { name: col.name, type: col.type, nullable };
 }
 
 function concatColumns(parts: Column[], total: number): Column {
@@ -265,6 +328,15 @@ function concatColumns(parts: Column[], total: number): Column {
       const out = new Float64Array(total);
       let o = 0;
       for (const p of parts as (NumericColumn | TimestampColumn)[]) {
+        out.set(p.values, o);
+        o += p.values.length;
+      }
+      return { ...c0, values: out };
+    }
+    case 'int64': {
+      const out = new BigInt64Array(total);
+      let o = 0;
+      for (const p of parts as Int64Column[]) {
         out.set(p.values, o);
         o += p.values.length;
       }
@@ -313,6 +385,23 @@ function concatColumns(parts: Column[], total: number): Column {
 /** Type guard helpers for callers that switch on column type. */
 export function isNumericLike(col: Column): col is NumericColumn | TimestampColumn {
   return col.type === 'numeric' || col.type === 'timestamp';
+}
+
+/** Whether a column holds numbers (float64 or exact int64). */
+export function isNumberColumn(col: Column): col is NumericColumn | Int64Column {
+  return col.type === 'numeric' || col.type === 'int64';
+}
+
+/**
+ * The frame with int64 columns as numeric float64 (values past 2^53 rounded): for consumers where
+ * exactness does not matter (model training and scoring). Other columns are shared, not copied.
+ */
+export function int64AsNumeric(frame: Frame): Frame {
+  if (!frame.columns.some((c) => c.type === 'int64')) return frame;
+  return new Frame(
+    frame.columns.map((c): Column => (c.type === 'int64' ? { name: c.name, type: 'numeric', values: float64Values(c) } : c)),
+    frame.rowCount,
+  );
 }
 
 /** The ColumnType of a column. */

@@ -12,6 +12,9 @@ import { detectFormat } from '../data/io/file-format.js';
 import { readFrameChunks } from '../data/io/read-frame.js';
 import type { ReadOptions } from '../data/io/read-options.js';
 import type { ScoredBatch, Scorer } from '../runtime/scorer.js';
+import type { SignatureInput } from '../runtime/bundle-types.js';
+import { coerceInput } from '../runtime/preprocess/coerce-input.js';
+import { columnFromValues } from '../core/frame-builder.js';
 import { InputError, UsageError } from '../core/errors.js';
 
 /** Summary of a batch scoring run. */
@@ -26,18 +29,25 @@ export interface BatchPredictSummary {
 /** Counts values of categorical inputs that training never saw, by column. */
 export class UnseenCategoryCounter {
   private readonly known: Map<string, Set<string>>;
+  private readonly inputs: Map<string, SignatureInput>;
   readonly counts: Record<string, number> = {};
   readonly examples: Record<string, string> = {};
 
   constructor(scorer: Scorer) {
-    this.known = new Map(scorer.signature.inputs.filter((f) => f.type === 'categorical' && f.categories).map((f) => [f.name, new Set(f.categories)]));
+    const categorical = scorer.signature.inputs.filter((f) => f.type === 'categorical' && f.categories);
+    this.known = new Map(categorical.map((f) => [f.name, new Set(f.categories)]));
+    this.inputs = new Map(categorical.map((f) => [f.name, f]));
   }
 
   /** Count one chunk; per column the check is per dictionary entry, then per row code. */
   add(frame: Frame): void {
     for (const [name, known] of this.known) {
-      const col = frame.tryColumn(name);
-      if (!col || col.type !== 'categorical') continue;
+      const raw = frame.tryColumn(name);
+      if (!raw) continue;
+      const input = this.inputs.get(name);
+      // A file can read a categorical input as numbers ("3", "7"): compare the strings the encoder sees.
+      const col = raw.type === 'categorical' || !input ? raw : textAsCategorical(coerceInput(raw, input));
+      if (col.type !== 'categorical') continue;
       const unseen = col.categories.map((c) => !known.has(c));
       if (!unseen.some(Boolean)) continue;
       let n = 0;
@@ -51,6 +61,11 @@ export class UnseenCategoryCounter {
       if (n > 0) this.counts[name] = (this.counts[name] ?? 0) + n;
     }
   }
+}
+
+function textAsCategorical(col: Column): Column {
+  if (col.type !== 'text') return col;
+  return columnFromValues(col.name, col.values, 'categorical');
 }
 
 /** Score `source` chunk by chunk and write predictions to `out`. */

@@ -104,6 +104,33 @@ describe('kiln data (real data)', () => {
     expect(badLimit.code).toBe(2);
     expect(badLimit.stderr).toMatch(/--limit/);
   }, 120_000);
+
+  it('hashes content, not file bytes: the stored Parquet copy hashes as the CSV did; integers stay integers', async () => {
+    const own = await tempDir();
+    const first = json<{ hash: string }>(await runKiln(['data', 'register', TELCO, '--name', 'telco', '--json'], { home: own }));
+    const copy = json<{ hash: string }>(await runKiln(['data', 'register', 'telco@1', '--name', 'telco-copy', '--json'], { home: own }));
+    expect(copy.hash).toBe(first.hash);
+    const schema = json<{ schema: { fields: { name: string; type: string }[] } }>(await runKiln(['data', 'show', 'telco-copy@1', '--json'], { home: own })).schema;
+    expect(schema.fields.find((f) => f.name === 'tenure')?.type).toBe('int64');
+    expect(schema.fields.find((f) => f.name === 'MonthlyCharges')?.type).toBe('numeric');
+  }, 120_000);
+
+  it('never misreads silently: forced types win or fail clearly, ;-files keep their header, header-only files keep columns', async () => {
+    const ints = join(dir, 'ints.csv');
+    await writeFile(ints, 'v\n1\n2\n3\n4\n5\n');
+    const bool = await runKiln(['data', 'profile', ints, '--types', 'v:boolean', '--json'], { home });
+    expect(bool.code).toBe(2);
+    expect(bool.stderr).toMatch(/column \\"v\\" row 2: \\"2\\" is not a boolean/);
+    const semi = join(dir, 'semi.csv');
+    await writeFile(semi, 'x;y\n1,5;2,25\n3,5;4,75\n');
+    const doc = json<ProfileDoc>(await runKiln(['data', 'profile', semi, '--json'], { home }));
+    expect(doc.columns.map((c) => [c.name, c.type, c.mean])).toEqual([['x', 'numeric', 2.5], ['y', 'numeric', 3.5]]);
+    const header = join(dir, 'header.csv');
+    await writeFile(header, 'a,b,c\n');
+    const h = json<ProfileDoc>(await runKiln(['data', 'profile', header, '--json'], { home }));
+    expect(h.rows).toBe(0);
+    expect(h.columns.map((c) => c.name)).toEqual(['a', 'b', 'c']);
+  }, 120_000);
 });
 
 describe('kiln data (bad input: exit 2, clear message, nothing registered)', () => {

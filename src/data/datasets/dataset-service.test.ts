@@ -51,13 +51,14 @@ describe('DatasetService', () => {
     expect(reg).toMatchObject({ version: 1, created: true, rows: 3, columns: 3 });
     const record = await metadata.datasets.getVersion('small', 1);
     expect(record?.profile.kind).toBe('artifact');
-    expect(record?.schema).toEqual({ kind: 'inline', value: { fields: [{ name: 'x', type: 'numeric', nullable: false }, { name: 'y', type: 'numeric', nullable: true }, { name: 'c', type: 'categorical', nullable: false }] } });
+    // Integer columns register as exact int64 (stored as INT64 Parquet), see content-hash spec.
+    expect(record?.schema).toEqual({ kind: 'inline', value: { fields: [{ name: 'x', type: 'int64', nullable: false }, { name: 'y', type: 'numeric', nullable: true }, { name: 'c', type: 'categorical', nullable: false }] } });
     expect(record?.summary).toEqual({
       rows: 3,
       columnCount: 3,
       duplicateRows: 0,
       columns: [
-        { name: 'x', type: 'numeric', missing: 0, distinct: 3 },
+        { name: 'x', type: 'int64', missing: 0, distinct: 3 },
         { name: 'y', type: 'numeric', missing: 1, distinct: 2 },
         { name: 'c', type: 'categorical', missing: 0, distinct: 2 },
       ],

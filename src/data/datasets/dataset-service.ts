@@ -1,9 +1,11 @@
 /**
- * Dataset versions: `register` stores an immutable, content-hashed Parquet copy of a source and its
- * profile (and its schema, when wide) in the artifact store, with a bounded summary in metadata; a
- * registration that fails leaves no metadata row and deletes the artifacts it wrote. Two resolvers turn
- * a source into something the readers can open: `resolveReference` accepts registered `NAME@VERSION`
- * references only (for untrusted callers: the HTTP API), `resolveSource` also local paths (for the CLI).
+ * Dataset versions: `register` stores an immutable Parquet copy of a source (source column types kept:
+ * integers INT64, timestamps TIMESTAMP[TZ]) and its profile (and its schema, when wide) in the artifact
+ * store, with a bounded summary and the content hash (`content-hash.ts`: schema + values, independent of
+ * file bytes) in metadata; a registration that fails leaves no metadata row and deletes the artifacts it
+ * wrote. Two resolvers turn a source into something the readers can open: `resolveReference` accepts
+ * registered `NAME@VERSION` references only (for untrusted callers: the HTTP API), `resolveSource` also
+ * local paths (for the CLI).
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import { readFrameChunks } from '../io/read-frame.js';
 import { makeTempDir, removeTempPath } from '../io/temp-space.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';
+import { ContentHasher } from './content-hash.js';
 import { checkDatasetName, checkDatasetRef, isDatasetName } from './data-ref.js';
 import type { Profile } from '../profile/profile-types.js';
 import { ArtifactWrites, INLINE_SCHEMA_LIMIT, readDocument } from './dataset-documents.js';
@@ -133,11 +136,18 @@ export class DatasetService {
     try {
       const parquetPath = join(dir, 'data.parquet');
       const writer = await createFrameWriter(parquetPath, { format: 'parquet' });
+      const hasher = new ContentHasher();
       let rows = 0;
       let columns = 0;
+      let zones = new Map<string, string>();
+      // Integer columns read as exact int64, so the stored Parquet keeps them INT64 (not DOUBLE);
+      // timestamps keep their microseconds and zone. The hash is of the logical content, streamed.
+      const readOptions: ReadOptions = { ...resolved.readOptions, integers: resolved.readOptions.integers ?? 'int64' };
       async function* teeToParquet(): AsyncGenerator<Frame> {
-        for await (const chunk of readFrameChunks(resolved.path, resolved.readOptions)) {
+        for await (const chunk of readFrameChunks(resolved.path, readOptions)) {
           await writer.write(chunk);
+          hasher.add(chunk);
+          if (rows === 0) zones = new Map(chunk.columns.flatMap((c) => (c.type === 'timestamp' && c.timezone ? [[c.name, c.timezone] as const] : [])));
           rows += chunk.rowCount;
           columns = chunk.columns.length;
           opts.onProgress?.(rows);
@@ -164,7 +174,7 @@ export class DatasetService {
         throw new InputError(`${source} has no data rows (only a header, or nothing)`, { file: source }, 'Register a file with at least one data row.');
       }
       await writer.close();
-      return await this.store(name, source, parquetPath, rows, columns, profile);
+      return await this.store(name, source, parquetPath, rows, columns, profile, hasher.digest(), zones);
     } finally {
       await removeTempPath(dir);
     }
@@ -172,20 +182,29 @@ export class DatasetService {
 
   /**
    * Writes the data, profile (and wide schema) artifacts, then the metadata row; if anything fails, the
-   * artifacts this call wrote and no version references are deleted again.
+   * artifacts this call wrote and no version references are deleted again. `hash` is the content hash.
    */
-  private async store(name: string, source: string, parquetPath: string, rows: number, columns: number, profile: Profile): Promise<DatasetRegistration> {
+  private async store(
+    name: string,
+    source: string,
+    parquetPath: string,
+    rows: number,
+    columns: number,
+    profile: Profile,
+    hash: string,
+    zones: ReadonlyMap<string, string>,
+  ): Promise<DatasetRegistration> {
     const writes = new ArtifactWrites(this.artifacts);
     try {
       const artifact = await writes.putFile(parquetPath);
       const profileRef = await writes.putJson(profile);
-      const schemaValue = { fields: profile.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.missing > 0 })) };
+      const schemaValue = { fields: profile.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.missing > 0, ...(zones.has(c.name) ? { timezone: zones.get(c.name) } : {}) })) };
       const schemaJson = JSON.stringify(schemaValue);
       const schema: StoredDocument = schemaJson.length <= INLINE_SCHEMA_LIMIT ? { kind: 'inline', value: schemaValue } : { kind: 'artifact', hash: (await writes.putJson(schemaValue)).hash };
       const createdAt = new Date().toISOString();
       const reg = await this.metadata.datasets.createVersion({
         name,
-        hash: artifact.hash,
+        hash,
         rows,
         columns,
         bytes: artifact.size,
@@ -200,7 +219,7 @@ export class DatasetService {
       // Same content as an existing version: that version's artifacts stand; drop any this call added (e.g. a profile that differs).
       if (!reg.created) await writes.rollback(this.metadata.datasets);
       const record = reg.created ? null : await this.metadata.datasets.getVersion(name, reg.version);
-      return { name, version: reg.version, hash: artifact.hash, rows, columns, bytes: artifact.size, created: reg.created, source: record?.source ?? source, createdAt: record?.createdAt ?? createdAt };
+      return { name, version: reg.version, hash, rows, columns, bytes: artifact.size, created: reg.created, source: record?.source ?? source, createdAt: record?.createdAt ?? createdAt };
     } catch (err) {
       await writes.rollback(this.metadata.datasets);
       throw err;

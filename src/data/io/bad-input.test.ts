@@ -114,12 +114,13 @@ describe('bad input gives typed errors naming the file and place', () => {
     const path = file('types.csv', 'n,flag,when\n1,yes,2020-01-01\n2,no,2020-01-02\nthree,maybe,soon\n');
     const err = await failure(path, { columnTypes: { n: 'numeric' } });
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toContain('column "n" row 2: "three" is not a number');
-    expect(err.details).toMatchObject({ column: 'n', row: 2, value: 'three' });
+    // Rows are 1-based data rows (header not counted): "three" is the third.
+    expect(err.message).toContain('column "n" row 3: "three" is not a number');
+    expect(err.details).toMatchObject({ column: 'n', row: 3, value: 'three' });
     const errBool = await failure(path, { columnTypes: { flag: 'boolean' } });
-    expect(errBool.details).toMatchObject({ column: 'flag', row: 2, value: 'maybe' });
+    expect(errBool.details).toMatchObject({ column: 'flag', row: 3, value: 'maybe' });
     const errTs = await failure(path, { columnTypes: { when: 'timestamp' } });
-    expect(errTs.details).toMatchObject({ column: 'when', row: 2, value: 'soon' });
+    expect(errTs.details).toMatchObject({ column: 'when', row: 3, value: 'soon' });
     const errName = await failure(path, { columnTypes: { nope: 'numeric' } });
     expect(errName.message).toMatch(/does not have/);
   });
@@ -138,7 +139,7 @@ describe('bad input gives typed errors naming the file and place', () => {
       (e: unknown) => e as KilnError,
     );
     expect(err).toBeInstanceOf(InputError);
-    expect(err?.details).toMatchObject({ column: 'v', row: 5000, value: 'oops' });
+    expect(err?.details).toMatchObject({ column: 'v', row: 5001, value: 'oops' });
   });
 
   it('hostile file and column names are quoted, never executed', async () => {

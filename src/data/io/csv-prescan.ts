@@ -75,6 +75,31 @@ function checkRagged(file: string, text: string, wholeFile: boolean): void {
   }
 }
 
+/**
+ * A delimiter to use instead of the sniffed one, or undefined to keep it: when the sniffed delimiter
+ * gives the sampled lines (header included) different field counts and another candidate gives every
+ * line the same count of 2 or more. Quote-aware; the last line of a partial sample is ignored.
+ */
+export function consistentDelimiter(text: string, sniffed: string, wholeFile: boolean): string | undefined {
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  if (!wholeFile) lines.pop();
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const sample = lines.slice(0, 200);
+  if (sample.length < 2) return undefined;
+  const consistent = (d: string): boolean => {
+    const n = countFields(sample[0], d);
+    return n >= 2 && sample.every((l) => countFields(l, d) === n);
+  };
+  if (sniffed !== '' && consistent(sniffed)) return undefined;
+  return [';', '\t', '|', ','].find((d) => d !== sniffed && consistent(d));
+}
+
+/** Fields in the first line of `text` with this delimiter (quote-aware). */
+export function fieldCount(text: string, delimiter: string): number {
+  const end = text.indexOf('\n');
+  return countFields((end < 0 ? text : text.slice(0, end)).replace(/\r$/, ''), delimiter);
+}
+
 function countFields(line: string, delimiter: string): number {
   let n = 1;
   let quoted = false;

@@ -7,7 +7,7 @@ import { open, stat, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, NotFoundError } from '../../core/errors.js';
-import { assertTextContent, prescanCsv } from './csv-prescan.js';
+import { assertTextContent, consistentDelimiter, fieldCount, prescanCsv } from './csv-prescan.js';
 import { translateDuckDbError } from './duckdb-error.js';
 import { detectFormat } from './file-format.js';
 import { countLineBreaks, countLines } from './line-count.js';
@@ -24,6 +24,8 @@ export interface CsvDialect {
   readonly escape: string;
   readonly header: boolean;
   readonly skipRows: number;
+  /** Decimal separator of numbers, `.` or `,`. */
+  readonly decimal: '.' | ',';
 }
 
 /** One column as DuckDB sees it. */
@@ -59,6 +61,8 @@ export interface DescribedSource {
 const unknownBound = (): Promise<number | undefined> => Promise.resolve(undefined);
 
 const PRESCAN_BYTES = 1024 * 1024;
+/** Header fields from which a file counts as wide (its dialect is found without DuckDB's sniffer). */
+const WIDE_COLUMNS = 500;
 /** Types DuckDB may pick for CSV columns. BOOLEAN is left out so Yes/No stays categorical (see column-plan). */
 const CSV_TYPE_CANDIDATES = ['BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'];
 
@@ -103,18 +107,38 @@ async function describeCsv(
     assertTextContent(path, head);
     if (isBlank(head)) throw emptyFile(path);
   }
-  const sniffed = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows, Columns FROM sniff_csv(${csvArgs(duckPath, opts)})`);
-  const row = sniffed.getRowObjectsJS()[0];
+  const headText = head ? new TextDecoder('utf-8', { fatal: false }).decode(head) : undefined;
+  const wholeHead = head !== undefined && head.length >= fileBytes;
+  let sniffOpts = opts;
+  // DuckDB's dialect detection takes ~1 ms a column (10 s for 10,000): a wide file whose lines agree on a
+  // delimiter gets it (and standard quoting) given, so only header and types are sniffed.
+  const wide = opts.delimiter === undefined && headText !== undefined ? consistentDelimiter(headText, '', wholeHead) : undefined;
+  if (wide !== undefined && fieldCount(headText ?? '', wide) >= WIDE_COLUMNS) sniffOpts = { ...opts, delimiter: wide, quote: opts.quote ?? '"', escape: opts.escape ?? '"' };
+  let row = await sniffCsv(conn, duckPath, sniffOpts);
+  if (opts.delimiter === undefined && headText !== undefined) {
+    // DuckDB's sniffer can take a `;` file with decimal commas ("1,5;2,25") for a comma-separated one
+    // whose header does not fit; a delimiter that gives every sampled line, header included, the same
+    // field count is the right one.
+    const better = consistentDelimiter(headText, sniffedChar(row?.Delimiter), wholeHead);
+    if (better !== undefined) sniffOpts = { ...sniffOpts, delimiter: better };
+  }
+  const delimiter = sniffOpts.delimiter ?? sniffedChar(row?.Delimiter);
+  // The European convention: `;`-separated files write decimals with a comma (override with decimal: '.').
+  if (opts.decimal === undefined && delimiter === ';' && headText !== undefined && /\d,\d/.test(headText)) sniffOpts = { ...sniffOpts, delimiter, decimal: ',' };
+  if (sniffOpts !== opts) row = await sniffCsv(conn, duckPath, sniffOpts);
+  const forced = opts.columnTypes ?? {};
   const dialect: CsvDialect = {
-    delimiter: opts.delimiter ?? sniffedChar(row?.Delimiter),
+    delimiter: sniffOpts.delimiter ?? sniffedChar(row?.Delimiter),
     quote: opts.quote ?? sniffedChar(row?.Quote),
     escape: opts.escape ?? sniffedChar(row?.Escape),
     header: opts.header ?? row?.HasHeader === true,
     skipRows: opts.skipRows ?? Number(row?.SkipRows ?? 0),
+    decimal: sniffOpts.decimal ?? '.',
   };
   const columns = (Array.isArray(row?.Columns) ? row.Columns : []).map((c) => {
     const { name, type } = c as { name: unknown; type: unknown };
-    return { name: String(name), duckType: String(type) };
+    // A forced type is read from the text: the sniffer's guess (BIGINT from a sample) must not fail first.
+    return { name: String(name), duckType: forced[String(name)] !== undefined ? 'VARCHAR' : String(type) };
   });
   // Pin dialect and types so later scans do not sniff the file again (each sniff costs a sample read).
   const relation = `read_csv(${csvArgs(duckPath, opts, dialect, columns)})`;
@@ -142,6 +166,8 @@ async function describeCsv(
 
 function csvArgs(duckPath: string, opts: ReadOptions, dialect?: CsvDialect, columns?: readonly SourceColumn[]): string {
   const args = [quoteLiteral(duckPath), `auto_detect=${columns === undefined}`];
+  const decimal = dialect?.decimal ?? opts.decimal;
+  if (decimal === ',') args.push(`decimal_separator=','`);
   const delimiter = dialect?.delimiter ?? opts.delimiter;
   const quote = dialect?.quote ?? opts.quote;
   const escape = dialect?.escape ?? opts.escape;
@@ -157,6 +183,11 @@ function csvArgs(duckPath: string, opts: ReadOptions, dialect?: CsvDialect, colu
   else args.push(`auto_type_candidates=${quoteLiteralList(CSV_TYPE_CANDIDATES)}`);
   args.push(`nullstr=${quoteLiteralList(opts.nullValues ?? DEFAULT_NULL_VALUES)}`);
   return args.join(', ');
+}
+
+async function sniffCsv(conn: DuckDBConnection, duckPath: string, opts: ReadOptions): Promise<Record<string, unknown> | undefined> {
+  const sniffed = await conn.runAndReadAll(`SELECT Delimiter, Quote, Escape, HasHeader, SkipRows, Columns FROM sniff_csv(${csvArgs(duckPath, opts)})`);
+  return sniffed.getRowObjectsJS()[0];
 }
 
 async function describeRelation(

@@ -1,29 +1,43 @@
 /**
- * Loads Frames into a DuckDB table without row objects: numeric, timestamp and boolean columns are
- * copied into DuckDB vectors straight from their typed arrays (missing values become NULL via the
+ * Loads Frames into a DuckDB table without row objects: numeric, int64, timestamp and boolean columns
+ * are copied into DuckDB vectors straight from their typed arrays (missing values become NULL via the
  * validity mask); strings go through the vector API. Timestamps are staged as DOUBLE epoch ms and
- * turned into TIMESTAMP by `exportSelectSql`.
+ * turned into TIMESTAMP (naive) or TIMESTAMP WITH TIME ZONE (UTC) with their microseconds by
+ * `exportSelectSql`; int64 columns are BIGINT end to end, so Parquet keeps integers as INT64.
  */
 import duckdb from '@duckdb/node-bindings';
-import { BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
 import { InputError } from '../../core/errors.js';
-import { BOOL_MISSING } from '../../core/frame.js';
+import { BOOL_MISSING, INT64_MISSING } from '../../core/frame.js';
 import type { Column, Frame } from '../../core/frame.js';
-import type { ColumnType } from '../../core/schema.js';
+import type { ColumnType, TimestampZone } from '../../core/schema.js';
 import { quoteIdentifier } from './sql-quote.js';
 
 /** DuckDB's vector size: rows per data chunk. */
 const CHUNK_ROWS = 2048;
 
+/** A staged column: its name, Frame type and, for timestamps, zone. */
+export interface StagedColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly timezone?: TimestampZone;
+}
+
+/** The staged description of a frame's columns. */
+export function stagedColumns(frame: Frame): StagedColumn[] {
+  return frame.columns.map((c) => (c.type === 'timestamp' && c.timezone ? { name: c.name, type: c.type, timezone: c.timezone } : { name: c.name, type: c.type }));
+}
+
 function stagingType(t: ColumnType): DuckDBType {
+  if (t === 'int64') return BIGINT;
   if (t === 'numeric' || t === 'timestamp') return DOUBLE;
   if (t === 'boolean') return BOOLEAN;
   return VARCHAR;
 }
 
 /** `CREATE TABLE` for staging a frame with these columns. */
-export function createStagingTableSql(table: string, columns: readonly { name: string; type: ColumnType }[], temporary = false): string {
+export function createStagingTableSql(table: string, columns: readonly StagedColumn[], temporary = false): string {
   const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingType(c.type).toString()}`).join(', ');
   return `CREATE ${temporary ? 'TEMP ' : ''}TABLE ${table} (${cols})`;
 }
@@ -33,10 +47,10 @@ export function createStagingTableSql(table: string, columns: readonly { name: s
  * integral numbers are written without a trailing `.0` (`3`, not `3.0`), so integer columns read back
  * and look as they did in the source file.
  */
-export function exportSelectSql(table: string, columns: readonly { name: string; type: ColumnType }[], forCsv = false): string {
+export function exportSelectSql(table: string, columns: readonly StagedColumn[], forCsv = false): string {
   const cols = columns.map((c) => {
     const id = quoteIdentifier(c.name);
-    if (c.type === 'timestamp') return `make_timestamp(CAST(round(${id} * 1000) AS BIGINT)) AS ${id}`;
+    if (c.type === 'timestamp') return `${c.timezone === 'UTC' ? 'make_timestamptz' : 'make_timestamp'}(CAST(round(${id} * 1000) AS BIGINT)) AS ${id}`;
     if (c.type === 'numeric' && forCsv) {
       return `CASE WHEN ${id} = trunc(${id}) AND abs(${id}) < 1e15 THEN CAST(CAST(${id} AS BIGINT) AS VARCHAR) ELSE CAST(${id} AS VARCHAR) END AS ${id}`;
     }
@@ -95,6 +109,16 @@ function fillVector(
       if (missing > 0) {
         validity.fill(0xff);
         for (let i = 0; i < n; i++) if (src[start + i] !== src[start + i]) validity[i >> 3] &= ~(1 << (i & 7));
+      }
+      break;
+    }
+    case 'int64': {
+      const src = col.values.subarray(start, start + n);
+      duckdb.copy_data_to_vector(vec, 0, src.buffer as ArrayBuffer, src.byteOffset, n * 8);
+      for (let i = 0; i < n; i++) if (src[i] === INT64_MISSING) missing++;
+      if (missing > 0) {
+        validity.fill(0xff);
+        for (let i = 0; i < n; i++) if (src[i] === INT64_MISSING) validity[i >> 3] &= ~(1 << (i & 7));
       }
       break;
     }

@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { InputError, KilnError, UsageError } from '../../core/errors.js';
-import { BOOL_MISSING, Frame } from '../../core/frame.js';
+import { BOOL_MISSING, Frame, INT64_MISSING, MAX_EXACT_DOUBLE_INT } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
 import { inferStringType } from '../../core/frame-builder.js';
 import type { ColumnType } from '../../core/schema.js';
@@ -152,8 +152,20 @@ class ColumnDecoder {
         for (let i = 0; i < n; i++) {
           const v = rows[i][j];
           out[i] = typeof v === 'string' ? Number(v) : NaN;
+          // bigint/numeric values past 2^53 would be rounded: refuse rather than misread an ID.
+          if (Math.abs(out[i]) > MAX_EXACT_DOUBLE_INT && /^[+-]?\d+$/.test(v as string)) {
+            throw new InputError(`column "${name}" row ${i + 1}: integer ${String(v)} is beyond 2^53 and would be rounded as a float64`, { column: name, row: i + 1 }, 'Cast it to text in the query (id::text) to keep it exact.');
+          }
         }
         return { name, type: 'numeric', values: out };
+      }
+      case 'int64': {
+        const out = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = rows[i][j];
+          out[i] = typeof v === 'string' && /^[+-]?\d+$/.test(v) ? BigInt(v) : INT64_MISSING;
+        }
+        return { name, type: 'int64', values: out };
       }
       case 'timestamp': {
         const out = new Float64Array(n);

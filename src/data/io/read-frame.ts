@@ -4,7 +4,8 @@
  * Parquet, JSON and NDJSON files, local paths only.
  *
  * Edge cases, decided: an empty file is an InputError; a header-only CSV reads as a Frame with its
- * columns and 0 rows (`readFrameChunks` yields nothing) - commands that need rows (training) reject it.
+ * columns and 0 rows (`readFrameChunks` yields one such Frame, so consumers still see the columns) -
+ * commands that need rows (training, registration) reject it with a message saying so.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Frame } from '../../core/frame.js';
@@ -16,6 +17,7 @@ import type { DescribedSource } from './describe-source.js';
 import { openDuckDbConnection, withDuckDb } from './duckdb-session.js';
 import { DEFAULT_CHUNK_ROWS, DEFAULT_MEMORY_BUDGET_BYTES, validateReadOptions } from './read-options.js';
 import type { ReadOptions } from './read-options.js';
+import { FrameAccumulator } from './frame-accumulator.js';
 import { overBudget, scanFrames } from './scan-frames.js';
 
 /** Rows profiled to choose string column types when reading in chunks. */
@@ -54,7 +56,7 @@ export async function readFrame(path: string, opts: ReadOptions = {}): Promise<F
  * Read a file as Frames of `chunkRows` rows (default 65536; the last may be shorter). Types are decided
  * once, up front, from the first `sampleRows` rows (default 100k); a later value that does not fit is an
  * InputError naming the row. Categorical codes are stable across chunks: each chunk's `categories`
- * extends the previous chunk's.
+ * extends the previous chunk's. A source without rows yields one 0-row Frame with its columns.
  */
 export async function* readFrameChunks(path: string, opts: ReadOptions = {}): AsyncGenerator<Frame> {
   validateReadOptions(opts);
@@ -64,7 +66,12 @@ export async function* readFrameChunks(path: string, opts: ReadOptions = {}): As
     source = await describeSource(conn, path, opts);
     const sample = opts.sampleRows === -1 ? undefined : (opts.sampleRows ?? CHUNKED_PROFILE_ROWS);
     const plans = await planColumns(conn, source, opts, sample);
-    yield* scanFrames(conn, source, plans, { blockRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS });
+    let any = false;
+    for await (const frame of scanFrames(conn, source, plans, { blockRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS })) {
+      any = true;
+      yield frame;
+    }
+    if (!any) yield new FrameAccumulator(plans, 1).takeBlock();
   } finally {
     await source?.cleanup();
     conn.closeSync();
@@ -113,7 +120,17 @@ function concatColumn(p: ColumnPlan, parts: Column[], total: number): Column {
         out.set(v, o);
         o += v.length;
       }
-      return { name, type: p.type, values: out };
+      return p.type === 'timestamp' && p.timezone ? { name, type: 'timestamp', values: out, timezone: p.timezone } : { name, type: p.type, values: out };
+    }
+    case 'int64': {
+      const out = new BigInt64Array(total);
+      let o = 0;
+      for (const c of parts) {
+        const v = (c as { values: BigInt64Array }).values;
+        out.set(v, o);
+        o += v.length;
+      }
+      return { name, type: 'int64', values: out };
     }
     case 'boolean': {
       const out = new Uint8Array(total);

@@ -34,6 +34,13 @@ export interface ReadOptions {
   chunkRows?: number;
   /** `readFrame` refuses files whose Frame would exceed this many bytes (default 1 GiB). */
   memoryBudgetBytes?: number;
+  /**
+   * How integer-typed source columns read: `numeric` (default; float64, and an integer past 2^53 is an
+   * InputError rather than a rounded value) or `int64` (exact, `BigInt64Array`; registration uses it).
+   */
+  integers?: 'numeric' | 'int64';
+  /** CSV decimal separator, `.` (default) or `,`; a `;`-separated file with decimal commas gets `,` when absent. */
+  decimal?: '.' | ',';
   /** Trim leading/trailing whitespace of text fields (default true; needed for ", "-separated files like adult). */
   trim?: boolean;
 }
@@ -62,5 +69,7 @@ export function validateReadOptions(opts: ReadOptions): void {
   if (opts.sampleRows !== undefined) check(Number.isInteger(opts.sampleRows) && (opts.sampleRows === -1 || opts.sampleRows > 0), 'sampleRows', 'must be a positive integer or -1');
   if (opts.chunkRows !== undefined) check(Number.isInteger(opts.chunkRows) && opts.chunkRows > 0, 'chunkRows', 'must be a positive integer');
   if (opts.memoryBudgetBytes !== undefined) check(opts.memoryBudgetBytes > 0, 'memoryBudgetBytes', 'must be positive');
+  if (opts.integers !== undefined) check(opts.integers === 'numeric' || opts.integers === 'int64', 'integers', "must be 'numeric' or 'int64'");
+  if (opts.decimal !== undefined) check(opts.decimal === '.' || opts.decimal === ',', 'decimal', "must be '.' or ','");
   if (opts.nullValues !== undefined) check(opts.nullValues.every((s) => typeof s === 'string' && !s.includes('\0')), 'nullValues', 'must be strings without NUL');
 }

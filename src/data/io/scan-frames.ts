@@ -60,7 +60,7 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
     if (limits.materialize === true) {
       result = await conn.run(sql);
       // The row count is known: fill one exact-size block, so no concatenation copy is needed later.
-      acc = new FrameAccumulator(plans, Math.max(1, result.rowCount));
+      acc = new FrameAccumulator(plans, Math.max(1, result.rowCount), true);
     } else {
       if (limits.maxRows === undefined) {
         // Counted while DuckDB reads; a failure here only means the slower check is used.
@@ -72,7 +72,7 @@ export async function* scanFrames(conn: DuckDBConnection, source: DescribedSourc
       const rows = limits.oneBlock === true && bound !== undefined ? await bound : undefined;
       // Not when the bound alone would break the budget (a head-based estimate can be far off).
       const fits = rows !== undefined && (limits.budgetBytes === undefined || rows * plans.length * 8 <= limits.budgetBytes);
-      if (rows !== undefined && fits) acc = new FrameAccumulator(plans, Math.max(1, rows));
+      if (rows !== undefined && fits) acc = new FrameAccumulator(plans, Math.max(1, rows), true);
     }
     while (true) {
       const chunk = await result.fetchChunk();

@@ -10,8 +10,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
-import type { ColumnType } from '../../core/schema.js';
-import { appendFrameToTable, createStagingTableSql, exportSelectSql } from './duckdb-table-appender.js';
+import { appendFrameToTable, createStagingTableSql, exportSelectSql, stagedColumns } from './duckdb-table-appender.js';
+import type { StagedColumn } from './duckdb-table-appender.js';
 import { translateDuckDbError } from './duckdb-error.js';
 import { withDuckDb } from './duckdb-session.js';
 import { detectFormat } from './file-format.js';
@@ -43,7 +43,7 @@ export async function writeFrame(frame: Frame, path: string, opts: WriteOptions 
   const format = writeFormat(path, opts);
   await withDuckDb(async (conn) => {
     const table = `kiln_write_${process.pid}_${++tableCounter}`;
-    const cols = frame.columns.map((c) => ({ name: c.name, type: c.type }));
+    const cols = stagedColumns(frame);
     await conn.run(createStagingTableSql(table, cols, true));
     try {
       await appendFrameToTable(conn, table, frame);
@@ -60,7 +60,7 @@ export async function createFrameWriter(path: string, opts: WriteOptions = {}): 
   const stageDir = await makeTempDir('writer');
   const instance = await DuckDBInstance.create(join(stageDir, 'stage.duckdb'), { temp_directory: stageDir });
   const conn = await instance.connect();
-  let columns: { name: string; type: ColumnType }[] | undefined;
+  let columns: StagedColumn[] | undefined;
   let done = false;
   const release = async (): Promise<void> => {
     done = true;
@@ -75,7 +75,7 @@ export async function createFrameWriter(path: string, opts: WriteOptions = {}): 
     async write(frame: Frame): Promise<void> {
       ensureOpen();
       if (!columns) {
-        columns = frame.columns.map((c) => ({ name: c.name, type: c.type }));
+        columns = stagedColumns(frame);
         await conn.run(createStagingTableSql('staged', columns));
       } else checkSameColumns(path, columns, frame);
       if (frame.rowCount > 0) await appendFrameToTable(conn, 'staged', frame);
@@ -103,9 +103,10 @@ function writeFormat(path: string, opts: WriteOptions): WriteFormat {
   return format;
 }
 
-function checkSameColumns(path: string, expected: readonly { name: string; type: ColumnType }[], frame: Frame): void {
-  const got = frame.columns.map((c) => `${c.name}:${c.type}`).join(', ');
-  const want = expected.map((c) => `${c.name}:${c.type}`).join(', ');
+function checkSameColumns(path: string, expected: readonly StagedColumn[], frame: Frame): void {
+  const show = (c: StagedColumn): string => `${c.name}:${c.type}${c.timezone ? `(${c.timezone})` : ''}`;
+  const got = stagedColumns(frame).map(show).join(', ');
+  const want = expected.map(show).join(', ');
   if (got !== want) {
     throw new InputError(`chunk written to "${path}" has columns [${got}], expected [${want}] as in the first chunk`, { file: path }, 'Every chunk must have the same column names and types.');
   }

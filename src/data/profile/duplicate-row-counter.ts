@@ -75,6 +75,18 @@ function hashColumn(col: Column, n: number, a: Uint32Array, b: Uint32Array): voi
       }
       return;
     }
+    case 'int64': {
+      // Missing is one bit pattern (INT64_MISSING) like any value, so no special case is needed.
+      const v = col.values;
+      const words = new Uint32Array(v.buffer, v.byteOffset, n * 2);
+      for (let i = 0; i < n; i++) {
+        const lo = words[2 * i];
+        const hi = words[2 * i + 1];
+        a[i] = stepA(stepA(a[i], lo), hi);
+        b[i] = stepB(stepB(b[i], hi), lo);
+      }
+      return;
+    }
     case 'categorical': {
       const k = col.categories.length;
       const ha = new Uint32Array(k);

@@ -15,11 +15,13 @@ export class NumericDistinctCounter {
   private used: Uint8Array;
   private size = 0;
   private hll: HyperLogLog | null = null;
-  private readonly scratch = new Uint32Array(4096);
+  /** Allocated when the sketch phase starts: wide tables have thousands of counters that never need it. */
+  private scratch: Uint32Array | null = null;
 
   constructor(private readonly exactLimit: number) {
-    this.keys = new Float64Array(1024);
-    this.used = new Uint8Array(1024);
+    // Small to start (grows by doubling): a 10,000-column profile holds 10,000 of these.
+    this.keys = new Float64Array(64);
+    this.used = new Uint8Array(64);
   }
 
   /** Add values[start, end), skipping NaN and ±Infinity (counted as missing). */
@@ -55,7 +57,7 @@ export class NumericDistinctCounter {
     const hll = this.hll;
     if (hll === null || i >= end) return;
     // Sketch phase: hash a block into scratch, then one tight register-update loop.
-    const scratch = this.scratch;
+    const scratch = (this.scratch ??= new Uint32Array(4096));
     while (i < end) {
       let m = 0;
       const stop = Math.min(end, i + scratch.length);

@@ -5,6 +5,7 @@
  * keys, duplicate detection 16–32 bytes per distinct row.
  */
 import { UsageError, InputError } from '../../core/errors.js';
+import { float64Values, isoTimestamp } from '../../core/frame.js';
 import type { Column, Frame } from '../../core/frame.js';
 import type { ColumnType } from '../../core/schema.js';
 import { CategoryAccumulator } from './category-accumulator.js';
@@ -13,13 +14,16 @@ import { DuplicateRowCounter } from './duplicate-row-counter.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
 import { PearsonAccumulator } from './pearson-accumulator.js';
 import { PROFILE_VERSION } from './profile-types.js';
-import type { ColumnProfile, Profile, ProfileOptions } from './profile-types.js';
+import type { ColumnProfile, CorrelationMatrix, Profile, ProfileOptions } from './profile-types.js';
 
 /** Options with every default filled in. */
 type ResolvedOptions = Required<Omit<ProfileOptions, 'onProgress'>> & Pick<ProfileOptions, 'onProgress'>;
 
 /** Bytes per row of each column type's typed array (text: one reference). */
-const ROW_BYTES: Record<ColumnType, number> = { numeric: 8, timestamp: 8, categorical: 4, boolean: 1, text: 8 };
+const ROW_BYTES: Record<ColumnType, number> = { numeric: 8, int64: 8, timestamp: 8, categorical: 4, boolean: 1, text: 8 };
+
+/** Default of `correlationMaxColumns`: 100 columns = 5,050 pairs, milliseconds a chunk. */
+const CORRELATION_MAX_COLUMNS = 100;
 
 interface ColumnState {
   name: string;
@@ -38,13 +42,19 @@ export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Fram
   let cramer: CramersVAccumulator | null = null;
   let pearsonIdx: number[] = [];
   let cramerIdx: number[] = [];
+  let pearsonOmitted = 0;
+  let cramerOmitted = 0;
   let chunkNo = 0;
   for await (const frame of chunks) {
     if (states === null) {
       states = frame.columns.map((c) => newState(c, o));
       if (o.correlation) {
-        pearsonIdx = indicesOf(frame.columns, (c) => c.type === 'numeric');
+        pearsonIdx = indicesOf(frame.columns, (c) => c.type === 'numeric' || c.type === 'int64');
         cramerIdx = indicesOf(frame.columns, (c) => c.type === 'categorical' || c.type === 'boolean');
+        pearsonOmitted = Math.max(0, pearsonIdx.length - o.correlationMaxColumns);
+        cramerOmitted = Math.max(0, cramerIdx.length - o.correlationMaxColumns);
+        pearsonIdx = pearsonIdx.slice(0, o.correlationMaxColumns);
+        cramerIdx = cramerIdx.slice(0, o.correlationMaxColumns);
         pearson = new PearsonAccumulator(pearsonIdx.map((i) => frame.columns[i].name));
         cramer = new CramersVAccumulator(cramerIdx.map((i) => frame.columns[i].name), o.cramersVMaxCategories);
       }
@@ -54,7 +64,7 @@ export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Fram
     const cols = frame.columns;
     for (let c = 0; c < cols.length; c++) addColumn(states[c], cols[c]);
     duplicates.add(frame);
-    if (pearson !== null) pearson.add(pearsonIdx.map((i) => (cols[i] as { values: Float64Array }).values));
+    if (pearson !== null) pearson.add(pearsonIdx.map((i) => float64Values(cols[i] as Parameters<typeof float64Values>[0])));
     if (cramer !== null) cramer.add(cramerIdx.map((i) => cols[i]));
     rows += frame.rowCount;
     chunkNo++;
@@ -76,11 +86,16 @@ export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Fram
     memoryBytes,
     correlations: o.correlation
       ? {
-          pearson: pearson?.result() ?? { columns: [], matrix: [] },
-          cramersV: cramer?.result() ?? { columns: [], matrix: [], skipped: [] },
+          pearson: withOmitted(pearson?.result() ?? { columns: [], matrix: [] }, pearsonOmitted, o.correlationMaxColumns, 'numeric'),
+          cramersV: withOmitted(cramer?.result() ?? { columns: [], matrix: [], skipped: [] }, cramerOmitted, o.correlationMaxColumns, 'categorical/boolean'),
         }
       : null,
   };
+}
+
+function withOmitted<T extends CorrelationMatrix>(m: T, omitted: number, limit: number, kind: string): T {
+  if (omitted === 0) return m;
+  return { ...m, omitted: { columns: omitted, limit, reason: `only the first ${limit} ${kind} columns are correlated; pairwise work grows with the square of the columns (option correlationMaxColumns)` } };
 }
 
 /** Profile one in-memory Frame (same result as streaming it in chunks). */
@@ -95,6 +110,7 @@ function resolveOptions(opts: ProfileOptions): ResolvedOptions {
     exactDistinctLimit: opts.exactDistinctLimit ?? 100_000,
     exactQuantileLimit: opts.exactQuantileLimit ?? 1_000_000,
     correlation: opts.correlation ?? true,
+    correlationMaxColumns: opts.correlationMaxColumns ?? CORRELATION_MAX_COLUMNS,
     cramersVMaxCategories: opts.cramersVMaxCategories ?? 50,
     onProgress: opts.onProgress,
   };
@@ -102,6 +118,7 @@ function resolveOptions(opts: ProfileOptions): ResolvedOptions {
   positiveInt('topK', o.topK, 0);
   positiveInt('exactDistinctLimit', o.exactDistinctLimit, 1);
   positiveInt('exactQuantileLimit', o.exactQuantileLimit, 1);
+  positiveInt('correlationMaxColumns', o.correlationMaxColumns, 1);
   positiveInt('cramersVMaxCategories', o.cramersVMaxCategories, 2);
   return o;
 }
@@ -121,7 +138,7 @@ function indicesOf(cols: readonly Column[], pred: (c: Column) => boolean): numbe
 }
 
 function newState(col: Column, o: ResolvedOptions): ColumnState {
-  const numeric = col.type === 'numeric' || col.type === 'timestamp';
+  const numeric = col.type === 'numeric' || col.type === 'int64' || col.type === 'timestamp';
   return {
     name: col.name,
     type: col.type,
@@ -157,6 +174,10 @@ function addColumn(s: ColumnState, col: Column): void {
     case 'timestamp':
       (s.numeric as NumericAccumulator).add(col.values);
       return;
+    case 'int64':
+      // Statistics of int64 columns are computed in float64 (exact up to 2^53); the values stay exact.
+      (s.numeric as NumericAccumulator).add(float64Values(col));
+      return;
     case 'categorical':
       (s.category as CategoryAccumulator).addCategorical(col.codes, col.categories);
       return;
@@ -174,7 +195,7 @@ function finishColumn(s: ColumnState, rows: number, o: ResolvedOptions): { profi
   if (s.numeric !== null) {
     const n = s.numeric.summary(o.histogramBins);
     const isTime = s.type === 'timestamp';
-    const iso = (v: number | null): string | null => (v === null ? null : new Date(v).toISOString());
+    const iso = (v: number | null): string | null => (v === null ? null : isoTimestamp(v));
     return {
       stringBytes: 0,
       profile: {

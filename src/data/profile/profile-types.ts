@@ -20,6 +20,8 @@ export interface ProfileOptions {
   exactQuantileLimit?: number;
   /** Compute Pearson and Cramér's V matrices (default true). */
   correlation?: boolean;
+  /** Columns each correlation matrix covers at most (default 100; the rest are reported as omitted). */
+  correlationMaxColumns?: number;
   /** Categorical/boolean columns with more distinct values are left out of Cramér's V (default 50). */
   cramersVMaxCategories?: number;
   /** Called after each chunk with the number of rows profiled so far. */
@@ -95,6 +97,11 @@ export interface ColumnProfile {
 export interface CorrelationMatrix {
   columns: string[];
   matrix: (number | null)[][];
+  /**
+   * Present when more columns qualified than `correlationMaxColumns`: pairwise work and the matrix grow
+   * with the square of the columns, so only the first `limit` (in column order) are correlated.
+   */
+  omitted?: { columns: number; limit: number; reason: string };
 }
 
 /** A column left out of a correlation matrix, and why. */

@@ -103,7 +103,7 @@ describe('every expectation passes on good data and fails on bad data', () => {
     expect((await one({ type: 'column_values_not_null', column: 'name' }, good)).success).toBe(true);
     const r = await one({ type: 'column_values_not_null', column: 'age' }, good);
     expect(r).toMatchObject({ success: false, failingRows: 1 });
-    expect(r.sample[0].row).toBe(1);
+    expect(r.sample[0].row).toBe(2);
     expect(await one({ type: 'column_values_not_null', column: 'nope' }, good)).toMatchObject({ success: false, failingRows: 4 });
   });
 
@@ -130,7 +130,7 @@ describe('details', () => {
     expect(r.id).toBe('age_ok');
     expect(r.column).toBe('age');
     expect(r.observed).toEqual({ min: 19, max: 250, failingRows: 1 });
-    expect(r.sample).toEqual([{ row: 4, values: expect.objectContaining({ age: 250, name: 'Eve the Extraordinarily Long-Named' }) as unknown }]);
+    expect(r.sample).toEqual([{ row: 5, values: expect.objectContaining({ age: 250, name: 'Eve the Extraordinarily Long-Named' }) as unknown }]);
     expect((await one({ type: 'column_values_between', column: 'score', min: 0.5, strict: true }, good)).failingRows).toBe(1);
   });
   it('column_values_in_set handles booleans', async () => {

@@ -56,7 +56,7 @@ describe('validateFrames', () => {
     const res = await validateFrames(chunks(3), suite, { now: NOW, sampleSize: 1 });
     const byId = Object.fromEntries(res.results.map((r) => [r.id, r]));
     expect(byId.id_unique.failingRows).toBe(2);
-    expect(byId.id_unique.sample).toEqual([{ row: 8, values: expect.objectContaining({ id: 0 }) as unknown }]);
+    expect(byId.id_unique.sample).toEqual([{ row: 9, values: expect.objectContaining({ id: 0 }) as unknown }]);
     expect(byId['1'].failingRows).toBe(1);
     expect(byId['1'].severity).toBe('warning');
     expect(byId.amount_rule.success).toBe(true);

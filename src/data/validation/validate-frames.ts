@@ -34,7 +34,7 @@ export interface ValidateOptions {
   readonly onCleanRows?: (frame: Frame) => Promise<void>;
 }
 
-/** A failing row kept as an example (row numbers are 0-based over the whole input). */
+/** A failing row kept as an example (row numbers are 1-based data rows over the whole input, header not counted). */
 export interface RowSample {
   readonly row: number;
   readonly values: Record<string, CellValue>;
@@ -117,7 +117,7 @@ export async function validateFrames(chunks: AsyncIterable<Frame> | Iterable<Fra
       const idx = buf.rows;
       const cnt = buf.count;
       e.failing += cnt;
-      for (let k = 0; k < cnt && e.samples.length < sampleSize; k++) e.samples.push({ row: rows + idx[k], values: frame.row(idx[k]) });
+      for (let k = 0; k < cnt && e.samples.length < sampleSize; k++) e.samples.push({ row: rows + idx[k] + 1, values: frame.row(idx[k]) });
       if (e.dimBit !== 0) for (let k = 0; k < cnt; k++) mask[idx[k]] |= e.dimBit;
       if (rowErr && routed) {
         for (let k = 0; k < cnt; k++) {

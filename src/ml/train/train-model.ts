@@ -6,7 +6,7 @@
  */
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
-import { cellValue, isMissing } from '../../core/frame.js';
+import { cellValue, int64AsNumeric, isMissing } from '../../core/frame.js';
 import type { ModelBundle, Task } from '../../runtime/bundle-types.js';
 import { sealBundle } from '../../runtime/bundle.js';
 import { compilePipeline } from '../../runtime/preprocess/compile-pipeline.js';
@@ -69,7 +69,9 @@ export interface TrainResult {
 }
 
 /** Train a model on a Frame and return the sealed bundle with its evaluation. */
-export async function trainModel(frame: Frame, opts: TrainOptions): Promise<TrainResult> {
+export async function trainModel(input: Frame, opts: TrainOptions): Promise<TrainResult> {
+  // Models fit on doubles: int64 columns (exact IDs, counts) train as numeric, exact up to 2^53.
+  const frame = int64AsNumeric(input);
   const seed = opts.seed ?? 42;
   const algo = getAlgorithm(opts.algo ?? 'gbdt');
   const rawParams = opts.params ?? {};

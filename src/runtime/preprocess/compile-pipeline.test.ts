@@ -60,7 +60,8 @@ describe('compilePipeline', () => {
   it('rejects a timestamp that is not ISO-8601 naming column and row', () => {
     const p = compilePipeline(states, inputs);
     const frame = new Frame([columnFromValues('x', [1, 2], 'numeric'), columnFromValues('when', ['2024-01-01', 'yesterday'], 'text')]);
-    expect(errorOf(() => p.transform(frame)).details).toMatchObject({ column: 'when', row: 1 });
+    // Row numbers are 1-based (the second value is row 2), as everywhere in Kiln.
+    expect(errorOf(() => p.transform(frame)).details).toMatchObject({ column: 'when', row: 2 });
   });
 });
 

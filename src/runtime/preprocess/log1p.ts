@@ -31,7 +31,7 @@ export function compileLog1p(state: TransformerState, index: number): CompiledSt
         const v = src[i];
         if (v <= -1) {
           if (invalid === 'error') {
-            throw new InputError(`column "${column}" row ${i}: log1p needs values > -1, got ${v}`, { column, row: i }, 'Clean the value or fit the pipeline with log1p invalid: "nan".');
+            throw new InputError(`column "${column}" row ${i + 1}: log1p needs values > -1, got ${v}`, { column, row: i + 1 }, 'Clean the value or fit the pipeline with log1p invalid: "nan".');
           }
           out[i] = NaN;
         } else out[i] = Math.log1p(v);

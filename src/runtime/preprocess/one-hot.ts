@@ -56,7 +56,7 @@ export function compileOneHot(state: TransformerState, index: number): CompiledS
         const j = remap[c];
         if (j >= 0) outs[j][i] = 1;
         else if (j === UNKNOWN) {
-          throw new InputError(`column "${column}" row ${i}: unknown category ${JSON.stringify(col.categories[c])}`, { column, row: i }, `Known categories: ${categories.concat(infrequent).slice(0, 20).join(', ')}`);
+          throw new InputError(`column "${column}" row ${i + 1}: unknown category ${JSON.stringify(col.categories[c])}`, { column, row: i + 1 }, `Known categories: ${categories.concat(infrequent).slice(0, 20).join(', ')}`);
         }
       }
       outputs.forEach((name, j) => work.setNumeric(name, outs[j]));
