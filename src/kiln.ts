@@ -3,11 +3,13 @@
  * stores chosen by it, and composes the services the CLI and HTTP server share.
  */
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { KilnConfig } from './config.js';
 import { ConfigValueError, resolveConfig } from './config.js';
 import { UsageError } from './core/errors.js';
 import type { ArtifactReferenceProvider } from './data/artifacts/artifact-references.js';
 import { datasetArtifactReferences } from './data/datasets/dataset-artifact-references.js';
+import { datasetPartReferences } from './data/datasets/dataset-part-references.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
@@ -35,8 +37,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     config,
     metadata,
     artifacts,
-    datasets: new DatasetService(metadata, artifacts),
-    artifactReferences: [datasetArtifactReferences(metadata)],
+    datasets: new DatasetService(metadata, artifacts, join(config.home, 'tmp', 'parts')),
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts)],
     close: () => metadata.close(),
   };
 }
