@@ -16,7 +16,7 @@ export interface QuarantineEntry {
   readonly row: number | null;
   /** Stream position (stream messages only). */
   readonly position?: string;
-  readonly reasons: readonly string[];
+  readonly reasons: string[];
   /** The row's values, when it parsed. */
   readonly values?: Record<string, CellValue | unknown>;
   /** The raw message text, when it did not parse (cut to 1,000 characters). */
