@@ -23,7 +23,7 @@ export async function appendUpload(
   input: { readonly name: string; readonly path: string; readonly format: FileFormat; readonly source: string; readonly tmpDir: string },
 ): Promise<AppendFramesResult> {
   const name = checkDatasetName(input.name);
-  const schema = storedSchema(await metadata.getDatasetVersion(name, 'latest'));
+  const schema = await storedSchema(artifacts, await metadata.datasets.getVersion(name, 'latest'));
   let columnTypes: Record<string, ColumnType> | undefined;
   if (schema) {
     const inspection = await inspectSource(input.path, { format: input.format });
