@@ -9,6 +9,7 @@ import { ConfigValueError, resolveConfig } from './config.js';
 import { UsageError } from './core/errors.js';
 import type { ArtifactReferenceProvider } from './data/artifacts/artifact-references.js';
 import { datasetArtifactReferences } from './data/datasets/dataset-artifact-references.js';
+import { datasetPartReferences } from './data/datasets/dataset-part-references.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
 import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import type { ArtifactStore } from './store/artifact-store.js';
@@ -40,8 +41,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     config,
     metadata,
     artifacts,
-    datasets: new DatasetService(metadata, artifacts),
-    artifactReferences: [datasetArtifactReferences(metadata)],
+    datasets: new DatasetService(metadata, artifacts, join(config.home, 'tmp', 'parts')),
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts)],
     close: () => metadata.close(),
   };
 }

@@ -9,6 +9,7 @@ import { KILN_VERSION } from '../version.js';
 import { registerDataCommands } from './commands/data-commands.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
+import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerTrainCommand } from './commands/train-command.js';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServerCommand(program, ctx);
   registerMonitorCommand(program, ctx);
   registerGcCommand(program, ctx);
+  registerIngestCommand(program, ctx);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

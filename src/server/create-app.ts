@@ -28,13 +28,14 @@ import { KILN_VERSION } from '../version.js';
 import { registerDataRoutes } from './data-routes.js';
 import { createErrorHandler, handleClientError, handleFrameworkError } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerIngestRoutes } from './ingest-routes.js';
 import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
 import { RouteMethods } from './route-methods.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;

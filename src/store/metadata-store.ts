@@ -5,7 +5,9 @@
  * once by `openMetadataStore`. Adding a repository: see "Adding a repository" in
  * docs/specs/metadata-schema.md.
  */
+import type { AttachedSuiteRepository } from './attached-suite-repository.js';
 import type { DatasetRepository } from './dataset-repository.js';
+import type { IngestOffsetRepository } from './ingest-offset-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -14,6 +16,10 @@ export type MetadataDialect = 'sqlite' | 'postgres';
 export interface MetadataRepositories {
   /** Versioned datasets (migrations 1, 2). */
   readonly datasets: DatasetRepository;
+  /** Stream positions committed with dataset versions (migration 4). */
+  readonly ingestOffsets: IngestOffsetRepository;
+  /** Expectation suites attached to datasets (migration 4). */
+  readonly attachedSuites: AttachedSuiteRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

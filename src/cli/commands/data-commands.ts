@@ -15,6 +15,7 @@ import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
 import { resolveSource, withKiln, withLazyKiln } from '../with-kiln.js';
+import { registerSuiteCommands } from './suite-commands.js';
 
 interface JsonFlag {
   json?: boolean;
@@ -24,6 +25,7 @@ interface JsonFlag {
 export function registerDataCommands(program: Command, ctx: CliContext): void {
   const data = program.command('data').description('profile, validate and version datasets');
   const { io } = ctx;
+  registerSuiteCommands(data, ctx);
 
   addReadOptions(
     data

@@ -18,12 +18,14 @@ import type { Page, PageRequest } from '../../store/page.js';
 import type { StoredDocument } from '../../store/stored-document.js';
 import { createFrameWriter } from '../io/write-frame.js';
 import { readFrameChunks } from '../io/read-frame.js';
+import { tempRoot } from '../io/temp-space.js';
 import { makeTempDir, removeTempPath } from '../io/temp-space.js';
 import type { ReadOptions } from '../io/read-options.js';
 import { profileFrames } from '../profile/profile-frames.js';
 import { ContentHasher } from './content-hash.js';
 import { checkDatasetName, checkDatasetRef, isDatasetName } from './data-ref.js';
 import type { Profile } from '../profile/profile-types.js';
+import { PARTS_FORMAT, materializeParts } from './dataset-append.js';
 import { ArtifactWrites, INLINE_SCHEMA_LIMIT, readDocument } from './dataset-documents.js';
 import { summarizeProfile } from './profile-summary.js';
 
@@ -77,6 +79,8 @@ export class DatasetService {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly artifacts: ArtifactStore,
+    /** Where partitioned versions are concatenated for readers (`KILN_HOME/tmp/parts`). */
+    private readonly cacheDir: string = join(tempRoot(), 'kiln-parts'),
   ) {}
 
   /**
@@ -89,6 +93,10 @@ export class DatasetService {
     const record = await this.metadata.datasets.getVersion(ref.name, ref.version);
     if (!record) {
       throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { field, dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
+    }
+    if (record.format === PARTS_FORMAT) {
+      const path = await materializeParts(this.artifacts, record, this.cacheDir);
+      return { path, readOptions: { format: 'parquet' }, dataset: { name: record.name, version: record.version, hash: record.hash } };
     }
     const path = await this.artifacts.materialize(record.artifactHash).catch((err: unknown) => {
       if (err instanceof NotFoundError) throw new NotFoundError(`the data of ${ref.name}@${record.version} is missing from the artifact store (${this.artifacts.location})`, { dataset: ref.name });

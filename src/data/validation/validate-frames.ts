@@ -28,8 +28,8 @@ export interface ValidateOptions {
   readonly maxStringLength?: number;
   /** Which row-level failures route a row to `onFailingRows`: error severity only (default) or any. */
   readonly failOn?: 'error' | 'any';
-  /** Per chunk: the failing rows, with the ids of the row-level expectations each row breaks. */
-  readonly onFailingRows?: (frame: Frame, rowErrors: string[][]) => Promise<void>;
+  /** Per chunk: the failing rows, the ids of the row-level expectations each breaks, and their 0-based indices in the chunk. */
+  readonly onFailingRows?: (frame: Frame, rowErrors: string[][], rowIndices: Int32Array) => Promise<void>;
   /** Per chunk: the rows that break no routing expectation. */
   readonly onCleanRows?: (frame: Frame) => Promise<void>;
 }
@@ -200,7 +200,7 @@ async function routeRows(frame: Frame, rowErr: (string[] | undefined)[], routed:
   if (opts.onFailingRows && bad > 0) {
     const errs: string[][] = new Array<string[]>(bad);
     for (let k = 0; k < bad; k++) errs[k] = rowErr[failIdx[k]] ?? [];
-    await opts.onFailingRows(frame.take(failIdx), errs);
+    await opts.onFailingRows(frame.take(failIdx), errs, failIdx);
   }
   if (opts.onCleanRows && n - bad > 0) await opts.onCleanRows(bad === 0 ? frame : frame.take(cleanIdx));
 }

@@ -83,6 +83,23 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** `ingest_offsets`: the last stream position reflected in a dataset, per source (migration 4). */
+export interface IngestOffsetsTable {
+  dataset_name: string;
+  source: string;
+  position: string;
+  version: number | string | null;
+  committed_at: string;
+}
+
+/** `dataset_suites`: the expectation suite attached to a dataset (migration 4). */
+export interface DatasetSuitesTable {
+  dataset_name: string;
+  suite_name: string;
+  artifact_hash: string;
+  attached_at: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -91,4 +108,6 @@ export interface KilnDatabase {
   projects: ProjectsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  ingest_offsets: IngestOffsetsTable;
+  dataset_suites: DatasetSuitesTable;
 }

@@ -12,7 +12,9 @@ import type { KilnDatabase } from './kiln-database.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migration.js';
 import { runMigrations } from './run-migrations.js';
+import { SqlAttachedSuiteRepository } from './sql-attached-suite-repository.js';
 import { SqlDatasetRepository } from './sql-dataset-repository.js';
+import { SqlIngestOffsetRepository } from './sql-ingest-offset-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -44,6 +46,8 @@ export async function openSqlMetadataStore(
 function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): MetadataRepositories {
   return {
     datasets: new SqlDatasetRepository(db, inTransaction),
+    ingestOffsets: new SqlIngestOffsetRepository(db),
+    attachedSuites: new SqlAttachedSuiteRepository(db),
   };
 }
 
