@@ -6,6 +6,7 @@
  * docs/specs/metadata-schema.md.
  */
 import type { DatasetRepository } from './dataset-repository.js';
+import type { TrainedModelRepository } from './trained-model-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -14,6 +15,8 @@ export type MetadataDialect = 'sqlite' | 'postgres';
 export interface MetadataRepositories {
   /** Versioned datasets (migrations 1, 2). */
   readonly datasets: DatasetRepository;
+  /** Models trained by the training service (migration 3). */
+  readonly trainedModels: TrainedModelRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -13,6 +13,7 @@ import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migration.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDatasetRepository } from './sql-dataset-repository.js';
+import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -44,6 +45,7 @@ export async function openSqlMetadataStore(
 function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): MetadataRepositories {
   return {
     datasets: new SqlDatasetRepository(db, inTransaction),
+    trainedModels: new SqlTrainedModelRepository(db),
   };
 }
 

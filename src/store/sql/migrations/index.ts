@@ -5,6 +5,7 @@
 import type { Migration } from '../migration.js';
 import { migration001Datasets } from './001-datasets.js';
 import { migration002DatasetDocuments } from './002-dataset-documents.js';
+import { migration003TrainedModels } from './003-trained-models.js';
 
 /** The known migrations, ids 1..n. */
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002DatasetDocuments];
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002DatasetDocuments, migration003TrainedModels];
