@@ -74,10 +74,8 @@ export interface TrainResult {
 /** Train a model on a Frame and return the sealed bundle with its evaluation. */
 export async function trainModel(frame: Frame, opts: TrainOptions): Promise<TrainResult> {
   const seed = opts.seed ?? 42;
-  const algo = getAlgorithm(opts.algo ?? 'gbdt');
-  const rawParams = withMachineDefaults(algo, opts.params ?? {}, opts.numThreads);
   // Parse once up front so bad params fail before any work; fits re-parse the raw user params.
-  const params = parseParams(algo, rawParams);
+  const { algo, rawParams, params } = resolveAlgorithm(opts);
   const testFraction = opts.testFraction ?? 0.2;
   const validFraction = opts.validFraction ?? (algo.usesValidation ? 0.1 : 0);
   if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`testFraction must be in (0, 1) (got ${testFraction})`, { field: 'testFraction' });
@@ -325,6 +323,16 @@ function finiteOnly(metrics: Record<string, number>): Record<string, number> {
 
 function checkFraction(name: string, v: number): void {
   if (!(v >= 0 && v < 1)) throw new UsageError(`${name} must be in [0, 1) (got ${v})`, { field: name });
+}
+
+/**
+ * The algorithm and its parameters for `opts`, checked (UsageError naming `algo` or `params`):
+ * `rawParams` with machine defaults filled in, `params` parsed. Cheap, so callers can fail fast.
+ */
+export function resolveAlgorithm(opts: Pick<TrainOptions, 'algo' | 'params' | 'numThreads'>): { algo: Algorithm; rawParams: Record<string, unknown>; params: Record<string, unknown> } {
+  const algo = getAlgorithm(opts.algo ?? 'gbdt');
+  const rawParams = withMachineDefaults(algo, opts.params ?? {}, opts.numThreads);
+  return { algo, rawParams, params: parseParams(algo, rawParams) };
 }
 
 /** Threaded algorithms get the machine's thread count unless the caller's params set one. */
