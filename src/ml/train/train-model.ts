@@ -343,6 +343,10 @@ function withMachineDefaults(algo: Algorithm, raw: Record<string, unknown>, numT
 
 /** Parameter errors name the `params` field (the key in `details.param`), like every other request field. */
 function parseParams(algo: Algorithm, raw: Record<string, unknown>): Record<string, unknown> {
+  // Names every object inherits (toString, __proto__, ...) are never parameters, whatever a parser's lookup.
+  for (const name of Object.keys(raw)) {
+    if (name in Object.prototype) throw new UsageError(`params: unknown ${algo.name} parameter "${name}"`, { field: 'params', param: name });
+  }
   try {
     return algo.parseParams(raw);
   } catch (err) {
