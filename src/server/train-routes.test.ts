@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiln } from '../kiln.js';
 import { openKiln } from '../kiln.js';
@@ -42,7 +42,7 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const post = (body: unknown): ReturnType<FastifyInstance['inject']> => app.inject({ method: 'POST', url: '/v1/train', payload: body as Record<string, unknown> });
+const post = (body: unknown): Promise<LightMyRequestResponse> => app.inject({ method: 'POST', url: '/v1/train', payload: body as Record<string, unknown> });
 
 describe('POST /v1/train', () => {
   it('trains by reference and records the model; the record and the bundle read back', async () => {
