@@ -48,6 +48,7 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
   app.get('/v1/trained-models/:id', { schema: GetTrainedModelRoute }, async (req) => kiln.training.get(req.params.id));
 
   app.get('/v1/trained-models/:id/bundle', { schema: GetTrainedModelBundleRoute }, async (req, reply) =>
-    reply.type('application/json').send(await kiln.training.bundle(req.params.id)),
+    // A Buffer is sent as it is: the stored bytes, not a re-serialization.
+    reply.type('application/json').send(Buffer.from(await kiln.training.bundle(req.params.id), 'utf8')),
   );
 }

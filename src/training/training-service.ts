@@ -10,7 +10,6 @@ import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, InternalError, KilnError, NotFoundError, UsageError } from '../core/errors.js';
 import type { Frame } from '../core/frame.js';
-import { parseDatasetRef } from '../data/datasets/data-ref.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
 import { readFrame } from '../data/io/read-frame.js';
 import type { ReadOptions } from '../data/io/read-options.js';
@@ -161,16 +160,11 @@ export class TrainingService {
   private async load(request: TrainRequest): Promise<{ frame: Frame; kind: TrainingSourceKind; dataset: TrainedModelDataset | null }> {
     const data = request.data as Partial<{ dataset: unknown; file: unknown; frame: unknown; readOptions: ReadOptions }>;
     const budget = Math.floor(this.limits.memoryBudgetBytes / TABLE_SHARE);
-    if (typeof data.dataset === 'string') {
-      const ref = parseDatasetRef(data.dataset);
-      if (!ref) {
-        throw new UsageError(`dataset must be a registered dataset reference NAME@VERSION or NAME@latest (got ${JSON.stringify(data.dataset)})`, { field: 'dataset' }, 'See GET /v1/datasets (or `kiln data list`).');
-      }
-      const record = await this.datasets.show(data.dataset);
-      const path = this.artifacts.getPath ? await this.artifacts.getPath(record.artifactHash) : null;
-      if (!path) throw new InternalError(`the data of ${record.name}@${record.version} is missing from the artifact store (${this.artifacts.location})`, { field: 'dataset' });
-      const frame = await withBudgetHint(readFrame(path, { format: 'parquet', memoryBudgetBytes: budget }), this.limits.memoryBudgetBytes);
-      return { frame, kind: 'dataset', dataset: { name: record.name, version: record.version, hash: record.hash } };
+    if (data.dataset !== undefined) {
+      // References only (the resolver untrusted HTTP requests go through): never a path on this machine.
+      const ref = await this.datasets.resolveReference(data.dataset, 'dataset');
+      const frame = await withBudgetHint(readFrame(ref.path, { ...ref.readOptions, memoryBudgetBytes: budget }), this.limits.memoryBudgetBytes);
+      return { frame, kind: 'dataset', dataset: { ...ref.dataset } };
     }
     if (typeof data.file === 'string') {
       const frame = await withBudgetHint(readFrame(data.file, { ...data.readOptions, memoryBudgetBytes: budget }), this.limits.memoryBudgetBytes);

@@ -90,5 +90,5 @@ export const GetTrainedModelBundleRoute = {
   summary: "A trained model's bundle (the kiln.model JSON document)",
   tags: ['training'],
   params: IdParams,
-  response: { ...errorResponses(400, 404) },
+  response: { 200: Type.Any({ description: 'the kiln.model JSON document, byte for byte as stored' }), ...errorResponses(400, 404) },
 };
