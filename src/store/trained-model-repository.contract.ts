@@ -53,6 +53,14 @@ export function describeTrainedModelRepositoryContract(label: string, createHarn
       expect(await store.trainedModels.get(fromFile.id)).toEqual(fromFile);
     });
 
+    it('counts the models that reference a bundle artifact', async () => {
+      const shared = 'c'.repeat(64);
+      await store.trainedModels.create(trainedModelFixture(1, { artifactHash: shared }));
+      await store.trainedModels.create(trainedModelFixture(2, { artifactHash: shared }));
+      expect(await store.trainedModels.countArtifactReferences(shared)).toBe(2);
+      expect(await store.trainedModels.countArtifactReferences('d'.repeat(64))).toBe(0);
+    });
+
     it('refuses a duplicate id with a ConflictError', async () => {
       await store.trainedModels.create(trainedModelFixture(1));
       await expect(store.trainedModels.create(trainedModelFixture(1, { algorithm: 'other' }))).rejects.toBeInstanceOf(ConflictError);

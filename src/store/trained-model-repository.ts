@@ -66,4 +66,6 @@ export interface TrainedModelRepository {
   get(id: string): Promise<TrainedModelRecord | null>;
   /** Models newest first (`createdAt`, then id, descending), keyset-paged. */
   list(query?: TrainedModelQuery): Promise<TrainedModelPage>;
+  /** How many models reference the bundle artifact `hash`; 0 means they leave it unreferenced (for gc). */
+  countArtifactReferences(hash: string): Promise<number>;
 }

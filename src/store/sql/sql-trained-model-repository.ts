@@ -65,6 +65,15 @@ export class SqlTrainedModelRepository implements TrainedModelRepository {
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
   }
+
+  async countArtifactReferences(hash: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('trained_models')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('artifact_hash', '=', hash)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
 }
 
 function toRecord(row: Selectable<TrainedModelsTable>): TrainedModelRecord {
