@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InternalError, UsageError } from '../core/errors.js';
 import { Frame } from '../core/frame.js';
+import { collectArtifactReferences } from '../data/artifacts/artifact-references.js';
 import type { Kiln } from '../kiln.js';
 import { openKiln } from '../kiln.js';
 import { parseBundle } from '../runtime/bundle.js';
@@ -61,6 +62,8 @@ describe('TrainingService', () => {
     expect(parseBundle(Buffer.from(stored).toString('utf8')).checksum).toBe(res.checksum);
     expect(await kiln.training.get(res.model.id)).toEqual(res.model);
     expect((await kiln.training.list()).items.map((m) => m.id)).toContain(res.model.id);
+    // gc keeps the bundle: it is in the live set of artifact references.
+    expect(await collectArtifactReferences(kiln.artifactReferences)).toContain(res.model.artifactHash);
   });
 
   it('trains from a Frame (the caller keeps its Frame)', async () => {
