@@ -1,6 +1,7 @@
 /**
- * `openKiln`: the embedded platform. It resolves configuration, opens the metadata and artifact
- * stores chosen by it, and composes the services the CLI and HTTP server share.
+ * `openKiln`: the embedded platform. It resolves configuration, sizes DuckDB from the machine's budget,
+ * opens the metadata and artifact stores chosen by it, and composes the services the CLI and HTTP
+ * server share: `datasets` (versions) and `training` (models into the stores).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,10 +13,13 @@ import { datasetArtifactReferences } from './data/datasets/dataset-artifact-refe
 import { datasetPartReferences } from './data/datasets/dataset-part-references.js';
 import { DatasetService } from './data/datasets/dataset-service.js';
 import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
+import { configureDuckDb } from './data/io/duckdb-session.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore } from './store/open-artifact-store.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
+import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
+import { TrainingService } from './training/training-service.js';
 
 /** An open Kiln instance. */
 export interface Kiln {
@@ -25,8 +29,12 @@ export interface Kiln {
   readonly datasets: DatasetService;
   /** Every repository's artifact references: the live set `kiln gc` keeps (add new repositories here). */
   readonly artifactReferences: readonly ArtifactReferenceProvider[];
+  readonly training: TrainingService;
   close(): Promise<void>;
 }
+
+/** Share of the memory budget DuckDB may use: the rest is for the Frames it produces and training. */
+const DUCKDB_SHARE = 0.5;
 
 /** Open Kiln with configuration from the environment (overridable). */
 export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kiln> {
@@ -35,14 +43,17 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   // Staging files live next to the store (same disk as artifacts) and are swept there after a crash.
   configureTempSpace(join(config.home, 'tmp'));
   await sweepStaleTemp(join(config.home, 'tmp'));
+  await configureDuckDb({ memoryLimitBytes: Math.floor(config.memoryBudgetBytes * DUCKDB_SHARE), threads: config.threads });
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
+  const datasets = new DatasetService(metadata, artifacts, join(config.home, 'tmp', 'parts'));
   return {
     config,
     metadata,
     artifacts,
-    datasets: new DatasetService(metadata, artifacts, join(config.home, 'tmp', 'parts')),
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts)],
+    datasets,
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata)],
+    training: new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }),
     close: () => metadata.close(),
   };
 }

@@ -8,6 +8,7 @@
 import type { AttachedSuiteRepository } from './attached-suite-repository.js';
 import type { DatasetRepository } from './dataset-repository.js';
 import type { IngestOffsetRepository } from './ingest-offset-repository.js';
+import type { TrainedModelRepository } from './trained-model-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -20,6 +21,8 @@ export interface MetadataRepositories {
   readonly ingestOffsets: IngestOffsetRepository;
   /** Expectation suites attached to datasets (migration 4). */
   readonly attachedSuites: AttachedSuiteRepository;
+  /** Models trained by the training service (migration 3). */
+  readonly trainedModels: TrainedModelRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -50,6 +50,21 @@ describe('kiln train / predict', () => {
     expect((await readFile(only, 'utf8')).split('\n')[0]).toBe('prediction,probability');
   });
 
+  it('records every run as a trained model in the store; NAME@VERSION data is recorded by reference', async () => {
+    expect((await runKiln(['data', 'register', TELCO, '--name', 'telco'], { home })).code).toBe(0);
+    const model = join(dir, 'ref.kiln.json');
+    const run = await runKiln(['train', '--data', 'telco@1', '--target', 'Churn', '--exclude', 'customerID', '--params', '{"numTrees": 20}', '--out', model, '--json'], { home });
+    expect(run.code, run.stderr).toBe(0);
+    const doc = json<TrainDoc & { id: string; artifact: string }>(run);
+    expect(doc.id).toMatch(/^[0-9a-f-]{36}$/);
+    // The copy in --out is byte-identical to the stored artifact (content-addressed by its sha256).
+    const { createHash } = await import('node:crypto');
+    expect(createHash('sha256').update(await readFile(model)).digest('hex')).toBe(doc.artifact);
+    const text = await runKiln(['train', '--data', 'telco@latest', '--target', 'Churn', '--algo', 'logistic', '--out', join(dir, 'ref2.json')], { home });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/recorded as trained model [0-9a-f-]{36} \(artifact [0-9a-f]{64}\)/);
+  });
+
   it('trains linear models and cross-validates', async () => {
     const run = await runKiln(['train', '--data', TELCO, '--target', 'Churn', '--exclude', 'customerID', '--algo', 'logistic', '--cv', '3', '--out', join(dir, 'lr.json'), '--json'], { home });
     expect(run.code, run.stderr).toBe(0);
@@ -152,6 +167,29 @@ describe('kiln train (bad input: exit 2)', () => {
     const r4 = await runKiln(['predict', '--model', model, '--data', unseen, '--out', join(dir, 'o4.csv'), '--strict-categories'], { home });
     expect(r4.code).toBe(2);
     expect(r4.stderr).toMatch(/column "color" has 1 value\(s\) never seen in training \(e\.g\. "purple"\)/);
+  });
+  it('errors name the flags, not the library fields', async () => {
+    await expectTrainFails(['--data', TELCO, '--target', 'Churn', '--test-frac', '2'], /--test-frac must be in \(0, 1\)/);
+    await expectTrainFails(['--data', TELCO, '--target', 'Churn', '--params', '{"numTree": 5}'], /--params: unknown gbdt parameter "numTree"/);
+    await expectTrainFails(['--data', TELCO, '--target', 'Churn', '--positive-class', 'Maybe'], /--positive-class "Maybe" is not a value/);
+  });
+  it('refuses an --out that is the training file, which stays intact', async () => {
+    const p = await write('self.csv', `x,y\n${rows(50, (i) => `${i},${i % 2}`)}\n`);
+    const before = await readFile(p, 'utf8');
+    const run = await runKiln(['train', '--data', p, '--target', 'y', '--out', p], { home });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--out would overwrite the training data/);
+    expect(await readFile(p, 'utf8')).toBe(before);
+  });
+  it('an --out folder is exit 2', async () => {
+    const run = await runKiln(['train', '--data', TELCO, '--target', 'Churn', '--out', dir], { home });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--out is a folder/);
+  });
+  it('a malformed KILN_MEMORY_BUDGET is exit 2 naming the variable', async () => {
+    const run = await runKiln(['train', '--data', TELCO, '--target', 'Churn', '--out', join(dir, 'mb.json')], { home, env: { KILN_MEMORY_BUDGET: '4 gigs' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/KILN_MEMORY_BUDGET must be a size such as 4GiB/);
   });
   it('a corrupted bundle is refused', async () => {
     const bad = await write('bad.json', '{"format":"kiln.model","formatVersion":1}');

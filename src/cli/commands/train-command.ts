@@ -1,18 +1,22 @@
 /**
- * `kiln train`: train a model on a file or dataset version and write its bundle.
+ * `kiln train`: train a model on a file or dataset version through `kiln.training` (which stores and
+ * records it) and write a copy of its bundle to `--out`. Errors name request fields; `withFlagNames`
+ * turns them into this command's flags.
  */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { KilnError, NotFoundError, UsageError } from '../../core/errors.js';
+import { parseDatasetRef } from '../../data/datasets/data-ref.js';
+import type { ReadOptions } from '../../data/io/read-options.js';
 import type { TaskRequest } from '../../ml/train/target.js';
-import { KILN_VERSION } from '../../version.js';
+import type { TrainingData } from '../../training/train-request.js';
 import type { CliContext } from '../main.js';
-import { checkOutputs } from '../output-guard.js';
 import { printJson, renderTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
-import { resolveSource, withLazyKiln } from '../with-kiln.js';
+import { withKiln } from '../with-kiln.js';
 
 interface TrainFlags extends RawReadFlags {
   data: string;
@@ -30,8 +34,6 @@ interface TrainFlags extends RawReadFlags {
   positiveClass?: string;
   json?: boolean;
 }
-
-const TASKS = ['auto', 'binary', 'multiclass', 'regression', 'ranking'];
 
 /** Register `kiln train`. */
 export function registerTrainCommand(program: Command, ctx: CliContext): void {
@@ -55,62 +57,101 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       .option('--json', 'print the result as JSON'),
   ).action(async (flags: TrainFlags) => {
     const { io } = ctx;
-    if (!TASKS.includes(flags.task)) throw new UsageError(`--task must be one of ${TASKS.join(', ')} (got "${flags.task}")`, { field: 'task' });
-    const params = parseParams(flags.params);
-    const seed = parseNumber('seed', flags.seed, true);
-    const readOptions = readOptionsFrom(flags);
-    const { readFrame } = await import('../../data/io/read-frame.js');
-    const { trainModel } = await import('../../ml/train/train-model.js');
-    const { stringifyBundle } = await import('../../runtime/bundle.js');
-    const { writeFileAtomic } = await import('../../data/io/temp-space.js');
     const progress = createProgress(io, 'training', 'iterations');
-    const result = await withLazyKiln(async (kiln) => {
-      const resolved = await resolveSource(kiln, flags.data, readOptions);
-      await checkOutputs([resolved.path], [{ path: flags.out, flag: '--out' }]);
-      const frame = await readFrame(resolved.path, resolved.readOptions);
-      return trainModel(frame, {
-        target: flags.target,
-        algo: flags.algo,
-        task: flags.task as TaskRequest,
-        params,
-        seed,
-        ...(flags.validFrac !== undefined ? { validFraction: parseNumber('valid-frac', flags.validFrac) } : {}),
-        ...(flags.testFrac !== undefined ? { testFraction: parseNumber('test-frac', flags.testFrac) } : {}),
-        ...(flags.cv !== undefined ? { cv: parseNumber('cv', flags.cv, true) } : {}),
-        ...(flags.group ? { group: flags.group } : {}),
-        ...(flags.exclude ? { exclude: flags.exclude.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-        ...(flags.positiveClass !== undefined ? { positiveClass: flags.positiveClass } : {}),
-        ...(resolved.dataset ? { dataHash: resolved.dataset.hash } : {}),
-        kilnVersion: KILN_VERSION,
-        onIteration: (it) => progress.update(it + 1),
-      });
-    }).finally(() => progress.stop());
-    const out = resolve(flags.out);
-    await writeFileAtomic(out, stringifyBundle(result.bundle));
+    const outcome = await withKiln(async (kiln) =>
+      kiln.training.train(
+        {
+          data: await trainingData(flags.data, readOptionsFrom(flags)),
+          target: flags.target,
+          algo: flags.algo,
+          task: flags.task as TaskRequest,
+          params: parseParams(flags.params),
+          seed: parseNumber('seed', flags.seed, true),
+          ...(flags.validFrac !== undefined ? { validFraction: parseNumber('valid-frac', flags.validFrac) } : {}),
+          ...(flags.testFrac !== undefined ? { testFraction: parseNumber('test-frac', flags.testFrac) } : {}),
+          ...(flags.cv !== undefined ? { cv: parseNumber('cv', flags.cv, true) } : {}),
+          ...(flags.group ? { group: flags.group } : {}),
+          ...(flags.exclude ? { exclude: flags.exclude.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+          ...(flags.positiveClass !== undefined ? { positiveClass: flags.positiveClass } : {}),
+          out: flags.out,
+        },
+        { onIteration: (it) => progress.update(it + 1) },
+      ),
+    )
+      .catch((err: unknown) => {
+        throw withFlagNames(err);
+      })
+      .finally(() => progress.stop());
+    const out = outcome.out ?? resolve(flags.out);
     if (flags.json) {
       return printJson(io, {
-        task: result.task,
-        algo: result.algo,
-        metrics: result.metrics,
+        task: outcome.task,
+        algo: outcome.algo,
+        metrics: outcome.metrics,
         model: out,
-        bestIteration: result.bestIteration ?? null,
-        rows: result.rows,
-        features: result.features.length,
-        ...(result.cv ? { cv: result.cv } : {}),
-        warnings: result.warnings,
-        checksum: result.bundle.checksum,
+        id: outcome.model.id,
+        artifact: outcome.model.artifactHash,
+        bestIteration: outcome.bestIteration,
+        rows: outcome.rows,
+        features: outcome.features.length,
+        ...(outcome.cv ? { cv: outcome.cv } : {}),
+        warnings: outcome.warnings,
+        checksum: outcome.checksum,
       });
     }
-    for (const w of result.warnings) io.err(`warning: ${w}\n`);
-    io.out(`trained ${result.algo} (${result.task}) on ${result.rows.train} rows (${result.rows.valid} validation, ${result.rows.test} test), ${result.features.length} features`);
-    io.out(result.bestIteration !== undefined ? `, best iteration ${result.bestIteration}\n\n` : '\n\n');
-    io.out(renderTable(['metric (test split)', 'value'], Object.entries(result.metrics).map(([k, v]) => [k, v])));
-    if (result.cv) {
-      io.out(`\n${result.cv.folds.length}-fold cross-validation on the training rows:\n`);
-      io.out(renderTable(['metric', 'mean', 'std'], Object.keys(result.cv.mean).map((k) => [k, result.cv?.mean[k], result.cv?.std[k]])));
+    for (const w of outcome.warnings) io.err(`warning: ${w}\n`);
+    io.out(`trained ${outcome.algo} (${outcome.task}) on ${outcome.rows.train} rows (${outcome.rows.valid} validation, ${outcome.rows.test} test), ${outcome.features.length} features`);
+    io.out(outcome.bestIteration !== null ? `, best iteration ${outcome.bestIteration}\n\n` : '\n\n');
+    io.out(renderTable(['metric (test split)', 'value'], Object.entries(outcome.metrics).map(([k, v]) => [k, v])));
+    const cv = outcome.cv;
+    if (cv) {
+      io.out(`\n${cv.folds.length}-fold cross-validation on the training rows:\n`);
+      io.out(renderTable(['metric', 'mean', 'std'], Object.keys(cv.mean).map((k) => [k, cv.mean[k], cv.std[k]])));
     }
-    io.out(`\nmodel written to ${out}\n`);
+    io.out(`\nmodel written to ${out}\nrecorded as trained model ${outcome.model.id} (artifact ${outcome.model.artifactHash})\n`);
   });
+}
+
+/** Request fields and the flags that set them: the one place library field names become CLI flags. */
+const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  dataset: '--data',
+  file: '--data',
+  target: '--target',
+  algo: '--algo',
+  task: '--task',
+  params: '--params',
+  seed: '--seed',
+  testFraction: '--test-frac',
+  validFraction: '--valid-frac',
+  cv: '--cv',
+  group: '--group',
+  exclude: '--exclude',
+  positiveClass: '--positive-class',
+  out: '--out',
+};
+
+/** Speak in flags: a message that starts with the request field's name starts with its flag instead. */
+export function withFlagNames(err: unknown): unknown {
+  if (!(err instanceof KilnError)) return err;
+  const field = err.details.field;
+  const flag = typeof field === 'string' && Object.hasOwn(FIELD_FLAGS, field) ? FIELD_FLAGS[field] : undefined;
+  if (flag && (err.message.startsWith(`${field} `) || err.message.startsWith(`${field}:`))) err.message = `${flag}${err.message.slice((field as string).length)}`;
+  return err;
+}
+
+/** `--data`: an existing file, else a dataset reference. */
+async function trainingData(data: string, readOptions: ReadOptions): Promise<TrainingData> {
+  if (await isFile(data)) return { file: data, readOptions };
+  if (parseDatasetRef(data)) return { dataset: data };
+  throw new NotFoundError(`no such file: ${data}`, { field: 'dataset', file: data }, 'Pass an existing CSV/Parquet/JSON file or a registered dataset as NAME@VERSION (see `kiln data list`).');
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function parseParams(text: string | undefined): Record<string, unknown> {

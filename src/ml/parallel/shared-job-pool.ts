@@ -7,8 +7,15 @@
  * simply take its blocks. Which thread runs a block never changes what the block computes, so results
  * do not depend on timing.
  *
+ * A worker that fails (its handler throws, or it calls `process.exit`) records why in the control
+ * block and bumps the finished count past any job size, so the waiting caller wakes at once and throws
+ * instead of waiting for a block that will never finish; the pool refuses every later job. A worker
+ * killed without running any JavaScript (terminated from outside) is noticed through its `exit` event
+ * between jobs, or after the 120 s wait inside one.
+ *
  * Control block (Int32): [0] job sequence, [1] finished blocks, [2] command (0 run, 1 exit),
- * [3] next block ticket ((sequence & 0x7fffff) << 8 | block), [4] block count, [5..] job arguments.
+ * [3] next block ticket ((sequence & 0x7fffff) << 8 | block), [4] block count, [5] failure
+ * (0 none, 1 handler threw, 2 worker exited), [6..16] job arguments, then FAILURE_BYTES of UTF-8 message.
  */
 import type { Worker } from 'node:worker_threads';
 import { InternalError } from '../../core/errors.js';
@@ -18,9 +25,20 @@ const FINISHED = 1;
 const CMD = 2;
 const NEXT = 3;
 const NBLOCKS = 4;
-const ARGS = 5;
+const FAILED = 5;
+const ARGS = 6;
 /** Job arguments available to a handler. */
 export const MAX_JOB_ARGS = 11;
+/** Bytes kept for a failed worker's message. */
+const FAILURE_BYTES = 256;
+const MESSAGE = ARGS + MAX_JOB_ARGS;
+/** Added to the finished count by a failing worker: larger than any job, so every wait ends. */
+const FAILURE_BUMP = 1 << 20;
+/**
+ * Test hook, read only inside workers: `throw:N` or `exit:N` makes a worker fail on its N-th block, so
+ * tests can check that a crashed worker fails the job fast instead of hanging it.
+ */
+const CRASH_ENV = 'KILN_TEST_POOL_WORKER_CRASH';
 /** Blocks per job (the ticket keeps 8 bits for the block). */
 export const MAX_JOB_BLOCKS = 255;
 const WAIT_MS = 120_000;
@@ -29,7 +47,27 @@ const SPIN = 2000;
 
 /** Allocate the control block shared by a pool and its workers. */
 export function createControlBlock(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer((ARGS + MAX_JOB_ARGS) * 4));
+  return new Int32Array(new SharedArrayBuffer(MESSAGE * 4 + FAILURE_BYTES));
+}
+
+/** Record a worker failure (first one wins) and wake the caller. */
+function recordFailure(ctrl: Int32Array, kind: 1 | 2, message: string): void {
+  if (Atomics.compareExchange(ctrl, FAILED, 0, kind) !== 0) return;
+  const bytes = new TextEncoder().encode(message).subarray(0, FAILURE_BYTES);
+  new Uint8Array(ctrl.buffer, MESSAGE * 4, FAILURE_BYTES).set(bytes);
+  Atomics.add(ctrl, FINISHED, FAILURE_BUMP);
+  Atomics.notify(ctrl, FINISHED);
+}
+
+/** The recorded failure as an error, or null. */
+function failureOf(ctrl: Int32Array): InternalError | null {
+  const kind = Atomics.load(ctrl, FAILED);
+  if (kind === 0) return null;
+  // TextDecoder refuses views of shared memory: copy first.
+  const raw = new Uint8Array(ctrl.buffer, MESSAGE * 4, FAILURE_BYTES).slice();
+  const end = raw.indexOf(0);
+  const message = new TextDecoder().decode(end >= 0 ? raw.subarray(0, end) : raw);
+  return new InternalError(`a worker thread ${kind === 1 ? 'failed' : 'exited'} during parallel training: ${message}`, { reason: kind === 1 ? 'worker_error' : 'worker_exit' });
 }
 
 /** Claim the next block of job `seq`, or -1 when the job is finished or superseded. */
@@ -54,6 +92,14 @@ export class SharedJobPool {
   constructor(ctrl: Int32Array, workers: readonly Worker[]) {
     this.ctrl = ctrl;
     this.workers = workers;
+    for (const w of workers) {
+      // Between jobs the event loop runs: a worker that died without recording it (terminated from
+      // outside, out of memory) is recorded here, and the next job fails instead of waiting.
+      w.on('error', (e: unknown) => recordFailure(ctrl, 1, errorText(e)));
+      w.on('exit', (code: number) => {
+        if (!this.closed) recordFailure(ctrl, 2, `exit code ${code}`);
+      });
+    }
   }
 
   /** Number of helper threads (the caller is one more participant). */
@@ -70,11 +116,14 @@ export class SharedJobPool {
             const onMsg = (m: unknown): void => {
               if (m !== 'ready') return;
               w.off('error', onErr);
+              w.off('exit', onExit);
               resolve();
             };
-            const onErr = (e: unknown): void => reject(new InternalError(`worker thread failed to start: ${(e as Error).message ?? String(e)}`, {}, { cause: e }));
+            const onErr = (e: unknown): void => reject(new InternalError(`worker thread failed to start: ${errorText(e)}`, {}, { cause: e }));
+            const onExit = (code: number): void => reject(new InternalError(`worker thread exited (code ${code}) before it was ready`));
             w.on('message', onMsg);
             w.once('error', onErr);
+            w.once('exit', onExit);
           }),
       ),
     ).then(() => undefined);
@@ -87,6 +136,8 @@ export class SharedJobPool {
   run(args: readonly number[], blocks: number, own: (block: number) => void): void {
     const c = this.ctrl;
     if (blocks > MAX_JOB_BLOCKS || args.length > MAX_JOB_ARGS) throw new InternalError('job too large for the shared control block');
+    const before = failureOf(c);
+    if (before) throw before;
     // Invalidate the ticket first: a late worker still holding the previous job's sequence can then
     // never claim a block while the arguments and block count below are being rewritten.
     Atomics.store(c, NEXT, -1);
@@ -108,6 +159,8 @@ export class SharedJobPool {
       if (Atomics.wait(c, FINISHED, done, WAIT_MS) === 'timed-out') throw new InternalError('worker thread did not finish a job within 120 s');
       done = Atomics.load(c, FINISHED);
     }
+    const failure = failureOf(c);
+    if (failure) throw failure;
   }
 
   /** Stop the workers. */
@@ -125,20 +178,54 @@ export class SharedJobPool {
 export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, handler: (args: Int32Array, block: number) => void): void {
   const args = new Int32Array(MAX_JOB_ARGS);
   let seen = Atomics.load(ctrl, SEQ);
+  let exiting = false;
+  // process.exit() inside a worker ends only the thread, but runs this first: the caller must not wait.
+  process.once('exit', (code) => {
+    if (!exiting) recordFailure(ctrl, 2, `process.exit(${code}) in a worker thread`);
+  });
+  const crash = crashHook();
+  let handled = 0;
+  const run = crash
+    ? (a: Int32Array, b: number): void => {
+        if (++handled === crash.after) {
+          if (crash.kind === 'exit') process.exit(70);
+          throw new Error(`${CRASH_ENV} (${crash.kind}:${crash.after})`);
+        }
+        handler(a, b);
+      }
+    : handler;
   post('ready');
   for (;;) {
     let spins = 0;
     while (Atomics.load(ctrl, SEQ) === seen && spins++ < SPIN);
     if (Atomics.load(ctrl, SEQ) === seen) Atomics.wait(ctrl, SEQ, seen);
     seen = Atomics.load(ctrl, SEQ);
-    if (Atomics.load(ctrl, CMD) === 1) return;
+    if (Atomics.load(ctrl, CMD) === 1) {
+      exiting = true;
+      return;
+    }
     // Copy the arguments first; a successful claim proves they still belong to job `seen`.
     for (let i = 0; i < MAX_JOB_ARGS; i++) args[i] = ctrl[ARGS + i];
     const blocks = Atomics.load(ctrl, NBLOCKS);
     for (let b = claim(ctrl, seen, blocks); b >= 0; b = claim(ctrl, seen, blocks)) {
-      handler(args, b);
+      try {
+        run(args, b);
+      } catch (err) {
+        recordFailure(ctrl, 1, errorText(err));
+        exiting = true;
+        return;
+      }
       Atomics.add(ctrl, FINISHED, 1);
       Atomics.notify(ctrl, FINISHED);
     }
   }
+}
+
+function crashHook(): { kind: 'throw' | 'exit'; after: number } | undefined {
+  const m = /^(throw|exit):([1-9][0-9]*)$/.exec(process.env[CRASH_ENV] ?? '');
+  return m ? { kind: m[1] as 'throw' | 'exit', after: Number(m[2]) } : undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -8,13 +8,18 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Transferable } from 'node:worker_threads';
 
-/** Spawn a worker for `moduleUrl` (a sibling module's `new URL('./x.js', import.meta.url)`). */
-export function spawnWorker(moduleUrl: URL, workerData: unknown): Worker {
+/**
+ * Spawn a worker for `moduleUrl` (a sibling module's `new URL('./x.js', import.meta.url)`);
+ * `transferList` moves buffers of `workerData` to the worker instead of copying them.
+ */
+export function spawnWorker(moduleUrl: URL, workerData: unknown, transferList?: readonly Transferable[]): Worker {
   let url = moduleUrl;
   if (import.meta.url.endsWith('.ts') && url.pathname.endsWith('.js')) url = new URL(url.href.replace(/\.js$/, '.ts'));
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const transfer = transferList && transferList.length > 0 ? { transferList: [...transferList] } : {};
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData, ...transfer });
   const api = createRequire(import.meta.url).resolve('tsx/cjs/api');
   const boot = `const api = require(${JSON.stringify(api)}); api.register(); require(${JSON.stringify(fileURLToPath(url))});`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, ...transfer });
 }

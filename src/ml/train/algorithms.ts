@@ -40,6 +40,8 @@ export interface Algorithm {
   readonly tasks: readonly Task[];
   /** Whether a validation split helps (early stopping). */
   readonly usesValidation: boolean;
+  /** Whether it takes a `numThreads` parameter (defaulted to the machine's cores by `trainModel`). */
+  readonly threaded: boolean;
   /** Parse user params, throwing UsageError naming unknown/out-of-range keys. */
   parseParams(raw: Record<string, unknown>): Record<string, unknown>;
   fit(input: AlgorithmFitInput): Promise<AlgorithmFit>;
@@ -52,6 +54,7 @@ const gbdt: Algorithm = {
   family: 'tree',
   tasks: ['binary', 'multiclass', 'regression', 'ranking'],
   usesValidation: true,
+  threaded: true,
   parseParams: (raw) => ({ ...parseGbdtParams(raw) }),
   async fit(input) {
     const result = await fitGbdt(input.x, input.y, {
@@ -76,6 +79,7 @@ function linearAlgorithm(name: 'linear' | 'ridge' | 'lasso' | 'elasticnet' | 'lo
     family: 'linear',
     tasks,
     usesValidation: false,
+    threaded: false,
     parseParams: (raw) => ({ ...parseLinearParams(name, raw) }),
     fit(input) {
       const result = fitLinear(input.x, input.y, {
@@ -105,7 +109,7 @@ export const ALGORITHMS: Readonly<Record<string, Algorithm>> = {
 /** Look an algorithm up by name, or explain what exists. */
 export function getAlgorithm(name: string): Algorithm {
   const algo = Object.hasOwn(ALGORITHMS, name) ? ALGORITHMS[name] : undefined;
-  if (!algo) throw new UsageError(`unknown algorithm "${name}"; choose one of: ${Object.keys(ALGORITHMS).join(', ')}`, { field: 'algo' });
+  if (!algo) throw new UsageError(`algo "${name}" is unknown; choose one of: ${Object.keys(ALGORITHMS).join(', ')}`, { field: 'algo' });
   return algo;
 }
 

@@ -45,14 +45,14 @@ export function encodeTarget(col: Column, request: TaskRequest, positiveClass?: 
   if (missing > 0) {
     throw new InputError(
       `target column "${col.name}" has ${missing} missing value(s) (first at row ${firstMissing + 1})`,
-      { column: col.name, row: firstMissing + 1 },
+      { field: 'target', column: col.name, row: firstMissing + 1 },
       'Drop or fill rows without a target before training.',
     );
   }
   if (col.type === 'numeric') {
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(col.values[i])) {
-        throw new InputError(`target column "${col.name}" has a non-finite value (${col.values[i]}) at row ${i + 1}`, { column: col.name, row: i + 1 }, 'Targets must be finite numbers.');
+        throw new InputError(`target column "${col.name}" has a non-finite value (${col.values[i]}) at row ${i + 1}`, { field: 'target', column: col.name, row: i + 1 }, 'Targets must be finite numbers.');
       }
     }
   }
@@ -62,12 +62,12 @@ export function encodeTarget(col: Column, request: TaskRequest, positiveClass?: 
     distinct.set(key, (distinct.get(key) ?? 0) + 1);
   }
   if (distinct.size < 2) {
-    throw new InputError(`target column "${col.name}" is constant (every row is ${JSON.stringify([...distinct.keys()][0])})`, { column: col.name }, 'A model needs at least two different target values.');
+    throw new InputError(`target column "${col.name}" is constant (every row is ${JSON.stringify([...distinct.keys()][0])})`, { field: 'target', column: col.name }, 'A model needs at least two different target values.');
   }
   const task = request === 'auto' ? inferTask(col, distinct.size, n) : request;
   if (task === 'regression' || task === 'ranking') {
     if (col.type !== 'numeric' && col.type !== 'boolean') {
-      throw new UsageError(`--task ${task} needs a numeric target, but "${col.name}" is ${col.type}`, { column: col.name }, 'Use --task binary or multiclass, or pick a numeric target.');
+      throw new UsageError(`task ${task} needs a numeric target, but "${col.name}" is ${col.type}`, { field: 'task', column: col.name }, 'Ask for a binary or multiclass task, or pick a numeric target.');
     }
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) y[i] = col.type === 'numeric' ? col.values[i] : col.values[i];
@@ -75,7 +75,7 @@ export function encodeTarget(col: Column, request: TaskRequest, positiveClass?: 
   }
   let labels = sortLabels([...distinct.keys()]);
   if (task === 'binary' && labels.length !== 2) {
-    throw new InputError(`--task binary needs exactly two classes, but "${col.name}" has ${labels.length}`, { column: col.name }, labels.length > 2 ? 'Use --task multiclass.' : undefined);
+    throw new InputError(`task binary needs exactly two classes, but "${col.name}" has ${labels.length}`, { field: 'task', column: col.name }, labels.length > 2 ? 'Ask for a multiclass task.' : undefined);
   }
   if (task === 'multiclass' && labels.length === n) {
     throw new InputError(
@@ -85,11 +85,11 @@ export function encodeTarget(col: Column, request: TaskRequest, positiveClass?: 
     );
   }
   if (task === 'multiclass' && labels.length > 1000) {
-    throw new InputError(`target "${col.name}" has ${labels.length} classes; multiclass supports at most 1000`, { column: col.name }, 'Did you mean --task regression?');
+    throw new InputError(`target "${col.name}" has ${labels.length} classes; multiclass supports at most 1000`, { field: 'target', column: col.name }, 'Did you mean a regression task?');
   }
   if (positiveClass !== undefined) {
-    if (task !== 'binary') throw new UsageError('--positive-class only applies to binary tasks', { field: 'positive-class' });
-    if (!labels.includes(positiveClass)) throw new UsageError(`--positive-class "${positiveClass}" is not a value of "${col.name}" (values: ${labels.join(', ')})`, { field: 'positive-class' });
+    if (task !== 'binary') throw new UsageError('positiveClass only applies to binary tasks', { field: 'positiveClass' });
+    if (!labels.includes(positiveClass)) throw new UsageError(`positiveClass "${positiveClass}" is not a value of "${col.name}" (values: ${labels.join(', ')})`, { field: 'positiveClass' });
     labels = [labels.find((l) => l !== positiveClass) as string, positiveClass];
   }
   const index = new Map(labels.map((l, k) => [l, k]));

@@ -4,6 +4,7 @@
  * rows only, fits the algorithm with early stopping on a validation split, evaluates on the test
  * split (and optionally k-fold cross-validation), and seals a model bundle.
  */
+import { availableParallelism } from 'node:os';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { cellValue, int64AsNumeric, isMissing } from '../../core/frame.js';
@@ -50,6 +51,8 @@ export interface TrainOptions {
   readonly preprocessing?: PipelineSpec;
   readonly kilnVersion: string;
   readonly dataHash?: string;
+  /** Threads for algorithms that use them when `params` does not say (default: the available cores). */
+  readonly numThreads?: number;
   readonly onIteration?: (iteration: number, metrics: Record<string, number>) => void;
   readonly onStage?: (stage: string) => void;
 }
@@ -73,16 +76,14 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
   // Models fit on doubles: int64 columns (exact IDs, counts) train as numeric, exact up to 2^53.
   const frame = int64AsNumeric(input);
   const seed = opts.seed ?? 42;
-  const algo = getAlgorithm(opts.algo ?? 'gbdt');
-  const rawParams = opts.params ?? {};
   // Parse once up front so bad params fail before any work; fits re-parse the raw user params.
-  const params = algo.parseParams(rawParams);
+  const { algo, rawParams, params } = resolveAlgorithm(opts);
   const testFraction = opts.testFraction ?? 0.2;
   const validFraction = opts.validFraction ?? (algo.usesValidation ? 0.1 : 0);
-  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`--test-frac must be in (0, 1) (got ${testFraction})`, { field: 'test-frac' });
-  checkFraction('valid-frac', validFraction);
+  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`testFraction must be in (0, 1) (got ${testFraction})`, { field: 'testFraction' });
+  checkFraction('validFraction', validFraction);
   if (!frame.has(opts.target)) {
-    throw new InputError(`target column "${opts.target}" not found`, { column: opts.target }, `Columns are: ${frame.names.slice(0, 30).join(', ')}${frame.names.length > 30 ? ', …' : ''}`);
+    throw new InputError(`target column "${opts.target}" not found`, { field: 'target', column: opts.target }, `Columns are: ${frame.names.slice(0, 30).join(', ')}${frame.names.length > 30 ? ', …' : ''}`);
   }
   if (frame.rowCount < 10) {
     throw new InputError(`need at least 10 rows to train and evaluate, got ${frame.rowCount}`, { rows: frame.rowCount }, 'Provide more data.');
@@ -90,15 +91,15 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
   const target = encodeTarget(frame.column(opts.target), opts.task ?? 'auto', opts.positiveClass);
   const task = target.task;
   if (!algo.tasks.includes(task)) {
-    throw new UsageError(`--algo ${algo.name} does not support ${task} tasks (it supports ${algo.tasks.join(', ')})`, { field: 'algo' }, task === 'regression' ? 'Use gbdt, linear, ridge, lasso or elasticnet.' : 'Use gbdt or logistic.');
+    throw new UsageError(`algo ${algo.name} does not support ${task} tasks (it supports ${algo.tasks.join(', ')})`, { field: 'algo' }, task === 'regression' ? 'Use gbdt, linear, ridge, lasso or elasticnet.' : 'Use gbdt or logistic.');
   }
   let groups: Int32Array | undefined;
   if (task === 'ranking') {
-    if (!opts.group) throw new UsageError('ranking needs --group COLUMN (the query id of each row)', { field: 'group' });
+    if (!opts.group) throw new UsageError('group is required for ranking: the column holding the query id of each row', { field: 'group' });
     groups = encodeGroups(frame, opts.group);
   }
   const exclude = new Set([opts.target, ...(opts.group ? [opts.group] : []), ...(opts.exclude ?? [])]);
-  for (const name of opts.exclude ?? []) if (!frame.has(name)) throw new UsageError(`--exclude: column "${name}" not found`, { column: name });
+  for (const name of opts.exclude ?? []) if (!frame.has(name)) throw new UsageError(`exclude names column "${name}", which is not in the data`, { field: 'exclude', column: name });
   const warnings: string[] = [];
   for (const name of frame.names) {
     if (exclude.has(name)) continue;
@@ -111,7 +112,7 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
     }
   }
   const inputNames = frame.names.filter((n) => !exclude.has(n));
-  if (inputNames.length === 0) throw new InputError('no feature columns left after removing the target', { column: opts.target });
+  if (inputNames.length === 0) throw new InputError('no feature columns left after removing the target', { field: 'target', column: opts.target });
   const numClasses = target.labels?.length ?? 1;
 
   opts.onStage?.('split');
@@ -126,7 +127,7 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
 
   let cvReport: TrainResult['cv'];
   if (opts.cv && opts.cv > 0) {
-    if (!Number.isInteger(opts.cv) || opts.cv < 2) throw new UsageError(`--cv must be an integer >= 2 (got ${opts.cv})`, { field: 'cv' });
+    if (!Number.isInteger(opts.cv) || opts.cv < 2) throw new UsageError(`cv must be an integer >= 2 (got ${opts.cv})`, { field: 'cv' });
     opts.onStage?.(`cross-validation (${opts.cv} folds)`);
     cvReport = await crossValidateModel(inputsFrame, target.y, trainIdx, { algo, params: rawParams, spec, task, numClasses, labels: target.labels, seed, k: opts.cv, groups, validFraction, stratify });
   }
@@ -323,7 +324,39 @@ function finiteOnly(metrics: Record<string, number>): Record<string, number> {
 }
 
 function checkFraction(name: string, v: number): void {
-  if (!(v >= 0 && v < 1)) throw new UsageError(`--${name} must be in [0, 1) (got ${v})`, { field: name });
+  if (!(v >= 0 && v < 1)) throw new UsageError(`${name} must be in [0, 1) (got ${v})`, { field: name });
+}
+
+/**
+ * The algorithm and its parameters for `opts`, checked (UsageError naming `algo` or `params`):
+ * `rawParams` with machine defaults filled in, `params` parsed. Cheap, so callers can fail fast.
+ */
+export function resolveAlgorithm(opts: Pick<TrainOptions, 'algo' | 'params' | 'numThreads'>): { algo: Algorithm; rawParams: Record<string, unknown>; params: Record<string, unknown> } {
+  const algo = getAlgorithm(opts.algo ?? 'gbdt');
+  const rawParams = withMachineDefaults(algo, opts.params ?? {}, opts.numThreads);
+  return { algo, rawParams, params: parseParams(algo, rawParams) };
+}
+
+/** Threaded algorithms get the machine's thread count unless the caller's params set one. */
+function withMachineDefaults(algo: Algorithm, raw: Record<string, unknown>, numThreads: number | undefined): Record<string, unknown> {
+  if (!algo.threaded || Object.hasOwn(raw, 'numThreads')) return raw;
+  return { ...raw, numThreads: numThreads ?? availableParallelism() };
+}
+
+/** Parameter errors name the `params` field (the key in `details.param`), like every other request field. */
+function parseParams(algo: Algorithm, raw: Record<string, unknown>): Record<string, unknown> {
+  // Names every object inherits (toString, __proto__, ...) are never parameters, whatever a parser's lookup.
+  for (const name of Object.keys(raw)) {
+    if (name in Object.prototype) throw new UsageError(`params: unknown ${algo.name} parameter "${name}"`, { field: 'params', param: name });
+  }
+  try {
+    return algo.parseParams(raw);
+  } catch (err) {
+    if (err instanceof UsageError && err.details.field !== 'params') {
+      throw new UsageError(`params: ${err.message}`, { ...err.details, field: 'params', ...(err.details.field ? { param: err.details.field } : {}) }, err.hint);
+    }
+    throw err;
+  }
 }
 
 function toInt32(y: Float64Array): Int32Array {

@@ -100,6 +100,22 @@ export interface DatasetSuitesTable {
   attached_at: string;
 }
 
+/** `trained_models`: one row per trained model (migration 3). */
+export interface TrainedModelsTable {
+  id: string;
+  artifact_hash: string;
+  algorithm: string;
+  task: string;
+  target: string;
+  source_kind: string;
+  dataset_name: string | null;
+  dataset_version: number | string | null;
+  dataset_hash: string | null;
+  params_json: string;
+  metrics_json: string;
+  created_at: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -110,4 +126,5 @@ export interface KilnDatabase {
   audit_log: AuditLogTable;
   ingest_offsets: IngestOffsetsTable;
   dataset_suites: DatasetSuitesTable;
+  trained_models: TrainedModelsTable;
 }

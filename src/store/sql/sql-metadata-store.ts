@@ -15,6 +15,7 @@ import { runMigrations } from './run-migrations.js';
 import { SqlAttachedSuiteRepository } from './sql-attached-suite-repository.js';
 import { SqlDatasetRepository } from './sql-dataset-repository.js';
 import { SqlIngestOffsetRepository } from './sql-ingest-offset-repository.js';
+import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -48,6 +49,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): Me
     datasets: new SqlDatasetRepository(db, inTransaction),
     ingestOffsets: new SqlIngestOffsetRepository(db),
     attachedSuites: new SqlAttachedSuiteRepository(db),
+    trainedModels: new SqlTrainedModelRepository(db),
   };
 }
 

@@ -1,0 +1,54 @@
+/**
+ * `POST /v1/train` (blocking until the model is trained, stored and recorded), `GET /v1/trained-models`
+ * (keyset-paged) and `GET /v1/trained-models/:id[/bundle]`; schemas in `schemas/train-schemas.ts`. Data
+ * is named only by reference (`NAME@VERSION`). Training runs in a worker thread, so the server keeps
+ * answering; a client that disconnects aborts its run.
+ */
+import type { Kiln } from '../kiln.js';
+import type { KilnApp } from './kiln-app.js';
+import { GetTrainedModelBundleRoute, GetTrainedModelRoute, ListTrainedModelsRoute, TrainRoute } from './schemas/train-schemas.js';
+
+/** Register the training routes. */
+export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
+  app.post('/v1/train', { schema: TrainRoute }, async (req, reply) => {
+    const { dataset, ...spec } = req.body;
+    const controller = new AbortController();
+    // The response's 'close' before it finished means the client went away: stop its training.
+    const onClose = (): void => {
+      if (!reply.raw.writableFinished) controller.abort();
+    };
+    reply.raw.on('close', onClose);
+    try {
+      const outcome = await kiln.training.train({ data: { dataset }, ...spec }, { signal: controller.signal });
+      return await reply.status(201).send({
+        model: outcome.model,
+        task: outcome.task,
+        algo: outcome.algo,
+        metrics: Object.fromEntries(Object.entries(outcome.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+        bestIteration: outcome.bestIteration,
+        rows: outcome.rows,
+        features: outcome.features.length,
+        ...(outcome.cv ? { cv: outcome.cv } : {}),
+        warnings: [...outcome.warnings],
+        checksum: outcome.checksum,
+      });
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  });
+
+  app.get('/v1/trained-models', { schema: ListTrainedModelsRoute }, async (req) =>
+    kiln.training.list({
+      ...(req.query.limit !== undefined ? { limit: Number(req.query.limit) } : {}),
+      ...(req.query.cursor !== undefined ? { cursor: req.query.cursor } : {}),
+      ...(req.query.dataset !== undefined ? { datasetName: req.query.dataset } : {}),
+    }),
+  );
+
+  app.get('/v1/trained-models/:id', { schema: GetTrainedModelRoute }, async (req) => kiln.training.get(req.params.id));
+
+  app.get('/v1/trained-models/:id/bundle', { schema: GetTrainedModelBundleRoute }, async (req, reply) =>
+    // A Buffer is sent as it is: the stored bytes, not a re-serialization.
+    reply.type('application/json').send(Buffer.from(await kiln.training.bundle(req.params.id), 'utf8')),
+  );
+}
