@@ -60,11 +60,11 @@ describe('POST /v1/train', () => {
     expect(parseBundle(bundle.body).checksum).toBe(doc.checksum);
 
     await post({ dataset: 'toy@latest', target: 'y', algo: 'logistic' });
-    const page1 = (await app.inject({ method: 'GET', url: '/v1/trained-models?limit=1' })).json<{ items: { id: string; algorithm: string }[]; nextCursor: string }>();
+    const page1 = (await app.inject({ method: 'GET', url: '/v1/trained-models?limit=1' })).json<{ items: { id: string; algorithm: string }[]; next: string }>();
     expect(page1.items.map((m) => m.algorithm)).toEqual(['logistic']);
-    const page2 = (await app.inject({ method: 'GET', url: `/v1/trained-models?limit=1&cursor=${page1.nextCursor}` })).json<{ items: { id: string }[]; nextCursor: string | null }>();
+    const page2 = (await app.inject({ method: 'GET', url: `/v1/trained-models?limit=1&cursor=${page1.next}` })).json<{ items: { id: string }[]; next: string | null }>();
     expect(page2.items.map((m) => m.id)).toEqual([doc.model.id]);
-    expect(page2.nextCursor).toBeNull();
+    expect(page2.next).toBeNull();
     const byDataset = (await app.inject({ method: 'GET', url: '/v1/trained-models?dataset=other' })).json<{ items: unknown[] }>();
     expect(byDataset.items).toEqual([]);
   });

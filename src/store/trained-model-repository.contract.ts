@@ -40,7 +40,7 @@ export function describeTrainedModelRepositoryContract(label: string, createHarn
     });
 
     it('starts empty', async () => {
-      expect(await store.trainedModels.list()).toEqual({ items: [], nextCursor: null });
+      expect(await store.trainedModels.list()).toEqual({ items: [], next: null });
       expect(await store.trainedModels.get('nope')).toBeNull();
     });
 
@@ -76,14 +76,14 @@ export function describeTrainedModelRepositoryContract(label: string, createHarn
       for (let page = 0; page < 5; page++) {
         const res = await store.trainedModels.list({ limit: 2, ...(cursor ? { cursor } : {}) });
         seen.push(...res.items.map((m) => m.id));
-        if (!res.nextCursor) break;
-        cursor = res.nextCursor;
+        if (!res.next) break;
+        cursor = res.next;
       }
       expect(seen).toEqual(['model-005', 'model-004', 'model-003', 'model-002', 'model-001']);
       // A model added after the first page does not shift the later pages.
       const first = await store.trainedModels.list({ limit: 2 });
       await store.trainedModels.create(trainedModelFixture(9, { createdAt: '2025-01-01T00:00:00.000Z' }));
-      const second = await store.trainedModels.list({ limit: 2, cursor: first.nextCursor ?? undefined });
+      const second = await store.trainedModels.list({ limit: 2, cursor: first.next ?? undefined });
       expect(second.items.map((m) => m.id)).toEqual(['model-003', 'model-002']);
     });
 

@@ -3,6 +3,7 @@
  * the `ArtifactStore` and at the data it was trained on. Part of the `MetadataStore` port
  * (`metadata.trainedModels`); every adapter passes `trained-model-repository.contract.ts`.
  */
+import type { Page } from './page.js';
 
 /** Where the training data came from. Only registered datasets are reproducible, so only they are named. */
 export type TrainingSourceKind = 'dataset' | 'file' | 'frame';
@@ -38,25 +39,19 @@ export interface NewTrainedModel {
 /** A stored trained model (the same fields as recorded). */
 export type TrainedModelRecord = NewTrainedModel;
 
-/** One page of trained models, newest first. */
-export interface TrainedModelPage {
-  items: TrainedModelRecord[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
+/** One page of trained models, newest first (`next`: pass back as `cursor`; null on the last page). */
+export type TrainedModelPage = Page<TrainedModelRecord>;
 
 /** Paging and filtering for `list`. */
 export interface TrainedModelQuery {
-  /** Page size, 1..1000 (default 50). */
+  /** Page size, 1..1000 (default 100). */
   limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string;
+  /** `next` of the previous page. */
+  cursor?: string | null;
   /** Only models trained on this dataset name. */
   datasetName?: string;
 }
 
-/** Default and largest page sizes. */
-export const TRAINED_MODEL_PAGE = { default: 50, max: 1000 } as const;
 
 /** Trained-model metadata. */
 export interface TrainedModelRepository {

@@ -1,7 +1,7 @@
 /** The trained-model repository's artifact references (model bundles), for gc's live set. */
 import type { ArtifactReferenceProvider } from '../data/artifacts/artifact-references.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { TRAINED_MODEL_PAGE } from '../store/trained-model-repository.js';
+import { MAX_PAGE_LIMIT } from '../store/page.js';
 
 /** A provider listing the bundle artifact of every recorded trained model. */
 export function trainedModelArtifactReferences(metadata: MetadataStore): ArtifactReferenceProvider {
@@ -10,10 +10,10 @@ export function trainedModelArtifactReferences(metadata: MetadataStore): Artifac
     async *artifactHashes() {
       let cursor: string | undefined;
       for (;;) {
-        const page = await metadata.trainedModels.list({ limit: TRAINED_MODEL_PAGE.max, ...(cursor ? { cursor } : {}) });
+        const page = await metadata.trainedModels.list({ limit: MAX_PAGE_LIMIT, ...(cursor ? { cursor } : {}) });
         for (const m of page.items) yield m.artifactHash;
-        if (!page.nextCursor) return;
-        cursor = page.nextCursor;
+        if (!page.next) return;
+        cursor = page.next;
       }
     },
   };

@@ -62,17 +62,17 @@ export const TrainRoute = {
 
 /** `GET /v1/trained-models`. */
 export const ListTrainedModelsRoute = {
-  summary: 'Trained models, newest first (keyset-paged: pass nextCursor as cursor)',
+  summary: 'Trained models, newest first (keyset-paged: pass next as cursor)',
   tags: ['training'],
   querystring: Type.Object(
     {
       limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: 'page size, 1..1000 (default 50)' })),
-      cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'nextCursor of the previous page' })),
+      cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'next of the previous page' })),
       dataset: Type.Optional(Type.String({ maxLength: 128, description: 'only models trained on this dataset name' })),
     },
     { additionalProperties: false },
   ),
-  response: { 200: Type.Object({ items: Type.Array(TrainedModel), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) },
+  response: { 200: Type.Object({ items: Type.Array(TrainedModel), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) },
 };
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });

@@ -5,10 +5,13 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, InternalError, UsageError } from '../../core/errors.js';
-import { TRAINED_MODEL_PAGE } from '../trained-model-repository.js';
+import { decodeCursor, pageLimit, toPage } from '../page.js';
 import type { NewTrainedModel, TrainedModelPage, TrainedModelQuery, TrainedModelRecord, TrainedModelRepository, TrainingSourceKind } from '../trained-model-repository.js';
 import type { KilnDatabase, TrainedModelsTable } from './kiln-database.js';
 import { isUniqueViolation } from './unique-violation.js';
+
+/** Names this list's cursors (a cursor of another list is refused). */
+const LIST = 'trained-models';
 
 const SOURCE_KINDS: readonly TrainingSourceKind[] = ['dataset', 'file', 'frame'];
 
@@ -50,20 +53,15 @@ export class SqlTrainedModelRepository implements TrainedModelRepository {
   }
 
   async list(query: TrainedModelQuery = {}): Promise<TrainedModelPage> {
-    const limit = query.limit ?? TRAINED_MODEL_PAGE.default;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > TRAINED_MODEL_PAGE.max) {
-      throw new UsageError(`limit must be an integer from 1 to ${TRAINED_MODEL_PAGE.max}, got ${String(limit)}`, { field: 'limit' });
-    }
+    const limit = pageLimit(query.limit);
     let q = this.db.selectFrom('trained_models').selectAll();
     if (query.datasetName !== undefined) q = q.where('dataset_name', '=', query.datasetName);
-    if (query.cursor !== undefined) {
-      const after = decodeCursor(query.cursor);
-      q = q.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+    if (query.cursor != null) {
+      const [createdAt, id] = decodeCursor(LIST, query.cursor, ['string', 'string'] as const);
+      q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
     }
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-    const items = rows.slice(0, limit).map(toRecord);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+    return toPage(rows, limit, toRecord, (m) => [m.createdAt, m.id], LIST);
   }
 
   async countArtifactReferences(hash: string): Promise<number> {
@@ -93,23 +91,6 @@ function toRecord(row: Selectable<TrainedModelsTable>): TrainedModelRecord {
     metrics: parseStored(row.metrics_json, row.id, 'metrics') as Record<string, number>,
     createdAt: row.created_at,
   };
-}
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const bad = (): UsageError => new UsageError('cursor is not a cursor this API returned', { field: 'cursor' }, 'Pass the nextCursor of the previous page unchanged, or leave it out for the first page.');
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') throw bad();
-  return { createdAt: parsed[0], id: parsed[1] };
 }
 
 function parseStored(text: string, id: string, field: string): unknown {
