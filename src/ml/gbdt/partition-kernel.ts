@@ -97,6 +97,8 @@ export function countChunkLefts(inp: HistogramInputs, pb: PartitionBuffers, star
  */
 export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number, moveData: boolean): void {
   const { ordBins: bins, ordGh: gh, stride } = inp;
+  // Quantized gradients are one packed double per row (the odd slot is never read).
+  const pairs = !inp.packed;
   const W = stride >> 2;
   const words = new Int32Array(bins.buffer, bins.byteOffset, bins.byteLength >> 2);
   const st = pb.state;
@@ -130,7 +132,7 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
       const t = db + d;
       copyRow(words, s * W, words, t * W, W);
       gh[2 * t] = gh[2 * s];
-      gh[2 * t + 1] = gh[2 * s + 1];
+      if (pairs) gh[2 * t + 1] = gh[2 * s + 1];
     }
   }
 }
