@@ -5,7 +5,7 @@
  * `g * 2^k + h`, with 2^k above the largest possible hessian sum. A histogram slot then needs one add
  * per row-feature instead of two, every sum is an exact integer below 2^53 (so the order of additions,
  * and hence the thread count, cannot change a bit, and histogram subtraction leaves no residue), and
- * each row's gradient pair moves as one double. Split finding decodes the slots back to (grad, hess)
+ * each row's gradient pair is one double (8 bytes read per row by the kernel, moved by the partition). Split finding decodes the slots back to (grad, hess)
  * sums; leaf values are computed afterwards from the exact gradients (LightGBM's
  * `quant_train_renew_leaf`), so quantization only perturbs which splits are chosen.
  */
@@ -45,7 +45,7 @@ export class GradientQuantizer {
     return (rows + 1) * 2 ** k < EXACT;
   }
 
-  /** Quantize exact pairs `exact` (grad at 2r, hess at 2r+1) into `packed` (packed at 2r, 0 at 2r+1). */
+  /** Quantize exact pairs `exact` (grad at 2r, hess at 2r+1) into `packed` (row r's packed pair at r). */
   quantize(exact: Float64Array, packed: Float64Array, rows: number): void {
     let gMax = 0;
     let hMax = 0;
@@ -76,8 +76,7 @@ export class GradientQuantizer {
       else if (gq < -half) gq = -half;
       if (hq > this.levels) hq = this.levels;
       else if (hq < 0) hq = 0;
-      packed[2 * r] = gq * shift + hq;
-      packed[2 * r + 1] = 0;
+      packed[r] = gq * shift + hq;
     }
     this.state = s;
   }

@@ -34,7 +34,7 @@ export interface HistogramInputs {
   /** Histogram pool, one `histSize` slice per slot. */
   readonly hist: Float64Array;
   /**
-   * Quantized gradients (`gradient-quantizer.ts`): `gh`/`ordGh` hold one packed integer per row (at 2r)
+   * Quantized gradients (`gradient-quantizer.ts`): `gh`/`ordGh` hold one packed integer per row (at r / i)
    * and a histogram slot is one packed double, feature f's bins at `offsets2[f] / 2` (the slice's
    * second half stays zero).
    */
@@ -100,7 +100,7 @@ function buildPackedHistogramInto(inp: HistogramInputs, start: number, end: numb
   hist.fill(0, z0, z1);
   const f4 = f0 + ((f1 - f0) & ~3);
   for (let i = start; i < end; i++) {
-    const q = gh[2 * i];
+    const q = gh[i];
     const p = i * stride;
     let f = f0;
     for (; f < f4; f += 4) {
