@@ -3,7 +3,7 @@
  * time, process CPU time (steadier than wall time on a shared, loaded machine), the per-phase profile
  * and a hash of the model bytes (equal hashes = identical models, e.g. across layouts or threads).
  *
- *   npx tsx bench/gbdt/train-profile.ts [rows=200000] [trees=30] [threads=1]
+ *   npx tsx bench/gbdt/train-profile.ts [rows=200000] [trees=30] [threads=1] [quantized=0]
  *
  * Needs bench/out/gbdt-data-<rows>/ from a previous `npx tsx bench/gbdt/run.ts --rows <rows>`.
  */
@@ -16,6 +16,7 @@ import { GbdtProfile } from '../../src/ml/gbdt/gbdt-profile.js';
 const rows = process.argv[2] ?? '200000';
 const trees = Number(process.argv[3] ?? 30);
 const threads = Number(process.argv[4] ?? 1);
+const quantizedGradients = process.argv[5] === '1';
 const dir = join(fileURLToPath(new URL('../out/', import.meta.url)), `gbdt-data-${rows}`);
 
 function readF32(file: string): Float32Array {
@@ -39,7 +40,7 @@ const profile = new GbdtProfile();
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 const x = { rows: n, cols: F, data, names: Array.from({ length: F }, (_, f) => `f${f}`), categoryCounts: new Int32Array(F) };
-const { result } = await trainGbdt(x, y, { params: { objective: 'binary', numTrees: trees, numThreads: threads, evalTrain: false }, seed: 0 }, profile);
+const { result } = await trainGbdt(x, y, { params: { objective: 'binary', numTrees: trees, numThreads: threads, evalTrain: false, quantizedGradients }, seed: 0 }, profile);
 const cpu = process.cpuUsage(c0);
 const ms = Object.fromEntries(Object.entries(profile.ms).map(([k, v]) => [k, Math.round(v)]));
-console.log(`${n} x ${F}, ${trees} trees, ${threads} thread(s): wall ${(performance.now() - t0).toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, phases ${JSON.stringify(ms)}, model hash ${hash(JSON.stringify(result.state))}`);
+console.log(`${n} x ${F}, ${trees} trees, ${threads} thread(s)${quantizedGradients ? ', quantized' : ''}: wall ${(performance.now() - t0).toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, phases ${JSON.stringify(ms)}, model hash ${hash(JSON.stringify(result.state))}`);

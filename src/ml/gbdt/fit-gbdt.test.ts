@@ -156,6 +156,21 @@ describe('fitGbdt', () => {
     expect(JSON.stringify(c.state)).not.toBe(JSON.stringify(a.state));
   });
 
+  it('quantized gradients: same bytes with 1 and 2 threads, a different model than exact gradients, still learns XOR', async () => {
+    const tr = xorData(60000, 31);
+    const te = xorData(4000, 32);
+    const params = { objective: 'binary' as const, numTrees: 8, subsample: 0.7, quantizedGradients: true };
+    const a = await fitGbdt(tr.x, tr.y, { params: { ...params, numThreads: 1 }, seed: 9 });
+    const b = await fitGbdt(tr.x, tr.y, { params: { ...params, numThreads: 2 }, seed: 9 });
+    const exact = await fitGbdt(tr.x, tr.y, { params: { ...params, quantizedGradients: false, numThreads: 1 }, seed: 9 });
+    expect(JSON.stringify(b.state)).toBe(JSON.stringify(a.state));
+    expect(JSON.stringify(exact.state)).not.toBe(JSON.stringify(a.state));
+    const yq = auc(createGbdtPredictor(a.state).predictRaw(te.x), te.y);
+    const ye = auc(createGbdtPredictor(exact.state).predictRaw(te.x), te.y);
+    expect(yq).toBeGreaterThan(0.9);
+    expect(Math.abs(yq - ye)).toBeLessThan(0.01);
+  });
+
   it('multiclass softmax: K trees per iteration, runtime equals training', async () => {
     const n = 3000;
     const rng = new Rng(41);

@@ -20,6 +20,7 @@ import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
 import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
+import { GradientQuantizer } from './gradient-quantizer.js';
 import { TreeGrower } from './tree-grower.js';
 import { orderedBufferRows } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
@@ -103,6 +104,7 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
     ordBins: new Uint8Array(sharedBuffer(orderedBufferRows(n) * orderedStride(F))),
     ordGh: new Float64Array(sharedBuffer(16 * orderedBufferRows(n))),
     hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
+    packed: params.quantizedGradients && GradientQuantizer.fits(n),
   };
   // No workers when even the root histogram is too small to be split across threads.
   const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
@@ -138,7 +140,10 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
   const { layout, data, inp, objective, K, rng, profile } = c;
   const n = x.rows;
   const F = x.cols;
-  const grower = new TreeGrower(data, p, inp, c.builder, profile, c.partition);
+  // Quantized: the objective writes exact pairs here and the quantizer packs them into inp.gh.
+  const quantizer = inp.packed ? new GradientQuantizer(n, p.gradientQuantBins, rng.nextUint32()) : undefined;
+  const exact = quantizer ? new Float64Array(2 * n) : inp.gh;
+  const grower = new TreeGrower(data, p, inp, c.builder, profile, c.partition, quantizer ? { quantizer, exact } : undefined);
   const model = new GbdtModelBuilder(layout);
   const base = objective.baseScores();
   const scores = new Float64Array(n * K);
@@ -175,7 +180,8 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
     objective.prepare(scores);
     for (let k = 0; k < K; k++) {
       if (k > 0) t0 = performance.now();
-      objective.gradients(scores, k, gh);
+      objective.gradients(scores, k, exact);
+      if (quantizer) quantizer.quantize(exact, gh, n);
       if (profile) profile.lap('gradients', t0);
       let m = 0;
       if (bagCount === n) for (let i = 0; i < n; i++) idx[i] = i;

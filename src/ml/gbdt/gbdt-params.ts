@@ -40,6 +40,13 @@ export interface GbdtParams {
   ndcgAt: number;
   /** Rows sampled to find bin boundaries. */
   binSampleRows: number;
+  /**
+   * Histograms of integer-quantized gradients (LightGBM 4's `use_quantized_grad`): seeded stochastic
+   * rounding to `gradientQuantBins` levels, one exact add per row-feature; leaf values from exact gradients.
+   */
+  quantizedGradients: boolean;
+  /** Hessian levels of the quantization (gradients get half as many on each side of zero). */
+  gradientQuantBins: number;
   seed: number;
 }
 
@@ -74,6 +81,8 @@ export const GBDT_DEFAULTS: Readonly<GbdtParams> = Object.freeze({
   evalTrain: true,
   ndcgAt: 10,
   binSampleRows: 200_000,
+  quantizedGradients: false,
+  gradientQuantBins: 16,
   seed: 0,
 });
 
@@ -110,10 +119,11 @@ const NUMERIC: Readonly<Record<string, NumSpec>> = {
   minDataPerGroup: { min: 1, max: 1e9, int: true },
   ndcgAt: { min: 1, max: 1e6, int: true },
   binSampleRows: { min: 1000, max: 1e9, int: true },
+  gradientQuantBins: { min: 2, max: 1024, int: true },
   seed: { min: 0, max: 4294967295, int: true },
 };
 
-const ALL_NAMES = [...Object.keys(NUMERIC), 'objective', 'evalMetric', 'evalTrain'];
+const ALL_NAMES = [...Object.keys(NUMERIC), 'objective', 'evalMetric', 'evalTrain', 'quantizedGradients'];
 
 /** Resolve raw (user- or JSON-supplied) parameters against the defaults; throws UsageError naming the parameter. */
 export function parseGbdtParams(raw: Record<string, unknown>): GbdtParams {
@@ -135,6 +145,9 @@ export function parseGbdtParams(raw: Record<string, unknown>): GbdtParams {
     } else if (name === 'evalTrain') {
       if (typeof value !== 'boolean') throw new UsageError(`gbdt parameter evalTrain must be true or false; got ${JSON.stringify(value)}`, { field: 'evalTrain' });
       out.evalTrain = value;
+    } else if (name === 'quantizedGradients') {
+      if (typeof value !== 'boolean') throw new UsageError(`gbdt parameter quantizedGradients must be true or false; got ${JSON.stringify(value)}`, { field: 'quantizedGradients' });
+      out.quantizedGradients = value;
     } else {
       const near = closestName(name, ALL_NAMES);
       throw new UsageError(`unknown gbdt parameter "${name}"${near ? `; did you mean "${near}"?` : ''}`, { field: name }, `valid parameters: ${ALL_NAMES.join(', ')}`);

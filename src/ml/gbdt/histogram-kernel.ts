@@ -33,6 +33,12 @@ export interface HistogramInputs {
   readonly ordGh: Float64Array;
   /** Histogram pool, one `histSize` slice per slot. */
   readonly hist: Float64Array;
+  /**
+   * Quantized gradients (`gradient-quantizer.ts`): `gh`/`ordGh` hold one packed integer per row (at r / i)
+   * and a histogram slot is one packed double, feature f's bins at `offsets2[f] / 2` (the slice's
+   * second half stays zero).
+   */
+  readonly packed: boolean;
 }
 
 /**
@@ -50,6 +56,10 @@ export function buildHistogramSlice(inp: HistogramInputs, start: number, end: nu
 
 /** Build features [f0, f1) of the histogram of positions [start, end) into `hist` at offset `hb`. */
 export function buildHistogramInto(inp: HistogramInputs, start: number, end: number, hist: Float64Array, hb: number, f0: number, f1: number): void {
+  if (inp.packed) {
+    buildPackedHistogramInto(inp, start, end, hist, hb, f0, f1);
+    return;
+  }
   const { ordBins: bins, features: F, offsets2, ordGh: gh, stride } = inp;
   const z0 = hb + offsets2[f0];
   const z1 = f1 < F ? hb + offsets2[f1] : hb + inp.histSize;
@@ -79,6 +89,27 @@ export function buildHistogramInto(inp: HistogramInputs, start: number, end: num
       hist[a] += g;
       hist[a + 1] += h;
     }
+  }
+}
+
+/** `buildHistogramInto` for packed quantized gradients: one exact add per row-feature. */
+function buildPackedHistogramInto(inp: HistogramInputs, start: number, end: number, hist: Float64Array, hb: number, f0: number, f1: number): void {
+  const { ordBins: bins, features: F, offsets2, ordGh: gh, stride } = inp;
+  const z0 = hb + (offsets2[f0] >> 1);
+  const z1 = f1 < F ? hb + (offsets2[f1] >> 1) : hb + (inp.histSize >> 1);
+  hist.fill(0, z0, z1);
+  const f4 = f0 + ((f1 - f0) & ~3);
+  for (let i = start; i < end; i++) {
+    const q = gh[i];
+    const p = i * stride;
+    let f = f0;
+    for (; f < f4; f += 4) {
+      hist[hb + (offsets2[f] >> 1) + bins[p + f]] += q;
+      hist[hb + (offsets2[f + 1] >> 1) + bins[p + f + 1]] += q;
+      hist[hb + (offsets2[f + 2] >> 1) + bins[p + f + 2]] += q;
+      hist[hb + (offsets2[f + 3] >> 1) + bins[p + f + 3]] += q;
+    }
+    for (; f < f1; f++) hist[hb + (offsets2[f] >> 1) + bins[p + f]] += q;
   }
 }
 

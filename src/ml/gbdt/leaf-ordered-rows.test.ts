@@ -24,6 +24,7 @@ function setup(n: number, F: number, bins: number): HistogramInputs {
     ordBins: new Uint8Array(orderedBufferRows(n) * stride),
     ordGh: new Float64Array(2 * orderedBufferRows(n)),
     hist: new Float64Array(0),
+    packed: false,
   };
 }
 

@@ -85,6 +85,10 @@ export class LeafOrderedRows {
     const dst = this.ordWords;
     let G = 0;
     let H = 0;
+    if (this.inp.packed) {
+      this.gatherPacked(count, sums);
+      return;
+    }
     // An ascending index (as the trainer builds it) from 0 to count-1 is the identity: bulk copies.
     if (count > 0 && idx[0] === 0 && idx[count - 1] === count - 1) {
       dst.set(src.subarray(0, count * W));
@@ -109,6 +113,30 @@ export class LeafOrderedRows {
     }
     sums[0] = G;
     sums[1] = H;
+  }
+
+  /** `gather` of packed quantized gradients (one double per row; sums[0] = packed total, sums[1] = 0). */
+  private gatherPacked(count: number, sums: Float64Array): void {
+    const { rowIndex: idx, gh, ordGh } = this.inp;
+    const W = this.W;
+    const src = this.srcWords;
+    const dst = this.ordWords;
+    let P = 0;
+    if (count > 0 && idx[0] === 0 && idx[count - 1] === count - 1) {
+      dst.set(src.subarray(0, count * W));
+      ordGh.set(gh.subarray(0, count));
+      for (let i = 0; i < count; i++) P += gh[i];
+    } else {
+      for (let i = 0; i < count; i++) {
+        const r = idx[i];
+        copyRow(src, r * W, dst, i * W, W);
+        const q = gh[r];
+        ordGh[i] = q;
+        P += q;
+      }
+    }
+    sums[0] = P;
+    sums[1] = 0;
   }
 
   /** Row index of ordered half `half` (0 is `rowIndex`). */

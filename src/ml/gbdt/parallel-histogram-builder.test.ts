@@ -21,7 +21,7 @@ function inputs(n: number, F: number): HistogramInputs {
   const ordGh = new Float64Array(new SharedArrayBuffer(16 * n)).map(() => rng.normal());
   // The by-row-id inputs are only read by the grower's gather, not by the kernel under test.
   const unused = new Uint8Array(0);
-  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(0), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 3)) };
+  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(0), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 3)), packed: false };
 }
 
 describe('ParallelHistogramBuilder', () => {

@@ -97,6 +97,8 @@ export function countChunkLefts(inp: HistogramInputs, pb: PartitionBuffers, star
  */
 export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number, moveData: boolean): void {
   const { ordBins: bins, ordGh: gh, stride } = inp;
+  // Quantized gradients are one packed double per row.
+  const packed = inp.packed;
   const W = stride >> 2;
   const words = new Int32Array(bins.buffer, bins.byteOffset, bins.byteLength >> 2);
   const st = pb.state;
@@ -129,8 +131,11 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
       const s = sb + i;
       const t = db + d;
       copyRow(words, s * W, words, t * W, W);
-      gh[2 * t] = gh[2 * s];
-      gh[2 * t + 1] = gh[2 * s + 1];
+      if (packed) gh[t] = gh[s];
+      else {
+        gh[2 * t] = gh[2 * s];
+        gh[2 * t + 1] = gh[2 * s + 1];
+      }
     }
   }
 }

@@ -15,6 +15,13 @@ import { LeafOrderedRows } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import { leafOutput, SplitFinder, SplitInfo } from './split-finder.js';
+import type { GradientQuantizer } from './gradient-quantizer.js';
+
+/** Quantized training: the quantizer of the packed histograms and the exact gradient pairs by row id. */
+export interface QuantizedGradients {
+  readonly quantizer: GradientQuantizer;
+  readonly exact: Float64Array;
+}
 
 /** Builds the histogram of leaf-ordered positions [start, end) into a pool slot (serially or on worker threads). */
 export interface HistogramBuilder {
@@ -62,10 +69,15 @@ export class TreeGrower {
   private readonly rows: LeafOrderedRows;
   private readonly sums = new Float64Array(2);
   private readonly profile: GbdtProfile | undefined;
+  private readonly quant: QuantizedGradients | undefined;
+  /** Decoded (grad, hess) histogram of one leaf, for split finding in quantized mode. */
+  private readonly decoded: Float64Array;
 
   /** `partition` (buffers shared with the runner's threads) makes large splits multi-threaded. */
-  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile, partition?: { buffers: PartitionBuffers; runner: PartitionRunner }) {
+  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile, partition?: { buffers: PartitionBuffers; runner: PartitionRunner }, quant?: QuantizedGradients) {
     this.profile = profile;
+    this.quant = quant;
+    this.decoded = new Float64Array(quant ? inp.histSize : 0);
     this.data = data;
     this.p = params;
     this.inp = inp;
@@ -108,8 +120,10 @@ export class TreeGrower {
     let t0 = performance.now();
     this.rows.gather(count, this.sums);
     if (this.profile) t0 = this.profile.lap('partition', t0);
-    const G = this.sums[0];
-    const H = this.sums[1];
+    const q = this.quant?.quantizer;
+    // Quantized: sums[0] is the packed total; split finding works on the quantized sums throughout.
+    const G = q ? q.grad(this.sums[0]) : this.sums[0];
+    const H = q ? q.hess(this.sums[0]) : this.sums[1];
     t.numNodes = 0;
     t.numLeaves = 1;
     t.leafStart[0] = 0;
@@ -138,8 +152,27 @@ export class TreeGrower {
       this.split(bestLeaf, featureMask);
     }
     this.rows.finish(t.leafStart, t.leafCount, this.leafHalf, t.numLeaves);
+    if (this.quant) this.exactLeafSums(this.quant.exact);
     for (let l = 0; l < t.numLeaves; l++) t.leafValue[l] = leafOutput(this.leafG[l], this.leafH[l], p.lambdaL1, p.lambdaL2);
     return t;
+  }
+
+  /** Replace the leaves' quantized sums by exact ones (summed in ascending row order: thread-independent). */
+  private exactLeafSums(exact: Float64Array): void {
+    const t = this.tree;
+    const idx = this.inp.rowIndex;
+    for (let l = 0; l < t.numLeaves; l++) {
+      let g = 0;
+      let h = 0;
+      const e = t.leafStart[l] + t.leafCount[l];
+      for (let i = t.leafStart[l]; i < e; i++) {
+        const r = idx[i];
+        g += exact[2 * r];
+        h += exact[2 * r + 1];
+      }
+      this.leafG[l] = g;
+      this.leafH[l] = h;
+    }
   }
 
   private findSplit(leaf: number, featureMask: Uint8Array): void {
@@ -149,7 +182,12 @@ export class TreeGrower {
       return;
     }
     const base = this.leafSlot[leaf] * this.inp.histSize;
-    this.finder.find(this.inp.hist, base, this.leafG[leaf], this.leafH[leaf], this.tree.leafCount[leaf], featureMask, s);
+    if (this.quant) {
+      this.quant.quantizer.decode(this.inp.hist, base, this.inp.histSize >> 1, this.decoded);
+      this.finder.find(this.decoded, 0, this.leafG[leaf], this.leafH[leaf], this.tree.leafCount[leaf], featureMask, s);
+    } else {
+      this.finder.find(this.inp.hist, base, this.leafG[leaf], this.leafH[leaf], this.tree.leafCount[leaf], featureMask, s);
+    }
   }
 
   private split(leaf: number, featureMask: Uint8Array): void {
