@@ -8,6 +8,7 @@
 import type { AttachedSuiteRepository } from './attached-suite-repository.js';
 import type { DatasetRepository } from './dataset-repository.js';
 import type { IngestOffsetRepository } from './ingest-offset-repository.js';
+import type { ApiTokenRepository, AuditRepository, ProjectRepository } from './security-repository.js';
 import type { TrainedModelRepository } from './trained-model-repository.js';
 
 /** The SQL backend behind a store. */
@@ -23,6 +24,12 @@ export interface MetadataRepositories {
   readonly attachedSuites: AttachedSuiteRepository;
   /** Models trained by the training service (migration 3). */
   readonly trainedModels: TrainedModelRepository;
+  /** Projects (every resource belongs to one; `default` always exists) (migration 5). */
+  readonly projects: ProjectRepository;
+  /** API tokens (hashed secrets only) (migration 5). */
+  readonly tokens: ApiTokenRepository;
+  /** The append-only, hash-chained audit log (migration 5). */
+  readonly audit: AuditRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

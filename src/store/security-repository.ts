@@ -5,18 +5,9 @@
  * rows and appends audit entries atomically after the last one.
  */
 
-/** A page of a keyset-paginated list. */
-export interface Page<T> {
-  readonly items: T[];
-  /** Pass back as `cursor` for the next page; null on the last page. */
-  readonly next: string | null;
-}
+import type { Page, PageRequest } from './page.js';
 
-/** Paging of a list call. */
-export interface PageRequest {
-  readonly limit?: number;
-  readonly cursor?: string | null;
-}
+export type { Page, PageRequest } from './page.js';
 
 /** A project: every resource belongs to one. */
 export interface ProjectRecord {

@@ -15,6 +15,7 @@ import { runMigrations } from './run-migrations.js';
 import { SqlAttachedSuiteRepository } from './sql-attached-suite-repository.js';
 import { SqlDatasetRepository } from './sql-dataset-repository.js';
 import { SqlIngestOffsetRepository } from './sql-ingest-offset-repository.js';
+import { SqlApiTokenRepository, SqlAuditRepository, SqlProjectRepository } from './sql-security-repositories.js';
 import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
@@ -50,6 +51,9 @@ function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): Me
     ingestOffsets: new SqlIngestOffsetRepository(db),
     attachedSuites: new SqlAttachedSuiteRepository(db),
     trainedModels: new SqlTrainedModelRepository(db),
+    projects: new SqlProjectRepository(db),
+    tokens: new SqlApiTokenRepository(db),
+    audit: new SqlAuditRepository(db, inTransaction),
   };
 }
 

@@ -5,15 +5,15 @@
  * append that read the same last entry fail and retry against the new last entry.
  */
 import type { Kysely, Selectable } from 'kysely';
-import { ConflictError, InternalError, UsageError } from '../../core/errors.js';
+import { ConflictError, InternalError } from '../../core/errors.js';
+import { decodeCursor, pageLimit, toPage } from '../page.js';
+import type { Page, PageRequest } from '../page.js';
 import type {
   ApiTokenRecord,
   ApiTokenRepository,
   AuditEntryRecord,
   AuditFilter,
   AuditRepository,
-  Page,
-  PageRequest,
   ProjectRecord,
   ProjectRepository,
   StoredGrant,
@@ -21,26 +21,10 @@ import type {
 import type { ApiTokensTable, AuditLogTable, KilnDatabase } from './kiln-database.js';
 import { isUniqueViolation } from './unique-violation.js';
 
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
 const MAX_APPEND_ATTEMPTS = 10;
-
-function limitOf(page: PageRequest | undefined): number {
-  const limit = page?.limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new UsageError(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${String(limit)}`, { field: 'limit' });
-  return limit;
-}
-
-function decodeCursor(cursor: string | null | undefined): string | null {
-  if (cursor === undefined || cursor === null || cursor === '') return null;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith('k:')) throw new UsageError('malformed cursor: pass back the "next" value of the previous page unchanged', { field: 'cursor' });
-  return text.slice(2);
-}
-
-function encodeCursor(key: string): string {
-  return Buffer.from(`k:${key}`, 'utf8').toString('base64url');
-}
+const LIST_PROJECTS = 'projects';
+const LIST_TOKENS = 'tokens';
+const LIST_AUDIT = 'audit';
 
 function parseJson(text: string, what: string): unknown {
   try {
@@ -69,13 +53,11 @@ export class SqlProjectRepository implements ProjectRepository {
   }
 
   async list(page?: PageRequest): Promise<Page<ProjectRecord>> {
-    const limit = limitOf(page);
-    const after = decodeCursor(page?.cursor);
+    const limit = pageLimit(page?.limit);
     let q = this.db.selectFrom('projects').selectAll().orderBy('name').limit(limit + 1);
-    if (after !== null) q = q.where('name', '>', after);
+    if (page?.cursor) q = q.where('name', '>', decodeCursor(LIST_PROJECTS, page.cursor, ['string'] as const)[0]);
     const rows = await q.execute();
-    const items = rows.slice(0, limit).map((r) => ({ name: r.name, description: r.description, createdAt: r.created_at, createdBy: r.created_by }));
-    return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1].name) : null };
+    return toPage(rows, limit, (r): ProjectRecord => ({ name: r.name, description: r.description, createdAt: r.created_at, createdBy: r.created_by }), (p) => [p.name], LIST_PROJECTS);
   }
 }
 
@@ -129,13 +111,11 @@ export class SqlApiTokenRepository implements ApiTokenRepository {
   }
 
   async list(page?: PageRequest): Promise<Page<ApiTokenRecord>> {
-    const limit = limitOf(page);
-    const after = decodeCursor(page?.cursor);
+    const limit = pageLimit(page?.limit);
     let q = this.db.selectFrom('api_tokens').selectAll().orderBy('id').limit(limit + 1);
-    if (after !== null) q = q.where('id', '>', after);
+    if (page?.cursor) q = q.where('id', '>', decodeCursor(LIST_TOKENS, page.cursor, ['string'] as const)[0]);
     const rows = await q.execute();
-    const items = rows.slice(0, limit).map(toToken);
-    return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+    return toPage(rows, limit, toToken, (t) => [t.id], LIST_TOKENS);
   }
 
   async revoke(id: string, at: string): Promise<boolean> {
@@ -214,22 +194,16 @@ export class SqlAuditRepository implements AuditRepository {
   }
 
   async list(filter: AuditFilter = {}, page?: PageRequest): Promise<Page<AuditEntryRecord>> {
-    const limit = limitOf(page);
-    const after = decodeCursor(page?.cursor);
+    const limit = pageLimit(page?.limit);
     let q = this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(limit + 1);
-    if (after !== null) {
-      const seq = Number(after);
-      if (!Number.isSafeInteger(seq)) throw new UsageError('malformed cursor', { field: 'cursor' });
-      q = q.where('seq', '<', seq);
-    }
+    if (page?.cursor) q = q.where('seq', '<', decodeCursor(LIST_AUDIT, page.cursor, ['number'] as const)[0]);
     if (filter.resourceType !== undefined) q = q.where('resource_type', '=', filter.resourceType);
     if (filter.resourceId !== undefined) q = q.where('resource_id', '=', filter.resourceId);
     if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
     if (filter.project !== undefined) q = q.where('project', '=', filter.project);
     if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
     const rows = await q.execute();
-    const items = rows.slice(0, limit).map(toEntry);
-    return { items, next: rows.length > limit ? encodeCursor(String(items[items.length - 1].seq)) : null };
+    return toPage(rows, limit, toEntry, (e) => [e.seq], LIST_AUDIT);
   }
 
   async *scan(batchSize = 1000): AsyncIterable<AuditEntryRecord> {

@@ -7,6 +7,7 @@ import { migration001Datasets } from './001-datasets.js';
 import { migration002DatasetDocuments } from './002-dataset-documents.js';
 import { migration003TrainedModels } from './003-trained-models.js';
 import { migration004IngestOffsets } from './004-ingest-offsets.js';
+import { migration005Security } from './005-security.js';
 
 /** The known migrations, ids 1..n. */
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002DatasetDocuments, migration003TrainedModels, migration004IngestOffsets];
+export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002DatasetDocuments, migration003TrainedModels, migration004IngestOffsets, migration005Security];
