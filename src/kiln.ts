@@ -14,6 +14,9 @@ import { datasetPartReferences } from './data/datasets/dataset-part-references.j
 import { DatasetService } from './data/datasets/dataset-service.js';
 import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import { configureDuckDb } from './data/io/duckdb-session.js';
+import { oidcConfigFromEnv } from './security/oidc-config-from-env.js';
+import { OidcVerifier } from './security/oidc-verifier.js';
+import { SecurityService } from './security/security-service.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore } from './store/open-artifact-store.js';
@@ -30,6 +33,8 @@ export interface Kiln {
   /** Every repository's artifact references: the live set `kiln gc` keeps (add new repositories here). */
   readonly artifactReferences: readonly ArtifactReferenceProvider[];
   readonly training: TrainingService;
+  /** Tokens, OIDC, projects and the audit log. */
+  readonly security: SecurityService;
   close(): Promise<void>;
 }
 
@@ -44,9 +49,11 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   configureTempSpace(join(config.home, 'tmp'));
   await sweepStaleTemp(join(config.home, 'tmp'));
   await configureDuckDb({ memoryLimitBytes: Math.floor(config.memoryBudgetBytes * DUCKDB_SHARE), threads: config.threads });
+  const oidc = oidcConfigFromEnv();
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
-  const datasets = new DatasetService(metadata, artifacts, join(config.home, 'tmp', 'parts'));
+  const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
+  const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
   return {
     config,
     metadata,
@@ -54,6 +61,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     datasets,
     artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata)],
     training: new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }),
+    security,
     close: () => metadata.close(),
   };
 }

@@ -153,11 +153,13 @@ export class SecurityService {
     return this.createToken({ name: 'admin (first start)', grants: [], superuser: true }, { ...actor, superuser: true });
   }
 
-  /** Tokens, without hashes (admins only). */
+  /** Tokens, without hashes: all for superusers, those on projects they administer for project admins. */
   async listTokens(actor: Principal, page?: PageRequest): Promise<Page<PublicTokenRecord>> {
     if (!actor.superuser && !actor.grants.some((g) => isAllowed(actor, 'tokens:read', { project: g.project }))) throw new ForbiddenError(`${actor.actor} lacks permission tokens:read`, { permission: 'tokens:read' });
     const p = await this.stores.tokens.list(page);
-    return { items: p.items.map(publicToken), next: p.next };
+    // A project admin sees the tokens that hold a grant on a project they administer, no others.
+    const visible = actor.superuser ? p.items : p.items.filter((t) => t.grants.some((g) => isAllowed(actor, 'tokens:read', { project: g.project })));
+    return { items: visible.map(publicToken), next: p.next };
   }
 
   /** Revoke a token (its creator's project admins or a superuser). */

@@ -6,7 +6,9 @@
  *   1. Schemas in `src/server/schemas/<area>-schemas.ts`: one object per route with `summary`, `tags`,
  *      `params` / `querystring` / `body` and `response: { 200: ..., ...errorResponses(400, 404) }`.
  *   2. Routes in `src/server/<area>-routes.ts`: `export function register<Area>Routes(app: KilnApp, kiln: Kiln)`
- *      calling `app.post('/v1/...', { schema: TheRoute }, async (req) => kiln.<service>.<call>(req.body...))`.
+ *      calling `app.post('/v1/...', { schema: TheRoute, config: { permission: '<resource>:<verb>' } },
+ *      async (req) => kiln.<service>.<call>(req.body...))`. Every route declares its permission (or
+ *      `public: true` / `authenticated: true`); an undeclared route fails `createApp` (route-access.ts).
  *      Handlers only call services and throw KilnErrors; the error handler shapes every error.
  *   3. Add the function to `ROUTE_MODULES` below. Nothing else: 405s, logging and error bodies follow.
  * Data comes as `NAME@VERSION` (`kiln.datasets.resolveReference`), JSON, or an upload (`withUpload`):
@@ -25,6 +27,8 @@ import { UsageError } from '../core/errors.js';
 import type { LogLevel } from '../config.js';
 import type { Kiln } from '../kiln.js';
 import { KILN_VERSION } from '../version.js';
+import type { AuthOptions } from './auth-hook.js';
+import { installAuth } from './auth-hook.js';
 import { registerDataRoutes } from './data-routes.js';
 import { createErrorHandler, handleClientError, handleFrameworkError } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -32,11 +36,14 @@ import { registerIngestRoutes } from './ingest-routes.js';
 import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
 import { registerTrainRoutes } from './train-routes.js';
+import { accessLabel, routeAccessOf } from './route-access.js';
 import { RouteMethods } from './route-methods.js';
+import { installSecureHeaders } from './secure-headers.js';
+import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
@@ -48,6 +55,12 @@ const MAX_PARAM_LENGTH = 512;
 export interface AppOptions {
   /** Logging: pino at `kiln.config.logLevel` to stdout by default; false turns it off (tests). */
   readonly logger?: false | { readonly level?: LogLevel; readonly stream?: NodeJS.WritableStream };
+  /** Authentication: required unless `{ mode: 'off' }` (`kiln server --no-auth`, loopback only). */
+  readonly auth?: AuthOptions;
+  /** Serve HTTPS with this PEM key pair. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** Origins allowed by CORS; none (CORS off) by default. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** Build the Fastify app for an open Kiln (not listening yet). */
@@ -55,20 +68,25 @@ export async function createApp(kiln: Kiln, opts: AppOptions = {}): Promise<Kiln
   await checkImportRoot(kiln.config.importRoot);
   const logger: FastifyServerOptions['logger'] =
     opts.logger === false ? false : { level: opts.logger?.level ?? kiln.config.logLevel, ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) };
-  const app: KilnApp = Fastify({
+  // Fastify types an HTTPS server differently; routes and hooks are the same, so the app keeps one type.
+  const app = Fastify({
     logger,
+    ...(opts.tls ? { https: { key: opts.tls.key, cert: opts.tls.cert } } : {}),
     genReqId: () => randomUUID(),
     bodyLimit: Math.min(MAX_JSON_BYTES, kiln.config.maxUploadBytes),
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as KilnApp;
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   const roots = [kiln.config.home, tmpdir(), process.cwd(), ...(kiln.config.importRoot ? [kiln.config.importRoot] : [])];
   app.setErrorHandler(createErrorHandler(serverPathScrubber(roots)));
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
+
+  installSecureHeaders(app, { corsOrigins: opts.corsOrigins ?? [], tls: opts.tls !== undefined });
+  await installAuth(app, kiln, opts.auth ?? { mode: 'required' });
 
   const methods = new RouteMethods();
   app.addHook('onRoute', (route) => methods.add(route.method, route.url));
@@ -90,15 +108,19 @@ export async function createApp(kiln: Kiln, opts: AppOptions = {}): Promise<Kiln
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Kiln API', version: KILN_VERSION, description: 'Self-hosted, end-to-end machine learning.' },
+      info: { title: 'Kiln API', version: KILN_VERSION, description: 'Self-hosted, end-to-end machine learning. Every operation names the permission it needs in `x-kiln-permission` (docs/security.md).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Kiln API token (kiln_...) or an OIDC access token' } } },
     },
-    transform: ({ schema, url }) => {
+    transform: ({ schema, url, route }) => {
       const body = (schema as { body?: Record<string, unknown> } | undefined)?.body;
-      return { schema: body?.[UPLOAD_BODY_MARK] ? { ...schema, body: openApiBodies(body as TSchema) } : schema, url };
+      const withBody = body?.[UPLOAD_BODY_MARK] ? { ...schema, body: openApiBodies(body as TSchema) } : schema;
+      const access = routeAccessOf(route.method, url, route.config);
+      const security = access.kind === 'public' ? [] : [{ bearer: [] }];
+      return { schema: { ...withBody, 'x-kiln-permission': accessLabel(access), security }, url };
     },
   });
   for (const register of ROUTE_MODULES) await register(app, kiln);
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
   return app;
 }
 

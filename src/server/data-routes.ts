@@ -38,37 +38,38 @@ function pageOf(query: { limit?: string; cursor?: string }): PageRequest {
 export function registerDataRoutes(app: KilnApp, kiln: Kiln): void {
   const limits: UploadLimits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
 
-  app.get('/v1/datasets', { schema: ListDatasetsRoute }, async (req) => {
+  app.get('/v1/datasets', { schema: ListDatasetsRoute, config: { permission: 'datasets:read', defaultProjectOnly: true } }, async (req) => {
     const page = await kiln.datasets.list(pageOf(req.query));
     return { datasets: page.items, next: page.next };
   });
 
-  app.get('/v1/datasets/:name', { schema: DatasetVersionsRoute }, async (req) => {
+  app.get('/v1/datasets/:name', { schema: DatasetVersionsRoute, config: { permission: 'datasets:read', defaultProjectOnly: true } }, async (req) => {
     const page = await kiln.datasets.versions(req.params.name, pageOf(req.query));
     return { name: req.params.name, versions: page.items, next: page.next };
   });
 
-  app.get('/v1/datasets/:name/versions/:version', { schema: ShowVersionRoute }, async (req) => kiln.datasets.show(`${req.params.name}@${req.params.version}`));
+  app.get('/v1/datasets/:name/versions/:version', { schema: ShowVersionRoute, config: { permission: 'datasets:read', defaultProjectOnly: true } }, async (req) => kiln.datasets.show(`${req.params.name}@${req.params.version}`));
 
-  app.post('/v1/datasets/:name/versions', { schema: RegisterRoute }, async (req, reply) => {
+  app.post('/v1/datasets/:name/versions', { schema: RegisterRoute, config: { permission: 'datasets:write', defaultProjectOnly: true } }, async (req, reply) => {
     const { name } = req.params;
     const body = req.body;
+    const audit = { ...(req.principal ? { actor: req.principal } : {}), auditContext: { requestId: req.id, sourceAddress: req.ip } };
     let reg;
     if (body === null) {
-      reg = await withUpload(req, req.query, limits, (u) => kiln.datasets.registerFile(u.path, name, u.source, { readOptions: { format: u.format } }));
+      reg = await withUpload(req, req.query, limits, (u) => kiln.datasets.registerFile(u.path, name, u.source, { readOptions: { format: u.format }, ...audit }));
     } else if ((body.source === undefined) === (body.import === undefined)) {
       throw new UsageError('send exactly one of "source" (NAME@VERSION) or "import" (a path under the import root), or upload a file', { field: 'source' });
     } else if (body.import === undefined) {
-      reg = await kiln.datasets.registerReference(body.source, name, 'source');
+      reg = await kiln.datasets.registerReference(body.source, name, 'source', audit);
     } else {
       const path = await resolveImportPath(kiln.config.importRoot, body.import);
       const source = `import:${body.import}`;
-      reg = await withPathLabels([[path, source]], () => kiln.datasets.registerFile(path, name, source, { readOptions: req.query.format ? { format: req.query.format } : {} }));
+      reg = await withPathLabels([[path, source]], () => kiln.datasets.registerFile(path, name, source, { readOptions: req.query.format ? { format: req.query.format } : {}, ...audit }));
     }
     return reply.status(reg.created ? 201 : 200).send(reg);
   });
 
-  app.post('/v1/profile', { schema: ProfileRoute }, async (req) => {
+  app.post('/v1/profile', { schema: ProfileRoute, config: { permission: 'datasets:read', defaultProjectOnly: true } }, async (req) => {
     const body = req.body;
     if (body === null) return withUpload(req, req.query, limits, (u) => profileSource(u.path, { format: u.format }));
     if ((body.dataset === undefined) === (body.rows === undefined)) throw new UsageError('send exactly one of "dataset" (NAME@VERSION) or "rows", or upload a file', { field: 'dataset' });
@@ -76,7 +77,7 @@ export function registerDataRoutes(app: KilnApp, kiln: Kiln): void {
     return withReference(kiln, body.dataset, 'dataset', (r) => profileSource(r.path, r.readOptions));
   });
 
-  app.post('/v1/validate', { schema: ValidateRoute }, async (req) => {
+  app.post('/v1/validate', { schema: ValidateRoute, config: { permission: 'datasets:read', defaultProjectOnly: true } }, async (req) => {
     const body = req.body;
     if ((body.dataset === undefined) === (body.rows === undefined)) throw new UsageError('send exactly one of "dataset" (NAME@VERSION) or "rows"', { field: 'dataset' });
     // Parsed here so a suite is only ever a document: the shared reader would take a string as a suite file path.

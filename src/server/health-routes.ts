@@ -10,9 +10,9 @@ import { HealthRoute, ReadyRoute } from './schemas/health-schemas.js';
 
 /** Register the probes. */
 export function registerHealthRoutes(app: KilnApp, kiln: Kiln): void {
-  app.get('/healthz', { schema: HealthRoute }, () => ({ status: 'ok' as const, version: KILN_VERSION }));
+  app.get('/healthz', { schema: HealthRoute, config: { public: true } }, () => ({ status: 'ok' as const, version: KILN_VERSION }));
 
-  app.get('/readyz', { schema: ReadyRoute }, async (req, reply) => {
+  app.get('/readyz', { schema: ReadyRoute, config: { public: true } }, async (req, reply) => {
     try {
       await kiln.metadata.ping();
       return { status: 'ready' as const, metadata: kiln.metadata.dialect };

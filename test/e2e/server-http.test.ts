@@ -35,7 +35,7 @@ beforeAll(async () => {
       done();
     },
   });
-  app = await createApp(kiln, { logger: { level: 'info', stream } });
+  app = await createApp(kiln, { logger: { level: 'info', stream }, auth: { mode: 'off' } });
   const reg = await app.inject({ method: 'POST', url: '/v1/datasets/base/versions', headers: { 'content-type': 'text/csv' }, payload: 'a,b\n1,x\n2,y\n' });
   expect(reg.statusCode).toBe(201);
 });
@@ -178,7 +178,7 @@ describe('HTTP consistency', () => {
         done();
       },
     });
-    const a = await createApp(k, { logger: { level: 'info', stream } });
+    const a = await createApp(k, { logger: { level: 'info', stream }, auth: { mode: 'off' } });
     try {
       expect(JSON.parse((await a.inject({ method: 'GET', url: '/readyz' })).body)).toEqual({ status: 'ready', metadata: 'sqlite' });
       await k.metadata.close(); // the database goes away under the server

@@ -39,7 +39,8 @@ beforeAll(async () => {
   await symlink(outside, join(root, 'linkdir'));
   await symlink(join(outside, 'missing.csv'), join(root, 'dangling.csv'));
   kiln = await openKiln({ home, databaseUrl: undefined, importRoot: root, maxUploadBytes: 64 * 1024 });
-  app = await createApp(kiln, { logger: false });
+  // Input handling is under test here; authentication has its own suite (server-auth.test.ts).
+  app = await createApp(kiln, { logger: false, auth: { mode: 'off' } });
   const reg = await app.inject({ method: 'POST', url: '/v1/datasets/base/versions', headers: { 'content-type': 'text/csv' }, payload: 'a,b\n1,x\n2,y\n3,z\n' });
   expect(reg.statusCode).toBe(201);
 });
@@ -165,7 +166,7 @@ describe('server-side imports from the import root', () => {
 
   it('is disabled unless an administrator sets KILN_IMPORT_ROOT', async () => {
     const k = await openKiln({ home: join(home, 'no-imports'), databaseUrl: undefined, importRoot: undefined });
-    const a = await createApp(k, { logger: false });
+    const a = await createApp(k, { logger: false, auth: { mode: 'off' } });
     try {
       const res = await a.inject({ method: 'POST', url: '/v1/datasets/x/versions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ import: 'sub/ok.csv' }) });
       expect(res.statusCode).toBe(400);

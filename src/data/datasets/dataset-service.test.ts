@@ -13,6 +13,7 @@ import type { MetadataStore } from '../../store/metadata-store.js';
 import { openSqliteMetadataStore } from '../../store/sqlite/sqlite-metadata-store.js';
 import type { Profile } from '../profile/profile-types.js';
 import { DatasetService, REGISTER_CORRELATION_COLUMN_LIMIT } from './dataset-service.js';
+import { SecurityService } from '../../security/security-service.js';
 import { SUMMARY_COLUMN_LIMIT } from './profile-summary.js';
 import type { ProfileSummary } from './profile-summary.js';
 
@@ -37,7 +38,7 @@ beforeEach(async () => {
   folder = mkdtempSync(join(tmpdir(), 'kiln-dataset-service-'));
   metadata = await openSqliteMetadataStore(join(folder, 'kiln.db'));
   artifacts = await FsArtifactStore.open(join(folder, 'artifacts'));
-  service = new DatasetService(metadata, artifacts);
+  service = new DatasetService(metadata, artifacts, new SecurityService(metadata));
 });
 afterEach(async () => {
   await metadata.close();
@@ -145,7 +146,7 @@ describe('DatasetService', () => {
         createVersion: () => Promise.reject(new InternalError('database went away')),
       },
     };
-    const broken = new DatasetService(failing, artifacts);
+    const broken = new DatasetService(failing, artifacts, new SecurityService(metadata));
     await expect(broken.register(shared, 'second')).rejects.toThrow('database went away');
     await expect(broken.register(csv('new.csv', 'w\n7\n8\n9\n'), 'third')).rejects.toThrow('database went away');
     expect(blobs().sort()).toEqual(before);

@@ -6,11 +6,18 @@
  * wrote. Two resolvers turn a source into something the readers can open: `resolveReference` accepts
  * registered `NAME@VERSION` references only (for untrusted callers: the HTTP API), `resolveSource` also
  * local paths (for the CLI).
+ * A new version is recorded in the audit log under the acting principal (the local OS user when none is
+ * given), and a masking policy, when given, is applied to every chunk before anything is stored.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
+import type { Principal } from '../../security/permissions.js';
+import { maskFrame } from '../../security/pii/masking-policy.js';
+import type { MaskingPolicy } from '../../security/pii/masking-policy.js';
+import type { AuditContext, SecurityService } from '../../security/security-service.js';
+import { localPrincipal } from '../../security/security-service.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { DatasetSummary, DatasetVersionSummary } from '../../store/dataset-repository.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
@@ -66,6 +73,12 @@ export interface DatasetRegistration {
 export interface RegisterOptions {
   readonly readOptions?: ReadOptions;
   readonly onProgress?: (rows: number) => void;
+  /** Who registers (audit log); default: the local OS user. */
+  readonly actor?: Principal;
+  /** Request id and source address for the audit entry. */
+  readonly auditContext?: AuditContext;
+  /** Mask PII before storing: the policy and the salt for `hash` rules. */
+  readonly mask?: { readonly policy: MaskingPolicy; readonly salt: string };
 }
 
 /** One dataset version with its schema and profile documents (what `kiln data show --json` prints). */
@@ -79,6 +92,7 @@ export class DatasetService {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly artifacts: ArtifactStore,
+    private readonly security: SecurityService,
     /** Where partitioned versions are concatenated for readers (`KILN_HOME/tmp/parts`). */
     private readonly cacheDir: string = join(tempRoot(), 'kiln-parts'),
   ) {}
@@ -124,10 +138,10 @@ export class DatasetService {
   }
 
   /** Register a copy of a registered version as the next version of `name` (references only: HTTP). */
-  async registerReference(reference: unknown, name: string, field = 'source'): Promise<DatasetRegistration> {
+  async registerReference(reference: unknown, name: string, field = 'source', opts: RegisterOptions = {}): Promise<DatasetRegistration> {
     checkDatasetName(name);
     const resolved = await this.resolveReference(reference, field);
-    return this.registerResolved(resolved, name, `${resolved.dataset.name}@${resolved.dataset.version}`, {});
+    return this.registerResolved(resolved, name, `${resolved.dataset.name}@${resolved.dataset.version}`, opts);
   }
 
   /**
@@ -152,7 +166,8 @@ export class DatasetService {
       // timestamps keep their microseconds and zone. The hash is of the logical content, streamed.
       const readOptions: ReadOptions = { ...resolved.readOptions, integers: resolved.readOptions.integers ?? 'int64' };
       async function* teeToParquet(): AsyncGenerator<Frame> {
-        for await (const chunk of readFrameChunks(resolved.path, readOptions)) {
+        for await (const raw of readFrameChunks(resolved.path, readOptions)) {
+          const chunk = opts.mask ? maskFrame(raw, opts.mask.policy, opts.mask.salt) : raw;
           await writer.write(chunk);
           hasher.add(chunk);
           if (rows === 0) zones = new Map(chunk.columns.flatMap((c) => (c.type === 'timestamp' && c.timezone ? [[c.name, c.timezone] as const] : [])));
@@ -182,7 +197,13 @@ export class DatasetService {
         throw new InputError(`${source} has no data rows (only a header, or nothing)`, { file: source }, 'Register a file with at least one data row.');
       }
       await writer.close();
-      return await this.store(name, source, parquetPath, rows, columns, profile, hasher.digest(), zones);
+      const out = await this.store(name, source, parquetPath, rows, columns, profile, hasher.digest(), zones);
+      // Recorded after the version is committed: a failure here must not roll back stored data.
+      if (out.created) {
+        const after = { ...out, masked: opts.mask ? opts.mask.policy.rules.map((r) => `${r.column}:${r.action}`) : [] };
+        await this.security.audit({ actor: (opts.actor ?? localPrincipal()).actor, action: 'dataset.register', resourceType: 'datasets', resourceId: `${out.name}@${out.version}`, project: 'default', before: null, after }, opts.auditContext);
+      }
+      return out;
     } finally {
       await removeTempPath(dir);
     }

@@ -10,7 +10,7 @@ import type { TSchema } from 'typebox';
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.Union([Type.Literal('usage'), Type.Literal('input'), Type.Literal('not_found'), Type.Literal('conflict'), Type.Literal('internal')]),
+      code: Type.Union([Type.Literal('usage'), Type.Literal('input'), Type.Literal('unauthenticated'), Type.Literal('forbidden'), Type.Literal('not_found'), Type.Literal('conflict'), Type.Literal('internal')]),
       message: Type.String(),
       hint: Type.Optional(Type.String()),
       details: Type.Object({}, { additionalProperties: true, description: 'Where the problem is (field, row, column); `errorId` for 5xx, to find the details in the server log' }),
