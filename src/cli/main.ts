@@ -6,12 +6,15 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
+import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerDataCommands } from './commands/data-commands.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
+import { registerProjectsCommands } from './commands/projects-commands.js';
 import { registerServerCommand } from './commands/server-command.js';
+import { registerTokensCommands } from './commands/tokens-commands.js';
 import { registerTrainCommand } from './commands/train-command.js';
 import type { CliIo } from './output.js';
 import { printError, processIo } from './output.js';
@@ -42,6 +45,9 @@ export function buildProgram(ctx: CliContext): Command {
   registerMonitorCommand(program, ctx);
   registerGcCommand(program, ctx);
   registerIngestCommand(program, ctx);
+  registerTokensCommands(program, ctx);
+  registerProjectsCommands(program, ctx);
+  registerAuditCommands(program, ctx);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

@@ -150,7 +150,7 @@ export class SecurityService {
   /** On first start (no tokens at all) create a superuser token; returns its plaintext once, else null. */
   async ensureAdminToken(actor: Principal): Promise<CreatedToken | null> {
     if ((await this.stores.tokens.count()) > 0) return null;
-    return this.createToken({ name: 'admin (first start)', grants: [], superuser: true }, { ...actor, superuser: true });
+    return this.createToken({ name: 'admin - first start', grants: [], superuser: true }, { ...actor, superuser: true });
   }
 
   /** Tokens, without hashes: all for superusers, those on projects they administer for project admins. */

@@ -4,6 +4,7 @@
  * cannot (an admin of project A granting roles on project B, superuser-only actions).
  */
 import { UsageError } from '../core/errors.js';
+import { parseResourceFilter, parseSince } from '../security/audit-filter.js';
 import type { Kiln } from '../kiln.js';
 import type { Principal } from '../security/permissions.js';
 import type { AuditContext, PublicTokenRecord } from '../security/security-service.js';
@@ -41,21 +42,6 @@ function wireToken(r: PublicTokenRecord) {
 
 function contextOf(req: Caller): AuditContext {
   return { requestId: req.id, sourceAddress: req.ip };
-}
-
-/** Parse `TYPE` or `TYPE:ID` of `--resource` / `?resource=`. */
-export function parseResourceFilter(resource: string | undefined): Pick<AuditFilter, 'resourceType' | 'resourceId'> {
-  if (resource === undefined || resource === '') return {};
-  const i = resource.indexOf(':');
-  return i < 0 ? { resourceType: resource } : { resourceType: resource.slice(0, i), resourceId: resource.slice(i + 1) };
-}
-
-/** Check an ISO-8601 `since` and normalize it to the stored form. */
-export function parseSince(since: string | undefined): string | undefined {
-  if (since === undefined) return undefined;
-  const t = Date.parse(since);
-  if (Number.isNaN(t)) throw new UsageError(`since must be an ISO-8601 time (got ${JSON.stringify(since.slice(0, 40))})`, { field: 'since' });
-  return new Date(t).toISOString();
 }
 
 /** Register the security routes. */

@@ -70,16 +70,31 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       .description('infer an expectation suite from reference data (prints it, or --out FILE)')
       .argument('<source>', 'file or NAME@VERSION')
       .option('--out <file>', 'write the suite to a file instead of stdout')
-      .option('--name <name>', 'suite name'),
-  ).action(async (source: string, flags: RawReadFlags & { out?: string; name?: string }) => {
+      .option('--name <name>', 'suite name')
+      .option('--mask-out <file>', 'write the suggested PII masking policy to a file (for data register --mask)'),
+  ).action(async (source: string, flags: RawReadFlags & { out?: string; name?: string; maskOut?: string }) => {
     const readOptions = readOptionsFrom(flags);
     const { suggestSource } = await import('../../data/run/validate-source.js');
     const { writeFileAtomic } = await import('../../data/io/temp-space.js');
-    const suite = await withLazyKiln(async (kiln) => {
+    const { readFrameChunks } = await import('../../data/io/read-frame.js');
+    const { detectPii } = await import('../../security/pii/detect-pii.js');
+    const { suggestMaskingPolicy } = await import('../../security/pii/suggest-masking.js');
+    const outputs: OutputFile[] = [
+      ...(flags.out !== undefined ? [{ path: flags.out, flag: '--out' }] : []),
+      ...(flags.maskOut !== undefined ? [{ path: flags.maskOut, flag: '--mask-out' }] : []),
+    ];
+    const [suite, mask] = await withLazyKiln(async (kiln) => {
       const resolved = await resolveSource(kiln, source, readOptions);
-      await checkOutputs([resolved.path], flags.out !== undefined ? [{ path: flags.out, flag: '--out' }] : []);
-      return suggestSource(resolved.path, resolved.readOptions, { name: flags.name ?? `suggested from ${source}` });
+      await checkOutputs([resolved.path], outputs);
+      const s = await suggestSource(resolved.path, resolved.readOptions, { name: flags.name ?? `suggested from ${source}` });
+      return [s, suggestMaskingPolicy(await detectPii(readFrameChunks(resolved.path, resolved.readOptions)))] as const;
     });
+    if (flags.maskOut) {
+      await writeFileAtomic(flags.maskOut, `${JSON.stringify(mask, null, 2)}\n`);
+      io.err(`wrote ${mask.rules.length} masking rules to ${flags.maskOut}\n`);
+    } else if (mask.rules.length > 0) {
+      io.err(`personal data found; suggested masking policy (save it and pass --mask to data register):\n${JSON.stringify(mask, null, 2)}\n`);
+    }
     const text = `${JSON.stringify(suite, null, 2)}\n`;
     if (flags.out) {
       await writeFileAtomic(flags.out, text);
@@ -134,11 +149,16 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       .description('store an immutable, content-hashed version of a dataset')
       .argument('<source>', 'file or NAME@VERSION')
       .requiredOption('--name <name>', 'dataset name')
+      .option('--mask <policy.json>', 'mask personal data before storing (see data suggest --mask-out)')
       .option('--json', 'print the registration as JSON'),
-  ).action(async (source: string, flags: RawReadFlags & JsonFlag & { name: string }) => {
+  ).action(async (source: string, flags: RawReadFlags & JsonFlag & { name: string; mask?: string }) => {
     const readOptions = readOptionsFrom(flags);
+    const policy = flags.mask ? await (await import('../read-masking-policy.js')).readMaskingPolicy(flags.mask) : undefined;
     const progress = createProgress(io, 'registering');
-    const reg = await withKiln((kiln) => kiln.datasets.register(source, flags.name, { readOptions, onProgress: (rows) => progress.update(rows) })).finally(() => progress.stop());
+    const reg = await withKiln(async (kiln) => {
+      const mask = policy ? { policy, salt: await (await import('../../security/pii/pii-salt.js')).loadPiiSalt(kiln.config.home) } : undefined;
+      return kiln.datasets.register(source, flags.name, { readOptions, onProgress: (rows) => progress.update(rows), ...(mask ? { mask } : {}) });
+    }).finally(() => progress.stop());
     if (flags.json) return printJson(io, reg);
     io.out(`${reg.created ? 'registered' : 'already registered'} ${reg.name}@${reg.version} (${reg.rows} rows, ${reg.columns} columns, sha256 ${reg.hash.slice(0, 12)}…)\n`);
   });

@@ -223,7 +223,7 @@ describe('profileFrames edge cases', () => {
       columnFromValues('b', [true, null, false], 'boolean'),
     ]);
     const p = await profileFrame(f);
-    const keys = ['name', 'type', 'count', 'missing', 'missingFraction', 'distinct', 'distinctExact', 'mean', 'std', 'min', 'max', 'quantiles', 'quantilesExact', 'zeros', 'negatives', 'infinite', 'outliers', 'histogram', 'topCategories', 'otherCount', 'topCategoriesExact', 'stringLength'];
+    const keys = ['name', 'type', 'count', 'missing', 'missingFraction', 'distinct', 'distinctExact', 'mean', 'std', 'min', 'max', 'quantiles', 'quantilesExact', 'zeros', 'negatives', 'infinite', 'outliers', 'histogram', 'topCategories', 'otherCount', 'topCategoriesExact', 'stringLength', 'pii'];
     for (const c of p.columns) expect(Object.keys(c)).toEqual(keys);
     expect(Object.keys(p)).toEqual(['profileVersion', 'rows', 'columnCount', 'columns', 'duplicateRows', 'memoryBytes', 'correlations']);
     // 3*8 numeric + 3*4 codes + ('a', 'bb') 18+20 + 3*8 text refs + ('x', 'yz') 18+20 + 3*1 boolean.

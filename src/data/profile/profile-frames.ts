@@ -13,6 +13,7 @@ import { CramersVAccumulator } from './cramers-v-accumulator.js';
 import { DuplicateRowCounter } from './duplicate-row-counter.js';
 import { NumericAccumulator } from './numeric-accumulator.js';
 import { PearsonAccumulator } from './pearson-accumulator.js';
+import { detectPii } from '../../security/pii/detect-pii.js';
 import { PROFILE_VERSION } from './profile-types.js';
 import type { ColumnProfile, CorrelationMatrix, Profile, ProfileOptions } from './profile-types.js';
 
@@ -32,6 +33,9 @@ interface ColumnState {
   category: CategoryAccumulator | null;
 }
 
+/** Values per column checked for personal data. */
+const PII_SAMPLE_ROWS = 1000;
+
 /** Profile a stream of Frame chunks (same column names and types in every chunk) in one pass. */
 export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Frame>, opts: ProfileOptions = {}): Promise<Profile> {
   const o = resolveOptions(opts);
@@ -45,7 +49,14 @@ export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Fram
   let pearsonOmitted = 0;
   let cramerOmitted = 0;
   let chunkNo = 0;
+  // PII detection looks at the first values of each column: keep the leading chunks until enough rows.
+  const piiSample: Frame[] = [];
+  let piiRows = 0;
   for await (const frame of chunks) {
+    if (piiRows < PII_SAMPLE_ROWS) {
+      piiSample.push(frame);
+      piiRows += frame.rowCount;
+    }
     if (states === null) {
       states = frame.columns.map((c) => newState(c, o));
       if (o.correlation) {
@@ -71,11 +82,13 @@ export async function profileFrames(chunks: AsyncIterable<Frame> | Iterable<Fram
     o.onProgress?.(rows);
   }
   const columnStates = states ?? [];
+  const pii = new Map((await detectPii(piiSample, { sampleSize: PII_SAMPLE_ROWS })).map((f) => [f.column, f]));
   let memoryBytes = 0;
   const columns = columnStates.map((s) => {
     const { profile, stringBytes } = finishColumn(s, rows, o);
     memoryBytes += ROW_BYTES[s.type] * rows + stringBytes;
-    return profile;
+    const found = pii.get(s.name);
+    return { ...profile, pii: found ? { kind: found.kind, confidence: found.confidence, matches: found.matches, checked: found.checked, evidence: found.evidence } : null };
   });
   return {
     profileVersion: PROFILE_VERSION,
@@ -190,7 +203,7 @@ function addColumn(s: ColumnState, col: Column): void {
   }
 }
 
-function finishColumn(s: ColumnState, rows: number, o: ResolvedOptions): { profile: ColumnProfile; stringBytes: number } {
+function finishColumn(s: ColumnState, rows: number, o: ResolvedOptions): { profile: Omit<ColumnProfile, 'pii'>; stringBytes: number } {
   const missingFraction = (missing: number): number => (rows === 0 ? 0 : missing / rows);
   if (s.numeric !== null) {
     const n = s.numeric.summary(o.histogramBins);

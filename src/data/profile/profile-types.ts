@@ -91,6 +91,17 @@ export interface ColumnProfile {
   /** False when counts come from the Misra–Gries summary (more than `exactDistinctLimit` values). */
   topCategoriesExact: boolean | null;
   stringLength: StringLengthStats | null;
+  /** Personal data detected in the column (`security/pii`), or null. */
+  pii: ColumnPiiFinding | null;
+}
+
+/** PII found in a column: kind, confidence 0..1, and the evidence over the first values checked. */
+export interface ColumnPiiFinding {
+  kind: string;
+  confidence: number;
+  matches: number;
+  checked: number;
+  evidence: 'values' | 'header' | 'header+values';
 }
 
 /** A symmetric correlation matrix over named columns; `null` where undefined (constant column, no rows). */

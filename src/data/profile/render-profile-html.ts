@@ -95,6 +95,7 @@ function card(c: ColumnProfile, rows: number): string {
     ['missing', `${formatStat(c.missing)} (${formatPercent(c.missingFraction)})`],
     ['distinct', `${c.distinctExact ? '' : '≈'}${formatStat(c.distinct)}`],
   ];
+  if (c.pii) items.push(['PII', `${c.pii.kind} (confidence ${c.pii.confidence}, ${c.pii.evidence})`]);
   let chart = '';
   const notes: string[] = [];
   if (c.type === 'numeric' || c.type === 'timestamp') {
