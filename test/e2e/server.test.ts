@@ -15,6 +15,12 @@ let server: ChildProcess;
 let base = '';
 let stdout = '';
 let home = '';
+let token = '';
+
+/** `fetch` with the first-start admin token. */
+function authFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } });
+}
 
 beforeAll(async () => {
   home = await tempDir();
@@ -33,6 +39,7 @@ beforeAll(async () => {
       const m = /listening on (http:\/\/\S+)/.exec(err);
       if (m) {
         clearTimeout(timer);
+        token = /kiln_[a-z0-9]{12}_[A-Za-z0-9_-]{43}/.exec(stdout)?.[0] ?? '';
         done(m[1]);
       }
     });
@@ -45,44 +52,44 @@ afterAll(() => {
 
 describe('kiln server', () => {
   it('serves health, readiness and OpenAPI', async () => {
-    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ status: 'ok' });
-    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready', metadata: 'sqlite' });
-    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(await (await authFetch(`${base}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    expect(await (await authFetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready', metadata: 'sqlite' });
+    const doc = (await (await authFetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/datasets', '/v1/profile', '/v1/validate', '/v1/datasets/{name}/versions']));
   });
 
   it('registers, lists, shows, profiles and validates datasets', async () => {
     const csv = await readFile(join(REPO, 'test/fixtures/telco-churn.csv'));
-    const reg = await fetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const reg = await authFetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     expect(reg.status).toBe(201);
     expect(await reg.json()).toMatchObject({ name: 'telco', version: 1, rows: 7043 });
-    const again = await fetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+    const again = await authFetch(`${base}/v1/datasets/telco/versions`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     expect(again.status).toBe(200);
-    const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[]; next: string | null };
+    const list = (await (await authFetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[]; next: string | null };
     expect(list.datasets.map((d) => d.name)).toEqual(['telco']);
     expect(list.next).toBeNull();
     // Keyset paging: ?limit= and ?cursor= (the previous page's next); bad ones are 400.
-    expect((await fetch(`${base}/v1/datasets/telco2/versions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'telco@1' }) })).status).toBe(201);
-    const page1 = (await (await fetch(`${base}/v1/datasets?limit=1`)).json()) as { datasets: { name: string }[]; next: string };
+    expect((await authFetch(`${base}/v1/datasets/telco2/versions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source: 'telco@1' }) })).status).toBe(201);
+    const page1 = (await (await authFetch(`${base}/v1/datasets?limit=1`)).json()) as { datasets: { name: string }[]; next: string };
     expect(page1.datasets.map((d) => d.name)).toEqual(['telco']);
-    const page2 = (await (await fetch(`${base}/v1/datasets?limit=1&cursor=${page1.next}`)).json()) as { datasets: { name: string }[]; next: string | null };
+    const page2 = (await (await authFetch(`${base}/v1/datasets?limit=1&cursor=${page1.next}`)).json()) as { datasets: { name: string }[]; next: string | null };
     expect(page2).toEqual({ datasets: [expect.objectContaining({ name: 'telco2' })], next: null });
-    expect(await (await fetch(`${base}/v1/datasets/telco?limit=1`)).json()).toMatchObject({ name: 'telco', versions: [{ version: 1 }], next: null });
+    expect(await (await authFetch(`${base}/v1/datasets/telco?limit=1`)).json()).toMatchObject({ name: 'telco', versions: [{ version: 1 }], next: null });
     for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'cursor=garbage!', `cursor=${page1.next}x`]) {
-      const res = await fetch(`${base}/v1/datasets?${query}`);
+      const res = await authFetch(`${base}/v1/datasets?${query}`);
       expect(res.status, query).toBe(400);
     }
-    expect((await fetch(`${base}/v1/datasets/telco?cursor=${page1.next}`)).status).toBe(400);
-    const show = (await (await fetch(`${base}/v1/datasets/telco/versions/latest`)).json()) as { version: number; profile: { rows: number } };
+    expect((await authFetch(`${base}/v1/datasets/telco?cursor=${page1.next}`)).status).toBe(400);
+    const show = (await (await authFetch(`${base}/v1/datasets/telco/versions/latest`)).json()) as { version: number; profile: { rows: number } };
     expect(show.version).toBe(1);
     expect(show.profile.rows).toBe(7043);
-    const prof = (await (await fetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'telco@1' }) })).json()) as { rows: number };
+    const prof = (await (await authFetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'telco@1' }) })).json()) as { rows: number };
     expect(prof.rows).toBe(7043);
-    const rows = (await (await fetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: 1 }, { a: 3 }] }) })).json()) as { columns: { mean: number }[] };
+    const rows = (await (await authFetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: 1 }, { a: 3 }] }) })).json()) as { columns: { mean: number }[] };
     expect(rows.columns[0].mean).toBe(2);
     const suite = { suiteVersion: 1, name: 's', expectations: [{ type: 'column_exists', column: 'Churn' }, { type: 'column_exists', column: 'Nope' }] };
-    const val = await fetch(`${base}/v1/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'telco@1', suite }) });
+    const val = await authFetch(`${base}/v1/validate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'telco@1', suite }) });
     expect(val.status).toBe(200);
     expect(await val.json()).toMatchObject({ success: false });
   });
@@ -105,12 +112,12 @@ describe('kiln server', () => {
       ['/v1/datasets', { method: 'DELETE' }, 405],
     ];
     for (const [path, init, status] of cases) {
-      const res = await fetch(`${base}${path}`, init);
+      const res = await authFetch(`${base}${path}`, init);
       expect(res.status, `${init.method} ${path}`).toBe(status);
       const body = (await res.json()) as { error?: { code: string; message: string } };
       expect(body.error?.message, path).toBeTruthy();
     }
-    const list = (await (await fetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[] };
+    const list = (await (await authFetch(`${base}/v1/datasets`)).json()) as { datasets: { name: string }[] };
     expect(list.datasets.map((d) => d.name)).not.toContain('empty');
   });
 
@@ -129,7 +136,7 @@ describe('kiln server', () => {
 
   it('logs each request as JSON with a request id, and never a request body', async () => {
     const marker = 'e2e-body-marker-91c2';
-    const res = await fetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: marker }] }) });
+    const res = await authFetch(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: [{ a: marker }] }) });
     expect(res.status).toBe(200);
     const id = res.headers.get('x-request-id');
     await new Promise((r) => setTimeout(r, 200));
@@ -141,7 +148,7 @@ describe('kiln server', () => {
   it('removes the temp file of an upload the client abandons midway', async () => {
     let seen: string[] = [];
     await new Promise<void>((done) => {
-      const req = httpRequest(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(1_000_000) } });
+      const req = httpRequest(`${base}/v1/profile`, { method: 'POST', headers: { 'content-type': 'text/csv', 'content-length': String(1_000_000), authorization: `Bearer ${token}` } });
       req.on('error', () => undefined);
       req.write(`a,b\n${'1,2\n'.repeat(20_000)}`, () => {
         void (async () => {
@@ -161,7 +168,7 @@ describe('kiln server', () => {
       left = await readdir(join(home, 'tmp')).catch(() => []);
     }
     expect(left).toEqual([]);
-    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await authFetch(`${base}/healthz`)).status).toBe(200);
   });
 });
 
