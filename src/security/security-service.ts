@@ -5,7 +5,6 @@
  * the KDF each time; failures are never cached (guessing stays slow and is rate limited by the server).
  */
 import { createHash } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, UsageError } from '../core/errors.js';
 import type { ApiTokenRecord, ApiTokenRepository, AuditEntryRecord, AuditFilter, AuditRepository, Page, PageRequest, ProjectRecord, ProjectRepository } from '../store/security-repository.js';
 import { generateApiToken, parseApiToken, verifyTokenSecret } from './api-token.js';
@@ -52,16 +51,7 @@ const TOUCH_MS = 60_000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$/;
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-/** The principal of the embedded CLI acting directly on KILN_HOME: the OS user, with full rights. */
-export function localPrincipal(): Principal {
-  let user: string;
-  try {
-    user = userInfo().username;
-  } catch {
-    user = process.env.USER ?? 'unknown';
-  }
-  return { actor: `local:${user}`, kind: 'local', grants: [], superuser: true };
-}
+export { localPrincipal } from './local-principal.js';
 
 /** Tokens, OIDC, projects and the audit log. */
 export class SecurityService {

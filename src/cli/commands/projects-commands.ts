@@ -2,8 +2,8 @@
  * `kiln projects create | list`: every resource belongs to a project; `default` always exists.
  */
 import type { Command } from 'commander';
-import { localPrincipal } from '../../security/security-service.js';
 import type { ProjectRecord } from '../../store/security-repository.js';
+import { localPrincipal } from '../../security/local-principal.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
 import { withKiln } from '../with-kiln.js';

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { ROLES } from '../../security/permissions.js';
 import type { Grant, Role } from '../../security/permissions.js';
-import { localPrincipal } from '../../security/security-service.js';
+import { localPrincipal } from '../../security/local-principal.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
 import { withKiln } from '../with-kiln.js';
