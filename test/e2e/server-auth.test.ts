@@ -162,6 +162,19 @@ describe('hardening', () => {
     expect((await get('/v1/datasets', admin)).statusCode).toBe(200);
   });
 
+  it('limits requests per principal (configurable)', async () => {
+    const limited = await createApp(kiln, { logger: false, auth: { mode: 'required', requestsPerMinute: 3 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await limited.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${editor}` } })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // Another principal has its own budget.
+      expect((await limited.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${admin}` } })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('sends secure headers; CORS only for configured origins', async () => {
     const res = await get('/healthz');
     expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'cache-control': 'no-store' });

@@ -23,6 +23,14 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/** A positive whole number from an environment variable, or undefined when unset. */
+function positiveEnv(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(v)) throw new UsageError(`${name} must be a positive whole number (got ${JSON.stringify(v)})`, { field: name });
+  return Number(v);
+}
+
 async function readPem(path: string, flag: string): Promise<Buffer> {
   try {
     return await readFile(path);
@@ -45,6 +53,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       const port = flags.port !== undefined ? Number(flags.port) : undefined;
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be 0-65535 (got "${flags.port}")`, { field: 'port' });
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together', { field: flags.tlsCert ? 'tls-key' : 'tls-cert' });
+      const requestsPerMinute = positiveEnv('KILN_RATE_LIMIT');
+      const maxFailuresPerMinute = positiveEnv('KILN_AUTH_FAILURE_LIMIT');
       const tls = flags.tlsCert && flags.tlsKey ? { cert: await readPem(flags.tlsCert, '--tls-cert'), key: await readPem(flags.tlsKey, '--tls-key') } : undefined;
       await prepareKilnHome();
       const { openKiln } = await import('../../kiln.js');
@@ -57,7 +67,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         if (!flags.auth && !isLoopback(kiln.config.host)) {
           throw new UsageError(`--no-auth is only allowed on a loopback address, not ${kiln.config.host}`, { field: 'auth' }, 'Bind to 127.0.0.1 (--host 127.0.0.1), or keep authentication on.');
         }
-        server = await startServer(kiln, { auth: { mode: flags.auth ? 'required' : 'off' }, corsOrigins: corsOriginsFromEnv(), ...(tls ? { tls } : {}) });
+        server = await startServer(kiln, { auth: { mode: flags.auth ? 'required' : 'off', ...(requestsPerMinute ? { requestsPerMinute } : {}), ...(maxFailuresPerMinute ? { maxFailuresPerMinute } : {}) }, corsOrigins: corsOriginsFromEnv(), ...(tls ? { tls } : {}) });
       } catch (err) {
         await kiln.close();
         const code = (err as NodeJS.ErrnoException).code;
