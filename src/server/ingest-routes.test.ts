@@ -24,7 +24,8 @@ let base = '';
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'kiln-rows-'));
   kiln = await openKiln({ home, databaseUrl: undefined, artifactsUrl: undefined, maxUploadBytes: LIMIT });
-  app = await createApp(kiln, { logger: false });
+  // Route behaviour is under test; authentication has its own suites (route-permissions, server-auth).
+  app = await createApp(kiln, { logger: false, auth: { mode: 'off' } });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(async () => {

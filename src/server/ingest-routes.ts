@@ -17,7 +17,7 @@ import type { UploadLimits } from './uploads.js';
 /** Register the append route. */
 export function registerIngestRoutes(app: KilnApp, kiln: Kiln): void {
   const limits: UploadLimits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
-  app.post('/v1/datasets/:name/rows', { schema: AppendRowsRoute }, async (req, reply) => {
+  app.post('/v1/datasets/:name/rows', { schema: AppendRowsRoute, config: { permission: 'datasets:write', defaultProjectOnly: true } }, async (req, reply) => {
     const { name } = req.params;
     if (req.body !== null && req.body !== undefined) {
       throw new UsageError('send the rows as the request body: Content-Type application/x-ndjson (one JSON object per line) or text/csv', { field: 'body' });

@@ -34,7 +34,8 @@ beforeAll(async () => {
   const file = join(home, 'toy.csv');
   await writeFile(file, csv());
   await kiln.datasets.register(file, 'toy');
-  app = await createApp(kiln);
+  // Route behaviour is under test; authentication has its own suites (route-permissions, server-auth).
+  app = await createApp(kiln, { auth: { mode: 'off' } });
 });
 afterAll(async () => {
   await app.close();

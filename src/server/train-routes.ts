@@ -10,7 +10,7 @@ import { GetTrainedModelBundleRoute, GetTrainedModelRoute, ListTrainedModelsRout
 
 /** Register the training routes. */
 export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
-  app.post('/v1/train', { schema: TrainRoute }, async (req, reply) => {
+  app.post('/v1/train', { schema: TrainRoute, config: { permission: 'models:write', defaultProjectOnly: true } }, async (req, reply) => {
     const { dataset, ...spec } = req.body;
     const controller = new AbortController();
     // The response's 'close' before it finished means the client went away: stop its training.
@@ -37,7 +37,7 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
     }
   });
 
-  app.get('/v1/trained-models', { schema: ListTrainedModelsRoute }, async (req) =>
+  app.get('/v1/trained-models', { schema: ListTrainedModelsRoute, config: { permission: 'models:read', defaultProjectOnly: true } }, async (req) =>
     kiln.training.list({
       ...(req.query.limit !== undefined ? { limit: Number(req.query.limit) } : {}),
       ...(req.query.cursor !== undefined ? { cursor: req.query.cursor } : {}),
@@ -45,9 +45,9 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
     }),
   );
 
-  app.get('/v1/trained-models/:id', { schema: GetTrainedModelRoute }, async (req) => kiln.training.get(req.params.id));
+  app.get('/v1/trained-models/:id', { schema: GetTrainedModelRoute, config: { permission: 'models:read', defaultProjectOnly: true } }, async (req) => kiln.training.get(req.params.id));
 
-  app.get('/v1/trained-models/:id/bundle', { schema: GetTrainedModelBundleRoute }, async (req, reply) =>
+  app.get('/v1/trained-models/:id/bundle', { schema: GetTrainedModelBundleRoute, config: { permission: 'models:read', defaultProjectOnly: true } }, async (req, reply) =>
     // A Buffer is sent as it is: the stored bytes, not a re-serialization.
     reply.type('application/json').send(Buffer.from(await kiln.training.bundle(req.params.id), 'utf8')),
   );
