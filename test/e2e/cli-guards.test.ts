@@ -124,7 +124,7 @@ describe('kiln guards (outputs, exit codes, collisions)', () => {
       const run = await runKiln(['train', '--data', data, '--target', 'y', '--out', join(dir, 'p.json'), '--params', `{"${key}": 1}`], { home });
       expectUsage(run, new RegExp(`unknown gbdt parameter "${key}"`));
     }
-    expectUsage(await runKiln(['train', '--data', data, '--target', 'y', '--algo', 'logistic', '--out', join(dir, 'p.json'), '--params', '{"toString": 1}'], { home }), /no parameter 'toString'/);
+    expectUsage(await runKiln(['train', '--data', data, '--target', 'y', '--algo', 'logistic', '--out', join(dir, 'p.json'), '--params', '{"toString": 1}'], { home }), /unknown logistic parameter "toString"|no parameter 'toString'/);
   });
 
   it('refuses an input column that an output column would replace', async () => {

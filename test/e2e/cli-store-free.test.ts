@@ -1,6 +1,6 @@
 /**
- * End-to-end: commands that only read and write files (`data profile|suggest|validate FILE`, `train`
- * and `predict` with files) never open the metadata store: KILN_HOME is not created, `./.kiln` does
+ * End-to-end: commands that only read and write files (`data profile|suggest|validate FILE` and
+ * `predict` with files; `train` records its model, so it needs the store) never open the metadata store: KILN_HOME is not created, `./.kiln` does
  * not appear, and an unreachable KILN_DATABASE_URL does not break them (while `data list`, which
  * needs the store, does fail on it).
  */
@@ -14,7 +14,7 @@ import type { KilnRun } from './run-kiln.js';
 const UNREACHABLE = 'postgres://kiln@127.0.0.1:1/nope';
 
 describe('kiln without a store', () => {
-  it('profiles, suggests, validates, trains and predicts files without touching KILN_HOME or the database', async () => {
+  it('profiles, suggests, validates and predicts files without touching KILN_HOME or the database', async () => {
     const cwd = await tempDir('kiln-e2e-nostore-');
     const home = join(cwd, 'home-never-created');
     const env = { KILN_DATABASE_URL: UNREACHABLE };
@@ -29,7 +29,8 @@ describe('kiln without a store', () => {
     const validate = await run(['data', 'validate', data, '--suite', suite, '--quarantine', join(cwd, 'q'), '--json']);
     expect(validate.code, validate.stderr).toBe(0);
     const model = join(cwd, 'm.kiln.json');
-    const train = await run(['train', '--data', data, '--target', 'y', '--out', model, '--params', '{"numTrees": 3}']);
+    // Training records the model in the store (TrainingService), so it runs against its own, reachable home.
+    const train = await runKiln(['train', '--data', data, '--target', 'y', '--out', model, '--params', '{"numTrees": 3}'], { home: join(cwd, 'train-home'), cwd });
     expect(train.code, train.stderr).toBe(0);
     const predict = await run(['predict', '--model', model, '--data', data, '--out', join(cwd, 'p.csv')]);
     expect(predict.code, predict.stderr).toBe(0);

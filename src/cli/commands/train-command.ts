@@ -16,6 +16,7 @@ import { printJson, renderTable } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
+import { checkOutputs } from '../output-guard.js';
 import { withKiln } from '../with-kiln.js';
 
 interface TrainFlags extends RawReadFlags {
@@ -57,6 +58,8 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       .option('--json', 'print the result as JSON'),
   ).action(async (flags: TrainFlags) => {
     const { io } = ctx;
+    // Same guard as every other command: --out may not name the input file (real paths, links included).
+    if (parseDatasetRef(flags.data) === null) await checkOutputs([flags.data], [{ path: flags.out, flag: '--out' }]);
     const progress = createProgress(io, 'training', 'iterations');
     const outcome = await withKiln(async (kiln) =>
       kiln.training.train(

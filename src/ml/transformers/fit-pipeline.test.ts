@@ -103,7 +103,7 @@ describe('bad input at inference', () => {
     const bad = train.withColumn(columnFromValues('num_a', input.train.map((r, i) => (i === 4 ? 'abc' : r.num_a === null ? null : String(r.num_a))), 'text'));
     const err = catch_(() => p.transform(bad)) as InputError;
     expect(err).toBeInstanceOf(InputError);
-    expect(err.details).toMatchObject({ column: 'num_a', row: 4 });
+    expect(err.details).toMatchObject({ column: 'num_a', row: 5 }); // 1-based data rows (docs/cli.md, "Row numbers")
     const err2 = catch_(() => p.transformRecord({ ...input.test[0], num_b: 'ten' })) as InputError;
     expect(err2).toBeInstanceOf(InputError);
     expect(err2.details.column).toBe('num_b');
@@ -133,7 +133,7 @@ describe('unseen categories', () => {
     const c = fit({ blocks: [{ columns: ['cat'], steps: [{ kind: 'one_hot', handleUnknown: 'error' }] }] }).p;
     const err = catch_(() => c.transform(rows(['a', 'new']))) as InputError;
     expect(err).toBeInstanceOf(InputError);
-    expect(err.details).toMatchObject({ column: 'cat', row: 1 });
+    expect(err.details).toMatchObject({ column: 'cat', row: 2 });
   });
   it('ordinal (native): unknown -> NaN or the infrequent code; categoryCounts set', () => {
     const { f, p } = fit({ blocks: [{ columns: ['cat'], steps: [{ kind: 'ordinal', native: true, maxCategories: 4, unknownValue: 'infrequent' }] }] });
@@ -226,7 +226,7 @@ it('log1p: values <= -1 become NaN or an InputError naming the row', () => {
   const a = fitPipeline({ blocks: [{ columns: ['x'], steps: [{ kind: 'log1p' }] }] }, frame, { seed: 1 });
   expect(Array.from(a.matrix.data)).toEqual([0, Math.log(2), NaN, NaN, NaN]);
   const err = catch_(() => fitPipeline({ blocks: [{ columns: ['x'], steps: [{ kind: 'log1p', invalid: 'error' }] }] }, frame, { seed: 1 })) as InputError;
-  expect(err.details).toMatchObject({ column: 'x', row: 2 });
+  expect(err.details).toMatchObject({ column: 'x', row: 3 });
 });
 
 describe('default pipelines on telco churn (first 300 rows)', () => {
