@@ -57,6 +57,10 @@ describe('POST /v1/datasets/:name/rows', () => {
     // The older version still reads as it was.
     const v1 = await kiln.datasets.resolveReference('orders@1');
     expect((await readFrame(v1.path, v1.readOptions)).rowCount).toBe(3);
+    // Each append is in the audit log, and the chain verifies.
+    const appends = (await kiln.security.listAudit({ resourceType: 'datasets' })).items.filter((e) => e.action === 'dataset.append');
+    expect(appends.map((e) => e.resourceId)).toEqual(['orders@2', 'orders@1']);
+    expect((await kiln.security.verifyAudit()).ok).toBe(true);
     // Nothing is left behind in KILN_HOME/tmp but the parts cache.
     expect((await readdir(join(home, 'tmp'))).filter((f) => f !== 'parts')).toEqual([]);
   });

@@ -23,6 +23,13 @@ export function registerIngestRoutes(app: KilnApp, kiln: Kiln): void {
       throw new UsageError('send the rows as the request body: Content-Type application/x-ndjson (one JSON object per line) or text/csv', { field: 'body' });
     }
     const result = await withUpload(req, req.query, limits, (u) => appendUpload(kiln.metadata, kiln.artifacts, { name, path: u.path, format: u.format, source: u.source, tmpDir: limits.tmpRoot }));
+    if (result.version) {
+      const actor = req.principal?.actor ?? 'anonymous';
+      await kiln.security.audit(
+        { actor, action: 'dataset.append', resourceType: 'datasets', resourceId: `${name}@${result.version.version}`, project: 'default', before: null, after: { dataset: name, ...result } },
+        { requestId: req.id, sourceAddress: req.ip },
+      );
+    }
     return reply.status(result.version ? 201 : 200).send({ dataset: name, ...result });
   });
 }

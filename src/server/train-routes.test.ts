@@ -54,6 +54,8 @@ describe('POST /v1/train', () => {
     expect(doc.metrics.roc_auc).toBeGreaterThan(0.9);
     expect(doc.model.sourceKind).toBe('dataset');
     expect(doc.model.dataset).toMatchObject({ name: 'toy', version: 1 });
+    const audited = (await kiln.security.listAudit({ resourceType: 'models' })).items;
+    expect(audited).toMatchObject([{ action: 'model.train', resourceId: doc.model.id, after: { id: doc.model.id, algorithm: 'gbdt' } }]);
     const one = await app.inject({ method: 'GET', url: `/v1/trained-models/${doc.model.id}` });
     expect(one.json()).toEqual(doc.model);
     const bundle = await app.inject({ method: 'GET', url: `/v1/trained-models/${doc.model.id}/bundle` });

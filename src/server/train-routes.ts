@@ -19,7 +19,7 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
     };
     reply.raw.on('close', onClose);
     try {
-      const outcome = await kiln.training.train({ data: { dataset }, ...spec }, { signal: controller.signal });
+      const outcome = await kiln.training.train({ data: { dataset }, ...spec }, { signal: controller.signal, ...(req.principal ? { actor: req.principal } : {}), auditContext: { requestId: req.id, sourceAddress: req.ip } });
       return await reply.status(201).send({
         model: outcome.model,
         task: outcome.task,

@@ -5,6 +5,9 @@
  * `out` also writes a copy of the bundle, atomically. The CLI (`kiln train`) and the HTTP API
  * (`POST /v1/train`) both call `train`.
  */
+import type { Principal } from '../security/permissions.js';
+import type { AuditContext, SecurityService } from '../security/security-service.js';
+import { localPrincipal } from '../security/security-service.js';
 import { randomUUID } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -37,6 +40,10 @@ export interface TrainingLimits {
 /** Progress and cancellation of one run. */
 export interface TrainRunOptions {
   readonly signal?: AbortSignal;
+  /** Who trains (audit log); default: the local OS user. */
+  readonly actor?: Principal;
+  /** Request id and source address for the audit entry. */
+  readonly auditContext?: AuditContext;
   readonly onIteration?: (iteration: number, metrics: Record<string, number>) => void;
   readonly onStage?: (stage: string) => void;
 }
@@ -68,6 +75,8 @@ export class TrainingService {
     private readonly artifacts: ArtifactStore,
     private readonly datasets: DatasetService,
     private readonly limits: TrainingLimits,
+    /** Records each trained model in the audit log when given. */
+    private readonly security?: SecurityService,
   ) {}
 
   /** Train, store the bundle and record the model. Rejects with the signal's reason when aborted. */
@@ -120,6 +129,13 @@ export class TrainingService {
         createdAt: new Date().toISOString(),
       });
       await pending?.commit();
+      if (this.security) {
+        const actor = run.actor ?? localPrincipal();
+        await this.security.audit(
+          { actor: actor.actor, action: 'model.train', resourceType: 'models', resourceId: model.id, project: 'default', before: null, after: { id: model.id, artifactHash: model.artifactHash, algorithm: model.algorithm, target: model.target, dataset: model.dataset, metrics: model.metrics } },
+          run.auditContext,
+        );
+      }
       return {
         model,
         task: result.task,
