@@ -2,7 +2,7 @@
  * Turns DuckDB's error messages into Kiln's typed errors with a short message that names the file and,
  * where DuckDB says it, the line; the original error stays available as `cause`.
  */
-import { InputError, KilnError, NotFoundError } from '../../core/errors.js';
+import { InputError, InternalError, KilnError, NotFoundError } from '../../core/errors.js';
 
 interface Rule {
   readonly test: RegExp;
@@ -70,6 +70,10 @@ export function translateDuckDbError(err: unknown, file: string): KilnError {
   const raw = err instanceof Error ? err.message : String(err);
   if (/No files found that match the pattern/i.test(raw)) {
     return new NotFoundError(`file "${file}" does not exist`, { file }, 'Check the path.');
+  }
+  // The environment failed, not the data: a full disk, exhausted memory, an I/O error of the device. Exit 3 / 5xx.
+  if (/No space left on device|disk is full|Out of Memory|could not allocate|failed to allocate|exceeds? the memory limit|memory_limit/i.test(raw) || (/IO Error/i.test(raw) && !/No such file|does not exist|Cannot open file/i.test(raw))) {
+    return new InternalError(`reading or writing "${file}" failed: ${firstLine(raw)}`, { file }, { cause: err });
   }
   const line = duckDbErrorLine(raw);
   const where = line !== undefined ? ` at line ${line}` : '';
