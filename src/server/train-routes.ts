@@ -32,6 +32,13 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
         warnings: [...outcome.warnings],
         checksum: outcome.checksum,
       });
+    } catch (err) {
+      // The client hung up and its run was stopped on purpose: nobody is listening, and it is not a server fault.
+      if (controller.signal.aborted) {
+        req.log.info({ reqId: req.id }, 'client closed the connection; training aborted');
+        return reply;
+      }
+      throw err;
     } finally {
       reply.raw.off('close', onClose);
     }
