@@ -72,6 +72,7 @@ export interface ActiveRun {
   logMetric(key: string, value: number, step?: number): Promise<void>;
   setTags(tags: Record<string, string | null>): Promise<void>;
   logArtifact(path: string, bytes: Uint8Array): Promise<RunArtifact>;
+  addArtifact(artifact: RunArtifact): Promise<void>;
   logInputs(inputs: readonly RunInput[]): Promise<void>;
   logOutputs(outputs: readonly RunOutput[]): Promise<void>;
 }
@@ -206,6 +207,7 @@ export class TrackingService {
       logMetric: (key, value, step) => this.logMetrics(runId, [{ key, value, step }]),
       setTags: (t) => this.setTags(runId, t),
       logArtifact: (path, bytes) => this.logArtifact(runId, path, bytes),
+      addArtifact: (a) => this.addArtifact(runId, a),
       logInputs: (i) => this.logInputs(runId, i),
       logOutputs: (o) => this.logOutputs(runId, o),
     };
