@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   try {
     const file = join(folder, 'kiln.db');
     await (await openSqliteMetadataStore(file)).close();
-    let t = performance.now();
+    const t = performance.now();
     seedSqlite(file, seed);
     console.log(`sqlite    seeded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const store = await openSqliteMetadataStore(file);
