@@ -10,6 +10,8 @@ export { DatasetService } from './data/datasets/dataset-service.js';
 export { TrainingService } from './training/training-service.js';
 export type { TrainingOutcome, TrainRunOptions } from './training/training-service.js';
 export type { TrainRequest, TrainSpec, TrainingData } from './training/train-request.js';
+export { TrackingService } from './tracking/tracking-service.js';
+export type { ActiveRun, MetricInput, RunComparison, RunView, StartRunOptions } from './tracking/tracking-service.js';
 export { readFrame, readFrameChunks } from './data/io/read-frame.js';
 export { profileFrames, profileFrame } from './data/profile/profile-frames.js';
 export { renderProfileHtml } from './data/profile/render-profile-html.js';

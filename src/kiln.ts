@@ -21,6 +21,8 @@ import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore } from './store/open-artifact-store.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
+import { runArtifactReferences } from './tracking/run-artifact-references.js';
+import { TrackingService } from './tracking/tracking-service.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
 import { TrainingService } from './training/training-service.js';
 
@@ -30,6 +32,8 @@ export interface Kiln {
   readonly metadata: MetadataStore;
   readonly artifacts: ArtifactStore;
   readonly datasets: DatasetService;
+  /** Experiments and tracked runs. */
+  readonly tracking: TrackingService;
   /** Every repository's artifact references: the live set `kiln gc` keeps (add new repositories here). */
   readonly artifactReferences: readonly ArtifactReferenceProvider[];
   readonly training: TrainingService;
@@ -59,7 +63,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     metadata,
     artifacts,
     datasets,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata)],
+    tracking: new TrackingService(metadata, artifacts),
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata)],
     training: new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security),
     security,
     close: () => metadata.close(),

@@ -8,11 +8,13 @@ import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerDataCommands } from './commands/data-commands.js';
+import { registerExperimentsCommand } from './commands/experiments-command.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerProjectsCommands } from './commands/projects-commands.js';
+import { registerRunsCommand } from './commands/runs-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerTokensCommands } from './commands/tokens-commands.js';
 import { registerTrainCommand } from './commands/train-command.js';
@@ -34,7 +36,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): tuning, experiment tracking, model registry, feature store,\nreal-time serving and rollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): tuning, model registry, feature store,\nreal-time serving and rollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
@@ -48,6 +50,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerTokensCommands(program, ctx);
   registerProjectsCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerRunsCommand(program, ctx);
+  registerExperimentsCommand(program, ctx);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

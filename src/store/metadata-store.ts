@@ -10,6 +10,8 @@ import type { DatasetRepository } from './dataset-repository.js';
 import type { IngestOffsetRepository } from './ingest-offset-repository.js';
 import type { ApiTokenRepository, AuditRepository, ProjectRepository } from './security-repository.js';
 import type { TrainedModelRepository } from './trained-model-repository.js';
+import type { ExperimentRepository } from './experiment-repository.js';
+import type { RunRepository } from './run-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -30,6 +32,10 @@ export interface MetadataRepositories {
   readonly tokens: ApiTokenRepository;
   /** The append-only, hash-chained audit log (migration 5). */
   readonly audit: AuditRepository;
+  /** Tracking experiments (migration 6). */
+  readonly experiments: ExperimentRepository;
+  /** Tracked runs with params, metrics, tags, artifacts, inputs and outputs (migration 6). */
+  readonly runs: RunRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

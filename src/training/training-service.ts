@@ -63,6 +63,8 @@ export interface TrainingOutcome {
   readonly checksum: string;
   /** Where the copy was written, when `out` was given. */
   readonly out?: string;
+  /** Per-iteration evaluation curves by split (algorithms that iterate: GBDT), for tracking. */
+  readonly history?: TrainResult['history'];
 }
 
 /** Share of the memory budget the loaded table may use. */
@@ -148,6 +150,7 @@ export class TrainingService {
         warnings: result.warnings,
         checksum: result.bundle.checksum,
         ...(out ? { out } : {}),
+        ...(result.history ? { history: result.history } : {}),
       };
     } catch (err) {
       await pending?.discard();

@@ -4,12 +4,13 @@
  * turns them into this command's flags.
  */
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KilnError, NotFoundError, UsageError } from '../../core/errors.js';
 import { parseDatasetRef } from '../../data/datasets/data-ref.js';
 import type { ReadOptions } from '../../data/io/read-options.js';
 import type { TaskRequest } from '../../ml/train/target.js';
+import { recordTraining } from '../../tracking/record-training.js';
 import type { TrainingData } from '../../training/train-request.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
@@ -33,6 +34,7 @@ interface TrainFlags extends RawReadFlags {
   group?: string;
   exclude?: string;
   positiveClass?: string;
+  experiment: string;
   json?: boolean;
 }
 
@@ -55,21 +57,26 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       .option('--exclude <columns>', 'comma-separated columns to leave out of the features')
       .option('--positive-class <label>', 'binary: the class whose probability is reported')
       .option('--out <file>', 'where to write the model bundle', 'model.kiln.json')
+      .option('--experiment <name>', 'experiment of the tracked run this training records', 'default')
       .option('--json', 'print the result as JSON'),
   ).action(async (flags: TrainFlags) => {
     const { io } = ctx;
     // Same guard as every other command: --out may not name the input file (real paths, links included).
     if (parseDatasetRef(flags.data) === null) await checkOutputs([flags.data], [{ path: flags.out, flag: '--out' }]);
     const progress = createProgress(io, 'training', 'iterations');
-    const outcome = await withKiln(async (kiln) =>
-      kiln.training.train(
+    const seed = parseNumber('seed', flags.seed, true);
+    const params = parseParams(flags.params);
+    // Every training is a tracked run: failed when training throws (withRun), finished once recorded.
+    const { outcome, runId } = await withKiln((kiln) =>
+      kiln.tracking.withRun({ experiment: flags.experiment, seed }, async (run) => {
+        const trained = await kiln.training.train(
         {
           data: await trainingData(flags.data, readOptionsFrom(flags)),
           target: flags.target,
           algo: flags.algo,
           task: flags.task as TaskRequest,
-          params: parseParams(flags.params),
-          seed: parseNumber('seed', flags.seed, true),
+          params,
+          seed,
           ...(flags.validFrac !== undefined ? { validFraction: parseNumber('valid-frac', flags.validFrac) } : {}),
           ...(flags.testFrac !== undefined ? { testFraction: parseNumber('test-frac', flags.testFrac) } : {}),
           ...(flags.cv !== undefined ? { cv: parseNumber('cv', flags.cv, true) } : {}),
@@ -79,7 +86,24 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
           out: flags.out,
         },
         { onIteration: (it) => progress.update(it + 1) },
-      ),
+        );
+        const stored = await kiln.artifacts.stat(trained.model.artifactHash);
+        await recordTraining(run, {
+          algo: trained.algo,
+          task: trained.task,
+          target: flags.target,
+          seed,
+          params,
+          metrics: trained.metrics,
+          bestIteration: trained.bestIteration ?? undefined,
+          history: trained.history,
+          rows: trained.rows,
+          dataset: trained.model.dataset ?? undefined,
+          bundle: { path: basename(trained.out ?? resolve(flags.out)), hash: trained.model.artifactHash, size: stored?.size ?? 0 },
+          modelId: trained.model.id,
+        });
+        return { outcome: trained, runId: run.id };
+      }),
     )
       .catch((err: unknown) => {
         throw withFlagNames(err);
@@ -100,6 +124,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
         ...(outcome.cv ? { cv: outcome.cv } : {}),
         warnings: outcome.warnings,
         checksum: outcome.checksum,
+        runId,
       });
     }
     for (const w of outcome.warnings) io.err(`warning: ${w}\n`);
@@ -111,7 +136,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       io.out(`\n${cv.folds.length}-fold cross-validation on the training rows:\n`);
       io.out(renderTable(['metric', 'mean', 'std'], Object.keys(cv.mean).map((k) => [k, cv.mean[k], cv.std[k]])));
     }
-    io.out(`\nmodel written to ${out}\nrecorded as trained model ${outcome.model.id} (artifact ${outcome.model.artifactHash})\n`);
+    io.out(`\nmodel written to ${out}\nrecorded as trained model ${outcome.model.id} (artifact ${outcome.model.artifactHash})\ntracked as run ${runId} (kiln runs show ${runId})\n`);
   });
 }
 

@@ -116,6 +116,67 @@ export interface TrainedModelsTable {
   created_at: string;
 }
 
+/** `experiments` (migration 6). */
+export interface ExperimentsTable {
+  id: string;
+  project: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+}
+
+/** `runs` (migration 6). */
+export interface RunsTable {
+  id: string;
+  experiment_id: string;
+  name: string | null;
+  status: string;
+  parent_id: string | null;
+  started_at: string;
+  ended_at: string | null;
+  created_by: string | null;
+  system_json: string;
+}
+
+/** `run_params` and `run_tags`: one key/value per run (migration 6). */
+export interface RunKeyValueTable {
+  run_id: string;
+  key: string;
+  value: string;
+}
+
+/** `run_metrics` and `run_latest_metrics`: NaN is stored as NULL (migration 6). */
+export interface RunMetricsTable {
+  run_id: string;
+  key: string;
+  value: number | null;
+  step: number | string;
+  timestamp: number | string;
+}
+
+/** `run_artifacts` (migration 6). */
+export interface RunArtifactsTable {
+  run_id: string;
+  path: string;
+  artifact_hash: string;
+  size: number | string;
+}
+
+/** `run_inputs` (migration 6). */
+export interface RunInputsTable {
+  run_id: string;
+  dataset_name: string;
+  dataset_version: number | string;
+  content_hash: string;
+}
+
+/** `run_outputs` (migration 6). */
+export interface RunOutputsTable {
+  run_id: string;
+  kind: string;
+  ref: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -127,4 +188,13 @@ export interface KilnDatabase {
   ingest_offsets: IngestOffsetsTable;
   dataset_suites: DatasetSuitesTable;
   trained_models: TrainedModelsTable;
+  experiments: ExperimentsTable;
+  runs: RunsTable;
+  run_params: RunKeyValueTable;
+  run_tags: RunKeyValueTable;
+  run_metrics: RunMetricsTable;
+  run_latest_metrics: RunMetricsTable;
+  run_artifacts: RunArtifactsTable;
+  run_inputs: RunInputsTable;
+  run_outputs: RunOutputsTable;
 }

@@ -17,6 +17,8 @@ import { SqlDatasetRepository } from './sql-dataset-repository.js';
 import { SqlIngestOffsetRepository } from './sql-ingest-offset-repository.js';
 import { SqlApiTokenRepository, SqlAuditRepository, SqlProjectRepository } from './sql-security-repositories.js';
 import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
+import { SqlExperimentRepository } from './sql-experiment-repository.js';
+import { SqlRunRepository } from './sql-run-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -45,7 +47,7 @@ export async function openSqlMetadataStore(
  * Every repository over one Kysely handle. `inTransaction`: `db` is an open transaction (repositories
  * that open their own transactions join it instead).
  */
-function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): MetadataRepositories {
+function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean): MetadataRepositories {
   return {
     datasets: new SqlDatasetRepository(db, inTransaction),
     ingestOffsets: new SqlIngestOffsetRepository(db),
@@ -54,13 +56,15 @@ function buildRepositories(db: Kysely<KilnDatabase>, inTransaction: boolean): Me
     projects: new SqlProjectRepository(db),
     tokens: new SqlApiTokenRepository(db),
     audit: new SqlAuditRepository(db, inTransaction),
+    experiments: new SqlExperimentRepository(db),
+    runs: new SqlRunRepository(db, dialect, inTransaction),
   };
 }
 
 /** The shared SQL store over `db`; `inTransaction` marks the view handed to a `transaction` callback. */
 function createSqlMetadataStore(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean): MetadataStore {
   const store: MetadataStore = {
-    ...buildRepositories(db, inTransaction),
+    ...buildRepositories(db, dialect, inTransaction),
     dialect,
     async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(store);

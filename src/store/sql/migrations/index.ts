@@ -8,6 +8,14 @@ import { migration002DatasetDocuments } from './002-dataset-documents.js';
 import { migration003TrainedModels } from './003-trained-models.js';
 import { migration004IngestOffsets } from './004-ingest-offsets.js';
 import { migration005Security } from './005-security.js';
+import { migration006Tracking } from './006-tracking.js';
 
 /** The known migrations, ids 1..n. */
-export const MIGRATIONS: readonly Migration[] = [migration001Datasets, migration002DatasetDocuments, migration003TrainedModels, migration004IngestOffsets, migration005Security];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Datasets,
+  migration002DatasetDocuments,
+  migration003TrainedModels,
+  migration004IngestOffsets,
+  migration005Security,
+  migration006Tracking,
+];
