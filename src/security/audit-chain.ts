@@ -3,35 +3,18 @@
  * editing, deleting or reordering any entry breaks every hash after it. `verifyAuditChain` finds the first
  * broken link. Secrets are redacted before an entry is hashed or stored.
  */
+import type { AuditEntryRecord } from '../store/security-repository.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../runtime/canonical-json.js';
 
 /** The hash that precedes the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** What a caller records. */
-export interface AuditEvent {
-  /** `token:<id>`, `oidc:<sub>`, `local:<user>`. */
-  readonly actor: string;
-  /** `dataset.register`, `model.alias`, `token.create`, ... */
-  readonly action: string;
-  readonly resourceType: string;
-  readonly resourceId: string;
-  readonly project: string;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly requestId: string | null;
-  readonly sourceAddress: string | null;
-}
+/** A stored entry: the event, its position, time and chain hashes (the store's record shape). */
+export type AuditEntry = AuditEntryRecord;
 
-/** A stored entry: the event, its position, time and chain hashes. */
-export interface AuditEntry extends AuditEvent {
-  readonly seq: number;
-  /** ISO-8601 UTC. */
-  readonly at: string;
-  readonly prevHash: string;
-  readonly hash: string;
-}
+/** What a caller records (actor `token:<id>` / `oidc:<sub>` / `local:<user>`, action `dataset.register`, ...). */
+export type AuditEvent = Omit<AuditEntryRecord, 'seq' | 'at' | 'prevHash' | 'hash'>;
 
 const SECRET_KEY = /(token|secret|password|passwd|api[-_]?key|private[-_]?key|credential|authorization|master[-_]?key)/i;
 
