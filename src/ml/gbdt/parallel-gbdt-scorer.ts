@@ -13,8 +13,8 @@ import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { compactTrees, SCORE_BLOCK, scoreRows } from '../../runtime/gbdt/compact-trees.js';
 import type { CompactTrees } from '../../runtime/gbdt/compact-trees.js';
 import { decodeGbdtModelState } from '../../runtime/gbdt/gbdt-model-state.js';
-import { MAX_JOB_BLOCKS, SharedJobPool, createControlBlock } from '../parallel/shared-job-pool.js';
-import { spawnWorker } from '../parallel/spawn-worker.js';
+import { MAX_JOB_BLOCKS, startSharedJobPool } from '../parallel/shared-job-pool.js';
+import type { SharedJobPool } from '../parallel/shared-job-pool.js';
 import type { GbdtScorerWorkerData } from './gbdt-scorer-worker.js';
 
 /** Below this many rows a batch is scored on the calling thread (copy + wake-up would cost more). */
@@ -90,22 +90,7 @@ class Scorer implements ParallelGbdtScorer {
     const F = Math.max(this.trees.features, 1);
     this.input = new Float64Array(new SharedArrayBuffer(8 * capacity * F));
     this.output = new Float64Array(new SharedArrayBuffer(8 * capacity * this.trees.outputs));
-    const ctrl = createControlBlock();
-    const url = new URL('./gbdt-scorer-worker.js', import.meta.url);
-    const workers = [];
-    for (let w = 1; w < this.threads; w++) {
-      const data: GbdtScorerWorkerData = { trees: this.trees, ctrl, input: this.input, output: this.output };
-      const worker = spawnWorker(url, data);
-      worker.unref();
-      workers.push(worker);
-    }
-    const pool = new SharedJobPool(ctrl, workers);
-    try {
-      await pool.ready();
-    } catch (err) {
-      await pool.close();
-      throw err;
-    }
+    const pool = await startSharedJobPool(new URL('./gbdt-scorer-worker.js', import.meta.url), this.threads, (ctrl): GbdtScorerWorkerData => ({ trees: this.trees, ctrl, input: this.input, output: this.output }));
     this.pool = pool;
     this.capacity = capacity;
   }

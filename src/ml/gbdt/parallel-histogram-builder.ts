@@ -8,8 +8,8 @@
  * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`: a count
  * job, then a scatter job).
  */
-import { MAX_JOB_BLOCKS, SharedJobPool, createControlBlock } from '../parallel/shared-job-pool.js';
-import { spawnWorker } from '../parallel/spawn-worker.js';
+import { MAX_JOB_BLOCKS, startSharedJobPool } from '../parallel/shared-job-pool.js';
+import type { SharedJobPool } from '../parallel/shared-job-pool.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
@@ -101,23 +101,8 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
    */
   static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
-    const ctrl = createControlBlock();
     const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
-    const url = new URL('./histogram-worker.js', import.meta.url);
-    const workers = [];
-    for (let w = 1; w < threads; w++) {
-      const data: HistogramWorkerData = { inputs: inp, ctrl, blockBounds: bounds, partition, partials };
-      const worker = spawnWorker(url, data);
-      worker.unref();
-      workers.push(worker);
-    }
-    const pool = new SharedJobPool(ctrl, workers);
-    try {
-      await pool.ready();
-    } catch (err) {
-      await pool.close();
-      throw err;
-    }
+    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials }));
     return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials);
   }
 

@@ -19,6 +19,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { InternalError } from '../../core/errors.js';
+import { spawnWorker } from './spawn-worker.js';
 
 const SEQ = 0;
 const FINISHED = 1;
@@ -228,4 +229,27 @@ function crashHook(): { kind: 'throw' | 'exit'; after: number } | undefined {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Start `threads - 1` workers of `moduleUrl` (the calling thread is the last one) on a new control block,
+ * each given `workerData(ctrl)`, and wait until they are ready; a worker that fails to start closes the pool.
+ */
+export async function startSharedJobPool(moduleUrl: URL, threads: number, workerData: (ctrl: Int32Array) => unknown): Promise<SharedJobPool> {
+  const ctrl = createControlBlock();
+  const workers = [];
+  for (let w = 1; w < threads; w++) {
+    const worker = spawnWorker(moduleUrl, workerData(ctrl));
+    // Idle workers must not keep the process alive.
+    worker.unref();
+    workers.push(worker);
+  }
+  const pool = new SharedJobPool(ctrl, workers);
+  try {
+    await pool.ready();
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  return pool;
 }
