@@ -3,8 +3,8 @@
  * editing, deleting or reordering any entry breaks every hash after it. `verifyAuditChain` finds the first
  * broken link. Secrets are redacted before an entry is hashed or stored.
  */
-import type { AuditEntryRecord } from '../store/security-repository.js';
 import { createHash } from 'node:crypto';
+import type { AuditEntryRecord } from '../store/security-repository.js';
 import { canonicalJson } from '../runtime/canonical-json.js';
 
 /** The hash that precedes the first entry. */
