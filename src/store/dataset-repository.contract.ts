@@ -62,6 +62,32 @@ export function describeDatasetRepositoryContract(label: string, createHarness: 
       await harness.dispose();
     });
 
+    it('keeps the same name in two projects independent, and never lists across', async () => {
+      const a = harness.store.inProject('team-a').datasets;
+      const b = harness.store.inProject('team-b').datasets;
+      expect(await a.createVersion(datasetVersionFixture('churn', 1))).toEqual({ version: 1, created: true });
+      expect(await a.createVersion(datasetVersionFixture('churn', 2))).toEqual({ version: 2, created: true });
+      // Same name and same content in another project: its own version 1, not a duplicate of team-a's.
+      expect(await b.createVersion(datasetVersionFixture('churn', 1))).toEqual({ version: 1, created: true });
+      await a.createVersion(datasetVersionFixture('only-a', 3));
+      expect((await a.list()).items.map((d) => [d.name, d.latestVersion, d.versions])).toEqual([
+        ['churn', 2, 2],
+        ['only-a', 1, 1],
+      ]);
+      expect((await b.list()).items.map((d) => [d.name, d.latestVersion, d.versions])).toEqual([['churn', 1, 1]]);
+      expect(await datasets.list()).toEqual({ items: [], next: null });
+      expect((await b.getVersion('churn', 'latest'))?.version).toBe(1);
+      expect(await b.getVersion('churn', 2)).toBeNull();
+      expect(await b.getVersion('only-a', 'latest')).toBeNull();
+      expect((await b.listVersions('churn')).items.map((v) => v.version)).toEqual([1]);
+      expect(await b.listVersions('only-a')).toEqual({ items: [], next: null });
+      // gc's view spans every project.
+      expect(await datasets.countArtifactReferences(datasetVersionFixture('churn', 1).artifactHash)).toBe(2);
+      const hashes = new Set<string>();
+      for await (const h of datasets.artifactHashes(1)) hashes.add(h);
+      expect(hashes).toEqual(new Set(['1', '2', '3'].map((n) => n.padStart(64, 'a')).concat(['1', '3'].map((n) => Number(n).toString(16).padStart(64, 'b')))));
+    });
+
     it('starts empty', async () => {
       expect(await datasets.list()).toEqual({ items: [], next: null });
       expect(await datasets.listVersions('iris')).toEqual({ items: [], next: null });

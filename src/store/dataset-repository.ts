@@ -72,7 +72,11 @@ export interface DatasetVersionRegistration {
   created: boolean;
 }
 
-/** Versioned dataset metadata. */
+/**
+ * Versioned dataset metadata of one project (`metadata.inProject(p).datasets`): names, versions and
+ * lists never reach another project's rows; the gc methods (`countArtifactReferences`,
+ * `artifactHashes`) span every project.
+ */
 export interface DatasetRepository {
   /**
    * Registers the next version (1, 2, 3, ...) of `input.name`, atomically. If a version with the same

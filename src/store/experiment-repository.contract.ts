@@ -31,8 +31,24 @@ export function describeExperimentRepositoryContract(label: string, createHarnes
       expect(await experiments.get('nope')).toBeNull();
       await expect(experiments.create({ id: 'e2', name: "risk 'é' ✓", createdAt: AT })).rejects.toBeInstanceOf(ConflictError);
       // Another project may use the name.
-      await experiments.create({ id: 'e3', project: 'other', name: "risk 'é' ✓", createdAt: AT });
-      expect((await experiments.getByName("risk 'é' ✓", 'other'))?.id).toBe('e3');
+      const other = harness.store.inProject('other').experiments;
+      expect(await other.create({ id: 'e3', name: "risk 'é' ✓", createdAt: AT })).toMatchObject({ id: 'e3', project: 'other' });
+      expect((await other.getByName("risk 'é' ✓"))?.id).toBe('e3');
+    });
+
+    it('never shows one project the experiments of another', async () => {
+      const a = harness.store.inProject('team-a').experiments;
+      const b = harness.store.inProject('team-b').experiments;
+      await a.create({ id: 'ea', name: 'churn', createdAt: AT });
+      await b.create({ id: 'eb', name: 'churn', createdAt: AT });
+      await a.create({ id: 'ea2', name: 'only-a', createdAt: AT });
+      expect((await a.list()).items.map((e) => e.id)).toEqual(['ea', 'ea2']);
+      expect((await b.list()).items.map((e) => e.id)).toEqual(['eb']);
+      expect(await experiments.list()).toEqual({ items: [], next: null });
+      expect(await b.get('ea')).toBeNull();
+      expect(await b.getByName('only-a')).toBeNull();
+      expect((await b.ensure({ id: 'eb2', name: 'only-a', createdAt: AT })).id).toBe('eb2');
+      expect((await a.getByName('only-a'))?.id).toBe('ea2');
     });
 
     it('ensure returns the existing experiment', async () => {

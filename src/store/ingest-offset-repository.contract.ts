@@ -101,5 +101,23 @@ export function describeIngestRepositoriesContract(label: string, create: () => 
       expect(await suites.get('events')).toBeNull();
       await expect(suites.attach({ ...first, artifactHash: '' })).rejects.toThrow(/'artifactHash'/);
     });
+
+    it('keeps offsets and suites of the same dataset name apart per project', async () => {
+      const a = h.store.inProject('team-a');
+      const b = h.store.inProject('team-b');
+      await a.ingestOffsets.commit(offset('100'), null);
+      expect(await b.ingestOffsets.get('events', 'nats:orders')).toBeNull();
+      expect(await b.ingestOffsets.list('events')).toEqual([]);
+      // team-b starts its own position: no conflict with team-a's.
+      await b.ingestOffsets.commit(offset('7'), null);
+      await expect(b.ingestOffsets.commit(offset('8'), '100')).rejects.toBeInstanceOf(ConflictError);
+      expect((await a.ingestOffsets.get('events', 'nats:orders'))?.position).toBe('100');
+      expect((await b.ingestOffsets.get('events', 'nats:orders'))?.position).toBe('7');
+      const suite = { dataset: 'events', suiteName: 's', artifactHash: 'a'.repeat(64), attachedAt: '2026-01-01T00:00:00.000Z' };
+      await a.attachedSuites.attach(suite);
+      expect(await b.attachedSuites.get('events')).toBeNull();
+      expect(await b.attachedSuites.detach('events')).toBe(false);
+      expect(await a.attachedSuites.get('events')).toEqual(suite);
+    });
   });
 }

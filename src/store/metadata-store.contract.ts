@@ -76,6 +76,20 @@ export function describeMetadataStoreContract(label: string, createHarness: () =
       expect((await store.datasets.list()).items).toEqual([]);
     });
 
+    it('keeps a project view and its transactions in that project', async () => {
+      const a = store.inProject('team-a');
+      expect(a.project).toBe('team-a');
+      expect(store.project).toBe('default');
+      expect(a.inProject('team-a')).toBe(a);
+      await a.transaction(async (tx) => {
+        expect(tx.project).toBe('team-a');
+        await tx.datasets.createVersion(datasetVersionFixture('t', 1));
+      });
+      expect((await a.datasets.list()).items.map((d) => d.name)).toEqual(['t']);
+      expect((await store.datasets.list()).items).toEqual([]);
+      expect(() => store.inProject('')).toThrow(UsageError);
+    });
+
     it('refuses close() on a transaction', async () => {
       await expect(store.transaction((tx) => tx.close())).rejects.toBeInstanceOf(UsageError);
     });

@@ -42,6 +42,14 @@ export interface MetadataRepositories {
 export interface MetadataStore extends MetadataRepositories {
   readonly dialect: MetadataDialect;
   /**
+   * The project the project-scoped repositories (datasets, ingest offsets, attached suites, trained
+   * models, experiments, runs) act in: `default` on an opened store. Their reads never see another
+   * project's rows; only the gc reference scans (`artifactHashes`, `countArtifactReferences`) span all.
+   */
+  readonly project: string;
+  /** The same store acting in `project` (transactions of the view stay in it); the project is not checked to exist. */
+  inProject(project: string): MetadataStore;
+  /**
    * Runs `fn` in one transaction: everything it does through `tx`'s repositories commits together or,
    * if it throws, not at all. Use only `tx` inside `fn` (on SQLite the outer store waits for the
    * transaction to end). Nested calls join the outer transaction.

@@ -146,6 +146,39 @@ export function describeRunRepositoryContract(label: string, createHarness: () =
       expect(await runs.metricHistory('r')).toEqual([]);
     });
 
+    it('never lets one project see, log to or delete the runs of another', async () => {
+      const a = harness.store.inProject('team-a');
+      const b = harness.store.inProject('team-b');
+      await a.experiments.create({ id: 'ea', name: 'churn', createdAt: AT });
+      await b.experiments.create({ id: 'eb', name: 'churn', createdAt: AT });
+      await a.runs.create({ id: 'ra', experimentId: 'ea', startedAt: AT });
+      await a.runs.logParams('ra', { algo: 'gbdt' });
+      await a.runs.logMetrics('ra', [{ key: 'auc', value: 0.9, step: 0, timestamp: 1 }]);
+      await a.runs.addArtifact('ra', { path: 'm', hash: H1, size: 1 });
+      await b.runs.create({ id: 'rb', experimentId: 'eb', startedAt: at(1) });
+      // An experiment or parent of another project is unknown here.
+      await expect(b.runs.create({ id: 'x1', experimentId: 'ea', startedAt: AT })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(b.runs.create({ id: 'x2', experimentId: 'eb', parentId: 'ra', startedAt: AT })).rejects.toBeInstanceOf(NotFoundError);
+      expect(await b.runs.get('ra')).toBeNull();
+      expect(await b.runs.getDetails('ra')).toBeNull();
+      expect(await b.runs.metricHistory('ra')).toEqual([]);
+      await expect(b.runs.logParams('ra', { algo: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(b.runs.end('ra', 'killed', at(2))).rejects.toBeInstanceOf(NotFoundError);
+      expect(await b.runs.delete('ra')).toBe(false);
+      // Search stays within the project, whatever the filter or experiment restriction.
+      expect((await b.runs.search({})).items.map((r) => r.id)).toEqual(['rb']);
+      expect((await b.runs.search({ filter: [{ kind: 'param', key: 'algo', op: '=', value: 'gbdt' }] })).items).toEqual([]);
+      expect((await b.runs.search({ experimentIds: ['ea'] })).items).toEqual([]);
+      expect((await b.runs.search({ filter: [{ kind: 'attribute', key: 'experiment', op: '=', value: 'churn' }] })).items.map((r) => r.id)).toEqual(['rb']);
+      expect((await a.runs.search({})).items.map((r) => r.id)).toEqual(['ra']);
+      expect((await runs.search({})).items).toEqual([]);
+      expect((await a.runs.getDetails('ra'))?.params).toEqual({ algo: 'gbdt' });
+      // gc sees every project's run artifacts.
+      const hashes: string[] = [];
+      for await (const h of runs.artifactHashes()) hashes.push(h);
+      expect(hashes).toEqual([H1]);
+    });
+
     describe('search', () => {
       beforeEach(async () => {
         for (let i = 0; i < 12; i++) {

@@ -123,7 +123,7 @@ export interface RunSearch {
   page?: PageRequest;
 }
 
-/** Runs metadata. */
+/** Runs of one project (`metadata.inProject(p).runs`): another project's run ids are unknown here; `artifactHashes` spans all. */
 export interface RunRepository {
   /** Creates a run; an unknown experiment or parent is a NotFoundError. */
   create(input: NewRun): Promise<RunRecord>;

@@ -39,6 +39,19 @@ export function describeTrainedModelRepositoryContract(label: string, createHarn
       await harness.dispose();
     });
 
+    it('never shows one project the models of another; gc references span all', async () => {
+      const a = store.inProject('team-a').trainedModels;
+      const b = store.inProject('team-b').trainedModels;
+      await a.create(trainedModelFixture(1));
+      await b.create(trainedModelFixture(2, { artifactHash: trainedModelFixture(1).artifactHash }));
+      expect((await a.list()).items.map((m) => m.id)).toEqual(['model-001']);
+      expect((await b.list({ datasetName: 'adult' })).items).toEqual([]);
+      expect((await b.list({ datasetName: 'telco' })).items.map((m) => m.id)).toEqual(['model-002']);
+      expect(await b.get('model-001')).toBeNull();
+      expect(await store.trainedModels.list()).toEqual({ items: [], next: null });
+      expect(await store.trainedModels.countArtifactReferences(trainedModelFixture(1).artifactHash)).toBe(2);
+    });
+
     it('starts empty', async () => {
       expect(await store.trainedModels.list()).toEqual({ items: [], next: null });
       expect(await store.trainedModels.get('nope')).toBeNull();

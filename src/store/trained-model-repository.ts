@@ -53,7 +53,7 @@ export interface TrainedModelQuery {
 }
 
 
-/** Trained-model metadata. */
+/** Trained-model metadata of one project (`metadata.inProject(p).trainedModels`); `countArtifactReferences` spans all. */
 export interface TrainedModelRepository {
   /** Records a model; a ConflictError if the id exists, a UsageError naming a malformed field. */
   create(model: NewTrainedModel): Promise<TrainedModelRecord>;

@@ -15,6 +15,8 @@ export interface KilnMigrationsTable {
 
 /** `datasets`: one row per dataset name. */
 export interface DatasetsTable {
+  /** Owning project (migration 7; `default` for older rows). */
+  project: string;
   name: string;
   latest_version: number | string;
   created_at: string;
@@ -23,6 +25,8 @@ export interface DatasetsTable {
 
 /** `dataset_versions`: one row per immutable dataset version. */
 export interface DatasetVersionsTable {
+  /** Owning project (migration 7; `default` for older rows). */
+  project: string;
   dataset_name: string;
   version: number | string;
   content_hash: string;
@@ -85,6 +89,8 @@ export interface AuditLogTable {
 
 /** `ingest_offsets`: the last stream position reflected in a dataset, per source (migration 4). */
 export interface IngestOffsetsTable {
+  /** Owning project (migration 7; `default` for older rows). */
+  project: string;
   dataset_name: string;
   source: string;
   position: string;
@@ -94,6 +100,8 @@ export interface IngestOffsetsTable {
 
 /** `dataset_suites`: the expectation suite attached to a dataset (migration 4). */
 export interface DatasetSuitesTable {
+  /** Owning project (migration 7; `default` for older rows). */
+  project: string;
   dataset_name: string;
   suite_name: string;
   artifact_hash: string;
@@ -103,6 +111,8 @@ export interface DatasetSuitesTable {
 /** `trained_models`: one row per trained model (migration 3). */
 export interface TrainedModelsTable {
   id: string;
+  /** Owning project (migration 7; `default` for older rows). */
+  project: string;
   artifact_hash: string;
   algorithm: string;
   task: string;
@@ -128,6 +138,8 @@ export interface ExperimentsTable {
 /** `runs` (migration 6). */
 export interface RunsTable {
   id: string;
+  /** Owning project (migration 7; `default` for older rows). */
+  project: string;
   experiment_id: string;
   name: string | null;
   status: string;

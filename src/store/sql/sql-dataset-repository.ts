@@ -54,10 +54,11 @@ interface DocumentColumns {
 
 /** Dataset repository over any Kysely connection or transaction. */
 export class SqlDatasetRepository implements DatasetRepository {
-  /** `inTransaction`: `db` is an open transaction, so no own transaction and no retry. */
+  /** `inTransaction`: `db` is an open transaction, so no own transaction and no retry; every name lives in `project`. */
   constructor(
     private readonly db: Kysely<KilnDatabase>,
     private readonly inTransaction: boolean,
+    private readonly project: string,
   ) {}
 
   async createVersion(input: NewDatasetVersion): Promise<DatasetVersionRegistration> {
@@ -87,6 +88,7 @@ export class SqlDatasetRepository implements DatasetRepository {
       .select(SUMMARY_COLUMNS)
       .select(['schema_artifact_hash', 'profile_artifact_hash'])
       .select([asText('schema_json'), asText('profile_json'), asText('summary_json')])
+      .where('project', '=', this.project)
       .where('dataset_name', '=', name);
     query = version === 'latest' ? query.orderBy('version', 'desc').limit(1) : query.where('version', '=', version);
     const row = await query.executeTakeFirst();
@@ -107,8 +109,14 @@ export class SqlDatasetRepository implements DatasetRepository {
       .select(['d.name', 'd.latest_version', 'd.updated_at'])
       // A correlated count walks the primary-key index of one dataset per row of the page, not the whole table.
       .select((eb) =>
-        eb.selectFrom('dataset_versions as v').whereRef('v.dataset_name', '=', 'd.name').select(eb.fn.countAll<number | string>().as('n')).as('versions'),
-      );
+        eb
+          .selectFrom('dataset_versions as v')
+          .whereRef('v.project', '=', 'd.project')
+          .whereRef('v.dataset_name', '=', 'd.name')
+          .select(eb.fn.countAll<number | string>().as('n'))
+          .as('versions'),
+      )
+      .where('d.project', '=', this.project);
     if (page.cursor != null) {
       const [after] = decodeCursor(LIST_DATASETS, page.cursor, ['string'] as const);
       query = query.where('d.name', '>', after);
@@ -125,7 +133,7 @@ export class SqlDatasetRepository implements DatasetRepository {
 
   async listVersions(name: string, page: PageRequest = {}): Promise<Page<DatasetVersionSummary>> {
     const limit = pageLimit(page.limit);
-    let query = this.db.selectFrom('dataset_versions').select(SUMMARY_COLUMNS).where('dataset_name', '=', name);
+    let query = this.db.selectFrom('dataset_versions').select(SUMMARY_COLUMNS).where('project', '=', this.project).where('dataset_name', '=', name);
     if (page.cursor != null) {
       // The cursor carries the name too, so a cursor of one dataset cannot page through another.
       const [cursorName, after] = decodeCursor(LIST_VERSIONS, page.cursor, ['string', 'number'] as const);
@@ -136,6 +144,7 @@ export class SqlDatasetRepository implements DatasetRepository {
     return toPage(rows, limit, toSummary, (v) => [v.name, v.version], LIST_VERSIONS);
   }
 
+  /** Counts across every project: an artifact is live while any project's version references it. */
   async countArtifactReferences(hash: string): Promise<number> {
     if (typeof hash !== 'string' || !HASH.test(hash)) throw new UsageError('artifact hash must be 64 lowercase hex characters', { field: 'hash' });
     // Three indexed lookups (one per column) rather than one OR, which some planners turn into a scan.
@@ -151,15 +160,22 @@ export class SqlDatasetRepository implements DatasetRepository {
     return total;
   }
 
+  /** Walks every project (keyset on the primary key): gc must keep any project's artifacts. */
   async *artifactHashes(batchSize = 1000): AsyncIterable<string> {
-    let after: [string, number] | null = null;
+    let after: [string, string, number] | null = null;
     for (;;) {
-      let q = this.db.selectFrom('dataset_versions').select(['dataset_name', 'version', 'artifact_hash', 'schema_artifact_hash', 'profile_artifact_hash']);
+      let q = this.db.selectFrom('dataset_versions').select(['project', 'dataset_name', 'version', 'artifact_hash', 'schema_artifact_hash', 'profile_artifact_hash']);
       if (after) {
-        const [name, version] = after;
-        q = q.where((eb) => eb.or([eb('dataset_name', '>', name), eb.and([eb('dataset_name', '=', name), eb('version', '>', version)])]));
+        const [project, name, version] = after;
+        q = q.where((eb) =>
+          eb.or([
+            eb('project', '>', project),
+            eb.and([eb('project', '=', project), eb('dataset_name', '>', name)]),
+            eb.and([eb('project', '=', project), eb('dataset_name', '=', name), eb('version', '>', version)]),
+          ]),
+        );
       }
-      const rows = await q.orderBy('dataset_name').orderBy('version').limit(batchSize).execute();
+      const rows = await q.orderBy('project').orderBy('dataset_name').orderBy('version').limit(batchSize).execute();
       for (const r of rows) {
         yield r.artifact_hash;
         if (r.schema_artifact_hash) yield r.schema_artifact_hash;
@@ -167,7 +183,7 @@ export class SqlDatasetRepository implements DatasetRepository {
       }
       if (rows.length < batchSize) return;
       const last = rows[rows.length - 1];
-      after = [last.dataset_name, Number(last.version)];
+      after = [last.project, last.dataset_name, Number(last.version)];
     }
   }
 
@@ -176,13 +192,14 @@ export class SqlDatasetRepository implements DatasetRepository {
     // waits here for a concurrent registration of the same name to commit) and returns its latest version.
     const dataset = await trx
       .insertInto('datasets')
-      .values({ name: input.name, latest_version: 0, created_at: input.createdAt, updated_at: input.createdAt })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ name: (eb) => eb.ref('excluded.name') }))
+      .values({ project: this.project, name: input.name, latest_version: 0, created_at: input.createdAt, updated_at: input.createdAt })
+      .onConflict((oc) => oc.columns(['project', 'name']).doUpdateSet({ name: (eb) => eb.ref('excluded.name') }))
       .returning('latest_version')
       .executeTakeFirstOrThrow();
     const existing = await trx
       .selectFrom('dataset_versions')
       .select('version')
+      .where('project', '=', this.project)
       .where('dataset_name', '=', input.name)
       .where('content_hash', '=', input.hash)
       .executeTakeFirst();
@@ -194,6 +211,7 @@ export class SqlDatasetRepository implements DatasetRepository {
     await trx
       .insertInto('dataset_versions')
       .values({
+        project: this.project,
         dataset_name: input.name,
         version,
         content_hash: input.hash,
@@ -207,7 +225,7 @@ export class SqlDatasetRepository implements DatasetRepository {
         created_at: input.createdAt,
       })
       .execute();
-    await trx.updateTable('datasets').set({ latest_version: version, updated_at: input.createdAt }).where('name', '=', input.name).execute();
+    await trx.updateTable('datasets').set({ latest_version: version, updated_at: input.createdAt }).where('project', '=', this.project).where('name', '=', input.name).execute();
     return { version, created: true };
   }
 }

@@ -4,7 +4,6 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, UsageError } from '../../core/errors.js';
-import { DEFAULT_PROJECT } from '../experiment-repository.js';
 import type { ExperimentRecord, ExperimentRepository, NewExperiment } from '../experiment-repository.js';
 import { decodeCursor, pageLimit, toPage } from '../page.js';
 import type { Page, PageRequest } from '../page.js';
@@ -38,12 +37,16 @@ function toRecord(r: Selectable<ExperimentsTable>): ExperimentRecord {
 
 /** Experiment repository over any Kysely connection or transaction. */
 export class SqlExperimentRepository implements ExperimentRepository {
-  constructor(private readonly db: Kysely<KilnDatabase>) {}
+  /** Experiments of `project`. */
+  constructor(
+    private readonly db: Kysely<KilnDatabase>,
+    private readonly project: string,
+  ) {}
 
   async create(input: NewExperiment): Promise<ExperimentRecord> {
     const row = {
       id: input.id,
-      project: input.project ?? DEFAULT_PROJECT,
+      project: this.project,
       name: checkExperimentName(input.name),
       description: input.description ?? null,
       created_at: input.createdAt,
@@ -58,28 +61,27 @@ export class SqlExperimentRepository implements ExperimentRepository {
   }
 
   async ensure(input: NewExperiment): Promise<ExperimentRecord> {
-    const project = input.project ?? DEFAULT_PROJECT;
     await this.db
       .insertInto('experiments')
-      .values({ id: input.id, project, name: checkExperimentName(input.name), description: input.description ?? null, created_at: input.createdAt })
+      .values({ id: input.id, project: this.project, name: checkExperimentName(input.name), description: input.description ?? null, created_at: input.createdAt })
       .onConflict((oc) => oc.columns(['project', 'name']).doNothing())
       .execute();
-    return (await this.getByName(input.name, project)) as ExperimentRecord;
+    return (await this.getByName(input.name)) as ExperimentRecord;
   }
 
   async get(id: string): Promise<ExperimentRecord | null> {
-    const row = await this.db.selectFrom('experiments').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('experiments').selectAll().where('project', '=', this.project).where('id', '=', id).executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
-  async getByName(name: string, project = DEFAULT_PROJECT): Promise<ExperimentRecord | null> {
-    const row = await this.db.selectFrom('experiments').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
+  async getByName(name: string): Promise<ExperimentRecord | null> {
+    const row = await this.db.selectFrom('experiments').selectAll().where('project', '=', this.project).where('name', '=', name).executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
-  async list(page: PageRequest = {}, project = DEFAULT_PROJECT): Promise<Page<ExperimentRecord>> {
+  async list(page: PageRequest = {}): Promise<Page<ExperimentRecord>> {
     const limit = pageLimit(page.limit);
-    let query = this.db.selectFrom('experiments').selectAll().where('project', '=', project);
+    let query = this.db.selectFrom('experiments').selectAll().where('project', '=', this.project);
     if (page.cursor != null) {
       const [after] = decodeCursor(LIST, page.cursor, ['string'] as const);
       query = query.where('name', '>', after);

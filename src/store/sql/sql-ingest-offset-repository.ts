@@ -10,16 +10,21 @@ import type { IngestOffsetsTable, KilnDatabase } from './kiln-database.js';
 
 /** Ingest offsets over any Kysely connection or transaction. */
 export class SqlIngestOffsetRepository implements IngestOffsetRepository {
-  constructor(private readonly db: Kysely<KilnDatabase>) {}
+  /** Offsets of the datasets of `project`. */
+  constructor(
+    private readonly db: Kysely<KilnDatabase>,
+    private readonly project: string,
+  ) {}
 
   async get(dataset: string, source: string): Promise<IngestOffset | null> {
-    const row = await this.db.selectFrom('ingest_offsets').selectAll().where('dataset_name', '=', dataset).where('source', '=', source).executeTakeFirst();
+    const row = await this.db.selectFrom('ingest_offsets').selectAll().where('project', '=', this.project).where('dataset_name', '=', dataset).where('source', '=', source).executeTakeFirst();
     return row ? toOffset(row) : null;
   }
 
   async commit(offset: IngestOffset, expected: string | null): Promise<void> {
     checkOffset(offset);
     const values = {
+      project: this.project,
       dataset_name: offset.dataset,
       source: offset.source,
       position: offset.position,
@@ -31,13 +36,14 @@ export class SqlIngestOffsetRepository implements IngestOffsetRepository {
       const res = await this.db
         .insertInto('ingest_offsets')
         .values(values)
-        .onConflict((oc) => oc.columns(['dataset_name', 'source']).doNothing())
+        .onConflict((oc) => oc.columns(['project', 'dataset_name', 'source']).doNothing())
         .executeTakeFirst();
       changed = res.numInsertedOrUpdatedRows ?? 0n;
     } else {
       const res = await this.db
         .updateTable('ingest_offsets')
         .set({ position: offset.position, version: offset.version, committed_at: offset.committedAt })
+        .where('project', '=', this.project)
         .where('dataset_name', '=', offset.dataset)
         .where('source', '=', offset.source)
         .where('position', '=', expected)
@@ -55,7 +61,7 @@ export class SqlIngestOffsetRepository implements IngestOffsetRepository {
   }
 
   async list(dataset: string): Promise<IngestOffset[]> {
-    const rows = await this.db.selectFrom('ingest_offsets').selectAll().where('dataset_name', '=', dataset).orderBy('source').execute();
+    const rows = await this.db.selectFrom('ingest_offsets').selectAll().where('project', '=', this.project).where('dataset_name', '=', dataset).orderBy('source').execute();
     return rows.map(toOffset);
   }
 }

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { UsageError } from '../../core/errors.js';
 import type { MetadataDialect, MetadataRepositories, MetadataStore } from '../metadata-store.js';
+import { DEFAULT_PROJECT } from '../experiment-repository.js';
 import type { KilnDatabase } from './kiln-database.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Migration } from './migration.js';
@@ -40,35 +41,40 @@ export async function openSqlMetadataStore(
     await db.destroy();
     throw err;
   }
-  return createSqlMetadataStore(db, dialect, false);
+  return createSqlMetadataStore(db, dialect, false, DEFAULT_PROJECT);
 }
 
 /**
  * Every repository over one Kysely handle. `inTransaction`: `db` is an open transaction (repositories
- * that open their own transactions join it instead).
+ * that open their own transactions join it instead); project-scoped ones act in `project`.
  */
-function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean): MetadataRepositories {
+function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean, project: string): MetadataRepositories {
   return {
-    datasets: new SqlDatasetRepository(db, inTransaction),
-    ingestOffsets: new SqlIngestOffsetRepository(db),
-    attachedSuites: new SqlAttachedSuiteRepository(db),
-    trainedModels: new SqlTrainedModelRepository(db),
+    datasets: new SqlDatasetRepository(db, inTransaction, project),
+    ingestOffsets: new SqlIngestOffsetRepository(db, project),
+    attachedSuites: new SqlAttachedSuiteRepository(db, project),
+    trainedModels: new SqlTrainedModelRepository(db, project),
     projects: new SqlProjectRepository(db),
     tokens: new SqlApiTokenRepository(db),
     audit: new SqlAuditRepository(db, inTransaction),
-    experiments: new SqlExperimentRepository(db),
-    runs: new SqlRunRepository(db, dialect, inTransaction),
+    experiments: new SqlExperimentRepository(db, project),
+    runs: new SqlRunRepository(db, dialect, inTransaction, project),
   };
 }
 
 /** The shared SQL store over `db`; `inTransaction` marks the view handed to a `transaction` callback. */
-function createSqlMetadataStore(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean): MetadataStore {
+function createSqlMetadataStore(db: Kysely<KilnDatabase>, dialect: MetadataDialect, inTransaction: boolean, project: string): MetadataStore {
   const store: MetadataStore = {
-    ...buildRepositories(db, dialect, inTransaction),
+    ...buildRepositories(db, dialect, inTransaction, project),
     dialect,
+    project,
+    inProject(other: string): MetadataStore {
+      if (typeof other !== 'string' || other.length === 0) throw new UsageError('project must be a non-empty string', { field: 'project' });
+      return other === project ? store : createSqlMetadataStore(db, dialect, inTransaction, other);
+    },
     async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(store);
-      return db.transaction().execute((trx) => fn(createSqlMetadataStore(trx, dialect, true)));
+      return db.transaction().execute((trx) => fn(createSqlMetadataStore(trx, dialect, true, project)));
     },
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

@@ -84,13 +84,13 @@ function afterCursor(exprs: readonly RawBuilder<unknown>[], orders: readonly Run
   return cond;
 }
 
-/** Runs the search and returns one page of run ids. */
-export async function searchRunIds(db: Kysely<KilnDatabase>, dialect: MetadataDialect, search: RunSearch): Promise<RunIdPage> {
+/** Runs the search within `project` and returns one page of run ids. */
+export async function searchRunIds(db: Kysely<KilnDatabase>, dialect: MetadataDialect, project: string, search: RunSearch): Promise<RunIdPage> {
   const limit = pageLimit(search.page?.limit);
   const filter = search.filter ?? [];
   const orders = search.orderBy && search.orderBy.length > 0 ? search.orderBy : DEFAULT_ORDER;
   const experimentIds = search.experimentIds ?? null;
-  const list = `runs:${createHash('sha256').update(JSON.stringify([filter, orders, experimentIds])).digest('base64url').slice(0, 16)}`;
+  const list = `runs:${createHash('sha256').update(JSON.stringify([project, filter, orders, experimentIds])).digest('base64url').slice(0, 16)}`;
   const joins: RawBuilder<unknown>[] = [];
   const exprs = orders.map((o, i) => {
     if (o.kind === 'attribute') return ATTRIBUTE_COLUMNS[o.key];
@@ -98,7 +98,8 @@ export async function searchRunIds(db: Kysely<KilnDatabase>, dialect: MetadataDi
     joins.push(sql`left join ${sql.table(KIND_TABLE[o.kind])} ${alias} on ${alias}.run_id = r.id and ${alias}.key = ${o.key}`);
     return sql`${alias}.value`;
   });
-  const conds = filter.map((c) => condition(c, dialect));
+  // The project condition leads: runs_project_started_idx serves it with the default order.
+  const conds = [sql`r.project = ${project}`, ...filter.map((c) => condition(c, dialect))];
   if (experimentIds !== null) {
     conds.push(experimentIds.length === 0 ? sql`1 = 0` : sql`r.experiment_id in (${sql.join(experimentIds.map((id) => sql`${id}`))})`);
   }
@@ -106,7 +107,7 @@ export async function searchRunIds(db: Kysely<KilnDatabase>, dialect: MetadataDi
     const [id, ...encoded] = decodeCursor(list, search.page.cursor, ['string', ...orders.map(() => 'string' as const)]);
     conds.push(afterCursor(exprs, orders, encoded.map((s) => decodeSortValue(s as string)), id as string));
   }
-  const where = conds.length > 0 ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
+  const where = sql`where ${sql.join(conds, sql` and `)}`;
   const orderSql = sql.join(
     [...exprs.map((x, i) => sql`(${x} is null), ${x} ${sql.raw(orders[i].direction)}`), sql`r.id asc`],
     sql`, `,

@@ -92,12 +92,13 @@ function toRecord(r: RunRow): RunRecord {
   };
 }
 
-/** Run repository over any Kysely connection or transaction. */
+/** Run repository over any Kysely connection or transaction, for the runs of one project (`artifactHashes`: all). */
 export class SqlRunRepository implements RunRepository {
   constructor(
     private readonly db: Kysely<KilnDatabase>,
     private readonly dialect: MetadataDialect,
     private readonly inTransaction: boolean,
+    private readonly project: string,
   ) {}
 
   private tx<T>(fn: (trx: Kysely<KilnDatabase>) => Promise<T>): Promise<T> {
@@ -110,6 +111,7 @@ export class SqlRunRepository implements RunRepository {
       .updateTable('runs')
       .set((eb) => ({ status: eb.ref('status') }))
       .where('id', '=', runId)
+      .where('project', '=', this.project)
       .returning('status')
       .executeTakeFirst();
     if (!row) throw new NotFoundError(`run '${runId}' does not exist`, { field: 'runId', runId }, 'List runs with `kiln runs list`.');
@@ -122,22 +124,24 @@ export class SqlRunRepository implements RunRepository {
     return db
       .selectFrom('runs as r')
       .innerJoin('experiments as e', 'e.id', 'r.experiment_id')
-      .select(['r.id', 'r.experiment_id', 'e.name as experiment', 'r.name', 'r.status', 'r.parent_id', 'r.started_at', 'r.ended_at', 'r.created_by', 'r.system_json']);
+      .select(['r.id', 'r.experiment_id', 'e.name as experiment', 'r.name', 'r.status', 'r.parent_id', 'r.started_at', 'r.ended_at', 'r.created_by', 'r.system_json'])
+      .where('r.project', '=', this.project);
   }
 
   async create(input: NewRun): Promise<RunRecord> {
     if (input.name != null && (typeof input.name !== 'string' || input.name.length > MAX_KEY_LENGTH)) throw new UsageError(`run name must be at most ${MAX_KEY_LENGTH} characters`, { field: 'name' });
     return this.tx(async (trx) => {
-      const experiment = await trx.selectFrom('experiments').select('id').where('id', '=', input.experimentId).executeTakeFirst();
+      const experiment = await trx.selectFrom('experiments').select('id').where('id', '=', input.experimentId).where('project', '=', this.project).executeTakeFirst();
       if (!experiment) throw new NotFoundError(`experiment '${input.experimentId}' does not exist`, { field: 'experimentId' });
       if (input.parentId != null) {
-        const parent = await trx.selectFrom('runs').select('id').where('id', '=', input.parentId).executeTakeFirst();
+        const parent = await trx.selectFrom('runs').select('id').where('id', '=', input.parentId).where('project', '=', this.project).executeTakeFirst();
         if (!parent) throw new NotFoundError(`parent run '${input.parentId}' does not exist`, { field: 'parentId' });
       }
       await trx
         .insertInto('runs')
         .values({
           id: input.id,
+          project: this.project,
           experiment_id: input.experimentId,
           name: input.name ?? null,
           status: input.status ?? 'running',
@@ -290,14 +294,18 @@ export class SqlRunRepository implements RunRepository {
   }
 
   async metricHistory(runId: string, key?: string): Promise<MetricPoint[]> {
-    let q = this.db.selectFrom('run_metrics').select(['key', 'value', 'step', 'timestamp']).where('run_id', '=', runId);
+    let q = this.db
+      .selectFrom('run_metrics')
+      .select(['key', 'value', 'step', 'timestamp'])
+      .where('run_id', '=', runId)
+      .where((eb) => eb.exists(eb.selectFrom('runs').select('id').where('id', '=', runId).where('project', '=', this.project)));
     if (key !== undefined) q = q.where('key', '=', key);
     const rows = await q.orderBy('key').orderBy('step').orderBy('timestamp').execute();
     return rows.map((r) => ({ key: r.key, value: toMetricValue(r.value), step: Number(r.step), timestamp: Number(r.timestamp) }));
   }
 
   async search(search: RunSearch): Promise<Page<RunSummary>> {
-    const { ids, next } = await searchRunIds(this.db, this.dialect, search);
+    const { ids, next } = await searchRunIds(this.db, this.dialect, this.project, search);
     if (ids.length === 0) return { items: [], next };
     const rows = await this.selectRuns(this.db).where('r.id', 'in', ids).execute();
     const byId = new Map(rows.map((r) => [r.id, toRecord(r as RunRow)]));
@@ -319,6 +327,8 @@ export class SqlRunRepository implements RunRepository {
 
   async delete(id: string): Promise<boolean> {
     return this.tx(async (trx) => {
+      const run = await trx.selectFrom('runs').select('id').where('id', '=', id).where('project', '=', this.project).executeTakeFirst();
+      if (!run) return false;
       for (const table of ['run_params', 'run_tags', 'run_metrics', 'run_latest_metrics', 'run_artifacts', 'run_inputs', 'run_outputs'] as const) {
         await trx.deleteFrom(table).where('run_id', '=', id).execute();
       }
@@ -327,6 +337,7 @@ export class SqlRunRepository implements RunRepository {
     });
   }
 
+  /** Every project's: gc keeps an artifact while any run references it. */
   async *artifactHashes(batchSize = 1000): AsyncIterable<string> {
     for (const source of ['artifacts', 'outputs'] as const) {
       let after: [string, string] | null = null;

@@ -17,7 +17,11 @@ const SOURCE_KINDS: readonly TrainingSourceKind[] = ['dataset', 'file', 'frame']
 
 /** Trained-model repository over any Kysely connection or transaction. */
 export class SqlTrainedModelRepository implements TrainedModelRepository {
-  constructor(private readonly db: Kysely<KilnDatabase>) {}
+  /** Models of `project`; `countArtifactReferences` spans every project. */
+  constructor(
+    private readonly db: Kysely<KilnDatabase>,
+    private readonly project: string,
+  ) {}
 
   async create(model: NewTrainedModel): Promise<TrainedModelRecord> {
     const json = checkNewTrainedModel(model);
@@ -26,6 +30,7 @@ export class SqlTrainedModelRepository implements TrainedModelRepository {
         .insertInto('trained_models')
         .values({
           id: model.id,
+          project: this.project,
           artifact_hash: model.artifactHash,
           algorithm: model.algorithm,
           task: model.task,
@@ -48,13 +53,13 @@ export class SqlTrainedModelRepository implements TrainedModelRepository {
 
   async get(id: string): Promise<TrainedModelRecord | null> {
     if (typeof id !== 'string' || id.length === 0) throw new UsageError('trained model id must be a non-empty string', { field: 'id' });
-    const row = await this.db.selectFrom('trained_models').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('trained_models').selectAll().where('project', '=', this.project).where('id', '=', id).executeTakeFirst();
     return row ? toRecord(row) : null;
   }
 
   async list(query: TrainedModelQuery = {}): Promise<TrainedModelPage> {
     const limit = pageLimit(query.limit);
-    let q = this.db.selectFrom('trained_models').selectAll();
+    let q = this.db.selectFrom('trained_models').selectAll().where('project', '=', this.project);
     if (query.datasetName !== undefined) q = q.where('dataset_name', '=', query.datasetName);
     if (query.cursor != null) {
       const [createdAt, id] = decodeCursor(LIST, query.cursor, ['string', 'string'] as const);
@@ -64,6 +69,7 @@ export class SqlTrainedModelRepository implements TrainedModelRepository {
     return toPage(rows, limit, toRecord, (m) => [m.createdAt, m.id], LIST);
   }
 
+  /** Across every project: a bundle stays live while any project's model references it. */
   async countArtifactReferences(hash: string): Promise<number> {
     const row = await this.db
       .selectFrom('trained_models')

@@ -9,6 +9,7 @@ import { migration003TrainedModels } from './003-trained-models.js';
 import { migration004IngestOffsets } from './004-ingest-offsets.js';
 import { migration005Security } from './005-security.js';
 import { migration006Tracking } from './006-tracking.js';
+import { migration007ProjectScope } from './007-project-scope.js';
 
 /** The known migrations, ids 1..n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004IngestOffsets,
   migration005Security,
   migration006Tracking,
+  migration007ProjectScope,
 ];
