@@ -181,6 +181,13 @@ export class SecurityService {
     return this.stores.projects.list(page);
   }
 
+  /** Resolves when `name` is an existing project; else a NotFoundError saying how to create it. */
+  async requireProject(name: string): Promise<void> {
+    if (!PROJECT.test(name)) throw new UsageError('project names are 1-63 lowercase letters, digits, "_" or "-"', { field: 'project', project: name });
+    if (name === 'default' || (await this.stores.projects.get(name))) return;
+    throw new NotFoundError(`project ${name} does not exist`, { field: 'project', project: name }, `Create it with \`kiln projects create ${name}\` (a superuser), or pick one of \`kiln projects list\`.`);
+  }
+
   /** Audit entries, newest first. */
   listAudit(filter?: AuditFilter, page?: PageRequest): Promise<Page<AuditEntryRecord>> {
     return this.stores.audit.list(filter, page);

@@ -2,8 +2,9 @@
  * Authentication and authorization for every route, in one `onRequest` hook: a route's declaration
  * (`route-access.ts`) says what it needs; the hook resolves the bearer credential to a principal (401 in
  * Kiln's error shape when missing or bad), takes the project from `X-Kiln-Project` or `?project=`
- * (default `default`), and refuses with 403 naming the missing permission. Failed credentials are counted
- * per source address (429 past the limit) and audited, throttled. Per-principal rate limits run after it.
+ * (default `default`), refuses with 403 naming the missing permission, then with 404 when the project
+ * does not exist. Failed credentials are counted per source address (429 past the limit) and audited,
+ * throttled. Per-principal rate limits run after it.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
@@ -99,6 +100,8 @@ export async function installAuth(app: KilnApp, kiln: Kiln, opts: AuthOptions): 
     if (access.kind === 'permission') {
       const resourceName = config.resourceParam ? (req.params as Record<string, string | undefined>)[config.resourceParam] : undefined;
       authorize(principal, access.permission, { project, ...(resourceName !== undefined ? { resourceName } : {}) });
+      // After authorization, so a caller without a grant there learns nothing about which projects exist.
+      await kiln.security.requireProject(project);
     }
   });
 

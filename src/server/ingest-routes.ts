@@ -17,16 +17,16 @@ import type { UploadLimits } from './uploads.js';
 /** Register the append route. */
 export function registerIngestRoutes(app: KilnApp, kiln: Kiln): void {
   const limits: UploadLimits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
-  app.post('/v1/datasets/:name/rows', { schema: AppendRowsRoute, config: { permission: 'datasets:write', defaultProjectOnly: true } }, async (req, reply) => {
+  app.post('/v1/datasets/:name/rows', { schema: AppendRowsRoute, config: { permission: 'datasets:write' } }, async (req, reply) => {
     const { name } = req.params;
     if (req.body !== null && req.body !== undefined) {
       throw new UsageError('send the rows as the request body: Content-Type application/x-ndjson (one JSON object per line) or text/csv', { field: 'body' });
     }
-    const result = await withUpload(req, req.query, limits, (u) => appendUpload(kiln.metadata, kiln.artifacts, { name, path: u.path, format: u.format, source: u.source, tmpDir: limits.tmpRoot }));
+    const result = await withUpload(req, req.query, limits, (u) => appendUpload(kiln.metadata.inProject(req.project), kiln.artifacts, { name, path: u.path, format: u.format, source: u.source, tmpDir: limits.tmpRoot }));
     if (result.version) {
       const actor = req.principal?.actor ?? 'anonymous';
       await kiln.security.audit(
-        { actor, action: 'dataset.append', resourceType: 'datasets', resourceId: `${name}@${result.version.version}`, project: 'default', before: null, after: { dataset: name, ...result } },
+        { actor, action: 'dataset.append', resourceType: 'datasets', resourceId: `${name}@${result.version.version}`, project: req.project, before: null, after: { dataset: name, ...result } },
         { requestId: req.id, sourceAddress: req.ip },
       );
     }

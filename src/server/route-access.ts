@@ -17,7 +17,10 @@ declare module 'fastify' {
     public?: boolean;
     /** Route parameter naming the resource, for grants narrowed to named resources (`endpoints:predict` on `:name`). */
     resourceParam?: string;
-    /** Resources of the route are not project-scoped yet: they all live in the `default` project. */
+    /**
+     * Resources of the route are not project-scoped yet: they all live in the `default` project (another
+     * project is a 400). No built-in route needs it since migration 007; kept for routes still moving.
+     */
     defaultProjectOnly?: boolean;
   }
 }

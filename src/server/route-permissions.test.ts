@@ -98,6 +98,30 @@ describe('route permissions', () => {
     expect(denied).toBeGreaterThan(10);
   });
 
+  it('a token of project A on project B: every permission route answers 403 naming the permission', async () => {
+    const me = localPrincipal();
+    await kiln.security.createProject('perm-a', null, me);
+    await kiln.security.createProject('perm-b', null, me);
+    const adminOfA = (await kiln.security.createToken({ name: 'admin-a', grants: [{ project: 'perm-a', role: 'admin' }] }, me)).token;
+    let checked = 0;
+    for (const op of await operations()) {
+      if (!isPermission(op.permission)) continue;
+      const payload = op.method === 'GET' || op.method === 'DELETE' ? undefined : '{}';
+      const headers = { authorization: `Bearer ${adminOfA}`, ...(payload ? { 'content-type': 'application/json' } : {}) };
+      const cross = await app.inject({ method: op.method as 'GET', url: op.url, headers: { ...headers, 'x-kiln-project': 'perm-b' }, ...(payload ? { payload } : {}) });
+      const label = `${op.method} ${op.path} in perm-b -> ${cross.statusCode} ${cross.body.slice(0, 200)}`;
+      expect(cross.statusCode, label).toBe(403);
+      expect(cross.json<{ error: { code: string; details: { permission: string; project: string } } }>().error, label).toMatchObject({ code: 'forbidden', details: { permission: op.permission, project: 'perm-b' } });
+      // The same token in its own project passes the access check (admins may everything there).
+      if (isAllowed({ actor: 'a', kind: 'token', grants: [{ project: 'perm-a', role: 'admin' }], superuser: false }, op.permission, { project: 'perm-a' })) {
+        const own = await app.inject({ method: op.method as 'GET', url: op.url, headers: { ...headers, 'x-kiln-project': 'perm-a' }, ...(payload ? { payload } : {}) });
+        expect([401, 403], `${op.method} ${op.path} in perm-a -> ${own.statusCode} ${own.body.slice(0, 200)}`).not.toContain(own.statusCode);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
   it('refuses to register a route that declares nothing', async () => {
     const bare = Fastify() as unknown as KilnApp;
     await installAuth(bare, kiln, { mode: 'required' });

@@ -10,7 +10,7 @@ import { GetTrainedModelBundleRoute, GetTrainedModelRoute, ListTrainedModelsRout
 
 /** Register the training routes. */
 export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
-  app.post('/v1/train', { schema: TrainRoute, config: { permission: 'models:write', defaultProjectOnly: true } }, async (req, reply) => {
+  app.post('/v1/train', { schema: TrainRoute, config: { permission: 'models:write' } }, async (req, reply) => {
     const { dataset, ...spec } = req.body;
     const controller = new AbortController();
     // The response's 'close' before it finished means the client went away: stop its training.
@@ -19,7 +19,7 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
     };
     reply.raw.on('close', onClose);
     try {
-      const outcome = await kiln.training.train({ data: { dataset }, ...spec }, { signal: controller.signal, ...(req.principal ? { actor: req.principal } : {}), auditContext: { requestId: req.id, sourceAddress: req.ip } });
+      const outcome = await kiln.training.inProject(req.project).train({ data: { dataset }, ...spec }, { signal: controller.signal, ...(req.principal ? { actor: req.principal } : {}), auditContext: { requestId: req.id, sourceAddress: req.ip } });
       return await reply.status(201).send({
         model: outcome.model,
         task: outcome.task,
@@ -44,18 +44,18 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
     }
   });
 
-  app.get('/v1/trained-models', { schema: ListTrainedModelsRoute, config: { permission: 'models:read', defaultProjectOnly: true } }, async (req) =>
-    kiln.training.list({
+  app.get('/v1/trained-models', { schema: ListTrainedModelsRoute, config: { permission: 'models:read' } }, async (req) =>
+    kiln.training.inProject(req.project).list({
       ...(req.query.limit !== undefined ? { limit: Number(req.query.limit) } : {}),
       ...(req.query.cursor !== undefined ? { cursor: req.query.cursor } : {}),
       ...(req.query.dataset !== undefined ? { datasetName: req.query.dataset } : {}),
     }),
   );
 
-  app.get('/v1/trained-models/:id', { schema: GetTrainedModelRoute, config: { permission: 'models:read', defaultProjectOnly: true } }, async (req) => kiln.training.get(req.params.id));
+  app.get('/v1/trained-models/:id', { schema: GetTrainedModelRoute, config: { permission: 'models:read' } }, async (req) => kiln.training.inProject(req.project).get(req.params.id));
 
-  app.get('/v1/trained-models/:id/bundle', { schema: GetTrainedModelBundleRoute, config: { permission: 'models:read', defaultProjectOnly: true } }, async (req, reply) =>
+  app.get('/v1/trained-models/:id/bundle', { schema: GetTrainedModelBundleRoute, config: { permission: 'models:read' } }, async (req, reply) =>
     // A Buffer is sent as it is: the stored bytes, not a re-serialization.
-    reply.type('application/json').send(Buffer.from(await kiln.training.bundle(req.params.id), 'utf8')),
+    reply.type('application/json').send(Buffer.from(await kiln.training.inProject(req.project).bundle(req.params.id), 'utf8')),
   );
 }

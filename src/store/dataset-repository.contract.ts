@@ -86,6 +86,12 @@ export function describeDatasetRepositoryContract(label: string, createHarness: 
       const hashes = new Set<string>();
       for await (const h of datasets.artifactHashes(1)) hashes.add(h);
       expect(hashes).toEqual(new Set(['1', '2', '3'].map((n) => n.padStart(64, 'a')).concat(['1', '3'].map((n) => Number(n).toString(16).padStart(64, 'b')))));
+      await b.createVersion(datasetVersionFixture('parts', 4, { format: 'parquet-parts' }));
+      await a.createVersion(datasetVersionFixture('parts', 5, { format: 'parquet-parts' }));
+      await a.createVersion(datasetVersionFixture('parts', 6, { format: 'parquet-parts' }));
+      const inFormat: string[] = [];
+      for await (const v of datasets.versionsInFormat('parquet-parts', 1)) inFormat.push(`${v.name}@${v.version}:${v.hash}`);
+      expect(inFormat).toEqual(['parts@1:content-5', 'parts@2:content-6', 'parts@1:content-4']);
     });
 
     it('starts empty', async () => {

@@ -93,4 +93,6 @@ export interface DatasetRepository {
   countArtifactReferences(hash: string): Promise<number>;
   /** Every artifact hash any version references (data, schema, profile), streamed in batches, for gc. */
   artifactHashes(batchSize?: number): AsyncIterable<string>;
+  /** Every version stored in `format`, in every project (gc follows `parquet-parts` manifests to their parts). */
+  versionsInFormat(format: string, batchSize?: number): AsyncIterable<DatasetVersionSummary>;
 }

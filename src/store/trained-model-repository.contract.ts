@@ -50,6 +50,10 @@ export function describeTrainedModelRepositoryContract(label: string, createHarn
       expect(await b.get('model-001')).toBeNull();
       expect(await store.trainedModels.list()).toEqual({ items: [], next: null });
       expect(await store.trainedModels.countArtifactReferences(trainedModelFixture(1).artifactHash)).toBe(2);
+      await b.create(trainedModelFixture(3));
+      const hashes: string[] = [];
+      for await (const h of store.trainedModels.artifactHashes(1)) hashes.push(h);
+      expect(hashes).toEqual([trainedModelFixture(1).artifactHash, trainedModelFixture(1).artifactHash, trainedModelFixture(3).artifactHash]);
     });
 
     it('starts empty', async () => {

@@ -63,4 +63,6 @@ export interface TrainedModelRepository {
   list(query?: TrainedModelQuery): Promise<TrainedModelPage>;
   /** How many models reference the bundle artifact `hash`; 0 means they leave it unreferenced (for gc). */
   countArtifactReferences(hash: string): Promise<number>;
+  /** The bundle hash of every model in every project, streamed in batches, for gc. */
+  artifactHashes(batchSize?: number): AsyncIterable<string>;
 }

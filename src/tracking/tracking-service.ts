@@ -4,6 +4,7 @@
  * run), inputs (dataset versions) and outputs (bundles, models), plus system facts: duration, peak memory
  * (the process's max RSS), Kiln version, git commit when started inside a checkout, seed, host.
  * Deletion is hard: the run's rows go; its artifacts become unreferenced and `kiln gc` may reclaim them.
+ * A service acts in one project (`default`; `inProject(p)` for another).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -88,6 +89,16 @@ export class TrackingService {
     private readonly artifacts: ArtifactStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** The project whose experiments and runs this service sees (`default` unless `inProject` chose another). */
+  get project(): string {
+    return this.metadata.project;
+  }
+
+  /** The same service acting in `project`: another project's experiments and run ids are unknown there. */
+  inProject(project: string): TrackingService {
+    return project === this.project ? this : new TrackingService(this.metadata.inProject(project), this.artifacts, this.now);
+  }
 
   /** Creates an experiment; a used name is a ConflictError. */
   createExperiment(name: string, description?: string): Promise<ExperimentRecord> {

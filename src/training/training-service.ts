@@ -81,6 +81,16 @@ export class TrainingService {
     private readonly security?: SecurityService,
   ) {}
 
+  /** The project models are recorded in and datasets resolved from (`default` unless `inProject` chose another). */
+  get project(): string {
+    return this.metadata.project;
+  }
+
+  /** The same service acting in `project`, datasets included (another project's models and datasets are unknown there). */
+  inProject(project: string): TrainingService {
+    return project === this.project ? this : new TrainingService(this.metadata.inProject(project), this.artifacts, this.datasets.inProject(project), this.limits, this.security);
+  }
+
   /** Train, store the bundle and record the model. Rejects with the signal's reason when aborted. */
   async train(request: TrainRequest, run: TrainRunOptions = {}): Promise<TrainingOutcome> {
     checkTrainSpec(request);
@@ -134,7 +144,7 @@ export class TrainingService {
       if (this.security) {
         const actor = run.actor ?? localPrincipal();
         await this.security.audit(
-          { actor: actor.actor, action: 'model.train', resourceType: 'models', resourceId: model.id, project: 'default', before: null, after: { id: model.id, artifactHash: model.artifactHash, algorithm: model.algorithm, target: model.target, dataset: model.dataset, metrics: model.metrics } },
+          { actor: actor.actor, action: 'model.train', resourceType: 'models', resourceId: model.id, project: this.project, before: null, after: { id: model.id, artifactHash: model.artifactHash, algorithm: model.algorithm, target: model.target, dataset: model.dataset, metrics: model.metrics } },
           run.auditContext,
         );
       }

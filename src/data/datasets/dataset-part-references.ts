@@ -12,19 +12,8 @@ export function datasetPartReferences(metadata: MetadataStore, artifacts: Artifa
   return {
     name: 'dataset version parts (parquet-parts manifests)',
     async *artifactHashes() {
-      for (let cursor: string | undefined; ; ) {
-        const page = await metadata.datasets.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-        for (const d of page.items) {
-          for (let vc: string | undefined; ; ) {
-            const versions = await metadata.datasets.listVersions(d.name, { limit: 100, ...(vc ? { cursor: vc } : {}) });
-            for (const v of versions.items) if (v.format === PARTS_FORMAT) for (const p of await partsOf(artifacts, v)) yield p.hash;
-            if (!versions.next) break;
-            vc = versions.next;
-          }
-        }
-        if (!page.next) break;
-        cursor = page.next;
-      }
+      // Every project's versions: a part another project still references must survive gc.
+      for await (const v of metadata.datasets.versionsInFormat(PARTS_FORMAT, 100)) for (const p of await partsOf(artifacts, v)) yield p.hash;
     },
   };
 }

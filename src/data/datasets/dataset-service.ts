@@ -8,6 +8,7 @@
  * local paths (for the CLI).
  * A new version is recorded in the audit log under the acting principal (the local OS user when none is
  * given), and a masking policy, when given, is applied to every chunk before anything is stored.
+ * A service acts in one project (`default`; `inProject(p)` for another): names resolve only there.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -97,6 +98,21 @@ export class DatasetService {
     private readonly cacheDir: string = join(tempRoot(), 'kiln-parts'),
   ) {}
 
+  /** The project this service registers into and resolves names in. */
+  get project(): string {
+    return this.metadata.project;
+  }
+
+  /** ` in project P` for messages, empty in `default` (messages stay as they were before projects). */
+  private where(): string {
+    return this.project === 'default' ? '' : ` in project ${this.project}`;
+  }
+
+  /** The same service acting in `project` (whether it exists is the caller's check: `security.requireProject`). */
+  inProject(project: string): DatasetService {
+    return project === this.project ? this : new DatasetService(this.metadata.inProject(project), this.artifacts, this.security, this.cacheDir);
+  }
+
   /**
    * Turn a registered `NAME@VERSION` into a readable path (registered versions are Parquet artifacts).
    * References only, never a path: this is the resolver for requests from untrusted clients (HTTP).
@@ -106,7 +122,7 @@ export class DatasetService {
     const ref = checkDatasetRef(reference, field);
     const record = await this.metadata.datasets.getVersion(ref.name, ref.version);
     if (!record) {
-      throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { field, dataset: ref.name, version: ref.version }, 'See `kiln data list` for registered datasets.');
+      throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found${this.where()}`, { field, dataset: ref.name, version: ref.version, project: this.project }, 'See `kiln data list` for registered datasets.');
     }
     if (record.format === PARTS_FORMAT) {
       const path = await materializeParts(this.artifacts, record, this.cacheDir);
@@ -201,7 +217,7 @@ export class DatasetService {
       // Recorded after the version is committed: a failure here must not roll back stored data.
       if (out.created) {
         const after = { ...out, masked: opts.mask ? opts.mask.policy.rules.map((r) => `${r.column}:${r.action}`) : [] };
-        await this.security.audit({ actor: (opts.actor ?? localPrincipal()).actor, action: 'dataset.register', resourceType: 'datasets', resourceId: `${out.name}@${out.version}`, project: 'default', before: null, after }, opts.auditContext);
+        await this.security.audit({ actor: (opts.actor ?? localPrincipal()).actor, action: 'dataset.register', resourceType: 'datasets', resourceId: `${out.name}@${out.version}`, project: this.project, before: null, after }, opts.auditContext);
       }
       return out;
     } finally {
@@ -264,7 +280,7 @@ export class DatasetService {
   async versions(name: string, page: PageRequest = {}): Promise<Page<DatasetVersionSummary>> {
     checkDatasetName(name);
     const versions = await this.metadata.datasets.listVersions(name, page);
-    if (versions.items.length === 0 && page.cursor == null) throw new NotFoundError(`dataset "${name}" not found`, { dataset: name }, 'See `kiln data list`.');
+    if (versions.items.length === 0 && page.cursor == null) throw new NotFoundError(`dataset "${name}" not found${this.where()}`, { dataset: name, project: this.project }, 'See `kiln data list`.');
     return versions;
   }
 
@@ -272,7 +288,7 @@ export class DatasetService {
   async show(ref: string): Promise<DatasetVersionDetails> {
     const parsed = ref.includes('@') ? checkDatasetRef(ref, 'dataset') : { name: checkDatasetName(ref), version: 'latest' as const };
     const record = await this.metadata.datasets.getVersion(parsed.name, parsed.version);
-    if (!record) throw new NotFoundError(`dataset ${parsed.name}@${parsed.version} not found`, { dataset: parsed.name }, 'See `kiln data list`.');
+    if (!record) throw new NotFoundError(`dataset ${parsed.name}@${parsed.version} not found${this.where()}`, { dataset: parsed.name, project: this.project }, 'See `kiln data list`.');
     const { schema, profile, summary: _summary, ...fields } = record;
     const what = `${record.name}@${record.version}`;
     return { ...fields, schema: await readDocument(this.artifacts, schema, `schema of ${what}`), profile: await readDocument(this.artifacts, profile, `profile of ${what}`) };

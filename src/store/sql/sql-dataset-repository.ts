@@ -187,6 +187,29 @@ export class SqlDatasetRepository implements DatasetRepository {
     }
   }
 
+  /** Across every project, keyset on the primary key; a full scan, as gc's other scans are. */
+  async *versionsInFormat(format: string, batchSize = 1000): AsyncIterable<DatasetVersionSummary> {
+    let after: [string, string, number] | null = null;
+    for (;;) {
+      let q = this.db.selectFrom('dataset_versions').select(['project', ...SUMMARY_COLUMNS]).where('format', '=', format);
+      if (after) {
+        const [project, name, version] = after;
+        q = q.where((eb) =>
+          eb.or([
+            eb('project', '>', project),
+            eb.and([eb('project', '=', project), eb('dataset_name', '>', name)]),
+            eb.and([eb('project', '=', project), eb('dataset_name', '=', name), eb('version', '>', version)]),
+          ]),
+        );
+      }
+      const rows = await q.orderBy('project').orderBy('dataset_name').orderBy('version').limit(batchSize).execute();
+      for (const r of rows) yield toSummary(r);
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1];
+      after = [last.project, last.dataset_name, Number(last.version)];
+    }
+  }
+
   private async register(trx: Kysely<KilnDatabase>, input: NewDatasetVersion, documents: DocumentColumns): Promise<DatasetVersionRegistration> {
     // Upsert-and-lock in one statement: ON CONFLICT DO UPDATE takes the dataset row's lock (PostgreSQL
     // waits here for a concurrent registration of the same name to commit) and returns its latest version.

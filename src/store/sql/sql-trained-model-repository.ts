@@ -78,6 +78,19 @@ export class SqlTrainedModelRepository implements TrainedModelRepository {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  /** Across every project, keyset on the id. */
+  async *artifactHashes(batchSize = 1000): AsyncIterable<string> {
+    let after: string | null = null;
+    for (;;) {
+      let q = this.db.selectFrom('trained_models').select(['id', 'artifact_hash']);
+      if (after !== null) q = q.where('id', '>', after);
+      const rows = await q.orderBy('id').limit(batchSize).execute();
+      for (const r of rows) yield r.artifact_hash;
+      if (rows.length < batchSize) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
 }
 
 function toRecord(row: Selectable<TrainedModelsTable>): TrainedModelRecord {
