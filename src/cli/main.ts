@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
+import { installProjectOption } from './cli-project.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerDataCommands } from './commands/data-commands.js';
 import { registerExperimentsCommand } from './commands/experiments-command.js';
@@ -52,6 +53,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerAuditCommands(program, ctx);
   registerRunsCommand(program, ctx);
   registerExperimentsCommand(program, ctx);
+  // After every command: it gives each project-scoped one its --project option.
+  installProjectOption(program);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
       sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });

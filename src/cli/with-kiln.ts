@@ -2,7 +2,8 @@
  * Open the embedded Kiln for one command, only when the command needs it, and always close it.
  * Commands that only read and write files (`data profile FILE`, `predict` with a bundle file...) never
  * open the metadata store, so they neither create `KILN_HOME` nor need `KILN_DATABASE_URL` to answer.
- * The heavy store modules are imported on first use, keeping `kiln --help` fast.
+ * The heavy store modules are imported on first use, keeping `kiln --help` fast. A project-scoped
+ * command gets the Kiln of its project (`cli-project.ts`).
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { ConfigValueError, resolveConfig } from '../config.js';
@@ -11,6 +12,7 @@ import { isDatasetName } from '../data/datasets/data-ref.js';
 import type { ResolvedSource } from '../data/datasets/dataset-service.js';
 import type { ReadOptions } from '../data/io/read-options.js';
 import type { Kiln } from '../kiln.js';
+import { cliProject, kilnInProject } from './cli-project.js';
 
 /** A Kiln opened on first `get()`. */
 export interface LazyKiln {
@@ -52,7 +54,15 @@ export async function resolveSource(kiln: LazyKiln, source: string, readOptions:
 async function openCliKiln(): Promise<Kiln> {
   await prepareKilnHome();
   const { openKiln } = await import('../kiln.js');
-  return openKiln();
+  const kiln = await openKiln();
+  const project = cliProject();
+  if (project === null) return kiln;
+  try {
+    return await kilnInProject(kiln, project);
+  } catch (err) {
+    await kiln.close();
+    throw err;
+  }
 }
 
 /** Create KILN_HOME if needed; a file there (or an unwritable path) is a user error, not an internal one. */
