@@ -7,10 +7,12 @@
  * `withKiln` hands out a Kiln whose services act in that project after checking that it exists.
  */
 import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
 import type { Kiln } from '../kiln.js';
 
 /** Top-level commands that are not scoped to one project. */
 const UNSCOPED = new Set(['tokens', 'projects', 'audit', 'gc', 'server']);
+const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const HELP = 'project to act in (default: $KILN_PROJECT, else "default"; see `kiln projects list`)';
 
 /** The project of the command being run; null for unscoped commands. Set by the program's preAction hook. */
@@ -43,10 +45,15 @@ export function installProjectOption(program: Command): void {
   });
 }
 
-/** The flag, the global flag, `KILN_PROJECT`, `default`: the first one set. */
+/** The flag, the global flag, `KILN_PROJECT`, `default`: the first one set, checked before any work (exit 2). */
 function pickProject(own: string | undefined, global: string | undefined): string {
   const env = process.env.KILN_PROJECT;
-  return own ?? global ?? (env !== undefined && env !== '' ? env : 'default');
+  const project = own ?? global ?? (env !== undefined && env !== '' ? env : 'default');
+  if (!PROJECT.test(project)) {
+    const from = own !== undefined || global !== undefined ? '--project' : 'KILN_PROJECT';
+    throw new UsageError(`${from} must be a project name: 1-63 lowercase letters, digits, "_" or "-" (got ${JSON.stringify(project.slice(0, 80))})`, { field: from, project: project.slice(0, 80) }, 'See `kiln projects list`.');
+  }
+  return project;
 }
 
 /** The project the running command acts in (null: the command is not project-scoped). */

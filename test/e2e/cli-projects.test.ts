@@ -22,7 +22,15 @@ describe('kiln --project', () => {
     expect(err.error.message).toBe('project team-a does not exist');
     expect(err.error.details.project).toBe('team-a');
     expect(JSON.stringify(err)).toContain('kiln projects create team-a');
-    expect((await runKiln(['data', 'list', '--project', 'Bad Name!'], { home })).code).toBe(2);
+    // Hostile names are refused before any work, even by commands that would not open the store.
+    for (const bad of ['Bad Name!', '../etc', '', 'x'.repeat(64)]) {
+      const res = await runKiln(['data', 'profile', small, '--project', bad, '--json'], { home });
+      expect(res.code, bad).toBe(2);
+      expect(res.stdout, bad).toBe('');
+    }
+    const badEnv = await runKiln(['data', 'list', '--json'], { home, env: { KILN_PROJECT: 'UPPER' } });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toContain('KILN_PROJECT');
 
     expect((await runKiln(['projects', 'create', 'team-a'], { home })).code).toBe(0);
     const inA = json<{ name: string; version: number }>(await runKiln(['data', 'register', small, '--name', 'churn', '--project', 'team-a', '--json'], { home }));
