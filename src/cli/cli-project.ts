@@ -25,7 +25,7 @@ let current: string | null = null;
  */
 export function installProjectOption(program: Command): void {
   current = null;
-  program.enablePositionalOptions().option('--project <name>', `${HELP}; also accepted after the command`);
+  program.enablePositionalOptions().option('--project <name>', `${HELP}; for project-scoped commands, which also take it after their name`);
   const scoped = new WeakSet<Command>();
   const walk = (cmd: Command, top: string | null): void => {
     for (const sub of cmd.commands) {
