@@ -14,6 +14,7 @@ import { compileOrdinal } from './ordinal.js';
 import { compileCenterScale, compileMinMaxScale } from './scale.js';
 import { compileTargetEncode } from './target-encode.js';
 import { compileTfidf } from './tfidf.js';
+import { compileZeroAsMissing } from './zero-as-missing.js';
 
 /** Compilers for every transformer kind a bundle may contain (besides the final `features`). */
 export const STEP_COMPILERS: Readonly<Record<string, StepCompiler>> = {
@@ -30,4 +31,5 @@ export const STEP_COMPILERS: Readonly<Record<string, StepCompiler>> = {
   date_parts: compileDateParts,
   tfidf: compileTfidf,
   hashing: compileHashing,
+  zero_as_missing: compileZeroAsMissing,
 };
