@@ -53,3 +53,20 @@ export function maxRelDiff(actual: ArrayLike<number>, expected: ArrayLike<number
   for (let i = 0; i < actual.length; i++) m = Math.max(m, Math.abs(actual[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
   return m;
 }
+
+/**
+ * A real dataset of test/fixtures as a Frame (first `limit` rows): a small CSV reader for these
+ * files only (no quoted commas); "" and "?" are missing; a column whose values all parse as numbers is
+ * numeric, otherwise categorical.
+ */
+export function datasetFrame(file: string, limit: number): Frame {
+  const lines = readFileSync(new URL(`../../../test/fixtures/${file}`, import.meta.url), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines[0].split(',').map((h) => h.trim());
+  const body = lines.slice(1, limit + 1).map((l) => l.split(',').map((v) => v.trim()));
+  const columns: Column[] = header.map((name, j) => {
+    const raw = body.map((r) => (r[j] === '' || r[j] === '?' ? null : r[j]));
+    const numeric = raw.every((v) => v === null || !Number.isNaN(Number(v)));
+    return numeric ? { name, type: 'numeric', values: Float64Array.from(raw, (v) => (v === null ? NaN : Number(v))) } : columnFromValues(name, raw, 'categorical');
+  });
+  return new Frame(columns, body.length);
+}

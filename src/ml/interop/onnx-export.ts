@@ -37,6 +37,10 @@ export function exportOnnx(input: ModelBundle | string): Uint8Array {
   // Compiling checks the pipeline and tells which inputs it really reads.
   const pipeline = compilePipeline(bundle.preprocessing, bundle.signature.inputs);
   const g = new OnnxGraphBuilder();
+  const outputNames = bundle.signature.task === 'binary' || bundle.signature.task === 'multiclass' ? ['label', 'probabilities'] : ['variable'];
+  const clash = pipeline.requiredInputs.find((i) => outputNames.includes(i.name));
+  if (clash) throw new InteropError('unsupported_feature', `input column "${clash.name}" has the name of an ONNX output`, { column: clash.name }, `Rename the column (the exported graph's outputs are ${outputNames.join(', ')}).`);
+  g.reserve(outputNames);
   const cols: OnnxColumns = new Map();
   for (const inp of pipeline.requiredInputs) {
     const isString = inp.type === 'categorical' || inp.type === 'text';

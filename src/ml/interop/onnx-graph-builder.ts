@@ -56,6 +56,11 @@ export class OnnxGraphBuilder {
     return name;
   }
 
+  /** Keep names for graph outputs declared later, so no intermediate tensor takes them. */
+  reserve(names: readonly string[]): void {
+    for (const n of names) this.used.add(n);
+  }
+
   /** Declare a graph input `[N, 1]` (or any dims) of an element type; returns its tensor name. */
   input(name: string, elem: number, dims: readonly (number | string)[] = ['N', 1]): string {
     this.used.add(name);
@@ -65,7 +70,6 @@ export class OnnxGraphBuilder {
 
   /** Declare a graph output produced under tensor name `from`, renamed to `name` with Identity. */
   output(name: string, from: string, elem: number, dims: readonly (number | string)[]): void {
-    this.used.add(name);
     this.nodes.push({ opType: 'Identity', input: [from], output: [name], name: this.fresh(`out_${name}`) });
     this.outputs.push(valueInfo(name, elem, dims));
   }

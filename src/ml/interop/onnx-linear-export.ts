@@ -32,6 +32,8 @@ export function exportLinear(g: OnnxGraphBuilder, model: ModelState, x: string, 
     const sum = g.op('ReduceSum', [scores, g.int64s([1])], { keepdims: { int: 1 } });
     return { scores: g.op('Div', [scores, sum]) };
   }
-  const [y] = g.node('LinearRegressor', [x], { coefficients: { floats: coefficients }, intercepts: { floats: intercepts }, targets: { int: K }, post_transform: { string: 'NONE' } }, { domain: 'ai.onnx.ml', hint: 'linear' });
+  // ONNX Runtime implements LinearRegressor for float inputs only.
+  const xf = g.op('Cast', [x], { to: { int: 1 } }, 'x_float');
+  const [y] = g.node('LinearRegressor', [xf], { coefficients: { floats: coefficients }, intercepts: { floats: intercepts }, targets: { int: K }, post_transform: { string: 'NONE' } }, { domain: 'ai.onnx.ml', hint: 'linear' });
   return { scores: y };
 }

@@ -52,7 +52,7 @@ export function lookupStrings(g: OnnxGraphBuilder, x: string, keys: readonly str
     table.push(missing);
   }
   table.push(unknown);
-  const idx = g.op('LabelEncoder', [x], { keys_strings: { strings: allKeys }, values_int64s: { ints: index }, default_int64: { int: -1 } }, 'code');
+  const [idx] = g.node('LabelEncoder', [x], { keys_strings: { strings: allKeys }, values_int64s: { ints: index }, default_int64: { int: -1 } }, { domain: 'ai.onnx.ml', hint: 'code' });
   return g.op('Gather', [g.doubles(table, [table.length]), idx], { axis: { int: 0 } }, 'lookup');
 }
 
