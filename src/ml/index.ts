@@ -12,3 +12,4 @@ export { trainModel } from './train/train-model.js';
 export type { TrainOptions, TrainResult } from './train/train-model.js';
 export { ALGORITHMS, getAlgorithm } from './train/algorithms.js';
 export { encodeTarget, sortLabels } from './train/target.js';
+export * from './interop/index.js';

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { NotFoundError } from '../../core/errors.js';
 import type { CliContext } from '../main.js';
+import { isOnnxModelPath, predictWithOnnx } from '../onnx-predict.js';
 import { checkOutputs } from '../output-guard.js';
 import { printJson } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -19,6 +20,7 @@ interface PredictFlags extends RawReadFlags {
   out: string;
   onlyPredictions?: boolean;
   strictCategories?: boolean;
+  columns?: string;
   json?: boolean;
 }
 
@@ -28,13 +30,15 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
     program
       .command('predict')
       .description('score data with a model bundle and write predictions (.csv or .parquet)')
-      .requiredOption('--model <file>', 'model bundle written by `kiln train`')
+      .requiredOption('--model <file>', 'model bundle written by `kiln train`, or an .onnx model')
       .requiredOption('--data <source>', 'data to score: file or NAME@VERSION')
       .requiredOption('--out <file>', 'output file (.csv or .parquet)')
       .option('--only-predictions', 'write only the prediction columns')
       .option('--strict-categories', 'fail (exit 2) on categories never seen in training instead of scoring them as missing')
+      .option('--columns <names>', 'ONNX models reading one [batch, features] tensor: its column names, comma-separated')
       .option('--json', 'print a JSON summary'),
   ).action(async (flags: PredictFlags) => {
+    if (isOnnxModelPath(flags.model)) return predictWithOnnx(ctx, flags);
     const { io } = ctx;
     let text: string;
     try {

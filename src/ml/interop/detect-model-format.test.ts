@@ -1,0 +1,34 @@
+/** detectModelFormat on every committed fixture format and on files that are none of them. */
+import { describe, expect, it } from 'vitest';
+import { detectModelFormat } from './detect-model-format.js';
+import { fixtureBytes, fixtureText } from './interop-fixtures.test-support.js';
+import { InteropError } from './interop-error.js';
+import { importXgboostJson } from './xgboost-import.js';
+
+describe('detectModelFormat', () => {
+  it('recognizes Kiln bundles, XGBoost JSON, LightGBM text and ONNX', () => {
+    expect(detectModelFormat(JSON.stringify(importXgboostJson(fixtureText('xgb-binary.json'))))).toBe('kiln');
+    expect(detectModelFormat(fixtureBytes('xgb-binary.json'), 'xgb-binary.json')).toBe('xgboost');
+    expect(detectModelFormat(fixtureBytes('lgb-binary.txt'))).toBe('lightgbm');
+    expect(detectModelFormat(fixtureBytes('mlp.onnx'), 'mlp.onnx')).toBe('onnx');
+    expect(detectModelFormat(fixtureBytes('named-inputs.onnx'))).toBe('onnx');
+  });
+
+  it('refuses empty, truncated, foreign and binary files with a typed error', () => {
+    const fails = (input: Uint8Array | string, name?: string): InteropError => {
+      try {
+        detectModelFormat(input, name);
+      } catch (err) {
+        expect(err).toBeInstanceOf(InteropError);
+        return err as InteropError;
+      }
+      throw new Error('expected an InteropError');
+    };
+    expect(fails('').reason).toBe('unknown_format');
+    expect(fails('{"a": 1}').reason).toBe('unknown_format');
+    expect(fails(fixtureText('xgb-binary.json').slice(0, 500)).reason).toBe('unknown_format');
+    expect(fails('col1,col2\n1,2\n').reason).toBe('unknown_format');
+    expect(fails(fixtureBytes('mlp.onnx').slice(0, 40), 'm.onnx').reason).toBe('malformed_model');
+    expect(fails(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]), 'picture.png').reason).toBe('unknown_format');
+  });
+});
