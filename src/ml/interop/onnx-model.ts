@@ -11,6 +11,7 @@ import type { Column } from '../../core/frame.js';
 import { columnFromValues } from '../../core/frame-builder.js';
 import { Frame } from '../../core/frame.js';
 import { coerceInput } from '../../runtime/preprocess/coerce-input.js';
+import type * as OrtModule from 'onnxruntime-node';
 import { InteropError } from './interop-error.js';
 import { decodeOnnxModel, readOnnxSignature } from './onnx-signature.js';
 import type { ColumnMapping, OnnxSignature, OnnxTensorSpec } from './onnx-signature.js';
@@ -46,7 +47,7 @@ export interface LoadOnnxOptions {
   readonly columnMapping?: ColumnMapping;
 }
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = typeof OrtModule;
 
 /** Load ONNX bytes: checks the graph, reads the signature and opens an ONNX Runtime session. */
 export async function loadOnnxModel(bytes: Uint8Array, opts: LoadOnnxOptions = {}): Promise<OnnxModel> {

@@ -6,7 +6,6 @@ import onnxProto from 'onnx-proto';
 
 /** The `onnx` protobuf namespace (ModelProto, GraphProto, TensorProto, ...). */
 export const onnx = onnxProto.onnx;
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the namespace's types travel with the value
 export type { onnx as OnnxTypes } from 'onnx-proto';
 
 /** ONNX tensor element types used here. */
