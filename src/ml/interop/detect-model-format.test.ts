@@ -32,3 +32,20 @@ describe('detectModelFormat', () => {
     expect(fails(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]), 'picture.png').reason).toBe('unknown_format');
   });
 });
+
+describe('importModel', () => {
+  it('detects and imports each format, and refuses a --format that contradicts the content', async () => {
+    const { importModel } = await import('./import-model.js');
+    const xgb = importModel(fixtureBytes('xgb-binary.json'), { fileName: 'xgb-binary.json' });
+    expect(xgb.format).toBe('xgboost');
+    const lgb = importModel(fixtureBytes('lgb-multiclass.txt'), { labels: ['a', 'b', 'c'] });
+    expect(lgb.format === 'lightgbm' && lgb.bundle.labels).toEqual(['a', 'b', 'c']);
+    const kiln = importModel(new TextEncoder().encode(JSON.stringify(xgb.format === 'xgboost' ? xgb.bundle : null)));
+    expect(kiln.format).toBe('kiln');
+    const onnx = importModel(fixtureBytes('mlp.onnx'), { columnMapping: ['a', 'b', 'c', 'd'] });
+    expect(onnx.format === 'onnx' && onnx.signature.columns.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(() => importModel(fixtureBytes('mlp.onnx'), { format: 'xgboost' })).toThrow(/given as xgboost but it is a onnx model/);
+    expect(() => importModel(fixtureBytes('mlp.onnx'), { format: 'pickle' as never })).toThrow(/unknown model format/);
+    expect(() => importModel(fixtureBytes('xgb-poisson.json'))).toThrow(/count:poisson/);
+  });
+});

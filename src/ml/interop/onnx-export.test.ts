@@ -10,6 +10,7 @@ import { Frame } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
 import type { PipelineSpec } from '../../ml/transformers/pipeline-spec.js';
 import type { ModelBundle } from '../../runtime/bundle-types.js';
+import { columnFromValues } from '../../core/frame-builder.js';
 import { sealBundle } from '../../runtime/bundle.js';
 import { createScorer } from '../../runtime/scorer.js';
 import { trainModel } from '../train/train-model.js';
@@ -107,6 +108,25 @@ describe('exportOnnx', () => {
     expect(r.diff).toBeLessThan(1e-5);
     const g = await compare(await train(adult, 'Y', 'gbdt', { preprocessing }), adult);
     expect(g.diff).toBeLessThan(1e-5);
+  });
+
+  it('unseen categories, missing values and hostile column names score the same in both runtimes', async () => {
+    const small = telco.select(['tenure', 'MonthlyCharges', 'Contract', 'PaymentMethod', 'Churn']);
+    const odd = (name: string): string => (name === 'Churn' ? name : `${name} / "x" ünï`);
+    const renamed = new Frame(small.columns.map((c) => ({ ...c, name: odd(c.name) })), small.rowCount);
+    const n = 40;
+    const probe = renamed.take(Int32Array.from({ length: n }, (_, i) => i));
+    const contract = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 'Ten year' : i % 4 === 1 ? null : ['Month-to-month', 'One year'][i % 2]));
+    const tenure = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? NaN : i));
+    const shifted = new Frame(
+      probe.columns.map((c) => (c.name === odd('Contract') ? columnFromValues(c.name, contract, 'categorical') : c.name === odd('tenure') ? { name: c.name, type: 'numeric' as const, values: tenure } : c)),
+      n,
+    );
+    for (const algo of ['gbdt', 'logistic']) {
+      const r = await compare(await train(renamed, 'Churn', algo), shifted);
+      expect(r.diff).toBeLessThan(1e-5);
+      expect(r.labelsAgree).toBe(1);
+    }
   });
 
   it('an imported LightGBM model (zero_as_missing, 40-level bitsets) exports and still matches LightGBM', async () => {

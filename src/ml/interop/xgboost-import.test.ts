@@ -60,6 +60,18 @@ describe('importXgboostJson', () => {
     expect(maxAbsDiff(raw, ref.expected['xgb-softmax'].margin)).toBeLessThan(1e-6);
   });
 
+  it('reads the bracketed base_score of XGBoost 2.1+ and refuses multi-output models', () => {
+    const doc = JSON.parse(fixtureText('xgb-binary.json')) as { learner: { learner_model_param: Record<string, string> } };
+    doc.learner.learner_model_param.base_score = '[3E-1]';
+    const scored = createScorer(importXgboostJson(JSON.stringify(doc))).predict(rows);
+    expect(maxAbsDiff(scored.probability as Float64Array, ref.expected['xgb-binary'].prediction)).toBeLessThan(1e-6);
+    doc.learner.learner_model_param.num_target = '2';
+    expect(refusal(() => importXgboostJson(JSON.stringify(doc))).reason).toBe('unsupported_feature');
+    doc.learner.learner_model_param.num_target = '1';
+    doc.learner.learner_model_param.base_score = '1';
+    expect(refusal(() => importXgboostJson(JSON.stringify(doc))).reason).toBe('malformed_model');
+  });
+
   it('refuses an unsupported objective, naming it', () => {
     const err = refusal(() => importXgboostJson(fixtureText('xgb-poisson.json')));
     expect(err.reason).toBe('unsupported_objective');

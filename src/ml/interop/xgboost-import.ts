@@ -63,9 +63,12 @@ export function importXgboostJson(text: string, opts: ImportOptions = {}): Model
   const param = obj(learner.learner_model_param, '"learner.learner_model_param"');
   const numFeature = Number(param.num_feature);
   const numClass = Number(param.num_class ?? 0);
-  const baseScore = Number(param.base_score);
+  const numTarget = Number(param.num_target ?? 1);
+  // XGBoost 1.x writes "5E-1"; 2.1+ writes "[5E-1]" (a vector for multi-output models).
+  const baseScores = String(param.base_score).replace(/^\[|\]$/g, '').split(',').map((v) => Number(v.trim()));
   if (!Number.isInteger(numFeature) || numFeature < 1) throw malformed('num_feature must be a positive integer');
-  if (!Number.isFinite(baseScore)) throw malformed('base_score must be a number');
+  if (numTarget !== 1) throw new InteropError('unsupported_feature', `XGBoost multi-output models (num_target ${numTarget}) are not supported`, { field: 'num_target' });
+  if (baseScores.length === 0 || !baseScores.every(Number.isFinite)) throw malformed('base_score must be a number');
   const booster = obj(learner.gradient_booster, '"learner.gradient_booster"');
   if (booster.name !== 'gbtree') {
     throw new InteropError('unsupported_feature', `XGBoost booster "${String(booster.name)}" is not supported (only gbtree)`, { field: 'booster' }, 'Train with booster="gbtree".');
@@ -91,8 +94,13 @@ export function importXgboostJson(text: string, opts: ImportOptions = {}): Model
   const trees: ImportedNode[] = [];
   for (let r = 0; r < perClass; r++) for (let k = 0; k < outputs; k++) trees.push(byClass[k][r]);
 
-  const margin = kind.task === 'binary' ? Math.log(baseScore / (1 - baseScore)) : baseScore;
-  if (!Number.isFinite(margin)) throw malformed(`base_score ${baseScore} has no finite margin for ${objective}`);
+  if (baseScores.length !== 1 && baseScores.length !== outputs) throw malformed(`base_score has ${baseScores.length} values for ${outputs} outputs`);
+  const margins = Array.from({ length: outputs }, (_, k) => {
+    const b = baseScores[baseScores.length === 1 ? 0 : k];
+    const m = kind.task === 'binary' ? Math.log(b / (1 - b)) : b;
+    if (!Number.isFinite(m)) throw malformed(`base_score ${b} has no finite margin for ${objective}`);
+    return m;
+  });
   const labels = resolveLabels(kind.task, kind.task === 'binary' ? 2 : outputs, opts);
   return buildImportedBundle(
     {
@@ -105,11 +113,11 @@ export function importXgboostJson(text: string, opts: ImportOptions = {}): Model
       inputs: featureNames.map((name) => ({ name, type: 'numeric', nullable: true })),
       steps: [],
       categoryCounts: featureNames.map(() => 0),
-      baseScores: Array.from({ length: outputs }, () => margin),
+      baseScores: margins,
       trees,
       labels,
       target: opts.target ?? 'target',
-      params: { numTrees: treesJson.length, baseScore },
+      params: { numTrees: treesJson.length, baseScore: baseScores.length === 1 ? baseScores[0] : baseScores },
     },
     opts,
   );
