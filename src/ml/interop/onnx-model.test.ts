@@ -82,3 +82,37 @@ describe('loadOnnxModel', () => {
     expect((await refusal(new TextEncoder().encode('tree\nversion=v4\n'))).reason).toBe('malformed_model');
   });
 });
+
+describe('loadOnnxModel on graphs built here', () => {
+  it('scores a model with a fixed batch of 1 row by row, and an empty frame', async () => {
+    const { OnnxGraphBuilder } = await import('./onnx-graph-builder.js');
+    const { ElemType } = await import('./onnx-proto.js');
+    const g = new OnnxGraphBuilder();
+    g.reserve(['total']);
+    const x = g.input('x', ElemType.DOUBLE, [1, 3]);
+    g.output('total', g.op('ReduceSum', [x, g.int64s([1])], { keepdims: { int: 1 } }), ElemType.DOUBLE, [1, 1]);
+    const model = await loadOnnxModel(g.toBytes({ graphName: 'g', docString: '', metadata: {} }), { columnMapping: ['a', 'b', 'c'] });
+    expect(model.signature.singleRow).toBe(true);
+    const pred = await model.predict({ a: [1, 2, 3], b: [10, 20, 30], c: [100, 200, NaN] });
+    expect(pred.outputs.total.dims).toEqual([3, 1]);
+    expect(Array.from(pred.outputs.total.values as Float64Array)).toEqual([111, 222, NaN]);
+    const none = await model.predict({ a: [], b: [], c: [] });
+    expect(none.rows).toBe(0);
+    await expect(model.predict({ a: [1], b: [1, 2], c: [1] })).rejects.toThrow(/has 2 values/);
+  });
+
+  it('refuses a fixed batch larger than 1 and int64 inputs with missing values', async () => {
+    const { OnnxGraphBuilder } = await import('./onnx-graph-builder.js');
+    const { ElemType } = await import('./onnx-proto.js');
+    const fixed = new OnnxGraphBuilder();
+    fixed.reserve(['y']);
+    fixed.output('y', fixed.input('x', ElemType.DOUBLE, [8, 1]), ElemType.DOUBLE, [8, 1]);
+    expect((await refusal(fixed.toBytes({ graphName: 'g', docString: '', metadata: {} }))).reason).toBe('dynamic_shape');
+    const ints = new OnnxGraphBuilder();
+    ints.reserve(['y']);
+    ints.output('y', ints.input('n', ElemType.INT64, ['N', 1]), ElemType.INT64, ['N', 1]);
+    const model = await loadOnnxModel(ints.toBytes({ graphName: 'g', docString: '', metadata: {} }));
+    expect(Array.from((await model.predict({ n: [3, 4] })).outputs.y.values as Float64Array)).toEqual([3, 4]);
+    await expect(model.predict({ n: [3, null] })).rejects.toThrow(/row 2 is missing/);
+  });
+});

@@ -171,13 +171,11 @@ function tensorValues(data: unknown): (number | string)[] | Float64Array {
 }
 
 function joinParts(name: string, list: { dims: number[]; values: (number | string)[] | Float64Array }[], rows: number): OnnxOutput {
-  const dims = [rows, ...list[0].dims.slice(1)];
-  if (list.length === 1) {
-    const v = list[0].values;
-    return { name, dims: list[0].dims.length === 0 ? [] : dims, values: v instanceof Float64Array ? v : typeof v[0] === 'string' || v.length === 0 ? (v as string[]) : Float64Array.from(v as number[]) };
-  }
+  const asValues = (v: (number | string)[] | Float64Array): Float64Array | string[] => (v instanceof Float64Array ? v : v.length > 0 && typeof v[0] === 'string' ? (v as string[]) : Float64Array.from(v as number[]));
+  // One run: the output as ONNX Runtime shaped it. Row-by-row runs: stacked along the batch axis.
+  if (list.length === 1) return { name, dims: list[0].dims, values: asValues(list[0].values) };
   const flat = list.flatMap((p) => Array.from(p.values as ArrayLike<number | string>));
-  return { name, dims, values: typeof flat[0] === 'string' ? (flat as string[]) : Float64Array.from(flat as number[]) };
+  return { name, dims: [rows, ...list[0].dims.slice(1)], values: asValues(flat as (number | string)[]) };
 }
 
 /** Output columns for writing predictions: `[N]`/`[N,1]` outputs as one column, `[N,k]` as `<name>_<j>`. */
