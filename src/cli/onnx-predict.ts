@@ -4,7 +4,8 @@
  * (`[N]`/`[N,1]` outputs as one column, `[N,k]` as `<output>_<j>`) to CSV or Parquet, atomically.
  * `--columns a,b,c` names the columns of a model that reads one `[batch, features]` tensor.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, NotFoundError, UsageError } from '../core/errors.js';
 import { Frame } from '../core/frame.js';
@@ -26,9 +27,24 @@ export interface OnnxPredictFlags extends RawReadFlags {
   json?: boolean;
 }
 
-/** Whether `kiln predict` should take the ONNX path for this model file. */
-export function isOnnxModelPath(path: string): boolean {
-  return path.toLowerCase().endsWith('.onnx');
+/**
+ * Whether `kiln predict` should take the ONNX path for this model file: an `.onnx` name, or content
+ * that starts like a ModelProto (field 1, `ir_version`, a varint: byte 0x08) — registry artifacts are
+ * stored under their hash, without an extension. Kiln bundles start with `{`.
+ */
+export async function isOnnxModelFile(path: string): Promise<boolean> {
+  if (path.toLowerCase().endsWith('.onnx')) return true;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const head = new Uint8Array(1);
+    const { bytesRead } = await handle.read(head, 0, 1, 0);
+    return bytesRead === 1 && head[0] === 0x08;
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Score `flags.data` with the ONNX model `flags.model` and write `flags.out`. */

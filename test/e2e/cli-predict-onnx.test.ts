@@ -48,5 +48,12 @@ describe('kiln predict with an ONNX model', () => {
     await bad(['--model', truncated], /not a valid ONNX model/);
     await bad(['--model', join(FIXTURES, 'unsupported-op.onnx')], /FancyActivation/);
     await bad(['--model', join(FIXTURES, 'rank3-input.onnx')], /rank 3/);
+
+    // A model stored without the .onnx extension (as registry artifacts are) is recognized by its content.
+    const bare = join(cwd, 'model-artifact');
+    await writeFile(bare, await readFile(model));
+    const again = await runKiln(['predict', '--model', bare, '--data', data, '--out', join(cwd, 'again.parquet'), '--columns', cols.join(','), '--only-predictions', '--json'], { home, cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(json<{ columns: string[] }>(again).columns).toEqual(['score_0', 'score_1']);
   });
 });

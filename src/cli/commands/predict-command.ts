@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { NotFoundError } from '../../core/errors.js';
 import type { CliContext } from '../main.js';
-import { isOnnxModelPath, predictWithOnnx } from '../onnx-predict.js';
+import { isOnnxModelFile, predictWithOnnx } from '../onnx-predict.js';
 import { checkOutputs } from '../output-guard.js';
 import { printJson } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -38,7 +38,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
       .option('--columns <names>', 'ONNX models reading one [batch, features] tensor: its column names, comma-separated')
       .option('--json', 'print a JSON summary'),
   ).action(async (flags: PredictFlags) => {
-    if (isOnnxModelPath(flags.model)) return predictWithOnnx(ctx, flags);
+    if (await isOnnxModelFile(flags.model)) return predictWithOnnx(ctx, flags);
     const { io } = ctx;
     let text: string;
     try {
