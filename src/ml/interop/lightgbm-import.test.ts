@@ -56,6 +56,12 @@ describe('importLightgbmText', () => {
     expect(Array.from(scorer.predict(nanBoth).probability as Float64Array)).toEqual(Array.from(p));
   });
 
+  it('applies a binary sigmoid parameter other than 1 (sigmoid(2 * raw))', () => {
+    const text = fixtureText('lgb-binary.txt').replace('objective=binary sigmoid:1', 'objective=binary sigmoid:2');
+    const p = createScorer(importLightgbmText(text)).predict(pandasRows()).probability as Float64Array;
+    expect(maxAbsDiff(p, ref['lgb-binary'].margin.map((m) => 1 / (1 + Math.exp(-2 * m))))).toBeLessThan(1e-6);
+  });
+
   it('scores a multiclass model with integer-coded categorical features like LightGBM', () => {
     const scorer = createScorer(importLightgbmText(fixtureText('lgb-multiclass.txt')));
     expect(scorer.signature.inputs.every((i) => i.type === 'numeric')).toBe(true);

@@ -82,13 +82,16 @@ describe('exportOnnx', () => {
     expect(ridge.diff).toBeLessThan(1e-5);
   });
 
-  it('multiclass GBDT and multinomial logistic (ocean_proximity) score equally', async () => {
+  it('multiclass GBDT, multinomial and one-vs-rest logistic (ocean_proximity) score equally', async () => {
     const gbdt = await compare(await train(housing, 'ocean_proximity', 'gbdt', { params: { numTrees: 10 } }), housing);
     expect(gbdt.diff).toBeLessThan(1e-5);
     expect(gbdt.labelsAgree).toBe(1);
     const logit = await compare(await train(housing, 'ocean_proximity', 'logistic'), housing);
     expect(logit.diff).toBeLessThan(1e-5);
     expect(logit.labelsAgree).toBeGreaterThan(0.999);
+    const ovr = await compare(await train(housing, 'ocean_proximity', 'logistic', { params: { multiClass: 'ovr' } }), housing);
+    expect(ovr.diff).toBeLessThan(1e-5);
+    expect(ovr.labelsAgree).toBeGreaterThan(0.999);
   });
 
   it('adult income with kbins, min-max, log1p, robust scaling, ordinal and target encoding scores equally', async () => {
