@@ -11,7 +11,7 @@ import { encodeArray } from '../../runtime/encoded-array.js';
 import type { GbdtModelState } from '../../runtime/gbdt/gbdt-model-state.js';
 import type { Link } from '../../runtime/predictor.js';
 import { KILN_VERSION } from '../../version.js';
-import { InteropError } from './interop-error.js';
+import { InteropError, withDepthGuard } from './interop-error.js';
 
 /** A node of an imported tree. */
 export type ImportedNode = ImportedLeaf | ImportedSplit;
@@ -136,7 +136,9 @@ export function buildImportedBundle(m: ImportedGbdt, opts: ImportOptions): Model
     right[id] = emit(n.right);
     return id;
   };
-  for (const t of m.trees) roots.push(emit(t));
+  withDepthGuard('building the Kiln bundle', () => {
+    for (const t of m.trees) roots.push(emit(t));
+  });
   const state: GbdtModelState = {
     kind: 'gbdt',
     formatVersion: 1,

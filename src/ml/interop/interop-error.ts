@@ -27,3 +27,16 @@ export class InteropError extends InputError {
     this.reason = reason;
   }
 }
+
+/** Deepest tree an import or export walks (recursively); deeper files are refused rather than overflowing the stack. */
+export const MAX_TREE_DEPTH = 4000;
+
+/** Run a recursive tree walk, turning a stack overflow into an InteropError. */
+export function withDepthGuard<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError) throw new InteropError('unsupported_feature', `${what}: a tree is too deep to walk (more than about ${MAX_TREE_DEPTH} levels)`, { field: 'trees' }, undefined, { cause: err });
+    throw err;
+  }
+}

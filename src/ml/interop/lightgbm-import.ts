@@ -14,7 +14,7 @@ import type { ModelBundle, SignatureInput, Task, TransformerState } from '../../
 import type { Link } from '../../runtime/predictor.js';
 import { buildImportedBundle, resolveFeatureNames, resolveLabels } from './imported-gbdt.js';
 import type { ImportedNode, ImportOptions } from './imported-gbdt.js';
-import { InteropError } from './interop-error.js';
+import { InteropError, MAX_TREE_DEPTH, withDepthGuard } from './interop-error.js';
 import { lightgbmMalformed, parseLightgbmText } from './lightgbm-text-parser.js';
 import type { LightgbmTree } from './lightgbm-text-parser.js';
 
@@ -74,7 +74,7 @@ export function importLightgbmText(text: string, opts: ImportOptions = {}): Mode
     }
   });
 
-  const trees = model.trees.map((t) => convertTree(t, sigmoid, F, isCategorical));
+  const trees = model.trees.map((t) => withDepthGuard('LightGBM import', () => convertTree(t, sigmoid, F, isCategorical)));
   const labels = resolveLabels(task, task === 'binary' ? 2 : outputs, opts);
   return buildImportedBundle(
     {
@@ -145,8 +145,9 @@ function convertTree(t: LightgbmTree, scale: number, F: number, isCategorical: r
   };
   if (t.numLeaves === 1) return leaf(0);
   const seen = new Uint8Array(t.numLeaves - 1);
-  const node = (n: number): ImportedNode => {
+  const node = (n: number, depth = 0): ImportedNode => {
     if (n < 0) return leaf(~n);
+    if (depth > MAX_TREE_DEPTH) throw new InteropError('unsupported_feature', `tree ${t.index} is deeper than ${MAX_TREE_DEPTH} levels`, { field: 'trees' });
     if (n >= t.numLeaves - 1 || seen[n]) throw lightgbmMalformed(`tree ${t.index} has a bad child reference ${n}`);
     seen[n] = 1;
     const f = t.splitFeature[n];
@@ -157,13 +158,13 @@ function convertTree(t: LightgbmTree, scale: number, F: number, isCategorical: r
       const from = t.catBoundaries[c];
       const to = t.catBoundaries[c + 1];
       if (!Number.isInteger(c) || from === undefined || to === undefined || to < from || to > t.catThreshold.length) throw lightgbmMalformed(`tree ${t.index} node ${n} has a bad categorical threshold`);
-      return { feature: f, threshold: 0, defaultLeft: false, categories: t.catThreshold.slice(from, to), left: node(t.leftChild[n]), right: node(t.rightChild[n]) };
+      return { feature: f, threshold: 0, defaultLeft: false, categories: t.catThreshold.slice(from, to), left: node(t.leftChild[n], depth + 1), right: node(t.rightChild[n], depth + 1) };
     }
     if (isCategorical[f]) throw lightgbmMalformed(`tree ${t.index} node ${n} splits categorical feature ${f} numerically`);
     const thr = t.threshold[n];
     const mt = (dt >> 2) & 3;
     const defaultLeft = mt === MISSING_NONE ? 0 <= thr : (dt & 2) !== 0;
-    return { feature: f, threshold: thr, defaultLeft, left: node(t.leftChild[n]), right: node(t.rightChild[n]) };
+    return { feature: f, threshold: thr, defaultLeft, left: node(t.leftChild[n], depth + 1), right: node(t.rightChild[n], depth + 1) };
   };
   return node(0);
 }

@@ -10,7 +10,7 @@
 import type { ModelState } from '../../runtime/bundle-types.js';
 import { decodeGbdtModelState } from '../../runtime/gbdt/gbdt-model-state.js';
 import type { GbdtModelArrays } from '../../runtime/gbdt/gbdt-model-state.js';
-import { InteropError } from './interop-error.js';
+import { InteropError, withDepthGuard } from './interop-error.js';
 import type { OnnxGraphBuilder } from './onnx-graph-builder.js';
 
 /** Nodes an export may emit before it is refused (categorical chains copy subtrees). */
@@ -100,7 +100,7 @@ function treeNodes(m: GbdtModelArrays): Nodes {
       for (let i = 0; i < rows.length; i++) link(rows[i], emit(memberChild), i + 1 < rows.length ? rows[i + 1] : tail());
       return rows[0];
     };
-    emit(m.treeRoots[t]);
+    withDepthGuard('ONNX export', () => emit(m.treeRoots[t]));
   }
   return out;
 }

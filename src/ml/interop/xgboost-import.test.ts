@@ -103,3 +103,19 @@ describe('float32LessThanAsLeq', () => {
     }
   });
 });
+
+describe('importXgboostJson on hostile trees', () => {
+  it('refuses a tree deeper than the walk allows instead of overflowing the stack', () => {
+    const doc = JSON.parse(fixtureText('xgb-regression.json')) as { learner: { gradient_booster: { model: { trees: Record<string, unknown>[]; tree_info: number[] } } } };
+    const depth = 6000;
+    const n = 2 * depth + 1;
+    const left = Array.from({ length: n }, (_, i) => (i < 2 * depth && i % 2 === 0 ? i + 2 : -1));
+    const right = Array.from({ length: n }, (_, i) => (i < 2 * depth && i % 2 === 0 ? i + 1 : -1));
+    const tree = { ...doc.learner.gradient_booster.model.trees[0], left_children: left, right_children: right, split_indices: left.map(() => 0), split_conditions: left.map(() => 0.5), default_left: left.map(() => 0), split_type: left.map(() => 0) };
+    doc.learner.gradient_booster.model.trees = [tree];
+    doc.learner.gradient_booster.model.tree_info = [0];
+    const err = refusal(() => importXgboostJson(JSON.stringify(doc)));
+    expect(err.reason).toBe('unsupported_feature');
+    expect(err.message).toContain('deeper');
+  });
+});

@@ -11,7 +11,7 @@ import type { Link } from '../../runtime/predictor.js';
 import { float32LessThanAsLeq } from './float32-threshold.js';
 import { buildImportedBundle, resolveFeatureNames, resolveLabels } from './imported-gbdt.js';
 import type { ImportedNode, ImportOptions } from './imported-gbdt.js';
-import { InteropError } from './interop-error.js';
+import { InteropError, MAX_TREE_DEPTH, withDepthGuard } from './interop-error.js';
 
 const OBJECTIVES: Readonly<Record<string, { task: Task; link: Link }>> = {
   'binary:logistic': { task: 'binary', link: 'sigmoid' },
@@ -87,7 +87,7 @@ export function importXgboostJson(text: string, opts: ImportOptions = {}): Model
   treesJson.forEach((t: unknown, i) => {
     const cls = Number(treeInfo[i]);
     if (!Number.isInteger(cls) || cls < 0 || cls >= outputs) throw malformed(`tree ${i} belongs to class ${cls} of ${outputs}`);
-    byClass[cls].push(convertTree(obj(t, `tree ${i}`) as unknown as XgbTree, i, numFeature));
+    byClass[cls].push(withDepthGuard('XGBoost import', () => convertTree(obj(t, `tree ${i}`) as unknown as XgbTree, i, numFeature)));
   });
   const perClass = byClass[0].length;
   if (byClass.some((c) => c.length !== perClass)) throw malformed('every class must have the same number of trees');
@@ -141,7 +141,7 @@ function convertTree(t: XgbTree, index: number, numFeature: number): ImportedNod
       throw new InteropError('unsupported_feature', `tree ${index} node ${i} is a categorical split; XGBoost categorical models are not supported`, { field: 'split_type' }, 'Encode categories as numbers before training, or use LightGBM (whose categorical splits import).');
     }
     if (!(feat[i] >= 0 && feat[i] < numFeature)) throw malformed(`tree ${index} node ${i} uses feature ${feat[i]}`);
-    if (depth > 10_000) throw malformed(`tree ${index} is deeper than 10000 levels`);
+    if (depth > MAX_TREE_DEPTH) throw new InteropError('unsupported_feature', `tree ${index} is deeper than ${MAX_TREE_DEPTH} levels`, { field: 'trees' });
     return { feature: feat[i], threshold: float32LessThanAsLeq(Math.fround(cond[i])), defaultLeft: dl[i] === 1, left: node(left[i], depth + 1), right: node(right[i], depth + 1) };
   };
   return node(0, 0);
