@@ -60,7 +60,7 @@ export async function loadOnnxModel(bytes: Uint8Array, opts: LoadOnnxOptions = {
   } catch (err) {
     const message = (err as Error).message;
     const op = /(?:Could not find an implementation for|no kernel|not a registered function\/op)[^"']*["']?([A-Za-z0-9_]+)/i.exec(message)?.[1];
-    throw new InteropError(op ? 'unsupported_op' : 'malformed_model', `ONNX Runtime cannot load the model: ${message.split('\n')[0].slice(0, 400)}`, op ? { op } : { field: 'onnx' }, 'Check the opset and operators against ONNX Runtime 1.30, or re-export the model.', { cause: err });
+    throw new InteropError(op ? 'unsupported_op' : 'malformed_model', `ONNX Runtime cannot load the model: ${message.split('\n')[0].slice(0, 400)}`, op ? { op } : { field: 'onnx' }, 'Check the opset and operators against the installed ONNX Runtime (onnxruntime-node), or re-export the model.', { cause: err });
   }
   const run = async (feeds: Record<string, InstanceType<Ort['Tensor']>>): Promise<Record<string, InstanceType<Ort['Tensor']>>> => {
     try {
