@@ -12,6 +12,7 @@ import type { ApiTokenRepository, AuditRepository, ProjectRepository } from './s
 import type { TrainedModelRepository } from './trained-model-repository.js';
 import type { ExperimentRepository } from './experiment-repository.js';
 import type { RunRepository } from './run-repository.js';
+import type { EndpointRepository } from './endpoint-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -36,6 +37,8 @@ export interface MetadataRepositories {
   readonly experiments: ExperimentRepository;
   /** Tracked runs with params, metrics, tags, artifacts, inputs and outputs (migration 6). */
   readonly runs: RunRepository;
+  /** Serving endpoints and their change counter (migration 10). */
+  readonly endpoints: EndpointRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -189,6 +189,23 @@ export interface RunOutputsTable {
   ref: string;
 }
 
+/** `endpoints` (migration 10): variants and settings as JSON text. */
+export interface EndpointsTable {
+  project: string;
+  name: string;
+  variants_json: string;
+  settings_json: string;
+  created_at: string;
+  updated_at: string;
+  revision: number | string;
+}
+
+/** `endpoint_changes` (migration 10): one row, `id = 'all'`, bumped by every endpoint write. */
+export interface EndpointChangesTable {
+  id: string;
+  version: number | string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -209,4 +226,6 @@ export interface KilnDatabase {
   run_artifacts: RunArtifactsTable;
   run_inputs: RunInputsTable;
   run_outputs: RunOutputsTable;
+  endpoints: EndpointsTable;
+  endpoint_changes: EndpointChangesTable;
 }

@@ -20,6 +20,7 @@ import { SqlApiTokenRepository, SqlAuditRepository, SqlProjectRepository } from 
 import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
 import { SqlExperimentRepository } from './sql-experiment-repository.js';
 import { SqlRunRepository } from './sql-run-repository.js';
+import { SqlEndpointRepository } from './sql-endpoint-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -59,6 +60,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     audit: new SqlAuditRepository(db, inTransaction),
     experiments: new SqlExperimentRepository(db, project),
     runs: new SqlRunRepository(db, dialect, inTransaction, project),
+    endpoints: new SqlEndpointRepository(db, inTransaction, project),
   };
 }
 

@@ -10,6 +10,8 @@ import { migration004IngestOffsets } from './004-ingest-offsets.js';
 import { migration005Security } from './005-security.js';
 import { migration006Tracking } from './006-tracking.js';
 import { migration007ProjectScope } from './007-project-scope.js';
+import { migration010Endpoints } from './010-endpoints.js';
+import { reservedMigration } from './reserved-migration.js';
 
 /** The known migrations, ids 1..n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +22,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005Security,
   migration006Tracking,
   migration007ProjectScope,
+  // 8-9 belong to branches merged in parallel (the lead replaces these placeholders with them).
+  reservedMigration(8),
+  reservedMigration(9),
+  migration010Endpoints,
 ];

@@ -1,0 +1,82 @@
+/**
+ * Checks of endpoint names, variants and settings, shared by every adapter and by the serving service so
+ * that a bad spec is refused the same way whichever door it came through (UsageError naming the field).
+ */
+import { UsageError } from '../core/errors.js';
+import type { EndpointSettings, EndpointVariant } from './endpoint-repository.js';
+
+/** Endpoint and variant names: they appear in URLs, metric labels and file names. */
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** Longest model reference (a bundle path may be long, but not unbounded). */
+export const MAX_MODEL_REFERENCE = 1024;
+/** Most variants an endpoint may have. */
+export const MAX_VARIANTS = 16;
+/** Largest adaptive batch and longest batching wait. */
+export const MAX_BATCH_SIZE = 4096;
+export const MAX_BATCH_WAIT_MS = 1000;
+
+/** Whether `s` is a valid endpoint or variant name. */
+export function isEndpointName(s: unknown): s is string {
+  return typeof s === 'string' && NAME.test(s);
+}
+
+/** The name, or a UsageError naming `field`. */
+export function checkEndpointName(name: unknown, field = 'name'): string {
+  if (!isEndpointName(name)) {
+    throw new UsageError(`${field} must be 1-63 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit (got ${JSON.stringify(name)?.slice(0, 80)})`, { field });
+  }
+  return name;
+}
+
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+
+/** Variants: 1..16, unique names, a model reference each, positive finite weights. */
+export function checkVariants(variants: unknown): EndpointVariant[] {
+  if (!Array.isArray(variants) || variants.length === 0 || variants.length > MAX_VARIANTS) {
+    throw new UsageError(`an endpoint needs 1 to ${MAX_VARIANTS} variants`, { field: 'variants' });
+  }
+  const seen = new Set<string>();
+  return variants.map((v: unknown, i) => {
+    const o = (v ?? {}) as Partial<EndpointVariant>;
+    const name = checkEndpointName(o.name, `variants[${i}].name`);
+    if (seen.has(name)) throw new UsageError(`variant name "${name}" is used twice`, { field: `variants[${i}].name` });
+    seen.add(name);
+    if (typeof o.model !== 'string' || o.model.trim() === '' || o.model.length > MAX_MODEL_REFERENCE || hasControl(o.model)) {
+      throw new UsageError(`variants[${i}].model must be a model reference of 1 to ${MAX_MODEL_REFERENCE} characters`, { field: `variants[${i}].model` });
+    }
+    if (typeof o.weight !== 'number' || !Number.isFinite(o.weight) || o.weight <= 0 || o.weight > 1e6) {
+      throw new UsageError(`variants[${i}].weight must be a number above 0 (at most 1e6)`, { field: `variants[${i}].weight` });
+    }
+    return { name, model: o.model, weight: o.weight };
+  });
+}
+
+/** Settings: the unseen-categories policy, batching (null = off) and a capture rate in 0..1. */
+export function checkSettings(settings: unknown): EndpointSettings {
+  const o = (settings ?? {}) as Partial<EndpointSettings>;
+  if (o.unseenCategories !== 'missing' && o.unseenCategories !== 'reject') {
+    throw new UsageError('settings.unseenCategories must be "missing" or "reject"', { field: 'settings.unseenCategories' });
+  }
+  let batching: EndpointSettings['batching'] = null;
+  if (o.batching !== null && o.batching !== undefined) {
+    const b = o.batching;
+    if (typeof b !== 'object' || !Number.isInteger(b.maxBatchSize) || b.maxBatchSize < 1 || b.maxBatchSize > MAX_BATCH_SIZE) {
+      throw new UsageError(`settings.batching.maxBatchSize must be a whole number from 1 to ${MAX_BATCH_SIZE}`, { field: 'settings.batching.maxBatchSize' });
+    }
+    if (typeof b.maxWaitMs !== 'number' || !Number.isFinite(b.maxWaitMs) || b.maxWaitMs < 0 || b.maxWaitMs > MAX_BATCH_WAIT_MS) {
+      throw new UsageError(`settings.batching.maxWaitMs must be from 0 to ${MAX_BATCH_WAIT_MS}`, { field: 'settings.batching.maxWaitMs' });
+    }
+    batching = { maxBatchSize: b.maxBatchSize, maxWaitMs: b.maxWaitMs };
+  }
+  const rate = o.captureSampleRate;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new UsageError('settings.captureSampleRate must be a number from 0 to 1', { field: 'settings.captureSampleRate' });
+  }
+  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate };
+}
