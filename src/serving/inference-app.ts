@@ -1,0 +1,117 @@
+/**
+ * `createInferenceApp`: the Fastify app of `kiln serve` — the inference routes on an inference runtime,
+ * pino JSON logs with request ids (`x-request-id` echoed), load shedding with `@fastify/under-pressure`
+ * (503 + Retry-After when event-loop delay or memory pass their thresholds), Kiln's error shape for every
+ * 4xx (413 body too large, 415 content type) and a generic 5xx, and a graceful close that turns readiness
+ * false, stops accepting, and waits for requests in flight. Authentication is injected (`installAuth`,
+ * the control plane's hook), so the token model is the same as `kiln server`'s.
+ */
+import { randomUUID } from 'node:crypto';
+import underPressure from '@fastify/under-pressure';
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InferenceRouteOptions } from './inference-routes.js';
+import { registerInferenceRoutes } from './inference-routes.js';
+import type { InferenceRuntime, InferenceRuntimeOptions } from './inference-runtime.js';
+import { startInferenceRuntime } from './inference-runtime.js';
+
+/** Load-shedding thresholds (any may be left out). */
+export interface SheddingOptions {
+  /** Event-loop delay in ms above which requests are refused (default 1000). */
+  readonly maxEventLoopDelayMs?: number;
+  readonly maxHeapUsedBytes?: number;
+  readonly maxRssBytes?: number;
+  /** Retry-After seconds of a shed request (default 1). */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Options of the inference app. */
+export interface InferenceAppOptions extends InferenceRuntimeOptions, InferenceRouteOptions {
+  /** pino logging (JSON to stdout) at this level; false turns it off. */
+  readonly logger?: false | { readonly level?: string; readonly stream?: NodeJS.WritableStream };
+  /** Installs authentication before routes are added (the control plane's `installAuth`); none = open. */
+  readonly installAuth?: (app: FastifyInstance) => Promise<void>;
+  /** Load shedding; false turns it off. */
+  readonly shedding?: SheddingOptions | false;
+}
+
+/** A built inference server (not listening yet). */
+export interface InferenceServer {
+  readonly app: FastifyInstance;
+  readonly runtime: InferenceRuntime;
+  /** Drain: readiness false, stop accepting, wait for in-flight requests, stop polling. */
+  close(): Promise<void>;
+}
+
+function errorBody(code: string, message: string, details: Record<string, unknown> = {}): { error: { code: string; message: string; details: Record<string, unknown> } } {
+  return { error: { code, message, details } };
+}
+
+/** Build the app and its runtime. */
+export async function createInferenceApp(opts: InferenceAppOptions): Promise<InferenceServer> {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: opts.logger?.level ?? 'info', ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 512 },
+  });
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      if (status === 413) void reply.header('connection', 'close');
+      const code = status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'usage';
+      const kiln = (err as { toJSON?: () => unknown }).toJSON;
+      return reply.code(status).send(typeof kiln === 'function' && (err as { code?: unknown }).code !== undefined && !String(err.code).startsWith('FST_') ? kiln.call(err) : errorBody(code, err.message, { field: status === 413 ? 'body' : status === 415 ? 'content-type' : 'request' }));
+    }
+    const errorId = randomUUID();
+    req.log.error({ err, errorId }, 'internal error');
+    return reply.code(500).send(errorBody('internal', 'internal error', { errorId }));
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`)));
+
+  const log = opts.logger === false ? undefined : { warn: (o: object, m: string) => app.log.warn(o, m), info: (o: object, m: string) => app.log.info(o, m) };
+  const runtime = await startInferenceRuntime({ ...opts, ...(log ? { log } : {}) });
+
+  if (opts.shedding !== false) {
+    const s = opts.shedding ?? {};
+    const retryAfter = s.retryAfterSeconds ?? 1;
+    await app.register(underPressure, {
+      maxEventLoopDelay: s.maxEventLoopDelayMs ?? 1000,
+      ...(s.maxHeapUsedBytes ? { maxHeapUsedBytes: s.maxHeapUsedBytes } : {}),
+      ...(s.maxRssBytes ? { maxRssBytes: s.maxRssBytes } : {}),
+      retryAfter,
+      pressureHandler: (req, reply, type, value) => {
+        // Probes must keep answering so orchestrators see "alive but busy", not "dead".
+        if (req.url.startsWith('/v2/health')) return;
+        runtime.metrics.shed.inc();
+        void reply
+          .code(503)
+          .header('retry-after', String(retryAfter))
+          .send(errorBody('internal', `server overloaded (${type}${value !== undefined ? ` ${Math.round(value)}` : ''}): request shed`, { reason: 'overloaded', pressure: type }));
+      },
+    });
+  }
+  if (opts.installAuth) await opts.installAuth(app);
+  registerInferenceRoutes(app, runtime, opts);
+  await app.ready();
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    runtime,
+    close: () =>
+      (closing ??= (async () => {
+        runtime.draining = true;
+        runtime.stop();
+        await app.close();
+      })()),
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The request path of the inference server, independent of HTTP: find the endpoint, pick a variant by
+ * traffic weight, decode and check the payload against the model's signature, score (directly or through
+ * the adaptive batcher), give each instance a prediction id, count it in metrics and offer a record to
+ * the prediction sink (never awaited). Both protocols (native and Open Inference Protocol) run through
+ * `score`.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { NotFoundError } from '../core/errors.js';
+import { frameToRecords } from '../core/frame-builder.js';
+import type { Frame } from '../core/frame.js';
+import type { EndpointRoute, EndpointRouter, VariantRoute } from './endpoint-router.js';
+import type { DecodedInput, InputPlan } from './input-plan.js';
+import type { LoadedModel, ModelOutput } from './loaded-model.js';
+import type { PredictionRecord, PredictionSink } from './prediction-record.js';
+import { EndpointUnavailableError } from './serving-errors.js';
+import type { ServingMetrics } from './serving-metrics.js';
+
+/** A scored request. */
+export interface ScoredRequest {
+  readonly endpoint: EndpointRoute;
+  readonly variant: string;
+  readonly modelVersion: string;
+  readonly model: LoadedModel;
+  readonly output: ModelOutput;
+  readonly predictionIds: string[];
+  readonly rows: number;
+}
+
+/** The native predict response. */
+export interface NativePredictResponse {
+  predictions: (string | number)[];
+  probabilities?: number[][];
+  labels?: readonly string[];
+  modelVersion: string;
+  variant: string;
+  predictionIds: string[];
+}
+
+/** Scores requests for the server's routes. */
+export class InferenceService {
+  constructor(
+    readonly router: EndpointRouter,
+    private readonly metrics: ServingMetrics,
+    private readonly sink: PredictionSink,
+  ) {}
+
+  /** The endpoint or a 404 naming it. */
+  endpoint(project: string, name: string): EndpointRoute {
+    const route = this.router.get(project, name);
+    if (!route) throw new NotFoundError(`endpoint "${name.slice(0, 100)}" not found in project "${project}"`, { field: 'name', name: name.slice(0, 100) }, 'List endpoints with `kiln endpoints list` (or GET /v1/endpoints).');
+    return route;
+  }
+
+  /**
+   * Score one request: `decode` turns the payload into a frame with the chosen model's input plan.
+   * `variantName` pins a variant (OIP versioned paths); otherwise traffic weights pick one.
+   */
+  async score(project: string, name: string, decode: (plan: InputPlan) => DecodedInput, protocol: string, pin?: (v: VariantRoute) => boolean): Promise<ScoredRequest> {
+    const receivedAt = Date.now();
+    const started = performance.now();
+    const route = this.endpoint(project, name);
+    let variant: VariantRoute;
+    if (pin) {
+      const found = route.variants.find(pin);
+      if (!found) throw new NotFoundError(`endpoint "${name}" serves no such model version`, { field: 'version' }, `GET /v2/models/${name} lists the versions served.`);
+      variant = found;
+    } else variant = this.router.pick(route);
+    if (variant.error !== null) throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, variant.error));
+    let model: LoadedModel;
+    try {
+      model = await this.router.modelOf(variant);
+    } catch (err) {
+      variant.error = err instanceof Error ? err.message : String(err);
+      throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, variant.error));
+    }
+    model.inFlight++;
+    try {
+      let decoded: DecodedInput;
+      try {
+        decoded = decode(model.plan(route.record.settings.unseenCategories));
+      } catch (err) {
+        throw this.refused(name, variant.name, protocol, err);
+      }
+      const batcher = this.router.batcherOf(route, variant, model);
+      let output: ModelOutput;
+      if (batcher) output = await batcher.score(decoded.frame);
+      else {
+        output = model.score(decoded.frame);
+        this.metrics.batchSize.labels(name, variant.name).observe(decoded.rows);
+      }
+      const ids: string[] = new Array<string>(decoded.rows);
+      for (let i = 0; i < decoded.rows; i++) ids[i] = randomUUID();
+      const latencyMs = performance.now() - started;
+      this.metrics.latency.labels(name, variant.name).observe(latencyMs / 1000);
+      this.metrics.requests.labels(name, variant.name, protocol, '200').inc();
+      this.metrics.instances.labels(name, variant.name).inc(decoded.rows);
+      if (decoded.unseenCategories > 0) this.metrics.unseenCategories.labels(name, variant.name).inc(decoded.unseenCategories);
+      this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
+      return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows };
+    } finally {
+      this.router.release(model);
+    }
+  }
+
+  /** Native API: `{"instances": [...]}` or `{"columns": {...}}`. */
+  async predict(project: string, name: string, body: unknown): Promise<NativePredictResponse> {
+    const r = await this.score(project, name, (plan) => plan.decode(body), 'native');
+    return {
+      predictions: r.output.predictions,
+      ...(r.output.probabilities ? { probabilities: r.output.probabilities, labels: r.output.labels } : {}),
+      modelVersion: r.modelVersion,
+      variant: r.variant,
+      predictionIds: r.predictionIds,
+    };
+  }
+
+  /** Count a refused request and hand the error back to throw. */
+  refused(endpoint: string, variant: string, protocol: string, err: unknown): unknown {
+    const status = err instanceof EndpointUnavailableError ? '503' : '400';
+    this.metrics.requests.labels(endpoint, variant, protocol, status).inc();
+    this.metrics.errors.labels(endpoint, variant, err instanceof EndpointUnavailableError ? 'unavailable' : 'input').inc();
+    return err;
+  }
+}
+
+/** A record whose `inputs` are materialized only if the sink reads them (sampling keeps most unread). */
+function predictionRecord(project: string, endpoint: string, variant: string, modelVersion: string, ids: string[], frame: Frame, output: ModelOutput, latencyMs: number, receivedAt: number): PredictionRecord {
+  let inputs: Record<string, unknown[]> | undefined;
+  return {
+    project,
+    endpoint,
+    variant,
+    modelVersion,
+    predictionIds: ids,
+    get inputs(): Record<string, unknown[]> {
+      if (!inputs) {
+        const rows = frameToRecords(frame);
+        inputs = {};
+        for (const name of frame.names) inputs[name] = rows.map((r) => r[name]);
+      }
+      return inputs;
+    },
+    predictions: output.predictions,
+    ...(output.probabilities ? { probabilities: output.probabilities, labels: output.labels } : {}),
+    latencyMs,
+    receivedAt,
+  };
+}
