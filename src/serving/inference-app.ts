@@ -23,6 +23,8 @@ export interface SheddingOptions {
   readonly maxRssBytes?: number;
   /** Retry-After seconds of a shed request (default 1). */
   readonly retryAfterSeconds?: number;
+  /** How often pressure is sampled (default 1000 ms). */
+  readonly sampleIntervalMs?: number;
 }
 
 /** Options of the inference app. */
@@ -88,9 +90,10 @@ export async function createInferenceApp(opts: InferenceAppOptions): Promise<Inf
       ...(s.maxHeapUsedBytes ? { maxHeapUsedBytes: s.maxHeapUsedBytes } : {}),
       ...(s.maxRssBytes ? { maxRssBytes: s.maxRssBytes } : {}),
       retryAfter,
+      ...(s.sampleIntervalMs ? { sampleInterval: s.sampleIntervalMs } : {}),
       pressureHandler: (req, reply, type, value) => {
-        // Probes must keep answering so orchestrators see "alive but busy", not "dead".
-        if (req.url.startsWith('/v2/health')) return;
+        // Probes and metrics must keep answering so operators see "alive but busy", not "dead".
+        if (req.url.startsWith('/v2/health') || req.url === '/metrics') return;
         runtime.metrics.shed.inc();
         void reply
           .code(503)
@@ -99,6 +102,10 @@ export async function createInferenceApp(opts: InferenceAppOptions): Promise<Inf
       },
     });
   }
+  // While draining, every answer closes its connection, so keep-alive clients cannot hold the close open.
+  app.addHook('onSend', async (_req, reply) => {
+    if (runtime.draining) void reply.header('connection', 'close');
+  });
   if (opts.installAuth) await opts.installAuth(app);
   registerInferenceRoutes(app, runtime, opts);
   await app.ready();

@@ -23,10 +23,19 @@ function rows(n: number, seed: number): Record<string, unknown>[] {
   });
 }
 
-let cache: Promise<{ binary: string; regression: string; binaryB: string }> | undefined;
+/** The bundle texts `testBundles` trains. */
+export interface TestBundles {
+  binary: string;
+  regression: string;
+  binaryB: string;
+  /** Regression on the numeric columns only (x, z, flag). */
+  numeric: string;
+}
+
+let cache: Promise<TestBundles> | undefined;
 
 /** Bundle texts: `binary` (label neg/pos), `binaryB` (same data, another seed), `regression` (value). */
-export function testBundles(): Promise<{ binary: string; regression: string; binaryB: string }> {
+export function testBundles(): Promise<TestBundles> {
   cache ??= (async () => {
     const frame = frameFromRecords(rows(600, 5));
     const params = { numTrees: 20 };
@@ -34,7 +43,8 @@ export function testBundles(): Promise<{ binary: string; regression: string; bin
     const binary = await trainModel(frame, { ...common, target: 'label', exclude: ['value'], seed: 1 });
     const binaryB = await trainModel(frame, { ...common, target: 'label', exclude: ['value'], seed: 2, params: { numTrees: 21 } });
     const regression = await trainModel(frame, { ...common, target: 'value', exclude: ['label'], seed: 1 });
-    return { binary: stringifyBundle(binary.bundle), binaryB: stringifyBundle(binaryB.bundle), regression: stringifyBundle(regression.bundle) };
+    const numeric = await trainModel(frame, { ...common, target: 'value', exclude: ['label', 'color'], seed: 1 });
+    return { binary: stringifyBundle(binary.bundle), binaryB: stringifyBundle(binaryB.bundle), regression: stringifyBundle(regression.bundle), numeric: stringifyBundle(numeric.bundle) };
   })();
   return cache;
 }
