@@ -25,6 +25,11 @@ import { runArtifactReferences } from './tracking/run-artifact-references.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
 import { TrainingService } from './training/training-service.js';
+import { CompositeModelSource } from './serving/composite-model-source.js';
+import { EndpointService } from './serving/endpoint-service.js';
+import { FileModelSource } from './serving/file-model-source.js';
+import { TrainedModelSource } from './serving/trained-model-source.js';
+import type { PredictionSink } from './serving/prediction-record.js';
 
 /** An open Kiln instance. */
 export interface Kiln {
@@ -39,6 +44,12 @@ export interface Kiln {
   readonly training: TrainingService;
   /** Tokens, OIDC, projects and the audit log. */
   readonly security: SecurityService;
+  /** Serving endpoints (CRUD); inference servers read them through `metadata.endpoints`. */
+  readonly endpoints: EndpointService;
+  /** Resolves model references (`trained:ID`, bundle files; registry references once the registry is composed). */
+  readonly servingModels: CompositeModelSource;
+  /** Where servers offer prediction records (capture); none = discarded. */
+  readonly predictionSink?: PredictionSink;
   close(): Promise<void>;
 }
 
@@ -57,6 +68,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
   const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
+  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata.trainedModels, artifacts), file: new FileModelSource() });
   const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
   return {
     config,
@@ -67,6 +79,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata)],
     training: new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security),
     security,
+    endpoints: new EndpointService(metadata, security, servingModels),
+    servingModels,
     close: () => metadata.close(),
   };
 }

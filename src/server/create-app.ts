@@ -30,12 +30,14 @@ import { KILN_VERSION } from '../version.js';
 import type { AuthOptions } from './auth-hook.js';
 import { installAuth } from './auth-hook.js';
 import { registerDataRoutes } from './data-routes.js';
+import { registerEndpointRoutes } from './endpoint-routes.js';
 import { createErrorHandler, handleClientError, handleFrameworkError } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerIngestRoutes } from './ingest-routes.js';
 import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
 import { registerTrackingRoutes } from './tracking-routes.js';
+import { registerServingRoutes } from './serving-routes.js';
 import { registerTrainRoutes } from './train-routes.js';
 import { accessLabel, routeAccessOf } from './route-access.js';
 import { RouteMethods } from './route-methods.js';
@@ -44,7 +46,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerEndpointRoutes, registerServingRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
