@@ -34,6 +34,7 @@ beforeAll(async () => {
   const trained = await kiln.training.train({ data: { file: csv }, target: 'label', params: { numTrees: 10 } });
   trainedId = trained.model.id;
   app = await createApp(kiln, { logger: false });
+  await kiln.security.createProject('other', null, localPrincipal());
   admin = (await kiln.security.createToken({ name: 'admin', grants: [{ project: 'default', role: 'admin' }, { project: 'other', role: 'admin' }] }, localPrincipal())).token;
 });
 afterAll(async () => {
