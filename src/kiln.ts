@@ -68,7 +68,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
   const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
   const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
-  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata.trainedModels, artifacts), file: new FileModelSource() });
+  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource() });
   const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
   return {
     config,

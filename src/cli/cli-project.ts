@@ -2,7 +2,7 @@
  * The project a CLI command acts in: `--project NAME` on the command, else `kiln --project NAME ...`
  * before the command, else `KILN_PROJECT`, else `default`. Every command that acts on project-scoped
  * resources (datasets, training, tracking, ...) takes the option; the security and maintenance groups
- * (`tokens`, `projects`, `audit`, `gc`, `server`) do not, since they are not scoped to one project
+ * (`tokens`, `projects`, `audit`, `gc`, `server`, `serve`) do not, since they are not scoped to one project
  * (`tokens create --project` and `audit list --project` keep their own meaning). For a scoped command,
  * `withKiln` hands out a Kiln whose services act in that project after checking that it exists.
  */
@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
 import type { Kiln } from '../kiln.js';
 
 /** Top-level commands that are not scoped to one project. */
-const UNSCOPED = new Set(['tokens', 'projects', 'audit', 'gc', 'server']);
+const UNSCOPED = new Set(['tokens', 'projects', 'audit', 'gc', 'server', 'serve']);
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const HELP = 'project to act in (default: $KILN_PROJECT, else "default"; see `kiln projects list`)';
 

@@ -10,6 +10,8 @@ import { installProjectOption } from './cli-project.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerDataCommands } from './commands/data-commands.js';
 import { registerExperimentsCommand } from './commands/experiments-command.js';
+import { registerEndpointsCommands } from './commands/endpoints-commands.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -37,7 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): tuning, model registry, feature store,\nreal-time serving and rollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): tuning, model registry, feature store,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
@@ -53,6 +55,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerAuditCommands(program, ctx);
   registerRunsCommand(program, ctx);
   registerExperimentsCommand(program, ctx);
+  registerEndpointsCommands(program, ctx);
+  registerServeCommand(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
   const wire = (cmd: Command): void => {

@@ -9,7 +9,7 @@ import { NotFoundError, UsageError } from '../core/errors.js';
 import type { Principal } from '../security/permissions.js';
 import type { AuditContext, SecurityService } from '../security/security-service.js';
 import { localPrincipal } from '../security/security-service.js';
-import type { EndpointRecord, EndpointSettings, EndpointVariant } from '../store/endpoint-repository.js';
+import type { EndpointRecord, EndpointRepository, EndpointSettings, EndpointVariant } from '../store/endpoint-repository.js';
 import { checkEndpointName, checkSettings, checkVariants } from '../store/endpoint-spec-check.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Page, PageRequest } from '../store/page.js';
@@ -65,21 +65,21 @@ export class EndpointService {
     const variants = checkVariants(input.variants ?? [{ name: input.variant ?? 'main', model: input.model, weight: 1 }]);
     const settings = checkSettings({ ...DEFAULT_ENDPOINT_SETTINGS, ...input.settings });
     await this.checkModels(variants, project, ctx);
-    const created = await this.metadata.endpoints.create({ project, name, variants, settings, createdAt: new Date().toISOString() });
+    const created = await this.repo(project).create({ name, variants, settings, createdAt: new Date().toISOString() });
     await this.audit('endpoint.create', created, null, ctx);
     return created;
   }
 
   /** One endpoint (NotFoundError when absent). */
   async get(name: string, project = 'default'): Promise<EndpointRecord> {
-    const e = await this.metadata.endpoints.get(name, project);
+    const e = await this.repo(project).get(name);
     if (!e) throw new NotFoundError(`endpoint "${name.slice(0, 100)}" not found in project "${project}"`, { field: 'name', name: name.slice(0, 100) }, 'List endpoints with `kiln endpoints list`.');
     return e;
   }
 
   /** Endpoints of a project by name, paged. */
   list(page: PageRequest = {}, project = 'default'): Promise<Page<EndpointRecord>> {
-    return this.metadata.endpoints.list(page, project);
+    return this.repo(project).list(page);
   }
 
   /** Change variants or settings. */
@@ -99,7 +99,7 @@ export class EndpointService {
     const settings = checkSettings({ ...current.settings, ...input.settings });
     const changedRefs = variants.filter((v) => !current.variants.some((c) => c.model === v.model));
     await this.checkModels(changedRefs, project, ctx);
-    const updated = await this.metadata.endpoints.update(name, { variants, settings, updatedAt: new Date().toISOString(), expectedRevision: input.expectedRevision ?? current.revision }, project);
+    const updated = await this.repo(project).update(name, { variants, settings, updatedAt: new Date().toISOString(), expectedRevision: input.expectedRevision ?? current.revision });
     await this.audit('endpoint.update', updated, current, ctx);
     return updated;
   }
@@ -108,9 +108,13 @@ export class EndpointService {
   async delete(name: string, ctx: EndpointCallContext = {}): Promise<{ deleted: string }> {
     const project = ctx.project ?? 'default';
     const current = await this.get(name, project);
-    if (!(await this.metadata.endpoints.delete(name, project))) throw new NotFoundError(`endpoint "${name}" not found in project "${project}"`, { field: 'name' });
+    if (!(await this.repo(project).delete(name))) throw new NotFoundError(`endpoint "${name}" not found in project "${project}"`, { field: 'name' });
     await this.audit('endpoint.delete', null, current, ctx);
     return { deleted: name };
+  }
+
+  private repo(project: string): EndpointRepository {
+    return this.metadata.inProject(project).endpoints;
   }
 
   private async checkModels(variants: readonly EndpointVariant[], project: string, ctx: EndpointCallContext): Promise<void> {

@@ -1,0 +1,48 @@
+/**
+ * Start the inference server of `kiln serve` on an open Kiln: the serving app over the metadata store's
+ * endpoints and Kiln's model sources, with the control plane's authentication hook (same tokens, same
+ * permissions; `mode: 'off'` only on loopback, checked by the command) and Kiln's prediction sink.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Kiln } from '../kiln.js';
+import type { InferenceAppOptions, InferenceServer } from '../serving/inference-app.js';
+import { createInferenceApp } from '../serving/inference-app.js';
+import type { AuthOptions } from './auth-hook.js';
+import { installAuth } from './auth-hook.js';
+import type { KilnApp } from './kiln-app.js';
+
+/** Options of `startInferenceServer`. */
+export interface InferenceServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly auth: AuthOptions;
+  /** Memory budget of loaded models in bytes. */
+  readonly memoryBudgetBytes?: number;
+  readonly logger?: InferenceAppOptions['logger'];
+}
+
+/** A listening inference server. */
+export interface RunningInferenceServer {
+  readonly url: string;
+  readonly server: InferenceServer;
+  close(): Promise<void>;
+}
+
+/** Build and listen. */
+export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOptions): Promise<RunningInferenceServer> {
+  const server = await createInferenceApp({
+    endpoints: kiln.metadata.endpoints,
+    models: kiln.servingModels,
+    ...(kiln.predictionSink ? { sink: kiln.predictionSink } : {}),
+    ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
+    logger: opts.logger ?? { level: kiln.config.logLevel },
+    installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
+  });
+  try {
+    const url = await server.app.listen({ port: opts.port, host: opts.host });
+    return { url, server, close: () => server.close() };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+}
