@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import underPressure from '@fastify/under-pressure';
 import Fastify from 'fastify';
+import { KilnError, httpStatusFor } from '../core/errors.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InferenceRouteOptions } from './inference-routes.js';
 import { registerInferenceRoutes } from './inference-routes.js';
@@ -66,12 +67,15 @@ export async function createInferenceApp(opts: InferenceAppOptions): Promise<Inf
     void reply.header('x-request-id', req.id);
   });
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
-    if (status >= 400 && status < 500) {
+    if (err instanceof KilnError) {
+      // Kiln's own errors (auth: 401/403/429 from the injected hook; input: 400) keep their shape.
+      const explicit = (err as { status?: unknown }).status;
+      const status = typeof explicit === 'number' ? explicit : httpStatusFor(err);
+      if (status < 500) return reply.code(status).send(err.toJSON());
+    } else if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      const status = err.statusCode;
       if (status === 413) void reply.header('connection', 'close');
-      const code = status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'usage';
-      const kiln = (err as { toJSON?: () => unknown }).toJSON;
-      return reply.code(status).send(typeof kiln === 'function' && (err as { code?: unknown }).code !== undefined && !String(err.code).startsWith('FST_') ? kiln.call(err) : errorBody(code, err.message, { field: status === 413 ? 'body' : status === 415 ? 'content-type' : 'request' }));
+      return reply.code(status).send(errorBody('usage', err.message, { field: status === 413 ? 'body' : status === 415 ? 'content-type' : 'request' }));
     }
     const errorId = randomUUID();
     req.log.error({ err, errorId }, 'internal error');

@@ -13,6 +13,11 @@ export function isClusterWorker(): boolean {
   return cluster.isWorker;
 }
 
+/** A worker done serving closes its channel to the primary (which otherwise keeps the process alive). */
+export function leaveCluster(): void {
+  if (cluster.isWorker) cluster.worker?.disconnect();
+}
+
 /** What the primary reports. */
 export interface ClusterEvents {
   /** All workers listen (once), with the address of the first. */

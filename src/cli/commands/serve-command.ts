@@ -41,7 +41,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       if (!flags.auth && !isLoopback(flags.host)) {
         throw new UsageError(`--no-auth is only allowed on a loopback address, not ${flags.host}`, { field: 'auth' }, 'Bind to 127.0.0.1 (--host 127.0.0.1), or keep authentication on.');
       }
-      const { isClusterWorker, runClusterPrimary } = await import('../../serving/serve-cluster.js');
+      const { isClusterWorker, leaveCluster, runClusterPrimary } = await import('../../serving/serve-cluster.js');
       if (workers > 1 && !isClusterWorker()) {
         await runClusterPrimary(workers, {
           onListening: (a) => ctx.io.err(`kiln serve listening on http://${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} (${workers} workers, auth: ${flags.auth ? 'required' : 'OFF'})\n`),
@@ -71,6 +71,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
           void server
             .close()
             .then(() => kiln.close())
+            .then(leaveCluster)
             .then(done);
         };
         process.once('SIGINT', stop);
