@@ -48,25 +48,23 @@ export interface InferenceRuntime {
 
 /** Build and start a runtime (loads the endpoint table, and the models when preloading). */
 export async function startInferenceRuntime(opts: InferenceRuntimeOptions): Promise<InferenceRuntime> {
-  let router: EndpointRouter | undefined;
-  let metrics: ServingMetrics | undefined;
-  const cache = new ModelCache(
-    opts.memoryBudgetBytes ?? 1024 ** 3,
-    (e) => {
-      metrics?.modelLoads.labels(e.ok ? 'ok' : 'error').inc();
-      if (e.ok) metrics?.modelLoadSeconds.observe(e.seconds);
-      if (e.ok) opts.log?.info({ model: e.key, loadMs: Math.round(e.seconds * 1000), memoryBytes: e.memoryBytes }, 'model loaded');
-      else opts.log?.warn({ model: e.key, reason: e.error }, 'model failed to load');
-    },
-    (key) => router?.forget(key),
-  );
-  metrics = new ServingMetrics({
+  // Closures below run only after all three exist (on load, eviction or scrape).
+  const metrics: ServingMetrics = new ServingMetrics({
     ...(opts.captureDrops ? { captureDrops: opts.captureDrops } : {}),
     defaultMetrics: opts.defaultMetrics ?? true,
     modelStats: () => ({ count: cache.snapshot().length, bytes: cache.memoryBytes }),
   });
-  const m = metrics;
-  router = new EndpointRouter({
+  const cache: ModelCache = new ModelCache(
+    opts.memoryBudgetBytes ?? 1024 ** 3,
+    (e) => {
+      metrics.modelLoads.labels(e.ok ? 'ok' : 'error').inc();
+      if (e.ok) metrics.modelLoadSeconds.observe(e.seconds);
+      if (e.ok) opts.log?.info({ model: e.key, loadMs: Math.round(e.seconds * 1000), memoryBytes: e.memoryBytes }, 'model loaded');
+      else opts.log?.warn({ model: e.key, reason: e.error }, 'model failed to load');
+    },
+    (key) => router.forget(key),
+  );
+  const router: EndpointRouter = new EndpointRouter({
     endpoints: opts.endpoints,
     models: opts.models,
     cache,
@@ -74,21 +72,20 @@ export async function startInferenceRuntime(opts: InferenceRuntimeOptions): Prom
     ...(opts.aliasRefreshMs !== undefined ? { aliasRefreshMs: opts.aliasRefreshMs } : {}),
     ...(opts.preload !== undefined ? { preload: opts.preload } : {}),
     ...(opts.log ? { log: opts.log } : {}),
-    onBatch: (endpoint, variant, rows) => m.batchSize.labels(endpoint, variant).observe(rows),
+    onBatch: (endpoint, variant, rows) => metrics.batchSize.labels(endpoint, variant).observe(rows),
   });
   const service = new InferenceService(router, metrics, opts.sink ?? DISCARDING_SINK);
-  const r = router;
-  await r.start();
+  await router.start();
   const runtime: InferenceRuntime = {
     service,
-    router: r,
+    router,
     cache,
     metrics,
     draining: false,
     get ready() {
-      return r.loaded && !cache.busy && !runtime.draining;
+      return router.loaded && !cache.busy && !runtime.draining;
     },
-    stop: () => r.stop(),
+    stop: () => router.stop(),
   };
   return runtime;
 }
