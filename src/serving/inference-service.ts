@@ -83,20 +83,21 @@ export class InferenceService {
       } catch (err) {
         throw this.refused(name, variant.name, protocol, err);
       }
+      const m = this.metrics.forVariant(name, variant.name, protocol);
       const batcher = this.router.batcherOf(route, variant, model);
       let output: ModelOutput;
       if (batcher) output = await batcher.score(decoded.frame);
       else {
         output = model.score(decoded.frame);
-        this.metrics.batchSize.labels(name, variant.name).observe(decoded.rows);
+        m.batchSize.observe(decoded.rows);
       }
       const ids: string[] = new Array<string>(decoded.rows);
       for (let i = 0; i < decoded.rows; i++) ids[i] = randomUUID();
       const latencyMs = performance.now() - started;
-      this.metrics.latency.labels(name, variant.name).observe(latencyMs / 1000);
-      this.metrics.requests.labels(name, variant.name, protocol, '200').inc();
-      this.metrics.instances.labels(name, variant.name).inc(decoded.rows);
-      if (decoded.unseenCategories > 0) this.metrics.unseenCategories.labels(name, variant.name).inc(decoded.unseenCategories);
+      m.latency.observe(latencyMs / 1000);
+      m.ok.inc();
+      m.instances.inc(decoded.rows);
+      if (decoded.unseenCategories > 0) m.unseenCategories.inc(decoded.unseenCategories);
       this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
       return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows };
     } finally {

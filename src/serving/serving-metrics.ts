@@ -9,8 +9,18 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096];
 
+/** The metric children of one endpoint variant, resolved once (label lookups off the request path). */
+export interface VariantMetrics {
+  readonly ok: { inc(n?: number): void };
+  readonly latency: { observe(v: number): void };
+  readonly batchSize: { observe(v: number): void };
+  readonly instances: { inc(n?: number): void };
+  readonly unseenCategories: { inc(n?: number): void };
+}
+
 /** The server's metrics. */
 export class ServingMetrics {
+  private readonly variants = new Map<string, VariantMetrics>();
   readonly registry = new Registry();
   readonly requests: Counter<'endpoint' | 'variant' | 'protocol' | 'status'>;
   readonly latency: Histogram<'endpoint' | 'variant'>;
@@ -41,6 +51,23 @@ export class ServingMetrics {
     const drops = opts.captureDrops;
     new Gauge({ name: 'kiln_serving_capture_dropped', help: 'Prediction records capture dropped (buffer full)', registers: r, collect() { this.set(drops ? drops() : 0); } });
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'kiln_serving_' });
+  }
+
+  /** Children for a successful native/OIP request of `endpoint`/`variant` (cached). */
+  forVariant(endpoint: string, variant: string, protocol: string): VariantMetrics {
+    const key = `${endpoint}\u0000${variant}\u0000${protocol}`;
+    let m = this.variants.get(key);
+    if (!m) {
+      m = {
+        ok: this.requests.labels(endpoint, variant, protocol, '200'),
+        latency: this.latency.labels(endpoint, variant),
+        batchSize: this.batchSize.labels(endpoint, variant),
+        instances: this.instances.labels(endpoint, variant),
+        unseenCategories: this.unseenCategories.labels(endpoint, variant),
+      };
+      this.variants.set(key, m);
+    }
+    return m;
   }
 
   /** The exposition text. */
