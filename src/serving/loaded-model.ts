@@ -38,9 +38,8 @@ export class LoadedModel {
   static fromBundle(key: string, text: string): LoadedModel {
     const started = performance.now();
     const scorer = createScorer(text, key);
-    const model = new LoadedModel(key, scorer, 0, text.length * 2);
-    model.warm();
-    return Object.assign(model, { loadMs: performance.now() - started });
+    warm(scorer);
+    return new LoadedModel(key, scorer, performance.now() - started, text.length * 2);
   }
 
   /** The task of the model. */
@@ -67,14 +66,13 @@ export class LoadedModel {
   scoreRaw(frame: Frame): ScoredBatch {
     return this.scorer.predict(frame);
   }
+}
 
-  private warm(): void {
-    const inputs = this.scorer.signature.inputs;
-    try {
-      this.scorer.predict(new Frame(inputs.map(missingColumn), 1));
-    } catch {
-      // A pipeline that refuses missing values cannot be warmed this way; the first request warms it.
-    }
+function warm(scorer: Scorer): void {
+  try {
+    scorer.predict(new Frame(scorer.signature.inputs.map(missingColumn), 1));
+  } catch {
+    // A pipeline that refuses missing values cannot be warmed this way; the first request warms it.
   }
 }
 
