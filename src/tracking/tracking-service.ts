@@ -170,6 +170,15 @@ export class TrackingService {
     return artifact;
   }
 
+  /** Streams a file into the artifact store and lists it on the run under `path` (HTTP uploads). */
+  async logArtifactFile(runId: string, path: string, file: string): Promise<RunArtifact> {
+    await this.requireRun(runId);
+    const ref = await this.artifacts.putFile(file);
+    const artifact = { path, hash: ref.hash, size: ref.size };
+    await this.metadata.runs.addArtifact(runId, artifact);
+    return artifact;
+  }
+
   /** Records an already-stored artifact (e.g. a bundle) on the run. */
   addArtifact(runId: string, artifact: RunArtifact): Promise<void> {
     return this.metadata.runs.addArtifact(runId, artifact);

@@ -131,3 +131,11 @@ export const EndRunRoute = {
   body: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('finished'), Type.Literal('failed'), Type.Literal('killed')])) }, { additionalProperties: false }),
   response: { 200: RunSummarySchema, ...errorResponses(400, 404, 409) },
 };
+
+export const LogArtifactRoute = {
+  summary: 'Upload an artifact of a run (the body is the bytes, application/octet-stream, streamed to the artifact store); replaces the one at the same path',
+  tags: TAGS,
+  params: RunId,
+  querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024, description: 'Where the artifact is listed on the run, e.g. plots/roc.svg' }) }, { additionalProperties: false }),
+  response: { 201: Type.Object({ path: Type.String(), hash: Type.String(), size: Type.Integer() }), ...errorResponses(400, 404, 409, 413, 415) },
+};
