@@ -14,6 +14,7 @@ import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerKeysCommands } from './commands/keys-commands.js';
+import { registerLoginCommands } from './commands/login-commands.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerProjectsCommands } from './commands/projects-commands.js';
 import { registerRunsCommand } from './commands/runs-command.js';
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProjectsCommands(program, ctx);
   registerAuditCommands(program, ctx);
   registerKeysCommands(program, ctx);
+  registerLoginCommands(program, ctx);
   registerRunsCommand(program, ctx);
   registerExperimentsCommand(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
