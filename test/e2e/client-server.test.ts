@@ -6,6 +6,7 @@
  * errors (401, 403 naming the permission, 404, 409), the artifact upload route's bad input, and checks every
  * call the client made, and every route in its table, against the server's /openapi.json.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -207,6 +208,18 @@ describe('kiln/client against a server', () => {
     const viewerDenied = await failure(client.createClient({ baseUrl, token: viewer, fetch: recordingFetch }).tokens.create({ name: 'x', role: 'admin' }));
     expect(viewerDenied).toMatchObject({ status: 403, details: { permission: 'tokens:admin' } });
   });
+
+  it('runs examples/client-tracking.ts against the server', async () => {
+    const editor = (await kiln.security.createToken({ name: 'example', grants: [{ project: 'default', role: 'editor' }] }, localPrincipal())).token;
+    const out = await new Promise<string>((done, fail) =>
+      execFile(process.execPath, ['--import', 'tsx', 'examples/client-tracking.ts'], { env: { ...process.env, KILN_SERVER: baseUrl, KILN_TOKEN: editor } }, (err, stdout, stderr) => (err ? fail(new Error(`${err.message}\n${stderr}`)) : done(stdout))),
+    );
+    expect(out).toMatch(/tracking on .* as token:/);
+    expect(out.match(/^run \S+: learningRate/gm)).toHaveLength(2);
+    const runs = await kiln.tracking.searchRuns({ experiments: ['examples'] });
+    expect(runs.items).toHaveLength(2);
+    for (const r of runs.items) expect(r.status).toBe('finished');
+  }, 60_000);
 
   it('calls only routes of the OpenAPI document, and its route table is in the document', async () => {
     const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
