@@ -101,6 +101,8 @@ export function fillPath(template: string, params: Record<string, string | numbe
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => {
     const value = params[name];
     if (value === undefined || value === '') throw new KilnApiError('usage', `${name} is required`, { field: name }, undefined, 0, null);
+    // URL parsers resolve "." and ".." segments even percent-encoded, which would call another route.
+    if (value === '.' || value === '..') throw new KilnApiError('usage', `${name} cannot be "${value}"`, { field: name }, undefined, 0, null);
     return encodeURIComponent(String(value));
   });
 }

@@ -119,14 +119,14 @@ export function createClient(options: ClientOptions): KilnClient {
       const res = await http.json<{ versions: DatasetVersionSummary[]; next: string | null }>({ method: 'GET', path: fillPath(R.datasetVersions.path, { name }), query: pageQuery(page) });
       return { items: res.versions, next: res.next };
     },
-    show: (name, version) => http.json({ method: 'GET', path: fillPath(R.showVersion.path, { name, version }) }),
-    register(name, from) {
+    show: async (name, version) => http.json({ method: 'GET', path: fillPath(R.showVersion.path, { name, version }) }),
+    async register(name, from) {
       const path = fillPath(R.registerVersion.path, { name });
       if ('upload' in from) return http.json({ method: 'POST', path, ...uploadCall(from.upload) });
       return http.json({ method: 'POST', path, json: from });
     },
-    appendRows: (name, upload) => http.json({ method: 'POST', path: fillPath(R.appendRows.path, { name }), ...uploadCall(upload) }),
-    profile(of) {
+    appendRows: async (name, upload) => http.json({ method: 'POST', path: fillPath(R.appendRows.path, { name }), ...uploadCall(upload) }),
+    async profile(of) {
       if ('upload' in of) return http.json({ ...R.profile, ...uploadCall(of.upload) });
       return http.json({ ...R.profile, json: of });
     },
@@ -135,13 +135,13 @@ export function createClient(options: ClientOptions): KilnClient {
   const training: TrainingClient = {
     train: (request) => http.json({ ...R.train, json: request }),
     list: (page = {}) => http.json({ ...R.listTrainedModels, query: { ...pageQuery(page), dataset: page.dataset } }),
-    get: (id) => http.json({ method: 'GET', path: fillPath(R.getTrainedModel.path, { id }) }),
-    bundle: (id) => http.bytes({ method: 'GET', path: fillPath(R.trainedModelBundle.path, { id }) }),
+    get: async (id) => http.json({ method: 'GET', path: fillPath(R.getTrainedModel.path, { id }) }),
+    bundle: async (id) => http.bytes({ method: 'GET', path: fillPath(R.trainedModelBundle.path, { id }) }),
   };
   const tokens: TokensClient = {
     create: (request) => http.json({ ...R.createToken, json: request }),
     list: (page = {}) => http.json({ ...R.listTokens, query: pageQuery(page) }),
-    revoke: (id) => http.json({ method: 'DELETE', path: fillPath(R.revokeToken.path, { id: id.replace(/^kiln_/, '') }) }),
+    revoke: async (id) => http.json({ method: 'DELETE', path: fillPath(R.revokeToken.path, { id: id.replace(/^kiln_/, '') }) }),
   };
   const projects: ProjectsClient = {
     list: (page = {}) => http.json({ ...R.listProjects, query: pageQuery(page) }),

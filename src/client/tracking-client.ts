@@ -73,7 +73,7 @@ export class TrackingClient {
   }
 
   /** Uploads bytes as an artifact of the run, listed under `path` (replaces an artifact at the same path). */
-  logArtifact(runId: string, path: string, bytes: Uint8Array | string | Blob): Promise<RunArtifact> {
+  async logArtifact(runId: string, path: string, bytes: Uint8Array | string | Blob): Promise<RunArtifact> {
     return this.http.json({ method: CLIENT_ROUTES.logArtifact.method, path: fillPath(CLIENT_ROUTES.logArtifact.path, { id: runId }), query: { path }, raw: { body: bytes, contentType: 'application/octet-stream' } });
   }
 

@@ -173,6 +173,22 @@ describe('kiln/client against a server', () => {
     expect(await failure(c.tracking.getRun(failedId))).toMatchObject({ status: 404 });
   }, 60_000);
 
+  it('hostile names in path parameters are 4xx, never a 500 or another route', async () => {
+    const c = client.createClient({ baseUrl, token: admin, fetch: recordingFetch });
+    for (const name of ['../../etc/passwd', '..', '%2e%2e', 'a/b', 'x'.repeat(600), 'nul\u0000byte', '😀']) {
+      for (const attempt of [c.datasets.show(name, 1), c.tracking.getRun(name), c.training.get(name), c.tracking.logArtifact(name, 'a', new Uint8Array(1))]) {
+        const err = await failure(attempt);
+        // "." and ".." are refused by the client itself (status 0): a URL parser would resolve them to another route.
+        if (name === '..') {
+          expect(err).toMatchObject({ code: 'usage', status: 0 });
+          continue;
+        }
+        expect(err.status, `${name}: ${err.message}`).toBeGreaterThanOrEqual(400);
+        expect(err.status, `${name}: ${err.message}`).toBeLessThan(500);
+      }
+    }
+  });
+
   it('the artifact upload route refuses bad input with 4xx and stores nothing', async () => {
     const c = client.createClient({ baseUrl, token: admin, fetch: recordingFetch });
     const run = await c.tracking.startRun({ experiment: 'uploads' });
