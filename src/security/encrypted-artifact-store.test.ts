@@ -78,6 +78,23 @@ describeArtifactStoreContract('encrypted over fs', async () => {
   };
 });
 
+// Without a key (the embedded default) the store is the adapter plus error explanations: same contract.
+describeArtifactStoreContract('unkeyed over fs', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'kiln-unkeyed-contract-'));
+  const root = join(home, 'artifacts');
+  const enc = await openEncrypted(home, null);
+  return {
+    store: enc.store,
+    corrupt: async (hash) => {
+      const handle = await open(blobPath(root, hash), 'r+');
+      await handle.write(new Uint8Array([0xde, 0xad]), 0, 2, 1000);
+      await handle.close();
+    },
+    storedObjects: async () => listFiles(root),
+    dispose: async () => rmSync(home, { recursive: true, force: true }),
+  };
+});
+
 /** Recording stand-in for the audit sink: only `audit` is called by rotation. */
 function auditRecorder(): { security: SecurityService; events: { action: string; after: unknown }[] } {
   const events: { action: string; after: unknown }[] = [];
