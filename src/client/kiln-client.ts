@@ -34,7 +34,7 @@ import { pageQuery, TrackingClient } from './tracking-client.js';
 export interface ClientOptions {
   /** The server, e.g. `http://127.0.0.1:7070`. */
   baseUrl: string;
-  /** An API token (`kiln_...`) or an OIDC access token. */
+  /** An API token (`kiln_...`) or an OIDC access token; in Node, `KILN_TOKEN` when not given. */
   token?: string;
   /** The project calls act on (`X-Kiln-Project`); the server's default is `default`. */
   project?: string;
@@ -108,7 +108,10 @@ function uploadCall(upload: Upload): { query: Record<string, string | undefined>
 
 /** A client for the server at `options.baseUrl`. */
 export function createClient(options: ClientOptions): KilnClient {
-  const http = new HttpTransport(options);
+  // No Node import: `process` is read only where a runtime defines it (Node, Bun, Deno's compatibility layer).
+  const envToken = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KILN_TOKEN?.trim();
+  const token = options.token ?? (envToken || undefined);
+  const http = new HttpTransport({ ...options, ...(token !== undefined ? { token } : {}) });
   const R = CLIENT_ROUTES;
   const datasets: DatasetsClient = {
     async list(page = {}) {

@@ -292,7 +292,7 @@ export class EncryptedArtifactStore implements ArtifactStore {
 
   private async plainSize(raw: StoredArtifact): Promise<number> {
     if (raw.size === 0) return 0;
-    const head = await this.readHead(raw.hash, ENVELOPE_MAX_HEADER);
+    const head = await this.readRange(raw.hash, Math.min(ENVELOPE_MAX_HEADER, raw.size));
     const header = isEncrypted(head) ? parseEnvelopeHeader(head) : null;
     const size = header ? raw.size - header.headerEnd - ENVELOPE_BODY_OVERHEAD : raw.size;
     return size >= 0 ? size : raw.size;
@@ -303,8 +303,13 @@ export class EncryptedArtifactStore implements ArtifactStore {
     const raw = await this.inner.stat(hash);
     if (!raw) throw new NotFoundError(`artifact ${hash} not found in ${this.location}`, { field: 'hash' }, 'the artifact was deleted or the metadata points at another artifact store');
     if (raw.size === 0) return Buffer.alloc(0);
+    return this.readRange(hash, Math.min(bytes, raw.size));
+  }
+
+  /** The first `bytes` bytes of a blob known to hold at least that many. */
+  private async readRange(hash: string, bytes: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const chunk of await this.inner.openRaw(hash, { start: 0, end: Math.min(bytes, raw.size) - 1 })) chunks.push(chunk as Buffer);
+    for await (const chunk of await this.inner.openRaw(hash, { start: 0, end: bytes - 1 })) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }
 }

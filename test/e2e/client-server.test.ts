@@ -38,6 +38,8 @@ const recordingFetch: FetchLike = async (input, init) => {
 };
 
 beforeAll(async () => {
+  // Anonymous clients below must stay anonymous: the client falls back to KILN_TOKEN.
+  delete process.env.KILN_TOKEN;
   const result = await build({ entryPoints: ['src/client/index.ts'], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
   const code = result.outputFiles[0].text;
   expect(code).not.toMatch(/from\s*["']node:/);
@@ -80,6 +82,12 @@ describe('kiln/client against a server', () => {
     expect(await c.whoami()).toMatchObject({ superuser: true, project: 'default' });
     const anonymous = await failure(client.createClient({ baseUrl, fetch: recordingFetch }).whoami());
     expect(anonymous).toMatchObject({ code: 'unauthenticated', status: 401 });
+    process.env.KILN_TOKEN = admin;
+    try {
+      expect((await client.createClient({ baseUrl, fetch: recordingFetch }).whoami()).superuser).toBe(true);
+    } finally {
+      delete process.env.KILN_TOKEN;
+    }
     const forged = await failure(client.createClient({ baseUrl, token: 'kiln_aaaaaaaaaaaa_notasecret', fetch: recordingFetch }).whoami());
     expect(forged.status).toBe(401);
     const down = await failure(client.createClient({ baseUrl: 'http://127.0.0.1:1', token: admin }).health());
