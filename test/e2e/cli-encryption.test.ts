@@ -29,8 +29,8 @@ async function anyBlobContains(root: string, text: string): Promise<boolean> {
 }
 
 async function customers(home: string): Promise<string> {
-  const rows = ['id,email,city'];
-  for (let i = 0; i < 200; i++) rows.push(`${i},user${i}.confidential@example.org,${i % 2 ? 'Lisbon' : 'Porto'}`);
+  const rows = ['id,email,score,city'];
+  for (let i = 0; i < 200; i++) rows.push(`${i},user${i}.confidential@example.org,${(i * 7) % 13},${i % 2 ? 'Lisbon' : 'Porto'}`);
   const file = join(home, 'customers.csv');
   await writeFile(file, `${rows.join('\n')}\n`);
   return file;
@@ -43,7 +43,15 @@ describe('encryption at rest (CLI)', () => {
     const withK1 = { KILN_MASTER_KEY: K1 };
     expect((await runKiln(['data', 'register', file, '--name', 'customers'], { home, env: withK1 })).code).toBe(0);
     const artifacts = join(home, 'artifacts');
+    // A model trained on it (bundle and run artifacts go into the store too), scored from the store.
+    const trained = await runKiln(['train', '--data', 'customers@1', '--target', 'city', '--exclude', 'id,email', '--params', '{"numTrees":5}', '--out', join(home, 'model.kiln.json'), '--json'], { home, env: withK1 });
+    expect(trained.code, trained.stderr).toBe(0);
+    const scored = await runKiln(['predict', '--model', join(home, 'model.kiln.json'), '--data', 'customers@1', '--out', join(home, 'pred.csv'), '--json'], { home, env: withK1 });
+    expect(scored.code, scored.stderr).toBe(0);
+    expect((await readFile(join(home, 'pred.csv'), 'utf8')).trim().split('\n')).toHaveLength(201);
     expect(await anyBlobContains(artifacts, 'confidential@example.org')).toBe(false);
+    expect(await anyBlobContains(artifacts, 'kiln.model')).toBe(false);
+    expect((await blobFiles(artifacts)).length).toBeGreaterThanOrEqual(2);
     for (const blob of await blobFiles(artifacts)) expect((await readFile(blob)).subarray(0, 8).toString()).toBe('KILNENC1');
 
     const profile = await runKiln(['data', 'profile', 'customers@1', '--json'], { home, env: withK1 });
