@@ -5,10 +5,11 @@
  * Rotation re-wraps every data key under the active master key, blob by blob, each published atomically:
  * an interrupted rotation is resumed by running it again (blobs already under the active key are skipped),
  * and it is audited (`keys.rotate`). Decrypted copies for DuckDB live in a private per-process folder under
- * `<home>/cache/decrypted`, removed by `close()` (and, after a crash, by the next open).
+ * `<home>/cache/decrypted`, removed by `close()` (and, after a crash, by the next open on the same host).
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { KilnError, UsageError } from '../core/errors.js';
 import type { ArtifactStore, StoredArtifact } from '../store/artifact-store.js';
@@ -84,7 +85,7 @@ export class ArtifactEncryption {
     await mkdir(options.cacheRoot, { recursive: true, mode: 0o700 });
     await chmod(options.cacheRoot, 0o700).catch(() => undefined);
     await removeDeadProcessFolders(options.cacheRoot);
-    const dir = join(options.cacheRoot, `${process.pid}-${randomUUID().slice(0, 8)}`);
+    const dir = join(options.cacheRoot, `${hostTag()}-${process.pid}-${randomUUID().slice(0, 8)}`);
     const cache = await ArtifactStoreCache.open(dir, { maxBytes: options.cacheBytes });
     const encrypted = new EncryptedArtifactStore(raw, keyring, cache);
     return new ArtifactEncryption(encrypted, raw, encrypted, dir);
@@ -176,10 +177,18 @@ function skipDeleted(err: unknown): undefined {
   throw err;
 }
 
-/** Removes decrypted-copy folders of processes that no longer run (crashed without `close`). */
+/** This host's name as a folder-name part (a KILN_HOME on a shared disk may serve several hosts). */
+function hostTag(): string {
+  return hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+}
+
+/** Removes decrypted-copy folders of this host's processes that no longer run (crashed without `close`). */
 async function removeDeadProcessFolders(root: string): Promise<void> {
+  const prefix = `${hostTag()}-`;
   for (const name of await readdir(root).catch(() => [] as string[])) {
-    const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+    // Another host's process cannot be checked from here: its folders are left alone.
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
     if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     await rm(join(root, name), { recursive: true, force: true });
   }

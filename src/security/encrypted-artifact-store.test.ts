@@ -4,9 +4,9 @@
  * status, mixed plain/encrypted stores, and the key configuration (KILN_MASTER_KEY, the key file's mode).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InternalError, UsageError } from '../core/errors.js';
@@ -222,6 +222,22 @@ describe('EncryptedArtifactStore (fs)', () => {
     expect(readFileSync(blobPath(join(home, 'artifacts'), plainRef.hash)).includes('alice.secret')).toBe(false);
     expect(Buffer.from(await enc.store.get(plainRef.hash)).equals(secret)).toBe(true);
     await expect(plainStore.rotate(admin, {}, security)).rejects.toThrow(/KILN_MASTER_KEY is not set/);
+  });
+
+  it('removes decrypted copies of crashed processes of this host on open, not those of other hosts', async () => {
+    const home = tempHome();
+    const root = join(home, 'cache', 'decrypted');
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 64) || 'host';
+    // Above Linux's largest pid (2^22): no such process.
+    mkdirSync(join(root, `${host}-4194400-deadbeef`, 'ab'), { recursive: true });
+    writeFileSync(join(root, `${host}-4194400-deadbeef`, 'ab', 'leftover'), 'plain bytes');
+    mkdirSync(join(root, `other-host-1-cafe0000`), { recursive: true });
+    const enc = await openEncrypted(home, { active: K1, old: [] });
+    const left = readdirSync(root).sort();
+    expect(left).toContain('other-host-1-cafe0000');
+    expect(left).not.toContain(`${host}-4194400-deadbeef`);
+    await enc.close();
+    expect(readdirSync(root)).toEqual(['other-host-1-cafe0000']);
   });
 
   it('removes its decrypted copies on close', async () => {

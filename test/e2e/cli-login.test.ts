@@ -3,6 +3,7 @@
  * the token before storing it in a 0600 file (0700 folder), `kiln whoami` sends it, `KILN_TOKEN` wins over
  * the file, a group/world-readable file is refused, a malformed one is a clear error, `kiln logout` forgets.
  */
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,7 +13,15 @@ import { openKiln } from '../../src/kiln.js';
 import { localPrincipal } from '../../src/security/local-principal.js';
 import { createApp } from '../../src/server/create-app.js';
 import type { KilnApp } from '../../src/server/kiln-app.js';
-import { json, runKiln, tempDir } from './run-kiln.js';
+import { json, REPO, runKiln, tempDir } from './run-kiln.js';
+
+/** `kiln ...args` with `input` on standard input. */
+function runWithStdin(args: string[], input: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = execFile(process.execPath, [join(REPO, 'bin/kiln.js'), ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+    child.stdin?.end(input);
+  });
+}
 
 let kiln: Kiln;
 let app: KilnApp;
@@ -69,6 +78,12 @@ describe('kiln login / whoami / logout', () => {
     expect(refused.stderr).toMatch(/is readable by others \(mode 0644\); refusing/);
     expect(refused.stderr).toMatch(/chmod 600/);
     await chmod(file, 0o600);
+
+    // --token-stdin keeps the token out of the process list.
+    const piped = await runWithStdin(['login', '--server', server, '--token-stdin', '--json'], `${viewer.token}\n`, { ...env, KILN_HOME: home });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(json(piped)).toMatchObject({ actor: `token:${viewer.id}` });
+    expect((await runWithStdin(['login', '--server', server, '--token-stdin', '--token', 'x'], 'y', { ...env, KILN_HOME: home })).code).toBe(2);
 
     const out = await runKiln(['logout', '--json'], { home, env });
     expect(json(out)).toEqual({ removed: [server], default: null });

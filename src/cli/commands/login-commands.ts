@@ -13,6 +13,7 @@ import { printJson } from '../output.js';
 interface LoginFlags {
   server: string;
   token?: string;
+  tokenStdin?: boolean;
   project?: string;
   json?: boolean;
 }
@@ -25,13 +26,15 @@ export function registerLoginCommands(program: Command, ctx: CliContext): void {
     .command('login')
     .description('check a token against a server and store it (mode 0600) for later commands')
     .requiredOption('--server <url>', 'the server, e.g. https://kiln.example.com')
-    .option('--token <token>', 'the API token (default: KILN_TOKEN; prefer it: arguments show in process lists)')
+    .option('--token <token>', 'the API token (default: KILN_TOKEN; prefer it or --token-stdin: arguments show in process lists)')
+    .option('--token-stdin', 'read the token from standard input')
     .option('--project <project>', 'the project commands act on (X-Kiln-Project)')
     .option('--json', 'print as JSON')
     .action(async (flags: LoginFlags) => {
       const baseUrl = normalizeServerUrl(flags.server);
-      const token = flags.token?.trim() || process.env.KILN_TOKEN?.trim();
-      if (!token) throw new UsageError('no token: pass --token or set KILN_TOKEN', { field: 'token' }, 'Create one on the server with `kiln tokens create` (an administrator), then kiln login --server URL --token TOKEN.');
+      if (flags.tokenStdin && flags.token !== undefined) throw new UsageError('pass --token or --token-stdin, not both', { field: 'token' });
+      const token = flags.tokenStdin ? await readStdin() : flags.token?.trim() || process.env.KILN_TOKEN?.trim();
+      if (!token) throw new UsageError('no token: pass --token, --token-stdin or set KILN_TOKEN', { field: 'token' }, 'Create one on the server with `kiln tokens create` (an administrator), then kiln login --server URL --token TOKEN.');
       const { createClient } = await import('../../client/kiln-client.js');
       const me = await createClient({ baseUrl, token, ...(flags.project ? { project: flags.project } : {}) }).whoami();
       const path = credentialsPath();
@@ -81,4 +84,16 @@ export function registerLoginCommands(program: Command, ctx: CliContext): void {
       if (flags.json) return printJson(io, { server: target.baseUrl, tokenSource: target.tokenSource, ...me });
       io.out(`${me.actor} on ${target.baseUrl}${me.superuser ? ' (superuser)' : ` (${me.roles.join(', ') || 'no roles'} on ${me.project})`}\n`);
     });
+}
+
+/** The first line of standard input, trimmed (a token is one line; more than 64 KiB is refused). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > 65_536) throw new UsageError('--token-stdin: standard input is longer than a token', { field: 'token' });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0].trim();
 }
