@@ -203,9 +203,9 @@ export class EncryptedArtifactStore implements ArtifactStore {
     const raw = await this.inner.openRaw(hash);
     try {
       const { header, rest, head } = await readHeader(raw);
-      if (!header) return Readable.from(this.verifyPlain(hash, head, rest, raw));
+      if (!header) return Readable.from(this.verifyPlain(hash, head, rest, raw), { objectMode: false });
       const dataKey = this.unwrap(hash, header);
-      return Readable.from(this.decryptBody(hash, dataKey, head.subarray(header.headerEnd), rest, raw));
+      return Readable.from(this.decryptBody(hash, dataKey, head.subarray(header.headerEnd), rest, raw), { objectMode: false });
     } catch (err) {
       raw.destroy();
       throw err;
