@@ -87,7 +87,7 @@ export function registerTrackingRoutes(app: KilnApp, kiln: Kiln): void {
   app.post('/v1/runs/:id/artifacts', { schema: LogArtifactRoute, config: RUNS_WRITE }, async (req, reply) => {
     const { id } = req.params;
     const { path } = req.query;
-    const artifact = await withRawUpload(req, limits, `upload:${path}`, (u) => kiln.tracking.logArtifactFile(id, path, u.path));
+    const artifact = await withRawUpload(req, limits, `upload:${path}`, (u) => kiln.tracking.inProject(req.project).logArtifactFile(id, path, u.path));
     return reply.status(201).send(artifact);
   });
 
