@@ -225,7 +225,13 @@ describe('kiln/client against a server', () => {
     expect(await failure(client.createClient({ baseUrl, token: created.token }).whoami())).toMatchObject({ status: 401 });
     expect((await c.projects.create('risk', 'credit risk')).name).toBe('risk');
     expect((await c.projects.list()).items.map((p) => p.name)).toEqual(['default', 'risk']);
-    expect((await client.createClient({ baseUrl, token: admin, project: 'risk', fetch: recordingFetch }).whoami()).project).toBe('risk');
+    const risk = client.createClient({ baseUrl, token: admin, project: 'risk', fetch: recordingFetch });
+    expect((await risk.whoami()).project).toBe('risk');
+    // A run of project default is invisible from project risk, for artifact uploads too.
+    const inDefault = await c.tracking.startRun({ experiment: 'scoped' });
+    expect(await failure(risk.tracking.logArtifact(inDefault.id, 'x.bin', new Uint8Array([1])))).toMatchObject({ status: 404 });
+    expect((await risk.tracking.withRun({ experiment: 'scoped' }, (run) => run.logArtifact('x.bin', new Uint8Array([2])))).size).toBe(1);
+    expect((await c.tracking.getRun(inDefault.id)).artifacts).toEqual([]);
     const audit = await c.audit.list({ resource: 'tokens' });
     expect(audit.items.map((e) => e.action)).toEqual(expect.arrayContaining(['token.create', 'token.revoke']));
     expect(await c.audit.verify()).toMatchObject({ ok: true });
