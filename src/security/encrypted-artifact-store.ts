@@ -33,9 +33,6 @@ export interface MasterKeyring {
   readonly old: readonly MasterKey[];
 }
 
-/** What a stored blob is, from its header. */
-export type BlobEncryption = { readonly state: 'plain' } | { readonly state: 'encrypted'; readonly keyId: string };
-
 /** What re-wrapping one blob did. */
 export type RewrapOutcome = 'rewrapped' | 'current' | 'plain';
 
@@ -150,14 +147,6 @@ export class EncryptedArtifactStore implements ArtifactStore {
     const existed = await this.inner.delete(hash);
     await this.plainCache.remove(hash);
     return existed;
-  }
-
-  /** Whether a stored blob is plain or encrypted, and under which master key (for `kiln keys status`). */
-  async inspect(stored: StoredArtifact): Promise<BlobEncryption> {
-    if (stored.size === 0) return { state: 'plain' };
-    const head = await this.readHead(stored.hash, ENVELOPE_MAX_HEADER);
-    const header = isEncrypted(head) ? parseEnvelopeHeader(head) : null;
-    return header ? { state: 'encrypted', keyId: header.keyId } : { state: 'plain' };
   }
 
   /**
