@@ -160,8 +160,11 @@ describe('EncryptedArtifactStore (fs)', () => {
       expect(err).toBeInstanceOf(InternalError);
       expect((err as Error).message).toMatch(/tampered/);
     }
-    writeFileSync(blobPath(root, hash), good.subarray(0, good.length - 20));
-    await expect(store.get(hash)).rejects.toBeInstanceOf(ArtifactTamperedError);
+    for (const cut of [good.length - 20, 90, 40, 8]) {
+      writeFileSync(blobPath(root, hash), good.subarray(0, cut));
+      await expect(store.get(hash), `cut at ${cut}`).rejects.toBeInstanceOf(ArtifactTamperedError);
+      await expect(store.materialize(hash), `cut at ${cut}`).rejects.toBeInstanceOf(ArtifactTamperedError);
+    }
     // A valid envelope of other bytes copied under this address: GCM passes, the address check does not.
     const other = await store.put(Buffer.from('other bytes'));
     writeFileSync(blobPath(root, hash), readFileSync(blobPath(root, other.hash)));
@@ -210,6 +213,11 @@ describe('EncryptedArtifactStore (fs)', () => {
     await enc.store.put(new Uint8Array(0));
     expect(Buffer.from(await enc.store.get(plainRef.hash)).equals(secret)).toBe(true);
     expect(await enc.store.stat(plainRef.hash)).toMatchObject({ size: secret.length });
+    // Plain bytes that happen to start like an envelope, stored before encryption was on, still read.
+    const lookalike = Buffer.from('KILNENC1 is how encrypted Kiln blobs start');
+    const lookalikeRef = await plainStore.store.put(lookalike);
+    expect(Buffer.from(await enc.store.get(lookalikeRef.hash)).equals(lookalike)).toBe(true);
+    await enc.store.delete(lookalikeRef.hash);
     expect(await enc.store.stat(encRef.hash)).toMatchObject({ size: 13 });
     const status = await enc.status();
     // The empty blob written with encryption on is an envelope too.

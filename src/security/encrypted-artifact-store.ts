@@ -158,7 +158,7 @@ export class EncryptedArtifactStore implements ArtifactStore {
     const raw = await this.inner.openRaw(hash);
     const staged = this.inner.stagingPath();
     try {
-      const { header, rest, head } = await readHeader(raw);
+      const { header, rest, head } = await readHeader(raw, hash, this.location);
       if (!header) return 'plain';
       if (header.keyId === this.keyring.active.id) return 'current';
       const dataKey = this.unwrap(hash, header);
@@ -191,7 +191,7 @@ export class EncryptedArtifactStore implements ArtifactStore {
   private async openPlain(hash: string): Promise<Readable> {
     const raw = await this.inner.openRaw(hash);
     try {
-      const { header, rest, head } = await readHeader(raw);
+      const { header, rest, head } = await readHeader(raw, hash, this.location);
       if (!header) return Readable.from(this.verifyPlain(hash, head, rest, raw), { objectMode: false });
       const dataKey = this.unwrap(hash, header);
       return Readable.from(this.decryptBody(hash, dataKey, head.subarray(header.headerEnd), rest, raw), { objectMode: false });
@@ -305,9 +305,10 @@ export class EncryptedArtifactStore implements ArtifactStore {
 
 /**
  * Reads a raw stream until its envelope header is complete (or it is clearly not an envelope); returns the
- * header (null: a plain blob), the bytes read so far and the iterator over the rest.
+ * header (null: a plain blob), the bytes read so far and the iterator over the rest. A blob that starts like
+ * an envelope but ends inside its header is an `ArtifactTamperedError`.
  */
-async function readHeader(raw: Readable): Promise<{ header: ParsedHeader | null; head: Buffer; rest: AsyncIterator<Buffer> }> {
+async function readHeader(raw: Readable, hash: string, location: string): Promise<{ header: ParsedHeader | null; head: Buffer; rest: AsyncIterator<Buffer> }> {
   const rest = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let head: Buffer = Buffer.alloc(0);
   for (;;) {
@@ -319,8 +320,7 @@ async function readHeader(raw: Readable): Promise<{ header: ParsedHeader | null;
     const r = await rest.next();
     if (r.done) {
       // A short blob: plain unless it starts like an envelope whose header is cut off.
-      const magic = head.length >= 8 && isEncrypted(head);
-      if (magic) return { header: parseEnvelopeHeader(Buffer.concat([head, Buffer.alloc(ENVELOPE_MAX_HEADER)])), head, rest };
+      if (head.length >= 8 && isEncrypted(head)) throw new ArtifactTamperedError(hash, location, 'the encrypted blob is truncated inside its header');
       return { header: null, head, rest };
     }
     head = head.length === 0 ? r.value : Buffer.concat([head, r.value]);
