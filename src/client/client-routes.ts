@@ -35,6 +35,7 @@ export const CLIENT_ROUTES = {
   logParams: { method: 'POST', path: '/v1/runs/{id}/params' },
   setTags: { method: 'POST', path: '/v1/runs/{id}/tags' },
   logArtifact: { method: 'POST', path: '/v1/runs/{id}/artifacts' },
+  getArtifact: { method: 'GET', path: '/v1/runs/{id}/artifacts' },
   endRun: { method: 'POST', path: '/v1/runs/{id}/end' },
   createToken: { method: 'POST', path: '/v1/tokens' },
   listTokens: { method: 'GET', path: '/v1/tokens' },

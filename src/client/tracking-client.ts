@@ -77,6 +77,11 @@ export class TrackingClient {
     return this.http.json({ method: CLIENT_ROUTES.logArtifact.method, path: fillPath(CLIENT_ROUTES.logArtifact.path, { id: runId }), query: { path }, raw: { body: bytes, contentType: 'application/octet-stream' } });
   }
 
+  /** The bytes of a run's artifact at `path` (the server verifies them against their sha256 as it sends them). */
+  async getArtifact(runId: string, path: string): Promise<Uint8Array> {
+    return this.http.bytes({ method: CLIENT_ROUTES.getArtifact.method, path: fillPath(CLIENT_ROUTES.getArtifact.path, { id: runId }), query: { path } });
+  }
+
   /** Ends a run: finished (default), failed or killed. */
   async endRun(runId: string, status: 'finished' | 'failed' | 'killed' = 'finished'): Promise<RunSummary> {
     return decodeRun(await this.http.json<RunSummary>({ method: CLIENT_ROUTES.endRun.method, path: fillPath(CLIENT_ROUTES.endRun.path, { id: runId }), json: { status } }));

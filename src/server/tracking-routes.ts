@@ -11,6 +11,7 @@ import {
   CreateExperimentRoute,
   DeleteRunRoute,
   EndRunRoute,
+  GetArtifactRoute,
   GetRunRoute,
   ListExperimentsRoute,
   LogArtifactRoute,
@@ -89,6 +90,11 @@ export function registerTrackingRoutes(app: KilnApp, kiln: Kiln): void {
     const { path } = req.query;
     const artifact = await withRawUpload(req, limits, `upload:${path}`, (u) => kiln.tracking.inProject(req.project).logArtifactFile(id, path, u.path));
     return reply.status(201).send(artifact);
+  });
+
+  app.get('/v1/runs/:id/artifacts', { schema: GetArtifactRoute, config: RUNS_READ }, async (req, reply) => {
+    const { artifact, stream } = await kiln.tracking.inProject(req.project).openArtifact(req.params.id, req.query.path);
+    return reply.type('application/octet-stream').header('content-length', artifact.size).header('x-kiln-artifact-hash', artifact.hash).send(stream);
   });
 
   app.post('/v1/runs/:id/end', { schema: EndRunRoute, config: RUNS_WRITE }, async (req) => {

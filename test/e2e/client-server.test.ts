@@ -149,6 +149,8 @@ describe('kiln/client against a server', () => {
     expect(run.series?.['train.loss']).toHaveLength(250);
     expect(run.artifacts).toEqual([{ path: 'plots/roc.json', hash: createHash('sha256').update(artifactBytes).digest('hex'), size: artifactBytes.length }]);
     expect(Buffer.from(await kiln.artifacts.get(run.artifacts![0].hash)).equals(Buffer.from(artifactBytes))).toBe(true);
+    expect(Buffer.from(await c.tracking.getArtifact(result, 'plots/roc.json')).equals(Buffer.from(artifactBytes))).toBe(true);
+    expect(await failure(c.tracking.getArtifact(result, 'plots/none.json'))).toMatchObject({ status: 404, details: { field: 'path' } });
 
     let failedId = '';
     const boom = await c.tracking
@@ -175,6 +177,7 @@ describe('kiln/client against a server', () => {
 
     const readOnly = client.createClient({ baseUrl, token: viewer, fetch: recordingFetch });
     expect((await readOnly.tracking.getRun(result)).id).toBe(result);
+    expect((await readOnly.tracking.getArtifact(result, 'plots/roc.json')).byteLength).toBe(artifactBytes.length);
     const denied = await failure(readOnly.tracking.startRun({ experiment: 'client-e2e' }));
     expect(denied).toMatchObject({ code: 'forbidden', status: 403, details: { permission: 'runs:write' } });
     await c.tracking.deleteRun(failedId);
