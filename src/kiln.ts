@@ -14,12 +14,15 @@ import { datasetPartReferences } from './data/datasets/dataset-part-references.j
 import { DatasetService } from './data/datasets/dataset-service.js';
 import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import { configureDuckDb } from './data/io/duckdb-session.js';
+import { ArtifactEncryption } from './security/artifact-encryption.js';
+import { masterKeysFromEnv } from './security/master-keys-from-env.js';
 import { oidcConfigFromEnv } from './security/oidc-config-from-env.js';
 import { OidcVerifier } from './security/oidc-verifier.js';
 import { SecurityService } from './security/security-service.js';
 import type { ArtifactStore } from './store/artifact-store.js';
 import type { MetadataStore } from './store/metadata-store.js';
-import { openArtifactStore } from './store/open-artifact-store.js';
+import { openArtifactStore, parseByteSize } from './store/open-artifact-store.js';
+import { hasRawBlobAccess } from './store/raw-blob-access.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
 import { runArtifactReferences } from './tracking/run-artifact-references.js';
 import { TrackingService } from './tracking/tracking-service.js';
@@ -50,6 +53,8 @@ export interface Kiln {
   readonly servingModels: CompositeModelSource;
   /** Where servers offer prediction records (capture); none = discarded. */
   readonly predictionSink?: PredictionSink;
+  /** Encryption at rest (on when KILN_MASTER_KEY or KILN_MASTER_KEY_FILE is set): key status and rotation. */
+  readonly encryption: ArtifactEncryption;
   close(): Promise<void>;
 }
 
@@ -66,7 +71,14 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   await configureDuckDb({ memoryLimitBytes: Math.floor(config.memoryBudgetBytes * DUCKDB_SHARE), threads: config.threads });
   const oidc = oidcConfigFromEnv();
   const metadata = await openMetadataStore(config.databaseUrl, config.home);
-  const artifacts = await openArtifactStore(config.artifactsUrl, config.home);
+  const adapter = await openArtifactStore(config.artifactsUrl, config.home);
+  if (!hasRawBlobAccess(adapter)) throw new UsageError(`the artifact store at ${adapter.location} gives no raw blob access, which encryption at rest needs`);
+  const cacheSize = process.env.KILN_ARTIFACT_CACHE_SIZE?.trim();
+  const encryption = await ArtifactEncryption.open(adapter, masterKeysFromEnv(), {
+    cacheRoot: join(config.home, 'cache', 'decrypted'),
+    cacheBytes: cacheSize ? parseByteSize(cacheSize, 'KILN_ARTIFACT_CACHE_SIZE') : 10 * 1024 ** 3,
+  });
+  const artifacts = encryption.store;
   const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
   const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource() });
   const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
@@ -81,7 +93,11 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     security,
     endpoints: new EndpointService(metadata, security, servingModels),
     servingModels,
-    close: () => metadata.close(),
+    encryption,
+    close: async () => {
+      await encryption.close();
+      await metadata.close();
+    },
   };
 }
 

@@ -15,6 +15,8 @@ import { registerServeCommand } from './commands/serve-command.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
+import { registerKeysCommands } from './commands/keys-commands.js';
+import { registerLoginCommands } from './commands/login-commands.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerProjectsCommands } from './commands/projects-commands.js';
 import { registerRunsCommand } from './commands/runs-command.js';
@@ -53,6 +55,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerTokensCommands(program, ctx);
   registerProjectsCommands(program, ctx);
   registerAuditCommands(program, ctx);
+  registerKeysCommands(program, ctx);
+  registerLoginCommands(program, ctx);
   registerRunsCommand(program, ctx);
   registerExperimentsCommand(program, ctx);
   registerEndpointsCommands(program, ctx);

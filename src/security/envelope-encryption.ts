@@ -6,6 +6,7 @@
  *
  * Layout: "KILNENC1" | u8 keyIdLength | keyId | wrapIv(12) | wrappedKey(32) | wrapTag(16) | iv(12) | ciphertext | tag(16)
  */
+import type { CipherGCM, DecipherGCM } from 'node:crypto';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { InputError, UsageError } from '../core/errors.js';
 
@@ -13,6 +14,11 @@ const MAGIC = Buffer.from('KILNENC1', 'ascii');
 const IV = 12;
 const TAG = 16;
 const KEY = 32;
+
+/** Bytes of the body's IV and GCM tag around the ciphertext (the ciphertext is as long as the plain bytes). */
+export const ENVELOPE_BODY_OVERHEAD = IV + TAG;
+/** The longest possible header (a key id of 255 bytes): enough bytes to parse any header. */
+export const ENVELOPE_MAX_HEADER = MAGIC.length + 1 + 255 + IV + KEY + TAG;
 
 /** A master key and the id stored with every data key it wraps (to pick the right key after rotation). */
 export interface MasterKey {
@@ -44,12 +50,57 @@ function header(master: MasterKey, dataKey: Buffer): Buffer {
   return Buffer.concat([MAGIC, Buffer.from([idBytes.length]), idBytes, wrapIv, wrapped, wrap.getAuthTag()]);
 }
 
-interface ParsedHeader {
+/** A parsed envelope header: which master key wrapped the data key, and where the body starts. */
+export interface ParsedHeader {
   readonly keyId: string;
   readonly headerEnd: number;
   readonly wrapIv: Buffer;
   readonly wrapped: Buffer;
   readonly wrapTag: Buffer;
+}
+
+/**
+ * Parses the header at the start of `b`, which may hold only the header (streaming readers); null when `b`
+ * starts like an envelope but is too short to hold the whole header yet.
+ */
+export function parseEnvelopeHeader(b: Buffer): ParsedHeader | null {
+  if (b.length < MAGIC.length + 1) return null;
+  if (!isEncrypted(b)) throw new InputError('not an encrypted Kiln artifact (missing KILNENC1 header)');
+  const idLen = b[MAGIC.length];
+  const o = MAGIC.length + 1 + idLen;
+  const headerEnd = o + IV + KEY + TAG;
+  if (b.length < headerEnd) return null;
+  return { keyId: b.subarray(MAGIC.length + 1, o).toString('utf8'), headerEnd, wrapIv: b.subarray(o, o + IV), wrapped: b.subarray(o + IV, o + IV + KEY), wrapTag: b.subarray(o + IV + KEY, headerEnd) };
+}
+
+/** A new header wrapping `dataKey` under `master` (rotation: the same data key under the next master key). */
+export function envelopeHeader(master: MasterKey, dataKey: Uint8Array): Buffer {
+  return header(master, Buffer.from(dataKey));
+}
+
+/** The data key of a parsed header, unwrapped with whichever of `keys` the header names. */
+export function unwrapDataKey(h: ParsedHeader, keys: readonly MasterKey[]): Buffer {
+  return unwrap(h, keys);
+}
+
+/** A fresh random data key. */
+export function newDataKey(): Buffer {
+  return randomBytes(KEY);
+}
+
+/** The AES-256-GCM cipher of a body under `dataKey`, with its fresh IV (write the IV, the ciphertext, then the tag). */
+export function bodyCipher(dataKey: Uint8Array): { iv: Buffer; cipher: CipherGCM } {
+  const iv = randomBytes(IV);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+  cipher.setAAD(MAGIC);
+  return { iv, cipher };
+}
+
+/** The decipher of a body whose IV is `iv`; set the GCM tag before `final()`, which throws when the body was modified. */
+export function bodyDecipher(dataKey: Uint8Array, iv: Uint8Array): DecipherGCM {
+  const d = createDecipheriv('aes-256-gcm', dataKey, iv);
+  d.setAAD(MAGIC);
+  return d;
 }
 
 function parseHeader(b: Buffer): ParsedHeader {
@@ -68,7 +119,9 @@ function parseHeader(b: Buffer): ParsedHeader {
 
 function unwrap(h: ParsedHeader, keys: readonly MasterKey[]): Buffer {
   const master = keys.find((k) => k.id === h.keyId);
-  if (!master) throw new UsageError(`the artifact was encrypted with master key ${h.keyId}, which is not configured`, { keyId: h.keyId }, 'Set KILN_MASTER_KEY (or add the old key to KILN_MASTER_KEYS_OLD during a rotation).');
+  if (!master) {
+    throw new UsageError(`the artifact was encrypted with master key ${h.keyId}, which is not configured (KILN_MASTER_KEY${keys.length ? ` is ${keys[0].id}` : ' is not set'})`, { keyId: h.keyId, field: 'KILN_MASTER_KEY' }, 'Set KILN_MASTER_KEY (or KILN_MASTER_KEY_FILE) to that key, or add it to KILN_MASTER_KEYS_OLD during a rotation.');
+  }
   const d = createDecipheriv('aes-256-gcm', master.key, h.wrapIv);
   d.setAAD(Buffer.from(h.keyId, 'utf8'));
   d.setAuthTag(h.wrapTag);

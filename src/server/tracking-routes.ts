@@ -2,6 +2,7 @@
  * `/v1/experiments` and `/v1/runs`: the tracking API, thin over `kiln.tracking` (the same calls as the
  * CLI). Every route declares its permission in `config.permission` for the auth layer.
  */
+import { join } from 'node:path';
 import type { Kiln } from '../kiln.js';
 import type { PageRequest } from '../store/page.js';
 import { runSummaryJson, runViewJson } from '../tracking/run-json.js';
@@ -10,14 +11,18 @@ import {
   CreateExperimentRoute,
   DeleteRunRoute,
   EndRunRoute,
+  GetArtifactRoute,
   GetRunRoute,
   ListExperimentsRoute,
+  LogArtifactRoute,
   LogMetricsRoute,
   LogParamsRoute,
   SearchRunsRoute,
   SetTagsRoute,
   StartRunRoute,
 } from './schemas/tracking-schemas.js';
+import type { UploadLimits } from './uploads.js';
+import { withRawUpload } from './uploads.js';
 
 // Experiments and runs live in the request's project (X-Kiln-Project / ?project=).
 const RUNS_READ = { permission: 'runs:read' } as const;
@@ -77,6 +82,19 @@ export function registerTrackingRoutes(app: KilnApp, kiln: Kiln): void {
   app.post('/v1/runs/:id/tags', { schema: SetTagsRoute, config: RUNS_WRITE }, async (req) => {
     await kiln.tracking.inProject(req.project).setTags(req.params.id, req.body.tags);
     return { set: Object.keys(req.body.tags).length };
+  });
+
+  const limits: UploadLimits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
+  app.post('/v1/runs/:id/artifacts', { schema: LogArtifactRoute, config: RUNS_WRITE }, async (req, reply) => {
+    const { id } = req.params;
+    const { path } = req.query;
+    const artifact = await withRawUpload(req, limits, `upload:${path}`, (u) => kiln.tracking.inProject(req.project).logArtifactFile(id, path, u.path));
+    return reply.status(201).send(artifact);
+  });
+
+  app.get('/v1/runs/:id/artifacts', { schema: GetArtifactRoute, config: RUNS_READ }, async (req, reply) => {
+    const { artifact, stream } = await kiln.tracking.inProject(req.project).openArtifact(req.params.id, req.query.path);
+    return reply.type('application/octet-stream').header('content-length', artifact.size).header('x-kiln-artifact-hash', artifact.hash).send(stream);
   });
 
   app.post('/v1/runs/:id/end', { schema: EndRunRoute, config: RUNS_WRITE }, async (req) => {

@@ -69,6 +69,27 @@ export async function withUpload<T>(
   }
 }
 
+/**
+ * Stream a raw upload (any bytes: a run artifact) to a temp file, run `fn` on it, and remove it. `label` names
+ * the upload in errors instead of the temp path. An empty body is allowed (an empty artifact is valid).
+ */
+export async function withRawUpload<T>(req: FastifyRequest, limits: UploadLimits, label: string, fn: (upload: { readonly path: string; readonly bytes: number }) => Promise<T>): Promise<T> {
+  const mediaType = mediaTypeOf(req);
+  if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(mediaType)) {
+    throw new HttpStatusError(415, 'usage', `send the bytes themselves as application/octet-stream (got Content-Type "${mediaType.slice(0, 100)}")`, { field: 'content-type' }, 'Set Content-Type: application/octet-stream.');
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  const dir = await makeTempDir('upload');
+  const path = join(dir, 'upload.bin');
+  try {
+    const bytes = await receive(req, path, limits.maxBytes);
+    return await withPathLabels([[path, label], [dir, label]], () => fn({ path, bytes }));
+  } finally {
+    await removeTempPath(dir);
+  }
+}
+
 async function receive(req: FastifyRequest, path: string, maxBytes: number): Promise<number> {
   const source = req.raw;
   let bytes = 0;

@@ -7,6 +7,7 @@
  * A service acts in one project (`default`; `inProject(p)` for another).
  */
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { hostname } from 'node:os';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
@@ -168,6 +169,24 @@ export class TrackingService {
     const artifact = { path, hash: ref.hash, size: ref.size };
     await this.metadata.runs.addArtifact(runId, artifact);
     return artifact;
+  }
+
+  /** Streams a file into the artifact store and lists it on the run under `path` (HTTP uploads). */
+  async logArtifactFile(runId: string, path: string, file: string): Promise<RunArtifact> {
+    await this.requireRun(runId);
+    const ref = await this.artifacts.putFile(file);
+    const artifact = { path, hash: ref.hash, size: ref.size };
+    await this.metadata.runs.addArtifact(runId, artifact);
+    return artifact;
+  }
+
+  /** An artifact of a run by its path, with a verified stream of its bytes; NotFoundError for an unknown path. */
+  async openArtifact(runId: string, path: string): Promise<{ artifact: RunArtifact; stream: Readable }> {
+    const details = await this.metadata.runs.getDetails(runId);
+    if (!details) throw notFound(runId);
+    const artifact = details.artifacts.find((a) => a.path === path);
+    if (!artifact) throw new NotFoundError(`run '${runId}' has no artifact at '${path.slice(0, 200)}'`, { field: 'path', runId }, `Its artifacts are listed by \`kiln runs show ${runId}\`.`);
+    return { artifact, stream: await this.artifacts.openReadStream(artifact.hash) };
   }
 
   /** Records an already-stored artifact (e.g. a bundle) on the run. */

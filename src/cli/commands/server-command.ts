@@ -84,7 +84,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       } else {
         ctx.io.err(`\n!!! WARNING: authentication is OFF (--no-auth). Anyone who can reach ${kiln.config.host} can do anything. !!!\n\n`);
       }
-      ctx.io.err(`kiln server listening on ${server.url} (KILN_HOME=${kiln.config.home}, metadata: ${kiln.metadata.dialect}, auth: ${flags.auth ? 'required' : 'OFF'})\n`);
+      ctx.io.err(`kiln server listening on ${server.url} (KILN_HOME=${kiln.config.home}, metadata: ${kiln.metadata.dialect}, auth: ${flags.auth ? 'required' : 'OFF'}, encryption at rest: ${kiln.encryption.enabled ? 'on' : 'off'})\n`);
       const running = server;
       await new Promise<void>((done) => {
         const stop = (): void => {

@@ -131,3 +131,19 @@ export const EndRunRoute = {
   body: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('finished'), Type.Literal('failed'), Type.Literal('killed')])) }, { additionalProperties: false }),
   response: { 200: RunSummarySchema, ...errorResponses(400, 404, 409) },
 };
+
+export const LogArtifactRoute = {
+  summary: 'Upload an artifact of a run (the body is the bytes, application/octet-stream, streamed to the artifact store); replaces the one at the same path',
+  tags: TAGS,
+  params: RunId,
+  querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024, description: 'Where the artifact is listed on the run, e.g. plots/roc.svg' }) }, { additionalProperties: false }),
+  response: { 201: Type.Object({ path: Type.String(), hash: Type.String(), size: Type.Integer() }), ...errorResponses(400, 404, 409, 413, 415) },
+};
+
+export const GetArtifactRoute = {
+  summary: 'Download an artifact of a run by its path (the bytes, application/octet-stream; verified against their sha256 as they stream)',
+  tags: TAGS,
+  params: RunId,
+  querystring: Type.Object({ path: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+  response: { 200: Type.Any({ description: 'the artifact bytes, as stored (application/octet-stream)' }), ...errorResponses(400, 404) },
+};

@@ -20,6 +20,7 @@ import type { InternalError } from '../../core/errors.js';
 import { InputError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { ArtifactRef, ArtifactStore, StoredArtifact } from '../artifact-store.js';
 import { checkArtifactHash, corruptedArtifactError, isArtifactHash, verifyingTransform } from '../artifact-store-integrity.js';
+import type { BlobRange, RawBlobAccess } from '../raw-blob-access.js';
 
 const TEMP_FOLDER = '.tmp';
 // Temp files older than this are leftovers of a crashed write and are removed on open.
@@ -27,7 +28,7 @@ const STALE_TEMP_MS = 24 * 60 * 60 * 1000;
 const READ_CHUNK = 1 << 20;
 
 /** Content-addressed blobs in a local folder. */
-export class FsArtifactStore implements ArtifactStore {
+export class FsArtifactStore implements ArtifactStore, RawBlobAccess {
   // Blobs this process has hashed, by file identity, so repeated `materialize` calls do not re-read them.
   private readonly verified = new Map<string, string>();
 
@@ -183,6 +184,36 @@ export class FsArtifactStore implements ArtifactStore {
       if (errnoOf(err) === 'ENOENT') return false;
       throw err;
     }
+  }
+
+  /** A temp path in `<root>/.tmp/`, so publishing it is a rename on the same disk. */
+  stagingPath(): string {
+    return this.newTempPath();
+  }
+
+  async publishStaged(hash: string, staged: string): Promise<void> {
+    const target = this.pathOf(hash);
+    try {
+      await publish(staged, target);
+    } catch (err) {
+      await rm(staged, { force: true });
+      throw err;
+    }
+    this.verified.delete(hash);
+  }
+
+  async openRaw(hash: string, range?: BlobRange): Promise<Readable> {
+    const path = this.pathOf(hash);
+    // Opened before returning, so a missing blob is a NotFoundError here and a later rename over it does
+    // not change what this stream reads (it holds the old file).
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'EISDIR') throw this.notFound(hash);
+      throw err;
+    }
+    return handle.createReadStream({ highWaterMark: READ_CHUNK, ...(range ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) } : {}) });
   }
 
   private pathOf(hash: string): string {

@@ -23,6 +23,7 @@ import { InputError, NotFoundError } from '../../core/errors.js';
 import type { ArtifactRef, ArtifactStore, StoredArtifact } from '../artifact-store.js';
 import type { ArtifactStoreCache } from '../artifact-store-cache.js';
 import { checkArtifactHash, corruptedArtifactError, isArtifactHash, verifyingTransform } from '../artifact-store-integrity.js';
+import type { BlobRange, RawBlobAccess } from '../raw-blob-access.js';
 import type { S3ArtifactConfig } from './s3-artifact-config.js';
 import { s3ErrorFor } from './s3-artifact-errors.js';
 import type { UploadTuning } from './s3-blob-upload.js';
@@ -54,7 +55,7 @@ export function createS3Client(config: S3ArtifactConfig): S3Client {
 }
 
 /** Content-addressed blobs in an S3-compatible bucket. */
-export class S3ArtifactStore implements ArtifactStore {
+export class S3ArtifactStore implements ArtifactStore, RawBlobAccess {
   readonly location: string;
   private bucketChecked: Promise<void> | undefined;
 
@@ -69,7 +70,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async put(bytes: Uint8Array): Promise<ArtifactRef> {
     const hash = createHash('sha256').update(bytes).digest('hex');
-    await this.upload(hash, bytes.byteLength, async (offset, length) => bytes.subarray(offset, offset + length));
+    await this.upload(hash, bytes.byteLength, hash, async (offset, length) => bytes.subarray(offset, offset + length));
     return { hash, size: bytes.byteLength };
   }
 
@@ -202,15 +203,35 @@ export class S3ArtifactStore implements ArtifactStore {
     return existed;
   }
 
+  /** A temp path in the local cache's folder (staged blobs are uploaded from there, then removed). */
+  stagingPath(): string {
+    return this.cache.tempPath();
+  }
+
+  async publishStaged(hash: string, staged: string): Promise<void> {
+    try {
+      const { size } = await stat(staged);
+      await this.uploadFile(staged, hash, size, null);
+      // A cached copy holds the previous stored bytes of this key.
+      await this.cache.remove(hash);
+    } finally {
+      await rm(staged, { force: true });
+    }
+  }
+
+  async openRaw(hash: string, range?: BlobRange): Promise<Readable> {
+    return this.openObject(hash, range);
+  }
+
   /** Releases the SDK's sockets. */
   destroy(): void {
     this.client.destroy();
   }
 
-  private async uploadFile(path: string, hash: string, size: number): Promise<void> {
+  private async uploadFile(path: string, hash: string, size: number, expectedHash: string | null = hash): Promise<void> {
     const handle: FileHandle = await open(path, 'r');
     try {
-      await this.upload(hash, size, async (offset, length) => {
+      await this.upload(hash, size, expectedHash, async (offset, length) => {
         const buffer = Buffer.allocUnsafe(length);
         let read = 0;
         while (read < length) {
@@ -225,21 +246,22 @@ export class S3ArtifactStore implements ArtifactStore {
     }
   }
 
-  private async upload(hash: string, size: number, readPart: (offset: number, length: number) => Promise<Uint8Array>): Promise<void> {
+  private async upload(hash: string, size: number, expectedHash: string | null, readPart: (offset: number, length: number) => Promise<Uint8Array>): Promise<void> {
     const key = this.keyOf(hash);
     await this.checkBucket();
     try {
-      await uploadBlob(this.client, this.config.bucket, key, hash, size, readPart, this.tuning);
+      await uploadBlob(this.client, this.config.bucket, key, expectedHash, size, readPart, this.tuning);
     } catch (err) {
       throw s3ErrorFor(err, this.config, 'PutObject', key);
     }
   }
 
-  private async openObject(hash: string): Promise<Readable> {
+  private async openObject(hash: string, range?: BlobRange): Promise<Readable> {
     const key = this.keyOf(hash);
     await this.checkBucket();
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      const Range = range ? `bytes=${range.start}-${range.end ?? ''}` : undefined;
+      const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key, ...(Range ? { Range } : {}) }));
       return object.Body as Readable;
     } catch (err) {
       if (nameOf(err) === 'NoSuchKey' || (statusOf(err) === 404 && nameOf(err) !== 'NoSuchBucket')) {

@@ -26,8 +26,11 @@ export interface UploadTuning {
 
 const MAX_PARTS = 10_000;
 
-/** Uploads `size` bytes read through `readPart` to `bucket/key`, checking they hash to `hash`. */
-export async function uploadBlob(client: S3Client, bucket: string, key: string, hash: string, size: number, readPart: ReadPart, tuning: UploadTuning): Promise<void> {
+/**
+ * Uploads `size` bytes read through `readPart` to `bucket/key`, checking they hash to `hash` (null: bytes that
+ * are a transformed form of the blob, such as an encrypted one, which the transforming layer verifies).
+ */
+export async function uploadBlob(client: S3Client, bucket: string, key: string, hash: string | null, size: number, readPart: ReadPart, tuning: UploadTuning): Promise<void> {
   if (size <= tuning.multipartThreshold) {
     const body = size === 0 ? new Uint8Array(0) : await readPart(0, size);
     checkHash(createHash('sha256').update(body).digest('hex'), hash, key);
@@ -72,8 +75,8 @@ export async function uploadBlob(client: S3Client, bucket: string, key: string, 
   }
 }
 
-function checkHash(actual: string, expected: string, key: string): void {
-  if (actual !== expected) {
+function checkHash(actual: string, expected: string | null, key: string): void {
+  if (expected !== null && actual !== expected) {
     throw new InputError(`the source changed while it was being stored (its bytes now hash to ${actual}, not ${expected}); nothing was stored under ${key}`, { field: 'source' }, 'do not modify a file while Kiln stores it');
   }
 }
