@@ -13,6 +13,7 @@ import type { TrainedModelRepository } from './trained-model-repository.js';
 import type { ExperimentRepository } from './experiment-repository.js';
 import type { RunRepository } from './run-repository.js';
 import type { EndpointRepository } from './endpoint-repository.js';
+import type { JobRepository } from './job-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -39,6 +40,8 @@ export interface MetadataRepositories {
   readonly runs: RunRepository;
   /** Serving endpoints and their change counter (migration 10). */
   readonly endpoints: EndpointRepository;
+  /** Background jobs and their log lines (migration 8). */
+  readonly jobs: JobRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -204,6 +204,35 @@ export interface EndpointsTable {
 export interface EndpointChangesTable {
   id: string;
   version: number | string;
+/** `jobs` (migration 8): one row per background job. */
+export interface JobsTable {
+  id: string;
+  project: string;
+  kind: string;
+  status: string;
+  payload_json: string;
+  progress: number;
+  progress_message: string | null;
+  result_json: string | null;
+  error_json: string | null;
+  attempts: number | string;
+  max_attempts: number | string;
+  run_id: string | null;
+  worker_id: string | null;
+  heartbeat_at: string | null;
+  cancel_requested_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+/** `job_logs` (migration 8): append-only log lines of a job. */
+export interface JobLogsTable {
+  job_id: string;
+  seq: number | string;
+  at: string;
+  line: string;
 }
 
 /** The whole metadata database as Kysely sees it. */
@@ -228,4 +257,6 @@ export interface KilnDatabase {
   run_outputs: RunOutputsTable;
   endpoints: EndpointsTable;
   endpoint_changes: EndpointChangesTable;
+  jobs: JobsTable;
+  job_logs: JobLogsTable;
 }

@@ -21,6 +21,7 @@ import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
 import { SqlExperimentRepository } from './sql-experiment-repository.js';
 import { SqlRunRepository } from './sql-run-repository.js';
 import { SqlEndpointRepository } from './sql-endpoint-repository.js';
+import { SqlJobRepository } from './sql-job-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -61,6 +62,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     experiments: new SqlExperimentRepository(db, project),
     runs: new SqlRunRepository(db, dialect, inTransaction, project),
     endpoints: new SqlEndpointRepository(db, inTransaction, project),
+    jobs: new SqlJobRepository(db, inTransaction),
   };
 }
 

@@ -10,6 +10,7 @@ import { migration004IngestOffsets } from './004-ingest-offsets.js';
 import { migration005Security } from './005-security.js';
 import { migration006Tracking } from './006-tracking.js';
 import { migration007ProjectScope } from './007-project-scope.js';
+import { migration008Jobs } from './008-jobs.js';
 import { migration010Endpoints } from './010-endpoints.js';
 import { reservedMigration } from './reserved-migration.js';
 
@@ -22,8 +23,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005Security,
   migration006Tracking,
   migration007ProjectScope,
-  // 8-9 belong to branches merged in parallel (the lead replaces these placeholders with them).
-  reservedMigration(8),
+  migration008Jobs,
+  // 9 belongs to a branch merged in parallel (the lead replaces this placeholder with it).
   reservedMigration(9),
   migration010Endpoints,
 ];
