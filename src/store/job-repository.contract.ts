@@ -182,6 +182,20 @@ export function describeJobRepositoryContract(label: string, createHarness: () =
       expect(new Set(page.items.map((l) => l.line)).size).toBe(120);
     });
 
+    it('links a run only for the owner and deletes a job with its lines', async () => {
+      await jobs.create(jobFixture(1));
+      await jobs.claim('job-001', 'w', at(1));
+      expect(await jobs.linkRun('job-001', 'other', 'run-x')).toBe(false);
+      expect(await jobs.linkRun('job-001', 'w', 'run-x')).toBe(true);
+      expect((await jobs.get('job-001'))?.runId).toBe('run-x');
+      await expect(jobs.linkRun('job-001', 'w', '')).rejects.toBeInstanceOf(UsageError);
+      await jobs.appendLogs('job-001', [{ at: at(1), line: 'x' }]);
+      expect(await jobs.delete('job-001')).toBe(true);
+      expect(await jobs.delete('job-001')).toBe(false);
+      expect(await jobs.get('job-001')).toBeNull();
+      expect((await jobs.logs('job-001')).items).toEqual([]);
+    });
+
     it('rolls a job back with its transaction', async () => {
       await expect(
         harness.store.transaction(async (tx) => {

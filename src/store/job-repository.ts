@@ -9,6 +9,7 @@
  * Lifecycle: `queued` -> `running` -> `succeeded` | `failed` | `cancelled`. A running job whose worker
  * died goes back to `queued` (another attempt) or ends `failed` with error code `interrupted`.
  */
+import { UsageError } from '../core/errors.js';
 import type { Page, PageRequest } from './page.js';
 
 /** Lifecycle states; the last three are final. */
@@ -134,8 +135,58 @@ export interface JobRepository {
    * stops it); a final job is returned unchanged. Null when the job does not exist.
    */
   requestCancel(id: string, at: string): Promise<JobRecord | null>;
+  /** Links the tracking run a job `workerId` runs records into; false when it no longer owns the job. */
+  linkRun(id: string, workerId: string, runId: string): Promise<boolean>;
+  /** Deletes a job and its log lines (an enqueue that failed after the row was written); false when unknown. */
+  delete(id: string): Promise<boolean>;
   /** Appends lines after the job's last one (in one transaction); returns the last seq. NotFoundError for an unknown job. */
   appendLogs(id: string, lines: readonly { at: string; line: string }[]): Promise<number>;
   /** Log lines with seq > `after` (default 0), in order, keyset-paged. */
   logs(id: string, after?: number, page?: PageRequest): Promise<Page<JobLogLine>>;
+}
+
+/** Longest job id. */
+export const MAX_JOB_ID = 200;
+const KIND = /^[a-z][a-z0-9_.-]{0,62}$/;
+
+/** Checks a job kind: lowercase letters, digits, `_`, `.`, `-`, starting with a letter, at most 63. */
+export function checkJobKind(kind: unknown): string {
+  if (typeof kind !== 'string' || !KIND.test(kind)) {
+    throw new UsageError('job kind must be 1-63 lowercase letters, digits, "_", "." or "-", starting with a letter', { field: 'kind' });
+  }
+  return kind;
+}
+
+/** Checks a job id as a caller gives it (any non-empty string up to 200 characters). */
+export function checkJobId(id: unknown): string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_JOB_ID) throw new UsageError(`job id must be 1 to ${MAX_JOB_ID} characters`, { field: 'id' });
+  return id;
+}
+
+/** JSON text of a payload or result, refusing what JSON cannot hold and documents over the size limit. */
+export function jobDocumentText(value: unknown, field: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new UsageError(`${field} holds ${String(v)}, which JSON cannot represent`, { field });
+      if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') throw new UsageError(`${field} holds a ${typeof v}, which is not JSON`, { field });
+      return v;
+    });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${field} is not a JSON document: ${(err as Error).message}`, { field });
+  }
+  if (text === undefined) throw new UsageError(`${field} is not a JSON document`, { field });
+  if (Buffer.byteLength(text, 'utf8') > MAX_JOB_DOCUMENT_BYTES) {
+    throw new UsageError(`${field} is larger than ${MAX_JOB_DOCUMENT_BYTES} bytes as JSON`, { field }, 'Store large inputs as a dataset or artifact and pass its reference.');
+  }
+  return text;
+}
+
+const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** Checks a project name (as `security` defines them). */
+export function checkJobProject(project: unknown): string {
+  if (typeof project !== 'string' || !PROJECT.test(project)) throw new UsageError('project must be 1-63 lowercase letters, digits, "_" or "-"', { field: 'project' });
+  return project;
 }

@@ -7,8 +7,9 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, InternalError, NotFoundError, UsageError } from '../../core/errors.js';
-import { JOB_STATUSES, MAX_JOB_DOCUMENT_BYTES, MAX_JOB_LOG_LINE } from '../job-repository.js';
+import { JOB_STATUSES, MAX_JOB_LOG_LINE, checkJobId, checkJobKind, checkJobProject, jobDocumentText } from '../job-repository.js';
 import type { HeartbeatReply, JobEnding, JobError, JobLogLine, JobQuery, JobRecord, JobRepository, JobStatus, JsonValue, NewJob } from '../job-repository.js';
+import { MAX_JOB_ID } from '../job-repository.js';
 import { decodeCursor, pageLimit, toPage } from '../page.js';
 import type { Page, PageRequest } from '../page.js';
 import type { JobsTable, KilnDatabase } from './kiln-database.js';
@@ -16,45 +17,8 @@ import { isUniqueViolation } from './unique-violation.js';
 
 const LIST = 'jobs';
 const LOGS = 'job-logs';
-const KIND = /^[a-z][a-z0-9_.-]{0,62}$/;
-const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const MAX_ID = 200;
 const MAX_MESSAGE = 1000;
 const MAX_LINES_PER_APPEND = 10_000;
-
-/** Checks a job kind: lowercase letters, digits, `_`, `.`, `-`, starting with a letter, at most 63. */
-export function checkJobKind(kind: unknown): string {
-  if (typeof kind !== 'string' || !KIND.test(kind)) {
-    throw new UsageError('job kind must be 1-63 lowercase letters, digits, "_", "." or "-", starting with a letter', { field: 'kind' });
-  }
-  return kind;
-}
-
-/** Checks a job id as a caller gives it (any non-empty string up to 200 characters). */
-export function checkJobId(id: unknown): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) throw new UsageError(`job id must be 1 to ${MAX_ID} characters`, { field: 'id' });
-  return id;
-}
-
-/** JSON text of a payload or result, refusing what JSON cannot hold and documents over the size limit. */
-export function jobDocumentText(value: unknown, field: string): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new UsageError(`${field} holds ${String(v)}, which JSON cannot represent`, { field });
-      if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') throw new UsageError(`${field} holds a ${typeof v}, which is not JSON`, { field });
-      return v;
-    });
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${field} is not a JSON document: ${(err as Error).message}`, { field });
-  }
-  if (text === undefined) throw new UsageError(`${field} is not a JSON document`, { field });
-  if (Buffer.byteLength(text, 'utf8') > MAX_JOB_DOCUMENT_BYTES) {
-    throw new UsageError(`${field} is larger than ${MAX_JOB_DOCUMENT_BYTES} bytes as JSON`, { field }, 'Store large inputs as a dataset or artifact and pass its reference.');
-  }
-  return text;
-}
 
 function checkStatus(status: unknown): JobStatus {
   if (typeof status !== 'string' || !(JOB_STATUSES as readonly string[]).includes(status)) {
@@ -119,12 +83,12 @@ export class SqlJobRepository implements JobRepository {
 
   async create(job: NewJob): Promise<JobRecord> {
     const project = job.project ?? 'default';
-    if (!PROJECT.test(project)) throw new UsageError('project must be 1-63 lowercase letters, digits, "_" or "-"', { field: 'project' });
+    checkJobProject(project);
     if (!Number.isSafeInteger(job.maxAttempts) || job.maxAttempts < 1 || job.maxAttempts > 100) {
       throw new UsageError(`maxAttempts must be an integer from 1 to 100 (got ${String(job.maxAttempts)})`, { field: 'maxAttempts' });
     }
-    if (job.runId != null && (typeof job.runId !== 'string' || job.runId.length === 0 || job.runId.length > MAX_ID)) {
-      throw new UsageError(`runId must be 1 to ${MAX_ID} characters`, { field: 'runId' });
+    if (job.runId != null && (typeof job.runId !== 'string' || job.runId.length === 0 || job.runId.length > MAX_JOB_ID)) {
+      throw new UsageError(`runId must be 1 to ${MAX_JOB_ID} characters`, { field: 'runId' });
     }
     const row = {
       id: checkJobId(job.id),
@@ -157,7 +121,7 @@ export class SqlJobRepository implements JobRepository {
   }
 
   async get(id: string): Promise<JobRecord | null> {
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID) return null;
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_JOB_ID) return null;
     const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toRecord(row) : null;
   }
@@ -271,6 +235,20 @@ export class SqlJobRepository implements JobRepository {
       .execute();
     await this.db.updateTable('jobs').set({ cancel_requested_at: at }).where('id', '=', id).where('status', '=', 'running').where('cancel_requested_at', 'is', null).execute();
     return this.get(id);
+  }
+
+  async linkRun(id: string, workerId: string, runId: string): Promise<boolean> {
+    if (typeof runId !== 'string' || runId.length === 0 || runId.length > MAX_JOB_ID) throw new UsageError(`runId must be 1 to ${MAX_JOB_ID} characters`, { field: 'runId' });
+    const res = await this.db.updateTable('jobs').set({ run_id: runId }).where('id', '=', id).where('status', '=', 'running').where('worker_id', '=', workerId).executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.inTx(async (db) => {
+      await db.deleteFrom('job_logs').where('job_id', '=', id).execute();
+      const res = await db.deleteFrom('jobs').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    });
   }
 
   async appendLogs(id: string, lines: readonly { at: string; line: string }[]): Promise<number> {
