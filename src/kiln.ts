@@ -16,6 +16,9 @@ import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import { configureDuckDb } from './data/io/duckdb-session.js';
 import { ArtifactEncryption } from './security/artifact-encryption.js';
 import { masterKeysFromEnv } from './security/master-keys-from-env.js';
+import { JobService } from './jobs/job-service.js';
+import { jobsConfigFromEnv } from './jobs/jobs-config.js';
+import { openJobQueue } from './jobs/open-job-queue.js';
 import { oidcConfigFromEnv } from './security/oidc-config-from-env.js';
 import { OidcVerifier } from './security/oidc-verifier.js';
 import { SecurityService } from './security/security-service.js';
@@ -26,6 +29,7 @@ import { hasRawBlobAccess } from './store/raw-blob-access.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
 import { runArtifactReferences } from './tracking/run-artifact-references.js';
 import { TrackingService } from './tracking/tracking-service.js';
+import { TRAIN_JOB_KIND, trainJobHandler } from './training/train-job.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
 import { TrainingService } from './training/training-service.js';
 import { CompositeModelSource } from './serving/composite-model-source.js';
@@ -55,6 +59,8 @@ export interface Kiln {
   readonly predictionSink?: PredictionSink;
   /** Encryption at rest (on when KILN_MASTER_KEY or KILN_MASTER_KEY_FILE is set): key status and rotation. */
   readonly encryption: ArtifactEncryption;
+  /** Background jobs (kind `train` registered here); `start()` runs them in this process. */
+  readonly jobs: JobService;
   close(): Promise<void>;
 }
 
@@ -64,6 +70,7 @@ const DUCKDB_SHARE = 0.5;
 /** Open Kiln with configuration from the environment (overridable). */
 export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kiln> {
   const config = checkedConfig(overrides);
+  const jobsConfig = jobsConfigFromEnv();
   await mkdir(config.home, { recursive: true });
   // Staging files live next to the store (same disk as artifacts) and are swept there after a crash.
   configureTempSpace(join(config.home, 'tmp'));
@@ -82,19 +89,27 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
   const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource() });
   const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
+  const tracking = new TrackingService(metadata, artifacts);
+  const training = new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security);
+  const warn = (m: string): void => void process.stderr.write(`kiln jobs: ${m}\n`);
+  const jobs = new JobService(metadata, { queue: openJobQueue(jobsConfig, metadata, warn), timing: jobsConfig.timing, security, warn, defaultConcurrency: jobsConfig.concurrency });
+  jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
   return {
     config,
     metadata,
     artifacts,
     datasets,
-    tracking: new TrackingService(metadata, artifacts),
+    tracking,
     artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata)],
-    training: new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security),
+    training,
     security,
     endpoints: new EndpointService(metadata, security, servingModels),
     servingModels,
     encryption,
+    jobs,
     close: async () => {
+      // Running jobs are handed back (queued again) before the store closes under them.
+      await jobs.close();
       await encryption.close();
       await metadata.close();
     },

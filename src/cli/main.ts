@@ -17,12 +17,14 @@ import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerKeysCommands } from './commands/keys-commands.js';
 import { registerLoginCommands } from './commands/login-commands.js';
+import { registerJobsCommand } from './commands/jobs-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerProjectsCommands } from './commands/projects-commands.js';
 import { registerRunsCommand } from './commands/runs-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerTokensCommands } from './commands/tokens-commands.js';
 import { registerTrainCommand } from './commands/train-command.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
 import type { CliIo } from './output.js';
 import { printError, processIo } from './output.js';
 
@@ -61,6 +63,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerExperimentsCommand(program, ctx);
   registerEndpointsCommands(program, ctx);
   registerServeCommand(program, ctx);
+  registerJobsCommand(program, ctx);
+  registerWorkerCommand(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
   const wire = (cmd: Command): void => {

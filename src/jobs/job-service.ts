@@ -63,6 +63,8 @@ export interface JobServiceOptions {
   readonly security?: SecurityService;
   /** Where operational warnings go (default: stderr). */
   readonly warn?: (message: string) => void;
+  /** Jobs run at once by `start()` without a concurrency (default 1). */
+  readonly defaultConcurrency?: number;
 }
 
 const NO_ACTOR = 'local:unknown';
@@ -219,7 +221,7 @@ export class JobService {
   async start(options: { concurrency?: number } = {}): Promise<void> {
     if (this.closed) throw new UsageError('the job service is closed');
     if (this.runner) throw new UsageError('the job service is already running jobs');
-    const concurrency = options.concurrency ?? 1;
+    const concurrency = options.concurrency ?? this.options.defaultConcurrency ?? 1;
     if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`concurrency must be a whole number from 1 to 256 (got ${String(concurrency)})`, { field: 'concurrency' });
     if (this.handlers.size === 0) throw new UsageError('no job handlers are registered');
     const runner = new JobRunner(this.metadata.jobs, this.options.queue, this.handlers, newWorkerId(), this.timing, this.warn, (job) => this.notify(job));

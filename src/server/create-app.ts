@@ -34,6 +34,7 @@ import { registerEndpointRoutes } from './endpoint-routes.js';
 import { createErrorHandler, handleClientError, handleFrameworkError } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerIngestRoutes } from './ingest-routes.js';
+import { registerJobsRoutes } from './jobs-routes.js';
 import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
 import { registerTrackingRoutes } from './tracking-routes.js';
@@ -46,7 +47,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerEndpointRoutes, registerServingRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerEndpointRoutes, registerServingRoutes, registerJobsRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;

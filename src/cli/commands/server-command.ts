@@ -68,7 +68,10 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
           throw new UsageError(`--no-auth is only allowed on a loopback address, not ${kiln.config.host}`, { field: 'auth' }, 'Bind to 127.0.0.1 (--host 127.0.0.1), or keep authentication on.');
         }
         server = await startServer(kiln, { auth: { mode: flags.auth ? 'required' : 'off', ...(requestsPerMinute ? { requestsPerMinute } : {}), ...(maxFailuresPerMinute ? { maxFailuresPerMinute } : {}) }, corsOrigins: corsOriginsFromEnv(), ...(tls ? { tls } : {}) });
+        // The server runs jobs too (embedded pool, or a BullMQ worker with KILN_REDIS_URL); `kiln worker` adds more.
+        await kiln.jobs.start();
       } catch (err) {
+        await server?.close();
         await kiln.close();
         const code = (err as NodeJS.ErrnoException).code;
         const where = `${kiln.config.host}:${kiln.config.port}`;
@@ -84,7 +87,7 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
       } else {
         ctx.io.err(`\n!!! WARNING: authentication is OFF (--no-auth). Anyone who can reach ${kiln.config.host} can do anything. !!!\n\n`);
       }
-      ctx.io.err(`kiln server listening on ${server.url} (KILN_HOME=${kiln.config.home}, metadata: ${kiln.metadata.dialect}, auth: ${flags.auth ? 'required' : 'OFF'}, encryption at rest: ${kiln.encryption.enabled ? 'on' : 'off'})\n`);
+      ctx.io.err(`kiln server listening on ${server.url} (KILN_HOME=${kiln.config.home}, metadata: ${kiln.metadata.dialect}, auth: ${flags.auth ? 'required' : 'OFF'}, encryption at rest: ${kiln.encryption.enabled ? 'on' : 'off'}, jobs: ${kiln.jobs.mode})\n`);
       const running = server;
       await new Promise<void>((done) => {
         const stop = (): void => {

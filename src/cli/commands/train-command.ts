@@ -12,6 +12,7 @@ import type { ReadOptions } from '../../data/io/read-options.js';
 import type { TaskRequest } from '../../ml/train/target.js';
 import { recordTraining } from '../../tracking/record-training.js';
 import type { TrainingData } from '../../training/train-request.js';
+import type { JsonValue } from '../../store/job-repository.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -35,6 +36,7 @@ interface TrainFlags extends RawReadFlags {
   exclude?: string;
   positiveClass?: string;
   experiment: string;
+  async?: boolean;
   json?: boolean;
 }
 
@@ -58,9 +60,11 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       .option('--positive-class <label>', 'binary: the class whose probability is reported')
       .option('--out <file>', 'where to write the model bundle', 'model.kiln.json')
       .option('--experiment <name>', 'experiment of the tracked run this training records', 'default')
+      .option('--async', 'submit the training as a background job and print its id (a `kiln server` or `kiln worker` runs it)')
       .option('--json', 'print the result as JSON'),
-  ).action(async (flags: TrainFlags) => {
+  ).action(async (flags: TrainFlags, command: Command) => {
     const { io } = ctx;
+    if (flags.async) return submitTrainJob(ctx, flags, command.getOptionValueSource('out') === 'cli');
     // Same guard as every other command: --out may not name the input file (real paths, links included).
     if (parseDatasetRef(flags.data) === null) await checkOutputs([flags.data], [{ path: flags.out, flag: '--out' }]);
     const progress = createProgress(io, 'training', 'iterations');
@@ -138,6 +142,45 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     }
     io.out(`\nmodel written to ${out}\nrecorded as trained model ${outcome.model.id} (artifact ${outcome.model.artifactHash})\ntracked as run ${runId} (kiln runs show ${runId})\n`);
   });
+}
+
+/** `--async`: the same request as a `train` job; the file and `--out` (only when given) as absolute paths. */
+async function submitTrainJob(ctx: CliContext, flags: TrainFlags, outGiven: boolean): Promise<void> {
+  const isDataset = parseDatasetRef(flags.data) !== null && !(await isFile(flags.data));
+  if (!isDataset) {
+    if (!(await isFile(flags.data))) throw withFlagNames(new NotFoundError(`no such file: ${flags.data}`, { field: 'dataset', file: flags.data }, 'Pass an existing CSV/Parquet/JSON file or a registered dataset as NAME@VERSION (see `kiln data list`).'));
+    if (outGiven) await checkOutputs([flags.data], [{ path: flags.out, flag: '--out' }]);
+  }
+  const readOptions = readOptionsFrom(flags);
+  const payload = {
+    ...(isDataset ? { dataset: flags.data } : { file: resolve(flags.data), ...(Object.keys(readOptions).length > 0 ? { readOptions } : {}) }),
+    target: flags.target,
+    algo: flags.algo,
+    task: flags.task,
+    params: parseParams(flags.params),
+    seed: parseNumber('seed', flags.seed, true),
+    ...(flags.validFrac !== undefined ? { validFraction: parseNumber('valid-frac', flags.validFrac) } : {}),
+    ...(flags.testFrac !== undefined ? { testFraction: parseNumber('test-frac', flags.testFrac) } : {}),
+    ...(flags.cv !== undefined ? { cv: parseNumber('cv', flags.cv, true) } : {}),
+    ...(flags.group ? { group: flags.group } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+    ...(flags.positiveClass !== undefined ? { positiveClass: flags.positiveClass } : {}),
+    ...(outGiven ? { out: resolve(flags.out) } : {}),
+    experiment: flags.experiment,
+  };
+  const { job, mode } = await withKiln(async (kiln) => {
+    const { parseTrainJobPayload } = await import('../../training/train-job.js');
+    // The worker checks it again; checking here turns a typo into exit 2 now instead of a failed job later.
+    const json = JSON.parse(JSON.stringify(payload)) as JsonValue;
+    parseTrainJobPayload(json);
+    return { job: await kiln.jobs.submit({ kind: 'train', payload: json }), mode: kiln.jobs.mode };
+  }).catch((err: unknown) => {
+    throw withFlagNames(err);
+  });
+  if (flags.json) return printJson(ctx.io, { job });
+  ctx.io.out(`submitted job ${job.id} (train, ${job.status})\n`);
+  ctx.io.out(mode === 'embedded' ? 'a running `kiln server` or `kiln worker` on this metadata store runs it.\n' : 'a `kiln worker` on the Redis queue (KILN_REDIS_URL) runs it.\n');
+  ctx.io.out(`follow it: kiln jobs logs ${job.id} --follow   cancel it: kiln jobs cancel ${job.id}\n`);
 }
 
 /** Request fields and the flags that set them: the one place library field names become CLI flags. */

@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import { TASK_REQUESTS } from '../../training/train-request.js';
 import { DatasetReference, errorResponses } from './common-schemas.js';
+import { JobEnvelope } from './jobs-schemas.js';
 
 /** A stored trained-model record. */
 export const TrainedModel = Type.Object({
@@ -34,13 +35,14 @@ const TrainBody = Type.Object(
     group: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { maxItems: 100_000 })),
     positiveClass: Type.Optional(Type.String({ maxLength: 1024 })),
+    async: Type.Optional(Type.Boolean({ description: 'true: submit a `train` job and answer 202 with it at once (see /v1/jobs); the job records a tracked run' })),
   },
   { additionalProperties: false },
 );
 
 /** `POST /v1/train`. */
 export const TrainRoute = {
-  summary: 'Train a model on a registered dataset version; blocks until it is trained, stored and recorded',
+  summary: 'Train a model on a registered dataset version; blocks until it is trained, stored and recorded (or, with async: true, answers 202 with a job)',
   tags: ['training'],
   body: TrainBody,
   response: {
@@ -56,6 +58,7 @@ export const TrainRoute = {
       warnings: Type.Array(Type.String()),
       checksum: Type.String({ description: "the bundle's checksum" }),
     }),
+    202: JobEnvelope,
     ...errorResponses(400, 404),
   },
 };
