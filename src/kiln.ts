@@ -19,6 +19,7 @@ import { masterKeysFromEnv } from './security/master-keys-from-env.js';
 import { JobService } from './jobs/job-service.js';
 import { jobsConfigFromEnv } from './jobs/jobs-config.js';
 import { openJobQueue } from './jobs/open-job-queue.js';
+import { PING_JOB_KIND, pingJobHandler } from './jobs/ping-job.js';
 import { oidcConfigFromEnv } from './security/oidc-config-from-env.js';
 import { OidcVerifier } from './security/oidc-verifier.js';
 import { SecurityService } from './security/security-service.js';
@@ -94,6 +95,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const warn = (m: string): void => void process.stderr.write(`kiln jobs: ${m}\n`);
   const jobs = new JobService(metadata, { queue: openJobQueue(jobsConfig, metadata, warn), timing: jobsConfig.timing, security, warn, defaultConcurrency: jobsConfig.concurrency });
   jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
+  jobs.registerHandler(PING_JOB_KIND, pingJobHandler(() => jobs.workerId));
   return {
     config,
     metadata,

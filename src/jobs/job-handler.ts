@@ -12,6 +12,8 @@ export interface JobContext {
   readonly kind: string;
   readonly project: string;
   readonly payload: JsonValue;
+  /** The tracking run linked so far (by an earlier, interrupted attempt, or at submit), or null. */
+  readonly runId: string | null;
   /** 1 on the first start, 2 after an interrupted attempt, ... */
   readonly attempt: number;
   /** Fires on cancel (`reason` = 'cancelled'), shutdown ('shutdown') or when another worker took the job over ('lost'). */

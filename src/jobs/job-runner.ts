@@ -143,6 +143,7 @@ export class JobRunner {
       kind: job.kind,
       project: job.project,
       payload: job.payload,
+      runId: job.runId,
       attempt: job.attempts,
       signal: controller.signal,
       progress: (fraction, message) => reporter.progress(fraction, message),

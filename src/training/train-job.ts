@@ -58,6 +58,14 @@ export function trainJobHandler(training: TrainingService, tracking: TrackingSer
   return async (ctx: JobContext): Promise<JsonValue> => {
     const { data, spec, out, experiment } = parseTrainJobPayload(ctx.payload);
     const seed = spec.seed ?? 42;
+    if (ctx.runId !== null) {
+      // An earlier attempt's worker died mid-training: its run can never finish, so it ends failed.
+      const previous = await tracking.getRun(ctx.runId).catch(() => null);
+      if (previous?.status === 'running') {
+        await tracking.endRun(previous.id, 'failed').catch(() => undefined);
+        ctx.log(`run ${previous.id} of the interrupted attempt marked failed`);
+      }
+    }
     const run = await tracking.startRun({ experiment, seed, tags: { 'kiln.job': ctx.jobId } });
     await ctx.linkRun(run.id);
     ctx.log(`tracking as run ${run.id} (experiment ${experiment})`);
