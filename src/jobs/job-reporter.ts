@@ -77,6 +77,22 @@ export class JobReporter {
     await this.flush(true);
   }
 
+  /**
+   * Stops the timer, waits for a flush in progress, and hands back the lines not yet written (the caller
+   * writes them with the job's end, in one transaction). Progress is dropped: the end sets it.
+   */
+  async drain(): Promise<{ at: string; line: string }[]> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flushing;
+    const lines = this.lines;
+    this.lines = [];
+    if (this.dropped > 0) lines.unshift({ at: new Date().toISOString(), line: `[${this.dropped} log lines dropped while the metadata store was unreachable]` });
+    this.dropped = 0;
+    this.pendingProgress = null;
+    return lines;
+  }
+
   private async write(final: boolean): Promise<void> {
     const lines = this.lines;
     this.lines = [];

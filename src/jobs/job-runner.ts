@@ -82,19 +82,19 @@ export class JobRunner {
   /** Handles one delivery: claim and run it, take it over from a dead worker, or ignore a duplicate. */
   async deliver(delivery: JobDelivery): Promise<void> {
     if (this.running.has(delivery.id)) return;
-    let job = await this.repo.get(delivery.id);
-    if (!job) return;
-    if (job.status === 'running' && job.workerId !== this.workerId) {
+    // The common case first: a queued job, claimed in one statement.
+    let claimed = await this.repo.claim(delivery.id, this.workerId, new Date().toISOString());
+    if (!claimed) {
+      const job = await this.repo.get(delivery.id);
       // A re-delivery (BullMQ's stalled-job check): only a job whose owner is gone is taken over.
-      if (!this.ownerGone(job, Date.now())) return;
-      job = await this.recover(job, false);
+      if (!job || job.status !== 'running' || !this.ownerGone(job, Date.now())) return;
+      if ((await this.recover(job, false))?.status !== 'queued') return;
+      claimed = await this.repo.claim(delivery.id, this.workerId, new Date().toISOString());
+      if (!claimed) return;
     }
-    if (job?.status !== 'queued') return;
-    const claimed = await this.repo.claim(job.id, this.workerId, new Date().toISOString());
-    if (!claimed) return;
     const kind = this.handlers.get(claimed.kind);
     if (!kind) {
-      await this.end(claimed.id, { status: 'failed', error: { code: 'usage', message: `no handler for job kind '${claimed.kind}' on worker ${this.workerId}` }, at: new Date().toISOString() });
+      await this.end(claimed.id, { status: 'failed', error: { code: 'usage', message: `no handler for job kind '${claimed.kind}' on worker ${this.workerId}` }, at: new Date().toISOString() }, []);
       return;
     }
     await this.execute(claimed, kind.handler);
@@ -180,9 +180,12 @@ export class JobRunner {
     const reason = entry.reason;
     if (reason !== null || outcome.kind === 'stopped') {
       reporter.log(reason === 'cancelled' ? 'cancelled on request' : reason === 'shutdown' ? `stopped: worker ${this.workerId} is shutting down` : 'stopped: another worker took the job over');
+      if (reason === 'cancelled') {
+        await this.end(job.id, { status: 'cancelled', at: at() }, await reporter.drain());
+        return;
+      }
       await reporter.stop();
-      if (reason === 'cancelled') await this.end(job.id, { status: 'cancelled', at: at() });
-      else if (reason === 'shutdown') {
+      if (reason === 'shutdown') {
         const released = await this.repo.release(job.id, this.workerId, at(), true, { code: 'interrupted', message: `worker ${this.workerId} shut down; the job is queued again` });
         if (released?.status === 'queued') await this.queue.enqueue({ id: job.id, kind: job.kind }, released.attempts).catch((err: unknown) => this.warn(`job ${job.id}: ${(err as Error).message}`));
         else if (released) this.onEnded(released);
@@ -195,24 +198,21 @@ export class JobRunner {
         jobDocumentText(value, 'result');
       } catch (err) {
         reporter.log(`failed: the handler's result is not storable: ${(err as Error).message}`);
-        await reporter.stop();
-        await this.end(job.id, { status: 'failed', error: { code: 'internal', message: `the handler's result is not storable: ${(err as Error).message}` }, at: at() });
+        await this.end(job.id, { status: 'failed', error: { code: 'internal', message: `the handler's result is not storable: ${(err as Error).message}` }, at: at() }, await reporter.drain());
         return;
       }
       reporter.log('succeeded');
-      await reporter.stop();
-      await this.end(job.id, { status: 'succeeded', result: value, at: at() });
+      await this.end(job.id, { status: 'succeeded', result: value, at: at() }, await reporter.drain());
       return;
     }
     const err = outcome.err;
     const error: JobError = err instanceof KilnError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) };
     reporter.log(`failed: ${error.message}`);
-    await reporter.stop();
-    await this.end(job.id, { status: 'failed', error, at: at() });
+    await this.end(job.id, { status: 'failed', error, at: at() }, await reporter.drain());
   }
 
-  private async end(id: string, ending: Parameters<JobRepository['finish']>[2]): Promise<void> {
-    const ended = await this.repo.finish(id, this.workerId, ending);
+  private async end(id: string, ending: Parameters<JobRepository['finish']>[2], lines: readonly { at: string; line: string }[]): Promise<void> {
+    const ended = await this.repo.finish(id, this.workerId, ending, lines);
     if (ended) this.onEnded(ended);
   }
 }

@@ -119,8 +119,8 @@ export interface JobRepository {
   claim(id: string, workerId: string, at: string): Promise<JobRecord | null>;
   /** Records liveness (and the latest progress) of a job `workerId` runs; null when it no longer owns the job. */
   heartbeat(id: string, workerId: string, at: string, progress?: { fraction: number; message: string | null }): Promise<HeartbeatReply | null>;
-  /** Ends a job `workerId` runs; null when it no longer owns it (taken over or already ended). */
-  finish(id: string, workerId: string, ending: JobEnding): Promise<JobRecord | null>;
+  /** Ends a job `workerId` runs, appending its last log `lines` in the same transaction; null when it no longer owns it (taken over or already ended). */
+  finish(id: string, workerId: string, ending: JobEnding, lines?: readonly { at: string; line: string }[]): Promise<JobRecord | null>;
   /**
    * Takes a running job back from `workerId` (dead, or shutting down): back to `queued` when `retry`,
    * else `failed` with `error`. Null when the job is not running under `workerId` any more.

@@ -36,6 +36,7 @@ export class BullmqJobQueue implements JobQueue {
   private producer: { redis: Redis; queue: Queue } | null = null;
   private worker: { redis: Redis; worker: Worker } | null = null;
   private lastError: Error | null = null;
+  private connecting: Promise<void> | null = null;
 
   constructor(
     private readonly url: string,
@@ -82,6 +83,14 @@ export class BullmqJobQueue implements JobQueue {
   async ready(): Promise<void> {
     const { redis } = await this.open();
     if (redis.status === 'ready') return;
+    // Concurrent callers share one wait (and one listener) for the connection.
+    this.connecting ??= this.waitReady(redis).finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async waitReady(redis: Redis): Promise<void> {
     const timeoutMs = this.options.connectTimeoutMs ?? 3000;
     await new Promise<void>((resolve, reject) => {
       const done = (err?: UsageError): void => {

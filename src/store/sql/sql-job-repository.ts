@@ -154,14 +154,14 @@ export class SqlJobRepository implements JobRepository {
   }
 
   async claim(id: string, workerId: string, at: string): Promise<JobRecord | null> {
-    const res = await this.db
+    const row = await this.db
       .updateTable('jobs')
       .set((eb) => ({ status: 'running', worker_id: workerId, attempts: eb('attempts', '+', 1), started_at: at, heartbeat_at: at }))
       .where('id', '=', id)
       .where('status', '=', 'queued')
+      .returningAll()
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return null;
-    return this.get(id);
+    return row ? toRecord(row) : null;
   }
 
   async heartbeat(id: string, workerId: string, at: string, progress?: { fraction: number; message: string | null }): Promise<HeartbeatReply | null> {
@@ -171,22 +171,32 @@ export class SqlJobRepository implements JobRepository {
       set.progress = progress.fraction;
       set.progress_message = shortMessage(progress.message);
     }
-    const res = await this.db.updateTable('jobs').set(set).where('id', '=', id).where('status', '=', 'running').where('worker_id', '=', workerId).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return null;
-    const row = await this.db.selectFrom('jobs').select('cancel_requested_at').where('id', '=', id).executeTakeFirst();
-    return { cancelRequested: row?.cancel_requested_at != null };
+    const row = await this.db
+      .updateTable('jobs')
+      .set(set)
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where('worker_id', '=', workerId)
+      .returning('cancel_requested_at')
+      .executeTakeFirst();
+    return row ? { cancelRequested: row.cancel_requested_at !== null } : null;
   }
 
-  async finish(id: string, workerId: string, ending: JobEnding): Promise<JobRecord | null> {
+  async finish(id: string, workerId: string, ending: JobEnding, lines: readonly { at: string; line: string }[] = []): Promise<JobRecord | null> {
     const set =
       ending.status === 'succeeded'
         ? { status: 'succeeded', result_json: jobDocumentText(ending.result, 'result'), progress: 1, ended_at: ending.at, heartbeat_at: ending.at }
         : ending.status === 'failed'
           ? { status: 'failed', error_json: errorText(ending.error), ended_at: ending.at, heartbeat_at: ending.at }
           : { status: 'cancelled', error_json: errorText({ code: 'cancelled', message: 'cancelled on request' }), ended_at: ending.at, heartbeat_at: ending.at };
-    const res = await this.db.updateTable('jobs').set(set).where('id', '=', id).where('status', '=', 'running').where('worker_id', '=', workerId).executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return null;
-    return this.get(id);
+    const end = async (db: Kysely<KilnDatabase>): Promise<JobRecord | null> => {
+      const row = await db.updateTable('jobs').set(set).where('id', '=', id).where('status', '=', 'running').where('worker_id', '=', workerId).returningAll().executeTakeFirst();
+      if (!row) return null;
+      if (lines.length > 0) await this.insertLines(db, id, lines);
+      return toRecord(row);
+    };
+    // The last lines and the end commit together: one transaction for a job's whole ending.
+    return lines.length === 0 ? end(this.db) : this.retryOnSeqConflict(() => this.inTx(end));
   }
 
   async release(id: string, workerId: string, at: string, retry: boolean, error: JobError): Promise<JobRecord | null> {
@@ -252,20 +262,31 @@ export class SqlJobRepository implements JobRepository {
   }
 
   async appendLogs(id: string, lines: readonly { at: string; line: string }[]): Promise<number> {
+    return this.retryOnSeqConflict(() =>
+      this.inTx(async (db) => {
+        const job = await db.selectFrom('jobs').select('id').where('id', '=', id).executeTakeFirst();
+        if (!job) throw new NotFoundError(`job ${id} does not exist`, { field: 'id' });
+        return this.insertLines(db, id, lines);
+      }),
+    );
+  }
+
+  /** Inserts lines after the job's last one; returns the last seq. Call inside a transaction. */
+  private async insertLines(db: Kysely<KilnDatabase>, id: string, lines: readonly { at: string; line: string }[]): Promise<number> {
     if (lines.length > MAX_LINES_PER_APPEND) throw new UsageError(`at most ${MAX_LINES_PER_APPEND} log lines per append`, { field: 'lines' });
-    const clean = lines.map((l) => ({ at: l.at, line: storable(l.line.length > MAX_JOB_LOG_LINE ? `${l.line.slice(0, MAX_JOB_LOG_LINE - 12)} [truncated]` : l.line) }));
+    const last = await db.selectFrom('job_logs').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', id).executeTakeFirst();
+    let seq = Number(last?.seq ?? 0);
+    if (lines.length === 0) return seq;
+    const rows = lines.map((l) => ({ job_id: id, seq: ++seq, at: l.at, line: storable(l.line.length > MAX_JOB_LOG_LINE ? `${l.line.slice(0, MAX_JOB_LOG_LINE - 12)} [truncated]` : l.line) }));
+    for (let i = 0; i < rows.length; i += 500) await db.insertInto('job_logs').values(rows.slice(i, i + 500)).execute();
+    return seq;
+  }
+
+  /** A concurrent appender took the same seqs (a takeover overlapping its predecessor's last flush): try again. */
+  private async retryOnSeqConflict<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.inTx(async (db) => {
-          const job = await db.selectFrom('jobs').select('id').where('id', '=', id).executeTakeFirst();
-          if (!job) throw new NotFoundError(`job ${id} does not exist`, { field: 'id' });
-          const last = await db.selectFrom('job_logs').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', id).executeTakeFirst();
-          let seq = Number(last?.seq ?? 0);
-          if (clean.length === 0) return seq;
-          const rows = clean.map((l) => ({ job_id: id, seq: ++seq, at: l.at, line: l.line }));
-          for (let i = 0; i < rows.length; i += 500) await db.insertInto('job_logs').values(rows.slice(i, i + 500)).execute();
-          return seq;
-        });
+        return await fn();
       } catch (err) {
         if (!isUniqueViolation(err) || attempt >= 5 || this.inTransaction) throw err;
       }
