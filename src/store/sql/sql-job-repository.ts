@@ -5,6 +5,7 @@
  * in the same transaction that reads the last one; a concurrent append (a takeover overlapping its dead
  * predecessor's last flush) is retried on the primary-key violation.
  */
+import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, InternalError, NotFoundError, UsageError } from '../../core/errors.js';
 import { JOB_STATUSES, MAX_JOB_LOG_LINE, checkJobId, checkJobKind, checkJobProject, jobDocumentText } from '../job-repository.js';
@@ -274,12 +275,24 @@ export class SqlJobRepository implements JobRepository {
   /** Inserts lines after the job's last one; returns the last seq. Call inside a transaction. */
   private async insertLines(db: Kysely<KilnDatabase>, id: string, lines: readonly { at: string; line: string }[]): Promise<number> {
     if (lines.length > MAX_LINES_PER_APPEND) throw new UsageError(`at most ${MAX_LINES_PER_APPEND} log lines per append`, { field: 'lines' });
-    const last = await db.selectFrom('job_logs').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', id).executeTakeFirst();
-    let seq = Number(last?.seq ?? 0);
-    if (lines.length === 0) return seq;
-    const rows = lines.map((l) => ({ job_id: id, seq: ++seq, at: l.at, line: storable(l.line.length > MAX_JOB_LOG_LINE ? `${l.line.slice(0, MAX_JOB_LOG_LINE - 12)} [truncated]` : l.line) }));
-    for (let i = 0; i < rows.length; i += 500) await db.insertInto('job_logs').values(rows.slice(i, i + 500)).execute();
-    return seq;
+    if (lines.length === 0) {
+      const last = await db.selectFrom('job_logs').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', id).executeTakeFirst();
+      return Number(last?.seq ?? 0);
+    }
+    let lastSeq = 0;
+    for (let i = 0; i < lines.length; i += 500) {
+      // Each row's seq is read in the statement itself (every subquery sees the table as it was before
+      // the insert), so a batch costs one round trip.
+      const rows = lines.slice(i, i + 500).map((l, k) => ({
+        job_id: id,
+        seq: sql<number>`(select coalesce(max(seq), 0) + ${k + 1} from job_logs where job_id = ${id})`,
+        at: l.at,
+        line: storable(l.line.length > MAX_JOB_LOG_LINE ? `${l.line.slice(0, MAX_JOB_LOG_LINE - 12)} [truncated]` : l.line),
+      }));
+      const inserted = await db.insertInto('job_logs').values(rows).returning('seq').execute();
+      lastSeq = Math.max(...inserted.map((r) => Number(r.seq)));
+    }
+    return lastSeq;
   }
 
   /** A concurrent appender took the same seqs (a takeover overlapping its predecessor's last flush): try again. */
