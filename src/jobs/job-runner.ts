@@ -154,7 +154,8 @@ export class JobRunner {
     };
     try {
       reporter.start();
-      reporter.log(`started on ${this.workerId} (attempt ${job.attempts} of ${job.maxAttempts})`);
+      // The row says who runs it; a retry is worth a line in the log beside the interruption it follows.
+      if (job.attempts > 1) reporter.log(`started on ${this.workerId} (attempt ${job.attempts} of ${job.maxAttempts})`);
       const stopped = new Promise<Outcome>((resolve) => controller.signal.addEventListener('abort', () => resolve({ kind: 'stopped' }), { once: true }));
       // A handler that ignores its signal cannot hold the job: the stop wins the race and ends it.
       const outcome = await Promise.race([
@@ -201,7 +202,6 @@ export class JobRunner {
         await this.end(job.id, { status: 'failed', error: { code: 'internal', message: `the handler's result is not storable: ${(err as Error).message}` }, at: at() }, await reporter.drain());
         return;
       }
-      reporter.log('succeeded');
       await this.end(job.id, { status: 'succeeded', result: value, at: at() }, await reporter.drain());
       return;
     }

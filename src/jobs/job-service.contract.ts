@@ -83,8 +83,8 @@ export function describeJobServiceContract(label: string, createHarness: () => P
       expect(done).toMatchObject({ status: 'succeeded', progress: 1, result: { echoed: { a: [1, 'é'] }, attempt: 1 }, attempts: 1, error: null });
       expect(done.endedAt).not.toBeNull();
       const lines = (await jobs.logs(submitted.id)).items.map((l) => l.line);
-      expect(lines).toEqual([expect.stringMatching(/^started on .* \(attempt 1 of 2\)$/), 'line one', 'line two', 'succeeded']);
-      expect((await jobs.logs(submitted.id, { after: 2 })).items.map((l) => l.seq)).toEqual([3, 4]);
+      expect(lines).toEqual(['line one', 'line two']);
+      expect((await jobs.logs(submitted.id, { after: 1 })).items.map((l) => l.seq)).toEqual([2]);
     });
 
     it('records a failing handler with its error code, without retrying it', async () => {
@@ -122,7 +122,7 @@ export function describeJobServiceContract(label: string, createHarness: () => P
       for await (const e of jobs.follow(job.id, { pollMs: 20 })) events.push(e);
       const end = events.at(-1);
       expect(end?.type === 'end' && end.job.status).toBe('succeeded');
-      expect(events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.line : ''))).toEqual([expect.stringMatching(/^started on/), 'line one', 'line two', 'succeeded']);
+      expect(events.filter((e) => e.type === 'log').map((e) => (e.type === 'log' ? e.line : ''))).toEqual(['line one', 'line two']);
     });
 
     it('takes back a job whose worker stopped heartbeating, and fails it when attempts run out', async () => {
@@ -134,7 +134,9 @@ export function describeJobServiceContract(label: string, createHarness: () => P
       await harness.store.jobs.claim(last.id, 'elsewhere:2:dead', old);
       await jobs.start();
       expect(await jobs.wait(job.id)).toMatchObject({ status: 'succeeded', attempts: 2, result: { echoed: 'again', attempt: 2 } });
-      expect((await jobs.logs(job.id)).items.map((l) => l.line)).toContain(`attempt 1 of 2 was interrupted: worker elsewhere:1:dead stopped (last heartbeat ${old}); the job is queued again`);
+      const lines = (await jobs.logs(job.id)).items.map((l) => l.line);
+      expect(lines).toContain(`attempt 1 of 2 was interrupted: worker elsewhere:1:dead stopped (last heartbeat ${old}); the job is queued again`);
+      expect(lines).toContainEqual(expect.stringMatching(/^started on .* \(attempt 2 of 2\)$/));
       expect(await jobs.wait(last.id)).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'interrupted', message: expect.stringContaining('elsewhere:2:dead') } });
     });
 
