@@ -12,6 +12,10 @@ export type { TrainingOutcome, TrainRunOptions } from './training/training-servi
 export type { TrainRequest, TrainSpec, TrainingData } from './training/train-request.js';
 export { TrackingService } from './tracking/tracking-service.js';
 export type { ActiveRun, MetricInput, RunComparison, RunView, StartRunOptions } from './tracking/tracking-service.js';
+export { JobService } from './jobs/job-service.js';
+export type { JobEvent, JobListRequest, SubmitRequest } from './jobs/job-service.js';
+export type { JobContext, JobHandler, JobKindOptions } from './jobs/job-handler.js';
+export type { JobRecord, JobStatus, JobLogLine, JsonValue } from './store/job-repository.js';
 export { readFrame, readFrameChunks } from './data/io/read-frame.js';
 export { profileFrames, profileFrame } from './data/profile/profile-frames.js';
 export { renderProfileHtml } from './data/profile/render-profile-html.js';

@@ -226,8 +226,13 @@ export class JobService {
     if (this.handlers.size === 0) throw new UsageError('no job handlers are registered');
     const runner = new JobRunner(this.metadata.jobs, this.options.queue, this.handlers, newWorkerId(), this.timing, this.warn, (job) => this.notify(job));
     this.runner = runner;
-    await this.sweep();
-    await this.options.queue.consume((d) => runner.deliver(d), { concurrency, kinds: this.kinds() });
+    try {
+      await this.sweep();
+      await this.options.queue.consume((d) => runner.deliver(d), { concurrency, kinds: this.kinds() });
+    } catch (err) {
+      this.runner = null;
+      throw err;
+    }
     this.sweeper = setInterval(() => void this.sweep(), this.timing.heartbeatMs);
     this.sweeper.unref();
   }
