@@ -210,7 +210,8 @@ if (unreachable !== null) {
       const store = await openSqliteMetadataStore(join(home, 'kiln.db'));
       cleanups.push(() => store.close());
       const first = await startWorker(env, home);
-      expect((await until(store, id, (j) => j.status === 'running', 10_000)).workerId).toBe(first.worker);
+      // Killed once its run is recorded: that run can never finish, and the retry must end it.
+      expect((await until(store, id, (j) => j.status === 'running' && j.runId !== null, 10_000)).workerId).toBe(first.worker);
       first.child.kill('SIGKILL');
       await first.exited;
       // Stale only after 60 s, but the dead pid on this machine is noticed as soon as the next worker starts.
