@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
 import type { Kiln } from '../kiln.js';
 
 /** Top-level commands that are not scoped to one project. */
-const UNSCOPED = new Set(['tokens', 'projects', 'audit', 'gc', 'server', 'serve']);
+const UNSCOPED = new Set(['tokens', 'projects', 'audit', 'gc', 'server', 'serve', 'worker']);
 const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const HELP = 'project to act in (default: $KILN_PROJECT, else "default"; see `kiln projects list`)';
 

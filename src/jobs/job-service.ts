@@ -187,7 +187,8 @@ export class JobService {
   }
 
   /** New log lines and progress of a job as they come, then its final record; stops early when `signal` fires. */
-  async *follow(id: string, options: { after?: number; signal?: AbortSignal; pollMs?: number } = {}): AsyncGenerator<JobEvent> {
+  async *follow(id: string, options: { after?: number; signal?: AbortSignal; pollMs?: number; project?: string } = {}): AsyncGenerator<JobEvent> {
+    await this.get(id, options.project);
     let after = options.after ?? 0;
     let last = '';
     const pollMs = options.pollMs ?? 250;

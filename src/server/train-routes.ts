@@ -11,11 +11,7 @@ import { GetTrainedModelBundleRoute, GetTrainedModelRoute, ListTrainedModelsRout
 
 /** Register the training routes. */
 export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
-<<<<<<< HEAD
   app.post('/v1/train', { schema: TrainRoute, config: { permission: 'models:write' } }, async (req, reply) => {
-    const { dataset, ...spec } = req.body;
-=======
-  app.post('/v1/train', { schema: TrainRoute, config: { permission: 'models:write', defaultProjectOnly: true } }, async (req, reply) => {
     const { dataset, async: asJob, ...spec } = req.body;
     if (asJob === true) {
       const { parseTrainJobPayload, TRAIN_JOB_KIND } = await import('../training/train-job.js');
@@ -23,10 +19,9 @@ export function registerTrainRoutes(app: KilnApp, kiln: Kiln): void {
       const payload = JSON.parse(JSON.stringify({ dataset, ...spec })) as JsonValue;
       // Checked now, so a bad field is a 400 here rather than a failed job later.
       parseTrainJobPayload(payload);
-      const job = await kiln.jobs.submit({ kind: TRAIN_JOB_KIND, payload }, { ...(req.principal ? { actor: req.principal } : {}), auditContext: { requestId: req.id, sourceAddress: req.ip } });
+      const job = await kiln.jobs.submit({ kind: TRAIN_JOB_KIND, project: req.project, payload }, { ...(req.principal ? { actor: req.principal } : {}), auditContext: { requestId: req.id, sourceAddress: req.ip } });
       return reply.status(202).send({ job });
     }
->>>>>>> 49b2627 (jobs: kiln.jobs composed in openKiln with the train kind (tracked run linked, killed on cancel); kiln jobs list|show|logs|cancel, kiln worker, kiln train --async; /v1/jobs routes and POST /v1/train async:true -> 202)
     const controller = new AbortController();
     // The response's 'close' before it finished means the client went away: stop its training.
     const onClose = (): void => {

@@ -54,9 +54,12 @@ export function parseTrainJobPayload(payload: unknown): { data: TrainingData; sp
 }
 
 /** The `train` handler over the training and tracking services. */
-export function trainJobHandler(training: TrainingService, tracking: TrackingService, artifacts: ArtifactStore): JobHandler {
+export function trainJobHandler(trainingService: TrainingService, trackingService: TrackingService, artifacts: ArtifactStore): JobHandler {
   return async (ctx: JobContext): Promise<JsonValue> => {
     const { data, spec, out, experiment } = parseTrainJobPayload(ctx.payload);
+    // The job's project is where the data is read, the model recorded and the run tracked.
+    const training = trainingService.inProject(ctx.project);
+    const tracking = trackingService.inProject(ctx.project);
     const seed = spec.seed ?? 42;
     if (ctx.runId !== null) {
       // An earlier attempt's worker died mid-training: its run can never finish, so it ends failed.

@@ -10,16 +10,21 @@ import type { JobRecord, JobStatus } from '../../store/job-repository.js';
 import { JOB_STATUSES } from '../../store/job-repository.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
+import { cliProject } from '../cli-project.js';
 import { withKiln } from '../with-kiln.js';
 import { parseLimit } from './runs-command.js';
 
 interface ListFlags {
   status?: string;
   kind?: string;
-  project?: string;
   limit?: string;
   cursor?: string;
   json?: boolean;
+}
+
+/** The command's project (`--project`, `KILN_PROJECT`, `default`): jobs of other projects are not found. */
+function project(): string {
+  return cliProject() ?? 'default';
 }
 
 function parseStatuses(text: string | undefined): JobStatus[] | undefined {
@@ -50,14 +55,13 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
     .description('jobs, newest first')
     .option('--status <list>', `only these statuses (comma-separated: ${JOB_STATUSES.join(', ')})`)
     .option('--kind <kind>', 'only jobs of this kind (e.g. train)')
-    .option('--project <name>', 'only jobs of this project')
     .option('--limit <n>', 'jobs per page (1-1000)', '50')
     .option('--cursor <cursor>', 'the "next" of the previous page')
     .option('--json', 'print JSON')
     .action(async (flags: ListFlags) => {
       const status = parseStatuses(flags.status);
       const page = await withKiln((kiln) =>
-        kiln.jobs.list({ status, kind: flags.kind, project: flags.project, page: { limit: parseLimit(flags.limit ?? '50'), cursor: flags.cursor ?? null } }),
+        kiln.jobs.list({ status, kind: flags.kind, project: project(), page: { limit: parseLimit(flags.limit ?? '50'), cursor: flags.cursor ?? null } }),
       );
       if (flags.json) return printJson(ctx.io, { jobs: page.items, next: page.next });
       ctx.io.out(renderTable(['id', 'kind', 'status', 'progress', 'attempts', 'created', 'run'], page.items.map((j) => [j.id, j.kind, j.status, progressText(j), j.attempts, j.createdAt, j.runId ?? ''])));
@@ -68,7 +72,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
     .description('state, progress, result or error of a job')
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      const job = await withKiln((kiln) => kiln.jobs.get(id));
+      const job = await withKiln((kiln) => kiln.jobs.get(id, project()));
       if (flags.json) return printJson(ctx.io, { job });
       const { io } = ctx;
       io.out(`job ${job.id}  ${job.kind}  ${job.status}  ${progressText(job)}\n`);
@@ -90,7 +94,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
       const after = parseAfter(flags.after);
       const { io } = ctx;
       if (!flags.follow) {
-        const page = await withKiln((kiln) => kiln.jobs.logs(id, { after, page: { limit: parseLimit(flags.limit ?? '1000'), cursor: flags.cursor ?? null } }));
+        const page = await withKiln((kiln) => kiln.jobs.logs(id, { after, project: project(), page: { limit: parseLimit(flags.limit ?? '1000'), cursor: flags.cursor ?? null } }));
         if (flags.json) return printJson(io, { lines: page.items, next: page.next });
         for (const l of page.items) io.out(`${l.at}  ${l.line}\n`);
         if (page.next) io.out(`more: --cursor ${page.next}\n`);
@@ -102,7 +106,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
       try {
         const final = await withKiln(async (kiln) => {
           let end: JobRecord | null = null;
-          for await (const event of kiln.jobs.follow(id, { after, signal: controller.signal })) {
+          for await (const event of kiln.jobs.follow(id, { after, project: project(), signal: controller.signal })) {
             if (flags.json) io.out(`${JSON.stringify(event)}\n`);
             else if (event.type === 'log') io.out(`${event.at}  ${event.line}\n`);
             else if (event.type === 'progress') io.err(`[${event.status} ${Math.round(event.progress * 100)}%${event.message ? ` ${event.message}` : ''}]\n`);
@@ -123,7 +127,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
     .description('cancel a job: a queued one at once, a running one within a second or two')
     .option('--json', 'print JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
-      const job = await withKiln((kiln) => kiln.jobs.cancel(id));
+      const job = await withKiln((kiln) => kiln.jobs.cancel(id, { project: project() }));
       if (flags.json) return printJson(ctx.io, { job });
       ctx.io.out(job.status === 'running' ? `cancel requested for job ${job.id}; its worker stops it within a second or two\n` : `job ${job.id} is ${job.status}\n`);
     });

@@ -19,6 +19,7 @@ import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
 import { checkOutputs } from '../output-guard.js';
+import { cliProject } from '../cli-project.js';
 import { withKiln } from '../with-kiln.js';
 
 interface TrainFlags extends RawReadFlags {
@@ -173,7 +174,7 @@ async function submitTrainJob(ctx: CliContext, flags: TrainFlags, outGiven: bool
     // The worker checks it again; checking here turns a typo into exit 2 now instead of a failed job later.
     const json = JSON.parse(JSON.stringify(payload)) as JsonValue;
     parseTrainJobPayload(json);
-    return { job: await kiln.jobs.submit({ kind: 'train', payload: json }), mode: kiln.jobs.mode };
+    return { job: await kiln.jobs.submit({ kind: 'train', project: cliProject() ?? 'default', payload: json }), mode: kiln.jobs.mode };
   }).catch((err: unknown) => {
     throw withFlagNames(err);
   });
