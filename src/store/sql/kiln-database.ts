@@ -204,6 +204,8 @@ export interface EndpointsTable {
 export interface EndpointChangesTable {
   id: string;
   version: number | string;
+}
+
 /** `jobs` (migration 8): one row per background job. */
 export interface JobsTable {
   id: string;
