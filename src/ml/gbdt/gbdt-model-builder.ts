@@ -47,6 +47,9 @@ export class GbdtModelBuilder {
   private readonly catOffsets = new Growable(i32);
   private readonly catWords = new Growable(i32);
   private readonly leaves = new Growable(f64);
+  /** Training rows that reached each node and leaf: the covers path-dependent TreeSHAP weighs by. */
+  private readonly nodeCover = new Growable(f64);
+  private readonly leafCover = new Growable(f64);
   /** Sizes after each tree, for truncation. */
   private readonly marks: number[][] = [];
 
@@ -83,7 +86,15 @@ export class GbdtModelBuilder {
         this.catIndex.push(-1);
       }
     }
-    for (let l = 0; l < t.numLeaves; l++) this.leaves.push(leafValues[l]);
+    for (let l = 0; l < t.numLeaves; l++) {
+      this.leaves.push(leafValues[l]);
+      this.leafCover.push(t.leafCount[l]);
+    }
+    // Children follow their parent, so a backward pass sums each node's cover from its children.
+    const cover = new Float64Array(t.numNodes);
+    const childCover = (c: number): number => (c >= 0 ? cover[c] : t.leafCount[~c]);
+    for (let i = t.numNodes - 1; i >= 0; i--) cover[i] = childCover(t.left[i]) + childCover(t.right[i]);
+    for (let i = 0; i < t.numNodes; i++) this.nodeCover.push(cover[i]);
     this.marks.push([this.roots.length, this.feature.length, this.leaves.length, this.catOffsets.length, this.catWords.length]);
   }
 
@@ -92,8 +103,9 @@ export class GbdtModelBuilder {
     if (numTrees >= this.roots.length) return;
     const [r, nodes, leaves, co, cw] = numTrees > 0 ? this.marks[numTrees - 1] : [0, 0, 0, 1, 0];
     this.roots.length = r;
-    for (const g of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex]) g.length = nodes;
+    for (const g of [this.feature, this.threshold, this.left, this.right, this.defaultLeft, this.catIndex, this.nodeCover]) g.length = nodes;
     this.leaves.length = leaves;
+    this.leafCover.length = leaves;
     this.catOffsets.length = co;
     this.catWords.length = cw;
     this.marks.length = numTrees;
@@ -122,6 +134,8 @@ export class GbdtModelBuilder {
       catOffsets: encodeArray(this.catOffsets.view()),
       catWords: encodeArray(this.catWords.view()),
       leafValues: encodeArray(this.leaves.view()),
+      nodeCover: encodeArray(this.nodeCover.view()),
+      leafCover: encodeArray(this.leafCover.view()),
     };
   }
 }

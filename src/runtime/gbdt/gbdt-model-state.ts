@@ -34,6 +34,9 @@ export interface GbdtModelState extends ModelState {
   readonly catOffsets: EncodedArray;
   readonly catWords: EncodedArray;
   readonly leafValues: EncodedArray;
+  /** Optional (f64): training rows per node / per leaf, the covers TreeSHAP weighs paths by. */
+  readonly nodeCover?: EncodedArray;
+  readonly leafCover?: EncodedArray;
 }
 
 /** Decoded GBDT model arrays. */
@@ -55,6 +58,9 @@ export interface GbdtModelArrays {
   readonly catOffsets: Int32Array;
   readonly catWords: Int32Array;
   readonly leafValues: Float64Array;
+  /** Training covers when the bundle has them (bundles from before they were recorded do not). */
+  readonly nodeCover?: Float64Array;
+  readonly leafCover?: Float64Array;
 }
 
 /** Decode and check a GBDT model state; throws InputError naming the bad field. */
@@ -95,6 +101,7 @@ export function decodeGbdtModelState(state: ModelState): GbdtModelArrays {
     catOffsets: field('catOffsets', decodeI32),
     catWords: field('catWords', decodeI32),
     leafValues: field('leafValues', decodeF64),
+    ...(s.nodeCover !== undefined && s.leafCover !== undefined ? { nodeCover: field('nodeCover', decodeF64), leafCover: field('leafCover', decodeF64) } : {}),
   };
   checkArrays(m);
   return m;
@@ -112,6 +119,8 @@ function checkArrays(m: GbdtModelArrays): void {
   for (const [name, arr] of [['nodeThreshold', m.nodeThreshold], ['nodeLeft', m.nodeLeft], ['nodeRight', m.nodeRight], ['nodeDefaultLeft', m.nodeDefaultLeft], ['nodeCatIndex', m.nodeCatIndex]] as const) {
     if (arr.length !== nn) bad(`${name} has ${arr.length} entries for ${nn} nodes`);
   }
+  if (m.nodeCover && m.nodeCover.length !== nn) bad(`nodeCover has ${m.nodeCover.length} entries for ${nn} nodes`);
+  if (m.leafCover && m.leafCover.length !== nl) bad(`leafCover has ${m.leafCover.length} entries for ${nl} leaves`);
   const child = (c: number): void => {
     if (c >= nn || ~c >= nl) bad(`child index ${c} out of range`);
   };
