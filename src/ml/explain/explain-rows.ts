@@ -1,0 +1,61 @@
+/**
+ * `explainRows(bundle, frame)`: per-row TreeSHAP attributions on the model's input columns, the
+ * function the CLI and (later) the serving layer call per request. The bundle's preprocessing turns
+ * the frame into model features exactly as scoring does (unseen categories and missing values are
+ * explained as the model scores them); attributions of derived features are summed back to their
+ * source column. Everything is in the raw output space (log-odds for binary, per-class margins for
+ * multiclass), so `base[k] + sum_c values[row, k, c] == raw[row, k]`.
+ */
+import { InputError } from '../../core/errors.js';
+import type { Frame } from '../../core/frame.js';
+import type { ModelBundle } from '../../runtime/bundle-types.js';
+import { decodeGbdtModelState } from '../../runtime/gbdt/gbdt-model-state.js';
+import { createScorer } from '../../runtime/scorer.js';
+import type { Scorer } from '../../runtime/scorer.js';
+import { featureSources } from './feature-sources.js';
+import type { CoverSource } from './tree-covers.js';
+import { treeShapModel } from './tree-covers.js';
+import { treeShap } from './tree-shap.js';
+
+/** Attributions of a batch of rows on the model's input columns. */
+export interface RowAttributions {
+  readonly rows: number;
+  /** Signature input names (attribution columns). */
+  readonly columns: readonly string[];
+  /** Output names: `['raw']` for one output, class labels for multiclass. */
+  readonly outputs: readonly string[];
+  /** Row-major `rows x outputs x columns`. */
+  readonly values: Float64Array;
+  /** Expected raw output per output. */
+  readonly base: Float64Array;
+  /** The model's raw scores, row-major `rows x outputs` (base + sum of values). */
+  readonly raw: Float64Array;
+  /** Covers the paths were weighted by: recorded at training, or counted from these rows. */
+  readonly covers: CoverSource;
+}
+
+/** TreeSHAP for every row of `frame` with a GBDT bundle (object, JSON text or a compiled Scorer). */
+export function explainRows(bundle: ModelBundle | string | Scorer, frame: Frame): RowAttributions {
+  const scorer = typeof bundle === 'object' && 'predict' in bundle ? bundle : createScorer(bundle);
+  const b = scorer.bundle;
+  if (b.model.kind !== 'gbdt') {
+    throw new InputError(
+      `TreeSHAP explains tree models; this bundle's model is "${b.model.kind}": use KernelSHAP (--method kernel) instead`,
+      { field: 'model.kind' },
+      'Use KernelSHAP (`kiln explain --method kernel`), which works for any model Kiln can score.',
+    );
+  }
+  const arrays = decodeGbdtModelState(b.model);
+  const m = scorer.pipeline.transform(frame);
+  const { model, covers } = treeShapModel(arrays, m.data, m.rows);
+  const shap = treeShap(model, m.data, m.rows);
+  const raw = scorer.predictor.predictRaw(m);
+  const { columns, sourceOf } = featureSources(b);
+  const C = columns.length;
+  const K = shap.outputs;
+  const F = shap.features;
+  const values = new Float64Array(m.rows * K * C);
+  for (let r = 0; r < m.rows * K; r++) for (let f = 0; f < F; f++) values[r * C + sourceOf[f]] += shap.values[r * F + f];
+  const outputs = K === 1 ? ['raw'] : (b.labels ?? Array.from({ length: K }, (_, k) => `class_${k}`)).slice(0, K);
+  return { rows: m.rows, columns, outputs, values, base: shap.base, raw, covers };
+}
