@@ -1,0 +1,21 @@
+/** Explanations of Kiln models: TreeSHAP, KernelSHAP, permutation importance, partial dependence. */
+export { attributionFrame } from './attribution-table.js';
+export { kmeansBackground, sampleBackground } from './background.js';
+export type { Background } from './background.js';
+export { defaultMetric, metricScoreFunction, predictionFunction, rawFunction } from './bundle-scoring.js';
+export { EXPLAIN_METHODS, explainModel, meanAbsAttributions } from './explain-model.js';
+export type { AttributionResult, ExplainMethod, ExplainOptions, ExplainResult } from './explain-model.js';
+export { explainRows } from './explain-rows.js';
+export type { RowAttributions } from './explain-rows.js';
+export { featureSources } from './feature-sources.js';
+export type { FeatureSources } from './feature-sources.js';
+export { coalitions, kernelShap } from './kernel-shap.js';
+export type { KernelShapOptions, KernelShapValues } from './kernel-shap.js';
+export { mquantile, numericGrid, partialDependence } from './partial-dependence.js';
+export type { PartialDependence, PartialDependenceOptions } from './partial-dependence.js';
+export { permutationImportance } from './permutation-importance.js';
+export type { PermutationImportance, PermutationOptions } from './permutation-importance.js';
+export { coversFromData, treeShapModel } from './tree-covers.js';
+export type { CoverSource } from './tree-covers.js';
+export { expectedValues, goesLeft, treeShap } from './tree-shap.js';
+export type { TreeShapModel, TreeShapValues } from './tree-shap.js';
