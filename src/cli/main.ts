@@ -13,6 +13,7 @@ import { registerExperimentsCommand } from './commands/experiments-command.js';
 import { registerEndpointsCommands } from './commands/endpoints-commands.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
+import { registerFairnessCommand } from './commands/fairness-command.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -67,6 +68,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerJobsCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerExplainCommand(program, ctx);
+  registerFairnessCommand(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
   const wire = (cmd: Command): void => {
