@@ -29,8 +29,9 @@ const rows = Number(process.argv[2] ?? 10_000);
 const python = process.env.KILN_BENCH_PYTHON ?? '/work/venv/bin/python';
 const dir = mkdtempSync(join(tmpdir(), 'kiln-bench-explain-'));
 try {
-  const out = join(dir, 'anchor.json');
-  execFileSync(python, [new URL('./shap_anchor.py', import.meta.url).pathname, out, String(rows)], { stdio: 'inherit' });
+  // KILN_BENCH_ANCHOR reuses an anchor file from an earlier run (to iterate on Kiln's side only).
+  const out = process.env.KILN_BENCH_ANCHOR ?? join(dir, 'anchor.json');
+  if (!process.env.KILN_BENCH_ANCHOR) execFileSync(python, [new URL('./shap_anchor.py', import.meta.url).pathname, out, String(rows)], { stdio: 'inherit' });
   const a = JSON.parse(readFileSync(out, 'utf8')) as Anchor;
   const F = a.features;
   const roots: number[] = [];

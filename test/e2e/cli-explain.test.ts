@@ -4,6 +4,7 @@
  * and each row sums to the model's raw score (log-odds). Plus the global methods, the HTML report and
  * bad input (exit 2, nothing written).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -89,6 +90,30 @@ describe('kiln explain', () => {
     expect(text).not.toMatch(/<script|(src|href)="https?:|@import|url\(/);
   }, 120_000);
 
+  it('hostile column names are escaped in the HTML report, which renders in headless Chromium when it is installed', async () => {
+    const csv = join(dir, 'hostile.csv');
+    const lines = ['"<img src=x onerror=alert(1)>",plain,label'];
+    for (let i = 0; i < 300; i++) lines.push(`${(i * 37) % 101},${i % 7 === 0 ? 'a' : 'b'},${(i * 37) % 101 > 50 ? 'yes' : 'no'}`);
+    await writeFile(csv, `${lines.join('\n')}\n`);
+    const m = join(dir, 'hostile.json');
+    const t = await runKiln(['train', '--data', csv, '--target', 'label', '--out', m, '--params', '{"numTrees":5,"minDataInLeaf":5}'], { home });
+    expect(t.code, t.stderr).toBe(0);
+    const html = join(dir, 'hostile.html');
+    const run = await runKiln(['explain', '--model', m, '--data', csv, '--html', html], { home });
+    expect(run.code, run.stderr).toBe(0);
+    const text = await readFile(html, 'utf8');
+    expect(text).not.toContain('<img');
+    expect(text).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+    if (!chromium) {
+      console.warn('SKIPPED: headless Chromium render check (no chromium binary on this machine)');
+      return;
+    }
+    const dom = execFileSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${html}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(dom).toContain('<svg');
+    expect(dom).toContain('Model explanation');
+  }, 180_000);
+
   it('bad input: a linear model with TreeSHAP, an unknown method, a huge KernelSHAP request, missing target — exit 2, nothing written', async () => {
     const out = join(dir, 'never.csv');
     const lin = await runKiln(['explain', '--model', linear, '--data', TELCO, '--out', out], { home });
@@ -107,6 +132,10 @@ describe('kiln explain', () => {
     expect(perm.stderr).toMatch(/Churn/);
     const rows = await runKiln(['explain', '--model', model, '--data', TELCO, '--rows', '-3'], { home });
     expect(rows.code).toBe(2);
+    const empty = join(dir, 'empty.csv');
+    await writeFile(empty, `${text.split('\n')[0]}\n`);
+    const none = await runKiln(['explain', '--model', model, '--data', empty, '--out', out], { home });
+    expect(none.code).toBe(2);
     expect(existsSync(out)).toBe(false);
   }, 180_000);
 });
