@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { frameFromRecords } from '../../core/frame-builder.js';
 import { Rng } from '../../core/rng.js';
 import { readFrame } from '../../data/io/read-frame.js';
+import { fixtureText, testRows } from '../interop/interop-fixtures.test-support.js';
+import { importLightgbmText } from '../interop/lightgbm-import.js';
+import { importXgboostJson } from '../interop/xgboost-import.js';
 import { trainModel } from '../train/train-model.js';
 import { explainRows } from './explain-rows.js';
 import type { RowAttributions } from './explain-rows.js';
@@ -71,6 +74,17 @@ describe('explainRows', () => {
     const a = explainRows(trained.bundle, odd);
     expect(maxAdditivityError(a)).toBeLessThan(1e-9);
   }, 60_000);
+
+  it('models imported from XGBoost and LightGBM (no recorded covers): covers counted from the rows, additivity holds', () => {
+    const xgb = importXgboostJson(fixtureText('xgb-binary.json'));
+    const a = explainRows(xgb, testRows());
+    expect(a.covers).toBe('data');
+    expect(maxAdditivityError(a)).toBeLessThan(1e-9);
+    const lgb = importLightgbmText(fixtureText('lgb-multiclass.txt'));
+    const b = explainRows(lgb, testRows());
+    expect(b.outputs.length).toBeGreaterThan(2);
+    expect(maxAdditivityError(b)).toBeLessThan(1e-9);
+  });
 
   it('a linear model is refused with a pointer to KernelSHAP', async () => {
     const frame = frameFromRecords(synthetic(300, 7));
