@@ -138,17 +138,35 @@ class PathWalker {
     this.extend(off, depth, pz, po, pi);
     const m = this.m;
     if (c < 0) {
+      // Each path feature's share: the "unwound" sum of path weights without it (SHAP's unwound_path_sum), inlined.
       const v = m.leafValues[~c];
-      for (let i = 1; i <= depth; i++) {
-        const w = this.unwoundSum(off, depth, i);
-        this.out[this.outBase + feat[off + i]] += w * (one[off + i] - zero[off + i]) * v;
+      const out = this.out;
+      const ob = this.outBase;
+      const l = depth;
+      const last = weight[off + l];
+      for (let i = 1; i <= l; i++) {
+        const o = one[off + i];
+        const z = zero[off + i];
+        let total = 0;
+        if (o !== 0) {
+          let n = last;
+          for (let j = l - 1; j >= 0; j--) {
+            const t = n / ((j + 1) * o);
+            total += t;
+            n = weight[off + j] - t * z * (l - j);
+          }
+        } else {
+          for (let j = l - 1; j >= 0; j--) total += weight[off + j] / (z * (l - j));
+        }
+        out[ob + feat[off + i]] += total * (l + 1) * (o - z) * v;
       }
       return;
     }
     const f = m.nodeFeature[c];
     const left = m.nodeLeft[c];
     const right = m.nodeRight[c];
-    const hot = goesLeft(m, c, this.row[f]) ? left : right;
+    const x = this.row[f];
+    const hot = (m.nodeCatIndex[c] < 0 ? x <= m.nodeThreshold[c] || (x !== x && m.nodeDefaultLeft[c] === 1) : goesLeft(m, c, x)) ? left : right;
     const cold = hot === left ? right : left;
     let iz = 1;
     let io = 1;
@@ -203,23 +221,5 @@ class PathWalker {
       zero[off + j] = zero[off + j + 1];
       one[off + j] = one[off + j + 1];
     }
-  }
-
-  private unwoundSum(off: number, l: number, i: number): number {
-    const { zero, one, weight } = this;
-    const o = one[off + i];
-    const z = zero[off + i];
-    let n = weight[off + l];
-    let total = 0;
-    if (o !== 0) {
-      for (let j = l - 1; j >= 0; j--) {
-        const t = n / ((j + 1) * o);
-        total += t;
-        n = weight[off + j] - t * z * (l - j);
-      }
-    } else {
-      for (let j = l - 1; j >= 0; j--) total += weight[off + j] / (z * (l - j));
-    }
-    return total * (l + 1);
   }
 }
