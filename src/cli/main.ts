@@ -12,6 +12,7 @@ import { registerDataCommands } from './commands/data-commands.js';
 import { registerExperimentsCommand } from './commands/experiments-command.js';
 import { registerEndpointsCommands } from './commands/endpoints-commands.js';
 import { registerServeCommand } from './commands/serve-command.js';
+import { registerFeaturesCommands } from './commands/features-commands.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -43,7 +44,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): tuning, model registry, feature store,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): tuning, model registry, streaming feature ingestion,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
@@ -65,6 +66,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServeCommand(program, ctx);
   registerJobsCommand(program, ctx);
   registerWorkerCommand(program, ctx);
+  registerFeaturesCommands(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
   const wire = (cmd: Command): void => {
