@@ -38,6 +38,8 @@ import { EndpointService } from './serving/endpoint-service.js';
 import { FileModelSource } from './serving/file-model-source.js';
 import { TrainedModelSource } from './serving/trained-model-source.js';
 import type { PredictionSink } from './serving/prediction-record.js';
+import { FeatureStoreService } from './features/feature-store-service.js';
+import { lazyOnlineStore } from './store/open-online-store.js';
 
 /** An open Kiln instance. */
 export interface Kiln {
@@ -62,6 +64,8 @@ export interface Kiln {
   readonly encryption: ArtifactEncryption;
   /** Background jobs (kind `train` registered here); `start()` runs them in this process. */
   readonly jobs: JobService;
+  /** Feature definitions and point-in-time training sets. */
+  readonly features: FeatureStoreService;
   close(): Promise<void>;
 }
 
@@ -96,6 +100,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const jobs = new JobService(metadata, { queue: openJobQueue(jobsConfig, metadata, warn), timing: jobsConfig.timing, security, warn, defaultConcurrency: jobsConfig.concurrency });
   jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
   jobs.registerHandler(PING_JOB_KIND, pingJobHandler(() => jobs.workerId));
+  const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
   return {
     config,
     metadata,
@@ -109,10 +114,12 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     servingModels,
     encryption,
     jobs,
+    features: new FeatureStoreService(metadata, datasets, security, online.get),
     close: async () => {
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();
       await encryption.close();
+      await online.close();
       await metadata.close();
     },
   };

@@ -71,5 +71,6 @@ export async function kilnInProject(kiln: Kiln, project: string): Promise<Kiln> 
     datasets: kiln.datasets.inProject(project),
     training: kiln.training.inProject(project),
     tracking: kiln.tracking.inProject(project),
+    features: kiln.features.inProject(project),
   };
 }

@@ -14,6 +14,8 @@ import { registerEndpointsCommands } from './commands/endpoints-commands.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
 import { registerFairnessCommand } from './commands/fairness-command.js';
+
+import { registerFeaturesCommands } from './commands/features-commands.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
@@ -45,7 +47,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): tuning, model registry, feature store,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): tuning, model registry, streaming feature ingestion,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
@@ -69,6 +71,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorkerCommand(program, ctx);
   registerExplainCommand(program, ctx);
   registerFairnessCommand(program, ctx);
+
+  registerFeaturesCommands(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
   const wire = (cmd: Command): void => {

@@ -14,6 +14,7 @@ import type { ExperimentRepository } from './experiment-repository.js';
 import type { RunRepository } from './run-repository.js';
 import type { EndpointRepository } from './endpoint-repository.js';
 import type { JobRepository } from './job-repository.js';
+import type { FeatureRegistryRepository } from './feature-registry-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -42,6 +43,8 @@ export interface MetadataRepositories {
   readonly endpoints: EndpointRepository;
   /** Background jobs and their log lines (migration 8). */
   readonly jobs: JobRepository;
+  /** Applied versions of the feature definitions (migration 13). */
+  readonly featureRegistry: FeatureRegistryRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

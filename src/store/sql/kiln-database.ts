@@ -237,6 +237,24 @@ export interface JobLogsTable {
   line: string;
 }
 
+/** `feature_registry`: applied versions of a project's feature definitions (migration 13). */
+export interface FeatureRegistryTable {
+  project: string;
+  version: number | string;
+  digest: string;
+  document: string;
+  applied_at: string;
+}
+
+/** `feature_materializations`: each feature view's last materialization (migration 13). */
+export interface FeatureMaterializationsTable {
+  project: string;
+  view_name: string;
+  watermark: string;
+  row_count: number | string;
+  materialized_at: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -261,4 +279,6 @@ export interface KilnDatabase {
   endpoint_changes: EndpointChangesTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;
+  feature_registry: FeatureRegistryTable;
+  feature_materializations: FeatureMaterializationsTable;
 }

@@ -22,6 +22,7 @@ import { SqlExperimentRepository } from './sql-experiment-repository.js';
 import { SqlRunRepository } from './sql-run-repository.js';
 import { SqlEndpointRepository } from './sql-endpoint-repository.js';
 import { SqlJobRepository } from './sql-job-repository.js';
+import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -63,6 +64,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     runs: new SqlRunRepository(db, dialect, inTransaction, project),
     endpoints: new SqlEndpointRepository(db, inTransaction, project),
     jobs: new SqlJobRepository(db, inTransaction),
+    featureRegistry: new SqlFeatureRegistryRepository(db, project),
   };
 }
 

@@ -13,6 +13,7 @@ import { migration007ProjectScope } from './007-project-scope.js';
 import { migration008Jobs } from './008-jobs.js';
 import { migration010Endpoints } from './010-endpoints.js';
 import { reservedMigration } from './reserved-migration.js';
+import { migration013FeatureRegistry } from './013-feature-registry.js';
 
 /** The known migrations, ids 1..n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,7 +25,10 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006Tracking,
   migration007ProjectScope,
   migration008Jobs,
-  // 9 belongs to a branch merged in parallel (the lead replaces this placeholder with it).
+  // 9, 11 and 12 belong to branches merged in parallel (the lead replaces these placeholders with them).
   reservedMigration(9),
   migration010Endpoints,
+  reservedMigration(11),
+  reservedMigration(12),
+  migration013FeatureRegistry,
 ];

@@ -1,0 +1,69 @@
+/**
+ * The feature-store definitions: entities (what features describe), feature views (typed features read
+ * from a timestamped source, valid for a TTL) and feature services (the named feature sets a model
+ * consumes). These are the validated, path-resolved shapes; `parse-definitions.ts` builds them.
+ */
+
+/** Value types a feature (or join key) may declare. */
+export const FEATURE_TYPES = ['float64', 'float32', 'int64', 'int32', 'string', 'bool', 'timestamp'] as const;
+
+/** One of `FEATURE_TYPES`. */
+export type FeatureType = (typeof FEATURE_TYPES)[number];
+
+/** Something features are about, identified by one or more join keys. */
+export interface EntityDefinition {
+  readonly name: string;
+  readonly joinKeys: readonly string[];
+  readonly description?: string;
+}
+
+/** Where a feature view reads its rows: a file (absolute path) or a registered dataset version. */
+export type FeatureSource =
+  | { readonly kind: 'file'; readonly path: string; readonly timestampField: string; readonly createdTimestampField?: string }
+  | { readonly kind: 'dataset'; readonly dataset: string; readonly timestampField: string; readonly createdTimestampField?: string };
+
+/** One typed feature of a view. */
+export interface FeatureDefinition {
+  readonly name: string;
+  readonly type: FeatureType;
+  readonly description?: string;
+}
+
+/** Typed features of some entities, read from a timestamped source. */
+export interface FeatureViewDefinition {
+  readonly name: string;
+  readonly entities: readonly string[];
+  readonly source: FeatureSource;
+  /** How long a value stays valid after its event time, in seconds; null: forever. */
+  readonly ttlSeconds: number | null;
+  readonly features: readonly FeatureDefinition[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly owner?: string;
+  readonly description?: string;
+}
+
+/** A named set of `view:feature` references a model consumes. */
+export interface FeatureServiceDefinition {
+  readonly name: string;
+  readonly features: ReadonlyArray<{ readonly view: string; readonly feature: string }>;
+  readonly description?: string;
+}
+
+/** Everything one definitions file declares. */
+export interface FeatureDefinitions {
+  readonly entities: readonly EntityDefinition[];
+  readonly featureViews: readonly FeatureViewDefinition[];
+  readonly featureServices: readonly FeatureServiceDefinition[];
+}
+
+/** A feature view as registered: its definition plus the registry version in which it last changed. */
+export interface RegisteredFeatureView extends FeatureViewDefinition {
+  readonly version: number;
+}
+
+/** The registered document (what the feature registry stores as JSON). */
+export interface RegisteredDefinitions {
+  readonly entities: readonly EntityDefinition[];
+  readonly featureViews: readonly RegisteredFeatureView[];
+  readonly featureServices: readonly FeatureServiceDefinition[];
+}

@@ -1,0 +1,286 @@
+/**
+ * The feature store's service: `apply` (validate definitions against their sources, diff them against
+ * the registered ones, append a registry version when something changed, audit it), reads of the
+ * registered definitions, and point-in-time training sets. The CLI and HTTP call this, nothing else.
+ * A service acts in one project (`inProject(p)` for another).
+ */
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import { NotFoundError, UsageError } from '../core/errors.js';
+import type { DatasetService } from '../data/datasets/dataset-service.js';
+import type { DescribedSource } from '../data/io/describe-source.js';
+import { describeSource } from '../data/io/describe-source.js';
+import { openDuckDbConnection } from '../data/io/duckdb-session.js';
+import { writeFileAtomic } from '../data/io/temp-space.js';
+import type { Principal } from '../security/permissions.js';
+import type { AuditContext, SecurityService } from '../security/security-service.js';
+import { localPrincipal } from '../security/security-service.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+import type { OnlineReadValue, OnlineStore } from '../store/online-store.js';
+import { materializeView } from './materialize.js';
+import type { Scalar } from './online-serving.js';
+import { entityKeyOf, planOnline, validatePush } from './online-serving.js';
+import { featureColumn } from './point-in-time-join.js';
+import { DefinitionIssues } from './definition-issues.js';
+import type { FeatureDefinitions, FeatureServiceDefinition, FeatureSource, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
+import type { FeaturePlan } from './plan.js';
+import { canonicalJson, planApply } from './plan.js';
+import type { PointInTimeView } from './point-in-time-join.js';
+import { writePointInTime } from './point-in-time-join.js';
+import { checkViewColumns, viewJoinKeys } from './source-columns.js';
+
+/** The registered definitions with their registry version. */
+export interface FeatureRegistrySnapshot extends RegisteredDefinitions {
+  readonly version: number;
+  readonly appliedAt: string;
+}
+
+/** What `apply` did. */
+export interface ApplyResult {
+  readonly plan: FeaturePlan;
+  /** The registry version now current (unchanged when the plan is empty); 0 when nothing was ever registered. */
+  readonly version: number;
+  readonly applied: boolean;
+}
+
+/** Options of `trainingSet`. */
+export interface TrainingSetOptions {
+  readonly entities: string;
+  readonly service: string;
+  readonly out: string;
+  readonly timestampColumn?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Lineage of a training set: written next to it as `OUT.lineage.json`. */
+export interface TrainingSetLineage {
+  readonly service: string;
+  readonly project: string;
+  readonly registryVersion: number;
+  readonly featureViews: ReadonlyArray<{ readonly name: string; readonly version: number; readonly source: string; readonly features: readonly string[] }>;
+  readonly entities: string;
+  readonly timestampColumn: string;
+  readonly rows: number;
+  readonly columns: readonly string[];
+  readonly createdAt: string;
+}
+
+/** Registered feature definitions and the training sets built from them. */
+export class FeatureStoreService {
+  /** A service over `metadata` (acting in its project); `datasets` resolves dataset-version sources. */
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly datasets: DatasetService,
+    private readonly security: SecurityService,
+    /** Opens (once, on first use) the online store shared by every project's service. */
+    private readonly onlineStore: () => Promise<OnlineStore>,
+  ) {}
+
+  /** The same service acting in `project`. */
+  inProject(project: string): FeatureStoreService {
+    return project === this.metadata.project ? this : new FeatureStoreService(this.metadata.inProject(project), this.datasets.inProject(project), this.security, this.onlineStore);
+  }
+
+  /**
+   * Write each view's latest row per entity with event time in [start, end] to the online store and
+   * record `end` as the view's watermark. `start` null: from each view's watermark (incremental), or
+   * from the beginning for a view never materialized.
+   */
+  async materialize(opts: { start: Date | null; end: Date; views?: readonly string[]; onProgress?: (view: string, rows: number) => void }): Promise<Array<{ view: string; start: string; end: string; rows: number }>> {
+    const current = await this.requireCurrent();
+    const unknown = (opts.views ?? []).find((v) => !current.featureViews.some((x) => x.name === v));
+    if (unknown !== undefined) throw new NotFoundError(`no feature view '${unknown}'`, { field: 'views' }, 'See `kiln features list`.');
+    const views = current.featureViews.filter((v) => !opts.views || opts.views.includes(v.name));
+    const marks = new Map((await this.metadata.featureRegistry.materializations()).map((m) => [m.view, m.watermark]));
+    const store = await this.onlineStore();
+    const out: Array<{ view: string; start: string; end: string; rows: number }> = [];
+    const conn = await openDuckDbConnection();
+    try {
+      for (const view of views) {
+        const startMs = opts.start ? opts.start.getTime() : Date.parse(marks.get(view.name) ?? '1970-01-01T00:00:00Z');
+        if (startMs > opts.end.getTime()) throw new UsageError(`--start ${new Date(startMs).toISOString()} is after --end ${opts.end.toISOString()}`, { field: 'start' });
+        const source = await describeSource(conn, await this.sourcePath(view.source), {});
+        try {
+          const keys = viewJoinKeys(view, current.entities);
+          const issues = new DefinitionIssues();
+          checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+          issues.throwIfAny(source.file);
+          const rows = await materializeView(conn, { view, keys, source, startMs, endMs: opts.end.getTime(), store, project: this.metadata.project, onRows: (n) => opts.onProgress?.(view.name, n) });
+          await this.metadata.featureRegistry.recordMaterialization({ view: view.name, watermark: opts.end.toISOString(), rows, materializedAt: new Date().toISOString() });
+          out.push({ view: view.name, start: new Date(startMs).toISOString(), end: opts.end.toISOString(), rows });
+        } finally {
+          await source.cleanup();
+        }
+      }
+    } finally {
+      conn.closeSync();
+    }
+    return out;
+  }
+
+  /** Online values for entities: a feature service or VIEW:FEATURE list; each value with its status. */
+  async online(req: { service?: string; features?: readonly string[]; entities: ReadonlyArray<Readonly<Record<string, Scalar>>>; now?: number }): Promise<{ features: string[]; results: Array<Record<string, OnlineReadValue>> }> {
+    const current = await this.requireCurrent();
+    const plan = planOnline(current, req.service, req.features);
+    const store = await this.onlineStore();
+    const results: Array<Record<string, OnlineReadValue>> = req.entities.map(() => ({}));
+    for (const part of plan.views) {
+      const keys = req.entities.map((e, i) => entityKeyOf(e, part.keys, i));
+      const rows = await store.read(this.metadata.project, { view: part.view.name, entityKeys: keys, features: part.features, ttlMs: part.view.ttlSeconds === null ? null : part.view.ttlSeconds * 1000, now: req.now });
+      rows.forEach((row, i) => {
+        for (const f of part.features) results[i][featureColumn(part.view.name, f)] = row[f];
+      });
+    }
+    return { features: plan.views.flatMap((p) => p.features.map((f) => featureColumn(p.view.name, f))), results };
+  }
+
+  /** Validate pushed rows of one view per record and store the valid ones online (older never replaces newer). */
+  async push(viewName: string, rows: readonly unknown[], actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<{ accepted: number; written: number; stale: number; rejected: Array<{ index: number; reason: string }> }> {
+    const current = await this.requireCurrent();
+    const view = current.featureViews.find((v) => v.name === viewName);
+    if (!view) throw new NotFoundError(`no feature view '${viewName}'`, { field: 'view' }, 'See `kiln features list`.');
+    const { records, rejected } = validatePush(view, viewJoinKeys(view, current.entities), rows);
+    const result = records.length ? await (await this.onlineStore()).write(this.metadata.project, records) : { written: 0, stale: 0 };
+    await this.security.audit({ actor: actor.actor, action: 'features.push', resourceType: 'features', resourceId: viewName, project: this.metadata.project, before: null, after: { accepted: records.length, rejected: rejected.length } }, ctx);
+    return { accepted: records.length, ...result, rejected };
+  }
+
+  /** Each view's last materialization (watermark, rows). */
+  async materializations(): Promise<Array<{ view: string; watermark: string; rows: number; materializedAt: string }>> {
+    return this.metadata.featureRegistry.materializations();
+  }
+
+  /** The registered definitions (latest, or one `version`); null before the first apply. */
+  async current(version?: number): Promise<FeatureRegistrySnapshot | null> {
+    const entry = version === undefined ? await this.metadata.featureRegistry.latest() : await this.metadata.featureRegistry.get(version);
+    if (!entry) return null;
+    return { ...(JSON.parse(entry.document) as RegisteredDefinitions), version: entry.version, appliedAt: entry.appliedAt };
+  }
+
+  /** The plan `apply` would carry out, without writing (sources are checked). */
+  async plan(definitions: FeatureDefinitions): Promise<ApplyResult> {
+    await this.checkSources(definitions);
+    const current = await this.current();
+    const { plan } = planApply(current, definitions, (current?.version ?? 0) + 1);
+    return { plan, version: current?.version ?? 0, applied: false };
+  }
+
+  /** Register `definitions` (after checking their sources); idempotent: an unchanged apply writes nothing. */
+  async apply(definitions: FeatureDefinitions, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<ApplyResult> {
+    await this.checkSources(definitions);
+    const current = await this.current();
+    const version = (current?.version ?? 0) + 1;
+    const { plan, document } = planApply(current, definitions, version);
+    if (plan.unchanged) return { plan, version: current?.version ?? 0, applied: false };
+    const text = canonicalJson(document);
+    const appliedAt = new Date().toISOString();
+    await this.metadata.featureRegistry.append({ version, digest: createHash('sha256').update(text).digest('hex'), document: text, appliedAt });
+    await this.security.audit({ actor: actor.actor, action: 'features.apply', resourceType: 'features', resourceId: `registry@${version}`, project: this.metadata.project, before: current ? { version: current.version } : null, after: { version, plan } }, ctx);
+    return { plan, version, applied: true };
+  }
+
+  /** One registered feature view or feature service by name (NotFoundError otherwise). */
+  async show(name: string): Promise<{ kind: 'featureView'; view: RegisteredFeatureView } | { kind: 'featureService'; service: FeatureServiceDefinition } | { kind: 'entity'; entity: RegisteredDefinitions['entities'][number] }> {
+    const current = await this.requireCurrent();
+    const view = current.featureViews.find((v) => v.name === name);
+    if (view) return { kind: 'featureView', view };
+    const service = current.featureServices.find((s) => s.name === name);
+    if (service) return { kind: 'featureService', service };
+    const entity = current.entities.find((e) => e.name === name);
+    if (entity) return { kind: 'entity', entity };
+    throw new NotFoundError(`no feature view, feature service or entity named '${name}' in project '${this.metadata.project}'`, { field: 'name' }, 'See `kiln features list`.');
+  }
+
+  /** Build a point-in-time-correct training set for a feature service (see point-in-time-join.ts). */
+  async trainingSet(opts: TrainingSetOptions): Promise<TrainingSetLineage> {
+    const format = outputFormat(opts.out);
+    const timestampColumn = opts.timestampColumn ?? 'event_timestamp';
+    const current = await this.requireCurrent();
+    const service = current.featureServices.find((s) => s.name === opts.service);
+    if (!service) throw new NotFoundError(`no feature service '${opts.service}' in project '${this.metadata.project}'`, { field: 'service' }, `Registered services: ${current.featureServices.map((s) => s.name).join(', ') || 'none'}.`);
+    const conn = await openDuckDbConnection();
+    const described: DescribedSource[] = [];
+    try {
+      const entities = await describeSource(conn, opts.entities, {});
+      described.push(entities);
+      const parts: PointInTimeView[] = [];
+      for (const viewName of [...new Set(service.features.map((r) => r.view))]) {
+        const view = current.featureViews.find((v) => v.name === viewName) as RegisteredFeatureView;
+        const source = await describeSource(conn, await this.sourcePath(view.source), {});
+        described.push(source);
+        const keys = viewJoinKeys(view, current.entities);
+        const issues = new DefinitionIssues();
+        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+        issues.throwIfAny(source.file);
+        const wanted = service.features.filter((r) => r.view === viewName).map((r) => r.feature);
+        parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source });
+      }
+      const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, out: opts.out, format, onProgress: opts.onProgress });
+      const lineage: TrainingSetLineage = {
+        service: service.name,
+        project: this.metadata.project,
+        registryVersion: current.version,
+        featureViews: parts.map((p) => ({ name: p.view.name, version: (p.view as RegisteredFeatureView).version, source: sourceLabel(p.view.source), features: p.features.map((f) => f.name) })),
+        entities: opts.entities,
+        timestampColumn,
+        rows: result.rows,
+        columns: result.columns,
+        createdAt: new Date().toISOString(),
+      };
+      await writeFileAtomic(`${opts.out}.lineage.json`, `${JSON.stringify(lineage, null, 2)}\n`);
+      return lineage;
+    } finally {
+      for (const d of described) await d.cleanup();
+      conn.closeSync();
+    }
+  }
+
+  private async requireCurrent(): Promise<FeatureRegistrySnapshot> {
+    const current = await this.current();
+    if (!current) throw new NotFoundError(`no feature definitions are registered in project '${this.metadata.project}'`, {}, 'Register them with `kiln features apply features.yaml`.');
+    return current;
+  }
+
+  private async sourcePath(source: FeatureSource): Promise<string> {
+    if (source.kind === 'file') return source.path;
+    return (await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`)).path;
+  }
+
+  /** Every view's source must exist and hold its join keys, timestamps and features with fitting types. */
+  private async checkSources(definitions: FeatureDefinitions): Promise<void> {
+    const issues = new DefinitionIssues();
+    const conn = await openDuckDbConnection();
+    try {
+      for (const [i, view] of definitions.featureViews.entries()) {
+        const path = `featureViews[${i}]`;
+        let source: DescribedSource;
+        try {
+          source = await describeSource(conn, await this.sourcePath(view.source), {});
+        } catch (err) {
+          issues.add(`${path}.source`, (err as Error).message);
+          continue;
+        }
+        try {
+          checkViewColumns(view, viewJoinKeys(view, definitions.entities), source.columns, path, issues);
+        } finally {
+          await source.cleanup();
+        }
+      }
+    } finally {
+      conn.closeSync();
+    }
+    issues.throwIfAny(undefined);
+  }
+}
+
+function outputFormat(out: string): 'csv' | 'parquet' {
+  const ext = extname(out).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.parquet') return 'parquet';
+  throw new UsageError(`--out ${out} must end in .csv or .parquet`, { field: 'out' });
+}
+
+function sourceLabel(source: FeatureSource): string {
+  return source.kind === 'file' ? source.path : `dataset:${source.dataset}`;
+}
+

@@ -1,0 +1,63 @@
+/**
+ * Materialization: the latest row per entity of a feature view's source within an event-time window,
+ * written to the online store. It uses the same rule as training sets (latest event time, then greatest
+ * created time, then the later file row), so an online read equals the offline training-set value for
+ * the same instant. Rows stream out of DuckDB chunk by chunk and are written in batches.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DescribedSource } from '../data/io/describe-source.js';
+import { translateDuckDbError } from '../data/io/duckdb-error.js';
+import { quoteIdentifier as q } from '../data/io/sql-quote.js';
+import type { OnlineRecord, OnlineStore, OnlineValue } from '../store/online-store.js';
+import type { FeatureViewDefinition } from './definitions.js';
+import { duckTypeOf } from './source-columns.js';
+
+const BATCH = 5000;
+
+/** The online entity key of join-key values: text, like the training-set join compares them. */
+export function onlineEntityKey(values: readonly unknown[]): string {
+  return JSON.stringify(values.map((v) => (v === null || v === undefined ? null : String(v))));
+}
+
+/** Materialize `view` rows with `startMs <= event time <= endMs` into `store`; resolves to rows written. */
+export async function materializeView(
+  conn: DuckDBConnection,
+  opts: { view: FeatureViewDefinition; keys: readonly string[]; source: DescribedSource; startMs: number; endMs: number; store: OnlineStore; project: string; onRows?: (rows: number) => void },
+): Promise<number> {
+  const { view, keys, source } = opts;
+  const ts = q(view.source.timestampField);
+  const created = view.source.createdTimestampField;
+  const tie = `${ts} DESC, ${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
+  const values = `to_json(struct_pack(${view.features.map((f) => `${q(f.name)} := CAST(${q(f.name)} AS ${duckTypeOf(f.type)})`).join(', ')}))::VARCHAR`;
+  const window = `CAST(${ts} AS TIMESTAMPTZ) BETWEEN make_timestamptz(${Math.trunc(opts.startMs) * 1000}) AND make_timestamptz(${Math.trunc(opts.endMs) * 1000})`;
+  const sqlText =
+    `SELECT ${keys.map((k) => `CAST(${q(k)} AS VARCHAR)`).join(', ')}, epoch_ms(CAST(${ts} AS TIMESTAMPTZ)) AS __t, ${values} AS __v ` +
+    `FROM (SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation}) ` +
+    `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} AND ${window} ` +
+    `QUALIFY row_number() OVER (PARTITION BY ${keys.map(q).join(', ')} ORDER BY ${tie}) = 1`;
+  let written = 0;
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    const result = await conn.stream(sqlText);
+    let batch: OnlineRecord[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      await opts.store.write(opts.project, batch);
+      written += batch.length;
+      batch = [];
+      opts.onRows?.(written);
+    };
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      for (const row of chunk.getRows()) {
+        const n = keys.length;
+        batch.push({ view: view.name, entityKey: onlineEntityKey(row.slice(0, n)), eventTime: Number(row[n]), values: JSON.parse(String(row[n + 1])) as Record<string, OnlineValue> });
+        if (batch.length >= BATCH) await flush();
+      }
+    }
+    await flush();
+  } catch (err) {
+    throw translateDuckDbError(err, source.file);
+  }
+  return written;
+}
+

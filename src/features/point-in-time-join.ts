@@ -1,0 +1,172 @@
+/**
+ * The point-in-time join behind training sets, on DuckDB. For every entity row and its timestamp, each
+ * feature view contributes the latest source row of the same join keys whose event time is at or before
+ * the entity timestamp (never after: no label leakage), and only when that row is within the view's TTL
+ * (`entity_ts - event_ts <= ttl`, inclusive). Several source rows at the same event time are one
+ * logical row: the greatest created timestamp wins, then the later row in the source file.
+ *
+ * Each view is an `ASOF LEFT JOIN` into a temporary table keyed by the entity row number; the output is
+ * those tables joined back in entity order and written by DuckDB's `COPY` to a temp sibling of the
+ * output, renamed into place. DuckDB spills to disk past its memory limit, so memory stays bounded.
+ */
+import { rename } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError } from '../core/errors.js';
+import type { DescribedSource } from '../data/io/describe-source.js';
+import { translateDuckDbError } from '../data/io/duckdb-error.js';
+import { quoteIdentifier as q, quoteLiteral } from '../data/io/sql-quote.js';
+import { removeTempPath, tempSibling, trackTempPath } from '../data/io/temp-space.js';
+import type { FeatureDefinition, FeatureViewDefinition } from './definitions.js';
+import { duckTypeOf } from './source-columns.js';
+
+/** One view's part of a training set. */
+export interface PointInTimeView {
+  readonly view: FeatureViewDefinition;
+  /** Join keys (columns of both the source and the entities file). */
+  readonly keys: readonly string[];
+  /** The view's features the output needs, in output order. */
+  readonly features: readonly FeatureDefinition[];
+  readonly source: DescribedSource;
+}
+
+/** What to join and where to write it. */
+export interface PointInTimeRequest {
+  readonly entities: DescribedSource;
+  readonly timestampColumn: string;
+  readonly views: readonly PointInTimeView[];
+  readonly out: string;
+  readonly format: 'csv' | 'parquet';
+  /** Called after each step (loading entities, each view, writing), `done` of `total`. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The written output. */
+export interface PointInTimeResult {
+  readonly rows: number;
+  readonly columns: readonly string[];
+}
+
+const ROW = '__kiln_row';
+const TS = '__kiln_ts';
+const keyCol = (k: string): string => q(`__kiln_k_${k}`);
+
+/** Output column of a feature: `view__feature`. */
+export function featureColumn(view: string, feature: string): string {
+  return `${view}__${feature}`;
+}
+
+/** Build the training set described by `req` on `conn` (a connection of its own: it creates temp tables). */
+export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeRequest): Promise<PointInTimeResult> {
+  const total = req.views.length + 2;
+  const entityFile = req.entities.file;
+  checkEntityColumns(req);
+  await conn.run("SET TimeZone = 'UTC'");
+  const tables: string[] = [];
+  const tmp = tempSibling(req.out);
+  const untrack = trackTempPath(tmp);
+  try {
+    const ts = q(req.timestampColumn);
+    await run(conn, `CREATE OR REPLACE TEMP TABLE kiln_pit_e AS SELECT *, row_number() OVER () AS ${ROW} FROM ${req.entities.relation}`, entityFile);
+    tables.push('kiln_pit_e');
+    await checkTimestamps(conn, 'kiln_pit_e', req.timestampColumn, ROW, entityFile, 'entity row');
+    const allKeys = [...new Set(req.views.flatMap((v) => v.keys))];
+    await run(
+      conn,
+      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, CAST(${ts} AS TIMESTAMPTZ) AS ${TS}${allKeys.map((k) => `, CAST(${q(k)} AS VARCHAR) AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
+      entityFile,
+    );
+    tables.push('kiln_pit_ek');
+    req.onProgress?.(1, total);
+    for (const [i, part] of req.views.entries()) {
+      const table = `kiln_pit_f${i}`;
+      await joinView(conn, part, table);
+      tables.push(table);
+      req.onProgress?.(i + 2, total);
+    }
+    const columns = req.views.flatMap((part) => part.features.map((f) => featureColumn(part.view.name, f.name)));
+    const select = [`e.* EXCLUDE (${ROW})`, ...req.views.flatMap((part, i) => part.features.map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`))].join(', ');
+    const joins = req.views.map((_, i) => ` JOIN kiln_pit_f${i} f${i} ON f${i}.${ROW} = e.${ROW}`).join('');
+    const options = req.format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
+    await run(conn, `COPY (SELECT ${select} FROM kiln_pit_e e${joins} ORDER BY e.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+    const rows = Number((await conn.runAndReadAll('SELECT count(*) FROM kiln_pit_e')).getRowsJS()[0][0]);
+    await rename(tmp, req.out);
+    untrack();
+    req.onProgress?.(total, total);
+    return { rows, columns: [...req.entities.columns.map((c) => c.name), ...columns] };
+  } catch (err) {
+    await removeTempPath(tmp);
+    throw err;
+  } finally {
+    for (const t of tables.reverse()) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+  }
+}
+
+function checkEntityColumns(req: PointInTimeRequest): void {
+  const names = req.entities.columns.map((c) => c.name);
+  const file = req.entities.file;
+  if (!names.includes(req.timestampColumn)) {
+    throw new InputError(
+      `the entities file has no timestamp column '${req.timestampColumn}' (it has ${names.slice(0, 20).join(', ')})`,
+      { file, column: req.timestampColumn },
+      'Add the event time of each row as that column, or name the column with --timestamp-column.',
+    );
+  }
+  for (const part of req.views) {
+    for (const k of part.keys) {
+      if (!names.includes(k)) throw new InputError(`the entities file has no join key column '${k}' needed by feature view '${part.view.name}'`, { file, column: k }, 'Add the join keys of every entity of the feature service.');
+    }
+    for (const f of part.features) {
+      const col = featureColumn(part.view.name, f.name);
+      if (names.includes(col)) throw new InputError(`the entities file already has a column '${col}', the name of a feature column`, { file, column: col }, 'Rename or drop that column.');
+    }
+  }
+  const reserved = names.find((n) => n.startsWith('__kiln_'));
+  if (reserved !== undefined) throw new InputError(`the entities file has a column '${reserved}'; names starting with __kiln_ are reserved`, { file, column: reserved });
+}
+
+/** Every row needs a parseable, non-null time: a row that cannot be placed in time cannot be joined honestly. */
+async function checkTimestamps(conn: DuckDBConnection, table: string, column: string, order: string, file: string, what: string): Promise<void> {
+  const c = q(column);
+  const bad = (await conn.runAndReadAll(`SELECT CAST(${c} AS VARCHAR) AS v, ${order} AS r FROM ${table} WHERE ${c} IS NULL OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL ORDER BY ${order} LIMIT 1`)).getRowObjectsJS();
+  if (bad.length === 0) return;
+  const row = Number(bad[0].r);
+  const value = bad[0].v === null ? 'an empty value' : JSON.stringify(String(bad[0].v).slice(0, 60));
+  throw new InputError(
+    `${what} ${row} of "${file}" has ${value} in timestamp column '${column}', which is not a timestamp`,
+    { file, row, column },
+    'Write timestamps as ISO-8601 (2026-01-31T12:00:00Z or 2026-01-31 12:00:00, UTC unless an offset is given).',
+  );
+}
+
+async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: string): Promise<void> {
+  const { view, keys, features, source } = part;
+  const file = source.file;
+  const ts = q(view.source.timestampField);
+  const created = view.source.createdTimestampField;
+  // The source is read in place (no copy): Parquet scans only the columns each query names.
+  const numbered = `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`;
+  try {
+    await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', file, `feature view '${view.name}': source row`);
+    const keyCast = keys.map((k) => `CAST(${q(k)} AS VARCHAR) AS ${keyCol(k)}`).join(', ');
+    const values = features.map((f, j) => `CAST(${q(f.name)} AS ${duckTypeOf(f.type)}) AS __kiln_v${j}`).join(', ');
+    const tie = `${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
+    const latest =
+      `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, ${values} FROM ${numbered} ` +
+      `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} ` +
+      `QUALIFY row_number() OVER (PARTITION BY ${keys.map(q).join(', ')}, ${ts} ORDER BY ${tie}) = 1`;
+    const within = view.ttlSeconds === null ? 'f.__kiln_fts IS NOT NULL' : `epoch_us(e.${TS}) - epoch_us(f.__kiln_fts) <= ${view.ttlSeconds * 1_000_000}`;
+    const outputs = features.map((f, j) => `CASE WHEN ${within} THEN f.__kiln_v${j} END AS ${q(featureColumn(view.name, f.name))}`).join(', ');
+    const on = [...keys.map((k) => `e.${keyCol(k)} = f.${keyCol(k)}`), `e.${TS} >= f.__kiln_fts`].join(' AND ');
+    await run(conn, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT e.${ROW}, ${outputs} FROM kiln_pit_ek e ASOF LEFT JOIN (${latest}) f ON ${on}`, file);
+  } catch (err) {
+    throw translateDuckDbError(err, file);
+  }
+}
+
+async function run(conn: DuckDBConnection, sqlText: string, file: string): Promise<void> {
+  try {
+    await conn.run(sqlText);
+  } catch (err) {
+    throw translateDuckDbError(err, file);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * TypeBox schemas of the feature-store routes: `POST /v1/features/online` (entity keys + a feature
+ * service or a feature list -> values with per-value status) and `POST /v1/features/push` (rows of one
+ * feature view, validated per record).
+ */
+import { Type } from 'typebox';
+import { errorResponses } from './common-schemas.js';
+
+const Scalar = Type.Union([Type.String({ maxLength: 65_536 }), Type.Number(), Type.Boolean(), Type.Null()]);
+
+const OnlineValue = Type.Object({
+  status: Type.Union([Type.Literal('present'), Type.Literal('missing'), Type.Literal('outside_ttl')]),
+  value: Scalar,
+  eventTime: Type.Union([Type.Number({ description: 'epoch ms of the stored record' }), Type.Null()]),
+});
+
+/** `POST /v1/features/online`. */
+export const OnlineFeaturesRoute = {
+  summary: 'Online feature values for entities, each with its status (present, missing, outside_ttl)',
+  tags: ['features'],
+  body: Type.Object(
+    {
+      service: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+      features: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 127, description: 'VIEW:FEATURE' }), { minItems: 1, maxItems: 10_000 })),
+      entities: Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000, description: 'join-key values per entity, e.g. {"customer_id": 1}' }),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({ features: Type.Array(Type.String()), results: Type.Array(Type.Record(Type.String(), OnlineValue)) }),
+    ...errorResponses(400, 404),
+  },
+};
+
+/** `POST /v1/features/push`. */
+export const PushFeaturesRoute = {
+  summary: 'Push rows of one feature view online: each is validated against the view; bad ones are rejected with the reason, the rest stored',
+  tags: ['features'],
+  body: Type.Object(
+    {
+      view: Type.String({ minLength: 1, maxLength: 63 }),
+      rows: Type.Array(Type.Unknown(), { maxItems: 100_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({
+      accepted: Type.Integer(),
+      written: Type.Integer({ description: 'stored (not older than what was there)' }),
+      stale: Type.Integer({ description: 'valid, but older than the stored record: ignored' }),
+      rejected: Type.Array(Type.Object({ index: Type.Integer(), reason: Type.String() })),
+    }),
+    ...errorResponses(400, 404),
+  },
+};

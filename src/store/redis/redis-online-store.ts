@@ -1,0 +1,70 @@
+/**
+ * The online store on Redis: a hash per (project, view, entity key) with fields `t` (event time, ms)
+ * and `v` (values as JSON). The "never older over newer" rule runs inside Redis as a Lua script, so it
+ * is atomic against concurrent writers; batches are pipelined.
+ */
+import { Redis } from 'ioredis';
+import { UsageError } from '../../core/errors.js';
+import type { OnlineReadRequest, OnlineReadValue, OnlineRecord, OnlineStore, OnlineValue, OnlineWriteResult } from '../online-store.js';
+import { checkOnlineRecord, readValues } from '../online-store.js';
+
+const WRITE_IF_NEWER = `
+local cur = redis.call('HGET', KEYS[1], 't')
+if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 't', ARGV[1], 'v', ARGV[2])
+return 1`;
+
+/** Key of one entity's record; the parts are length-prefixed so no choice of names can collide. */
+function recordKey(prefix: string, project: string, view: string, entityKey: string): string {
+  return `${prefix}${project.length}:${project}|${view.length}:${view}|${entityKey}`;
+}
+
+/** Connect to Redis at `url` (errors name `variable`, the setting that holds the URL). */
+export async function openRedisOnlineStore(url: string, options: { prefix?: string; variable?: string } = {}): Promise<OnlineStore> {
+  const prefix = options.prefix ?? 'kiln:online:';
+  const variable = options.variable ?? 'KILN_ONLINE_STORE_URL';
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
+  // Connection errors surface as rejected commands (and the UsageError below); without a listener ioredis logs them too.
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new UsageError(`cannot connect to Redis at ${url.replace(/\/\/[^@/]*@/, '//***@')}: ${(err as Error).message}`, { field: variable }, `check ${variable} and that the server is running`);
+  }
+  redis.defineCommand('kilnWriteIfNewer', { numberOfKeys: 1, lua: WRITE_IF_NEWER });
+  return {
+    async write(project: string, records: readonly OnlineRecord[]): Promise<OnlineWriteResult> {
+      records.forEach((r, i) => {
+        const problem = checkOnlineRecord(r, i);
+        if (problem) throw new UsageError(problem, { row: i });
+      });
+      if (records.length === 0) return { written: 0, stale: 0 };
+      const pipe = redis.pipeline() as unknown as { kilnWriteIfNewer(key: string, t: string, v: string): void; exec(): Promise<Array<[Error | null, unknown]> | null> };
+      for (const r of records) pipe.kilnWriteIfNewer(recordKey(prefix, project, r.view, r.entityKey), String(Math.trunc(r.eventTime)), JSON.stringify(r.values));
+      const results = (await pipe.exec()) ?? [];
+      let written = 0;
+      for (const [err, res] of results) {
+        if (err) throw err;
+        written += Number(res);
+      }
+      return { written, stale: records.length - written };
+    },
+    async read(project: string, req: OnlineReadRequest): Promise<Array<Record<string, OnlineReadValue>>> {
+      const now = req.now ?? Date.now();
+      if (req.entityKeys.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const key of req.entityKeys) pipe.hmget(recordKey(prefix, project, req.view, key), 't', 'v');
+      const results = (await pipe.exec()) ?? [];
+      return results.map(([err, res]) => {
+        if (err) throw err;
+        const [t, v] = res as [string | null, string | null];
+        const stored = t !== null && v !== null ? { eventTime: Number(t), values: JSON.parse(v) as Record<string, OnlineValue> } : null;
+        return readValues(stored, req.features, req.ttlMs, now);
+      });
+    },
+    async close(): Promise<void> {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

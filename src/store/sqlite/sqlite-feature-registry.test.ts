@@ -1,0 +1,18 @@
+/** The feature-registry contract on SQLite (a temp file). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeFeatureRegistryContract } from '../feature-registry-repository.contract.js';
+import { openSqliteMetadataStore } from './sqlite-metadata-store.js';
+
+describeFeatureRegistryContract('sqlite', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'kiln-sqlite-features-'));
+  const store = await openSqliteMetadataStore(join(folder, 'kiln.db'));
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+});
