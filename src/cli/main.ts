@@ -14,7 +14,6 @@ import { registerEndpointsCommands } from './commands/endpoints-commands.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
 import { registerFairnessCommand } from './commands/fairness-command.js';
-
 import { registerFeaturesCommands } from './commands/features-commands.js';
 import { registerGcCommand } from './commands/gc-command.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
@@ -71,7 +70,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorkerCommand(program, ctx);
   registerExplainCommand(program, ctx);
   registerFairnessCommand(program, ctx);
-
   registerFeaturesCommands(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
