@@ -27,6 +27,7 @@ import { registerRunsCommand } from './commands/runs-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerTokensCommands } from './commands/tokens-commands.js';
 import { registerTrainCommand } from './commands/train-command.js';
+import { registerTuneCommand } from './commands/tune-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
 import type { CliIo } from './output.js';
 import { printError, processIo } from './output.js';
@@ -46,12 +47,13 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): tuning, model registry, streaming feature ingestion,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): model registry, streaming feature ingestion,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
   registerDataCommands(program, ctx);
   registerTrainCommand(program, ctx);
+  registerTuneCommand(program, ctx);
   registerPredictCommand(program, ctx);
   registerServerCommand(program, ctx);
   registerMonitorCommand(program, ctx);

@@ -49,6 +49,12 @@ export function describeRunRepositoryContract(label: string, createHarness: () =
       expect(child).toMatchObject({ parentId: 'r1', status: 'queued' });
       await runs.markRunning('r3');
       expect((await runs.get('r3'))?.status).toBe('running');
+      // A resumed study reopens its ended run; reopening an open run changes nothing.
+      expect(await runs.reopen('r1')).toMatchObject({ id: 'r1', status: 'running', endedAt: null });
+      await runs.setTags('r1', { resumed: 'yes' });
+      expect(await runs.reopen('r1')).toMatchObject({ status: 'running', endedAt: null });
+      expect(await runs.end('r1', 'killed', at(7))).toMatchObject({ status: 'killed', endedAt: at(7) });
+      await expect(runs.reopen('nope')).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('keeps params immutable and tags mutable', async () => {

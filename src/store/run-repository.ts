@@ -145,6 +145,8 @@ export interface RunRepository {
   addOutputs(runId: string, outputs: readonly RunOutput[]): Promise<void>;
   /** Moves a queued run to running. */
   markRunning(runId: string): Promise<void>;
+  /** Moves an ended run back to running, clearing `endedAt` (a resumed tuning study continues its run); a run not ended is returned as is. */
+  reopen(runId: string): Promise<RunRecord>;
   /** Ends a run in a final state, merging `system` facts; ending an ended run is a ConflictError. */
   end(runId: string, status: 'finished' | 'failed' | 'killed', endedAt: string, system?: RunSystemFacts): Promise<RunRecord>;
   /** The series of one metric (or all, when `key` is omitted), ordered by key, step, timestamp. */

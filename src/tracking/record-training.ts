@@ -25,7 +25,7 @@ export interface TrainingRecord {
 }
 
 /** GBDT eval-metric names (XGBoost's) to Kiln's metric names, so `valid.roc_auc` lines up with `test.roc_auc`. */
-const CURVE_NAMES: Record<string, string> = { auc: 'roc_auc', logloss: 'log_loss', mlogloss: 'log_loss', merror: 'error_rate' };
+export const CURVE_NAMES: Readonly<Record<string, string>> = { auc: 'roc_auc', logloss: 'log_loss', mlogloss: 'log_loss', merror: 'error_rate' };
 
 /** Logs a finished training on `run`. */
 export async function recordTraining(run: ActiveRun, t: TrainingRecord): Promise<void> {

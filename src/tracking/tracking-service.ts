@@ -214,6 +214,11 @@ export class TrackingService {
     });
   }
 
+  /** Moves an ended run back to running (a resumed tuning study continues its run); NotFoundError when missing. */
+  reopenRun(runId: string): Promise<RunRecord> {
+    return this.metadata.runs.reopen(runId);
+  }
+
   /** Starts a run, calls `fn` with it, and ends it finished, or failed (rethrowing) when `fn` throws. */
   async withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => Promise<T>): Promise<T> {
     const run = await this.startRun(options);

@@ -18,7 +18,7 @@ import { readFrame } from '../data/io/read-frame.js';
 import type { ReadOptions } from '../data/io/read-options.js';
 import { resolveAlgorithm } from '../ml/train/train-model.js';
 import type { TrainResult } from '../ml/train/train-model.js';
-import { stringifyBundle } from '../runtime/bundle.js';
+import { parseBundle, stringifyBundle } from '../runtime/bundle.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { TrainedModelDataset, TrainedModelPage, TrainedModelQuery, TrainedModelRecord, TrainingSourceKind } from '../store/trained-model-repository.js';
@@ -27,7 +27,7 @@ import { writePending } from './atomic-write.js';
 import type { PendingFile } from './atomic-write.js';
 import { trainInWorker } from './train-in-worker.js';
 import { checkTrainSpec } from './train-request.js';
-import type { TrainRequest } from './train-request.js';
+import type { TrainingData, TrainRequest } from './train-request.js';
 
 /** Machine limits the service trains within. */
 export interface TrainingLimits {
@@ -67,6 +67,13 @@ export interface TrainingOutcome {
   readonly history?: TrainResult['history'];
 }
 
+/** Training data loaded once: the Frame, where it came from, and the dataset version when registered. */
+export interface LoadedTrainingData {
+  readonly frame: Frame;
+  readonly kind: TrainingSourceKind;
+  readonly dataset: TrainedModelDataset | null;
+}
+
 /** Share of the memory budget the loaded table may use. */
 const TABLE_SHARE = 3;
 
@@ -97,7 +104,7 @@ export class TrainingService {
     // Everything that can be checked without the data fails here, before a worker starts.
     resolveAlgorithm({ algo: request.algo, params: request.params, numThreads: this.limits.threads });
     const out = request.out !== undefined ? await this.checkOut(request) : undefined;
-    const source = await this.load(request);
+    const source = await this.load(request.data);
     if (!source.frame.has(request.target)) {
       const names = source.frame.names;
       throw new InputError(`target column "${request.target}" not found`, { field: 'target', column: request.target }, `Columns are: ${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''}`);
@@ -186,8 +193,42 @@ export class TrainingService {
     return Buffer.from(await this.artifacts.get(model.artifactHash)).toString('utf8');
   }
 
-  private async load(request: TrainRequest): Promise<{ frame: Frame; kind: TrainingSourceKind; dataset: TrainedModelDataset | null }> {
-    const data = request.data as Partial<{ dataset: unknown; file: unknown; frame: unknown; readOptions: ReadOptions }>;
+  /** Threads a training may use (tuning splits them between parallel trials). */
+  get threads(): number {
+    return this.limits.threads;
+  }
+
+  /** Loads training data once, within the memory budget, with its lineage (tuning trains many times on it). */
+  loadData(data: TrainingData): Promise<LoadedTrainingData> {
+    return this.load(data);
+  }
+
+  /**
+   * Records an already-stored bundle (a tuning study's best trial) as a trained model, audited like a
+   * training; the record's fields come from the bundle itself.
+   */
+  async recordStoredBundle(artifactHash: string, source: Omit<LoadedTrainingData, 'frame'>, actor: Principal = localPrincipal()): Promise<TrainedModelRecord> {
+    const bundle = parseBundle(Buffer.from(await this.artifacts.get(artifactHash)).toString('utf8'));
+    const model = await this.metadata.trainedModels.create({
+      id: randomUUID(),
+      artifactHash,
+      algorithm: bundle.metadata.algo,
+      task: bundle.signature.task,
+      target: bundle.signature.target,
+      sourceKind: source.kind,
+      dataset: source.dataset,
+      params: bundle.metadata.params,
+      metrics: Object.fromEntries(Object.entries(bundle.metadata.metrics).filter(([, v]) => Number.isFinite(v))),
+      createdAt: new Date().toISOString(),
+    });
+    if (this.security) {
+      await this.security.audit({ actor: actor.actor, action: 'model.train', resourceType: 'models', resourceId: model.id, project: 'default', before: null, after: { id: model.id, artifactHash, algorithm: model.algorithm, target: model.target, dataset: model.dataset, metrics: model.metrics } });
+    }
+    return model;
+  }
+
+  private async load(input: TrainingData): Promise<LoadedTrainingData> {
+    const data = input as Partial<{ dataset: unknown; file: unknown; frame: unknown; readOptions: ReadOptions }>;
     const budget = Math.floor(this.limits.memoryBudgetBytes / TABLE_SHARE);
     if (data.dataset !== undefined) {
       // References only (the resolver untrusted HTTP requests go through): never a path on this machine.

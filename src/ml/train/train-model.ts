@@ -63,6 +63,8 @@ export interface TrainResult {
   readonly task: Task;
   readonly algo: string;
   readonly metrics: Record<string, number>;
+  /** The same metrics on the validation split (when there is one): what tuning optimizes, never the test split. */
+  readonly validMetrics?: Record<string, number>;
   readonly bestIteration?: number;
   readonly cv?: { folds: Record<string, number>[]; mean: Record<string, number>; std: Record<string, number> };
   readonly rows: { train: number; valid: number; test: number };
@@ -156,6 +158,7 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
   const predictor = createPredictor(fit.state);
   const testX = pipeline.transform(inputsFrame.take(testIdx));
   const testMetrics = evaluate(task, predictor.predictRaw(testX), pick(target.y, testIdx), numClasses, predictor, target.labels, groups ? pick(groups, testIdx) : undefined);
+  const validMetrics = validX ? evaluate(task, predictor.predictRaw(validX), pick(target.y, validIdx), numClasses, predictor, target.labels, groups ? pick(groups, validIdx) : undefined) : undefined;
 
   const trainRaw = predictor.predictRaw(fitted.matrix);
   const trainScored = finish(task, predictor, trainRaw, fitted.matrix.rows, target.labels);
@@ -190,6 +193,7 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
     task,
     algo: algo.name,
     metrics: testMetrics,
+    ...(validMetrics ? { validMetrics } : {}),
     ...(fit.bestIteration !== undefined ? { bestIteration: fit.bestIteration } : {}),
     ...(cvReport ? { cv: cvReport } : {}),
     rows: { train: fitIdx.length, valid: validIdx.length, test: testIdx.length },

@@ -1,0 +1,400 @@
+/**
+ * `runStudy`: a hyper-parameter tuning study as tracked runs. The study is a parent run (tags: name,
+ * space, sampler, pruner, direction, metric, seed, and the full spec for resuming); each trial is a child
+ * run (see run-trial.ts). Trials run K at a time in worker threads, asked in the deterministic window of
+ * trial-window.ts. A study that finds its name (or `resume` id) already started continues it: trials a dead
+ * process left running are marked killed and asked again, ended trials are reloaded, never re-run.
+ * At the end the best trial's bundle is written to `out`, recorded as a trained model and linked to the
+ * study's run, and parameter importance is computed. Written as a plain function over the services so that
+ * a job handler can wrap it (`signal` cancels, `onProgress` reports).
+ */
+import { hostname } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { InputError, KilnError, UsageError } from '../../core/errors.js';
+import { int64AsNumeric } from '../../core/frame.js';
+import { Rng } from '../../core/rng.js';
+import { parseDatasetRef } from '../../data/datasets/data-ref.js';
+import { writeFileAtomic } from '../../data/io/temp-space.js';
+import { GBDT_DEFAULTS, parseGbdtParams } from '../../ml/gbdt/gbdt-params.js';
+import { getAlgorithm } from '../../ml/train/algorithms.js';
+import { encodeTarget } from '../../ml/train/target.js';
+import type { TaskRequest } from '../../ml/train/target.js';
+import type { TrialRecord } from '../../ml/tuning/sampler.js';
+import { createPruner, createSampler } from '../../ml/tuning/tuning-registry.js';
+import type { RunSummary } from '../../store/run-repository.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
+import type { TrackingService } from '../../tracking/tracking-service.js';
+import { KILN_VERSION } from '../../version.js';
+import type { TrainingService } from '../training-service.js';
+import type { TrainingData } from '../train-request.js';
+import { parseSpaceForAlgorithm, defaultSpaceDocument } from './algorithm-spaces.js';
+import { parameterImportance } from './param-importance.js';
+import { curveMetricKey, runTrial } from './run-trial.js';
+import type { TrialContext, TrialOutcome } from './run-trial.js';
+import { checkNotOwned, holdStudy } from './study-lock.js';
+import { checkSameSpec, checkStudyName, parseStoredSpec, STUDY_TAGS } from './study-spec.js';
+import type { StudySpec } from './study-spec.js';
+import { killOrphanTrials, loadEndedTrials, studyChildRuns } from './study-trials.js';
+import { canAsk, prunerView, samplerView, trialSeed } from './trial-window.js';
+import { metricForTask } from './tuning-metric.js';
+import type { StudyInfo, StudyProgress, StudyRequest, StudyResult, StopReason } from './study-types.js';
+
+/** The services a study uses (an open `Kiln` has them all). */
+export interface StudyServices {
+  readonly tracking: TrackingService;
+  readonly training: TrainingService;
+  readonly artifacts: ArtifactStore;
+}
+
+/** Cancellation and progress of one study run. */
+export interface StudyRunOptions {
+  readonly signal?: AbortSignal;
+  /** After every ended trial. */
+  readonly onProgress?: (p: StudyProgress) => void;
+  /** Once the study is set up (before the first trial): what it is about to do. */
+  readonly onStart?: (info: StudyInfo) => void;
+}
+
+/** The first this many trials to end all failing stops the study with the first one's error. */
+const FAIL_FAST = 3;
+
+/** Run (or resume) a study. */
+export async function runStudy(services: StudyServices, request: StudyRequest, run: StudyRunOptions = {}): Promise<StudyResult> {
+  const { tracking, training } = services;
+  checkRequest(request);
+  const signal = run.signal ?? new AbortController().signal;
+  const existing = await findStudy(tracking, request);
+  const stored = existing ? parseStoredSpec(existing.tags[STUDY_TAGS.spec], existing.id) : null;
+  if (request.data === undefined && stored === null) throw new UsageError('data is required for a new study', { field: 'dataset' });
+  const target = request.target ?? stored?.target;
+  if (target === undefined) throw new UsageError('target is required for a new study', { field: 'target' });
+  const algo = request.algo ?? stored?.algo ?? 'gbdt';
+  const algorithm = getAlgorithm(algo);
+  const params = request.params ?? stored?.params ?? {};
+  checkFixedParams(algo, params);
+  const spaceDoc = (request.space as Record<string, unknown> | undefined) ?? stored?.space ?? defaultSpaceDocument(algo);
+  const space = parseSpaceForAlgorithm(spaceDoc, algo, params);
+  if (existing) checkNotOwned(existing.name ?? existing.id, existing.status, existing.tags);
+  signal.throwIfAborted();
+
+  const source = request.data ?? dataFromRef(stored?.data as string);
+  const loaded = await training.loadData(source);
+  // A registered dataset is pinned to the version read, so that a resumed study trains on the same rows.
+  const dataRef = loaded.dataset ? `${loaded.dataset.name}@${loaded.dataset.version}` : describeData(source);
+  const frame = loaded.frame;
+  if (!frame.has(target)) throw new InputError(`target column "${target}" not found`, { field: 'target', column: target }, `Columns are: ${frame.names.slice(0, 30).join(', ')}`);
+  const taskRequest: TaskRequest = request.task ?? stored?.task ?? 'auto';
+  const positiveClass = request.positiveClass ?? stored?.positiveClass ?? undefined;
+  const task = encodeTarget(int64AsNumeric(frame.select([target])).column(target), taskRequest, positiveClass).task;
+  if (!algorithm.tasks.includes(task)) throw new UsageError(`algo ${algo} does not support ${task} tasks (it supports ${algorithm.tasks.join(', ')})`, { field: 'algo' });
+  const metric = metricForTask(request.metric ?? stored?.metric, task);
+  const curve = algo === 'gbdt' ? (metric.curve[task] ?? null) : null;
+  const seed = request.seed ?? stored?.seed ?? 42;
+  const spec: StudySpec = {
+    data: dataRef,
+    rows: frame.rowCount,
+    target,
+    algo,
+    task: taskRequest,
+    exclude: request.exclude ?? stored?.exclude ?? [],
+    positiveClass: positiveClass ?? null,
+    params,
+    space: spaceDoc,
+    defaultSpace: request.space === undefined && (stored?.defaultSpace ?? true),
+    sampler: request.sampler ?? stored?.sampler ?? 'tpe',
+    pruner: request.pruner ?? stored?.pruner ?? 'median',
+    metric: metric.name,
+    direction: metric.direction,
+    seed,
+    validFraction: request.validFraction ?? stored?.validFraction ?? 0.1,
+    testFraction: request.testFraction ?? stored?.testFraction ?? 0.2,
+  };
+  const name = existing?.name ?? request.study ?? `tune-${algo}-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+  if (stored) checkSameSpec(stored, spec, name);
+  const parallel = request.parallel ?? 1;
+  const total = request.trials ?? (stored ? Number(existing?.tags[STUDY_TAGS.trials]) || 20 : 20);
+  const fixedGbdt = algo === 'gbdt' ? parseGbdtParams(params) : null;
+  const sampler = createSampler(spec.sampler, { seed });
+  const pruner = createPruner(spec.pruner, { maxSteps: fixedGbdt?.numTrees ?? GBDT_DEFAULTS.numTrees });
+
+  // The study's run: created, or taken over (reopened when a previous invocation ended it).
+  const studyTags: Record<string, string> = {
+    [STUDY_TAGS.parallel]: String(parallel),
+    [STUDY_TAGS.trials]: String(total),
+  };
+  let studyRunId: string;
+  if (existing) {
+    studyRunId = existing.id;
+    await tracking.reopenRun(studyRunId);
+    await tracking.setTags(studyRunId, { ...studyTags, [STUDY_TAGS.stopReason]: null });
+  } else {
+    const created = await tracking.startRun({
+      experiment: request.experiment ?? 'default',
+      name,
+      seed,
+      ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+      params: { algo, target, metric: metric.name, sampler: spec.sampler, pruner: spec.pruner, seed },
+      tags: {
+        ...studyTags,
+        [STUDY_TAGS.study]: name,
+        [STUDY_TAGS.spec]: JSON.stringify(spec),
+        [STUDY_TAGS.space]: JSON.stringify(spaceDoc),
+        [STUDY_TAGS.sampler]: spec.sampler,
+        [STUDY_TAGS.pruner]: spec.pruner,
+        [STUDY_TAGS.direction]: metric.direction,
+        [STUDY_TAGS.metric]: metric.name,
+        [STUDY_TAGS.seed]: String(seed),
+        [STUDY_TAGS.algo]: algo,
+      },
+    });
+    studyRunId = created.id;
+    if (loaded.dataset) await tracking.logInputs(studyRunId, [loaded.dataset]);
+  }
+  const experiment = existing?.experiment ?? request.experiment ?? 'default';
+  const lock = await holdStudy(tracking, studyRunId);
+  try {
+    const children = await studyChildRuns(tracking, studyRunId);
+    const killed = await killOrphanTrials(tracking, children);
+    const curveKey = curve ? curveMetricKey(curve) : null;
+    const previous = await loadEndedTrials(tracking, killed > 0 ? await studyChildRuns(tracking, studyRunId) : children, curveKey);
+    const info: StudyInfo = { studyId: studyRunId, name, experiment, resumed: existing !== null, previousTrials: previous.length, killedTrials: killed, total, parallel, task, metric: metric.name, direction: metric.direction, sampler: spec.sampler, pruner: spec.pruner, space: spaceDoc, defaultSpace: spec.defaultSpace, seed };
+    run.onStart?.(info);
+
+    const ctx: TrialContext = {
+      tracking,
+      artifacts: services.artifacts,
+      studyRunId,
+      experiment,
+      frame,
+      dataset: loaded.dataset,
+      train: {
+        target,
+        algo,
+        task: taskRequest,
+        seed,
+        testFraction: spec.testFraction,
+        validFraction: spec.validFraction,
+        exclude: spec.exclude,
+        ...(positiveClass !== undefined ? { positiveClass } : {}),
+        ...(loaded.dataset ? { dataHash: loaded.dataset.hash } : {}),
+        kilnVersion: KILN_VERSION,
+        numThreads: Math.max(1, Math.floor(training.threads / parallel)),
+      },
+      fixedParams: { ...params, ...(curve ? { evalMetric: curve } : {}) },
+      metricKey: metric.key,
+      curve,
+      direction: metric.direction,
+      pruner,
+      seed,
+      ...(request.createdBy ? { createdBy: request.createdBy } : {}),
+    };
+
+    const outcomes = new Map<number, TrialOutcome>(previous.map((t) => [t.number, t]));
+    const trials = new Map<number, TrialRecord>(previous.map((t) => [t.number, t]));
+    const running = new Map<number, Promise<void>>();
+    const deadline = request.timeoutSeconds !== undefined ? Date.now() + request.timeoutSeconds * 1000 : Infinity;
+    let stop: StopReason | null = null;
+    let fatal: unknown = null;
+    let firstFailure: unknown = null;
+    let endedHere = 0;
+    let failedHere = 0;
+    const best = (): TrialOutcome | null => pickBest([...outcomes.values()], metric.direction);
+    const report = (last: TrialOutcome): void => {
+      const ended = [...outcomes.values()].length;
+      const b = best();
+      // The trial reporting is still in `running` until its promise settles.
+      run.onProgress?.({ done: ended, total, running: Math.max(0, running.size - 1), fraction: Math.min(1, ended / total), best: b ? { number: b.number, runId: b.runId, value: b.value as number } : null, last: { number: last.number, state: last.state, value: last.value, prunedAt: last.prunedAt, error: last.error } });
+    };
+    const firstFree = (): number | null => {
+      for (let n = 0; n < total; n++) if (!outcomes.has(n) && !running.has(n)) return n;
+      return null;
+    };
+    for (;;) {
+      while (stop === null && fatal === null && !signal.aborted) {
+        if (Date.now() >= deadline) {
+          stop = 'timeout';
+          break;
+        }
+        const n = firstFree();
+        if (n === null || !canAsk(n, parallel, (m) => outcomes.has(m))) break;
+        const params = sampler.sample(space, samplerView(n, parallel, trials), metric.direction, new Rng(trialSeed(seed, n)));
+        if (params === null) {
+          stop = 'grid-exhausted';
+          break;
+        }
+        trials.set(n, { number: n, params, state: 'running', value: null, intermediate: new Map() });
+        const task = runTrial(ctx, n, params, prunerView(n, parallel, trials), signal).then(
+          (outcome) => {
+            if (outcome.stopped) return;
+            outcomes.set(n, outcome);
+            trials.set(n, outcome);
+            endedHere++;
+            if (outcome.state === 'failed') {
+              failedHere++;
+              firstFailure ??= outcome.cause ?? new InputError(outcome.error ?? 'trial failed');
+            }
+            if (failedHere === FAIL_FAST && endedHere === FAIL_FAST) stop = 'failures';
+            report(outcome);
+          },
+          (err: unknown) => {
+            fatal ??= err;
+          },
+        );
+        running.set(n, task.finally(() => running.delete(n)));
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+    if (fatal !== null) throw fatal;
+    signal.throwIfAborted();
+    // Nothing but failures (the first few, or every trial of a small study): report the first error.
+    if ((stop as StopReason | null) === 'failures' || (firstFailure !== null && pickBest([...outcomes.values()], metric.direction) === null)) throw firstFailure;
+    return await finish(services, { studyRunId, name, experiment, spec, space, total, parallel, task, stop: stop ?? (outcomes.size >= total ? 'budget' : 'grid-exhausted'), outcomes, out: request.out, loaded, resumed: existing !== null });
+  } catch (err) {
+    await tracking.endRun(studyRunId, signal.aborted ? 'killed' : 'failed').catch(() => undefined);
+    throw err;
+  } finally {
+    lock.stop();
+  }
+}
+
+interface FinishInput {
+  studyRunId: string;
+  name: string;
+  experiment: string;
+  spec: StudySpec;
+  space: ReturnType<typeof parseSpaceForAlgorithm>;
+  total: number;
+  parallel: number;
+  task: string;
+  stop: StopReason;
+  outcomes: Map<number, TrialOutcome>;
+  out: string | undefined;
+  loaded: Awaited<ReturnType<TrainingService['loadData']>>;
+  resumed: boolean;
+}
+
+/** Best trial, importance, the model file and record, the study's tags and convergence curve; ends the run. */
+async function finish(services: StudyServices, f: FinishInput): Promise<StudyResult> {
+  const { tracking } = services;
+  const all = [...f.outcomes.values()].sort((a, b) => a.number - b.number);
+  const best = pickBest(all, f.spec.direction);
+  const importance = parameterImportance(f.space, all);
+  let model: string | null = null;
+  let modelId: string | null = null;
+  if (best?.bundleHash) {
+    if (f.out !== undefined) {
+      model = resolve(f.out);
+      await writeFileAtomic(model, await services.artifacts.get(best.bundleHash));
+    }
+    modelId = (await services.training.recordStoredBundle(best.bundleHash, { kind: f.loaded.kind, dataset: f.loaded.dataset })).id;
+    await tracking.logOutputs(f.studyRunId, [{ kind: 'bundle', ref: best.bundleHash }, { kind: 'model', ref: modelId }]);
+  }
+  // Convergence: the best value among trials 0..n, by trial number.
+  const curve: { key: string; value: number; step: number }[] = [];
+  let bestSoFar: number | null = null;
+  for (const t of all) {
+    if (t.state === 'complete' && t.value !== null && (bestSoFar === null || (f.spec.direction === 'maximize' ? t.value > bestSoFar : t.value < bestSoFar))) bestSoFar = t.value;
+    if (bestSoFar !== null) curve.push({ key: 'best.objective', value: bestSoFar, step: t.number });
+  }
+  if (curve.length > 0) await tracking.logMetrics(f.studyRunId, curve);
+  await tracking.setTags(f.studyRunId, {
+    [STUDY_TAGS.stopReason]: f.stop,
+    [STUDY_TAGS.importance]: JSON.stringify(importance),
+    [STUDY_TAGS.bestRunId]: best?.runId ?? null,
+    [STUDY_TAGS.bestValue]: best?.value !== null && best?.value !== undefined ? String(best.value) : null,
+  });
+  const ended = await tracking.endRun(f.studyRunId, 'finished');
+  return {
+    study: {
+      id: f.studyRunId,
+      runId: f.studyRunId,
+      name: f.name,
+      experiment: f.experiment,
+      status: ended.status,
+      algo: f.spec.algo,
+      task: f.task,
+      metric: f.spec.metric,
+      direction: f.spec.direction,
+      sampler: f.spec.sampler,
+      pruner: f.spec.pruner,
+      seed: f.spec.seed,
+      parallel: f.parallel,
+      budget: f.total,
+      space: f.spec.space,
+      defaultSpace: f.spec.defaultSpace,
+      resumed: f.resumed,
+      stopReason: f.stop,
+    },
+    trials: all,
+    best: best ? { runId: best.runId, number: best.number, value: best.value as number, params: best.params } : null,
+    model,
+    modelId,
+    importance,
+  };
+}
+
+/** The complete trial with the best value (ties: the lower number). */
+export function pickBest(trials: readonly TrialOutcome[], direction: 'maximize' | 'minimize'): TrialOutcome | null {
+  let best: TrialOutcome | null = null;
+  for (const t of trials) {
+    if (t.state !== 'complete' || t.value === null || !Number.isFinite(t.value)) continue;
+    if (!best || (direction === 'maximize' ? t.value > (best.value as number) : t.value < (best.value as number)) || (t.value === best.value && t.number < best.number)) best = t;
+  }
+  return best;
+}
+
+/** Fixed params must parse for the algorithm before any trial runs. */
+function checkFixedParams(algo: string, params: Record<string, unknown>): void {
+  try {
+    getAlgorithm(algo).parseParams(params);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`params: ${err.message}`, { ...err.details, field: 'params' }, err.hint);
+    throw err;
+  }
+}
+
+function checkRequest(r: StudyRequest): void {
+  const int = (field: keyof StudyRequest, v: unknown, lo: number, hi: number): void => {
+    if (v !== undefined && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= lo && v <= hi)) throw new UsageError(`${field} must be an integer from ${lo} to ${hi} (got ${JSON.stringify(v)})`, { field });
+  };
+  int('trials', r.trials, 1, 100_000);
+  int('parallel', r.parallel, 1, 64);
+  int('seed', r.seed, 0, 4294967295);
+  if (r.timeoutSeconds !== undefined && !(typeof r.timeoutSeconds === 'number' && Number.isFinite(r.timeoutSeconds) && r.timeoutSeconds > 0)) {
+    throw new UsageError(`timeout must be a positive number of seconds (got ${JSON.stringify(r.timeoutSeconds)})`, { field: 'timeout' });
+  }
+  if (r.study !== undefined) checkStudyName(r.study);
+  if (r.resume !== undefined && (typeof r.resume !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(r.resume))) throw new UsageError(`resume must be a study id (its run id), got ${JSON.stringify(r.resume)}`, { field: 'resume' });
+  if (r.params !== undefined && (r.params === null || typeof r.params !== 'object' || Array.isArray(r.params))) throw new UsageError('params must be a JSON object', { field: 'params' });
+}
+
+/** The study named by `resume` (an id) or `study` (a name in the experiment), or null for a new one. */
+async function findStudy(tracking: TrackingService, r: StudyRequest): Promise<RunSummary | null> {
+  if (r.resume !== undefined) {
+    const view = await tracking.getRun(r.resume);
+    if (view.tags[STUDY_TAGS.study] === undefined) throw new UsageError(`run ${r.resume} is not a tuning study`, { field: 'resume', runId: r.resume }, 'Pass the study id that `kiln tune` printed (the study run\'s id).');
+    if (r.study !== undefined && view.tags[STUDY_TAGS.study] !== r.study) throw new UsageError(`run ${r.resume} is study "${view.tags[STUDY_TAGS.study]}", not "${r.study}"`, { field: 'study' });
+    return view;
+  }
+  if (r.study === undefined) return null;
+  const page = await tracking
+    .searchRuns({ filter: `tags.\`${STUDY_TAGS.study}\` = "${r.study}"`, experiments: [r.experiment ?? 'default'], orderBy: 'startedAt asc', page: { limit: 2 } })
+    .catch((err: unknown) => {
+      // No such experiment yet: no such study either.
+      if (err instanceof KilnError && err.code === 'not_found') return { items: [], next: null };
+      throw err;
+    });
+  return page.items.find((run) => run.parentId === null) ?? null;
+}
+
+function describeData(data: TrainingData): string {
+  if ('dataset' in data) return data.dataset;
+  if ('file' in data) return isAbsolute(data.file) ? data.file : resolve(data.file);
+  return `frame:${hostname()}`;
+}
+
+function dataFromRef(ref: string): TrainingData {
+  if (ref.startsWith('frame:')) throw new UsageError('this study was started on an in-memory table; pass data to resume it', { field: 'dataset' });
+  return parseDatasetRef(ref) !== null && !isAbsolute(ref) ? { dataset: ref } : { file: ref };
+}
