@@ -12,14 +12,11 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, KilnError, UsageError } from '../../core/errors.js';
 import { int64AsNumeric } from '../../core/frame.js';
-import { Rng } from '../../core/rng.js';
 import { parseDatasetRef } from '../../data/datasets/data-ref.js';
-import { writeFileAtomic } from '../../data/io/temp-space.js';
 import { GBDT_DEFAULTS, parseGbdtParams } from '../../ml/gbdt/gbdt-params.js';
 import { getAlgorithm } from '../../ml/train/algorithms.js';
 import { encodeTarget } from '../../ml/train/target.js';
 import type { TaskRequest } from '../../ml/train/target.js';
-import type { TrialRecord } from '../../ml/tuning/sampler.js';
 import { createPruner, createSampler } from '../../ml/tuning/tuning-registry.js';
 import type { RunSummary } from '../../store/run-repository.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
@@ -28,16 +25,16 @@ import { KILN_VERSION } from '../../version.js';
 import type { TrainingService } from '../training-service.js';
 import type { TrainingData } from '../train-request.js';
 import { parseSpaceForAlgorithm, defaultSpaceDocument } from './algorithm-spaces.js';
-import { parameterImportance } from './param-importance.js';
 import { curveMetricKey, runTrial } from './run-trial.js';
 import type { TrialContext, TrialOutcome } from './run-trial.js';
+import { finishStudy, pickBest } from './study-finish.js';
 import { checkNotOwned, holdStudy } from './study-lock.js';
 import { checkSameSpec, checkStudyName, parseStoredSpec, STUDY_TAGS } from './study-spec.js';
 import type { StudySpec } from './study-spec.js';
 import { killOrphanTrials, loadEndedTrials, studyChildRuns } from './study-trials.js';
-import { canAsk, prunerView, samplerView, trialSeed } from './trial-window.js';
+import { scheduleTrials } from './schedule-trials.js';
 import { metricForTask } from './tuning-metric.js';
-import type { StudyInfo, StudyProgress, StudyRequest, StudyResult, StopReason } from './study-types.js';
+import type { StudyInfo, StudyProgress, StudyRequest, StudyResult } from './study-types.js';
 
 /** The services a study uses (an open `Kiln` has them all). */
 export interface StudyServices {
@@ -189,159 +186,48 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
       ...(request.createdBy ? { createdBy: request.createdBy } : {}),
     };
 
-    const outcomes = new Map<number, TrialOutcome>(previous.map((t) => [t.number, t]));
-    const trials = new Map<number, TrialRecord>(previous.map((t) => [t.number, t]));
-    const running = new Map<number, Promise<void>>();
     const deadline = request.timeoutSeconds !== undefined ? Date.now() + request.timeoutSeconds * 1000 : Infinity;
-    let stop: StopReason | null = null;
-    let fatal: unknown = null;
     let firstFailure: unknown = null;
     let endedHere = 0;
     let failedHere = 0;
-    const best = (): TrialOutcome | null => pickBest([...outcomes.values()], metric.direction);
-    const report = (last: TrialOutcome): void => {
-      const ended = [...outcomes.values()].length;
-      const b = best();
-      // The trial reporting is still in `running` until its promise settles.
-      run.onProgress?.({ done: ended, total, running: Math.max(0, running.size - 1), fraction: Math.min(1, ended / total), best: b ? { number: b.number, runId: b.runId, value: b.value as number } : null, last: { number: last.number, state: last.state, value: last.value, prunedAt: last.prunedAt, error: last.error } });
-    };
-    const firstFree = (): number | null => {
-      for (let n = 0; n < total; n++) if (!outcomes.has(n) && !running.has(n)) return n;
-      return null;
-    };
-    for (;;) {
-      while (stop === null && fatal === null && !signal.aborted) {
-        if (Date.now() >= deadline) {
-          stop = 'timeout';
-          break;
+    const { ended: outcomes, stop } = await scheduleTrials<TrialOutcome>({
+      total,
+      parallel,
+      seed,
+      space,
+      sampler,
+      direction: metric.direction,
+      previous,
+      deadline,
+      signal,
+      execute: (n, params, peers) => runTrial(ctx, n, params, peers, signal),
+      onEnded: (outcome, ended, running) => {
+        endedHere++;
+        if (outcome.state === 'failed') {
+          failedHere++;
+          firstFailure ??= outcome.cause ?? new InputError(outcome.error ?? 'trial failed');
         }
-        const n = firstFree();
-        if (n === null || !canAsk(n, parallel, (m) => outcomes.has(m))) break;
-        const params = sampler.sample(space, samplerView(n, parallel, trials), metric.direction, new Rng(trialSeed(seed, n)));
-        if (params === null) {
-          stop = 'grid-exhausted';
-          break;
-        }
-        trials.set(n, { number: n, params, state: 'running', value: null, intermediate: new Map() });
-        const task = runTrial(ctx, n, params, prunerView(n, parallel, trials), signal).then(
-          (outcome) => {
-            if (outcome.stopped) return;
-            outcomes.set(n, outcome);
-            trials.set(n, outcome);
-            endedHere++;
-            if (outcome.state === 'failed') {
-              failedHere++;
-              firstFailure ??= outcome.cause ?? new InputError(outcome.error ?? 'trial failed');
-            }
-            if (failedHere === FAIL_FAST && endedHere === FAIL_FAST) stop = 'failures';
-            report(outcome);
-          },
-          (err: unknown) => {
-            fatal ??= err;
-          },
-        );
-        running.set(n, task.finally(() => running.delete(n)));
-      }
-      if (running.size === 0) break;
-      await Promise.race(running.values());
-    }
-    if (fatal !== null) throw fatal;
-    signal.throwIfAborted();
+        const b = pickBest([...ended.values()], metric.direction);
+        run.onProgress?.({
+          done: ended.size,
+          total,
+          running,
+          fraction: Math.min(1, ended.size / total),
+          best: b ? { number: b.number, runId: b.runId, value: b.value as number } : null,
+          last: { number: outcome.number, state: outcome.state, value: outcome.value, prunedAt: outcome.prunedAt, error: outcome.error },
+        });
+        return failedHere === FAIL_FAST && endedHere === FAIL_FAST ? 'failures' : null;
+      },
+    });
     // Nothing but failures (the first few, or every trial of a small study): report the first error.
-    if ((stop as StopReason | null) === 'failures' || (firstFailure !== null && pickBest([...outcomes.values()], metric.direction) === null)) throw firstFailure;
-    return await finish(services, { studyRunId, name, experiment, spec, space, total, parallel, task, stop: stop ?? (outcomes.size >= total ? 'budget' : 'grid-exhausted'), outcomes, out: request.out, loaded, resumed: existing !== null });
+    if (stop === 'failures' || (firstFailure !== null && pickBest([...outcomes.values()], metric.direction) === null)) throw firstFailure;
+    return await finishStudy(services, { studyRunId, name, experiment, spec, space, total, parallel, task, stop: stop ?? 'budget', outcomes, out: request.out, loaded, resumed: existing !== null });
   } catch (err) {
     await tracking.endRun(studyRunId, signal.aborted ? 'killed' : 'failed').catch(() => undefined);
     throw err;
   } finally {
     lock.stop();
   }
-}
-
-interface FinishInput {
-  studyRunId: string;
-  name: string;
-  experiment: string;
-  spec: StudySpec;
-  space: ReturnType<typeof parseSpaceForAlgorithm>;
-  total: number;
-  parallel: number;
-  task: string;
-  stop: StopReason;
-  outcomes: Map<number, TrialOutcome>;
-  out: string | undefined;
-  loaded: Awaited<ReturnType<TrainingService['loadData']>>;
-  resumed: boolean;
-}
-
-/** Best trial, importance, the model file and record, the study's tags and convergence curve; ends the run. */
-async function finish(services: StudyServices, f: FinishInput): Promise<StudyResult> {
-  const { tracking } = services;
-  const all = [...f.outcomes.values()].sort((a, b) => a.number - b.number);
-  const best = pickBest(all, f.spec.direction);
-  const importance = parameterImportance(f.space, all);
-  let model: string | null = null;
-  let modelId: string | null = null;
-  if (best?.bundleHash) {
-    if (f.out !== undefined) {
-      model = resolve(f.out);
-      await writeFileAtomic(model, await services.artifacts.get(best.bundleHash));
-    }
-    modelId = (await services.training.recordStoredBundle(best.bundleHash, { kind: f.loaded.kind, dataset: f.loaded.dataset })).id;
-    await tracking.logOutputs(f.studyRunId, [{ kind: 'bundle', ref: best.bundleHash }, { kind: 'model', ref: modelId }]);
-  }
-  // Convergence: the best value among trials 0..n, by trial number.
-  const curve: { key: string; value: number; step: number }[] = [];
-  let bestSoFar: number | null = null;
-  for (const t of all) {
-    if (t.state === 'complete' && t.value !== null && (bestSoFar === null || (f.spec.direction === 'maximize' ? t.value > bestSoFar : t.value < bestSoFar))) bestSoFar = t.value;
-    if (bestSoFar !== null) curve.push({ key: 'best.objective', value: bestSoFar, step: t.number });
-  }
-  if (curve.length > 0) await tracking.logMetrics(f.studyRunId, curve);
-  await tracking.setTags(f.studyRunId, {
-    [STUDY_TAGS.stopReason]: f.stop,
-    [STUDY_TAGS.importance]: JSON.stringify(importance),
-    [STUDY_TAGS.bestRunId]: best?.runId ?? null,
-    [STUDY_TAGS.bestValue]: best?.value !== null && best?.value !== undefined ? String(best.value) : null,
-  });
-  const ended = await tracking.endRun(f.studyRunId, 'finished');
-  return {
-    study: {
-      id: f.studyRunId,
-      runId: f.studyRunId,
-      name: f.name,
-      experiment: f.experiment,
-      status: ended.status,
-      algo: f.spec.algo,
-      task: f.task,
-      metric: f.spec.metric,
-      direction: f.spec.direction,
-      sampler: f.spec.sampler,
-      pruner: f.spec.pruner,
-      seed: f.spec.seed,
-      parallel: f.parallel,
-      budget: f.total,
-      space: f.spec.space,
-      defaultSpace: f.spec.defaultSpace,
-      resumed: f.resumed,
-      stopReason: f.stop,
-    },
-    trials: all,
-    best: best ? { runId: best.runId, number: best.number, value: best.value as number, params: best.params } : null,
-    model,
-    modelId,
-    importance,
-  };
-}
-
-/** The complete trial with the best value (ties: the lower number). */
-export function pickBest(trials: readonly TrialOutcome[], direction: 'maximize' | 'minimize'): TrialOutcome | null {
-  let best: TrialOutcome | null = null;
-  for (const t of trials) {
-    if (t.state !== 'complete' || t.value === null || !Number.isFinite(t.value)) continue;
-    if (!best || (direction === 'maximize' ? t.value > (best.value as number) : t.value < (best.value as number)) || (t.value === best.value && t.number < best.number)) best = t;
-  }
-  return best;
 }
 
 /** Fixed params must parse for the algorithm before any trial runs. */
