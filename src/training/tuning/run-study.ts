@@ -177,7 +177,8 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
         kilnVersion: KILN_VERSION,
         numThreads: Math.max(1, Math.floor(training.threads / parallel)),
       },
-      fixedParams: { ...params, ...(curve ? { evalMetric: curve } : {}) },
+      // Trials need only the validation curve: the training-set pass per iteration is skipped unless asked for.
+      fixedParams: { ...(algo === 'gbdt' ? { evalTrain: false } : {}), ...params, ...(curve ? { evalMetric: curve } : {}) },
       metricKey: metric.key,
       curve,
       direction: metric.direction,
