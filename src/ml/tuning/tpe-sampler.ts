@@ -52,8 +52,8 @@ function normalTail(z: number): number {
   return z >= 0 ? 0.5 * erfcPositive(z / Math.SQRT2) : 1 - 0.5 * erfcPositive(-z / Math.SQRT2);
 }
 
-/** P(a < Z < b) without cancellation when both ends sit in the same tail. */
-function normalMass(a: number, b: number): number {
+/** P(a < Z < b) for a standard normal Z, without cancellation when both ends sit in the same tail. */
+export function normalMass(a: number, b: number): number {
   // Beyond 9 sigma on both sides the mass is 1 to double precision (Q(9) ~ 1e-19).
   if (a < -9 && b > 9) return 1;
   if (a >= 0) return normalTail(a) - normalTail(b);
