@@ -131,6 +131,10 @@ describe('runStudy', () => {
     expect(res.study.defaultSpace).toBe(true);
     expect(res.trials.filter((t) => t.state === 'complete').length).toBeGreaterThan(0);
     for (const t of res.trials) expect('l1Ratio' in t.params).toBe(t.params.penalty === 'elasticnet');
+    // --timeout: no trial is asked after it; the study still ends finished, saying why.
+    const late = await runStudy(kiln, { data: { file: TELCO }, target: 'Churn', exclude: ['customerID'], algo: 'logistic', trials: 50, seed: 3, timeoutSeconds: 0.001 });
+    expect(late.study).toMatchObject({ stopReason: 'timeout', status: 'finished' });
+    expect(late.trials.length).toBeLessThan(50);
   });
 
   it('refuses bad requests before writing anything', async () => {
@@ -151,6 +155,7 @@ describe('runStudy', () => {
       [{ ...BASE, resume: 'x'.repeat(32) }, NotFoundError, /does not exist/],
       [{ ...BASE, data: { file: 'no/such.csv' } }, KilnError, /no\/such\.csv/],
       [{ target: 'Churn' }, UsageError, /data is required/],
+      [{ ...BASE, sampler: 'grid' }, UsageError, /grid search needs a "step" for float parameter "learningRate"/],
     ];
     for (const [request, type, message] of cases) {
       const err = await runStudy(kiln, request).catch((e: unknown) => e);

@@ -17,6 +17,7 @@ import { GBDT_DEFAULTS, parseGbdtParams } from '../../ml/gbdt/gbdt-params.js';
 import { getAlgorithm } from '../../ml/train/algorithms.js';
 import { encodeTarget } from '../../ml/train/target.js';
 import type { TaskRequest } from '../../ml/train/target.js';
+import { enumerateGrid } from '../../ml/tuning/grid-sampler.js';
 import { createPruner, createSampler } from '../../ml/tuning/tuning-registry.js';
 import type { RunSummary } from '../../store/run-repository.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
@@ -112,6 +113,8 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   const total = request.trials ?? (stored ? Number(existing?.tags[STUDY_TAGS.trials]) || 20 : 20);
   const fixedGbdt = algo === 'gbdt' ? parseGbdtParams(params) : null;
   const sampler = createSampler(spec.sampler, { seed });
+  // A grid that cannot be enumerated (a float without a step, too many points) fails before any run exists.
+  if (spec.sampler === 'grid') enumerateGrid(space);
   const pruner = createPruner(spec.pruner, { maxSteps: fixedGbdt?.numTrees ?? GBDT_DEFAULTS.numTrees });
 
   // The study's run: created, or taken over (reopened when a previous invocation ended it).
