@@ -10,6 +10,7 @@
 import type { Rng } from '../../core/rng.js';
 import { drawPrior } from './random-sampler.js';
 import type { Direction, Sampler, TrialRecord } from './sampler.js';
+import { sampleJoint } from './multivariate-tpe.js';
 import type { CategoricalParam, NumericParam, ParamValues, SearchSpace } from './search-space.js';
 import { isActive, snapNumeric } from './search-space.js';
 
@@ -18,6 +19,11 @@ export interface TpeOptions {
   readonly startupTrials?: number;
   readonly eiCandidates?: number;
   readonly priorWeight?: number;
+  /**
+   * Sample the unconditional parameters jointly (one product kernel per trial, Optuna's multivariate TPE,
+   * its default for single-objective studies since 4.x); conditional ones stay univariate. Default true.
+   */
+  readonly multivariate?: boolean;
 }
 
 /** Optuna's default gamma: the number of "below" trials out of n. */
@@ -62,10 +68,12 @@ export function normalMass(a: number, b: number): number {
 }
 
 /** A mixture of truncated Gaussians on [low, high]. */
-class NumericParzen {
+export class NumericParzen {
   private readonly terms: Float64Array;
   /** Per kernel: log weight - log sigma - log sqrt(2 pi) - log(mass inside [low, high]); independent of x. */
   private readonly offsets: Float64Array;
+  /** The same without the log weight (a kernel's own log density, for products across parameters). */
+  private readonly norms: Float64Array;
   private readonly invSigmas: Float64Array;
 
   constructor(
@@ -78,13 +86,35 @@ class NumericParzen {
     const k = mus.length;
     this.terms = new Float64Array(k);
     this.offsets = new Float64Array(k);
+    this.norms = new Float64Array(k);
     this.invSigmas = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       const s = sigmas[i];
       const mass = normalMass((low - mus[i]) / s, (high - mus[i]) / s);
-      this.offsets[i] = Math.log(weights[i]) - LOG_SQRT_2PI - Math.log(s) - Math.log(Math.max(mass, 1e-300));
+      this.norms[i] = -LOG_SQRT_2PI - Math.log(s) - Math.log(Math.max(mass, 1e-300));
+      this.offsets[i] = Math.log(weights[i]) + this.norms[i];
       this.invSigmas[i] = 1 / s;
     }
+  }
+
+  /** Adds each kernel's log density at x (without its weight) to `acc[k]`. */
+  addKernelLogPdf(x: number, acc: Float64Array): void {
+    const { mus, invSigmas, norms } = this;
+    for (let k = 0; k < mus.length; k++) {
+      const z = (x - mus[k]) * invSigmas[k];
+      acc[k] += norms[k] - 0.5 * z * z;
+    }
+  }
+
+  /** A draw from kernel k alone, inside [low, high]. */
+  sampleKernel(k: number, rng: Rng): number {
+    const mu = this.mus[k];
+    const sigma = this.sigmas[k];
+    for (let tries = 0; tries < 100; tries++) {
+      const x = mu + sigma * rng.normal();
+      if (x >= this.low && x <= this.high) return x;
+    }
+    return Math.min(this.high, Math.max(this.low, mu));
   }
 
   sample(rng: Rng): number {
@@ -123,7 +153,8 @@ class NumericParzen {
   }
 }
 
-function numericParzen(obs: readonly number[], lo: number, hi: number, priorWeight: number): NumericParzen {
+/** The Parzen mixture of observations (in trial order) on [lo, hi], Optuna's bandwidths, plus a prior kernel. */
+export function numericParzen(obs: readonly number[], lo: number, hi: number, priorWeight: number): NumericParzen {
   const n = obs.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => obs[a] - obs[b]);
   const withEnds = new Float64Array(n + 2);
@@ -172,14 +203,16 @@ function categoricalProbs(obs: readonly number[], nChoices: number, priorWeight:
   return probs;
 }
 
-interface Transform {
+/** A numeric parameter's sampling scale. */
+export interface Transform {
   readonly lo: number;
   readonly hi: number;
   to(x: number): number;
   from(y: number): number;
 }
 
-function transformOf(spec: NumericParam): Transform {
+/** The sampling scale of a numeric parameter (log for log parameters; half a step wider each side on grids). */
+export function transformOf(spec: NumericParam): Transform {
   const half = spec.step !== null ? spec.step / 2 : 0;
   const lo = spec.low - half;
   const hi = spec.high + half;
@@ -188,7 +221,7 @@ function transformOf(spec: NumericParam): Transform {
 }
 
 /** Order trials best first for the direction; pruned and failed go last (pruned by their last value). */
-function rank(trials: readonly TrialRecord[], direction: Direction): { below: TrialRecord[]; above: TrialRecord[] } {
+export function rank(trials: readonly TrialRecord[], direction: Direction): { below: TrialRecord[]; above: TrialRecord[] } {
   const complete = trials.filter((t) => t.state === 'complete' && t.value !== null && Number.isFinite(t.value));
   const pruned = trials.filter((t) => t.state === 'pruned');
   const sign = direction === 'maximize' ? -1 : 1;
@@ -207,15 +240,17 @@ export function createTpeSampler(opts: TpeOptions = {}): Sampler {
   const startup = opts.startupTrials ?? 10;
   const candidates = opts.eiCandidates ?? 24;
   const priorWeight = opts.priorWeight ?? 1;
+  const multivariate = opts.multivariate ?? true;
   return {
     name: 'tpe',
     sample(space: SearchSpace, trials: readonly TrialRecord[], direction: Direction, rng: Rng): ParamValues {
       const finished = trials.filter((t) => t.state === 'complete' || t.state === 'pruned');
-      const out: ParamValues = {};
       const { below, above } = rank(finished, direction);
+      const joint = multivariate && finished.length >= startup && below.length > 0 ? space.names.filter((n) => space.params[n].when === null) : [];
+      const out: ParamValues = joint.length >= 2 ? sampleJoint(space, joint, below, above, candidates, priorWeight, rng) : {};
       for (const name of space.names) {
         const spec = space.params[name];
-        if (!isActive(spec, out)) continue;
+        if (name in out || !isActive(spec, out)) continue;
         const b = below.filter((t) => t.params[name] !== undefined);
         const a = above.filter((t) => t.params[name] !== undefined);
         if (finished.length < startup || b.length === 0) {
