@@ -7,7 +7,7 @@
  * 3. sampler overhead per ask at 500 trials;
  * 4. wall time of 50 trials with `--parallel 2` against Optuna with n_jobs=2 (two objective servers).
  * Needs `dist/` (npm run build) and /work/venv/bin/python with optuna 5 (OPTUNA_PYTHON overrides).
- * Run: `npx tsx bench/tuning/tuning-bench.ts [--seeds 5] [--trials 50] [--synth-seeds 20] [--parts quality,synth,overhead,wall]`
+ * Run: `npx tsx bench/tuning/tuning-bench.ts [--seeds 5] [--trials 50] [--synth-seeds 20] [--parts quality,synth,overhead,wall] [--fixed JSON]`
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ const PARTS = arg('--parts', 'quality,synth,overhead,wall').split(',');
 const PYTHON = process.env.OPTUNA_PYTHON ?? '/work/venv/bin/python';
 const DATA = join(REPO, 'examples/telco-churn.csv');
 /** Fixed params of every trial on both sides: capped trees keep the bench small on a loaded machine. */
-const FIXED = { numTrees: 100, earlyStoppingRounds: 20, numThreads: 1 };
+const FIXED = JSON.parse(arg('--fixed', '{"numTrees": 60, "earlyStoppingRounds": 10, "numThreads": 1}')) as Record<string, unknown>;
 const SPACE_DOC = defaultSpaceDocument('gbdt');
 const SPACE = parseSearchSpace(SPACE_DOC);
 
