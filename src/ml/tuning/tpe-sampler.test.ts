@@ -35,7 +35,7 @@ describe('multivariate TPE', () => {
     const rng = new Rng(seed);
     const trials: TrialRecord[] = [];
     for (let i = 0; i < n; i++) {
-      const params = sampler.sample(space, trials, 'minimize', rng);
+      const params = sampler.sample(space, trials, 'minimize', rng) as ParamValues;
       trials.push({ number: i, params, state: 'complete', value: objective(params), intermediate: new Map() });
     }
     return trials;
