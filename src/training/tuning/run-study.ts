@@ -34,6 +34,7 @@ import { checkSameSpec, checkStudyName, parseStoredSpec, STUDY_TAGS } from './st
 import type { StudySpec } from './study-spec.js';
 import { killOrphanTrials, loadEndedTrials, studyChildRuns } from './study-trials.js';
 import { scheduleTrials } from './schedule-trials.js';
+import { TrialWorkerPool } from './trial-worker-pool.js';
 import { metricForTask } from './tuning-metric.js';
 import type { StudyInfo, StudyProgress, StudyRequest, StudyResult } from './study-types.js';
 
@@ -152,6 +153,7 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   }
   const experiment = existing?.experiment ?? request.experiment ?? 'default';
   const lock = await holdStudy(tracking, studyRunId);
+  const pool = new TrialWorkerPool(frame);
   try {
     const children = await studyChildRuns(tracking, studyRunId);
     const killed = await killOrphanTrials(tracking, children);
@@ -165,7 +167,7 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
       artifacts: services.artifacts,
       studyRunId,
       experiment,
-      frame,
+      pool,
       dataset: loaded.dataset,
       train: {
         target,
@@ -231,6 +233,7 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
     throw err;
   } finally {
     lock.stop();
+    await pool.close();
   }
 }
 

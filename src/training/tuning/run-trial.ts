@@ -7,7 +7,6 @@
  * killed (stopped from outside; a resumed study asks that number again).
  */
 import { InputError, KilnError } from '../../core/errors.js';
-import type { Frame } from '../../core/frame.js';
 import type { TrainOptions } from '../../ml/train/train-model.js';
 import type { Pruner } from '../../ml/tuning/pruner.js';
 import type { Direction, TrialRecord, TrialState } from '../../ml/tuning/sampler.js';
@@ -17,8 +16,9 @@ import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { TrainedModelDataset } from '../../store/trained-model-repository.js';
 import { CURVE_NAMES, recordTraining } from '../../tracking/record-training.js';
 import type { TrackingService } from '../../tracking/tracking-service.js';
-import { trainInWorker } from '../train-in-worker.js';
 import { STUDY_TAGS } from './study-spec.js';
+import { TRIAL_STOPPED } from './trial-worker-pool.js';
+import type { TrialWorkerPool } from './trial-worker-pool.js';
 
 /** What every trial of a study shares. */
 export interface TrialContext {
@@ -26,7 +26,8 @@ export interface TrialContext {
   readonly artifacts: ArtifactStore;
   readonly studyRunId: string;
   readonly experiment: string;
-  readonly frame: Frame;
+  /** Threads holding the study's Frame. */
+  readonly pool: TrialWorkerPool;
   readonly dataset: TrainedModelDataset | null;
   /** Training options without the trial's parameters. */
   readonly train: Omit<TrainOptions, 'onIteration' | 'onStage' | 'params'>;
@@ -61,8 +62,6 @@ export function curveMetricKey(curve: string): string {
   return `valid.${CURVE_NAMES[curve] ?? curve}`;
 }
 
-const PRUNED = Symbol('pruned');
-
 /** Run trial `number` with `params`; `peers` are the ended trials its pruner compares it with. */
 export async function runTrial(ctx: TrialContext, number: number, params: ParamValues, peers: readonly TrialRecord[], signal: AbortSignal): Promise<TrialOutcome> {
   const started = Date.now();
@@ -75,21 +74,18 @@ export async function runTrial(ctx: TrialContext, number: number, params: ParamV
     tags: { [STUDY_TAGS.trial]: String(number), [STUDY_TAGS.trialState]: 'running', [STUDY_TAGS.trialParams]: JSON.stringify(params) },
   });
   const intermediate = new Map<number, number>();
-  const controller = new AbortController();
-  const onStudyAbort = (): void => controller.abort(signal.reason);
-  signal.addEventListener('abort', onStudyAbort, { once: true });
-  if (signal.aborted) controller.abort(signal.reason);
   let prunedAt: number | null = null;
+  let stopTraining = (): void => undefined;
   const curveName = ctx.curve ? `valid_${ctx.curve}` : null;
   const onIteration = (it: number, metrics: Record<string, number>): void => {
-    if (curveName === null || prunedAt !== null || controller.signal.aborted) return;
+    if (curveName === null || prunedAt !== null || signal.aborted) return;
     const v = metrics[curveName];
     if (v === undefined) return;
     intermediate.set(it, v);
     const self: TrialRecord = { number, params, state: 'running', value: null, intermediate };
     if (ctx.pruner.shouldPrune(self, it, v, peers, ctx.direction)) {
       prunedAt = it;
-      controller.abort(PRUNED);
+      stopTraining();
     }
   };
   const end = async (state: TrialState | 'killed', fields: { value?: number; error?: string; bestIteration?: number; bundleHash?: string; cause?: unknown }): Promise<TrialOutcome> => {
@@ -116,7 +112,11 @@ export async function runTrial(ctx: TrialContext, number: number, params: ParamV
     };
   };
   try {
-    const result = await trainInWorker(ctx.frame, { ...ctx.train, params: { ...ctx.fixedParams, ...params } }, { signal: controller.signal, onIteration, moveFrame: false });
+    const training = ctx.pool.train({ ...ctx.train, params: { ...ctx.fixedParams, ...params } }, { signal, onIteration });
+    stopTraining = training.stop;
+    const result = await training.result;
+    // Pruned at a round the training had already passed when it ended: still pruned there.
+    if (prunedAt !== null) throw TRIAL_STOPPED;
     const value = result.validMetrics?.[ctx.metricKey];
     const text = stringifyBundle(result.bundle);
     const ref = await ctx.artifacts.put(Buffer.from(text, 'utf8'));
@@ -140,17 +140,16 @@ export async function runTrial(ctx: TrialContext, number: number, params: ParamV
     await ctx.tracking.logMetrics(run.id, [{ key: 'objective', value, step: 0 }]);
     return await end('complete', { value, bundleHash: ref.hash, ...(result.bestIteration !== undefined ? { bestIteration: result.bestIteration } : {}) });
   } catch (err) {
-    if (prunedAt !== null && controller.signal.reason === PRUNED) {
+    // A pruned training stops at its next round; one that ended first still counts as pruned at prunedAt.
+    if (prunedAt !== null && !signal.aborted) {
       const key = curveMetricKey(ctx.curve as string);
       const now = Date.now();
       await ctx.tracking.logParams(run.id, { algo: ctx.train.algo ?? 'gbdt', target: ctx.train.target, seed: ctx.seed, ...stringParams({ ...ctx.fixedParams, ...params }) });
       await ctx.tracking.logMetrics(run.id, [...intermediate].map(([step, value]) => ({ key, value, step, timestamp: now })));
       return await end('pruned', { value: intermediate.get(prunedAt) as number });
     }
-    if (controller.signal.aborted) return await end('killed', { error: 'the study was stopped' });
+    if (signal.aborted) return await end('killed', { error: 'the study was stopped' });
     return await end('failed', { error: err instanceof KilnError ? err.message : String((err as Error).message ?? err), cause: err });
-  } finally {
-    signal.removeEventListener('abort', onStudyAbort);
   }
 }
 
