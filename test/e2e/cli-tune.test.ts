@@ -74,7 +74,8 @@ describe('kiln tune', () => {
   });
 
   it('resumes a study killed with SIGKILL mid-way to the trials an uninterrupted study runs', async () => {
-    const args = ['tune', ...FAST, '--trials', '8', '--parallel', '2', '--pruner', 'median', '--seed', '11', '--out', join(dir, 'k.kiln.json')];
+    // Slower trials (more rounds) so that the kill lands while trials run.
+    const args = ['tune', ...FAST.slice(0, 6), '--params', '{"numTrees": 300, "earlyStoppingRounds": 100}', '--trials', '8', '--parallel', '2', '--pruner', 'median', '--seed', '11', '--out', join(dir, 'k.kiln.json')];
     const reference = json<StudyDoc>(await runKiln([...args, '--study', 'reference', '--json'], { home }));
     expect(reference.trials).toHaveLength(8);
 
