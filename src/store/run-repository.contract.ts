@@ -170,6 +170,7 @@ export function describeRunRepositoryContract(label: string, createHarness: () =
       expect(await b.runs.metricHistory('ra')).toEqual([]);
       await expect(b.runs.logParams('ra', { algo: 'x' })).rejects.toBeInstanceOf(NotFoundError);
       await expect(b.runs.end('ra', 'killed', at(2))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(b.runs.reopen('ra')).rejects.toBeInstanceOf(NotFoundError);
       expect(await b.runs.delete('ra')).toBe(false);
       // Search stays within the project, whatever the filter or experiment restriction.
       expect((await b.runs.search({})).items.map((r) => r.id)).toEqual(['rb']);

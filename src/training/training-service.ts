@@ -222,7 +222,7 @@ export class TrainingService {
       createdAt: new Date().toISOString(),
     });
     if (this.security) {
-      await this.security.audit({ actor: actor.actor, action: 'model.train', resourceType: 'models', resourceId: model.id, project: 'default', before: null, after: { id: model.id, artifactHash, algorithm: model.algorithm, target: model.target, dataset: model.dataset, metrics: model.metrics } });
+      await this.security.audit({ actor: actor.actor, action: 'model.train', resourceType: 'models', resourceId: model.id, project: this.project, before: null, after: { id: model.id, artifactHash, algorithm: model.algorithm, target: model.target, dataset: model.dataset, metrics: model.metrics } });
     }
     return model;
   }

@@ -285,9 +285,9 @@ export class SqlRunRepository implements RunRepository {
   async reopen(runId: string): Promise<RunRecord> {
     return this.tx(async (trx) => {
       // The same no-op row lock as lockOpen, without refusing an ended run.
-      const row = await trx.updateTable('runs').set((eb) => ({ status: eb.ref('status') })).where('id', '=', runId).returning('status').executeTakeFirst();
+      const row = await trx.updateTable('runs').set((eb) => ({ status: eb.ref('status') })).where('id', '=', runId).where('project', '=', this.project).returning('status').executeTakeFirst();
       if (!row) throw new NotFoundError(`run '${runId}' does not exist`, { field: 'runId', runId }, 'List runs with `kiln runs list`.');
-      if (FINAL_RUN_STATUSES.includes(row.status as RunStatus)) await trx.updateTable('runs').set({ status: 'running', ended_at: null }).where('id', '=', runId).execute();
+      if (FINAL_RUN_STATUSES.includes(row.status as RunStatus)) await trx.updateTable('runs').set({ status: 'running', ended_at: null }).where('id', '=', runId).where('project', '=', this.project).execute();
       return toRecord((await this.selectRuns(trx).where('r.id', '=', runId).executeTakeFirstOrThrow()) as RunRow);
     });
   }
