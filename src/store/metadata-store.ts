@@ -15,6 +15,8 @@ import type { RunRepository } from './run-repository.js';
 import type { EndpointRepository } from './endpoint-repository.js';
 import type { JobRepository } from './job-repository.js';
 import type { FeatureRegistryRepository } from './feature-registry-repository.js';
+import type { CaptureSegmentRepository } from './capture-segment-repository.js';
+import type { PredictionFeedbackRepository } from './prediction-feedback-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -45,6 +47,10 @@ export interface MetadataRepositories {
   readonly jobs: JobRepository;
   /** Applied versions of the feature definitions (migration 13). */
   readonly featureRegistry: FeatureRegistryRepository;
+  /** Serving capture segments and the prediction-id index (migration 11). */
+  readonly captureSegments: CaptureSegmentRepository;
+  /** Ground-truth labels for predictions, with history (migration 11). */
+  readonly feedback: PredictionFeedbackRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -255,6 +255,39 @@ export interface FeatureMaterializationsTable {
   materialized_at: string;
 }
 
+/** `capture_segments` (migration 11). */
+export interface CaptureSegmentsTable {
+  id: string;
+  project: string;
+  endpoint: string;
+  start_at: string;
+  end_at: string;
+  row_count: number | string;
+  artifact_hash: string;
+  schema_json: string;
+  created_at: string;
+}
+
+/** `prediction_ids`: every prediction id an endpoint returned (migration 11). */
+export interface PredictionIdsTable {
+  project: string;
+  endpoint: string;
+  prediction_id: string;
+  received_at: string;
+  segment_id: string | null;
+}
+
+/** `prediction_feedback` (current label) and `prediction_feedback_history` (every revision) (migration 11). */
+export interface PredictionFeedbackTable {
+  project: string;
+  endpoint: string;
+  prediction_id: string;
+  label_json: string;
+  revision: number;
+  recorded_at: string;
+  recorded_by: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -281,4 +314,8 @@ export interface KilnDatabase {
   job_logs: JobLogsTable;
   feature_registry: FeatureRegistryTable;
   feature_materializations: FeatureMaterializationsTable;
+  capture_segments: CaptureSegmentsTable;
+  prediction_ids: PredictionIdsTable;
+  prediction_feedback: PredictionFeedbackTable;
+  prediction_feedback_history: PredictionFeedbackTable;
 }

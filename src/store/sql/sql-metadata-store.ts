@@ -23,6 +23,8 @@ import { SqlRunRepository } from './sql-run-repository.js';
 import { SqlEndpointRepository } from './sql-endpoint-repository.js';
 import { SqlJobRepository } from './sql-job-repository.js';
 import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.js';
+import { SqlCaptureSegmentRepository } from './sql-capture-segment-repository.js';
+import { SqlPredictionFeedbackRepository } from './sql-prediction-feedback-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -65,6 +67,8 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     endpoints: new SqlEndpointRepository(db, inTransaction, project),
     jobs: new SqlJobRepository(db, inTransaction),
     featureRegistry: new SqlFeatureRegistryRepository(db, project),
+    captureSegments: new SqlCaptureSegmentRepository(db, inTransaction),
+    feedback: new SqlPredictionFeedbackRepository(db, inTransaction),
   };
 }
 

@@ -12,6 +12,7 @@ import { migration006Tracking } from './006-tracking.js';
 import { migration007ProjectScope } from './007-project-scope.js';
 import { migration008Jobs } from './008-jobs.js';
 import { migration010Endpoints } from './010-endpoints.js';
+import { migration011ServingCapture } from './011-serving-capture.js';
 import { reservedMigration } from './reserved-migration.js';
 import { migration013FeatureRegistry } from './013-feature-registry.js';
 
@@ -28,7 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // 9, 11 and 12 belong to branches merged in parallel (the lead replaces these placeholders with them).
   reservedMigration(9),
   migration010Endpoints,
-  reservedMigration(11),
+  migration011ServingCapture,
   reservedMigration(12),
   migration013FeatureRegistry,
 ];

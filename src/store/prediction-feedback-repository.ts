@@ -1,0 +1,39 @@
+/**
+ * The prediction-feedback repository: ground-truth labels for predictions, keyed by (project, endpoint,
+ * prediction id). Recording is idempotent: the same label again changes nothing; a different label
+ * replaces the current one (last wins) and both revisions stay in the history. Part of the
+ * `MetadataStore` port (`metadata.feedback`); every adapter passes `capture-repositories.contract.ts`.
+ */
+
+/** One label to record. `label` is JSON text (a string, finite number or boolean). */
+export interface FeedbackLabel {
+  readonly predictionId: string;
+  readonly labelJson: string;
+}
+
+/** The current label of a prediction. */
+export interface StoredFeedback {
+  readonly predictionId: string;
+  readonly labelJson: string;
+  /** 1 for the first label, +1 for every change. */
+  readonly revision: number;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+}
+
+/** What one `record` call did. */
+export interface FeedbackWriteCounts {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+}
+
+/** Feedback labels with their history. */
+export interface PredictionFeedbackRepository {
+  /** Record labels (distinct ids) in one transaction; returns what changed. */
+  record(project: string, endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts>;
+  /** Current labels of the given ids (missing ids are absent from the map). */
+  labels(project: string, endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>>;
+  /** Every revision of one prediction's label, oldest first. */
+  history(project: string, endpoint: string, predictionId: string): Promise<StoredFeedback[]>;
+}

@@ -1,0 +1,18 @@
+/** The capture-segment and prediction-feedback contract on SQLite (a temp file). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeCaptureRepositoriesContract } from '../capture-repositories.contract.js';
+import { openSqliteMetadataStore } from './sqlite-metadata-store.js';
+
+describeCaptureRepositoriesContract('sqlite', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'kiln-sqlite-capture-'));
+  const store = await openSqliteMetadataStore(join(folder, 'kiln.db'));
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+});
