@@ -29,6 +29,9 @@ import { openArtifactStore, parseByteSize } from './store/open-artifact-store.js
 import { hasRawBlobAccess } from './store/raw-blob-access.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
 import { runArtifactReferences } from './tracking/run-artifact-references.js';
+import { captureSegmentArtifactReferences } from './serving/capture/capture-artifact-references.js';
+import { CaptureService } from './serving/capture/capture-service.js';
+import { FeedbackService } from './serving/feedback/feedback-service.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { TRAIN_JOB_KIND, trainJobHandler } from './training/train-job.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
@@ -66,6 +69,10 @@ export interface Kiln {
   readonly jobs: JobService;
   /** Feature definitions and point-in-time training sets. */
   readonly features: FeatureStoreService;
+  /** Serving capture: the buffer the inference server offers to, and reading segments back. */
+  readonly capture: CaptureService;
+  /** Ground-truth labels for predictions, joined with captured rows. */
+  readonly feedback: FeedbackService;
   close(): Promise<void>;
 }
 
@@ -107,7 +114,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata)],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata)],
     training,
     security,
     endpoints: new EndpointService(metadata, security, servingModels),
@@ -115,6 +122,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     encryption,
     jobs,
     features: new FeatureStoreService(metadata, datasets, security, online.get),
+    capture: new CaptureService(metadata, artifacts, config.home),
+    feedback: new FeedbackService(metadata, artifacts, security),
     close: async () => {
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();

@@ -1,0 +1,142 @@
+/**
+ * Turns buffered prediction records into segment Frames: one Frame per column layout (input names and
+ * label set), with the fixed fields first, then the inputs typed from their values (numbers -> DOUBLE,
+ * booleans -> BOOLEAN, anything else -> text), then `prediction` and one `proba_<label>` column per class.
+ * The endpoint's masking policy is applied here, on the only path from the buffer to storage, so raw
+ * values of masked columns never reach a file. Pure and total: odd values become text, never an error.
+ */
+import type { Column } from '../../core/frame.js';
+import { Frame } from '../../core/frame.js';
+import type { CaptureSegmentColumn } from '../../store/capture-segment-repository.js';
+import type { MaskingPolicy, MaskingRule } from '../../security/pii/masking-policy.js';
+import { maskValue } from '../../security/pii/masking-policy.js';
+import type { PredictionRecord } from '../prediction-record.js';
+
+/** A record with the instances chosen by sampling (`null`: all of them). */
+export interface SampledRecord {
+  readonly record: PredictionRecord;
+  readonly rows: readonly number[] | null;
+}
+
+/** One Frame to write as a segment, with its column roles and time range. */
+export interface CaptureBatch {
+  readonly frame: Frame;
+  readonly columns: readonly CaptureSegmentColumn[];
+  /** Prediction ids of the rows, in row order. */
+  readonly predictionIds: readonly string[];
+  readonly minReceivedAt: number;
+  readonly maxReceivedAt: number;
+}
+
+/** The fixed columns every segment starts with. */
+export const CAPTURE_FIELDS = ['prediction_id', 'endpoint', 'variant', 'model_version', 'received_at', 'latency_ms'] as const;
+const RESERVED = new Set<string>([...CAPTURE_FIELDS, 'prediction']);
+
+/** The column name an input gets: its own, or `input_<name>` when that would clash with a capture column. */
+export function inputColumnName(name: string): string {
+  return RESERVED.has(name) || name.startsWith('proba_') || name.startsWith('input_') ? `input_${name}` : name;
+}
+
+/** Group sampled records by layout and build one Frame per group (masking applied). */
+export function buildCaptureBatches(items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined, salt: string): CaptureBatch[] {
+  const rules = new Map<string, MaskingRule>((masking?.rules ?? []).map((r) => [r.column, r]));
+  const groups = new Map<string, SampledRecord[]>();
+  for (const item of items) {
+    if (item.rows !== null && item.rows.length === 0) continue;
+    const inputs = Object.keys(item.record.inputs).filter((n) => rules.get(n)?.action !== 'drop');
+    const key = JSON.stringify([inputs, item.record.labels ?? null, item.record.probabilities ? item.record.probabilities[0]?.length ?? 0 : -1]);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(item);
+  }
+  return [...groups.values()].map((g) => buildBatch(g, rules, salt));
+}
+
+function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, MaskingRule>, salt: string): CaptureBatch {
+  const first = items[0].record;
+  const inputNames = Object.keys(first.inputs).filter((n) => rules.get(n)?.action !== 'drop');
+  const ids: string[] = [];
+  const endpoint: string[] = [];
+  const variant: string[] = [];
+  const version: string[] = [];
+  const received: number[] = [];
+  const latency: number[] = [];
+  const inputs: unknown[][] = inputNames.map(() => []);
+  const predictions: unknown[] = [];
+  const width = first.probabilities ? (first.probabilities[0]?.length ?? 0) : 0;
+  const probs: number[][] = Array.from({ length: width }, () => []);
+  for (const { record, rows } of items) {
+    const n = record.predictionIds.length;
+    const take = rows ?? Array.from({ length: n }, (_, i) => i);
+    for (const i of take) {
+      ids.push(record.predictionIds[i]);
+      endpoint.push(record.endpoint);
+      variant.push(record.variant);
+      version.push(record.modelVersion);
+      received.push(record.receivedAt);
+      latency.push(record.latencyMs);
+      inputNames.forEach((name, j) => {
+        const v = record.inputs[name]?.[i] ?? null;
+        const rule = rules.get(name);
+        inputs[j].push(rule && v !== null && v !== undefined ? maskValue(textOf(v), rule, salt) : v);
+      });
+      predictions.push(record.predictions[i] ?? null);
+      const p = record.probabilities?.[i];
+      for (let k = 0; k < width; k++) probs[k].push(p?.[k] ?? Number.NaN);
+    }
+  }
+  const cols: Column[] = [
+    { name: 'prediction_id', type: 'text', values: ids },
+    { name: 'endpoint', type: 'text', values: endpoint },
+    { name: 'variant', type: 'text', values: variant },
+    { name: 'model_version', type: 'text', values: version },
+    { name: 'received_at', type: 'timestamp', values: Float64Array.from(received), timezone: 'UTC' },
+    { name: 'latency_ms', type: 'numeric', values: Float64Array.from(latency) },
+  ];
+  const roles: CaptureSegmentColumn[] = cols.map((c) => ({ name: c.name, type: c.type, role: 'field' }));
+  inputNames.forEach((name, j) => {
+    const col = typedColumn(inputColumnName(name), inputs[j]);
+    cols.push(col);
+    roles.push({ name: col.name, type: col.type, role: 'input' });
+  });
+  const pred = typedColumn('prediction', predictions);
+  cols.push(pred);
+  roles.push({ name: 'prediction', type: pred.type, role: 'prediction' });
+  const labels = first.labels ?? Array.from({ length: width }, (_, k) => String(k));
+  for (let k = 0; k < width; k++) {
+    const name = `proba_${labels[k] ?? String(k)}`;
+    cols.push({ name, type: 'numeric', values: Float64Array.from(probs[k]) });
+    roles.push({ name, type: 'numeric', role: 'probability' });
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (const t of received) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  return { frame: new Frame(cols, ids.length), columns: roles, predictionIds: ids, minReceivedAt: min, maxReceivedAt: max };
+}
+
+/** Numbers -> numeric, booleans -> boolean, otherwise text (objects as JSON); null/undefined are missing. */
+function typedColumn(name: string, values: readonly unknown[]): Column {
+  let numbers = true;
+  let booleans = true;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'number') numbers = false;
+    if (typeof v !== 'boolean') booleans = false;
+  }
+  if (numbers) return { name, type: 'numeric', values: Float64Array.from(values, (v) => (typeof v === 'number' ? v : Number.NaN)) };
+  if (booleans) return { name, type: 'boolean', values: Uint8Array.from(values, (v) => (v === true ? 1 : v === false ? 0 : 255)) };
+  return { name, type: 'text', values: values.map((v) => (v === null || v === undefined ? null : textOf(v))) };
+}
+
+/** A value as text: strings as they are, everything else as JSON (or String when JSON cannot say it). */
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Writes one endpoint's buffered records: each column layout becomes a Parquet segment (DuckDB, via
+ * `writeFrame`) stored in the `ArtifactStore`, then ONE metadata transaction records the segments and
+ * indexes every prediction id (sampled or not). Until that commit nothing is visible: a crash after the
+ * blob is stored leaves only an unreferenced blob, which `kiln gc` removes.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Frame } from '../../core/frame.js';
+import { makeTempDir, removeTempPath } from '../../data/io/temp-space.js';
+import { writeFrame } from '../../data/io/write-frame.js';
+import type { MaskingPolicy } from '../../security/pii/masking-policy.js';
+import type { ArtifactStore } from '../../store/artifact-store.js';
+import type { CaptureSegment, IndexedPrediction } from '../../store/capture-segment-repository.js';
+import type { MetadataStore } from '../../store/metadata-store.js';
+import { buildCaptureBatches } from './capture-frame.js';
+import type { SampledRecord } from './capture-frame.js';
+
+/** What one write produced. */
+export interface CaptureWriteResult {
+  readonly segments: readonly CaptureSegment[];
+  /** Rows written to segments. */
+  readonly capturedRows: number;
+  /** Prediction ids indexed (captured or not). */
+  readonly indexedIds: number;
+}
+
+/** Writes buffered records of one endpoint as segments. */
+export interface CaptureWriter {
+  write(project: string, endpoint: string, items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined): Promise<CaptureWriteResult>;
+}
+
+/** The writer over Kiln's stores; `salt` keys `hash` masking rules (`loadPiiSalt`). */
+export class CaptureSegmentWriter implements CaptureWriter {
+  constructor(
+    private readonly metadata: MetadataStore,
+    private readonly artifacts: ArtifactStore,
+    private readonly salt: string,
+    /** Test hook: runs after the blobs are stored and before the metadata commit. */
+    private readonly beforeCommit?: () => Promise<void>,
+  ) {}
+
+  async write(project: string, endpoint: string, items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined): Promise<CaptureWriteResult> {
+    const batches = buildCaptureBatches(items, masking, this.salt);
+    const segments: { segment: CaptureSegment; ids: IndexedPrediction[] }[] = [];
+    const createdAt = new Date().toISOString();
+    for (const batch of batches) {
+      const hash = await this.storeParquet(batch.frame);
+      const ids = batch.predictionIds.map((id, i) => ({ predictionId: id, receivedAt: isoOf((batch.frame.column('received_at') as { values: Float64Array }).values[i]) }));
+      segments.push({
+        ids,
+        segment: {
+          id: `seg_${randomBytes(12).toString('hex')}`,
+          project,
+          endpoint,
+          startAt: isoOf(batch.minReceivedAt),
+          endAt: isoOf(batch.maxReceivedAt),
+          rowCount: batch.frame.rowCount,
+          artifactHash: hash,
+          columns: batch.columns,
+          createdAt,
+        },
+      });
+    }
+    const captured = new Set(segments.flatMap((s) => s.ids.map((p) => p.predictionId)));
+    const others: IndexedPrediction[] = [];
+    for (const { record } of items) {
+      const at = isoOf(record.receivedAt);
+      for (const id of record.predictionIds) if (!captured.has(id)) others.push({ predictionId: id, receivedAt: at });
+    }
+    await this.beforeCommit?.();
+    await this.metadata.transaction(async (tx) => {
+      for (const s of segments) await tx.captureSegments.record(project, endpoint, s.ids, s.segment);
+      if (others.length > 0) await tx.captureSegments.record(project, endpoint, others);
+    });
+    return { segments: segments.map((s) => s.segment), capturedRows: captured.size, indexedIds: captured.size + others.length };
+  }
+
+  private async storeParquet(frame: Frame): Promise<string> {
+    const dir = await makeTempDir('capture');
+    try {
+      const file = join(dir, 'segment.parquet');
+      await writeFrame(frame, file, { format: 'parquet' });
+      return (await this.artifacts.putFile(file)).hash;
+    } finally {
+      await removeTempPath(dir);
+    }
+  }
+}
+
+/** Epoch ms -> ISO-8601 UTC, clamped to a valid date (a bogus client clock must not fail a flush). */
+function isoOf(ms: number): string {
+  const d = new Date(Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 253402300799999) : 0);
+  return d.toISOString();
+}
