@@ -31,6 +31,7 @@ import type { AuthOptions } from './auth-hook.js';
 import { installAuth } from './auth-hook.js';
 import { registerDataRoutes } from './data-routes.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
+import { registerFeedbackRoutes } from './feedback-routes.js';
 import { createErrorHandler, handleClientError, handleFrameworkError } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerIngestRoutes } from './ingest-routes.js';
@@ -48,7 +49,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerEndpointRoutes, registerServingRoutes, registerJobsRoutes, registerFeaturesRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerEndpointRoutes, registerServingRoutes, registerJobsRoutes, registerFeaturesRoutes, registerFeedbackRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;
