@@ -8,6 +8,7 @@ import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
 import { installProjectOption } from './cli-project.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
+import { registerBatchCommand } from './commands/batch-command.js';
 import { registerDataCommands } from './commands/data-commands.js';
 import { registerExperimentsCommand } from './commands/experiments-command.js';
 import { registerEndpointsCommands } from './commands/endpoints-commands.js';
@@ -55,6 +56,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTrainCommand(program, ctx);
   registerTuneCommand(program, ctx);
   registerPredictCommand(program, ctx);
+  registerBatchCommand(program, ctx);
   registerServerCommand(program, ctx);
   registerMonitorCommand(program, ctx);
   registerGcCommand(program, ctx);

@@ -114,7 +114,8 @@ export async function writeScoredChunks(
   return { rows, out: resolve(out), columns, unseenCategories: unseen.counts };
 }
 
-function checkNoOutputCollision(chunk: Frame, scorer: Scorer): void {
+/** Refuse an input column named like a prediction column (it would be overwritten). */
+export function checkNoOutputCollision(chunk: Frame, scorer: Scorer): void {
   const outputs = new Set(scorer.signature.outputs);
   const clash = chunk.names.find((n) => outputs.has(n));
   if (clash !== undefined) {

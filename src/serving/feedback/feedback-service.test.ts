@@ -55,7 +55,7 @@ describe('FeedbackService', () => {
     ]);
     // The same ids on another endpoint or project are unknown there.
     expect((await kiln.feedback.record('default', 'other', [{ predictionId: 'p-0', label: 1 }], ctx)).unknown).toHaveLength(1);
-    const audit = await kiln.metadata.audit.list({ limit: 100 });
+    const audit = await kiln.metadata.audit.list({}, { limit: 100 });
     expect(audit.items.filter((e) => e.action === 'endpoint.feedback')).toHaveLength(2);
   });
 

@@ -1,0 +1,99 @@
+/**
+ * `kiln batch`: batch inference over a file or dataset version larger than memory, into one Parquet
+ * file with the columns of `kiln predict`, in resumable chunks (a killed run, rerun with the same
+ * arguments, continues from the chunks it finished) and optionally on worker threads.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { NotFoundError, UsageError } from '../../core/errors.js';
+import type { CliContext } from '../main.js';
+import { checkOutputs } from '../output-guard.js';
+import { printJson } from '../output.js';
+import { createProgress } from '../progress.js';
+import { addReadOptions, readOptionsFrom } from '../read-options.js';
+import type { RawReadFlags } from '../read-options.js';
+import { resolveSource, withLazyKiln } from '../with-kiln.js';
+
+interface BatchFlags extends RawReadFlags {
+  model: string;
+  input: string;
+  output: string;
+  chunk?: string;
+  workers?: string;
+  onlyPredictions?: boolean;
+  strictCategories?: boolean;
+  restart?: boolean;
+  json?: boolean;
+}
+
+/** Register `kiln batch`. */
+export function registerBatchCommand(program: Command, ctx: CliContext): void {
+  addReadOptions(
+    program
+      .command('batch')
+      .description('batch inference: score a large file or dataset in resumable chunks into one .parquet file')
+      .requiredOption('--model <ref>', 'model bundle file written by `kiln train`')
+      .requiredOption('--input <source>', 'data to score: file or NAME@VERSION')
+      .requiredOption('--output <file>', 'output .parquet file (a rerun after a kill resumes from its finished chunks)')
+      .option('--chunk <rows>', 'rows per chunk (default 65536)')
+      .option('--workers <n>', 'worker threads scoring chunks (default 0: score in the main thread)')
+      .option('--only-predictions', 'write only the prediction columns')
+      .option('--strict-categories', 'fail (exit 2) on categories never seen in training instead of scoring them as missing')
+      .option('--restart', 'discard an unfinished earlier run for this output instead of resuming it')
+      .option('--json', 'print a JSON summary'),
+  ).action(async (flags: BatchFlags) => {
+    const { io } = ctx;
+    const chunkRows = flags.chunk === undefined ? undefined : positiveInt(flags.chunk, '--chunk');
+    const workers = flags.workers === undefined ? undefined : nonNegativeInt(flags.workers, '--workers');
+    const bundleText = await readModel(flags.model);
+    const { runBatch } = await import('../../serving/batch/batch-run.js');
+    const readOptions = readOptionsFrom(flags);
+    const progress = createProgress(io, 'batch scoring');
+    const summary = await withLazyKiln(async (kiln) => {
+      const resolved = await resolveSource(kiln, flags.input, readOptions);
+      await checkOutputs([resolved.path, flags.model], [{ path: flags.output, flag: '--output' }]);
+      return runBatch({
+        bundleText,
+        modelSource: flags.model,
+        input: resolved.path,
+        readOptions: resolved.readOptions,
+        output: flags.output,
+        ...(chunkRows !== undefined ? { chunkRows } : {}),
+        ...(workers !== undefined ? { workers } : {}),
+        keepInputs: !flags.onlyPredictions,
+        strictCategories: Boolean(flags.strictCategories),
+        restart: Boolean(flags.restart),
+        onProgress: (rows) => progress.update(rows),
+      });
+    }).finally(() => progress.stop());
+    if (flags.json) return printJson(io, summary);
+    for (const [column, count] of Object.entries(summary.unseenCategories)) {
+      io.err(`warning: ${count} row(s) have categories of "${column}" never seen in training; they were scored as missing values\n`);
+    }
+    const resumed = summary.resumedChunks > 0 ? ` (resumed: ${summary.resumedChunks} of ${summary.chunks} chunks were already done)` : '';
+    io.out(`scored ${summary.rows} rows in ${summary.chunks} chunk(s) -> ${summary.out}${resumed}\n`);
+  });
+}
+
+async function readModel(ref: string): Promise<string> {
+  try {
+    return await readFile(ref, 'utf8');
+  } catch {
+    const hint = /^[A-Za-z0-9][\w.-]*@[\w.-]+$/.test(ref)
+      ? 'Registry references (NAME@ALIAS) are not supported by `kiln batch` yet: pass the bundle file written by `kiln train --out`.'
+      : 'Pass the file written by `kiln train --out`.';
+    throw new NotFoundError(`model bundle not found: ${ref}`, { file: ref, field: 'model' }, hint);
+  }
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer (got "${v}")`, { field: flag.slice(2) });
+  return n;
+}
+
+function nonNegativeInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer (got "${v}")`, { field: flag.slice(2) });
+  return n;
+}
