@@ -48,8 +48,9 @@ try {
   console.log('feedback:', result);
 
   const joined = await kiln.feedback.joinFeedback({ endpoint: 'churn' });
+  const label = joined.column('label');
   let labelled = 0;
-  for (let i = 0; i < joined.rowCount; i++) if (joined.column('label').type === 'text' && (joined.column('label') as { values: (string | null)[] }).values[i] !== null) labelled++;
+  for (let i = 0; i < joined.rowCount; i++) if (label.type === 'text' && label.values[i] !== null) labelled++;
   console.log(`joined ${joined.rowCount} captured rows, ${labelled} with a label`);
 } finally {
   await kiln.close();

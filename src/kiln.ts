@@ -122,8 +122,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     encryption,
     jobs,
     features: new FeatureStoreService(metadata, datasets, security, online.get),
-    capture: new CaptureService(metadata, artifacts, config.home),
-    feedback: new FeedbackService(metadata, artifacts, security),
+    capture: new CaptureService(metadata, artifacts, config.home, Math.floor(config.memoryBudgetBytes / 3)),
+    feedback: new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) }),
     close: async () => {
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();

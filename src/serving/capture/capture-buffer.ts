@@ -69,6 +69,7 @@ export class CaptureBuffer implements PredictionSink {
   private waiting: Entry[] = [];
   private buffered = 0;
   private waitingCount = 0;
+  private flushScheduled = false;
   private closed = false;
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -117,10 +118,16 @@ export class CaptureBuffer implements PredictionSink {
     this.c.sampledRows += rows.length;
     this.buffered += size;
     // A record with no sampled row keeps only its ids (for the index), not its inputs.
-    const kept: PredictionRecord = rows.length > 0 ? record : { ...record, inputs: {}, predictions: [], probabilities: undefined };
+    const kept: PredictionRecord = rows.length > 0 ? record : idsOnly(record);
     this.waiting.push({ item: { record: kept, rows: rows.length === n ? null : rows }, size, attempts: 0 });
     this.waitingCount += size;
-    if (this.waitingCount >= this.flushRows && !this.flushing) setImmediate(() => void this.flush().catch(() => undefined));
+    if (this.waitingCount >= this.flushRows && !this.flushing && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        void this.flush().catch(() => undefined);
+      });
+    }
   }
 
   /** Write everything buffered now (waits for a flush already running first). */
@@ -209,6 +216,14 @@ export class CaptureBuffer implements PredictionSink {
       // A failing logger must not break capture.
     }
   }
+}
+
+const NO_INPUTS: Readonly<Record<string, readonly unknown[]>> = Object.freeze({});
+const NO_PREDICTIONS: readonly (string | number | null)[] = Object.freeze([]);
+
+/** The part of a record the id index needs. */
+function idsOnly(r: PredictionRecord): PredictionRecord {
+  return { project: r.project, endpoint: r.endpoint, variant: r.variant, modelVersion: r.modelVersion, predictionIds: r.predictionIds, inputs: NO_INPUTS, predictions: NO_PREDICTIONS, latencyMs: r.latencyMs, receivedAt: r.receivedAt };
 }
 
 function validShape(r: PredictionRecord): boolean {

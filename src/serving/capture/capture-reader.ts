@@ -28,8 +28,8 @@ export interface CaptureExport {
   readonly segments: number;
 }
 
-/** Captured rows of one endpoint in [from, to) as a Frame (0 rows, fixed columns, when nothing matches). */
-export async function readCapture(metadata: MetadataStore, artifacts: ArtifactStore, query: CaptureQuery): Promise<Frame> {
+/** Captured rows of one endpoint in [from, to) as a Frame (0 rows, fixed columns, when nothing matches); larger than `memoryBudgetBytes` (default 1 GiB) is an InputError. */
+export async function readCapture(metadata: MetadataStore, artifacts: ArtifactStore, query: CaptureQuery, memoryBudgetBytes?: number): Promise<Frame> {
   const q = resolveCaptureQuery(query);
   const paths = await segmentPaths(metadata, artifacts, q);
   if (paths.length === 0) return emptyCapture();
@@ -38,7 +38,7 @@ export async function readCapture(metadata: MetadataStore, artifacts: ArtifactSt
     const file = join(dir, 'capture.parquet');
     const rows = await copyCapture(paths, q, file, 'FORMAT parquet');
     if (rows === 0) return emptyCapture();
-    return await readFrame(file, { sampleRows: -1, memoryBudgetBytes: 4 * 1024 ** 3 });
+    return await readFrame(file, { sampleRows: -1, ...(memoryBudgetBytes !== undefined ? { memoryBudgetBytes } : {}) });
   } finally {
     await removeTempPath(dir);
   }

@@ -20,6 +20,8 @@ export class CaptureService {
     private readonly metadata: MetadataStore,
     private readonly artifacts: ArtifactStore,
     private readonly home: string,
+    /** Largest Frame `readCapture` returns (bytes). */
+    private readonly memoryBudgetBytes?: number,
   ) {}
 
   /** A started capture buffer writing to this Kiln's stores; `close()` it on shutdown. */
@@ -30,7 +32,7 @@ export class CaptureService {
 
   /** Captured rows of one endpoint in [from, to), ordered by time. */
   readCapture(query: CaptureQuery): Promise<Frame> {
-    return readCapture(this.metadata, this.artifacts, query);
+    return readCapture(this.metadata, this.artifacts, query, this.memoryBudgetBytes);
   }
 
   /** Write captured rows to a CSV or Parquet file (atomically). */

@@ -52,6 +52,8 @@ export interface FeedbackResult {
 export interface FeedbackServiceOptions {
   /** Whether an endpoint exists (wired to the endpoint registry); absent: any well-formed name is accepted. */
   readonly endpointExists?: (project: string, endpoint: string) => Promise<boolean>;
+  /** Largest Frame `joinFeedback` reads (bytes; default 1 GiB). */
+  readonly memoryBudgetBytes?: number;
 }
 
 /** Records and joins feedback. */
@@ -92,7 +94,7 @@ export class FeedbackService {
    */
   async joinFeedback(query: CaptureQuery): Promise<Frame> {
     const q = resolveCaptureQuery(query);
-    const frame = await readCapture(this.metadata, this.artifacts, query);
+    const frame = await readCapture(this.metadata, this.artifacts, query, this.options.memoryBudgetBytes);
     const idCol = frame.column('prediction_id');
     const ids: string[] = [];
     for (let i = 0; i < frame.rowCount; i++) ids.push(String(cellText(idCol, i)));
