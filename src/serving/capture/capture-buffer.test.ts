@@ -188,3 +188,36 @@ describe('CaptureBuffer', () => {
     expect(logs.length).toBeGreaterThan(16);
   });
 });
+
+describe('capture with hostile input names and values', () => {
+  it('writes odd names (quotes, case twins, empty, reserved, control characters, very long) and odd values without losing the batch', async () => {
+    const buffer = await kiln.capture.createBuffer({ defaults: { sampleRate: 1 }, flushIntervalMs: 0, maxAttempts: 1 });
+    const base = record(2);
+    const inputs: Record<string, unknown[]> = {
+      'a"b': [1, 2],
+      A: ['x', 'y'],
+      a: [true, false],
+      '': [1, 2],
+      prediction: ['p', 'q'],
+      'tab\there\u0000': [1, null],
+      ['long'.repeat(200)]: [1, 2],
+      "'; DROP TABLE capture_segments; --": ['1', '2'],
+      mixed: [1, 'one'],
+      nested: [{ deep: [1, 2] }, [3]],
+    };
+    buffer.offer({ ...base, inputs });
+    buffer.offer(record(3));
+    await buffer.close();
+    expect(buffer.counters()).toMatchObject({ writtenRows: 5, lostRows: 0 });
+    const frame = await kiln.capture.readCapture({ endpoint: 'churn' });
+    expect(frame.rowCount).toBe(5);
+    const names = frame.names;
+    expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(names.length);
+    expect(names).toContain('input_prediction');
+    expect(names).toContain('a"b');
+    expect(names.every((n) => n.length > 0 && n.length <= 128 && !/[\u0000-\u001f]/.test(n))).toBe(true);
+    const row = Array.from({ length: 5 }, (_, i) => cellValue(frame.column('prediction_id'), i)).indexOf(base.predictionIds[0]);
+    expect(cellValue(frame.column('mixed'), row)).toBe('1');
+    expect(cellValue(frame.column('nested'), row)).toBe('{"deep":[1,2]}');
+  });
+});

@@ -32,9 +32,23 @@ export interface CaptureBatch {
 export const CAPTURE_FIELDS = ['prediction_id', 'endpoint', 'variant', 'model_version', 'received_at', 'latency_ms'] as const;
 const RESERVED = new Set<string>([...CAPTURE_FIELDS, 'prediction']);
 
-/** The column name an input gets: its own, or `input_<name>` when that would clash with a capture column. */
+/**
+ * The column name an input gets: its own, or `input_<name>` when that would clash with a capture column
+ * (DuckDB compares names case-insensitively, so the check does too). Control characters become `_`,
+ * names are cut to 120 characters, and an empty name becomes `input_`.
+ */
 export function inputColumnName(name: string): string {
-  return RESERVED.has(name) || name.startsWith('proba_') || name.startsWith('input_') ? `input_${name}` : name;
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '_').slice(0, 120);
+  const lower = clean.toLowerCase();
+  return clean === '' || RESERVED.has(lower) || lower.startsWith('proba_') || lower.startsWith('input_') ? `input_${clean}` : clean;
+}
+
+/** `name`, or `name_2`, `name_3`, ... when a case-insensitive twin is already used; records the choice. */
+function uniqueName(name: string, used: Set<string>): string {
+  let out = name;
+  for (let k = 2; used.has(out.toLowerCase()); k++) out = `${name}_${k}`;
+  used.add(out.toLowerCase());
+  return out;
 }
 
 /** Group sampled records by layout and build one Frame per group (masking applied). */
@@ -94,8 +108,9 @@ function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, 
     { name: 'latency_ms', type: 'numeric', values: Float64Array.from(latency) },
   ];
   const roles: CaptureSegmentColumn[] = cols.map((c) => ({ name: c.name, type: c.type, role: 'field' }));
+  const used = new Set<string>([...CAPTURE_FIELDS, 'prediction']);
   inputNames.forEach((name, j) => {
-    const col = typedColumn(inputColumnName(name), inputs[j]);
+    const col = typedColumn(uniqueName(inputColumnName(name), used), inputs[j]);
     cols.push(col);
     roles.push({ name: col.name, type: col.type, role: 'input' });
   });
@@ -104,7 +119,7 @@ function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, 
   roles.push({ name: 'prediction', type: pred.type, role: 'prediction' });
   const labels = first.labels ?? Array.from({ length: width }, (_, k) => String(k));
   for (let k = 0; k < width; k++) {
-    const name = `proba_${labels[k] ?? String(k)}`;
+    const name = uniqueName(`proba_${(labels[k] ?? String(k)).replace(/[\u0000-\u001f\u007f]/g, '_').slice(0, 120)}`, used);
     cols.push({ name, type: 'numeric', values: Float64Array.from(probs[k]) });
     roles.push({ name, type: 'numeric', role: 'probability' });
   }
