@@ -38,9 +38,19 @@ const RESERVED = new Set<string>([...CAPTURE_FIELDS, 'prediction']);
  * names are cut to 120 characters, and an empty name becomes `input_`.
  */
 export function inputColumnName(name: string): string {
-  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '_').slice(0, 120);
+  const clean = withoutControls(name).slice(0, 120);
   const lower = clean.toLowerCase();
   return clean === '' || RESERVED.has(lower) || lower.startsWith('proba_') || lower.startsWith('input_') ? `input_${clean}` : clean;
+}
+
+/** Control characters (U+0000-U+001F, U+007F) replaced by `_`. */
+function withoutControls(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    out += c < 0x20 || c === 0x7f ? '_' : ch;
+  }
+  return out;
 }
 
 /** `name`, or `name_2`, `name_3`, ... when a case-insensitive twin is already used; records the choice. */
@@ -119,7 +129,7 @@ function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, 
   roles.push({ name: 'prediction', type: pred.type, role: 'prediction' });
   const labels = first.labels ?? Array.from({ length: width }, (_, k) => String(k));
   for (let k = 0; k < width; k++) {
-    const name = uniqueName(`proba_${(labels[k] ?? String(k)).replace(/[\u0000-\u001f\u007f]/g, '_').slice(0, 120)}`, used);
+    const name = uniqueName(`proba_${withoutControls(labels[k] ?? String(k)).slice(0, 120)}`, used);
     cols.push({ name, type: 'numeric', values: Float64Array.from(probs[k]) });
     roles.push({ name, type: 'numeric', role: 'probability' });
   }
