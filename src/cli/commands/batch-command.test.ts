@@ -1,8 +1,16 @@
-/** `kiln batch` flag handling through the real command tree (in-process): typed usage errors, exit codes. */
+/**
+ * `kiln batch` through the real command tree (in-process): a registered dataset version as input (same
+ * rows as scoring its file), typed usage errors and exit codes.
+ */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frameToRecords } from '../../core/frame-builder.js';
+import { readFrame } from '../../data/io/read-frame.js';
+import { openKiln } from '../../kiln.js';
+import { trainModel } from '../../ml/train/train-model.js';
+import { runBatch } from '../../serving/batch/batch-run.js';
 import { runCli } from '../main.js';
 
 let dir = '';
@@ -20,14 +28,49 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe('kiln batch --input NAME@VERSION', () => {
+  it('scores a registered dataset version like its file', async () => {
+    const lines = ['x1,city,target'];
+    for (let i = 0; i < 3000; i++) lines.push(`${(i * 7919) % 1000},${['a', 'b', 'c'][i % 3]},${((i * 7919) % 1000) + (i % 3) * 300 > 700 ? 'yes' : 'no'}`);
+    const small = join(dir, 'small.csv');
+    await writeFile(small, `${lines.join('\n')}\n`);
+    const trained = await trainModel(await readFrame(small), { target: 'target', algo: 'gbdt', params: { numTrees: 10, numThreads: 1 }, kilnVersion: 'test', seed: 1 });
+    const bundleText = JSON.stringify(trained.bundle);
+    const modelPath = join(dir, 'model.json');
+    await writeFile(modelPath, bundleText);
+    const home = join(dir, 'home');
+    const kiln = await openKiln({ home, databaseUrl: undefined });
+    try {
+      await kiln.datasets.register(small, 'scoring');
+    } finally {
+      await kiln.close();
+    }
+    const saved = { home: process.env.KILN_HOME, db: process.env.KILN_DATABASE_URL };
+    process.env.KILN_HOME = home;
+    process.env.KILN_DATABASE_URL = '';
+    try {
+      const c = io();
+      const output = join(dir, 'from-dataset.parquet');
+      expect(await runCli(['batch', '--model', modelPath, '--input', 'scoring@1', '--output', output, '--chunk', '1000', '--json'], c.io)).toBe(0);
+      expect(JSON.parse(c.out.join(''))).toMatchObject({ rows: 3000, chunks: 3, resumedChunks: 0, columns: ['x1', 'city', 'target', 'prediction', 'probability'] });
+      const direct = join(dir, 'from-file.parquet');
+      await runBatch({ bundleText, modelSource: modelPath, input: small, output: direct });
+      expect(frameToRecords(await readFrame(output))).toEqual(frameToRecords(await readFrame(direct)));
+    } finally {
+      process.env.KILN_HOME = saved.home;
+      process.env.KILN_DATABASE_URL = saved.db;
+    }
+  }, 120_000);
+});
+
 describe('kiln batch flags', () => {
   it('exits 2 with a typed error for bad --chunk / --workers, a missing model and a registry reference', async () => {
     const base = ['batch', '--input', join(dir, 'in.csv'), '--output', join(dir, 'out.parquet'), '--json'];
     for (const [extra, pattern] of [
-      [['--model', join(dir, 'model.json'), '--chunk', 'abc'], /--chunk must be a positive integer/],
-      [['--model', join(dir, 'model.json'), '--chunk', '0'], /--chunk must be a positive integer/],
-      [['--model', join(dir, 'model.json'), '--workers', '-1'], /--workers must be a non-negative integer/],
-      [['--model', join(dir, 'model.json')], /model bundle not found/],
+      [['--model', join(dir, 'missing-model.json'), '--chunk', 'abc'], /--chunk must be a positive integer/],
+      [['--model', join(dir, 'missing-model.json'), '--chunk', '0'], /--chunk must be a positive integer/],
+      [['--model', join(dir, 'missing-model.json'), '--workers', '-1'], /--workers must be a non-negative integer/],
+      [['--model', join(dir, 'missing-model.json')], /model bundle not found/],
       [['--model', 'churn@champion'], /not supported by `kiln batch` yet/],
     ] as const) {
       const c = io();
