@@ -157,6 +157,21 @@ describe('CaptureBuffer', () => {
     expect(buffer.counters()).toMatchObject({ bufferedRows: 0, lostRows: 4, writeFailures: 2 });
   });
 
+  it('isolates a record the writer cannot take on the last attempt: only that record is lost', async () => {
+    const salt = await loadPiiSalt(home);
+    const real = new CaptureSegmentWriter(kiln.metadata, kiln.artifacts, salt);
+    const picky: CaptureWriter = {
+      write: (p, e, items, masking) => (items.some((i) => i.record.variant === 'poison') ? Promise.reject(new Error('cannot take it')) : real.write(p, e, items, masking)),
+    };
+    const buffer = new CaptureBuffer({ writer: picky, defaults: { sampleRate: 1 }, flushIntervalMs: 0, maxAttempts: 3 });
+    buffer.offer(record(5));
+    buffer.offer(record(1, { variant: 'poison' }));
+    buffer.offer(record(7));
+    await buffer.close();
+    expect(buffer.counters()).toMatchObject({ writtenRows: 12, lostRows: 1, bufferedRows: 0 });
+    expect((await kiln.capture.readCapture({ endpoint: 'churn' })).rowCount).toBe(12);
+  });
+
   it('applies the endpoint masking policy before anything is written: raw PII is in no segment byte', async () => {
     const emails = ['ada.lovelace@example.com', 'grace.hopper@example.org', 'alan.turing@example.net'];
     const cards = ['4111111111111111', '5500005555555559', '340000000000009'];
@@ -186,6 +201,24 @@ describe('CaptureBuffer', () => {
     expect(new Set(order.map((_, i) => at('email', i))).size).toBe(3);
     const logs = await readFile(join(home, 'pii-salt'), 'utf8');
     expect(logs.length).toBeGreaterThan(16);
+  });
+});
+
+describe('reading across a model change', () => {
+  it('lines segments up by column name: columns a layout lacks are missing', async () => {
+    const buffer = await kiln.capture.createBuffer({ defaults: { sampleRate: 1 }, flushIntervalMs: 0 });
+    const v1 = record(3, { modelVersion: 'churn@1', inputs: { tenure: [1, 2, 3], plan: ['a', 'b', 'c'] } });
+    const v2 = record(2, { modelVersion: 'churn@2', inputs: { tenure: [4, 5], region: ['eu', 'us'] }, probabilities: undefined, labels: undefined, predictions: [0.5, 1.5] });
+    buffer.offer(v1);
+    buffer.offer(v2);
+    await buffer.close();
+    expect(await kiln.metadata.captureSegments.list({ project: 'default', endpoint: 'churn' })).toHaveLength(2);
+    const frame = await kiln.capture.readCapture({ endpoint: 'churn' });
+    expect(frame.rowCount).toBe(5);
+    expect(new Set(frame.names)).toEqual(new Set(['prediction_id', 'endpoint', 'variant', 'model_version', 'received_at', 'latency_ms', 'tenure', 'plan', 'region', 'prediction', 'proba_no', 'proba_yes']));
+    const rows = Array.from({ length: 5 }, (_, i) => ({ version: cellValue(frame.column('model_version'), i), plan: cellValue(frame.column('plan'), i), region: cellValue(frame.column('region'), i) }));
+    expect(rows.filter((r) => r.version === 'churn@2').every((r) => r.plan === null && r.region !== null)).toBe(true);
+    expect(rows.filter((r) => r.version === 'churn@1').every((r) => r.region === null && r.plan !== null)).toBe(true);
   });
 });
 

@@ -4,7 +4,8 @@
  * never awaits, never throws, and when the buffer is full it drops the record and counts the drop. A
  * background flusher hands batches to a `CaptureWriter` (Parquet segments + metadata) every
  * `flushIntervalMs` or as soon as `flushRows` rows wait. A failed write keeps its rows buffered (they
- * still count against the capacity) and retries on the next flush, up to `maxAttempts`. `close()` stops
+ * still count against the capacity) and retries on the next flush, up to `maxAttempts` (the last attempt
+ * writes each record alone, so a record the writer cannot take loses only itself). `close()` stops
  * the timer and flushes everything, so a graceful shutdown loses nothing that was accepted.
  *
  * Every prediction id is indexed (captured or not) so that feedback can tell known ids from unknown ones;
@@ -59,6 +60,7 @@ export interface CaptureCounters {
 interface Entry {
   readonly item: SampledRecord;
   readonly size: number;
+  readonly seq: number;
   attempts: number;
 }
 
@@ -70,6 +72,7 @@ export class CaptureBuffer implements PredictionSink {
   private buffered = 0;
   private waitingCount = 0;
   private flushScheduled = false;
+  private seq = 0;
   private closed = false;
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -119,7 +122,7 @@ export class CaptureBuffer implements PredictionSink {
     this.buffered += size;
     // A record with no sampled row keeps only its ids (for the index), not its inputs.
     const kept: PredictionRecord = rows.length > 0 ? record : idsOnly(record);
-    this.waiting.push({ item: { record: kept, rows: rows.length === n ? null : rows }, size, attempts: 0 });
+    this.waiting.push({ item: { record: kept, rows: rows.length === n ? null : rows }, size, seq: ++this.seq, attempts: 0 });
     this.waitingCount += size;
     if (this.waitingCount >= this.flushRows && !this.flushing && !this.flushScheduled) {
       this.flushScheduled = true;
@@ -164,8 +167,11 @@ export class CaptureBuffer implements PredictionSink {
     this.waiting = [];
     this.waitingCount = 0;
     const groups = new Map<string, Entry[]>();
+    const max = this.opts.maxAttempts ?? 5;
     for (const e of batch) {
-      const key = `${e.item.record.project}\u0000${e.item.record.endpoint}`;
+      // Last chance: write the record alone, so one record the writer cannot take loses only itself.
+      const alone = max > 1 && e.attempts >= max - 1 ? `\u0000${e.seq}` : '';
+      const key = `${e.item.record.project}\u0000${e.item.record.endpoint}${alone}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = []));
       g.push(e);
@@ -186,7 +192,7 @@ export class CaptureBuffer implements PredictionSink {
         this.report(err);
         for (const e of entries) {
           e.attempts++;
-          if (e.attempts >= (this.opts.maxAttempts ?? 5)) {
+          if (e.attempts >= max) {
             this.c.lostRows += e.size;
             this.buffered -= e.size;
           } else retry.push(e);
