@@ -44,7 +44,7 @@ try {
   console.log(`captured ${captured.rowCount} of ${ids.length} predictions; columns: ${captured.names.join(', ')}`);
 
   const feedback = ids.slice(0, 20).map((predictionId, i) => ({ predictionId, label: i % 3 === 0 ? 'yes' : 'no' }));
-  const result = await kiln.feedback.record('default', 'churn', [...feedback, { predictionId: 'never-returned', label: 'no' }], { actor: 'example' });
+  const result = await kiln.feedback.record('churn', [...feedback, { predictionId: 'never-returned', label: 'no' }], { actor: 'example' });
   console.log('feedback:', result);
 
   const joined = await kiln.feedback.joinFeedback({ endpoint: 'churn' });

@@ -72,5 +72,7 @@ export async function kilnInProject(kiln: Kiln, project: string): Promise<Kiln> 
     training: kiln.training.inProject(project),
     tracking: kiln.tracking.inProject(project),
     features: kiln.features.inProject(project),
+    capture: kiln.capture.inProject(project),
+    feedback: kiln.feedback.inProject(project),
   };
 }

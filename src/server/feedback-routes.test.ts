@@ -61,6 +61,6 @@ describe('POST /v1/endpoints/:name/feedback', () => {
     expect((await post(pusher, { feedback: [{ predictionId: 'p-8', label: 1 }] }, '..%2Fetc')).statusCode).toBe(400);
     const notJson = await app.inject({ method: 'POST', url: '/v1/endpoints/churn/feedback', headers: { authorization: `Bearer ${pusher}`, 'content-type': 'application/json' }, payload: '{"feedback": [' });
     expect(notJson.statusCode).toBe(400);
-    expect((await kiln.metadata.feedback.labels('default', 'churn', ['p-8'])).size).toBe(0);
+    expect((await kiln.metadata.feedback.labels('churn', ['p-8'])).size).toBe(0);
   });
 });

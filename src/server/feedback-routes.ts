@@ -10,7 +10,7 @@ import { RecordFeedbackRoute } from './schemas/feedback-schemas.js';
 /** Register the feedback route. */
 export function registerFeedbackRoutes(app: KilnApp, kiln: Kiln): void {
   app.post('/v1/endpoints/:name/feedback', { schema: RecordFeedbackRoute, config: { permission: 'endpoints:feedback', resourceParam: 'name' } }, async (req) => {
-    const result = await kiln.feedback.record(req.project, req.params.name, req.body.feedback, { actor: req.principal?.actor ?? 'anonymous', requestId: req.id, sourceAddress: req.ip });
+    const result = await kiln.feedback.inProject(req.project).record(req.params.name, req.body.feedback, { actor: req.principal?.actor ?? 'anonymous', requestId: req.id, sourceAddress: req.ip });
     return { ...result, unknown: [...result.unknown] };
   });
 }

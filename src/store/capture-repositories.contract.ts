@@ -42,16 +42,18 @@ export function describeCaptureRepositoriesContract(label: string, create: () =>
     it('records segments with their ids and lists them by endpoint and overlapping time', async () => {
       const segs = h.store.captureSegments;
       const t = (m: number): string => `2026-01-01T00:${String(m).padStart(2, '0')}:00.000Z`;
-      await segs.record('default', 'churn', [{ predictionId: 'p1', receivedAt: t(1) }, { predictionId: 'p2', receivedAt: t(2) }], segment('seg_00000001', t(1), t(2)));
-      await segs.record('default', 'churn', [{ predictionId: 'p3', receivedAt: t(10) }], segment('seg_00000002', t(10), t(12), { rowCount: 1 }));
-      await segs.record('default', 'other', [{ predictionId: 'p1', receivedAt: t(1) }], segment('seg_00000003', t(1), t(1), { endpoint: 'other', rowCount: 1 }));
-      await segs.record('alpha', 'churn', [{ predictionId: 'q1', receivedAt: t(1) }]);
-      expect((await segs.list({ project: 'default', endpoint: 'churn' })).map((s) => s.id)).toEqual(['seg_00000001', 'seg_00000002']);
-      expect((await segs.list({ project: 'default', endpoint: 'churn', from: t(3) })).map((s) => s.id)).toEqual(['seg_00000002']);
-      expect((await segs.list({ project: 'default', endpoint: 'churn', to: t(10) })).map((s) => s.id)).toEqual(['seg_00000001']);
-      expect((await segs.list({ project: 'default', endpoint: 'churn', from: t(2), to: t(11) })).map((s) => s.id)).toEqual(['seg_00000001', 'seg_00000002']);
-      expect((await segs.list({ project: 'alpha', endpoint: 'churn' }))).toEqual([]);
-      const [first] = await segs.list({ project: 'default', endpoint: 'churn' });
+      await segs.record('churn', [{ predictionId: 'p1', receivedAt: t(1) }, { predictionId: 'p2', receivedAt: t(2) }], segment('seg_00000001', t(1), t(2)));
+      await segs.record('churn', [{ predictionId: 'p3', receivedAt: t(10) }], segment('seg_00000002', t(10), t(12), { rowCount: 1 }));
+      await segs.record('other', [{ predictionId: 'p1', receivedAt: t(1) }], segment('seg_00000003', t(1), t(1), { endpoint: 'other', rowCount: 1 }));
+      await h.store.inProject('alpha').captureSegments.record('churn', [{ predictionId: 'q1', receivedAt: t(1) }]);
+      expect((await segs.list({ endpoint: 'churn' })).map((s) => s.id)).toEqual(['seg_00000001', 'seg_00000002']);
+      expect((await segs.list({ endpoint: 'churn', from: t(3) })).map((s) => s.id)).toEqual(['seg_00000002']);
+      expect((await segs.list({ endpoint: 'churn', to: t(10) })).map((s) => s.id)).toEqual(['seg_00000001']);
+      expect((await segs.list({ endpoint: 'churn', from: t(2), to: t(11) })).map((s) => s.id)).toEqual(['seg_00000001', 'seg_00000002']);
+      expect(await h.store.inProject('alpha').captureSegments.list({ endpoint: 'churn' })).toEqual([]);
+      expect((await h.store.inProject('alpha').captureSegments.knownPredictionIds('churn', ['q1'])).size).toBe(1);
+      expect((await segs.knownPredictionIds('churn', ['q1'])).size).toBe(0);
+      const [first] = await segs.list({ endpoint: 'churn' });
       expect(first).toEqual(segment('seg_00000001', t(1), t(2)));
       expect(await segs.artifactHashes()).toEqual([HASH]);
     });
@@ -60,72 +62,74 @@ export function describeCaptureRepositoriesContract(label: string, create: () =>
       const segs = h.store.captureSegments;
       const at = '2026-01-01T00:00:00.000Z';
       const many = Array.from({ length: 2500 }, (_, i) => ({ predictionId: `id-${i}`, receivedAt: at }));
-      await segs.record('default', 'churn', many);
-      await segs.record('default', 'churn', many.slice(0, 10)); // a retried flush
-      const known = await segs.knownPredictionIds('default', 'churn', ['id-0', 'id-2499', 'nope', 'id-0']);
+      await segs.record('churn', many);
+      await segs.record('churn', many.slice(0, 10)); // a retried flush
+      const known = await segs.knownPredictionIds('churn', ['id-0', 'id-2499', 'nope', 'id-0']);
       expect([...known].sort()).toEqual(['id-0', 'id-2499']);
-      expect((await segs.knownPredictionIds('default', 'other', ['id-0'])).size).toBe(0);
-      expect((await segs.knownPredictionIds('alpha', 'churn', ['id-0'])).size).toBe(0);
-      expect((await segs.knownPredictionIds('default', 'churn', many.map((p) => p.predictionId))).size).toBe(2500);
+      expect((await segs.knownPredictionIds('other', ['id-0'])).size).toBe(0);
+      expect((await h.store.inProject('alpha').captureSegments.knownPredictionIds('churn', ['id-0'])).size).toBe(0);
+      expect((await segs.knownPredictionIds('churn', many.map((p) => p.predictionId))).size).toBe(2500);
     });
 
     it('rejects malformed segments and ids, writing nothing', async () => {
       const segs = h.store.captureSegments;
       const at = '2026-01-01T00:00:00.000Z';
-      await expect(segs.record('default', 'churn', [{ predictionId: '', receivedAt: at }])).rejects.toBeInstanceOf(UsageError);
-      await expect(segs.record('default', 'churn', [{ predictionId: 'x', receivedAt: 'yesterday' }])).rejects.toThrow(/receivedAt/);
-      await expect(segs.record('default', 'churn', [{ predictionId: 'x', receivedAt: at }], segment('seg_1', at, at))).rejects.toThrow(/seg_<hex>/);
-      await expect(segs.record('default', 'churn', [], segment('seg_00000009', at, at, { artifactHash: '../etc' }))).rejects.toThrow(/artifactHash/);
-      await expect(segs.record('default', 'churn', [], segment('seg_00000009', '2026-01-02T00:00:00.000Z', at))).rejects.toThrow(/after/);
-      await expect(segs.record('default', 'churn', [], segment('seg_00000009', at, at, { endpoint: 'x' }))).rejects.toThrow(/another/);
-      expect(await segs.list({ project: 'default', endpoint: 'churn' })).toEqual([]);
-      expect((await segs.knownPredictionIds('default', 'churn', ['x'])).size).toBe(0);
+      await expect(segs.record('churn', [{ predictionId: '', receivedAt: at }])).rejects.toBeInstanceOf(UsageError);
+      await expect(segs.record('churn', [{ predictionId: 'x', receivedAt: 'yesterday' }])).rejects.toThrow(/receivedAt/);
+      await expect(segs.record('churn', [{ predictionId: 'x', receivedAt: at }], segment('seg_1', at, at))).rejects.toThrow(/seg_<hex>/);
+      await expect(segs.record('churn', [], segment('seg_00000009', at, at, { artifactHash: '../etc' }))).rejects.toThrow(/artifactHash/);
+      await expect(segs.record('churn', [], segment('seg_00000009', '2026-01-02T00:00:00.000Z', at))).rejects.toThrow(/after/);
+      await expect(segs.record('churn', [], segment('seg_00000009', at, at, { endpoint: 'x' }))).rejects.toThrow(/another/);
+      await expect(segs.record('churn', [], segment('seg_00000009', at, at, { project: 'alpha' }))).rejects.toThrow(/another/);
+      expect(await segs.list({ endpoint: 'churn' })).toEqual([]);
+      expect((await segs.knownPredictionIds('churn', ['x'])).size).toBe(0);
     });
 
     it('a failed transaction leaves no segment and no ids', async () => {
       const at = '2026-01-01T00:00:00.000Z';
       await expect(
         h.store.transaction(async (tx) => {
-          await tx.captureSegments.record('default', 'churn', [{ predictionId: 'p1', receivedAt: at }], segment('seg_0000000a', at, at, { rowCount: 1 }));
+          await tx.captureSegments.record('churn', [{ predictionId: 'p1', receivedAt: at }], segment('seg_0000000a', at, at, { rowCount: 1 }));
           throw new Error('crash after the segment row');
         }),
       ).rejects.toThrow(/crash/);
-      expect(await h.store.captureSegments.list({ project: 'default', endpoint: 'churn' })).toEqual([]);
-      expect((await h.store.captureSegments.knownPredictionIds('default', 'churn', ['p1'])).size).toBe(0);
+      expect(await h.store.captureSegments.list({ endpoint: 'churn' })).toEqual([]);
+      expect((await h.store.captureSegments.knownPredictionIds('churn', ['p1'])).size).toBe(0);
     });
 
     it('records feedback idempotently; a changed label wins and keeps its history', async () => {
       const fb = h.store.feedback;
-      const first = await fb.record('default', 'churn', [{ predictionId: 'p1', labelJson: '"yes"' }, { predictionId: 'p2', labelJson: '0' }], '2026-01-02T00:00:00.000Z', 'alice');
+      const first = await fb.record('churn', [{ predictionId: 'p1', labelJson: '"yes"' }, { predictionId: 'p2', labelJson: '0' }], '2026-01-02T00:00:00.000Z', 'alice');
       expect(first).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
-      const again = await fb.record('default', 'churn', [{ predictionId: 'p1', labelJson: '"yes"' }, { predictionId: 'p2', labelJson: '0' }], '2026-01-03T00:00:00.000Z', 'alice');
+      const again = await fb.record('churn', [{ predictionId: 'p1', labelJson: '"yes"' }, { predictionId: 'p2', labelJson: '0' }], '2026-01-03T00:00:00.000Z', 'alice');
       expect(again).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
-      const changed = await fb.record('default', 'churn', [{ predictionId: 'p1', labelJson: '"no"' }, { predictionId: 'p3', labelJson: 'true' }], '2026-01-04T00:00:00.000Z', 'bob');
+      const changed = await fb.record('churn', [{ predictionId: 'p1', labelJson: '"no"' }, { predictionId: 'p3', labelJson: 'true' }], '2026-01-04T00:00:00.000Z', 'bob');
       expect(changed).toEqual({ inserted: 1, updated: 1, unchanged: 0 });
-      const labels = await fb.labels('default', 'churn', ['p1', 'p2', 'p3', 'p4']);
+      const labels = await fb.labels('churn', ['p1', 'p2', 'p3', 'p4']);
       expect([...labels.keys()].sort()).toEqual(['p1', 'p2', 'p3']);
       expect(labels.get('p1')).toEqual({ predictionId: 'p1', labelJson: '"no"', revision: 2, recordedAt: '2026-01-04T00:00:00.000Z', recordedBy: 'bob' });
       expect(labels.get('p2')?.recordedAt).toBe('2026-01-02T00:00:00.000Z');
-      expect((await fb.history('default', 'churn', 'p1')).map((r) => [r.revision, r.labelJson, r.recordedBy])).toEqual([
+      expect((await fb.history('churn', 'p1')).map((r) => [r.revision, r.labelJson, r.recordedBy])).toEqual([
         [1, '"yes"', 'alice'],
         [2, '"no"', 'bob'],
       ]);
-      expect((await fb.labels('default', 'other', ['p1'])).size).toBe(0);
-      expect((await fb.labels('alpha', 'churn', ['p1'])).size).toBe(0);
+      expect((await fb.labels('other', ['p1'])).size).toBe(0);
+      expect((await h.store.inProject('alpha').feedback.labels('churn', ['p1'])).size).toBe(0);
+      expect(await h.store.inProject('alpha').feedback.history('churn', 'p1')).toEqual([]);
     });
 
     it('rejects duplicate ids in one call and malformed labels, writing nothing', async () => {
       const fb = h.store.feedback;
       const at = '2026-01-02T00:00:00.000Z';
-      await expect(fb.record('default', 'churn', [{ predictionId: 'p1', labelJson: '1' }, { predictionId: 'p1', labelJson: '2' }], at, 'a')).rejects.toBeInstanceOf(UsageError);
-      await expect(fb.record('default', 'churn', [{ predictionId: 'p1', labelJson: '' }], at, 'a')).rejects.toThrow(/label 0/);
-      expect((await fb.labels('default', 'churn', ['p1'])).size).toBe(0);
+      await expect(fb.record('churn', [{ predictionId: 'p1', labelJson: '1' }, { predictionId: 'p1', labelJson: '2' }], at, 'a')).rejects.toBeInstanceOf(UsageError);
+      await expect(fb.record('churn', [{ predictionId: 'p1', labelJson: '' }], at, 'a')).rejects.toThrow(/label 0/);
+      expect((await fb.labels('churn', ['p1'])).size).toBe(0);
     });
 
     it('stores a large batch in one call', async () => {
       const labels = Array.from({ length: 1200 }, (_, i) => ({ predictionId: `p${i}`, labelJson: String(i % 2) }));
-      expect(await h.store.feedback.record('default', 'churn', labels, '2026-01-02T00:00:00.000Z', 'a')).toEqual({ inserted: 1200, updated: 0, unchanged: 0 });
-      expect((await h.store.feedback.labels('default', 'churn', labels.map((l) => l.predictionId))).size).toBe(1200);
+      expect(await h.store.feedback.record('churn', labels, '2026-01-02T00:00:00.000Z', 'a')).toEqual({ inserted: 1200, updated: 0, unchanged: 0 });
+      expect((await h.store.feedback.labels('churn', labels.map((l) => l.predictionId))).size).toBe(1200);
     });
   });
 }

@@ -39,9 +39,8 @@ export interface IndexedPrediction {
   readonly receivedAt: string;
 }
 
-/** Which segments to list. */
+/** Which segments to list (in the repository's project). */
 export interface CaptureSegmentQuery {
-  readonly project: string;
   readonly endpoint: string;
   /** Segments with rows at or after this ISO time. */
   readonly from?: string;
@@ -49,17 +48,18 @@ export interface CaptureSegmentQuery {
   readonly to?: string;
 }
 
-/** Capture segments and the prediction-id index. */
+/** Capture segments and the prediction-id index of the store's project (`metadata.inProject(p)`). */
 export interface CaptureSegmentRepository {
   /**
    * Index prediction ids of one endpoint (ids already indexed are left as they are) and, when `segment`
-   * is given, record it; all in one transaction. A UsageError names a malformed field.
+   * is given (its `project` must be the repository's), record it; all in one transaction. A UsageError
+   * names a malformed field.
    */
-  record(project: string, endpoint: string, predictions: readonly IndexedPrediction[], segment?: CaptureSegment): Promise<void>;
+  record(endpoint: string, predictions: readonly IndexedPrediction[], segment?: CaptureSegment): Promise<void>;
   /** Segments overlapping [from, to), oldest first. */
   list(query: CaptureSegmentQuery): Promise<CaptureSegment[]>;
   /** The subset of `predictionIds` that is indexed for this endpoint. */
-  knownPredictionIds(project: string, endpoint: string, predictionIds: readonly string[]): Promise<Set<string>>;
-  /** Every artifact hash a segment references (for gc). */
+  knownPredictionIds(endpoint: string, predictionIds: readonly string[]): Promise<Set<string>>;
+  /** Every artifact hash a segment of any project references (for gc). */
   artifactHashes(): Promise<string[]>;
 }

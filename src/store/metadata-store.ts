@@ -58,7 +58,7 @@ export interface MetadataStore extends MetadataRepositories {
   readonly dialect: MetadataDialect;
   /**
    * The project the project-scoped repositories (datasets, ingest offsets, attached suites, trained
-   * models, experiments, runs) act in: `default` on an opened store. Their reads never see another
+   * models, experiments, runs, capture segments, feedback) act in: `default` on an opened store. Their reads never see another
    * project's rows; only the gc reference scans (`artifactHashes`, `countArtifactReferences`) span all.
    */
   readonly project: string;

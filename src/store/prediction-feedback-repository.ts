@@ -28,12 +28,12 @@ export interface FeedbackWriteCounts {
   readonly unchanged: number;
 }
 
-/** Feedback labels with their history. */
+/** Feedback labels with their history, in the store's project (`metadata.inProject(p)`). */
 export interface PredictionFeedbackRepository {
   /** Record labels (distinct ids) in one transaction; returns what changed. */
-  record(project: string, endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts>;
+  record(endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts>;
   /** Current labels of the given ids (missing ids are absent from the map). */
-  labels(project: string, endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>>;
+  labels(endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>>;
   /** Every revision of one prediction's label, oldest first. */
-  history(project: string, endpoint: string, predictionId: string): Promise<StoredFeedback[]>;
+  history(endpoint: string, predictionId: string): Promise<StoredFeedback[]>;
 }

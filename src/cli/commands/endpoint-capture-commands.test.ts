@@ -87,7 +87,7 @@ describe('kiln endpoints feedback', () => {
     expect(again.err).toMatch(/1 prediction id\(s\) are unknown.*row 6: 0999/);
     const kiln = await openKiln({ home, databaseUrl: undefined });
     try {
-      const labels = await kiln.metadata.feedback.labels('default', 'churn', ids.slice(0, 5));
+      const labels = await kiln.metadata.feedback.labels('churn', ids.slice(0, 5));
       expect(labels.get('0001')?.labelJson).toBe('1');
     } finally {
       await kiln.close();

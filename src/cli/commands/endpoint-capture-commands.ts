@@ -1,7 +1,8 @@
 /**
  * `kiln endpoints capture NAME [--from T] [--to T] --out FILE`: export an endpoint's captured predictions
  * in [from, to) to CSV or Parquet (atomically). Registered on the `endpoints` command group by
- * `registerEndpointCaptureCommands`, which the group's owner calls.
+ * `registerEndpointCaptureCommands`, which the group's owner calls. The project is the command's
+ * `--project` (added to every scoped command by `installProjectOption`).
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
@@ -13,7 +14,6 @@ interface CaptureFlags {
   from?: string;
   to?: string;
   out: string;
-  project?: string;
   json?: boolean;
 }
 
@@ -26,12 +26,11 @@ export function registerEndpointCaptureCommands(endpoints: Command, ctx: CliCont
     .option('--from <time>', 'rows received at or after this time (ISO-8601 or epoch ms)')
     .option('--to <time>', 'rows received before this time (ISO-8601 or epoch ms)')
     .requiredOption('--out <file>', 'output file (.csv or .parquet)')
-    .option('--project <name>', 'project of the endpoint', 'default')
     .option('--json', 'print a JSON summary')
     .action(async (name: string, flags: CaptureFlags) => {
       await checkOutputs([], [{ path: flags.out, flag: '--out' }]);
       const summary = await withKiln((kiln) =>
-        kiln.capture.exportCapture({ endpoint: name, ...(flags.project ? { project: flags.project } : {}), ...(flags.from !== undefined ? { from: flags.from } : {}), ...(flags.to !== undefined ? { to: flags.to } : {}) }, flags.out),
+        kiln.capture.exportCapture({ endpoint: name, ...(flags.from !== undefined ? { from: flags.from } : {}), ...(flags.to !== undefined ? { to: flags.to } : {}) }, flags.out),
       );
       if (flags.json) return printJson(ctx.io, { endpoint: name, ...summary });
       ctx.io.out(`exported ${summary.rows} captured row(s) from ${summary.segments} segment(s) -> ${summary.out}\n`);

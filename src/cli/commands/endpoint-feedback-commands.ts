@@ -3,7 +3,8 @@
  * predictions from a file with a `predictionId` (or `prediction_id`) column and a `label` column, through
  * the same service as `POST /v1/endpoints/{name}/feedback`, in batches of 10,000. Ids the endpoint never
  * returned are listed (with their 1-based data row) and not stored; the rest are. Registered on the
- * `endpoints` group by `registerEndpointFeedbackCommands`, which the group's owner calls.
+ * `endpoints` group by `registerEndpointFeedbackCommands`, which the group's owner calls. The project is
+ * the command's `--project` (added to every scoped command by `installProjectOption`).
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
@@ -15,7 +16,6 @@ import { withKiln } from '../with-kiln.js';
 
 interface FeedbackFlags {
   file: string;
-  project?: string;
   json?: boolean;
 }
 
@@ -28,7 +28,6 @@ export function registerEndpointFeedbackCommands(endpoints: Command, ctx: CliCon
     .description('record ground-truth labels for predictions from a file (columns predictionId, label)')
     .argument('<name>', 'endpoint name')
     .requiredOption('--file <file>', 'CSV/Parquet/JSON file with columns predictionId (or prediction_id) and label')
-    .option('--project <name>', 'project of the endpoint', 'default')
     .option('--json', 'print a JSON summary')
     .action(async (name: string, flags: FeedbackFlags) => {
       const { readFrame } = await import('../../data/io/read-frame.js');
@@ -43,13 +42,15 @@ export function registerEndpointFeedbackCommands(endpoints: Command, ctx: CliCon
       const ids = frame.column(idName);
       const labels = frame.column('label');
       const actor = localPrincipal().actor;
+      let project = 'default';
       const total = { received: 0, inserted: 0, updated: 0, unchanged: 0, unknown: [] as { row: number; predictionId: string }[] };
       await withKiln(async (kiln) => {
+        project = kiln.feedback.project;
         for (let start = 0; start < frame.rowCount; start += BATCH) {
           const end = Math.min(frame.rowCount, start + BATCH);
           const items = [];
           for (let i = start; i < end; i++) items.push({ predictionId: idText(ids, i), label: labelValue(labels, i) });
-          const res = await kiln.feedback.record(flags.project ?? 'default', name, items, { actor });
+          const res = await kiln.feedback.record(name, items, { actor });
           total.received += res.received;
           total.inserted += res.inserted;
           total.updated += res.updated;
@@ -57,7 +58,7 @@ export function registerEndpointFeedbackCommands(endpoints: Command, ctx: CliCon
           for (const u of res.unknown) total.unknown.push({ row: start + u.index + 1, predictionId: u.predictionId });
         }
       });
-      if (flags.json) return printJson(ctx.io, { endpoint: name, project: flags.project ?? 'default', ...total });
+      if (flags.json) return printJson(ctx.io, { endpoint: name, project, ...total });
       ctx.io.out(`feedback for ${name}: ${total.inserted} new, ${total.updated} changed, ${total.unchanged} already stored (${total.received} rows)\n`);
       if (total.unknown.length > 0) {
         const shown = total.unknown.slice(0, 10).map((u) => `row ${u.row}: ${u.predictionId}`).join(', ');

@@ -71,7 +71,7 @@ describe('CaptureBuffer', () => {
     expect(cellValue(frame.column('prediction'), row)).toBe('yes');
     expect(cellValue(frame.column('received_at'), row)).toBe(new Date(first.receivedAt).toISOString());
     expect(buffer.counters()).toMatchObject({ offeredRows: 800, sampledRows: 800, writtenRows: 800, droppedRows: 0, bufferedRows: 0 });
-    const segments = await kiln.metadata.captureSegments.list({ project: 'default', endpoint: 'churn' });
+    const segments = await kiln.metadata.captureSegments.list({ endpoint: 'churn' });
     expect(segments.reduce((s, x) => s + x.rowCount, 0)).toBe(800);
     // A time range selects rows by received_at: [from, to).
     const from = new Date(records[3].receivedAt).toISOString();
@@ -92,7 +92,7 @@ describe('CaptureBuffer', () => {
     const frame = await kiln.capture.readCapture({ endpoint: 'churn' });
     expect(Array.from({ length: frame.rowCount }, (_, i) => cellValue(frame.column('prediction_id'), i))).toEqual([...expected].sort());
     expect((await kiln.capture.readCapture({ endpoint: 'quiet' })).rowCount).toBe(0);
-    const known = await kiln.metadata.captureSegments.knownPredictionIds('default', 'churn', r.predictionIds);
+    const known = await kiln.metadata.captureSegments.knownPredictionIds('churn', r.predictionIds);
     expect(known.size).toBe(2000);
     expect(buffer.counters()).toMatchObject({ offeredRows: 2010, sampledRows: expected.length, indexedIds: 2010 });
   });
@@ -139,12 +139,12 @@ describe('CaptureBuffer', () => {
     buffer.offer(record(20));
     await buffer.flush();
     expect(errors).toHaveLength(1);
-    expect(await kiln.metadata.captureSegments.list({ project: 'default', endpoint: 'churn' })).toEqual([]);
+    expect(await kiln.metadata.captureSegments.list({ endpoint: 'churn' })).toEqual([]);
     expect((await kiln.capture.readCapture({ endpoint: 'churn' })).rowCount).toBe(0);
     expect(buffer.counters()).toMatchObject({ bufferedRows: 20, writeFailures: 1 });
     await buffer.close();
     expect((await kiln.capture.readCapture({ endpoint: 'churn' })).rowCount).toBe(20);
-    expect(await kiln.metadata.captureSegments.list({ project: 'default', endpoint: 'churn' })).toHaveLength(1);
+    expect(await kiln.metadata.captureSegments.list({ endpoint: 'churn' })).toHaveLength(1);
   });
 
   it('gives rows up after maxAttempts failed writes, counting them as lost, and close reports nothing left', async () => {
@@ -182,7 +182,7 @@ describe('CaptureBuffer', () => {
     const base = record(3);
     buffer.offer({ ...base, inputs: { email: emails, card: cards, phone: phones, ssn, city: ['Londonderry', 'Washington', 'Marseille'] } });
     await buffer.close();
-    const [segment] = await kiln.metadata.captureSegments.list({ project: 'default', endpoint: 'churn' });
+    const [segment] = await kiln.metadata.captureSegments.list({ endpoint: 'churn' });
     const bytes = Buffer.from(await kiln.artifacts.get(segment.artifactHash)).toString('latin1');
     // The control column's raw values are readable in the file, so absence of the others means something.
     expect(bytes).toContain('Londonderry');
@@ -212,7 +212,7 @@ describe('reading across a model change', () => {
     buffer.offer(v1);
     buffer.offer(v2);
     await buffer.close();
-    expect(await kiln.metadata.captureSegments.list({ project: 'default', endpoint: 'churn' })).toHaveLength(2);
+    expect(await kiln.metadata.captureSegments.list({ endpoint: 'churn' })).toHaveLength(2);
     const frame = await kiln.capture.readCapture({ endpoint: 'churn' });
     expect(frame.rowCount).toBe(5);
     expect(new Set(frame.names)).toEqual(new Set(['prediction_id', 'endpoint', 'variant', 'model_version', 'received_at', 'latency_ms', 'tenure', 'plan', 'region', 'prediction', 'proba_no', 'proba_yes']));

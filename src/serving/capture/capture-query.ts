@@ -1,12 +1,11 @@
 /**
- * Which captured rows to read: one endpoint of one project, optionally within [from, to). Times are
- * ISO-8601 strings or epoch milliseconds; anything else is a UsageError naming the field.
+ * Which captured rows to read: one endpoint (of the service's project), optionally within [from, to).
+ * Times are ISO-8601 strings or epoch milliseconds; anything else is a UsageError naming the field.
  */
 import { UsageError } from '../../core/errors.js';
 
 /** A capture read request. */
 export interface CaptureQuery {
-  readonly project?: string;
   readonly endpoint: string;
   /** Rows received at or after this time (ISO-8601 or epoch ms). */
   readonly from?: string | number;
@@ -16,7 +15,6 @@ export interface CaptureQuery {
 
 /** A checked query: epoch-ms bounds (infinite when open) and their ISO forms for metadata. */
 export interface ResolvedCaptureQuery {
-  readonly project: string;
   readonly endpoint: string;
   readonly fromMs: number;
   readonly toMs: number;
@@ -28,14 +26,11 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Check a query; bad names, unparseable times and an empty range are UsageErrors. */
 export function resolveCaptureQuery(q: CaptureQuery): ResolvedCaptureQuery {
-  const project = q.project ?? 'default';
   if (typeof q.endpoint !== 'string' || !NAME.test(q.endpoint) || q.endpoint.includes('..')) throw new UsageError(`endpoint name ${JSON.stringify(q.endpoint)} is not valid`, { field: 'endpoint' }, 'Names are 1-128 letters, digits, ".", "_" or "-".');
-  if (!NAME.test(project)) throw new UsageError(`project name ${JSON.stringify(project)} is not valid`, { field: 'project' });
   const fromMs = q.from === undefined ? -Infinity : timeOf(q.from, 'from');
   const toMs = q.to === undefined ? Infinity : timeOf(q.to, 'to');
   if (!(fromMs < toMs)) throw new UsageError('"from" must be before "to"', { field: 'from' });
   return {
-    project,
     endpoint: q.endpoint,
     fromMs,
     toMs,

@@ -3,6 +3,7 @@
  * DuckDB as one table (`union_by_name`, so segments written before and after a model change line up;
  * columns a segment lacks are null), filtered to [from, to) and ordered by (received_at, prediction_id).
  * `readCapture` returns a Frame (monitors); `exportCapture` writes CSV or Parquet atomically (the CLI).
+ * Both read the project of `metadata` (`metadata.inProject(p)`).
  */
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -70,7 +71,7 @@ export async function exportCapture(metadata: MetadataStore, artifacts: Artifact
 }
 
 async function segmentPaths(metadata: MetadataStore, artifacts: ArtifactStore, q: ResolvedCaptureQuery): Promise<string[]> {
-  const segments = await metadata.captureSegments.list({ project: q.project, endpoint: q.endpoint, ...(q.fromIso ? { from: q.fromIso } : {}), ...(q.toIso ? { to: q.toIso } : {}) });
+  const segments = await metadata.captureSegments.list({ endpoint: q.endpoint, ...(q.fromIso ? { from: q.fromIso } : {}), ...(q.toIso ? { to: q.toIso } : {}) });
   const paths: string[] = [];
   for (const s of segments) paths.push(await artifacts.materialize(s.artifactHash));
   return paths;

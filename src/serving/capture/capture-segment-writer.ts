@@ -69,9 +69,9 @@ export class CaptureSegmentWriter implements CaptureWriter {
       for (const id of record.predictionIds) if (!captured.has(id)) others.push({ predictionId: id, receivedAt: at });
     }
     await this.beforeCommit?.();
-    await this.metadata.transaction(async (tx) => {
-      for (const s of segments) await tx.captureSegments.record(project, endpoint, s.ids, s.segment);
-      if (others.length > 0) await tx.captureSegments.record(project, endpoint, others);
+    await this.metadata.inProject(project).transaction(async (tx) => {
+      for (const s of segments) await tx.captureSegments.record(endpoint, s.ids, s.segment);
+      if (others.length > 0) await tx.captureSegments.record(endpoint, others);
     });
     return { segments: segments.map((s) => s.segment), capturedRows: captured.size, indexedIds: captured.size + others.length };
   }

@@ -14,7 +14,7 @@ import { exportCapture, readCapture } from './capture-reader.js';
 import type { CaptureExport } from './capture-reader.js';
 import { CaptureSegmentWriter } from './capture-segment-writer.js';
 
-/** Capture for one Kiln. */
+/** Capture for one Kiln; reads act in one project (`default`; `inProject(p)` for another). */
 export class CaptureService {
   constructor(
     private readonly metadata: MetadataStore,
@@ -24,7 +24,12 @@ export class CaptureService {
     private readonly memoryBudgetBytes?: number,
   ) {}
 
-  /** A started capture buffer writing to this Kiln's stores; `close()` it on shutdown. */
+  /** The same service reading `project`'s captured rows. */
+  inProject(project: string): CaptureService {
+    return project === this.metadata.project ? this : new CaptureService(this.metadata.inProject(project), this.artifacts, this.home, this.memoryBudgetBytes);
+  }
+
+  /** A started capture buffer (records carry their own project; each is written there) writing to this Kiln's stores; `close()` it on shutdown. */
   async createBuffer(options: Omit<CaptureBufferOptions, 'writer'> = {}): Promise<CaptureBuffer> {
     const salt = await loadPiiSalt(this.home);
     return new CaptureBuffer({ ...options, writer: new CaptureSegmentWriter(this.metadata, this.artifacts, salt) });

@@ -43,42 +43,42 @@ afterAll(async () => {
 
 describe('FeedbackService', () => {
   it('stores labels for known ids, reports unknown ones per item, and is idempotent', async () => {
-    const first = await kiln.feedback.record('default', 'churn', [{ predictionId: 'p-0', label: 'no' }, { predictionId: 'nope', label: 'yes' }, { predictionId: 'p-1', label: 'yes' }, { predictionId: 'p-1', label: 'yes' }], ctx);
+    const first = await kiln.feedback.record('churn', [{ predictionId: 'p-0', label: 'no' }, { predictionId: 'nope', label: 'yes' }, { predictionId: 'p-1', label: 'yes' }, { predictionId: 'p-1', label: 'yes' }], ctx);
     expect(first).toEqual({ project: 'default', endpoint: 'churn', received: 4, inserted: 2, updated: 0, unchanged: 0, unknown: [{ index: 1, predictionId: 'nope' }] });
-    const again = await kiln.feedback.record('default', 'churn', [{ predictionId: 'p-0', label: 'no' }, { predictionId: 'p-1', label: 'yes' }], ctx);
+    const again = await kiln.feedback.record('churn', [{ predictionId: 'p-0', label: 'no' }, { predictionId: 'p-1', label: 'yes' }], ctx);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, unknown: [] });
-    const changed = await kiln.feedback.record('default', 'churn', [{ predictionId: 'p-0', label: 'yes' }], { actor: 'other' });
+    const changed = await kiln.feedback.record('churn', [{ predictionId: 'p-0', label: 'yes' }], { actor: 'other' });
     expect(changed).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
-    expect((await kiln.metadata.feedback.history('default', 'churn', 'p-0')).map((h) => [h.labelJson, h.recordedBy])).toEqual([
+    expect((await kiln.metadata.feedback.history('churn', 'p-0')).map((h) => [h.labelJson, h.recordedBy])).toEqual([
       ['"no"', 'tester'],
       ['"yes"', 'other'],
     ]);
     // The same ids on another endpoint or project are unknown there.
-    expect((await kiln.feedback.record('default', 'other', [{ predictionId: 'p-0', label: 1 }], ctx)).unknown).toHaveLength(1);
+    expect((await kiln.feedback.record('other', [{ predictionId: 'p-0', label: 1 }], ctx)).unknown).toHaveLength(1);
     const audit = await kiln.metadata.audit.list({}, { limit: 100 });
     expect(audit.items.filter((e) => e.action === 'endpoint.feedback')).toHaveLength(2);
   });
 
   it('refuses malformed batches whole, listing every bad item', async () => {
     const bad: unknown[] = [{ predictionId: 'p-2', label: 'ok' }, { predictionId: '', label: 1 }, { predictionId: 'p-3' }, { predictionId: 'p-4', label: { nested: true } }, 'x', { predictionId: 'p-5', label: 1, extra: 1 }, { predictionId: 'p-6', label: Number.NaN }];
-    const err = await kiln.feedback.record('default', 'churn', bad, ctx).catch((e: unknown) => e);
+    const err = await kiln.feedback.record('churn', bad, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).details.problems).toHaveLength(6);
-    expect((await kiln.metadata.feedback.labels('default', 'churn', ['p-2'])).size).toBe(0);
-    await expect(kiln.feedback.record('default', 'churn', [], ctx)).rejects.toThrow(/empty/);
-    await expect(kiln.feedback.record('default', 'churn', 'labels', ctx)).rejects.toThrow(/array/);
-    await expect(kiln.feedback.record('default', 'churn', Array.from({ length: 10001 }, (_, i) => ({ predictionId: `q${i}`, label: 1 })), ctx)).rejects.toThrow(/at most 10000/);
-    await expect(kiln.feedback.record('default', 'churn', [{ predictionId: 'p-7', label: 'a' }, { predictionId: 'p-7', label: 'b' }], ctx)).rejects.toThrow(/different label/);
-    await expect(kiln.feedback.record('default', '../etc', [{ predictionId: 'p-7', label: 'a' }], ctx)).rejects.toThrow(/endpoint name/);
+    expect((await kiln.metadata.feedback.labels('churn', ['p-2'])).size).toBe(0);
+    await expect(kiln.feedback.record('churn', [], ctx)).rejects.toThrow(/empty/);
+    await expect(kiln.feedback.record('churn', 'labels', ctx)).rejects.toThrow(/array/);
+    await expect(kiln.feedback.record('churn', Array.from({ length: 10001 }, (_, i) => ({ predictionId: `q${i}`, label: 1 })), ctx)).rejects.toThrow(/at most 10000/);
+    await expect(kiln.feedback.record('churn', [{ predictionId: 'p-7', label: 'a' }, { predictionId: 'p-7', label: 'b' }], ctx)).rejects.toThrow(/different label/);
+    await expect(kiln.feedback.record('../etc', [{ predictionId: 'p-7', label: 'a' }], ctx)).rejects.toThrow(/endpoint name/);
   });
 
   it('joins captured rows with their current labels', async () => {
-    await kiln.feedback.record('default', 'churn', ids.slice(10, 40).map((id, i) => ({ predictionId: id, label: i % 2 ? 'yes' : 'no' })), ctx);
+    await kiln.feedback.record('churn', ids.slice(10, 40).map((id, i) => ({ predictionId: id, label: i % 2 ? 'yes' : 'no' })), ctx);
     const frame = await kiln.feedback.joinFeedback({ endpoint: 'churn' });
     const captured = await kiln.capture.readCapture({ endpoint: 'churn' });
     expect(frame.rowCount).toBe(captured.rowCount);
     expect(frame.names.slice(-2)).toEqual(['label', 'label_recorded_at']);
-    const labels = await kiln.metadata.feedback.labels('default', 'churn', ids);
+    const labels = await kiln.metadata.feedback.labels('churn', ids);
     for (let i = 0; i < frame.rowCount; i++) {
       const id = String(cellValue(frame.column('prediction_id'), i));
       const stored = labels.get(id);

@@ -56,7 +56,7 @@ export interface FeedbackServiceOptions {
   readonly memoryBudgetBytes?: number;
 }
 
-/** Records and joins feedback. */
+/** Records and joins feedback in one project (`default`; `inProject(p)` for another). */
 export class FeedbackService {
   constructor(
     private readonly metadata: MetadataStore,
@@ -65,19 +65,29 @@ export class FeedbackService {
     private readonly options: FeedbackServiceOptions = {},
   ) {}
 
+  /** The project this service acts in. */
+  get project(): string {
+    return this.metadata.project;
+  }
+
+  /** The same service acting in `project` (not checked to exist: callers authorize and check first). */
+  inProject(project: string): FeedbackService {
+    return project === this.project ? this : new FeedbackService(this.metadata.inProject(project), this.artifacts, this.security, this.options);
+  }
+
   /** Store labels for known prediction ids of `endpoint`; unknown ids are reported, the rest stored. */
-  async record(project: string, endpoint: string, items: unknown, ctx: FeedbackContext): Promise<FeedbackResult> {
-    const q = resolveCaptureQuery({ project, endpoint });
+  async record(endpoint: string, items: unknown, ctx: FeedbackContext): Promise<FeedbackResult> {
+    const q = { ...resolveCaptureQuery({ endpoint }), project: this.project };
     const checked = checkFeedbackBatch(items);
     await this.checkEndpoint(q.project, q.endpoint);
-    const known = await this.metadata.captureSegments.knownPredictionIds(q.project, q.endpoint, checked.map((c) => c.predictionId));
+    const known = await this.metadata.captureSegments.knownPredictionIds(q.endpoint, checked.map((c) => c.predictionId));
     const unknown = checked.filter((c) => !known.has(c.predictionId)).map((c) => ({ index: c.index, predictionId: c.predictionId }));
     const storable = checked.filter((c) => known.has(c.predictionId));
     const at = new Date().toISOString();
     const counts =
       storable.length === 0
         ? { inserted: 0, updated: 0, unchanged: 0 }
-        : await this.metadata.feedback.record(q.project, q.endpoint, storable.map((c) => ({ predictionId: c.predictionId, labelJson: JSON.stringify(c.label) })), at, ctx.actor);
+        : await this.metadata.feedback.record(q.endpoint, storable.map((c) => ({ predictionId: c.predictionId, labelJson: JSON.stringify(c.label) })), at, ctx.actor);
     // After the commit: the audit log is its own append (on SQLite the store waits while a transaction is open).
     if (counts.inserted + counts.updated > 0) {
       await this.security.audit(
@@ -98,7 +108,7 @@ export class FeedbackService {
     const idCol = frame.column('prediction_id');
     const ids: string[] = [];
     for (let i = 0; i < frame.rowCount; i++) ids.push(String(cellText(idCol, i)));
-    const labels = await this.metadata.feedback.labels(q.project, q.endpoint, ids);
+    const labels = await this.metadata.feedback.labels(q.endpoint, ids);
     const values: (FeedbackLabelValue | null)[] = ids.map((id) => {
       const f = labels.get(id);
       return f ? (JSON.parse(f.labelJson) as FeedbackLabelValue) : null;

@@ -14,15 +14,16 @@ const INSERT_CHUNK = 1000;
 const LOOKUP_CHUNK = 500;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Capture segments over any Kysely connection or transaction. */
+/** Capture segments of `project` over any Kysely connection or transaction. */
 export class SqlCaptureSegmentRepository implements CaptureSegmentRepository {
   constructor(
     private readonly db: Kysely<KilnDatabase>,
     private readonly inTransaction: boolean,
+    private readonly project: string,
   ) {}
 
-  async record(project: string, endpoint: string, predictions: readonly IndexedPrediction[], segment?: CaptureSegment): Promise<void> {
-    checkName('project', project);
+  async record(endpoint: string, predictions: readonly IndexedPrediction[], segment?: CaptureSegment): Promise<void> {
+    const project = this.project;
     checkName('endpoint', endpoint);
     predictions.forEach((p, i) => {
       if (typeof p.predictionId !== 'string' || p.predictionId.length === 0 || p.predictionId.length > 200) throw new UsageError(`prediction ${i}: predictionId must be 1-200 characters`, { field: 'predictionId', index: i });
@@ -60,21 +61,21 @@ export class SqlCaptureSegmentRepository implements CaptureSegmentRepository {
   }
 
   async list(query: CaptureSegmentQuery): Promise<CaptureSegment[]> {
-    let q = this.db.selectFrom('capture_segments').selectAll().where('project', '=', query.project).where('endpoint', '=', query.endpoint);
+    let q = this.db.selectFrom('capture_segments').selectAll().where('project', '=', this.project).where('endpoint', '=', query.endpoint);
     if (query.from !== undefined) q = q.where('end_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('start_at', '<', query.to);
     const rows = await q.orderBy('start_at').orderBy('id').execute();
     return rows.map(toSegment);
   }
 
-  async knownPredictionIds(project: string, endpoint: string, predictionIds: readonly string[]): Promise<Set<string>> {
+  async knownPredictionIds(endpoint: string, predictionIds: readonly string[]): Promise<Set<string>> {
     const known = new Set<string>();
     const unique = [...new Set(predictionIds)];
     for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
       const rows = await this.db
         .selectFrom('prediction_ids')
         .select('prediction_id')
-        .where('project', '=', project)
+        .where('project', '=', this.project)
         .where('endpoint', '=', endpoint)
         .where('prediction_id', 'in', unique.slice(i, i + LOOKUP_CHUNK))
         .execute();
@@ -108,7 +109,7 @@ function checkName(field: string, value: string): void {
 }
 
 function checkSegment(s: CaptureSegment, project: string, endpoint: string): void {
-  if (s.project !== project || s.endpoint !== endpoint) throw new UsageError('the segment belongs to another project or endpoint than its prediction ids', { field: 'segment' });
+  if (s.project !== project || s.endpoint !== endpoint) throw new UsageError(`the segment belongs to another project or endpoint than the repository (${project}) and its prediction ids`, { field: 'segment' });
   if (!/^seg_[0-9a-f]{8,64}$/.test(s.id)) throw new UsageError('segment id must be seg_<hex>', { field: 'id' });
   if (!/^[0-9a-f]{64}$/.test(s.artifactHash)) throw new UsageError('segment artifactHash must be a sha256 hex digest', { field: 'artifactHash' });
   for (const f of ['startAt', 'endAt', 'createdAt'] as const) if (!ISO.test(s[f])) throw new UsageError(`segment ${f} must be an ISO-8601 UTC time`, { field: f });

@@ -67,8 +67,8 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     endpoints: new SqlEndpointRepository(db, inTransaction, project),
     jobs: new SqlJobRepository(db, inTransaction),
     featureRegistry: new SqlFeatureRegistryRepository(db, project),
-    captureSegments: new SqlCaptureSegmentRepository(db, inTransaction),
-    feedback: new SqlPredictionFeedbackRepository(db, inTransaction),
+    captureSegments: new SqlCaptureSegmentRepository(db, inTransaction, project),
+    feedback: new SqlPredictionFeedbackRepository(db, inTransaction, project),
   };
 }
 

@@ -13,14 +13,16 @@ import { isUniqueViolation } from './unique-violation.js';
 const LOOKUP_CHUNK = 500;
 const INSERT_CHUNK = 500;
 
-/** Feedback labels over any Kysely connection or transaction. */
+/** Feedback labels of `project` over any Kysely connection or transaction. */
 export class SqlPredictionFeedbackRepository implements PredictionFeedbackRepository {
   constructor(
     private readonly db: Kysely<KilnDatabase>,
     private readonly inTransaction: boolean,
+    private readonly project: string,
   ) {}
 
-  async record(project: string, endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts> {
+  async record(endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts> {
+    const project = this.project;
     const seen = new Set<string>();
     labels.forEach((l, i) => {
       if (typeof l.predictionId !== 'string' || l.predictionId.length === 0 || l.predictionId.length > 200) throw new UsageError(`label ${i}: predictionId must be 1-200 characters`, { field: 'predictionId', index: i });
@@ -70,16 +72,16 @@ export class SqlPredictionFeedbackRepository implements PredictionFeedbackReposi
     return { inserted: fresh.length, updated, unchanged };
   }
 
-  async labels(project: string, endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>> {
-    const rows = await currentLabels(this.db, project, endpoint, predictionIds);
+  async labels(endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>> {
+    const rows = await currentLabels(this.db, this.project, endpoint, predictionIds);
     return new Map([...rows].map(([id, row]) => [id, toFeedback(row)]));
   }
 
-  async history(project: string, endpoint: string, predictionId: string): Promise<StoredFeedback[]> {
+  async history(endpoint: string, predictionId: string): Promise<StoredFeedback[]> {
     const rows = await this.db
       .selectFrom('prediction_feedback_history')
       .selectAll()
-      .where('project', '=', project)
+      .where('project', '=', this.project)
       .where('endpoint', '=', endpoint)
       .where('prediction_id', '=', predictionId)
       .orderBy('revision')
