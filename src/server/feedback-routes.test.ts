@@ -63,4 +63,26 @@ describe('POST /v1/endpoints/:name/feedback', () => {
     expect(notJson.statusCode).toBe(400);
     expect((await kiln.metadata.feedback.labels('churn', ['p-8'])).size).toBe(0);
   });
+
+  it('keeps projects apart: a pusher of project alpha cannot write to default, and default ids are unknown in alpha', async () => {
+    await kiln.security.createProject('alpha', null, localPrincipal());
+    const alphaPusher = (await kiln.security.createToken({ name: 'alpha-pusher', grants: [{ project: 'alpha', role: 'pusher' }] }, localPrincipal())).token;
+    const inDefault = await post(alphaPusher, { feedback: [{ predictionId: 'p-5', label: 'yes' }] });
+    expect(inDefault.statusCode).toBe(403);
+    const inAlpha = await app.inject({
+      method: 'POST',
+      url: '/v1/endpoints/churn/feedback',
+      headers: { authorization: `Bearer ${alphaPusher}`, 'content-type': 'application/json', 'x-kiln-project': 'alpha' },
+      payload: JSON.stringify({ feedback: [{ predictionId: 'p-5', label: 'yes' }] }),
+    });
+    expect(inAlpha.statusCode, inAlpha.body).toBe(200);
+    expect(inAlpha.json()).toMatchObject({ project: 'alpha', inserted: 0, unknown: [{ index: 0, predictionId: 'p-5' }] });
+    const nowhere = await app.inject({
+      method: 'POST',
+      url: '/v1/endpoints/churn/feedback',
+      headers: { authorization: `Bearer ${await token('pusher')}`, 'content-type': 'application/json', 'x-kiln-project': 'nope' },
+      payload: JSON.stringify({ feedback: [{ predictionId: 'p-5', label: 'yes' }] }),
+    });
+    expect(nowhere.statusCode).toBe(403);
+  });
 });

@@ -10,6 +10,8 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFrame } from '../../data/io/read-frame.js';
 import { openKiln } from '../../kiln.js';
+import { localPrincipal } from '../../security/local-principal.js';
+import { installProjectOption } from '../cli-project.js';
 import type { CliContext } from '../main.js';
 import { registerEndpointCaptureCommands } from './endpoint-capture-commands.js';
 import { registerEndpointFeedbackCommands } from './endpoint-feedback-commands.js';
@@ -29,6 +31,9 @@ beforeAll(async () => {
     const part = ids.slice(r * 10, r * 10 + 10);
     buffer.offer({ project: 'default', endpoint: 'churn', variant: 'main', modelVersion: 'churn@1', predictionIds: part, inputs: { x: part.map((_, i) => i) }, predictions: part.map(() => 1.5), latencyMs: 2, receivedAt: t0 + r * 60_000 });
   }
+  // Project alpha captures its own rows under the same endpoint name.
+  await kiln.security.createProject('alpha', null, localPrincipal());
+  buffer.offer({ project: 'alpha', endpoint: 'churn', variant: 'main', modelVersion: 'churn@9', predictionIds: ['a-1', 'a-2'], inputs: { x: [1, 2] }, predictions: [0, 1], latencyMs: 2, receivedAt: t0 });
   await buffer.close();
   await kiln.close();
 });
@@ -47,6 +52,7 @@ async function run(args: string[]): Promise<{ out: string; err: string }> {
   registerEndpointCaptureCommands(endpoints, ctx);
   registerEndpointFeedbackCommands(endpoints, ctx);
   for (const c of endpoints.commands) c.exitOverride();
+  installProjectOption(program);
   await program.parseAsync(['endpoints', ...args], { from: 'user' });
   return { out: out.join(''), err: err.join('') };
 }
@@ -65,6 +71,16 @@ describe('kiln endpoints capture', () => {
     const none = join(home, 'none.csv');
     await run(['capture', 'nobody', '--out', none]);
     expect((await readFile(none, 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reads the project given by --project; an unknown project is not found', async () => {
+    const out = join(home, 'alpha.csv');
+    expect(JSON.parse((await run(['capture', 'churn', '--project', 'alpha', '--out', out, '--json'])).out)).toMatchObject({ rows: 2 });
+    expect(await readFile(out, 'utf8')).toMatch(/churn@9/);
+    await expect(run(['capture', 'churn', '--project', 'nope', '--out', out])).rejects.toMatchObject({ code: 'not_found' });
+    const labels = join(home, 'alpha-labels.csv');
+    await writeFile(labels, 'predictionId,label\na-1,1\n0001,1\n');
+    expect(JSON.parse((await run(['feedback', 'churn', '--project', 'alpha', '--file', labels, '--json'])).out)).toMatchObject({ project: 'alpha', inserted: 1, unknown: [{ row: 2, predictionId: '0001' }] });
   });
 
   it('refuses bad times, names and outputs with usage errors', async () => {
