@@ -72,6 +72,7 @@ describe('kiln batch flags', () => {
       [['--model', join(dir, 'missing-model.json'), '--workers', '-1'], /--workers must be a non-negative integer/],
       [['--model', join(dir, 'missing-model.json')], /model bundle not found/],
       [['--model', 'churn@champion'], /not supported by `kiln batch` yet/],
+      [['--model', join(dir, 'model.onnx')], /is an ONNX model/],
     ] as const) {
       const c = io();
       const code = await runCli([...base, ...extra], c.io);

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../main.js';
+import { isOnnxModelFile } from '../onnx-predict.js';
 import { checkOutputs } from '../output-guard.js';
 import { printJson } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -45,6 +46,9 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     const { io } = ctx;
     const chunkRows = flags.chunk === undefined ? undefined : positiveInt(flags.chunk, '--chunk');
     const workers = flags.workers === undefined ? undefined : nonNegativeInt(flags.workers, '--workers');
+    if (await isOnnxModelFile(flags.model)) {
+      throw new UsageError(`kiln batch scores Kiln bundles; ${flags.model} is an ONNX model`, { field: 'model', file: flags.model }, 'Score ONNX models with `kiln predict --model FILE.onnx` (chunked, not resumable).');
+    }
     const bundleText = await readModel(flags.model);
     const { runBatch } = await import('../../serving/batch/batch-run.js');
     const readOptions = readOptionsFrom(flags);
