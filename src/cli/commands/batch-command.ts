@@ -60,6 +60,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
         bundleText,
         modelSource: flags.model,
         input: resolved.path,
+        ...(resolved.dataset ? { dataset: resolved.dataset } : {}),
         readOptions: resolved.readOptions,
         output: flags.output,
         ...(chunkRows !== undefined ? { chunkRows } : {}),

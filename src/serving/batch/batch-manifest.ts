@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ConflictError, InputError } from '../../core/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../data/io/temp-space.js';
 
 /** What identifies a batch run. */
@@ -16,7 +16,8 @@ export interface BatchIdentity {
   readonly format: 'kiln-batch/1';
   /** sha256 of the bundle text. */
   readonly model: string;
-  readonly input: { readonly path: string; readonly size: number; readonly modifiedMs: number };
+  /** A file by path, size and time; a registered dataset version by name and content hash (its local copy may move). */
+  readonly input: { readonly path: string; readonly size: number; readonly modifiedMs: number } | { readonly dataset: string; readonly hash: string };
   readonly chunkRows: number;
   readonly keepInputs: boolean;
   /** The read options, as JSON (they change how rows are parsed). */
@@ -33,13 +34,27 @@ export function chunkFile(workDir: string, index: number): string {
   return join(workDir, `chunk-${String(index).padStart(8, '0')}.parquet`);
 }
 
-/** The identity of a run over `input` with `bundleText`. */
-export async function batchIdentity(bundleText: string, input: string, chunkRows: number, keepInputs: boolean, readOptions: unknown): Promise<BatchIdentity> {
-  const st = await stat(input);
+/** A registered dataset version behind an input file. */
+export interface BatchDatasetInput {
+  readonly name: string;
+  readonly version: number;
+  readonly hash: string;
+}
+
+/** The identity of a run over `input` (a file, or the local copy of `dataset`) with `bundleText`. */
+export async function batchIdentity(bundleText: string, input: string, chunkRows: number, keepInputs: boolean, readOptions: unknown, dataset?: BatchDatasetInput): Promise<BatchIdentity> {
+  let identity: BatchIdentity['input'];
+  if (dataset) identity = { dataset: `${dataset.name}@${dataset.version}`, hash: dataset.hash };
+  else {
+    const st = await stat(input).catch(() => {
+      throw new NotFoundError(`no such file: ${input}`, { file: input, field: 'input' });
+    });
+    identity = { path: resolve(input), size: st.size, modifiedMs: Math.floor(st.mtimeMs) };
+  }
   return {
     format: 'kiln-batch/1',
     model: createHash('sha256').update(bundleText).digest('hex'),
-    input: { path: resolve(input), size: st.size, modifiedMs: Math.floor(st.mtimeMs) },
+    input: identity,
     chunkRows,
     keepInputs,
     readOptions: JSON.stringify(readOptions ?? {}),
@@ -72,7 +87,7 @@ export async function openBatchWorkDir(workDir: string, identity: BatchIdentity,
   const differs = (Object.keys(identity) as (keyof BatchIdentity)[]).find((k) => JSON.stringify((previous as Record<string, unknown>)?.[k]) !== JSON.stringify(identity[k]));
   if (differs !== undefined) {
     throw new ConflictError(
-      `an unfinished batch run for this output used a different ${differs === 'input' ? 'input file (path, size or time changed)' : differs === 'model' ? 'model' : differs}`,
+      `an unfinished batch run for this output used a different ${differs === 'input' ? 'input (the file path, size or time, or the dataset version content, changed)' : differs === 'model' ? 'model' : differs}`,
       { file: manifestPath, field: differs },
       'Pass --restart to discard it and start over, or rerun with the same --model, --input and --chunk.',
     );

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,18 @@ describe('runBatch', () => {
     await expect(runBatch({ bundleText, modelSource: modelPath, input, output: out, chunkRows: 7000 })).rejects.toBeInstanceOf(ConflictError);
     await expect(runBatch({ bundleText: bundleText.replace('"numTrees"', '"numTrees" '), modelSource: modelPath, input, output: out, chunkRows: 5000 })).rejects.toThrow(/different model/);
     expect((await runBatch({ bundleText, modelSource: modelPath, input, output: out, chunkRows: 7000, restart: true })).rows).toBe(150_000);
+  }, 120_000);
+
+  it('resumes a dataset input by its content hash even when its local copy moved', async () => {
+    const out = join(dir, 'dataset.parquet');
+    const work = batchWorkDir(out);
+    const dataset = { name: 'scoring', version: 1, hash: 'ab'.repeat(32) };
+    const { batchIdentity, openBatchWorkDir } = await import('./batch-manifest.js');
+    await openBatchWorkDir(work, await batchIdentity(bundleText, join(dir, 'elsewhere.parquet'), 50_000, true, {}, dataset), false);
+    const moved = join(dir, 'copy.csv');
+    await writeFile(moved, await readFile(input));
+    await expect(runBatch({ bundleText, modelSource: modelPath, input: moved, output: out, chunkRows: 50_000, dataset: { ...dataset, hash: 'cd'.repeat(32) } })).rejects.toThrow(/different input/);
+    expect((await runBatch({ bundleText, modelSource: modelPath, input: moved, output: out, chunkRows: 50_000, dataset })).rows).toBe(150_000);
   }, 120_000);
 
   it('rejects bad options and inputs with typed errors, writing nothing', async () => {

@@ -20,6 +20,7 @@ import { createScorer } from '../../runtime/scorer.js';
 import { UnseenCategoryCounter, checkNoOutputCollision } from '../batch-predict.js';
 import { scoreChunkToFile } from './batch-chunk.js';
 import { batchIdentity, batchWorkDir, chunkFile, openBatchWorkDir } from './batch-manifest.js';
+import type { BatchDatasetInput } from './batch-manifest.js';
 import { BatchWorkerPool } from './batch-worker-pool.js';
 
 /** Default rows per chunk. */
@@ -32,8 +33,10 @@ export interface BatchRunOptions {
   /** The bundle's JSON text and where it came from (for messages). */
   readonly bundleText: string;
   readonly modelSource: string;
-  /** A local file (datasets are resolved to their file by the caller). */
+  /** A local file (datasets are resolved to their file by the caller, who passes `dataset` too). */
   readonly input: string;
+  /** The registered version behind `input`: resuming then checks its content hash, not the file's path and time. */
+  readonly dataset?: BatchDatasetInput;
   readonly readOptions?: ReadOptions;
   /** The output, `.parquet`. */
   readonly output: string;
@@ -73,7 +76,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   const scorer = createScorer(opts.bundleText, opts.modelSource);
   const readOptions: ReadOptions = { ...(opts.readOptions ?? {}), chunkRows };
   const workDir = batchWorkDir(opts.output);
-  const identity = await batchIdentity(opts.bundleText, opts.input, chunkRows, keepInputs, opts.readOptions ?? {});
+  const identity = await batchIdentity(opts.bundleText, opts.input, chunkRows, keepInputs, opts.readOptions ?? {}, opts.dataset);
   const done = await openBatchWorkDir(workDir, identity, opts.restart ?? false);
   const pool = workers > 0 ? new BatchWorkerPool(workers, { bundleText: opts.bundleText, source: opts.modelSource, duckDbMemoryBytes: opts.workerMemoryBytes ?? 256 * 1024 ** 2 }) : null;
   const unseen = new UnseenCategoryCounter(scorer);
