@@ -157,6 +157,25 @@ describe('CaptureBuffer', () => {
     expect(buffer.counters()).toMatchObject({ bufferedRows: 0, lostRows: 4, writeFailures: 2 });
   });
 
+  it('reads the inputs of sampled records only (the server builds them lazily)', async () => {
+    const writes: number[] = [];
+    const writer: CaptureWriter = { write: (_p, _e, items) => Promise.resolve({ segments: [], capturedRows: writes.push(items.length), indexedIds: 0 }) };
+    const buffer = new CaptureBuffer({ writer, defaults: { sampleRate: 0 }, flushIntervalMs: 0 });
+    let reads = 0;
+    const base = record(3);
+    const lazy: PredictionRecord = {
+      ...base,
+      get inputs() {
+        reads++;
+        return base.inputs;
+      },
+    };
+    buffer.offer(lazy);
+    await buffer.close();
+    expect(reads).toBe(0);
+    expect(buffer.counters()).toMatchObject({ offeredRows: 3, sampledRows: 0, rejectedRecords: 0 });
+  });
+
   it('isolates a record the writer cannot take on the last attempt: only that record is lost', async () => {
     const salt = await loadPiiSalt(home);
     const real = new CaptureSegmentWriter(kiln.metadata, kiln.artifacts, salt);

@@ -108,11 +108,13 @@ export class CaptureBuffer implements PredictionSink {
       this.drop(n);
       return;
     }
-    if (!validShape(record)) throw new InternalError(`capture: malformed prediction record for endpoint ${String(record.endpoint)} (array lengths differ from predictionIds)`);
+    if (typeof record.project !== 'string' || typeof record.endpoint !== 'string') throw new InternalError('capture: a prediction record without project or endpoint');
     const settings = this.settingsOf(record);
     const rows: number[] = [];
     for (let i = 0; i < n; i++) if (isSampled(record.predictionIds[i], settings.sampleRate, this.opts.seed ?? 0)) rows.push(i);
     if (rows.length === 0 && this.opts.indexAllPredictions === false) return;
+    // Only a record with sampled rows is checked (and its inputs read): the server builds inputs lazily.
+    if (rows.length > 0 && !validShape(record)) throw new InternalError(`capture: malformed prediction record for endpoint ${record.endpoint} (array lengths differ from predictionIds)`);
     const size = n;
     if (this.buffered + size > this.capacity) {
       this.drop(n);
@@ -234,7 +236,7 @@ function idsOnly(r: PredictionRecord): PredictionRecord {
 
 function validShape(r: PredictionRecord): boolean {
   const n = r.predictionIds.length;
-  if (typeof r.project !== 'string' || typeof r.endpoint !== 'string' || !Array.isArray(r.predictions) || r.predictions.length !== n) return false;
+  if (!Array.isArray(r.predictions) || r.predictions.length !== n) return false;
   if (r.probabilities && r.probabilities.length !== n) return false;
   for (const values of Object.values(r.inputs)) if (!Array.isArray(values) || values.length !== n) return false;
   return true;
