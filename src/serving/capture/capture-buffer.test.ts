@@ -273,3 +273,29 @@ describe('capture with hostile input names and values', () => {
     expect(cellValue(frame.column('nested'), row)).toBe('{"deep":[1,2]}');
   });
 });
+
+describe('capture segments encrypted at rest', () => {
+  it('writes segments encrypted under KILN_MASTER_KEY and reads them back', async () => {
+    const encHome = await mkdtemp(join(tmpdir(), 'kiln-capture-enc-'));
+    const saved = process.env.KILN_MASTER_KEY;
+    process.env.KILN_MASTER_KEY = 'ab'.repeat(32);
+    const enc = await openKiln({ home: encHome, databaseUrl: undefined });
+    try {
+      const buffer = await enc.capture.createBuffer({ defaults: { sampleRate: 1 }, flushIntervalMs: 0 });
+      buffer.offer(record(3, { inputs: { city: ['Londonderry', 'Marseille', 'Kyoto'] } }));
+      await buffer.close();
+      const [segment] = await enc.metadata.captureSegments.list({ endpoint: 'churn' });
+      const { readdir: list } = await import('node:fs/promises');
+      const files = (await list(encHome, { recursive: true })).map(String).filter((f) => f.includes(segment.artifactHash.slice(2)));
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect((await readFile(join(encHome, f))).toString('latin1')).not.toContain('Londonderry');
+      const frame = await enc.capture.readCapture({ endpoint: 'churn' });
+      expect(frame.rowCount).toBe(3);
+    } finally {
+      await enc.close();
+      if (saved === undefined) delete process.env.KILN_MASTER_KEY;
+      else process.env.KILN_MASTER_KEY = saved;
+      await rm(encHome, { recursive: true, force: true });
+    }
+  });
+});
