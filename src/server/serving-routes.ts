@@ -2,25 +2,31 @@
  * The inference routes (native predict, Open Inference Protocol v2, `/metrics`) mounted inside
  * `kiln server`, on an inference runtime over the same store: models load on first request (no preload, so
  * the control plane starts at once), endpoint changes arrive by polling, and the runtime stops with the app.
- * The prediction sink is taken from `kiln.predictionSink` when capture composes one.
+ * Predictions go to capture (`startCaptureSink`; `kiln.predictionSink` replaces it when set, e.g. in tests).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Kiln } from '../kiln.js';
 import { registerInferenceRoutes } from '../serving/inference-routes.js';
 import { startInferenceRuntime } from '../serving/inference-runtime.js';
+import { startCaptureSink } from './capture-sink.js';
 import type { KilnApp } from './kiln-app.js';
 
 /** Register the inference routes on the control-plane app. */
 export async function registerServingRoutes(app: KilnApp, kiln: Kiln): Promise<void> {
-  const sink = kiln.predictionSink;
+  const capture = kiln.predictionSink ? null : await startCaptureSink(kiln, (err) => app.log.warn({ err }, 'capture write failed'));
+  const sink = kiln.predictionSink ?? capture?.sink;
   const runtime = await startInferenceRuntime({
     endpoints: kiln.metadata.endpoints,
     models: kiln.servingModels,
     preload: false,
     defaultMetrics: false,
     ...(sink ? { sink } : {}),
+    ...(capture ? { captureDrops: capture.captureDrops } : {}),
     log: { warn: (o, m) => app.log.warn(o, m), info: (o, m) => app.log.info(o, m) },
   });
-  app.addHook('onClose', async () => runtime.stop());
+  app.addHook('onClose', async () => {
+    await runtime.stop();
+    await capture?.close();
+  });
   registerInferenceRoutes(app as unknown as FastifyInstance, runtime);
 }

@@ -10,6 +10,7 @@ import { createInferenceApp } from '../serving/inference-app.js';
 import type { AuthOptions } from './auth-hook.js';
 import { installAuth } from './auth-hook.js';
 import type { KilnApp } from './kiln-app.js';
+import { startCaptureSink } from './capture-sink.js';
 
 /** Options of `startInferenceServer`. */
 export interface InferenceServerOptions {
@@ -30,19 +31,26 @@ export interface RunningInferenceServer {
 
 /** Build and listen. */
 export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOptions): Promise<RunningInferenceServer> {
+  const capture = kiln.predictionSink ? null : await startCaptureSink(kiln, (err) => process.stderr.write(`kiln serve: capture write failed: ${err instanceof Error ? err.message : String(err)}\n`));
+  const sink = kiln.predictionSink ?? capture?.sink;
+  const closeAll = async (): Promise<void> => {
+    await server.close();
+    await capture?.close();
+  };
   const server = await createInferenceApp({
     endpoints: kiln.metadata.endpoints,
     models: kiln.servingModels,
-    ...(kiln.predictionSink ? { sink: kiln.predictionSink } : {}),
+    ...(sink ? { sink } : {}),
+    ...(capture ? { captureDrops: capture.captureDrops } : {}),
     ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
     logger: opts.logger ?? { level: kiln.config.logLevel },
     installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
   });
   try {
     const url = await server.app.listen({ port: opts.port, host: opts.host });
-    return { url, server, close: () => server.close() };
+    return { url, server, close: closeAll };
   } catch (err) {
-    await server.close();
+    await closeAll();
     throw err;
   }
 }

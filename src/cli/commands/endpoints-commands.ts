@@ -3,6 +3,8 @@
  * service as `/v1/endpoints`). Bundle-file references are allowed here (made absolute, so servers started
  * elsewhere find them); `kiln serve` picks changes up within seconds.
  */
+import { registerEndpointCaptureCommands } from './endpoint-capture-commands.js';
+import { registerEndpointFeedbackCommands } from './endpoint-feedback-commands.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
@@ -70,7 +72,9 @@ function project(): string {
 
 /** Register `kiln endpoints`. */
 export function registerEndpointsCommands(program: Command, ctx: CliContext): void {
-  const endpoints = program.command('endpoints').description('serving endpoints: create, list, show, update, delete (served by `kiln serve`)');
+  const endpoints = program.command('endpoints').description('serving endpoints: create, list, show, update, delete, capture, feedback (served by `kiln serve`)');
+  registerEndpointCaptureCommands(endpoints, ctx);
+  registerEndpointFeedbackCommands(endpoints, ctx);
   withSettingFlags(endpoints.command('create <name>').description('create an endpoint serving one model').requiredOption('--model <ref>', 'NAME@VERSION, NAME@ALIAS, trained:ID or a bundle file').option('--variant <name>', 'variant name (default: main)')).action(
     async (name: string, flags: SettingFlags & { model: string; variant?: string; json?: boolean }) => {
       const settings = settingsFrom(flags);
