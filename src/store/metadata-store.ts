@@ -15,6 +15,7 @@ import type { RunRepository } from './run-repository.js';
 import type { EndpointRepository } from './endpoint-repository.js';
 import type { JobRepository } from './job-repository.js';
 import type { FeatureRegistryRepository } from './feature-registry-repository.js';
+import type { ModelRegistryRepository } from './model-registry-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -45,6 +46,8 @@ export interface MetadataRepositories {
   readonly jobs: JobRepository;
   /** Applied versions of the feature definitions (migration 13). */
   readonly featureRegistry: FeatureRegistryRepository;
+  /** Registered models, versions, aliases, stages and approvals (migration 9). */
+  readonly models: ModelRegistryRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

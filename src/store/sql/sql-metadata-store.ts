@@ -23,6 +23,7 @@ import { SqlRunRepository } from './sql-run-repository.js';
 import { SqlEndpointRepository } from './sql-endpoint-repository.js';
 import { SqlJobRepository } from './sql-job-repository.js';
 import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.js';
+import { SqlModelRegistryRepository } from './sql-model-registry-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -65,6 +66,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     endpoints: new SqlEndpointRepository(db, inTransaction, project),
     jobs: new SqlJobRepository(db, inTransaction),
     featureRegistry: new SqlFeatureRegistryRepository(db, project),
+    models: new SqlModelRegistryRepository(db, inTransaction),
   };
 }
 
