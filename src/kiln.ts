@@ -28,6 +28,8 @@ import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore, parseByteSize } from './store/open-artifact-store.js';
 import { hasRawBlobAccess } from './store/raw-blob-access.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
+import { registryArtifactReferences } from './registry/registry-artifact-references.js';
+import { RegistryService } from './registry/registry-service.js';
 import { runArtifactReferences } from './tracking/run-artifact-references.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { TRAIN_JOB_KIND, trainJobHandler } from './training/train-job.js';
@@ -66,6 +68,8 @@ export interface Kiln {
   readonly jobs: JobService;
   /** Feature definitions and point-in-time training sets. */
   readonly features: FeatureStoreService;
+  /** Registered models: versions, aliases, stages, approvals, gates, lineage, cards; `resolve(ref)` for everyone. */
+  readonly registry: RegistryService;
   close(): Promise<void>;
 }
 
@@ -107,7 +111,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata)],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), registryArtifactReferences(metadata)],
     training,
     security,
     endpoints: new EndpointService(metadata, security, servingModels),
@@ -115,6 +119,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     encryption,
     jobs,
     features: new FeatureStoreService(metadata, datasets, security, online.get),
+    registry: new RegistryService(metadata, artifacts, datasets, security),
     close: async () => {
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();
