@@ -32,7 +32,7 @@ export interface GateCheck {
 export interface GateReport {
   readonly ref: string;
   readonly passed: boolean;
-  readonly checks: readonly GateCheck[];
+  readonly checks: GateCheck[];
   readonly evaluatedAt: string;
 }
 

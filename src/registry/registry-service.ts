@@ -46,7 +46,7 @@ export interface ResolvedModel {
   readonly artifactHash: string;
   readonly stage: VersionStage;
   readonly status: ModelVersionRecord['status'];
-  readonly aliases: readonly string[];
+  readonly aliases: string[];
 }
 
 /** Who acts, where, and the request context for the audit entry. */
