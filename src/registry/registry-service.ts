@@ -22,7 +22,7 @@ import type { AuditContext, SecurityService } from '../security/security-service
 import { localPrincipal } from '../security/local-principal.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import type { ExpectedVersion, ModelDatasetRef, ModelEvaluation, ModelFormat, ModelVersionRecord, RegisteredModelRecord, VersionStage } from '../store/model-registry-repository.js';
+import type { ExpectedVersion, ModelEvaluation, ModelVersionRecord, RegisteredModelRecord, VersionStage } from '../store/model-registry-repository.js';
 import { MODEL_FORMATS, VERSION_STAGES } from '../store/model-registry-repository.js';
 import type { Page, PageRequest } from '../store/page.js';
 import { evaluateBundle } from './evaluate-bundle.js';
@@ -35,61 +35,10 @@ import type { DatasetLineage, VersionLineage } from './lineage.js';
 import { buildModelCard } from './model-card.js';
 import type { ModelCard } from './model-card.js';
 import { checkAliasName, checkModelName, parseModelRef, selectorText } from './model-ref.js';
+import { bundleOfRun } from './run-bundle.js';
+import type { ActorOptions, ModelDetails, OverrideOptions, RegisterBytesRequest, RegisterOptions, ResolvedModel } from './registry-types.js';
 
-/** What `resolve` returns: enough to load, serve and detect alias moves. */
-export interface ResolvedModel {
-  readonly name: string;
-  readonly version: number;
-  /** The pinned reference `NAME@VERSION`. */
-  readonly ref: string;
-  readonly format: ModelFormat;
-  readonly artifactHash: string;
-  readonly stage: VersionStage;
-  readonly status: ModelVersionRecord['status'];
-  readonly aliases: string[];
-}
-
-/** Who acts, where, and the request context for the audit entry. */
-export interface ActorOptions {
-  readonly project?: string;
-  readonly actor?: Principal;
-  readonly auditContext?: AuditContext;
-}
-
-/** Common registration fields. */
-export interface RegisterOptions extends ActorOptions {
-  readonly name: string;
-  readonly description?: string;
-  readonly tags?: Record<string, string>;
-  /** Score the model on this dataset version (`NAME@VERSION`) and store that as its evaluation. */
-  readonly evaluationDataset?: string;
-  /** The version this one retrains. */
-  readonly parentVersion?: number;
-}
-
-/** `registerVersion`: bytes in a known format (the entry point for importers). */
-export interface RegisterBytesRequest extends RegisterOptions {
-  readonly bytes: Uint8Array;
-  readonly format: ModelFormat;
-  /** A label for where the bytes came from (`upload:model.onnx`). */
-  readonly sourceLabel?: string;
-  readonly runId?: string;
-  readonly trainingDatasets?: readonly ModelDatasetRef[];
-  /** Metrics to record when no evaluation dataset is given (e.g. an importer's own report). */
-  readonly evaluation?: ModelEvaluation;
-}
-
-/** Override of a failing gate. */
-export interface OverrideOptions extends ActorOptions {
-  readonly override?: boolean;
-  readonly reason?: string;
-}
-
-/** A model with its aliases and newest versions (what `show NAME` prints). */
-export interface ModelDetails extends RegisteredModelRecord {
-  readonly aliases: { alias: string; version: number }[];
-  readonly versions: ModelVersionRecord[];
-}
+export type { ActorOptions, ModelDetails, OverrideOptions, RegisterBytesRequest, RegisterOptions, ResolvedModel } from './registry-types.js';
 
 const MAX_DESCRIPTION = 8000;
 
@@ -143,27 +92,8 @@ export class RegistryService {
   async registerFromRun(runId: string, opts: RegisterOptions): Promise<ModelVersionRecord> {
     if (typeof runId !== 'string' || runId.length === 0 || runId.length > 200) throw new UsageError('run must be a run id', { field: 'run' });
     checkModelName(opts.name);
-    const run = await this.metadata.runs.getDetails(runId);
-    if (!run) throw new NotFoundError(`run '${runId}' does not exist`, { field: 'run', runId }, 'List runs with `kiln runs list`.');
-    const out = run.outputs.find((o) => o.kind === 'bundle');
-    if (!out) throw new InputError(`run '${runId}' recorded no model bundle`, { field: 'run', runId }, 'Register a run made by `kiln train`, or pass --file BUNDLE.');
-    const bytes = await this.artifacts.get(out.ref).catch((err: unknown) => {
-      if (err instanceof NotFoundError) throw new NotFoundError(`the bundle of run '${runId}' is missing from the artifact store`, { field: 'run', runId });
-      throw err;
-    });
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(run.metrics)) if (k.startsWith('test.') && Number.isFinite(v)) metrics[k.slice(5)] = v;
-    const input = run.inputs[0];
-    const seed = run.params.seed;
-    return this.registerVersion({
-      ...opts,
-      bytes,
-      format: 'kiln-bundle',
-      sourceLabel: undefined,
-      runId,
-      trainingDatasets: run.inputs.map((i) => ({ name: i.name, version: i.version, hash: i.hash })),
-      evaluation: { dataset: input ? { name: input.name, version: input.version, hash: input.hash } : null, split: seed !== undefined ? `holdout(seed=${seed})` : 'holdout', metrics },
-    });
+    const fromRun = await bundleOfRun(this.metadata, this.artifacts, runId);
+    return this.registerVersion({ ...opts, ...fromRun, format: 'kiln-bundle', runId });
   }
 
   /** Registers a bundle file (trusted callers: the CLI); its checksum is verified before anything is stored. */
