@@ -241,6 +241,10 @@ describe('RegistryService', () => {
     await kiln.registry.registerFromRun(runId, { name: 'carded', description: 'Retention offers; not for credit decisions.' });
     await kiln.registry.approve('carded@1', { comment: 'ok' });
     await kiln.registry.tagVersion('carded@1', { owner: 'risk' });
+    expect(await kiln.registry.updateModel('carded', { description: 'Churn scores', tags: { domain: 'retention' } })).toMatchObject({ description: 'Churn scores', tags: { domain: 'retention' } });
+    expect((await kiln.registry.updateModel('carded', { tags: { domain: null } })).tags).toEqual({});
+    await expect(kiln.registry.updateModel('carded', { tags: { 'k\u0000': 'v' } })).rejects.toBeInstanceOf(UsageError);
+    await expect(kiln.registry.updateModel('ghost', { description: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     const card = await kiln.registry.card('carded@1');
     expect(card).toMatchObject({ intendedUse: 'Retention offers; not for credit decisions.', task: 'binary', target: 'label', version: { status: 'approved', tags: { owner: 'risk' } }, data: { evaluation: { name: 'churn', version: 1 } } });
     expect(card.metrics.values.roc_auc).toBe(good.metadata.metrics.roc_auc);

@@ -276,6 +276,24 @@ export class RegistryService {
     return model?.gatePolicy ? checkGatePolicy(model.gatePolicy) : null;
   }
 
+  /** Sets a model's description and/or tags (null deletes a tag). */
+  async updateModel(name: string, patch: { description?: string; tags?: Record<string, string | null> }, opts: ActorOptions = {}): Promise<RegisteredModelRecord> {
+    const project = opts.project ?? 'default';
+    checkModelName(name);
+    const actor = opts.actor ?? localPrincipal();
+    authorize(actor, 'models:write', { project, resourceName: name });
+    const before = await this.metadata.models.getModel(project, name);
+    if (!before) throw new NotFoundError(`model ${name} is not registered`, { field: 'name', model: name }, 'List models with `kiln models list`.');
+    const tags: Record<string, string> = { ...before.tags };
+    for (const [k, v] of Object.entries(patch.tags ?? {})) {
+      if (v === null) delete tags[k];
+      else tags[k] = v;
+    }
+    const after = await this.metadata.models.updateModel(project, name, { tags, ...(patch.description !== undefined ? { description: patch.description } : {}), updatedAt: this.now().toISOString() });
+    await this.security.audit({ actor: actor.actor, action: 'model.update', resourceType: 'models', resourceId: name, project, before: { description: before.description, tags: before.tags }, after: { description: after.description, tags: after.tags } }, opts.auditContext);
+    return after;
+  }
+
   /** Sets tags (and/or the description) of a version; null deletes a tag. */
   async tagVersion(ref: string, tags: Record<string, string | null>, opts: ActorOptions & { description?: string } = {}): Promise<ModelVersionRecord> {
     const project = opts.project ?? 'default';

@@ -115,6 +115,8 @@ describe('/v1/models', () => {
     expect((await call('viewer', 'GET', '/v1/models/churn/versions/1/card')).json()).toMatchObject({ version: { ref: 'churn@1' }, intendedUse: 'test model' });
     expect((await call('viewer', 'GET', '/v1/models/churn/versions/1/lineage')).json()).toMatchObject({ ref: 'churn@1', source: { kind: 'file' } });
     expect((await call('editor', 'PATCH', '/v1/models/churn/versions/1', { tags: { team: null, owner: 'ml' } })).json()).toMatchObject({ tags: { owner: 'ml' } });
+    expect((await call('editor', 'PATCH', '/v1/models/churn', { description: 'scores churn', tags: { domain: 'retention' } })).json()).toMatchObject({ description: 'scores churn', tags: { domain: 'retention' } });
+    expect((await call('viewer', 'PATCH', '/v1/models/churn', { description: 'x' })).statusCode).toBe(403);
     const audit = await kiln.security.listAudit({ resourceType: 'models', resourceId: 'churn' });
     expect(audit.items.find((e) => e.action === 'model.gate.override')).toMatchObject({ actor: expect.stringMatching(/^token:/), requestId: expect.any(String) });
   });

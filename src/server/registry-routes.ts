@@ -28,6 +28,7 @@ import {
   SetStageRoute,
   ShowModelRoute,
   ShowVersionRoute,
+  UpdateModelRoute,
   UpdateVersionRoute,
 } from './schemas/registry-schemas.js';
 import { UsageError } from '../core/errors.js';
@@ -59,6 +60,10 @@ export function registerRegistryRoutes(app: KilnApp, kiln: Kiln): void {
     const m = await r.showModel(req.params.name, req.project);
     return { ...m, versions: m.versions.map(versionView) };
   });
+
+  app.patch('/v1/models/:name', { schema: UpdateModelRoute, config: WRITE }, async (req) =>
+    r.updateModel(req.params.name, { ...(req.body.tags !== undefined ? { tags: req.body.tags } : {}), ...(req.body.description !== undefined ? { description: req.body.description } : {}) }, actorOf(req)),
+  );
 
   app.post('/v1/models/:name/versions', { schema: RegisterVersionRoute, config: WRITE }, async (req, reply) => {
     const b = req.body;

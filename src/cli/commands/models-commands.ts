@@ -1,6 +1,6 @@
 /**
  * `kiln models register | list | show | versions | alias | stage | approve | reject | gate | card |
- * lineage | delete`: the model registry, thin over `kiln.registry` (the same calls as `/v1/models`).
+ * lineage | tag | delete`: the model registry, thin over `kiln.registry` (the same calls as `/v1/models`).
  * Gate failures exit 1 from `gate`; a refused promotion is a conflict (exit 2) naming the failing gates.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -237,6 +237,28 @@ export function registerModelsCommands(program: Command, ctx: CliContext): void 
       else if (l.runMissing) io.out(`run ${l.source.runId ?? ''} was deleted\n`);
       io.out(`training data: ${l.trainingDatasets.map((d) => `${d.name}@${d.version}`).join(', ') || '-'}\n`);
       io.out(`evaluation: ${l.evaluation?.dataset ? `${l.evaluation.dataset.name}@${l.evaluation.dataset.version} (${l.evaluation.split})` : '-'}\nparent: ${l.parent?.ref ?? '-'}\n`);
+    });
+
+  models
+    .command('tag')
+    .description('set tags (KEY=VALUE) or remove them (KEY=) on a version, or on the model with a bare NAME; --description too')
+    .argument('<ref>', 'NAME@VERSION (a version) or NAME (the model)')
+    .argument('[tags...]', 'KEY=VALUE to set, KEY= to remove')
+    .option('--description <text>', 'replace the description')
+    .option('--json', 'print as JSON')
+    .action(async (ref: string, pairs: string[], flags: { description?: string; json?: boolean }) => {
+      const tags: Record<string, string | null> = {};
+      for (const [k, v] of Object.entries(parseTags(pairs))) tags[k] = v === '' ? null : v;
+      const patch = { tags, ...(flags.description !== undefined ? { description: flags.description } : {}) };
+      if (!ref.includes('@')) {
+        const m = await withKiln((kiln) => kiln.registry.updateModel(ref, patch));
+        if (flags.json) return printJson(io, m);
+        return io.out(`${m.name}: tags ${JSON.stringify(m.tags)}\n`);
+      }
+      const { versionView } = await import('../../registry/version-view.js');
+      const v = await withKiln((kiln) => kiln.registry.tagVersion(ref, tags, flags.description !== undefined ? { description: flags.description } : {}));
+      if (flags.json) return printJson(io, versionView(v));
+      io.out(`${v.name}@${v.version}: tags ${JSON.stringify(v.tags)}\n`);
     });
 
   models

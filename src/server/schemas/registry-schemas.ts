@@ -87,6 +87,14 @@ export const ShowModelRoute = {
   response: { 200: Type.Object({ ...RegisteredModelSchema.properties, aliases: Type.Array(Type.Object({ alias: Type.String(), version: Type.Integer() })), versions: Type.Array(ModelVersionSchema) }, { additionalProperties: true }), ...errorResponses(400, 404) },
 };
 
+export const UpdateModelRoute = {
+  summary: "Set a model's description and/or tags (null deletes a tag)",
+  tags: TAGS,
+  params: NameParams,
+  body: Type.Object({ tags: Type.Optional(Type.Record(Type.String({ maxLength: 256 }), Type.Union([Type.String({ maxLength: 8000 }), Type.Null()]))), description: Type.Optional(Type.String({ maxLength: 8000 })) }, { additionalProperties: false }),
+  response: { 200: RegisteredModelSchema, ...errorResponses(400, 404) },
+};
+
 export const RegisterVersionRoute = {
   summary: "Register a new version from a run's bundle (run) or a bundle document (bundle); checksum verified first",
   tags: TAGS,
