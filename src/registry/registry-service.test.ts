@@ -110,6 +110,10 @@ describe('RegistryService', () => {
     expect(ds.modelVersions.map((m) => [m.ref, m.role])).toEqual([['churn@1', 'evaluation'], ['churn@1', 'training']]);
     const audit = await kiln.security.listAudit({ resourceType: 'models', resourceId: 'churn' });
     expect(audit.items.map((e) => e.action)).toContain('model.register');
+    // A retrain names its parent; lineage follows it.
+    await kiln.registry.registerFromFile(goodFile, { name: 'churn', parentVersion: 1 });
+    expect((await kiln.registry.lineage('churn@2')).parent).toEqual({ ref: 'churn@1', artifactHash: v.artifactHash });
+    await expect(kiln.registry.deleteVersion('churn@1')).rejects.toThrow(/parent of churn@2/);
     expect((await collectArtifactReferences(kiln.artifactReferences)).has(v.artifactHash)).toBe(true);
   });
 
@@ -122,6 +126,11 @@ describe('RegistryService', () => {
     await expect(kiln.registry.registerVersion({ name: 'bad-input', bytes: Buffer.from('x'), format: 'pickle' as 'onnx' })).rejects.toBeInstanceOf(UsageError);
     await expect(kiln.registry.registerFromFile(join(home, 'nope.json'), { name: 'bad-input' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(kiln.registry.registerFromRun('no-such-run', { name: 'bad-input' })).rejects.toBeInstanceOf(NotFoundError);
+    const open = await kiln.tracking.startRun({ experiment: 'churn' });
+    await expect(kiln.registry.registerFromRun(open.id, { name: 'bad-input' })).rejects.toThrow(/is running; only finished runs/);
+    await kiln.tracking.endRun(open.id);
+    await expect(kiln.registry.registerFromRun(open.id, { name: 'bad-input' })).rejects.toThrow(/recorded no model bundle/);
+    await expect(kiln.registry.registerFromFile(goodFile, { name: 'bad-input', parentVersion: 1 })).rejects.toThrow(/parent version bad-input@1 does not exist/);
     for (const name of ['../etc', 'a b', 'x@1', '', 'a'.repeat(129), 'é', 'a\u0000b', '-lead']) {
       await expect(kiln.registry.registerFromFile(goodFile, { name }), name).rejects.toBeInstanceOf(UsageError);
     }

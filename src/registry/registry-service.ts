@@ -135,6 +135,9 @@ export class RegistryService {
       const metrics = await evaluateBundle(createScorer(bundle, label), data.path, data.readOptions, req.evaluationDataset);
       evaluation = { dataset: data.dataset, split: 'full', metrics: finite(metrics) };
     }
+    if (req.parentVersion !== undefined && !(await this.metadata.models.getVersion(project, name, req.parentVersion))) {
+      throw new NotFoundError(`parent version ${name}@${req.parentVersion} does not exist`, { field: 'parentVersion' }, `See \`kiln models versions ${name}\`.`);
+    }
     const stored = await this.artifacts.put(req.bytes);
     const at = this.now().toISOString();
     const created = await this.metadata.transaction(async (tx) => {

@@ -4,7 +4,7 @@
  * evaluation on the held-out split of the first of them (`holdout(seed=N)`: two runs with the same data
  * version and seed share the split, so their stored metrics are comparable).
  */
-import { InputError, NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, InputError, NotFoundError, UsageError } from '../core/errors.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { ModelDatasetRef, ModelEvaluation } from '../store/model-registry-repository.js';
@@ -21,6 +21,7 @@ export async function bundleOfRun(metadata: MetadataStore, artifacts: ArtifactSt
   if (typeof runId !== 'string' || runId.length === 0 || runId.length > 200) throw new UsageError('run must be a run id', { field: 'run' });
   const run = await metadata.runs.getDetails(runId);
   if (!run) throw new NotFoundError(`run '${runId}' does not exist`, { field: 'run', runId }, 'List runs with `kiln runs list`.');
+  if (run.status !== 'finished') throw new ConflictError(`run '${runId}' is ${run.status}; only finished runs are registered`, { field: 'run', runId, status: run.status }, 'Wait for the run to finish, or register a bundle file.');
   const out = run.outputs.find((o) => o.kind === 'bundle');
   if (!out) throw new InputError(`run '${runId}' recorded no model bundle`, { field: 'run', runId }, 'Register a run made by `kiln train`, or pass --file BUNDLE.');
   const bytes = await artifacts.get(out.ref).catch((err: unknown) => {
