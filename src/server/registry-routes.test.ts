@@ -64,6 +64,11 @@ describe('/v1/models', () => {
       ['/v1/models/bad/versions', {}, 400, 'usage'],
       ['/v1/models/bad/versions', { bundle, path: '/etc/passwd' }, 400, 'usage'],
       ['/v1/models/a..b/versions', { bundle }, 400, 'usage'],
+      ['/v1/models/bad/versions', { bundle, description: 'x'.repeat(9000) }, 400, 'usage'],
+      ['/v1/models/bad/versions', { bundle: 'not an object' }, 400, 'usage'],
+      ['/v1/models/bad/versions', { run: 42 }, 400, 'usage'],
+      ['/v1/models/bad/versions', { bundle, parentVersion: 0 }, 400, 'usage'],
+      ['/v1/models/bad/versions', { bundle, evaluationDataset: '/etc/passwd' }, 400, 'usage'],
       ['/v1/models/%2e%2e%2fetc/versions', { bundle }, 400, 'usage'],
       [`/v1/models/${encodeURIComponent("x'; drop table model_versions;--")}/versions`, { bundle }, 400, 'usage'],
     ];
@@ -73,6 +78,8 @@ describe('/v1/models', () => {
       expect(res.json<{ error: { code: string } }>().error.code).toBe(code);
     }
     expect((await call('viewer', 'GET', '/v1/models/bad')).statusCode).toBe(404);
+    expect((await call('editor', 'PUT', '/v1/models/churn/aliases/blue', { version: 'one' })).statusCode).toBe(400);
+    expect((await call('editor', 'POST', '/v1/models/churn/versions/1/stage', { stage: 'prod' })).statusCode).toBe(400);
     expect((await call('viewer', 'GET', '/v1/models/churn/versions/99')).statusCode).toBe(404);
     expect((await call('viewer', 'GET', '/v1/models/churn/versions/Bad%20Alias')).statusCode).toBe(400);
   });
