@@ -72,5 +72,6 @@ export async function kilnInProject(kiln: Kiln, project: string): Promise<Kiln> 
     training: kiln.training.inProject(project),
     tracking: kiln.tracking.inProject(project),
     features: kiln.features.inProject(project),
+    registry: kiln.registry.inProject(project),
   };
 }

@@ -81,12 +81,12 @@ export async function versionLineage(metadata: MetadataStore, v: ModelVersionRec
   };
 }
 
-/** The runs and model versions built from `NAME@VERSION` (or `NAME@latest`). */
+/** The runs and model versions of `metadata`'s project built from `NAME@VERSION` (or `NAME@latest`) of that project. */
 export async function datasetLineage(metadata: MetadataStore, reference: string): Promise<DatasetLineage> {
   const ref = checkDatasetRef(reference, 'dataset');
   const record = await metadata.datasets.getVersion(ref.name, ref.version);
   if (!record) throw new NotFoundError(`dataset ${ref.name}@${ref.version} not found`, { field: 'dataset', dataset: ref.name }, 'See `kiln data list` for registered datasets.');
-  const usage = await metadata.models.datasetUsage(record.name, record.version);
+  const usage = await metadata.models.datasetUsage(metadata.project, record.name, record.version);
   const runs: DatasetLineage['runs'] = [];
   for (const id of usage.runIds) {
     const r = await metadata.runs.get(id);

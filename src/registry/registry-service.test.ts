@@ -246,6 +246,22 @@ describe('RegistryService', () => {
     for (const a of ['model.register', 'model.approve', 'model.reject', 'model.stage', 'model.alias.set', 'model.alias.remove', 'model.delete']) expect(actions).toContain(a);
   });
 
+  it('keeps models per project: the same name in two projects, invisible across', async () => {
+    const other = kiln.registry.inProject('team-b');
+    expect(other.project).toBe('team-b');
+    const v = await other.registerFromFile(goodFile, { name: 'isolated' });
+    expect(v).toMatchObject({ project: 'team-b', version: 1 });
+    await expect(kiln.registry.resolve('isolated@1')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await kiln.registry.resolve('isolated@1', 'team-b')).ref).toBe('isolated@1');
+    await registerBytes('isolated', good);
+    await other.setAlias('isolated@1', 'blue');
+    expect((await kiln.registry.resolve('isolated@latest')).aliases).toEqual([]);
+    expect((await other.resolve('isolated@blue')).version).toBe(1);
+    // The run and the dataset live in `default`: team-b sees neither.
+    await expect(other.registerFromRun(runId, { name: 'isolated' })).rejects.toBeInstanceOf(NotFoundError);
+    expect(await other.datasetLineage('churn@1').catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
+  });
+
   it('builds a model card as JSON and Markdown', async () => {
     await kiln.registry.registerFromRun(runId, { name: 'carded', description: 'Retention offers; not for credit decisions.' });
     await kiln.registry.approve('carded@1', { comment: 'ok' });

@@ -52,14 +52,24 @@ export class RegistryService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The project this service acts in unless a call names another (`default` unless `inProject` chose one). */
+  get project(): string {
+    return this.metadata.project;
+  }
+
+  /** The same service acting in `project` (whether it exists is the caller's check: `security.requireProject`). */
+  inProject(project: string): RegistryService {
+    return project === this.project ? this : new RegistryService(this.metadata.inProject(project), this.artifacts, this.datasets.inProject(project), this.security, this.now);
+  }
+
   /** Resolves a reference to one version (a single indexed query); NotFoundError when nothing matches. */
-  async resolve(ref: string, project = 'default'): Promise<ResolvedModel> {
+  async resolve(ref: string, project = this.project): Promise<ResolvedModel> {
     const v = await this.resolveRecord(ref, project);
     return { name: v.name, version: v.version, ref: `${v.name}@${v.version}`, format: v.format, artifactHash: v.artifactHash, stage: v.stage, status: v.status, aliases: v.aliases };
   }
 
   /** The version a reference names, with its aliases. */
-  async resolveRecord(ref: string, project = 'default'): Promise<ModelVersionRecord & { aliases: string[] }> {
+  async resolveRecord(ref: string, project = this.project): Promise<ModelVersionRecord & { aliases: string[] }> {
     const parsed = parseModelRef(ref, 'ref');
     const v = await this.metadata.models.resolve(project, parsed.name, parsed.selector);
     if (v) return v;
@@ -69,7 +79,7 @@ export class RegistryService {
   }
 
   /** The stored bytes of a version (any format), verified against the recorded checksum. */
-  async loadArtifact(ref: string, project = 'default'): Promise<{ model: ResolvedModel; bytes: Uint8Array }> {
+  async loadArtifact(ref: string, project = this.project): Promise<{ model: ResolvedModel; bytes: Uint8Array }> {
     const model = await this.resolve(ref, project);
     const bytes = await this.artifacts.get(model.artifactHash).catch((err: unknown) => {
       if (err instanceof NotFoundError) throw new NotFoundError(`the artifact of ${model.ref} is missing from the artifact store (${this.artifacts.location})`, { ref: model.ref });
@@ -79,7 +89,7 @@ export class RegistryService {
   }
 
   /** The parsed, checksum-verified Kiln bundle of a version. */
-  async loadBundle(ref: string, project = 'default'): Promise<{ model: ResolvedModel; bundle: ModelBundle }> {
+  async loadBundle(ref: string, project = this.project): Promise<{ model: ResolvedModel; bundle: ModelBundle }> {
     const { model, bytes } = await this.loadArtifact(ref, project);
     if (model.format !== 'kiln-bundle') throw new UsageError(`${model.ref} is an ${model.format} model, not a Kiln bundle`, { field: 'ref', format: model.format }, 'ONNX models are scored through ONNX Runtime (kiln models import/export).');
     const record = await this.metadata.models.getVersion(project, model.name, model.version);
@@ -92,7 +102,7 @@ export class RegistryService {
   async registerFromRun(runId: string, opts: RegisterOptions): Promise<ModelVersionRecord> {
     if (typeof runId !== 'string' || runId.length === 0 || runId.length > 200) throw new UsageError('run must be a run id', { field: 'run' });
     checkModelName(opts.name);
-    const fromRun = await bundleOfRun(this.metadata, this.artifacts, runId);
+    const fromRun = await bundleOfRun(this.metadata.inProject(opts.project ?? this.project), this.artifacts, runId);
     return this.registerVersion({ ...opts, ...fromRun, format: 'kiln-bundle', runId });
   }
 
@@ -114,7 +124,7 @@ export class RegistryService {
    * are stored as given — the importer validates them before calling.
    */
   async registerVersion(req: RegisterBytesRequest): Promise<ModelVersionRecord> {
-    const project = req.project ?? 'default';
+    const project = req.project ?? this.project;
     const name = checkModelName(req.name);
     if (!MODEL_FORMATS.includes(req.format)) throw new UsageError(`format must be one of ${MODEL_FORMATS.join(', ')}`, { field: 'format' });
     if (req.description !== undefined && (typeof req.description !== 'string' || req.description.length > MAX_DESCRIPTION)) throw new UsageError(`description must be at most ${MAX_DESCRIPTION} characters`, { field: 'description' });
@@ -131,7 +141,7 @@ export class RegistryService {
     let evaluation: ModelEvaluation | null = req.evaluation ?? (bundle ? { dataset: null, split: 'training-report', metrics: finite(bundle.metadata.metrics) } : null);
     if (req.evaluationDataset !== undefined) {
       if (!bundle) throw new UsageError('evaluationDataset needs a Kiln bundle (ONNX models are evaluated by their importer)', { field: 'evaluationDataset' });
-      const data = await this.datasets.resolveReference(req.evaluationDataset, 'evaluationDataset');
+      const data = await this.datasets.inProject(project).resolveReference(req.evaluationDataset, 'evaluationDataset');
       const metrics = await evaluateBundle(createScorer(bundle, label), data.path, data.readOptions, req.evaluationDataset);
       evaluation = { dataset: data.dataset, split: 'full', metrics: finite(metrics) };
     }
@@ -166,12 +176,12 @@ export class RegistryService {
   }
 
   /** Models of a project, by name. */
-  listModels(page: PageRequest = {}, project = 'default'): Promise<Page<RegisteredModelRecord>> {
+  listModels(page: PageRequest = {}, project = this.project): Promise<Page<RegisteredModelRecord>> {
     return this.metadata.models.listModels(project, page);
   }
 
   /** One model with its aliases and (up to 20) newest versions. */
-  async showModel(name: string, project = 'default'): Promise<ModelDetails> {
+  async showModel(name: string, project = this.project): Promise<ModelDetails> {
     checkModelName(name);
     const model = await this.metadata.models.getModel(project, name);
     if (!model) throw new NotFoundError(`model ${name} is not registered`, { field: 'name', model: name }, 'List models with `kiln models list`.');
@@ -181,7 +191,7 @@ export class RegistryService {
   }
 
   /** Versions of a model, newest first. */
-  listVersions(name: string, page: PageRequest = {}, project = 'default'): Promise<Page<ModelVersionRecord>> {
+  listVersions(name: string, page: PageRequest = {}, project = this.project): Promise<Page<ModelVersionRecord>> {
     checkModelName(name);
     return this.metadata.models.listVersions(project, name, page);
   }
@@ -192,7 +202,7 @@ export class RegistryService {
    * loser gets a ConflictError, and both attempts are audited. The champion alias is gated.
    */
   async setAlias(ref: string, alias: string, opts: OverrideOptions & { expectedVersion?: ExpectedVersion } = {}): Promise<{ name: string; alias: string; before: number | null; after: number; gates?: GateReport }> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     checkAliasName(alias);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== null && (!Number.isSafeInteger(opts.expectedVersion) || opts.expectedVersion < 1)) throw new UsageError('expectedVersion must be a positive integer or null', { field: 'expectedVersion' });
     const v = await this.resolveRecord(ref, project);
@@ -216,7 +226,7 @@ export class RegistryService {
 
   /** Removes an alias (compare-and-set with `expectedVersion`). */
   async removeAlias(name: string, alias: string, opts: ActorOptions & { expectedVersion?: ExpectedVersion } = {}): Promise<{ name: string; alias: string; before: number | null }> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     checkModelName(name);
     checkAliasName(alias);
     const actor = opts.actor ?? localPrincipal();
@@ -228,7 +238,7 @@ export class RegistryService {
 
   /** Moves a version to a stage. Production needs approval and passing gates (or an override with a reason); other production versions are archived unless `force`. */
   async setStage(ref: string, stage: string, opts: OverrideOptions & { force?: boolean } = {}): Promise<{ name: string; version: number; before: VersionStage; after: VersionStage; archived: number[]; gates?: GateReport }> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     if (!(VERSION_STAGES as readonly string[]).includes(stage)) throw new UsageError(`stage must be one of ${VERSION_STAGES.join(', ')} (got ${JSON.stringify(String(stage).slice(0, 40))})`, { field: 'stage' });
     const v = await this.resolveRecord(ref, project);
     const actor = opts.actor ?? localPrincipal();
@@ -254,14 +264,14 @@ export class RegistryService {
   }
 
   /** Evaluates the model's gates for a version (no side effects). */
-  async gate(ref: string, project = 'default'): Promise<GateReport> {
+  async gate(ref: string, project = this.project): Promise<GateReport> {
     const v = await this.resolveRecord(ref, project);
     return evaluateGates(this.gateContext(project), v, await this.policyOf(project, v.name), this.now());
   }
 
   /** Sets (or, with null, clears) a model's gate policy; checked first. */
   async setGatePolicy(name: string, policy: unknown, opts: ActorOptions = {}): Promise<GatePolicy | null> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     checkModelName(name);
     const checked = policy === null ? null : checkGatePolicy(policy);
     const actor = opts.actor ?? localPrincipal();
@@ -281,7 +291,7 @@ export class RegistryService {
 
   /** Sets a model's description and/or tags (null deletes a tag). */
   async updateModel(name: string, patch: { description?: string; tags?: Record<string, string | null> }, opts: ActorOptions = {}): Promise<RegisteredModelRecord> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     checkModelName(name);
     const actor = opts.actor ?? localPrincipal();
     authorize(actor, 'models:write', { project, resourceName: name });
@@ -299,7 +309,7 @@ export class RegistryService {
 
   /** Sets tags (and/or the description) of a version; null deletes a tag. */
   async tagVersion(ref: string, tags: Record<string, string | null>, opts: ActorOptions & { description?: string } = {}): Promise<ModelVersionRecord> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     const v = await this.resolveRecord(ref, project);
     const actor = opts.actor ?? localPrincipal();
     authorize(actor, 'models:write', { project, resourceName: v.name });
@@ -315,7 +325,7 @@ export class RegistryService {
 
   /** Deletes a version; refused while an alias or the staging/production stage points at it. */
   async deleteVersion(ref: string, opts: ActorOptions = {}): Promise<ModelVersionRecord> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     const parsed = parseModelRef(ref, 'ref');
     if (parsed.selector.kind !== 'version') throw new UsageError('delete takes a pinned NAME@VERSION, never an alias, stage or latest', { field: 'ref' });
     const actor = opts.actor ?? localPrincipal();
@@ -326,32 +336,32 @@ export class RegistryService {
   }
 
   /** Where a version came from: run, params, metrics, datasets, commit, parent. */
-  async lineage(ref: string, project = 'default'): Promise<VersionLineage> {
-    return versionLineage(this.metadata, await this.resolveRecord(ref, project));
+  async lineage(ref: string, project = this.project): Promise<VersionLineage> {
+    return versionLineage(this.metadata.inProject(project), await this.resolveRecord(ref, project));
   }
 
   /** The runs and model versions built from a dataset version (`NAME@VERSION`). */
-  datasetLineage(reference: string): Promise<DatasetLineage> {
-    return datasetLineage(this.metadata, reference);
+  datasetLineage(reference: string, project = this.project): Promise<DatasetLineage> {
+    return datasetLineage(this.metadata.inProject(project), reference);
   }
 
   /** The model card of a version (JSON; `renderModelCardMarkdown` for Markdown). */
-  async card(ref: string, project = 'default'): Promise<ModelCard> {
+  async card(ref: string, project = this.project): Promise<ModelCard> {
     const v = await this.resolveRecord(ref, project);
     const model = await this.metadata.models.getModel(project, v.name);
     if (!model) throw new InternalError(`model ${v.name} vanished while its card was built`);
     const bundle = v.format === 'kiln-bundle' ? (await this.loadBundle(`${v.name}@${v.version}`, project)).bundle : null;
-    return buildModelCard(model, v, v.aliases, bundle, await versionLineage(this.metadata, v), await this.metadata.models.listApprovals(project, v.name, v.version));
+    return buildModelCard(model, v, v.aliases, bundle, await versionLineage(this.metadata.inProject(project), v), await this.metadata.models.listApprovals(project, v.name, v.version));
   }
 
   /** The approval history of a model or one version. */
-  approvals(name: string, version?: number, project = 'default'): ReturnType<MetadataStore['models']['listApprovals']> {
+  approvals(name: string, version?: number, project = this.project): ReturnType<MetadataStore['models']['listApprovals']> {
     return this.metadata.models.listApprovals(project, checkModelName(name), version);
   }
 
   /** The context gate evaluation, lineage and model cards use. */
   gateContext(project: string): GateContext {
-    return { metadata: this.metadata, artifacts: this.artifacts, datasets: this.datasets, scorerOf: (v) => this.scorerOf(v, project) };
+    return { metadata: this.metadata.inProject(project), artifacts: this.artifacts, datasets: this.datasets.inProject(project), scorerOf: (v) => this.scorerOf(v, project) };
   }
 
   private async scorerOf(v: ModelVersionRecord, project: string): Promise<Scorer> {
@@ -360,7 +370,7 @@ export class RegistryService {
   }
 
   private async decide(ref: string, decision: 'approved' | 'rejected', opts: ActorOptions & { comment?: string }): Promise<ModelVersionRecord> {
-    const project = opts.project ?? 'default';
+    const project = opts.project ?? this.project;
     if (opts.comment !== undefined && (typeof opts.comment !== 'string' || opts.comment.length > MAX_DESCRIPTION)) throw new UsageError(`comment must be at most ${MAX_DESCRIPTION} characters`, { field: 'comment' });
     const v = await this.resolveRecord(ref, project);
     const actor = opts.actor ?? localPrincipal();

@@ -127,5 +127,5 @@ export function registerRegistryRoutes(app: KilnApp, kiln: Kiln): void {
 
   app.get('/v1/models/:name/versions/:version/lineage', { schema: LineageRoute, config: READ }, async (req) => r.lineage(ref(req.params), req.project));
 
-  app.get('/v1/datasets/:name/versions/:version/lineage', { schema: DatasetLineageRoute, config: { permission: 'datasets:read', defaultProjectOnly: true } }, async (req) => r.datasetLineage(ref(req.params)));
+  app.get('/v1/datasets/:name/versions/:version/lineage', { schema: DatasetLineageRoute, config: { permission: 'datasets:read' } }, async (req) => r.datasetLineage(ref(req.params), req.project));
 }

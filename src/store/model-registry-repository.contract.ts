@@ -198,7 +198,8 @@ export function describeModelRegistryRepositoryContract(label: string, createHar
       await ensure('churn');
       await store.models.createVersion(modelVersionFixture('churn', 1, { evaluation: { dataset: { name: 'holdout', version: 2, hash: 'h2' }, split: 'full', metrics: {} } }));
       await store.models.createVersion(modelVersionFixture('churn', 2));
-      expect(await store.models.datasetUsage('churn', 1)).toEqual({
+      expect(await store.models.datasetUsage('other', 'churn', 1)).toEqual({ modelVersions: [], runIds: [] });
+      expect(await store.models.datasetUsage('default', 'churn', 1)).toEqual({
         modelVersions: [
           { project: 'default', name: 'churn', version: 1, role: 'training' },
           { project: 'default', name: 'churn', version: 2, role: 'evaluation' },
@@ -206,7 +207,7 @@ export function describeModelRegistryRepositoryContract(label: string, createHar
         ],
         runIds: [],
       });
-      expect((await store.models.datasetUsage('holdout', 2)).modelVersions).toEqual([{ project: 'default', name: 'churn', version: 1, role: 'evaluation' }]);
+      expect((await store.models.datasetUsage('default', 'holdout', 2)).modelVersions).toEqual([{ project: 'default', name: 'churn', version: 1, role: 'evaluation' }]);
       const hashes: string[] = [];
       for await (const h of store.models.artifactHashes(1)) hashes.push(h);
       expect(hashes.sort()).toEqual([modelVersionFixture('c', 1).artifactHash, modelVersionFixture('c', 2).artifactHash].sort());

@@ -189,8 +189,8 @@ export interface ModelRegistryRepository {
   listApprovals(project: string, name: string, version?: number): Promise<ModelApprovalRecord[]>;
   /** Deletes a version; ConflictError while an alias points at it or it is in staging/production. */
   deleteVersion(project: string, name: string, version: number): Promise<ModelVersionRecord>;
-  /** Model versions and runs that read a dataset version. */
-  datasetUsage(name: string, version: number): Promise<DatasetUsage>;
+  /** Model versions and runs of `project` that read its dataset version `name@version`. */
+  datasetUsage(project: string, name: string, version: number): Promise<DatasetUsage>;
   /** Every stored artifact hash of every version, for gc. */
   artifactHashes(batchSize?: number): AsyncIterable<string>;
 }

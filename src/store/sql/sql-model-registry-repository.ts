@@ -380,12 +380,14 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
     });
   }
 
-  async datasetUsage(name: string, version: number): Promise<DatasetUsage> {
+  async datasetUsage(project: string, name: string, version: number): Promise<DatasetUsage> {
+    checkKey(project, 'project');
     checkKey(name, 'dataset');
     checkVersion(version, 'version');
     const models = await this.db
       .selectFrom('model_version_datasets')
       .select(['project', 'model_name', 'version', 'role'])
+      .where('project', '=', project)
       .where('dataset_name', '=', name)
       .where('dataset_version', '=', version)
       .orderBy('project')
@@ -393,7 +395,15 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
       .orderBy('version')
       .orderBy('role')
       .execute();
-    const runs = await this.db.selectFrom('run_inputs').select('run_id').where('dataset_name', '=', name).where('dataset_version', '=', version).orderBy('run_id').execute();
+    const runs = await this.db
+      .selectFrom('run_inputs as i')
+      .innerJoin('runs as r', 'r.id', 'i.run_id')
+      .select('i.run_id')
+      .where('r.project', '=', project)
+      .where('i.dataset_name', '=', name)
+      .where('i.dataset_version', '=', version)
+      .orderBy('i.run_id')
+      .execute();
     return {
       modelVersions: models.map((m) => ({ project: m.project, name: m.model_name, version: Number(m.version), role: m.role as 'training' | 'evaluation' })),
       runIds: runs.map((r) => r.run_id),
