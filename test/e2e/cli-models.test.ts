@@ -135,5 +135,10 @@ describe('kiln models', () => {
       expect(JSON.parse(r.stderr), args.join(' ')).toHaveProperty('error.code');
     }
     expect(json<{ models: { name: string }[] }>(await kiln(['models', 'list', '--json'])).models.map((m) => m.name)).toEqual(['churn']);
+    // Another project sees none of it; an unknown project is exit 2.
+    expect((await kiln(['projects', 'create', 'team-b'])).code).toBe(0);
+    expect(json<{ models: unknown[] }>(await kiln(['models', 'list', '--project', 'team-b', '--json'])).models).toEqual([]);
+    expect((await kiln(['models', 'show', 'churn@1', '--project', 'team-b', '--json'])).code).toBe(2);
+    expect((await kiln(['models', 'list', '--project', 'ghost', '--json'])).code).toBe(2);
   });
 });
