@@ -8,8 +8,15 @@ import { NotFoundError } from '../core/errors.js';
 import type { ModelBundle } from '../runtime/bundle-types.js';
 import type { LazyKiln } from './with-kiln.js';
 
+/** A registered ONNX version: scored through ONNX Runtime from its (materialized) artifact file. */
+export interface RegisteredOnnxModel {
+  readonly onnxFile: string;
+  readonly ref: string;
+}
+
 /** A model to score: its bundle (text from a file, or the parsed registry bundle) and a label for errors. */
 export interface ResolvedModelSource {
+  readonly onnxFile?: undefined;
   readonly bundle: string | ModelBundle;
   readonly label: string;
   /** The bundle file, when `--model` was a file (for output guards). */
@@ -18,13 +25,17 @@ export interface ResolvedModelSource {
   readonly ref?: string;
 }
 
-/** Resolve `--model` (a file path or a model reference). */
-export async function resolveModelSource(kiln: LazyKiln, model: string): Promise<ResolvedModelSource> {
+/** Resolve `--model` (a file path or a model reference); a registered ONNX version comes back as its artifact file. */
+export async function resolveModelSource(kiln: LazyKiln, model: string): Promise<ResolvedModelSource | RegisteredOnnxModel> {
   const st = await stat(model).catch(() => null);
   if (st?.isFile()) return { bundle: await readFile(model, 'utf8'), label: model, file: model };
   const { looksLikeModelRef } = await import('../registry/model-ref.js');
   if (!st && looksLikeModelRef(model)) {
-    const { model: resolved, bundle } = await (await kiln.get()).registry.loadBundle(model);
+    const k = await kiln.get();
+    const resolved = await k.registry.resolve(model);
+    // The artifact store keeps blobs by hash (no extension); the ONNX path recognizes them by content.
+    if (resolved.format === 'onnx') return { onnxFile: await k.artifacts.materialize(resolved.artifactHash), ref: resolved.ref };
+    const { bundle } = await k.registry.loadBundle(resolved.ref);
     return { bundle, label: resolved.ref, ref: resolved.ref };
   }
   throw new NotFoundError(

@@ -46,6 +46,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
     const progress = createProgress(io, 'scoring');
     const summary = await withLazyKiln(async (kiln) => {
       const model = await resolveModelSource(kiln, flags.model);
+      if (model.onnxFile !== undefined) return model;
       const scorer = createScorer(model.bundle, model.label);
       const resolved = await resolveSource(kiln, flags.data, readOptions);
       await checkOutputs([resolved.path, ...(model.file ? [model.file] : [])], [{ path: flags.out, flag: '--out' }]);
@@ -56,6 +57,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
       });
       return { ...scored, ...(model.ref ? { model: model.ref } : {}) };
     }).finally(() => progress.stop());
+    if ('onnxFile' in summary) return predictWithOnnx(ctx, { ...flags, model: summary.onnxFile });
     if (flags.json) return printJson(io, summary);
     for (const [column, count] of Object.entries(summary.unseenCategories)) {
       io.err(`warning: ${count} row(s) have categories of "${column}" never seen in training; they were scored as missing values\n`);
