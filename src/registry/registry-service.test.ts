@@ -276,6 +276,15 @@ describe('RegistryService', () => {
     expect(card.featureImportance.length).toBeGreaterThan(0);
     expect(card.limitations.join(' ')).toMatch(/held-out split/);
     expect(card.approvals.map((a) => a.decision)).toEqual(['approved']);
+    // An imported ONNX version: stored as given (its importer validated it), carded without a bundle.
+    const onnx = await kiln.registry.registerVersion({ name: 'carded', bytes: Uint8Array.from([8, 7, 18, 4, 116, 101, 115, 116]), format: 'onnx', sourceLabel: 'm.onnx' });
+    expect(onnx).toMatchObject({ format: 'onnx', task: null, evaluation: null, source: { kind: 'file', file: 'm.onnx' } });
+    await expect(kiln.registry.loadBundle(`carded@${onnx.version}`)).rejects.toThrow(/onnx model, not a Kiln bundle/);
+    expect((await kiln.registry.loadArtifact(`carded@${onnx.version}`)).bytes).toEqual(Uint8Array.from([8, 7, 18, 4, 116, 101, 115, 116]));
+    const onnxCard = await kiln.registry.card(`carded@${onnx.version}`);
+    expect(onnxCard).toMatchObject({ inputs: [], version: { format: 'onnx' } });
+    expect(renderModelCardMarkdown(onnxCard)).toContain('_Not described (not a Kiln bundle)._');
+    await expect(kiln.registry.registerVersion({ name: 'carded', bytes: Uint8Array.from([8, 7]), format: 'onnx', evaluationDataset: 'churn@1' })).rejects.toThrow(/needs a Kiln bundle/);
     const md = renderModelCardMarkdown(card);
     for (const h of ['# Model card: carded version 1', '## Intended use', '## Data', '## Metrics', '## Parameters', '## Feature importance', '## Lineage', '## Limitations', '## Approval history']) expect(md).toContain(h);
     expect(md).toContain(`Run \`${runId}\``);
