@@ -155,6 +155,18 @@ export function describeModelRegistryRepositoryContract(label: string, createHar
       }
     });
 
+    it('two concurrent first registrations of one model (ensure + version in one transaction) both succeed', async () => {
+      const other = store.dialect === 'postgres' ? await harness.reopen() : store;
+      const register = (s: MetadataStore, n: number) =>
+        s.transaction(async (tx) => {
+          await tx.models.ensureModel({ project: 'default', name: 'fresh', createdAt: T0, createdBy: `u${n}` });
+          return tx.models.createVersion(modelVersionFixture('fresh', n));
+        });
+      const [a, b] = await Promise.all([register(store, 1), register(other, 2)]);
+      expect([a.version, b.version].sort()).toEqual([1, 2]);
+      expect((await store.models.getModel('default', 'fresh'))?.latestVersion).toBe(2);
+    });
+
     it('keeps one production version unless told not to archive the others', async () => {
       await ensure('churn');
       for (let i = 1; i <= 3; i++) await store.models.createVersion(modelVersionFixture('churn', i));

@@ -33,7 +33,6 @@ import { MODEL_FORMATS, VERSION_STAGES } from '../model-registry-repository.js';
 import type { Page, PageRequest } from '../page.js';
 import { decodeCursor, pageLimit, toPage } from '../page.js';
 import type { KilnDatabase, ModelVersionsTable, RegisteredModelsTable } from './kiln-database.js';
-import { isUniqueViolation } from './unique-violation.js';
 
 const MODELS_LIST = 'registered-models';
 const VERSIONS_LIST = 'model-versions';
@@ -73,25 +72,23 @@ export class SqlModelRegistryRepository implements ModelRegistryRepository {
     const tags = tagsJson(model.tags ?? {});
     const existing = await this.getModel(model.project, model.name);
     if (existing) return existing;
-    try {
-      await this.db
-        .insertInto('registered_models')
-        .values({
-          project: model.project,
-          name: model.name,
-          description: model.description ?? null,
-          tags_json: tags,
-          gate_policy_json: null,
-          latest_version: 0,
-          created_at: model.createdAt,
-          created_by: model.createdBy,
-          updated_at: model.createdAt,
-        })
-        .execute();
-    } catch (err) {
-      // A concurrent registration created it first: use theirs.
-      if (!isUniqueViolation(err)) throw err;
-    }
+    // ON CONFLICT DO NOTHING, not a caught unique violation: inside a PostgreSQL transaction a failed
+    // insert would abort the whole transaction (two first registrations of one model race here).
+    await this.db
+      .insertInto('registered_models')
+      .values({
+        project: model.project,
+        name: model.name,
+        description: model.description ?? null,
+        tags_json: tags,
+        gate_policy_json: null,
+        latest_version: 0,
+        created_at: model.createdAt,
+        created_by: model.createdBy,
+        updated_at: model.createdAt,
+      })
+      .onConflict((oc) => oc.columns(['project', 'name']).doNothing())
+      .execute();
     const created = await this.getModel(model.project, model.name);
     if (!created) throw new InternalError(`model ${model.name} vanished while being created`);
     return created;
