@@ -5,6 +5,7 @@
  * and the training data's expectation suites. Every check reports what it compared, so a failing gate
  * explains itself.
  */
+import { KilnError } from '../core/errors.js';
 import { loadAttachedSuite } from '../data/ingest/dataset-suites.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
 import { readFrameChunks } from '../data/io/read-frame.js';
@@ -71,7 +72,11 @@ async function championCheck(ctx: GateContext, challenger: ModelVersionRecord, g
   if (!champion) return { gate: 'champion', name, passed: true, message: `no version is ${gate.alias} yet: nothing to compare with` };
   if (champion.version === challenger.version) return { gate: 'champion', name, passed: true, message: `this version is the ${gate.alias}` };
   const higher = getMetric(gate.metric).higherIsBetter;
-  const compared = await comparedMetrics(ctx, challenger, champion, gate);
+  // Data that cannot be scored (no target column, classes never seen) fails the check with the reason.
+  const compared = await comparedMetrics(ctx, challenger, champion, gate).catch((err: unknown): Compared => {
+    if (err instanceof KilnError && err.code !== 'internal') return { error: `cannot compare with the ${gate.alias}: ${err.message}` };
+    throw err;
+  });
   if ('error' in compared) return { gate: 'champion', name, passed: false, message: compared.error, details: { champion: champion.version } };
   const drop = higher ? compared.champion - compared.challenger : compared.challenger - compared.champion;
   const passed = drop <= gate.maxDrop + 1e-12;

@@ -206,6 +206,12 @@ describe('RegistryService', () => {
     expect(check.details?.championValue).toBeCloseTo(rocAuc(y, champion.probability as Float64Array), 12);
     expect(check.details?.challengerValue).toBeCloseTo(v2.evaluation?.metrics.roc_auc ?? NaN, 12);
     expect(String(check.details?.warning)).toMatch(/optimistic/);
+    // Data without the target column fails the check with the reason instead of throwing.
+    const csv = join(home, 'unlabeled.csv');
+    writeFileSync(csv, `x,z,color,noise\n${rows.map((r) => [r.x, r.z, r.color, r.noise].join(',')).join('\n')}\n`);
+    await kiln.datasets.register(csv, 'unlabeled');
+    await kiln.registry.setGatePolicy('rescore', { champion: { metric: 'roc_auc', maxDrop: 0, dataset: 'unlabeled@1' } });
+    expect((await kiln.registry.gate('rescore@2')).checks[0]).toMatchObject({ passed: false, message: expect.stringMatching(/cannot compare with the champion: .*no target column "label"/) });
   });
 
   it('the validated-data gate checks the training dataset against its attached suite', async () => {
