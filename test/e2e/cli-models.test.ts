@@ -104,7 +104,7 @@ describe('kiln models', () => {
     expect(dsLineage.modelVersions.filter((m) => m.role === 'training').map((m) => m.ref)).toEqual(['churn@1', 'churn@2']);
     expect(json<{ versions: Version[] }>(await kiln(['models', 'versions', 'churn', '--json'])).versions.map((v) => v.version)).toEqual([2, 1]);
     expect(json<{ models: { name: string }[] }>(await kiln(['models', 'list', '--json'])).models.map((m) => m.name)).toEqual(['churn']);
-  });
+  }, 300_000);
 
   it('bad input exits 2 and registers nothing', async () => {
     const bundle = JSON.parse(await readFile(join(dir, 'm1.json'), 'utf8')) as Record<string, unknown>;
@@ -140,5 +140,5 @@ describe('kiln models', () => {
     expect(json<{ models: unknown[] }>(await kiln(['models', 'list', '--project', 'team-b', '--json'])).models).toEqual([]);
     expect((await kiln(['models', 'show', 'churn@1', '--project', 'team-b', '--json'])).code).toBe(2);
     expect((await kiln(['models', 'list', '--project', 'ghost', '--json'])).code).toBe(2);
-  });
+  }, 300_000);
 });
