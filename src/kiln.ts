@@ -36,6 +36,7 @@ import { TRAIN_JOB_KIND, trainJobHandler } from './training/train-job.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
 import { TrainingService } from './training/training-service.js';
 import { CompositeModelSource } from './serving/composite-model-source.js';
+import { RegistryModelSource } from './serving/registry-model-source.js';
 import { EndpointService } from './serving/endpoint-service.js';
 import { FileModelSource } from './serving/file-model-source.js';
 import { TrainedModelSource } from './serving/trained-model-source.js';
@@ -58,7 +59,7 @@ export interface Kiln {
   readonly security: SecurityService;
   /** Serving endpoints (CRUD); inference servers read them through `metadata.endpoints`. */
   readonly endpoints: EndpointService;
-  /** Resolves model references (`trained:ID`, bundle files; registry references once the registry is composed). */
+  /** Resolves model references (`trained:ID`, bundle files, registry `NAME@VERSION|ALIAS|production|latest`). */
   readonly servingModels: CompositeModelSource;
   /** Where servers offer prediction records (capture); none = discarded. */
   readonly predictionSink?: PredictionSink;
@@ -96,7 +97,6 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   });
   const artifacts = encryption.store;
   const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
-  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource() });
   const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
   const tracking = new TrackingService(metadata, artifacts);
   const training = new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security);
@@ -105,6 +105,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
   jobs.registerHandler(PING_JOB_KIND, pingJobHandler(() => jobs.workerId));
   const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
+  const registry = new RegistryService(metadata, artifacts, datasets, security);
+  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource(), registry: new RegistryModelSource(registry) });
   return {
     config,
     metadata,
@@ -119,7 +121,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     encryption,
     jobs,
     features: new FeatureStoreService(metadata, datasets, security, online.get),
-    registry: new RegistryService(metadata, artifacts, datasets, security),
+    registry,
     close: async () => {
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();

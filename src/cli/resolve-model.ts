@@ -35,7 +35,7 @@ export async function resolveModelSource(kiln: LazyKiln, model: string): Promise
     const resolved = await k.registry.resolve(model);
     // The artifact store keeps blobs by hash (no extension); the ONNX path recognizes them by content.
     if (resolved.format === 'onnx') return { onnxFile: await k.artifacts.materialize(resolved.artifactHash), ref: resolved.ref };
-    const { bundle } = await k.registry.loadBundle(resolved.ref);
+    const bundle = await k.registry.loadBundle(resolved.ref);
     return { bundle, label: resolved.ref, ref: resolved.ref };
   }
   throw new NotFoundError(

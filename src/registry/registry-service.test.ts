@@ -101,7 +101,11 @@ describe('RegistryService', () => {
     expect(v.trainingDatasets).toEqual([expect.objectContaining({ name: 'churn', version: 1 })]);
     expect(await kiln.registry.resolve('churn@1')).toEqual({ name: 'churn', version: 1, ref: 'churn@1', format: 'kiln-bundle', artifactHash: v.artifactHash, stage: 'none', status: 'pending', aliases: [] });
     expect((await kiln.registry.resolve('churn@latest')).version).toBe(1);
-    expect((await kiln.registry.loadBundle('churn@1')).bundle.checksum).toBe(good.checksum);
+    expect((await kiln.registry.loadBundle('churn@1')).checksum).toBe(good.checksum);
+    // Serving resolves registry references through the same service (composed in openKiln).
+    const served = await kiln.servingModels.resolve('churn@latest', 'default');
+    expect(served).toMatchObject({ key: 'churn@1', moving: true });
+    expect(JSON.parse(await served.load()).checksum).toBe(good.checksum);
     const lineage = await kiln.registry.lineage('churn@1');
     expect(lineage.run).toMatchObject({ id: runId, experiment: 'churn', params: { algo: 'gbdt', seed: '1' } });
     expect(lineage.run?.metrics['test.roc_auc']).toBeCloseTo(good.metadata.metrics.roc_auc, 12);

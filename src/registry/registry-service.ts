@@ -88,14 +88,14 @@ export class RegistryService {
     return { model, bytes };
   }
 
-  /** The parsed, checksum-verified Kiln bundle of a version. */
-  async loadBundle(ref: string, project = this.project): Promise<{ model: ResolvedModel; bundle: ModelBundle }> {
+  /** The parsed, checksum-verified Kiln bundle of a version (`resolve` first to learn which version). */
+  async loadBundle(ref: string, project = this.project): Promise<ModelBundle> {
     const { model, bytes } = await this.loadArtifact(ref, project);
     if (model.format !== 'kiln-bundle') throw new UsageError(`${model.ref} is an ${model.format} model, not a Kiln bundle`, { field: 'ref', format: model.format }, 'ONNX models are scored through ONNX Runtime (kiln models import/export).');
     const record = await this.metadata.models.getVersion(project, model.name, model.version);
     const bundle = parseBundle(Buffer.from(bytes).toString('utf8'), model.ref);
     if (record && bundle.checksum !== record.checksum) throw new InternalError(`the stored bundle of ${model.ref} does not match the checksum recorded at registration`, { ref: model.ref });
-    return { model, bundle };
+    return bundle;
   }
 
   /** Registers the bundle a run recorded (`kiln train` stores it as the run's `bundle` output). */
@@ -350,7 +350,7 @@ export class RegistryService {
     const v = await this.resolveRecord(ref, project);
     const model = await this.metadata.models.getModel(project, v.name);
     if (!model) throw new InternalError(`model ${v.name} vanished while its card was built`);
-    const bundle = v.format === 'kiln-bundle' ? (await this.loadBundle(`${v.name}@${v.version}`, project)).bundle : null;
+    const bundle = v.format === 'kiln-bundle' ? await this.loadBundle(`${v.name}@${v.version}`, project) : null;
     return buildModelCard(model, v, v.aliases, bundle, await versionLineage(this.metadata.inProject(project), v), await this.metadata.models.listApprovals(project, v.name, v.version));
   }
 
@@ -365,7 +365,7 @@ export class RegistryService {
   }
 
   private async scorerOf(v: ModelVersionRecord, project: string): Promise<Scorer> {
-    const { bundle } = await this.loadBundle(`${v.name}@${v.version}`, project);
+    const bundle = await this.loadBundle(`${v.name}@${v.version}`, project);
     return createScorer(bundle, `${v.name}@${v.version}`);
   }
 
