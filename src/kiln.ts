@@ -28,6 +28,8 @@ import type { MetadataStore } from './store/metadata-store.js';
 import { openArtifactStore, parseByteSize } from './store/open-artifact-store.js';
 import { hasRawBlobAccess } from './store/raw-blob-access.js';
 import { openMetadataStore } from './store/open-metadata-store.js';
+import { registryArtifactReferences } from './registry/registry-artifact-references.js';
+import { RegistryService } from './registry/registry-service.js';
 import { runArtifactReferences } from './tracking/run-artifact-references.js';
 import { captureSegmentArtifactReferences } from './serving/capture/capture-artifact-references.js';
 import { CaptureService } from './serving/capture/capture-service.js';
@@ -37,6 +39,7 @@ import { TRAIN_JOB_KIND, trainJobHandler } from './training/train-job.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
 import { TrainingService } from './training/training-service.js';
 import { CompositeModelSource } from './serving/composite-model-source.js';
+import { RegistryModelSource } from './serving/registry-model-source.js';
 import { EndpointService } from './serving/endpoint-service.js';
 import { FileModelSource } from './serving/file-model-source.js';
 import { TrainedModelSource } from './serving/trained-model-source.js';
@@ -59,7 +62,7 @@ export interface Kiln {
   readonly security: SecurityService;
   /** Serving endpoints (CRUD); inference servers read them through `metadata.endpoints`. */
   readonly endpoints: EndpointService;
-  /** Resolves model references (`trained:ID`, bundle files; registry references once the registry is composed). */
+  /** Resolves model references (`trained:ID`, bundle files, registry `NAME@VERSION|ALIAS|production|latest`). */
   readonly servingModels: CompositeModelSource;
   /** Where servers offer prediction records (capture); none = discarded. */
   readonly predictionSink?: PredictionSink;
@@ -73,6 +76,8 @@ export interface Kiln {
   readonly capture: CaptureService;
   /** Ground-truth labels for predictions, joined with captured rows. */
   readonly feedback: FeedbackService;
+  /** Registered models: versions, aliases, stages, approvals, gates, lineage, cards; `resolve(ref)` for everyone. */
+  readonly registry: RegistryService;
   close(): Promise<void>;
 }
 
@@ -99,7 +104,6 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   });
   const artifacts = encryption.store;
   const security = new SecurityService(metadata, oidc ? new OidcVerifier(oidc) : null);
-  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource() });
   const datasets = new DatasetService(metadata, artifacts, security, join(config.home, 'tmp', 'parts'));
   const tracking = new TrackingService(metadata, artifacts);
   const training = new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security);
@@ -108,13 +112,15 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
   jobs.registerHandler(PING_JOB_KIND, pingJobHandler(() => jobs.workerId));
   const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
+  const registry = new RegistryService(metadata, artifacts, datasets, security);
+  const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource(), registry: new RegistryModelSource(registry) });
   return {
     config,
     metadata,
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata)],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata)],
     training,
     security,
     endpoints: new EndpointService(metadata, security, servingModels),
@@ -124,6 +130,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     features: new FeatureStoreService(metadata, datasets, security, online.get),
     capture: new CaptureService(metadata, artifacts, config.home, Math.floor(config.memoryBudgetBytes / 3)),
     feedback: new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) }),
+    registry,
     close: async () => {
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();

@@ -74,5 +74,6 @@ export async function kilnInProject(kiln: Kiln, project: string): Promise<Kiln> 
     features: kiln.features.inProject(project),
     capture: kiln.capture.inProject(project),
     feedback: kiln.feedback.inProject(project),
+    registry: kiln.registry.inProject(project),
   };
 }

@@ -10,6 +10,7 @@ import { installProjectOption } from './cli-project.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerBatchCommand } from './commands/batch-command.js';
 import { registerDataCommands } from './commands/data-commands.js';
+import { registerDataLineageCommand } from './commands/data-lineage-command.js';
 import { registerExperimentsCommand } from './commands/experiments-command.js';
 import { registerEndpointsCommands } from './commands/endpoints-commands.js';
 import { registerServeCommand } from './commands/serve-command.js';
@@ -17,6 +18,7 @@ import { registerExplainCommand } from './commands/explain-command.js';
 import { registerFairnessCommand } from './commands/fairness-command.js';
 import { registerFeaturesCommands } from './commands/features-commands.js';
 import { registerGcCommand } from './commands/gc-command.js';
+import { registerModelsCommands } from './commands/models-commands.js';
 import { registerMonitorCommand } from './commands/monitor-command.js';
 import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerKeysCommands } from './commands/keys-commands.js';
@@ -48,7 +50,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): model registry, streaming feature ingestion,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): streaming feature ingestion,\nrollouts, scheduled monitors on endpoints, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
@@ -75,6 +77,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerExplainCommand(program, ctx);
   registerFairnessCommand(program, ctx);
   registerFeaturesCommands(program, ctx);
+  registerModelsCommands(program, ctx);
+  registerDataLineageCommand(program, ctx);
   // After every command: it gives each project-scoped one its --project option.
   installProjectOption(program);
   const wire = (cmd: Command): void => {

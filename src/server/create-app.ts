@@ -38,6 +38,7 @@ import { registerIngestRoutes } from './ingest-routes.js';
 import { registerJobsRoutes } from './jobs-routes.js';
 import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
+import { registerRegistryRoutes } from './registry-routes.js';
 import { registerTrackingRoutes } from './tracking-routes.js';
 import { registerServingRoutes } from './serving-routes.js';
 import { registerFeaturesRoutes } from './features-routes.js';
@@ -49,7 +50,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerEndpointRoutes, registerServingRoutes, registerJobsRoutes, registerFeaturesRoutes, registerFeedbackRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerServingRoutes, registerJobsRoutes, registerFeaturesRoutes, registerFeedbackRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;

@@ -27,7 +27,7 @@ export class RegistryModelSource implements ModelSource {
 
   async resolve(ref: string, project: string): Promise<ResolvedModel> {
     const r = await this.registry.resolve(ref, project);
-    if (r.format !== undefined && r.format !== 'kiln' && r.format !== 'kiln.model') {
+    if (r.format !== undefined && r.format !== 'kiln-bundle' && r.format !== 'kiln' && r.format !== 'kiln.model') {
       throw new UsageError(`model ${r.ref} is a ${r.format} artifact; this server scores Kiln bundles`, { field: 'model' }, 'Register a Kiln bundle version, or serve the model with a runtime for its format.');
     }
     const at = ref.lastIndexOf('@');

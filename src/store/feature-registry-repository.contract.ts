@@ -1,5 +1,5 @@
 /**
- * Conformance suite for the feature-registry repository (migration 13). Each SQL adapter's test file
+ * Conformance suite for the feature-registry repository (migration 12). Each SQL adapter's test file
  * calls `describeFeatureRegistryContract` with a fresh, migrated store.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -17,6 +17,7 @@ import type { JobRepository } from './job-repository.js';
 import type { FeatureRegistryRepository } from './feature-registry-repository.js';
 import type { CaptureSegmentRepository } from './capture-segment-repository.js';
 import type { PredictionFeedbackRepository } from './prediction-feedback-repository.js';
+import type { ModelRegistryRepository } from './model-registry-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -45,12 +46,14 @@ export interface MetadataRepositories {
   readonly endpoints: EndpointRepository;
   /** Background jobs and their log lines (migration 8). */
   readonly jobs: JobRepository;
-  /** Applied versions of the feature definitions (migration 13). */
+  /** Applied versions of the feature definitions (migration 12). */
   readonly featureRegistry: FeatureRegistryRepository;
   /** Serving capture segments and the prediction-id index (migration 11). */
   readonly captureSegments: CaptureSegmentRepository;
   /** Ground-truth labels for predictions, with history (migration 11). */
   readonly feedback: PredictionFeedbackRepository;
+  /** Registered models, versions, aliases, stages and approvals (migration 9). */
+  readonly models: ModelRegistryRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -14,6 +14,7 @@ import { withKiln } from '../with-kiln.js';
 
 interface ListFlags {
   resource?: string;
+  model?: string;
   actor?: string;
   since?: string;
   project?: string;
@@ -30,6 +31,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .description('audit entries, newest first')
     .option('--resource <type[:id]>', 'only this resource type (datasets, tokens, ...) or one resource (datasets:churn@1)')
+    .option('--model <name>', 'only entries about this registered model (same as --resource models:NAME)')
     .option('--actor <actor>', 'only this actor (token:<id>, oidc:<sub>, local:<user>)')
     .option('--since <time>', 'only entries at or after this ISO-8601 time')
     .option('--project <project>', 'only this project')
@@ -38,7 +40,7 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .action(async (flags: ListFlags) => {
       const limit = Number(flags.limit);
       const filter: AuditFilter = {
-        ...parseResourceFilter(flags.resource),
+        ...parseResourceFilter(flags.model !== undefined ? `models:${flags.model}` : flags.resource),
         ...(flags.actor ? { actor: flags.actor } : {}),
         ...(flags.since ? { since: parseSince(flags.since) } : {}),
         ...(flags.project ? { project: flags.project } : {}),

@@ -1,10 +1,9 @@
 /**
- * `kiln predict`: score a file or dataset version with a model bundle, in chunks, writing CSV or
- * Parquet. Scoring a file with a bundle file never opens the store.
+ * `kiln predict`: score a file or dataset version with a model bundle file or a registered model
+ * (`NAME@VERSION`, `NAME@ALIAS`, `NAME@production`, `NAME@latest`), in chunks, writing CSV or Parquet.
+ * Scoring a file with a bundle file never opens the store.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { NotFoundError } from '../../core/errors.js';
 import type { CliContext } from '../main.js';
 import { isOnnxModelFile, predictWithOnnx } from '../onnx-predict.js';
 import { checkOutputs } from '../output-guard.js';
@@ -12,6 +11,7 @@ import { printJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
+import { resolveModelSource } from '../resolve-model.js';
 import { resolveSource, withLazyKiln } from '../with-kiln.js';
 
 interface PredictFlags extends RawReadFlags {
@@ -30,7 +30,7 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
     program
       .command('predict')
       .description('score data with a model bundle and write predictions (.csv or .parquet)')
-      .requiredOption('--model <file>', 'model bundle written by `kiln train`, or an .onnx model')
+      .requiredOption('--model <bundle|ref>', 'model bundle written by `kiln train`, an .onnx model, or a registered model NAME@VERSION | NAME@ALIAS | NAME@production | NAME@latest')
       .requiredOption('--data <source>', 'data to score: file or NAME@VERSION')
       .requiredOption('--out <file>', 'output file (.csv or .parquet)')
       .option('--only-predictions', 'write only the prediction columns')
@@ -40,26 +40,24 @@ export function registerPredictCommand(program: Command, ctx: CliContext): void 
   ).action(async (flags: PredictFlags) => {
     if (await isOnnxModelFile(flags.model)) return predictWithOnnx(ctx, flags);
     const { io } = ctx;
-    let text: string;
-    try {
-      text = await readFile(flags.model, 'utf8');
-    } catch {
-      throw new NotFoundError(`model bundle not found: ${flags.model}`, { file: flags.model }, 'Pass the file written by `kiln train --out`.');
-    }
     const { createScorer } = await import('../../runtime/scorer.js');
     const { writeScoredChunks } = await import('../../serving/batch-predict.js');
-    const scorer = createScorer(text, flags.model);
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'scoring');
     const summary = await withLazyKiln(async (kiln) => {
+      const model = await resolveModelSource(kiln, flags.model);
+      if (model.onnxFile !== undefined) return model;
+      const scorer = createScorer(model.bundle, model.label);
       const resolved = await resolveSource(kiln, flags.data, readOptions);
-      await checkOutputs([resolved.path, flags.model], [{ path: flags.out, flag: '--out' }]);
-      return writeScoredChunks(scorer, resolved.path, resolved.readOptions, flags.out, {
+      await checkOutputs([resolved.path, ...(model.file ? [model.file] : [])], [{ path: flags.out, flag: '--out' }]);
+      const scored = await writeScoredChunks(scorer, resolved.path, resolved.readOptions, flags.out, {
         keepInputs: !flags.onlyPredictions,
         strictCategories: Boolean(flags.strictCategories),
         onProgress: (rows) => progress.update(rows),
       });
+      return { ...scored, ...(model.ref ? { model: model.ref } : {}) };
     }).finally(() => progress.stop());
+    if ('onnxFile' in summary) return predictWithOnnx(ctx, { ...flags, model: summary.onnxFile });
     if (flags.json) return printJson(io, summary);
     for (const [column, count] of Object.entries(summary.unseenCategories)) {
       io.err(`warning: ${count} row(s) have categories of "${column}" never seen in training; they were scored as missing values\n`);

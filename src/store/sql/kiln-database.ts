@@ -237,7 +237,7 @@ export interface JobLogsTable {
   line: string;
 }
 
-/** `feature_registry`: applied versions of a project's feature definitions (migration 13). */
+/** `feature_registry`: applied versions of a project's feature definitions (migration 12). */
 export interface FeatureRegistryTable {
   project: string;
   version: number | string;
@@ -246,7 +246,7 @@ export interface FeatureRegistryTable {
   applied_at: string;
 }
 
-/** `feature_materializations`: each feature view's last materialization (migration 13). */
+/** `feature_materializations`: each feature view's last materialization (migration 12). */
 export interface FeatureMaterializationsTable {
   project: string;
   view_name: string;
@@ -288,6 +288,77 @@ export interface PredictionFeedbackTable {
   recorded_by: string;
 }
 
+/** `registered_models` (migration 9). */
+export interface RegisteredModelsTable {
+  project: string;
+  name: string;
+  description: string | null;
+  tags_json: string;
+  gate_policy_json: string | null;
+  latest_version: number | string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+}
+
+/** `model_versions` (migration 9). */
+export interface ModelVersionsTable {
+  project: string;
+  model_name: string;
+  version: number | string;
+  format: string;
+  artifact_hash: string;
+  checksum: string;
+  size: number | string;
+  source_kind: string;
+  source_run_id: string | null;
+  source_file: string | null;
+  status: string;
+  stage: string;
+  description: string | null;
+  tags_json: string;
+  task: string | null;
+  algorithm: string | null;
+  evaluation_json: string | null;
+  training_datasets_json: string;
+  parent_version: number | string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `model_version_datasets` (migration 9): dataset versions a model version was trained or evaluated on. */
+export interface ModelVersionDatasetsTable {
+  project: string;
+  model_name: string;
+  version: number | string;
+  role: string;
+  dataset_name: string;
+  dataset_version: number | string;
+  dataset_hash: string;
+}
+
+/** `model_aliases` (migration 9). */
+export interface ModelAliasesTable {
+  project: string;
+  model_name: string;
+  alias: string;
+  version: number | string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** `model_approvals` (migration 9). */
+export interface ModelApprovalsTable {
+  id: string;
+  project: string;
+  model_name: string;
+  version: number | string;
+  decision: string;
+  actor: string;
+  at: string;
+  comment: string | null;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -318,4 +389,9 @@ export interface KilnDatabase {
   prediction_ids: PredictionIdsTable;
   prediction_feedback: PredictionFeedbackTable;
   prediction_feedback_history: PredictionFeedbackTable;
+  registered_models: RegisteredModelsTable;
+  model_versions: ModelVersionsTable;
+  model_version_datasets: ModelVersionDatasetsTable;
+  model_aliases: ModelAliasesTable;
+  model_approvals: ModelApprovalsTable;
 }

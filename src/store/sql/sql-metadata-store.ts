@@ -25,6 +25,7 @@ import { SqlJobRepository } from './sql-job-repository.js';
 import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.js';
 import { SqlCaptureSegmentRepository } from './sql-capture-segment-repository.js';
 import { SqlPredictionFeedbackRepository } from './sql-prediction-feedback-repository.js';
+import { SqlModelRegistryRepository } from './sql-model-registry-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -69,6 +70,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     featureRegistry: new SqlFeatureRegistryRepository(db, project),
     captureSegments: new SqlCaptureSegmentRepository(db, inTransaction, project),
     feedback: new SqlPredictionFeedbackRepository(db, inTransaction, project),
+    models: new SqlModelRegistryRepository(db, inTransaction),
   };
 }
 

@@ -11,10 +11,10 @@ import { migration005Security } from './005-security.js';
 import { migration006Tracking } from './006-tracking.js';
 import { migration007ProjectScope } from './007-project-scope.js';
 import { migration008Jobs } from './008-jobs.js';
+import { migration009ModelRegistry } from './009-model-registry.js';
 import { migration010Endpoints } from './010-endpoints.js';
 import { migration011ServingCapture } from './011-serving-capture.js';
-import { reservedMigration } from './reserved-migration.js';
-import { migration013FeatureRegistry } from './013-feature-registry.js';
+import { migration012FeatureRegistry } from './012-feature-registry.js';
 
 /** The known migrations, ids 1..n. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,10 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006Tracking,
   migration007ProjectScope,
   migration008Jobs,
-  // 9, 11 and 12 belong to branches merged in parallel (the lead replaces these placeholders with them).
-  reservedMigration(9),
+  migration009ModelRegistry,
   migration010Endpoints,
   migration011ServingCapture,
-  reservedMigration(12),
-  migration013FeatureRegistry,
+  migration012FeatureRegistry,
 ];

@@ -7,9 +7,9 @@
 import type { Migration } from '../migration.js';
 
 /** Creates `feature_registry` and `feature_materializations`. */
-export const migration013FeatureRegistry: Migration = {
-  id: 13,
-  name: '013-feature-registry',
+export const migration012FeatureRegistry: Migration = {
+  id: 12,
+  name: '012-feature-registry',
   async up(db) {
     await db.schema
       .createTable('feature_registry')
