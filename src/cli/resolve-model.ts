@@ -4,7 +4,7 @@
  * which verifies the stored bundle's checksum. Anything else is "no such bundle file".
  */
 import { readFile, stat } from 'node:fs/promises';
-import { NotFoundError } from '../core/errors.js';
+import { NotFoundError, UsageError } from '../core/errors.js';
 import type { ModelBundle } from '../runtime/bundle-types.js';
 import type { LazyKiln } from './with-kiln.js';
 
@@ -43,4 +43,15 @@ export async function resolveModelSource(kiln: LazyKiln, model: string): Promise
     { file: model },
     'Pass the file written by `kiln train --out`, or a registered model as NAME@VERSION, NAME@ALIAS, NAME@production or NAME@latest (see `kiln models list`).',
   );
+}
+
+/** A Kiln bundle's text for commands that score bundles only (`kiln batch`, `kiln explain`): a file or a reference; ONNX versions refused. */
+export async function resolveBundleText(kiln: LazyKiln, model: string, command: string): Promise<{ text: string; label: string; file?: string }> {
+  const source = await resolveModelSource(kiln, model);
+  if (source.onnxFile !== undefined) {
+    throw new UsageError(`${command} works on Kiln bundles; ${source.ref} is a registered ONNX model`, { field: 'model', model }, 'Score ONNX models with `kiln predict --model REF`.');
+  }
+  const { stringifyBundle } = await import('../runtime/bundle.js');
+  const text = typeof source.bundle === 'string' ? source.bundle : stringifyBundle(source.bundle);
+  return { text, label: source.label, ...(source.file !== undefined ? { file: source.file } : {}) };
 }

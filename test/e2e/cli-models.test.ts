@@ -86,6 +86,13 @@ describe('kiln models', () => {
     const byFile = await kiln(['predict', '--model', join(dir, 'm2.json'), '--data', TELCO, '--out', join(dir, 'file.csv')]);
     expect(byFile.code, byFile.stderr).toBe(0);
     expect(await readFile(join(dir, 'alias.csv'), 'utf8')).toBe(await readFile(join(dir, 'file.csv'), 'utf8'));
+    // Batch scoring and explanations take the same references.
+    const batch = await kiln(['batch', '--model', 'churn@champion', '--input', TELCO, '--output', join(dir, 'batch.parquet'), '--json']);
+    expect(batch.code, batch.stderr).toBe(0);
+    expect(json(batch)).toMatchObject({ rows: 7043 });
+    const explained = await kiln(['explain', '--model', 'churn@champion', '--data', TELCO, '--rows', '20', '--method', 'tree', '--out', join(dir, 'shap.csv'), '--json']);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect((await readFile(join(dir, 'shap.csv'), 'utf8')).split('\n')[0]).toContain('shap_base');
 
     const audit = json<{ entries: { action: string; after: Record<string, unknown> | null }[] }>(await kiln(['audit', 'list', '--model', 'churn', '--json']));
     const actions = audit.entries.map((e) => e.action);

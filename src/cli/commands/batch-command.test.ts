@@ -57,21 +57,27 @@ describe('kiln batch --input NAME@VERSION', () => {
       await runBatch({ bundleText, modelSource: modelPath, input: small, output: direct });
       expect(frameToRecords(await readFrame(output))).toEqual(frameToRecords(await readFrame(direct)));
     } finally {
-      process.env.KILN_HOME = saved.home;
-      process.env.KILN_DATABASE_URL = saved.db;
+      // Assigning undefined to process.env stores the string "undefined": delete instead.
+      if (saved.home === undefined) delete process.env.KILN_HOME;
+      else process.env.KILN_HOME = saved.home;
+      if (saved.db === undefined) delete process.env.KILN_DATABASE_URL;
+      else process.env.KILN_DATABASE_URL = saved.db;
     }
   }, 120_000);
 });
 
 describe('kiln batch flags', () => {
-  it('exits 2 with a typed error for bad --chunk / --workers, a missing model and a registry reference', async () => {
+  it('exits 2 with a typed error for bad --chunk / --workers, a missing model and an unknown registry reference', async () => {
     const base = ['batch', '--input', join(dir, 'in.csv'), '--output', join(dir, 'out.parquet'), '--json'];
+    // A registry reference opens the store: keep it in the test's folder.
+    const savedHome = process.env.KILN_HOME;
+    process.env.KILN_HOME = join(dir, 'flags-home');
     for (const [extra, pattern] of [
       [['--model', join(dir, 'missing-model.json'), '--chunk', 'abc'], /--chunk must be a positive integer/],
       [['--model', join(dir, 'missing-model.json'), '--chunk', '0'], /--chunk must be a positive integer/],
       [['--model', join(dir, 'missing-model.json'), '--workers', '-1'], /--workers must be a non-negative integer/],
       [['--model', join(dir, 'missing-model.json')], /model bundle not found/],
-      [['--model', 'churn@champion'], /not supported by `kiln batch` yet/],
+      [['--model', 'churn@champion'], /churn/],
       [['--model', join(dir, 'model.onnx')], /is an ONNX model/],
     ] as const) {
       const c = io();
@@ -79,6 +85,8 @@ describe('kiln batch flags', () => {
       expect(code, c.out.join('') + c.err.join('')).toBe(2);
       expect(c.out.join('') + c.err.join('')).toMatch(pattern);
     }
+    if (savedHome === undefined) delete process.env.KILN_HOME;
+    else process.env.KILN_HOME = savedHome;
   });
 
   it('exits 2 for a bundle that is not a model, leaving no output', async () => {

@@ -3,9 +3,8 @@
  * file with the columns of `kiln predict`, in resumable chunks (a killed run, rerun with the same
  * arguments, continues from the chunks it finished) and optionally on worker threads.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { NotFoundError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../main.js';
 import { isOnnxModelFile } from '../onnx-predict.js';
 import { checkOutputs } from '../output-guard.js';
@@ -13,6 +12,7 @@ import { printJson } from '../output.js';
 import { createProgress } from '../progress.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
+import { resolveBundleText } from '../resolve-model.js';
 import { resolveSource, withLazyKiln } from '../with-kiln.js';
 
 interface BatchFlags extends RawReadFlags {
@@ -33,7 +33,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     program
       .command('batch')
       .description('batch inference: score a large file or dataset in resumable chunks into one .parquet file')
-      .requiredOption('--model <ref>', 'model bundle file written by `kiln train`')
+      .requiredOption('--model <ref>', 'model bundle file written by `kiln train`, or a registered NAME@VERSION / NAME@ALIAS')
       .requiredOption('--input <source>', 'data to score: file or NAME@VERSION')
       .requiredOption('--output <file>', 'output .parquet file (a rerun after a kill resumes from its finished chunks)')
       .option('--chunk <rows>', 'rows per chunk (default 65536)')
@@ -49,16 +49,17 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     if (await isOnnxModelFile(flags.model)) {
       throw new UsageError(`kiln batch scores Kiln bundles; ${flags.model} is an ONNX model`, { field: 'model', file: flags.model }, 'Score ONNX models with `kiln predict --model FILE.onnx` (chunked, not resumable).');
     }
-    const bundleText = await readModel(flags.model);
     const { runBatch } = await import('../../serving/batch/batch-run.js');
     const readOptions = readOptionsFrom(flags);
     const progress = createProgress(io, 'batch scoring');
     const summary = await withLazyKiln(async (kiln) => {
+      const model = await resolveBundleText(kiln, flags.model, 'kiln batch');
       const resolved = await resolveSource(kiln, flags.input, readOptions);
-      await checkOutputs([resolved.path, flags.model], [{ path: flags.output, flag: '--output' }]);
+      await checkOutputs([resolved.path, ...(model.file !== undefined ? [model.file] : [])], [{ path: flags.output, flag: '--output' }]);
       return runBatch({
-        bundleText,
-        modelSource: flags.model,
+        bundleText: model.text,
+        // A reference is pinned to NAME@VERSION, so a resumed run keeps scoring the same version.
+        modelSource: model.label,
         input: resolved.path,
         ...(resolved.dataset ? { dataset: resolved.dataset } : {}),
         readOptions: resolved.readOptions,
@@ -78,17 +79,6 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     const resumed = summary.resumedChunks > 0 ? ` (resumed: ${summary.resumedChunks} of ${summary.chunks} chunks were already done)` : '';
     io.out(`scored ${summary.rows} rows in ${summary.chunks} chunk(s) -> ${summary.out}${resumed}\n`);
   });
-}
-
-async function readModel(ref: string): Promise<string> {
-  try {
-    return await readFile(ref, 'utf8');
-  } catch {
-    const hint = /^[A-Za-z0-9][\w.-]*@[\w.-]+$/.test(ref)
-      ? 'Registry references (NAME@ALIAS) are not supported by `kiln batch` yet: pass the bundle file written by `kiln train --out`.'
-      : 'Pass the file written by `kiln train --out`.';
-    throw new NotFoundError(`model bundle not found: ${ref}`, { file: ref, field: 'model' }, hint);
-  }
 }
 
 function positiveInt(v: string, flag: string): number {

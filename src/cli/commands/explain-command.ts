@@ -5,14 +5,14 @@
  * `permutation` and `pdp` give global importance and partial dependence / ICE curves. `--html` writes
  * an offline report (summary beeswarm, dependence plots, waterfalls). Thin: the work is in ml/explain.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { NotFoundError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../main.js';
 import { checkOutputs } from '../output-guard.js';
 import { printJson, renderTable } from '../output.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
+import { resolveBundleText } from '../resolve-model.js';
 import { resolveSource, withLazyKiln } from '../with-kiln.js';
 
 interface ExplainFlags extends RawReadFlags {
@@ -51,7 +51,7 @@ export function registerExplainCommand(program: Command, ctx: CliContext): void 
     program
       .command('explain')
       .description('explain a model: TreeSHAP / KernelSHAP attributions per row, permutation importance, partial dependence')
-      .requiredOption('--model <ref>', 'model bundle written by `kiln train`')
+      .requiredOption('--model <ref>', 'model bundle written by `kiln train`, or a registered NAME@VERSION / NAME@ALIAS')
       .requiredOption('--data <source>', 'data to explain: file or NAME@VERSION')
       .option('--rows <n>', 'explain only the first N rows')
       .option('--method <method>', `tree | kernel | permutation | pdp`, 'tree')
@@ -93,23 +93,20 @@ export function registerExplainCommand(program: Command, ctx: CliContext): void 
       ...(flags.background !== undefined ? { background: flags.background as 'sample' | 'kmeans' } : {}),
       ...(flags.backgroundSize !== undefined ? { backgroundSize: positiveInt('--background-size', flags.backgroundSize, 100_000) } : {}),
     };
-    let text: string;
-    try {
-      text = await readFile(flags.model, 'utf8');
-    } catch {
-      throw new NotFoundError(`model bundle not found: ${flags.model}`, { file: flags.model }, 'Pass the file written by `kiln train --out`.');
-    }
     const { createScorer } = await import('../../runtime/scorer.js');
     const { explainModel, attributionFrame } = await import('../../ml/explain/index.js');
     const { readFrame } = await import('../../data/io/read-frame.js');
     const { writeFrame } = await import('../../data/io/write-frame.js');
     const { explainTables } = await import('../explain-output.js');
-    const scorer = createScorer(text, flags.model);
     const readOptions = readOptionsFrom(flags);
+    let modelLabel = flags.model;
     const { result, rows } = await withLazyKiln(async (kiln) => {
+      const model = await resolveBundleText(kiln, flags.model, 'kiln explain');
+      modelLabel = model.label;
+      const scorer = createScorer(model.text, model.label);
       const resolved = await resolveSource(kiln, flags.data, readOptions);
       const outputs = [flags.out && { path: flags.out, flag: '--out' }, flags.html && { path: flags.html, flag: '--html' }].filter((o): o is { path: string; flag: string } => Boolean(o));
-      await checkOutputs([resolved.path, flags.model], outputs);
+      await checkOutputs([resolved.path, ...(model.file !== undefined ? [model.file] : [])], outputs);
       const all = await readFrame(resolved.path, resolved.readOptions);
       const rows = rowLimit !== undefined && rowLimit < all.rowCount ? all.slice(0, rowLimit) : all;
       return { result: explainModel(scorer, rows, options, all), rows };
@@ -119,7 +116,7 @@ export function registerExplainCommand(program: Command, ctx: CliContext): void 
     if (flags.html && (result.method === 'tree' || result.method === 'kernel')) {
       const { writeFileAtomic } = await import('../../data/io/temp-space.js');
       const { renderExplainHtml } = await import('../explain-report-html.js');
-      await writeFileAtomic(flags.html, renderExplainHtml(result, rows, { model: flags.model, waterfallRows: waterfall }));
+      await writeFileAtomic(flags.html, renderExplainHtml(result, rows, { model: modelLabel, waterfallRows: waterfall }));
     }
     if (flags.json) return printJson(io, { ...tables.json, ...(flags.out ? { out: flags.out } : {}), ...(flags.html ? { html: flags.html } : {}) });
     for (const note of result.notes) io.err(`note: ${note}\n`);
