@@ -11,6 +11,7 @@ import type { AuthOptions } from './auth-hook.js';
 import { installAuth } from './auth-hook.js';
 import type { KilnApp } from './kiln-app.js';
 import { startCaptureSink } from './capture-sink.js';
+import { registerFeedbackRoutes } from './feedback-routes.js';
 
 /** Options of `startInferenceServer`. */
 export interface InferenceServerOptions {
@@ -45,6 +46,8 @@ export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOpti
     ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
     logger: opts.logger ?? { level: kiln.config.logLevel },
     installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
+    // Ground truth arrives where predictions are made: `kiln serve` takes feedback too.
+    extraRoutes: (app: FastifyInstance) => registerFeedbackRoutes(app as unknown as KilnApp, kiln),
   });
   try {
     const url = await server.app.listen({ port: opts.port, host: opts.host });

@@ -36,6 +36,8 @@ export interface InferenceAppOptions extends InferenceRuntimeOptions, InferenceR
   readonly installAuth?: (app: FastifyInstance) => Promise<void>;
   /** Load shedding; false turns it off. */
   readonly shedding?: SheddingOptions | false;
+  /** More routes beside inference, behind the same authentication (`kiln serve` adds feedback). */
+  readonly extraRoutes?: (app: FastifyInstance) => void;
 }
 
 /** A built inference server (not listening yet). */
@@ -112,6 +114,7 @@ export async function createInferenceApp(opts: InferenceAppOptions): Promise<Inf
   });
   if (opts.installAuth) await opts.installAuth(app);
   registerInferenceRoutes(app, runtime, opts);
+  opts.extraRoutes?.(app);
   await app.ready();
 
   let closing: Promise<void> | null = null;

@@ -149,6 +149,13 @@ describe('kiln endpoints and kiln serve', () => {
     expect((await predict(s.url, 'churn', { authorization: `Bearer ${token}` })).status).toBe(404);
     expect((await predict(s.url, 'other', { authorization: `Bearer ${token}` })).status).toBe(403);
     expect((await predict(s.url, 'churn', { authorization: 'Bearer kiln_bad' })).status).toBe(401);
+    // Feedback is taken where predictions are made: a predictor token may not send it, a pusher may.
+    const feedback = (auth: string) => fetch(`${s.url}/v1/endpoints/churn/feedback`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${auth}` }, body: JSON.stringify({ feedback: [{ predictionId: 'p-1', label: 'yes' }] }) });
+    expect((await feedback(token)).status).toBe(403);
+    const pusher = json<{ token: string }>(await runKiln(['tokens', 'create', '--name', 'push', '--role', 'pusher', '--json'], { home })).token;
+    const fb = await feedback(pusher);
+    expect(fb.status).toBe(200);
+    expect(((await fb.json()) as { unknown: { predictionId: string }[] }).unknown.map((u) => u.predictionId)).toEqual(['p-1']);
     const exited = new Promise<number | null>((r) => s.proc.once('exit', r));
     s.proc.kill('SIGTERM');
     expect(await exited).toBe(0);
