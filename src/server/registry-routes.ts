@@ -16,7 +16,9 @@ import {
   DatasetLineageRoute,
   DecisionRoute,
   DeleteVersionRoute,
+  ExportOnnxRoute,
   GateRoute,
+  ImportModelRoute,
   LineageRoute,
   ListModelsRoute,
   ListVersionsRoute,
@@ -32,6 +34,10 @@ import {
   UpdateVersionRoute,
 } from './schemas/registry-schemas.js';
 import { UsageError } from '../core/errors.js';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { exportBundleOnnx, importModelVersion } from '../registry/model-interop.js';
+import { withRawUpload } from './uploads.js';
 
 const READ = { permission: 'models:read', resourceParam: 'name' } as const;
 const WRITE = { permission: 'models:write', resourceParam: 'name' } as const;
@@ -78,6 +84,29 @@ export function registerRegistryRoutes(app: KilnApp, kiln: Kiln): void {
     };
     const v = b.run !== undefined ? await r.registerFromRun(b.run, opts) : await r.registerVersion({ ...opts, bytes: Buffer.from(JSON.stringify(b.bundle), 'utf8'), format: 'kiln-bundle', sourceLabel: 'upload:bundle' });
     return reply.status(201).send(versionView(v));
+  });
+
+  const limits = { tmpRoot: join(kiln.config.home, 'tmp'), maxBytes: kiln.config.maxUploadBytes };
+  app.post('/v1/models/:name/import', { schema: ImportModelRoute, config: WRITE }, async (req, reply) => {
+    const q = req.query;
+    const label = `upload:${q.filename ?? 'model'}`;
+    const out = await withRawUpload(req, limits, label, async (u) =>
+      importModelVersion(r, {
+        ...actorOf(req),
+        name: req.params.name,
+        bytes: await readFile(u.path),
+        ...(q.filename !== undefined ? { fileName: q.filename } : {}),
+        ...(q.format !== undefined ? { format: q.format } : {}),
+        ...(q.description !== undefined ? { description: q.description } : {}),
+        ...(q.columns !== undefined ? { columns: q.columns.split(',').map((c) => c.trim()) } : {}),
+      }),
+    );
+    return reply.status(201).send({ ...versionView(out.version), importedFrom: out.sourceFormat });
+  });
+
+  app.get('/v1/models/:name/versions/:version/onnx', { schema: ExportOnnxRoute, config: READ }, async (req, reply) => {
+    const bytes = await exportBundleOnnx(await r.loadBundle(ref(req.params), req.project));
+    return reply.type('application/octet-stream').header('content-length', bytes.length).send(Buffer.from(bytes));
   });
 
   app.get('/v1/models/:name/versions', { schema: ListVersionsRoute, config: READ }, async (req) => {

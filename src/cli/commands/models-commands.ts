@@ -1,6 +1,6 @@
 /**
  * `kiln models register | list | show | versions | alias | stage | approve | reject | gate | card |
- * lineage | tag | delete`: the model registry, thin over `kiln.registry` (the same calls as `/v1/models`).
+ * lineage | tag | delete | import | export`: the model registry, thin over `kiln.registry` (the same calls as `/v1/models`).
  * Gate failures exit 1 from `gate`; a refused promotion is a conflict (exit 2) naming the failing gates.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -259,6 +259,65 @@ export function registerModelsCommands(program: Command, ctx: CliContext): void 
       const v = await withKiln((kiln) => kiln.registry.tagVersion(ref, tags, flags.description !== undefined ? { description: flags.description } : {}));
       if (flags.json) return printJson(io, versionView(v));
       io.out(`${v.name}@${v.version}: tags ${JSON.stringify(v.tags)}\n`);
+    });
+
+  models
+    .command('import')
+    .description('register an ONNX, XGBoost (JSON), LightGBM (text) or Kiln model file as a new version (XGBoost/LightGBM become Kiln bundles)')
+    .argument('<file>', 'the model file')
+    .requiredOption('--name <name>', 'model name (created on first registration)')
+    .option('--format <format>', 'onnx | xgboost | lightgbm | kiln (detected from the content when omitted)')
+    .option('--description <text>', 'intended use (shown on the model card)')
+    .option('--columns <names>', 'feature names (XGBoost/LightGBM) or ONNX input columns, comma-separated')
+    .option('--json', 'print as JSON')
+    .action(async (file: string, flags: { name: string; format?: string; description?: string; columns?: string; json?: boolean }) => {
+      const { importModelVersion, parseImportFormat } = await import('../../registry/model-interop.js');
+      const format = parseImportFormat(flags.format);
+      const { basename } = await import('node:path');
+      const bytes = await readFile(file).catch(() => {
+        throw new UsageError(`model file not found: ${file}`, { field: 'file', file });
+      });
+      const { versionView } = await import('../../registry/version-view.js');
+      const out = await withKiln((kiln) =>
+        importModelVersion(kiln.registry, {
+          name: flags.name,
+          bytes,
+          fileName: basename(file),
+          ...(format !== undefined ? { format } : {}),
+          ...(flags.description !== undefined ? { description: flags.description } : {}),
+          ...(flags.columns !== undefined ? { columns: flags.columns.split(',').map((c) => c.trim()) } : {}),
+        }),
+      );
+      if (flags.json) return printJson(io, { ...versionView(out.version), importedFrom: out.sourceFormat });
+      io.out(`imported ${out.sourceFormat} model as ${versionLine(out.version)}\n`);
+    });
+
+  models
+    .command('export')
+    .description('export a Kiln model (a registry reference or a bundle file) to ONNX, written atomically')
+    .argument('<ref>', 'NAME@VERSION, NAME@ALIAS, NAME@latest, ... or a bundle file path')
+    .requiredOption('--format <format>', 'onnx')
+    .requiredOption('--out <file>', 'the ONNX file to write')
+    .option('--json', 'print as JSON')
+    .action(async (ref: string, flags: { format: string; out: string; json?: boolean }) => {
+      if (flags.format !== 'onnx') throw new UsageError(`--format must be onnx (got ${JSON.stringify(flags.format.slice(0, 40))})`, { field: 'format' });
+      const { exportBundleOnnx } = await import('../../registry/model-interop.js');
+      const { existsSync } = await import('node:fs');
+      let source = ref;
+      let bundle;
+      if (existsSync(ref)) {
+        const { parseBundle } = await import('../../runtime/bundle.js');
+        bundle = parseBundle(await readFile(ref, 'utf8'), ref);
+      } else {
+        const loaded = await withKiln(async (kiln) => ({ bundle: await kiln.registry.loadBundle(ref), model: await kiln.registry.resolve(ref) }));
+        bundle = loaded.bundle;
+        source = loaded.model.ref;
+      }
+      const bytes = await exportBundleOnnx(bundle);
+      const { writeFileAtomic } = await import('../../data/io/temp-space.js');
+      await writeFileAtomic(flags.out, bytes);
+      if (flags.json) return printJson(io, { ref: source, format: 'onnx', out: flags.out, bytes: bytes.length });
+      io.out(`exported ${source} to ${flags.out} (ONNX, ${bytes.length} bytes)\n`);
     });
 
   models

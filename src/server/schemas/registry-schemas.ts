@@ -240,3 +240,23 @@ export const DatasetLineageRoute = {
   params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 128 }), version: Type.String({ pattern: '^(latest|[1-9][0-9]{0,9})$' }) }),
   response: { 200: Type.Object({}, { additionalProperties: true }), ...errorResponses(400, 404) },
 };
+
+export const ImportModelRoute = {
+  summary: 'Import a model file (the raw body, application/octet-stream): ONNX is stored as ONNX, XGBoost JSON and LightGBM text become Kiln bundles',
+  tags: TAGS,
+  params: NameParams,
+  querystring: Type.Object({
+    format: Type.Optional(Type.Union([Type.Literal('onnx'), Type.Literal('xgboost'), Type.Literal('lightgbm'), Type.Literal('kiln')], { description: 'detected from the content when omitted' })),
+    filename: Type.Optional(Type.String({ maxLength: 200 })),
+    columns: Type.Optional(Type.String({ maxLength: 100000, description: 'feature names or ONNX input columns, comma-separated' })),
+    description: Type.Optional(Type.String({ maxLength: 10000 })),
+  }),
+  response: { 201: Type.Intersect([ModelVersionSchema, Type.Object({ importedFrom: Type.String() })]), ...errorResponses(400, 403, 404, 409, 413, 415) },
+};
+
+export const ExportOnnxRoute = {
+  summary: 'A Kiln version exported as an ONNX model (application/octet-stream)',
+  tags: TAGS,
+  params: VersionParams,
+  response: { 200: Type.Any({ description: 'the ONNX ModelProto bytes (application/octet-stream)' }), ...errorResponses(400, 404) },
+};
