@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameFromRecords } from '../core/frame-builder.js';
+import { Frame } from '../core/frame.js';
+import { trainModel } from '../ml/train/train-model.js';
 import type { Kiln } from '../kiln.js';
 import { openKiln } from '../kiln.js';
 import { loadOnnxModel } from '../ml/interop/index.js';
@@ -95,6 +97,15 @@ describe('/v1/models/{name}/import and .../onnx', () => {
       await model.close();
     }
     expect((await get('/v1/models/mlp/versions/1/onnx')).statusCode).toBe(400);
+    // A date_parts step has no ONNX equivalent: 400 naming it.
+    const base = frameFromRecords(Array.from({ length: 120 }, (_, i) => ({ a: (i * 37) % 100, y: (i * 37) % 100 > 50 ? 'yes' : 'no' })));
+    const signup = { name: 'signup', type: 'timestamp' as const, values: Float64Array.from({ length: base.rowCount }, (_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000) };
+    const dated = (await trainModel(new Frame([...base.columns, signup], base.rowCount), { target: 'y', kilnVersion: 'test', seed: 5, params: { numTrees: 3 }, validFraction: 0 })).bundle;
+    expect(dated.preprocessing.some((st) => st.kind === 'date_parts')).toBe(true);
+    await kiln.registry.registerVersion({ name: 'dated', bytes: Buffer.from(JSON.stringify(dated)), format: 'kiln-bundle' });
+    const refused = await get('/v1/models/dated/versions/1/onnx');
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.body).toMatch(/date_parts/);
     expect((await get('/v1/models/xgb/versions/9/onnx')).statusCode).toBe(404);
     expect((await get('/v1/models/nosuch/versions/1/onnx')).statusCode).toBe(404);
   });

@@ -7,6 +7,9 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Frame } from '../../src/core/frame.js';
+import { frameFromRecords } from '../../src/core/frame-builder.js';
+import { trainModel } from '../../src/ml/train/train-model.js';
 import { REPO, json, runKiln, tempDir } from './run-kiln.js';
 
 const FIXTURES = join(REPO, 'test/fixtures/interop');
@@ -108,6 +111,15 @@ describe('kiln models import | export', () => {
       const r = await kiln(['models', 'export', ref, '--format', 'onnx', '--out', never]);
       expect(r.code, `${ref}: ${r.stderr}`).toBe(2);
     }
+    // A bundle file with a step ONNX cannot express: exit 2 naming it, no file.
+    const base = frameFromRecords(Array.from({ length: 120 }, (_, i) => ({ a: (i * 37) % 100, y: (i * 37) % 100 > 50 ? 'yes' : 'no' })));
+    const signup = { name: 'signup', type: 'timestamp' as const, values: Float64Array.from({ length: base.rowCount }, (_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000) };
+    const dated = (await trainModel(new Frame([...base.columns, signup], base.rowCount), { target: 'y', kilnVersion: 'test', seed: 5, params: { numTrees: 3 }, validFraction: 0 })).bundle;
+    const datedFile = join(cwd, 'dated.kiln.json');
+    await writeFile(datedFile, JSON.stringify(dated));
+    const stepRefused = await kiln(['models', 'export', datedFile, '--format', 'onnx', '--out', never]);
+    expect(stepRefused.code, stepRefused.stderr).toBe(2);
+    expect(stepRefused.stderr).toMatch(/date_parts/);
     const badFormat = await kiln(['models', 'export', 'xgb@1', '--format', 'pmml', '--out', never]);
     expect(badFormat.code).toBe(2);
     await expect(stat(never)).rejects.toThrow();
