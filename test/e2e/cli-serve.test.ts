@@ -85,6 +85,7 @@ describe('kiln endpoints and kiln serve', () => {
     expect(workers).toHaveLength(2);
     let ok = 0;
     let failed = 0;
+    let badStatus = 0;
     let okAfterKill = 0;
     let killed = false;
     let stop = false;
@@ -96,8 +97,9 @@ describe('kiln endpoints and kiln serve', () => {
           if (res.status === 200) {
             ok++;
             if (killed) okAfterKill++;
-          } else failed++;
+          } else badStatus++;
         } catch {
+          // A connection to the killed worker breaks (fetch error); nothing else may fail.
           failed++;
         }
       }
@@ -111,8 +113,10 @@ describe('kiln endpoints and kiln serve', () => {
     await Promise.all(loops);
     expect(ok).toBeGreaterThan(50);
     expect(okAfterKill).toBeGreaterThan(20);
-    // Only requests in flight on the killed worker's connections may fail (4 loops).
-    expect(failed).toBeLessThanOrEqual(4);
+    // Only requests on the killed worker's connections may fail, as broken connections: never an HTTP error.
+    // (How many depends on the client's connection pool and the load; it was 4-26 on a loaded 2-core box.)
+    expect(badStatus).toBe(0);
+    expect(failed).toBeLessThanOrEqual(40);
     let now: number[] = [];
     for (let i = 0; i < 100; i++) {
       now = children(pid);
