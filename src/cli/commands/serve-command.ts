@@ -16,6 +16,7 @@ interface ServeFlags {
   workers: string;
   auth: boolean;
   modelMemory?: string;
+  rateLimit: string;
 }
 
 function wholeNumber(v: string, flag: string, min: number, max: number): number {
@@ -34,9 +35,12 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .option('--workers <n>', 'worker processes sharing the port', '1')
     .option('--model-memory <mib>', 'memory budget of loaded models in MiB (least recently used leave first)')
     .option('--no-auth', 'serve without authentication (only when bound to loopback)')
+    // Serving traffic is many requests per caller: the control plane's 1,200/min would throttle one client at 20 rps.
+    .option('--rate-limit <per-minute>', 'requests per minute per token (or per address without auth), per worker', '900000')
     .action(async (flags: ServeFlags) => {
       const port = wholeNumber(flags.port, '--port', 0, 65535);
       const workers = wholeNumber(flags.workers, '--workers', 1, 64);
+      const requestsPerMinute = wholeNumber(flags.rateLimit, '--rate-limit', 1, 999_999);
       const memoryBudgetBytes = flags.modelMemory !== undefined ? wholeNumber(flags.modelMemory, '--model-memory', 1, 1_000_000) * 1024 * 1024 : undefined;
       if (!flags.auth && !isLoopback(flags.host)) {
         throw new UsageError(`--no-auth is only allowed on a loopback address, not ${flags.host}`, { field: 'auth' }, 'Bind to 127.0.0.1 (--host 127.0.0.1), or keep authentication on.');
@@ -55,7 +59,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
       const kiln = await openKiln();
       let running;
       try {
-        running = await startInferenceServer(kiln, { host: flags.host, port, auth: { mode: flags.auth ? 'required' : 'off' }, ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });
+        running = await startInferenceServer(kiln, { host: flags.host, port, auth: { mode: flags.auth ? 'required' : 'off', requestsPerMinute }, ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}) });
       } catch (err) {
         await kiln.close();
         const code = (err as NodeJS.ErrnoException).code;
