@@ -4,12 +4,16 @@
  * progress line goes to stderr; `--json` prints one document on stdout.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KilnError, NotFoundError, UsageError } from '../../core/errors.js';
 import { parseDatasetRef } from '../../data/datasets/data-ref.js';
 import type { TaskRequest } from '../../ml/train/target.js';
-import type { StudyInfo, StudyProgress, StudyResult } from '../../training/tuning/study-types.js';
+import type { StudyInfo, StudyProgress, StudyRequest, StudyResult } from '../../training/tuning/study-types.js';
 import type { TrainingData } from '../../training/train-request.js';
+import { studyJson } from '../../training/tuning/tune-job-result.js';
+import type { JsonValue } from '../../store/job-repository.js';
+import { cliProject } from '../cli-project.js';
 import type { CliContext } from '../main.js';
 import type { CliIo } from '../output.js';
 import { formatCell, printJson, renderTable } from '../output.js';
@@ -42,6 +46,7 @@ interface TuneFlags extends RawReadFlags {
   testFrac?: string;
   json?: boolean;
   quiet?: boolean;
+  async?: boolean;
 }
 
 /** Request fields and the flags that set them. */
@@ -95,12 +100,14 @@ export function registerTuneCommand(program: Command, ctx: CliContext): void {
       .option('--valid-frac <f>', 'fraction of training rows the objective is measured on (default 0.1)')
       .option('--test-frac <f>', 'fraction held out for the final test metrics (default 0.2)')
       .option('--quiet', 'no progress line')
+      .option('--async', 'submit the study as a background job and print its id (a `kiln server` or `kiln worker` runs it)')
       .option('--json', 'print the result as JSON'),
-  ).action(async (flags: TuneFlags) => {
+  ).action(async (flags: TuneFlags, command: Command) => {
     const { io } = ctx;
     if (flags.data === undefined && flags.resume === undefined && flags.study === undefined) throw new UsageError('--data is required (or --study / --resume to continue a study)', { field: 'dataset' });
     if (flags.data === undefined && flags.target === undefined && flags.resume === undefined && flags.study === undefined) throw new UsageError('--target is required', { field: 'target' });
-    if (flags.data !== undefined && parseDatasetRef(flags.data) === null) await checkOutputs([flags.data], [{ path: flags.out, flag: '--out' }]);
+    const outGiven = command.getOptionValueSource('out') === 'cli';
+    if (flags.data !== undefined && parseDatasetRef(flags.data) === null && (outGiven || !flags.async)) await checkOutputs([flags.data], [{ path: flags.out, flag: '--out' }]);
     const space = flags.space !== undefined ? await readSpace(flags.space) : undefined;
     const request = {
       ...(flags.data !== undefined ? { data: await studyData(flags.data, flags) } : {}),
@@ -125,6 +132,7 @@ export function registerTuneCommand(program: Command, ctx: CliContext): void {
       ...(flags.testFrac !== undefined ? { testFraction: parseNumber('test-frac', flags.testFrac) } : {}),
       out: flags.out,
     };
+    if (flags.async) return submitTuneJob(ctx, request, outGiven, Boolean(flags.json));
     const line = flags.quiet ? null : progressLine(io);
     // Ctrl-C / SIGTERM: trials in flight end as killed and the study stays resumable.
     const controller = new AbortController();
@@ -153,28 +161,29 @@ export function registerTuneCommand(program: Command, ctx: CliContext): void {
   });
 }
 
-/** The `--json` document. */
-export function studyJson(r: StudyResult) {
-  return {
-    study: r.study,
-    trials: r.trials.map((t) => ({
-      number: t.number,
-      runId: t.runId,
-      parentId: r.study.runId,
-      state: t.state,
-      value: t.value,
-      params: t.params,
-      bestIteration: t.bestIteration,
-      prunedAt: t.prunedAt,
-      error: t.error,
-      durationMs: t.durationMs,
-    })),
-    best: r.best,
-    model: r.model,
-    modelId: r.modelId,
-    importance: r.importance,
-    space: r.study.space,
+/** `--async`: the same request as a `tune` job; a file and `--out` (only when given) as absolute paths. */
+async function submitTuneJob(ctx: CliContext, request: StudyRequest & { out: string }, outGiven: boolean, json: boolean): Promise<void> {
+  const { data, out, ...rest } = request;
+  const readOptions = data !== undefined && 'file' in data ? data.readOptions : undefined;
+  const payload = {
+    ...rest,
+    ...(data !== undefined && 'dataset' in data ? { dataset: data.dataset } : {}),
+    ...(data !== undefined && 'file' in data ? { file: resolve(data.file), ...(readOptions && Object.keys(readOptions).length > 0 ? { readOptions } : {}) } : {}),
+    ...(outGiven ? { out: resolve(out) } : {}),
   };
+  const { job, mode } = await withKiln(async (kiln) => {
+    const { parseTuneJobPayload } = await import('../../training/tuning/tune-job.js');
+    // The worker checks it again (and runStudy the rest); checking here turns a typo into exit 2 now.
+    const doc = JSON.parse(JSON.stringify(payload)) as JsonValue;
+    parseTuneJobPayload(doc);
+    return { job: await kiln.jobs.submit({ kind: 'tune', project: cliProject() ?? 'default', payload: doc }), mode: kiln.jobs.mode };
+  }).catch((err: unknown) => {
+    throw withFlagNames(err);
+  });
+  if (json) return printJson(ctx.io, { job });
+  ctx.io.out(`submitted job ${job.id} (tune, ${job.status})\n`);
+  ctx.io.out(mode === 'embedded' ? 'a running `kiln server` or `kiln worker` on this metadata store runs it.\n' : 'a `kiln worker` on the Redis queue (KILN_REDIS_URL) runs it.\n');
+  ctx.io.out(`follow it: kiln jobs logs ${job.id} --follow   cancel it: kiln jobs cancel ${job.id}\n`);
 }
 
 function announce(io: CliIo, info: StudyInfo, json: boolean): void {
