@@ -34,21 +34,29 @@ export interface RunningInferenceServer {
 export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOptions): Promise<RunningInferenceServer> {
   const capture = kiln.predictionSink ? null : await startCaptureSink(kiln, (err) => process.stderr.write(`kiln serve: capture write failed: ${err instanceof Error ? err.message : String(err)}\n`));
   const sink = kiln.predictionSink ?? capture?.sink;
+  let server: InferenceServer;
+  try {
+    server = await createInferenceApp({
+      endpoints: kiln.metadata.endpoints,
+      models: kiln.servingModels,
+      ...(sink ? { sink } : {}),
+      ...(capture ? { captureDrops: capture.captureDrops } : {}),
+      ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
+      logger: opts.logger ?? { level: kiln.config.logLevel },
+      installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
+      // Ground truth arrives where predictions are made: `kiln serve` takes feedback too.
+      extraRoutes: (app: FastifyInstance) => registerFeedbackRoutes(app as unknown as KilnApp, kiln),
+    });
+  } catch (err) {
+    // A server that never built must not leave capture's settings poll and flusher running.
+    await capture?.close();
+    throw err;
+  }
+  // Drain requests first, then flush what capture buffered from them.
   const closeAll = async (): Promise<void> => {
     await server.close();
     await capture?.close();
   };
-  const server = await createInferenceApp({
-    endpoints: kiln.metadata.endpoints,
-    models: kiln.servingModels,
-    ...(sink ? { sink } : {}),
-    ...(capture ? { captureDrops: capture.captureDrops } : {}),
-    ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
-    logger: opts.logger ?? { level: kiln.config.logLevel },
-    installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
-    // Ground truth arrives where predictions are made: `kiln serve` takes feedback too.
-    extraRoutes: (app: FastifyInstance) => registerFeedbackRoutes(app as unknown as KilnApp, kiln),
-  });
   try {
     const url = await server.app.listen({ port: opts.port, host: opts.host });
     return { url, server, close: closeAll };
