@@ -76,6 +76,16 @@ describe('analyzeAb', () => {
     expect(means.variants[0].ci).toBeNull();
   });
 
+  it('does not count sequential looks before 30 observations per arm', () => {
+    const r = analyzeAb({ variants: [mean('a', 0, 1, 29), mean('b', 5, 1, 400)], mde: 0.5, sequential: { previousPValues: { b: 0.7 } } });
+    expect(r.comparisons[0].test!.pValue).toBeLessThan(1e-10);
+    expect(r.comparisons[0].sequential).toEqual({ method: 'mSPRT', tau2: 0.25, likelihoodRatio: 1, alwaysValidP: 0.7, ci: null, lookCounted: false });
+    expect(r.comparisons[0].verdict).toBe('keep running');
+    const counted = analyzeAb({ variants: [mean('a', 0, 1, 30), mean('b', 5, 1, 400)], mde: 0.5 });
+    expect(counted.comparisons[0].sequential!.lookCounted).toBe(true);
+    expect(counted.comparisons[0].verdict).toBe('b better');
+  });
+
   it('defaults mde to 10 % of the control metric and tau2 to mde²; explicit tau2 wins', () => {
     const r = analyzeAb({ variants: [rate('a', 50, 1000), rate('b', 55, 1000)] });
     expect(r.mde).toBeCloseTo(0.005, 15);
