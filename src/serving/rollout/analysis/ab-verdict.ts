@@ -52,5 +52,5 @@ export function decideVerdict(f: VerdictFacts): { verdict: AbVerdict; reason: st
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
+  return String(Number(x.toPrecision(4)));
 }
