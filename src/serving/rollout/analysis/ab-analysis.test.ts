@@ -79,7 +79,7 @@ describe('analyzeAb', () => {
   it('does not count sequential looks before 30 observations per arm', () => {
     const r = analyzeAb({ variants: [mean('a', 0, 1, 29), mean('b', 5, 1, 400)], mde: 0.5, sequential: { previousPValues: { b: 0.7 } } });
     expect(r.comparisons[0].test!.pValue).toBeLessThan(1e-10);
-    expect(r.comparisons[0].sequential).toEqual({ method: 'mSPRT', tau2: 0.25, likelihoodRatio: 1, alwaysValidP: 0.7, ci: null, lookCounted: false });
+    expect(r.comparisons[0].sequential).toEqual({ method: 'mSPRT', tau2: 0.25, likelihoodRatio: 1, logLikelihoodRatio: 0, alwaysValidP: 0.7, ci: null, lookCounted: false });
     expect(r.comparisons[0].verdict).toBe('keep running');
     const counted = analyzeAb({ variants: [mean('a', 0, 1, 30), mean('b', 5, 1, 400)], mde: 0.5 });
     expect(counted.comparisons[0].sequential!.lookCounted).toBe(true);
@@ -102,6 +102,17 @@ describe('analyzeAb', () => {
     expect(second.comparisons[0].sequential!.alwaysValidP).toBe(p1);
     const fresh = analyzeAb({ variants: [rate('a', 200, 2000), rate('b', 205, 2000)], mde: 0.02 });
     expect(fresh.comparisons[0].sequential!.alwaysValidP).toBeGreaterThan(p1);
+  });
+
+  it('stays JSON-safe under overwhelming or degenerate evidence (no Infinity, no NaN)', () => {
+    const huge = analyzeAb({ variants: [rate('a', 0, 1_000_000), rate('b', 900_000, 1_000_000)], mde: 0.01 });
+    const flat = analyzeAb({ variants: [mean('a', 1, 0, 50), mean('b', 2, 0, 50)], mde: 0.5 });
+    for (const r of [huge, flat]) expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    expect(huge.comparisons[0].verdict).toBe('b better');
+    // Zero variance in both arms gives the mSPRT no sampling distribution: no evidence, not infinite evidence.
+    expect(flat.comparisons[0].verdict).toBe('keep running');
+    expect(huge.comparisons[0].sequential!.logLikelihoodRatio).toBeGreaterThan(1000);
+    expect(flat.comparisons[0].test!.statistic).toBe(Number.MAX_VALUE);
   });
 
   it('splits alpha across several challengers (Bonferroni) and honours an explicit control', () => {

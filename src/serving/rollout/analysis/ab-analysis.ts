@@ -71,12 +71,22 @@ export interface AbComparison {
   relativeDifference: number | null;
   /** The comparison's alpha (family alpha / number of challengers). */
   alpha: number;
+  /** The fixed-horizon test; an infinite statistic (zero variance, different means) is clamped to ±Number.MAX_VALUE. */
   test: { method: 'two-proportion z-test' | 'Welch t-test'; statistic: number; df: number | null; pValue: number; ci: [number, number] } | null;
   /**
    * The always-valid test. `lookCounted` is false while an arm has fewer than MIN_SEQUENTIAL_OBSERVATIONS:
-   * such a look contributes no evidence (Λ reported as 1, p carried over, no interval).
+   * such a look contributes no evidence (Λ reported as 1, p carried over, no interval). `likelihoodRatio`
+   * is clamped to Number.MAX_VALUE so the report survives JSON; `logLikelihoodRatio` is exact.
    */
-  sequential: { method: 'mSPRT'; tau2: number; likelihoodRatio: number; alwaysValidP: number; ci: [number, number] | null; lookCounted: boolean } | null;
+  sequential: {
+    method: 'mSPRT';
+    tau2: number;
+    likelihoodRatio: number;
+    logLikelihoodRatio: number;
+    alwaysValidP: number;
+    ci: [number, number] | null;
+    lookCounted: boolean;
+  } | null;
   minimumSampleSize: { mde: number; power: number; perArm: number; reached: boolean } | null;
   verdict: AbVerdict;
   reason: string;
@@ -165,7 +175,7 @@ function compare(v: AbVariantInput, control: AbVariantInput, ctx: CompareContext
     observedPerArm = Math.min(a.trials, b.trials);
   } else if (a.kind === 'mean' && b.kind === 'mean') {
     const r = welchTTest(a, b, { alpha: ctx.alpha });
-    test = { method: 'Welch t-test', statistic: r.t, df: r.df, pValue: r.pValue, ci: r.ci };
+    test = { method: 'Welch t-test', statistic: Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, r.t)), df: r.df, pValue: r.pValue, ci: r.ci };
     look = meanLook(a, b);
     ciLook = look;
     observedPerArm = Math.min(a.n, b.n);
@@ -174,11 +184,12 @@ function compare(v: AbVariantInput, control: AbVariantInput, ctx: CompareContext
   }
   let sequential: AbComparison['sequential'] = null;
   if (ctx.tau2 !== null && observedPerArm < MIN_SEQUENTIAL_OBSERVATIONS) {
-    sequential = { method: 'mSPRT', tau2: ctx.tau2, likelihoodRatio: 1, alwaysValidP: ctx.previous, ci: null, lookCounted: false };
+    sequential = { method: 'mSPRT', tau2: ctx.tau2, likelihoodRatio: 1, logLikelihoodRatio: 0, alwaysValidP: ctx.previous, ci: null, lookCounted: false };
   } else if (ctx.tau2 !== null) {
     const step = msprtUpdate(ctx.previous, look, { tau2: ctx.tau2 });
     const ci = msprtConfidenceInterval(ciLook, { tau2: ctx.tau2, alpha: ctx.alpha });
-    sequential = { method: 'mSPRT', tau2: ctx.tau2, likelihoodRatio: step.likelihoodRatio, alwaysValidP: step.pValue, ci, lookCounted: true };
+    const likelihoodRatio = Math.min(step.likelihoodRatio, Number.MAX_VALUE);
+    sequential = { method: 'mSPRT', tau2: ctx.tau2, likelihoodRatio, logLikelihoodRatio: step.logLikelihoodRatio, alwaysValidP: step.pValue, ci, lookCounted: true };
   }
   const difference = look.diff;
   const { verdict, reason } = decideVerdict({
