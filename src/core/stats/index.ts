@@ -11,3 +11,4 @@ export * from './smirnov-distribution.js';
 export * from './distribution-distances.js';
 export * from './normal-distribution.js';
 export * from './radix-sort.js';
+export * from './isotonic-regression.js';
