@@ -16,3 +16,4 @@ export * from './incomplete-beta.js';
 export * from './normal-quantile.js';
 export * from './student-t-distribution.js';
 export * from './gamma-variate.js';
+export * from './isotonic-regression.js';

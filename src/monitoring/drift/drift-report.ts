@@ -2,7 +2,8 @@
  * The ad-hoc drift report between two datasets (what people use Evidently for): one streamed pass over
  * each side collects every column (numbers into growing typed arrays, categories as counts), then each
  * column present on both sides gets the default test for its kind and size (or an override) and a
- * verdict; the dataset drifts when the share of drifted columns reaches `datasetDriftShare` (0.5).
+ * verdict (text columns: distinct texts with counts, tested by out-of-vocabulary rate or length drift, or
+ * as categories when a categorical test is chosen for them); the dataset drifts when the share of drifted columns reaches `datasetDriftShare` (0.5).
  * Columns found on one side only are listed, not tested. The JSON shape is docs/specs/drift-report.md.
  */
 import { UsageError } from '../../core/errors.js';
@@ -10,7 +11,8 @@ import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
 import { sortFloat64 } from '../../core/stats/radix-sort.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
-import type { DriftSample } from './drift-tests.js';
+import type { DriftColumnKind, DriftSample } from './drift-tests.js';
+import { sortedTextLengths } from './text-drift.js';
 
 /** Options of `driftReport`. */
 export interface DriftReportOptions {
@@ -29,7 +31,7 @@ export interface DriftReportOptions {
 /** One column's result. */
 export interface ColumnDrift {
   readonly column: string;
-  readonly kind: 'numeric' | 'categorical';
+  readonly kind: DriftColumnKind;
   readonly test: string;
   readonly testTitle: string;
   readonly statistic: number;
@@ -40,7 +42,7 @@ export interface ColumnDrift {
   readonly drifted: boolean;
   readonly reference: SideSummary;
   readonly current: SideSummary;
-  /** For charts: shared bins with both sides' shares. */
+  /** For charts: shared bins with both sides' shares (text columns: their lengths). */
   readonly distribution: { readonly labels: string[]; readonly reference: number[]; readonly current: number[] };
 }
 
@@ -66,14 +68,14 @@ export interface DriftReport {
 }
 
 interface Accumulator {
-  kind: 'numeric' | 'categorical';
+  kind: DriftColumnKind;
   values: Float64Array;
   n: number;
   counts: Map<string, number>;
   missing: number;
 }
 
-function newAcc(kind: 'numeric' | 'categorical'): Accumulator {
+function newAcc(kind: DriftColumnKind): Accumulator {
   return { kind, values: new Float64Array(1024), n: 0, counts: new Map(), missing: 0 };
 }
 
@@ -93,10 +95,12 @@ function bump(a: Accumulator, key: string, by = 1): void {
 function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlySet<string> | null): void {
   for (const col of frame.columns) {
     if (wanted && !wanted.has(col.name)) continue;
-    const kind = col.type === 'categorical' || col.type === 'text' || col.type === 'boolean' ? 'categorical' : 'numeric';
+    const kind: DriftColumnKind = col.type === 'text' ? 'text' : col.type === 'categorical' || col.type === 'boolean' ? 'categorical' : 'numeric';
     let a = accs.get(col.name);
     if (!a) accs.set(col.name, (a = newAcc(kind)));
-    if (a.kind !== kind) throw new UsageError(`column "${col.name}" is ${kind} in one chunk and ${a.kind} in another`, { column: col.name });
+    // Texts and categories are both counted by value; a column read as either in different chunks is text.
+    if (a.kind !== kind && a.kind !== 'numeric' && kind !== 'numeric') a.kind = 'text';
+    else if (a.kind !== kind) throw new UsageError(`column "${col.name}" is ${kind} in one chunk and ${a.kind} in another`, { column: col.name });
     const n = frame.rowCount;
     if (col.type === 'numeric' || col.type === 'timestamp') {
       const v = col.values;
@@ -147,7 +151,7 @@ function distinctSorted(sorted: Float64Array): number {
 }
 
 function asCategories(a: Accumulator): Map<string, number> {
-  if (a.kind === 'categorical') return a.counts;
+  if (a.kind !== 'numeric') return a.counts;
   const m = new Map<string, number>();
   for (let i = 0; i < a.n; i++) {
     const k = String(a.values[i]);
@@ -218,20 +222,27 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
       skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
       continue;
     }
-    const kind = r.kind === 'numeric' && c.kind === 'numeric' ? 'numeric' : 'categorical';
+    const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
     // Sorted once here; the numeric tests and the distinct counts read sorted samples.
     const rValues = kind === 'numeric' ? sortFloat64(r.values.subarray(0, r.n)) : r.values.subarray(0, 0);
     const cValues = kind === 'numeric' ? sortFloat64(c.values.subarray(0, c.n)) : c.values.subarray(0, 0);
     const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r).size;
     const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
     const test = DRIFT_TESTS[testName];
-    if (!test.appliesTo.includes(kind)) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
+    // A text column under a categorical test is compared text by text (what Kiln did before text tests).
+    const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
+    if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
     // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
-    const byCategory = kind === 'categorical' || (distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
+    const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
     let rs: DriftSample;
     let cs: DriftSample;
     let labels: string[] | null = null;
-    if (byCategory) {
+    let chart: ColumnDrift['distribution'] | null = null;
+    if (kind === 'text' && !textAsCategories) {
+      rs = { kind: 'text', texts: r.counts };
+      cs = { kind: 'text', texts: c.counts };
+      chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
+    } else if (byCategory) {
       const cat = categorical(asCategories(r), asCategories(c));
       labels = cat.labels;
       rs = { kind: 'categorical', counts: cat.r };
@@ -255,7 +266,7 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
       drifted,
       reference: { count: rn, missing: r.missing, distinct },
       current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c).size },
-      distribution: chartOf(rs, cs, labels, bins),
+      distribution: chart ?? chartOf(rs, cs, labels, bins),
     });
   }
   const drifted = columns.filter((c) => c.drifted).length;

@@ -2,15 +2,22 @@
  * The drift-test registry (as Evidently's): test name -> definition with the column kinds it applies to, the
  * kind of its statistic (a p-value, drift below the threshold; or a distance, drift at or above it) and a
  * default threshold. Adding a test is one entry. Numeric samples arrive without NaN; categorical ones as
- * counts over the union of both sides' categories (same order).
+ * counts over the union of both sides' categories (same order); text ones as distinct texts with counts.
  */
 import { chiSquareGoodnessOfFit } from '../../core/stats/chi-square-test.js';
 import { binShares, psiBinEdges, psiFromShares } from '../../core/stats/population-stability-index.js';
 import { hellingerDistance, histogramCounts, jensenShannonDistance, klDivergence, proportionZTest, sturgesBinEdges, wassersteinDistanceSorted } from '../../core/stats/distribution-distances.js';
 import { ksTwoSample } from '../../core/stats/ks-two-sample.js';
+import { outOfVocabularyRate, sortedTextLengths, type TextCounts } from './text-drift.js';
 
-/** A column's values on one side: numbers (NaN removed, sorted ascending) or category counts. */
-export type DriftSample = { readonly kind: 'numeric'; readonly values: Float64Array } | { readonly kind: 'categorical'; readonly counts: Float64Array };
+/** The kinds of column the registry tests. */
+export type DriftColumnKind = 'numeric' | 'categorical' | 'text';
+
+/** A column's values on one side: numbers (NaN removed, sorted ascending), category counts, or distinct texts with counts. */
+export type DriftSample =
+  | { readonly kind: 'numeric'; readonly values: Float64Array }
+  | { readonly kind: 'categorical'; readonly counts: Float64Array }
+  | { readonly kind: 'text'; readonly texts: TextCounts };
 
 /** What a test returns. */
 export interface DriftTestOutcome {
@@ -22,7 +29,7 @@ export interface DriftTestOutcome {
 export interface DriftTestDefinition {
   readonly name: string;
   readonly title: string;
-  readonly appliesTo: readonly ('numeric' | 'categorical')[];
+  readonly appliesTo: readonly DriftColumnKind[];
   /** `p_value`: drift when p < threshold; `distance`: drift when statistic >= threshold. */
   readonly kind: 'p_value' | 'distance';
   readonly defaultThreshold: number;
@@ -55,6 +62,11 @@ export function binnedCounts(reference: DriftSample, current: DriftSample): [Flo
     return [histogramCounts(reference.values, edges), histogramCounts(current.values, edges)];
   }
   throw new Error('drift test: reference and current samples differ in kind');
+}
+
+function texts(s: DriftSample): TextCounts {
+  if (s.kind !== 'text') throw new Error('drift test needs text samples');
+  return s.texts;
 }
 
 function numbers(s: DriftSample): Float64Array {
@@ -182,14 +194,34 @@ export const DRIFT_TESTS: Readonly<Record<string, DriftTestDefinition>> = {
       return { statistic: hellingerDistance(rc, cc), pValue: null };
     },
   },
+  oov_rate: {
+    name: 'oov_rate',
+    title: 'out-of-vocabulary token rate',
+    appliesTo: ['text'],
+    kind: 'distance',
+    defaultThreshold: 0.1,
+    run: (r, c) => ({ statistic: outOfVocabularyRate(texts(r), texts(c)).rate, pValue: null }),
+  },
+  text_length: {
+    name: 'text_length',
+    title: 'text length, Wasserstein distance (normed)',
+    appliesTo: ['text'],
+    kind: 'distance',
+    defaultThreshold: 0.1,
+    run: (r, c) => {
+      const ref = sortedTextLengths(texts(r));
+      return { statistic: wassersteinDistanceSorted(ref, sortedTextLengths(texts(c))) / Math.max(std(ref), 0.001), pValue: null };
+    },
+  },
 };
 
 /**
- * Evidently's default choice: reference of at most 1,000 values -> KS for numeric columns with more than 5
+ * Evidently's default choice (text columns: the out-of-vocabulary rate): reference of at most 1,000 values -> KS for numeric columns with more than 5
  * distinct values, chi-square for more than 2 categories, the Z-test for binary ones; larger references ->
  * normed Wasserstein for numeric columns with more than 5 distinct values, Jensen-Shannon otherwise.
  */
-export function defaultDriftTest(kind: 'numeric' | 'categorical', referenceSize: number, distinct: number): string {
+export function defaultDriftTest(kind: DriftColumnKind, referenceSize: number, distinct: number): string {
+  if (kind === 'text') return 'oov_rate';
   if (referenceSize <= 1000) {
     if (kind === 'numeric' && distinct > 5) return 'ks';
     return distinct > 2 ? 'chisquare' : 'z';

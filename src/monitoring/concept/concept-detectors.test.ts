@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../core/errors.js';
+import { Adwin, createConceptDetector, Ddm, detectionIndices, PageHinkley } from './index.js';
+
+interface Fixture {
+  adwin: { stream: string; drift: number[] };
+  ddm: { stream: string; drift: number[]; firstWarnings: number[] };
+  pageHinkley: { stream: string; firstDrift: number };
+}
+const fx = JSON.parse(readFileSync(new URL('../../../test/fixtures/monitoring/concept-drift-reference.json', import.meta.url), 'utf8')) as Fixture;
+const digits = (s: string): number[] => [...s].map(Number);
+
+describe('ADWIN', () => {
+  it("reproduces river's documented detections (1023, 1055, 1087, 1119)", () => {
+    expect(detectionIndices(new Adwin(), digits(fx.adwin.stream)).drift).toEqual(fx.adwin.drift);
+  });
+  it('stays quiet on a stationary stream and shrinks its window after a shift', () => {
+    const a = new Adwin({ clock: 1 });
+    const stable = digits(fx.adwin.stream).slice(0, 1000);
+    expect(detectionIndices(a, stable).drift).toEqual([]);
+    expect(a.width).toBe(1000);
+    const shifted = detectionIndices(a, Array.from({ length: 200 }, (_, i) => (i % 10 < 9 ? 1 : 0)));
+    expect(shifted.drift.length).toBeGreaterThan(0);
+    // The error rate jumps from ~0.5 to 0.9: found within the 200 new points, and the old concept is cut away.
+    expect(shifted.drift[0]).toBeLessThan(200);
+    expect(a.width).toBeLessThan(1200 - shifted.drift[0]);
+    expect(a.estimation).toBeGreaterThan(0.6);
+  });
+});
+
+describe('DDM', () => {
+  it("reproduces river's documented warning at 1084, drift at 1334 and the next warning at 1492", () => {
+    const d = new Ddm();
+    const stream = digits(fx.ddm.stream);
+    const drift: number[] = [];
+    const firstWarnings: number[] = [];
+    let armed = true;
+    stream.forEach((x, i) => {
+      const s = d.update(x);
+      if (s === 'warning' && armed) {
+        firstWarnings.push(i);
+        armed = false;
+      }
+      if (s === 'drift') {
+        drift.push(i);
+        armed = true;
+      }
+    });
+    expect(drift).toEqual(fx.ddm.drift);
+    expect(firstWarnings).toEqual(fx.ddm.firstWarnings);
+  });
+  it('refuses a non-binary observation, naming its index', () => {
+    const d = new Ddm();
+    d.update(1);
+    expect(() => d.update(0.5)).toThrow(/observation 1 is 0.5/);
+  });
+  it('never signals during the warm start', () => {
+    expect(detectionIndices(new Ddm({ warmStart: 30 }), [...Array(15).fill(0), ...Array(15).fill(1)]).drift).toEqual([]);
+  });
+});
+
+describe('Page-Hinkley', () => {
+  it("reproduces river's documented detection at index 1006", () => {
+    const r = detectionIndices(new PageHinkley(), digits(fx.pageHinkley.stream));
+    expect(r.drift[0]).toBe(fx.pageHinkley.firstDrift);
+  });
+  it('restarts after a drift and detects the next shift from scratch', () => {
+    const p = new PageHinkley({ threshold: 5, minInstances: 5 });
+    const r = detectionIndices(p, [...Array(50).fill(0), ...Array(50).fill(1)]);
+    // Hand-derived: the running mean after k ones following 50 zeros is k/(50+k); the sum grows by
+    // 1 − k/(50+k) − 0.005 each step (α≈1), first reaching 5 at k = 6 (index 55).
+    expect(r.drift[0]).toBe(55);
+  });
+});
+
+describe('registry and bad input', () => {
+  it('builds detectors by name and rejects unknown names and bad parameters', () => {
+    expect(createConceptDetector('adwin').name).toBe('adwin');
+    expect(createConceptDetector('page_hinkley', { threshold: 10 }).name).toBe('page_hinkley');
+    expect(() => createConceptDetector('eddm')).toThrow(/adwin, ddm, page_hinkley/);
+    expect(() => new Adwin({ delta: 2 })).toThrow(InputError);
+    expect(() => new Ddm({ warningThreshold: 3, driftThreshold: 2 })).toThrow(/driftThreshold/);
+  });
+  it('rejects NaN and Infinity', () => {
+    for (const d of [new Adwin(), new Ddm(), new PageHinkley()]) {
+      expect(() => d.update(Number.NaN)).toThrow(InputError);
+      expect(() => d.update(Infinity)).toThrow(/observation/);
+    }
+  });
+});
