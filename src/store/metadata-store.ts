@@ -18,6 +18,7 @@ import type { FeatureRegistryRepository } from './feature-registry-repository.js
 import type { CaptureSegmentRepository } from './capture-segment-repository.js';
 import type { PredictionFeedbackRepository } from './prediction-feedback-repository.js';
 import type { ModelRegistryRepository } from './model-registry-repository.js';
+import type { AlertRepository } from './alert-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -54,6 +55,8 @@ export interface MetadataRepositories {
   readonly feedback: PredictionFeedbackRepository;
   /** Registered models, versions, aliases, stages and approvals (migration 9). */
   readonly models: ModelRegistryRepository;
+  /** Alert rules, alerts and alert history (migration 14). */
+  readonly alerts: AlertRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

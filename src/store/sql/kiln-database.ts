@@ -359,6 +359,35 @@ export interface ModelApprovalsTable {
   comment: string | null;
 }
 
+/** `alert_rules` (migration 14): one rule per (project, name), the rule as a JSON document. */
+export interface AlertRulesTable {
+  project: string;
+  name: string;
+  monitor: string;
+  document: string;
+  created_at: string;
+}
+
+/** `alerts` (migration 14): raised alerts; at most one open per (project, rule_name). */
+export interface AlertsTable {
+  project: string;
+  id: string;
+  rule_name: string;
+  status: string;
+  fired_at: string;
+  document: string;
+}
+
+/** `alert_events` (migration 14): the history of each alert. */
+export interface AlertEventsTable {
+  project: string;
+  alert_id: string;
+  seq: number | string;
+  at: string;
+  kind: string;
+  detail: string;
+}
+
 /** The whole metadata database as Kysely sees it. */
 export interface KilnDatabase {
   kiln_migrations: KilnMigrationsTable;
@@ -394,4 +423,7 @@ export interface KilnDatabase {
   model_version_datasets: ModelVersionDatasetsTable;
   model_aliases: ModelAliasesTable;
   model_approvals: ModelApprovalsTable;
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  alert_events: AlertEventsTable;
 }

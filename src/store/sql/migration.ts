@@ -1,5 +1,6 @@
 /**
- * The shape of one schema migration. Migrations are numbered 1, 2, 3, ... with no gaps, never edited
+ * The shape of one schema migration. Migrations are numbered 1, 2, 3, ... (ids reserved by a parallel
+ * branch may be briefly missing until it merges), never edited
  * once released, and only ever added; `runMigrations` applies the missing ones in order.
  */
 import type { Kysely } from 'kysely';

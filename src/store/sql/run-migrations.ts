@@ -25,8 +25,13 @@ export async function runMigrations(
   migrations: readonly Migration[],
   where: string,
 ): Promise<MigrationReport> {
+  // Ids strictly increase; a gap is allowed because parallel branches reserve ids ahead of merging
+  // (e.g. 014 before 013 lands): each migration is looked up by id, never by position.
+  const byId = new Map<number, Migration>();
   migrations.forEach((m, i) => {
-    if (m.id !== i + 1) throw new InternalError(`migration list is out of order: position ${i + 1} holds ${m.name} (id ${m.id})`);
+    const prev = migrations[i - 1];
+    if (!Number.isSafeInteger(m.id) || m.id < 1 || (prev !== undefined && m.id <= prev.id)) throw new InternalError(`migration list is out of order: position ${i + 1} holds ${m.name} (id ${m.id})`);
+    byId.set(m.id, m);
   });
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') {
@@ -43,7 +48,7 @@ export async function runMigrations(
     const done = await trx.selectFrom('kiln_migrations').select(['id', 'name']).orderBy('id').execute();
     for (const row of done) {
       const id = Number(row.id);
-      const known = migrations[id - 1];
+      const known = byId.get(id);
       if (!known) {
         throw new ConflictError(
           `${where} was migrated by a newer Kiln: it has migration ${row.name} (id ${id}) but this Kiln knows only up to ${migrations.at(-1)?.name ?? 'none'}`,
@@ -61,7 +66,8 @@ export async function runMigrations(
     }
     const applied: string[] = [];
     const migrationDb = trx as unknown as Kysely<unknown>;
-    for (const m of migrations.slice(done.length)) {
+    const appliedIds = new Set(done.map((row) => Number(row.id)));
+    for (const m of migrations.filter((x) => !appliedIds.has(x.id))) {
       await m.up(migrationDb, dialect);
       await trx.insertInto('kiln_migrations').values({ id: m.id, name: m.name, applied_at: new Date().toISOString() }).execute();
       applied.push(m.name);

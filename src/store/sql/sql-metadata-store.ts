@@ -26,6 +26,7 @@ import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.
 import { SqlCaptureSegmentRepository } from './sql-capture-segment-repository.js';
 import { SqlPredictionFeedbackRepository } from './sql-prediction-feedback-repository.js';
 import { SqlModelRegistryRepository } from './sql-model-registry-repository.js';
+import { SqlAlertRepository } from './sql-alert-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -71,6 +72,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     captureSegments: new SqlCaptureSegmentRepository(db, inTransaction, project),
     feedback: new SqlPredictionFeedbackRepository(db, inTransaction, project),
     models: new SqlModelRegistryRepository(db, inTransaction),
+    alerts: new SqlAlertRepository(db, project),
   };
 }
 

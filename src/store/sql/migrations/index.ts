@@ -15,8 +15,9 @@ import { migration009ModelRegistry } from './009-model-registry.js';
 import { migration010Endpoints } from './010-endpoints.js';
 import { migration011ServingCapture } from './011-serving-capture.js';
 import { migration012FeatureRegistry } from './012-feature-registry.js';
+import { migration014Alerts } from './014-alerts.js';
 
-/** The known migrations, ids 1..n. */
+/** The known migrations in id order (013 lands from a parallel branch; `runMigrations` tolerates the gap). */
 export const MIGRATIONS: readonly Migration[] = [
   migration001Datasets,
   migration002DatasetDocuments,
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010Endpoints,
   migration011ServingCapture,
   migration012FeatureRegistry,
+  migration014Alerts,
 ];
