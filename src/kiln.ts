@@ -47,6 +47,10 @@ import { TrainedModelSource } from './serving/trained-model-source.js';
 import type { PredictionSink } from './serving/prediction-record.js';
 import { FeatureStoreService } from './features/feature-store-service.js';
 import { lazyOnlineStore } from './store/open-online-store.js';
+import { AlertService } from './monitoring/alerts/alert-service.js';
+import { DEFAULT_RETRY_POLICY } from './monitoring/alerts/channels/delivery-attempts.js';
+import { smtpSettingsFromEnv } from './monitoring/alerts/channels/email-channel.js';
+import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
 
 /** An open Kiln instance. */
 export interface Kiln {
@@ -79,6 +83,11 @@ export interface Kiln {
   readonly feedback: FeedbackService;
   /** Registered models: versions, aliases, stages, approvals, gates, lineage, cards; `resolve(ref)` for everyone. */
   readonly registry: RegistryService;
+  /**
+   * Alert rules over monitor results, alerts, deliveries and automated actions. `alerts.onMonitorRun` is
+   * the `MonitorRunListener` the monitor service calls after every run.
+   */
+  readonly alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -116,6 +125,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
   const registry = new RegistryService(metadata, artifacts, datasets, security);
   const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource(), registry: new RegistryModelSource(registry) });
+  const endpoints = new EndpointService(metadata, security, servingModels);
+  const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv() } });
   return {
     config,
     metadata,
@@ -125,7 +136,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata)],
     training,
     security,
-    endpoints: new EndpointService(metadata, security, servingModels),
+    endpoints,
     servingModels,
     encryption,
     jobs,
@@ -133,7 +144,9 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     capture: new CaptureService(metadata, artifacts, config.home, Math.floor(config.memoryBudgetBytes / 3)),
     feedback: new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) }),
     registry,
+    alerts,
     close: async () => {
+      alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();
       await encryption.close();

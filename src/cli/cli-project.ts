@@ -75,5 +75,6 @@ export async function kilnInProject(kiln: Kiln, project: string): Promise<Kiln> 
     capture: kiln.capture.inProject(project),
     feedback: kiln.feedback.inProject(project),
     registry: kiln.registry.inProject(project),
+    alerts: kiln.alerts.inProject(project),
   };
 }

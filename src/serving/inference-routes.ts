@@ -132,7 +132,7 @@ export function registerInferenceRoutes(app: FastifyInstance, runtime: Inference
         model_name: req.params.name,
         model_version: r.modelVersion,
         ...(typeof body?.id === 'string' ? { id: body.id } : {}),
-        parameters: { variant: r.variant, prediction_ids: r.predictionIds },
+        parameters: { variant: r.variant, prediction_ids: r.predictionIds, ...(r.fallback ? { fallback: true } : {}) },
         outputs,
       };
     } catch (err) {

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { NotFoundError } from '../core/errors.js';
 import { frameToRecords } from '../core/frame-builder.js';
 import type { Frame } from '../core/frame.js';
+import { circuitDecision } from './circuit-breaker-routing.js';
 import type { EndpointRoute, EndpointRouter, VariantRoute } from './endpoint-router.js';
 import type { DecodedInput, InputPlan } from './input-plan.js';
 import type { LoadedModel, ModelOutput } from './loaded-model.js';
@@ -26,6 +27,8 @@ export interface ScoredRequest {
   readonly output: ModelOutput;
   readonly predictionIds: string[];
   readonly rows: number;
+  /** The endpoint's circuit breaker diverted this request (another variant, or its default answer). */
+  readonly fallback: boolean;
 }
 
 /** The native predict response. */
@@ -36,6 +39,8 @@ export interface NativePredictResponse {
   modelVersion: string;
   variant: string;
   predictionIds: string[];
+  /** Present (true) when a circuit breaker diverted the request. */
+  fallback?: true;
 }
 
 /** Scores requests for the server's routes. */
@@ -67,6 +72,16 @@ export class InferenceService {
       if (!found) throw new NotFoundError(`endpoint "${name}" serves no such model version`, { field: 'version' }, `GET /v2/models/${name} lists the versions served.`);
       variant = found;
     } else variant = this.router.pick(route);
+    let fallback = false;
+    let defaultAnswer: string | number | null = null;
+    if (!pin) {
+      const decision = circuitDecision(route, variant);
+      if (decision.kind === 'refuse') throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, decision.reason));
+      fallback = decision.kind !== 'route';
+      if (decision.kind === 'reroute') variant = this.router.pick(decision.route);
+      // A default answer still decodes with the open variant's model: the input is checked the same way.
+      if (decision.kind === 'default') defaultAnswer = decision.answer;
+    }
     if (variant.error !== null) throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, variant.error));
     let model: LoadedModel;
     try {
@@ -86,7 +101,8 @@ export class InferenceService {
       const m = this.metrics.forVariant(name, variant.name, protocol);
       const batcher = this.router.batcherOf(route, variant, model);
       let output: ModelOutput;
-      if (batcher) output = await batcher.score(decoded.frame);
+      if (defaultAnswer !== null) output = { predictions: new Array<string | number>(decoded.rows).fill(defaultAnswer) };
+      else if (batcher) output = await batcher.score(decoded.frame);
       else {
         output = model.score(decoded.frame);
         m.batchSize.observe(decoded.rows);
@@ -98,8 +114,9 @@ export class InferenceService {
       m.ok.inc();
       m.instances.inc(decoded.rows);
       if (decoded.unseenCategories > 0) m.unseenCategories.inc(decoded.unseenCategories);
-      this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
-      return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows };
+      // Default answers are not the model's predictions: monitoring must not see them as such.
+      if (defaultAnswer === null) this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
+      return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows, fallback };
     } finally {
       this.router.release(model);
     }
@@ -114,6 +131,7 @@ export class InferenceService {
       modelVersion: r.modelVersion,
       variant: r.variant,
       predictionIds: r.predictionIds,
+      ...(r.fallback ? { fallback: true as const } : {}),
     };
   }
 

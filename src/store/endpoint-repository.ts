@@ -4,6 +4,7 @@
  * change counter (`changeVersion`) in the same transaction, so inference servers notice any create,
  * update or delete with one cheap poll. Held to its semantics by `endpoint-repository.contract.ts`.
  */
+import type { EndpointCircuitBreaker } from './endpoint-circuit-breaker.js';
 import type { Page, PageRequest } from './page.js';
 
 /** One model behind an endpoint with its share of traffic. */
@@ -29,6 +30,8 @@ export interface EndpointSettings {
   batching: EndpointBatching | null;
   /** Share of requests captured, 0..1. */
   captureSampleRate: number;
+  /** Variants taken out of routing by a circuit breaker (absent or null: all routed). */
+  circuitBreaker?: EndpointCircuitBreaker | null;
 }
 
 /** An endpoint as stored. */

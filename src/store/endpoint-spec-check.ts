@@ -3,6 +3,7 @@
  * that a bad spec is refused the same way whichever door it came through (UsageError naming the field).
  */
 import { UsageError } from '../core/errors.js';
+import { checkCircuitBreaker } from './endpoint-circuit-breaker.js';
 import type { EndpointSettings, EndpointVariant } from './endpoint-repository.js';
 
 /** Endpoint and variant names: they appear in URLs, metric labels and file names. */
@@ -78,5 +79,6 @@ export function checkSettings(settings: unknown): EndpointSettings {
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
     throw new UsageError('settings.captureSampleRate must be a number from 0 to 1', { field: 'settings.captureSampleRate' });
   }
-  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate };
+  const breaker = o.circuitBreaker === undefined || o.circuitBreaker === null ? {} : { circuitBreaker: checkCircuitBreaker(o.circuitBreaker) };
+  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker };
 }

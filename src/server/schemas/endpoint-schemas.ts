@@ -9,8 +9,21 @@ const TAGS = ['endpoints'];
 const Name = Type.String({ minLength: 1, maxLength: 63, description: 'lowercase letters, digits, ".", "_", "-"' });
 const Variant = Type.Object({ name: Type.String({ maxLength: 63 }), model: Type.String({ maxLength: 1024, description: 'NAME@VERSION, NAME@ALIAS or trained:ID' }), weight: Type.Number() }, { additionalProperties: false });
 const Batching = Type.Union([Type.Object({ maxBatchSize: Type.Integer(), maxWaitMs: Type.Number() }, { additionalProperties: false }), Type.Null()]);
+const CircuitBreaker = Type.Union([
+  Type.Object(
+    {
+      open: Type.Array(Type.String({ maxLength: 63 }), { maxItems: 16, description: 'variants not routed to' }),
+      defaultAnswer: Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Null()], { description: 'answer for every instance when every variant is open (null: 503)' }),
+      reason: Type.String({ maxLength: 500 }),
+      openedAt: Type.String({ maxLength: 40 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
 const SettingsPatch = Type.Object(
   {
+    circuitBreaker: Type.Optional(CircuitBreaker),
     unseenCategories: Type.Optional(Type.Union([Type.Literal('missing'), Type.Literal('reject')])),
     batching: Type.Optional(Batching),
     captureSampleRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
@@ -22,7 +35,7 @@ export const EndpointSchema = Type.Object({
   project: Type.String(),
   name: Type.String(),
   variants: Type.Array(Variant),
-  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number() }),
+  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker) }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   revision: Type.Integer(),

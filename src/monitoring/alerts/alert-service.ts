@@ -1,0 +1,282 @@
+/**
+ * `AlertService` (`kiln.alerts`): alert rules over monitor results, the alerts they raise, their history
+ * and acknowledgement — the one implementation behind `kiln alerts ...` and `/v1/alerts`. It hears about
+ * monitor runs through `onMonitorRun(run)` (a `MonitorRunListener`, connected to the monitor service in
+ * `openKiln`), judges every rule of that monitor (`alert-evaluation.ts`), and then: opens an alert and
+ * notifies its channels and runs its actions; counts a repeat of an open alert without notifying again
+ * (de-duplication); resolves an open alert whose condition cleared (and says so on the channels); or, within
+ * the rule's cooldown after the last alert fired, records the breach on that alert without a new one.
+ * A service acts in one project (`inProject(p)`); `onMonitorRun` acts in the run's project.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
+import type { Principal } from '../../security/permissions.js';
+import { authorize } from '../../security/permissions.js';
+import type { AuditContext } from '../../security/security-service.js';
+import { localPrincipal } from '../../security/security-service.js';
+import type { AlertEventRecord, AlertFilter, AlertRecord, AlertRuleRecord } from '../../store/alert-repository.js';
+import type { Page, PageRequest } from '../../store/page.js';
+import type { AlertActionServices } from '../actions/alert-action.js';
+import type { ActionRunSummary } from '../actions/run-alert-actions.js';
+import { runAlertActions } from '../actions/run-alert-actions.js';
+import type { RetrainWaitOptions } from '../actions/retrain-action.js';
+import type { MonitorRunHistory, MonitorRunSummary } from '../monitor-run.js';
+import { parseAlertCondition } from './alert-condition.js';
+import type { RuleVerdict } from './alert-evaluation.js';
+import { evaluateCondition } from './alert-evaluation.js';
+import type { ChannelDeliverySummary } from './alert-notifier.js';
+import { notifyChannels } from './alert-notifier.js';
+import type { CreateAlertRuleInput } from './alert-rule-input.js';
+import { checkAlertRuleInput } from './alert-rule-input.js';
+import type { ChannelContext } from './channels/alert-channels.js';
+import { checkChannel, publicChannel } from './channels/alert-channels.js';
+import { RecentRunsBuffer } from './recent-runs-buffer.js';
+
+/** Who asks, from where. */
+export interface AlertCallContext {
+  readonly actor?: Principal;
+  readonly audit?: AuditContext;
+}
+
+/** Options of the service. */
+export interface AlertServiceOptions {
+  readonly channels: ChannelContext;
+  readonly retrainWait?: RetrainWaitOptions;
+  readonly now?: () => Date;
+}
+
+/** A rule as lists and `show` return it: webhook secrets hidden. */
+export type PublicAlertRule = Omit<AlertRuleRecord, 'channels'> & { channels: Record<string, string>[] };
+
+/** What one monitor run did to one rule. */
+export interface RuleRunReport {
+  readonly rule: string;
+  readonly state: RuleVerdict['state'] | 'error';
+  readonly reason: string;
+  readonly change: 'fired' | 'repeated' | 'resolved' | 'suppressed' | 'none';
+  readonly alert: string | null;
+  readonly deliveries: readonly ChannelDeliverySummary[];
+  readonly actions: readonly ActionRunSummary[];
+}
+
+/** State shared by a service and its project views. */
+class AlertRuntime {
+  history: ((project: string) => MonitorRunHistory) | null = null;
+  readonly recent = new RecentRunsBuffer();
+  readonly pending = new Set<Promise<unknown>>();
+  readonly abort = new AbortController();
+}
+
+/** Alert rules, alerts and their history. */
+export class AlertService {
+  constructor(
+    private readonly services: AlertActionServices,
+    private readonly options: AlertServiceOptions,
+    private readonly project = 'default',
+    private readonly runtime = new AlertRuntime(),
+  ) {}
+
+  /** The same service acting in `project`. */
+  inProject(project: string): AlertService {
+    return project === this.project ? this : new AlertService(this.services, this.options, project, this.runtime);
+  }
+
+  /**
+   * Where `for N runs` rules read earlier runs: the monitor service's history (per project). Until one is
+   * connected, the runs this process has seen through `onMonitorRun` are used.
+   */
+  useHistory(history: MonitorRunHistory | ((project: string) => MonitorRunHistory)): void {
+    this.runtime.history = typeof history === 'function' ? history : () => history;
+  }
+
+  /** Create a rule; the returned copy is the only one that shows a generated webhook secret. */
+  async createRule(input: CreateAlertRuleInput, ctx: AlertCallContext = {}): Promise<AlertRuleRecord> {
+    const actor = ctx.actor ?? localPrincipal();
+    const checked = checkAlertRuleInput(input);
+    // An action changes endpoints or models: whoever configures it must be allowed to do that themselves.
+    for (const a of checked.actions) {
+      if (a.kind === 'retrain') {
+        authorize(actor, 'models:write', { project: this.project });
+        authorize(actor, 'jobs:write', { project: this.project });
+      } else authorize(actor, 'endpoints:write', { project: this.project });
+    }
+    for (const [i, c] of checked.channels.entries()) await checkChannel(c, this.options.channels, `channels[${i}]`);
+    const rule: AlertRuleRecord = { project: this.project, ...checked, createdAt: this.now().toISOString(), createdBy: actor.actor };
+    const stored = await this.repo().createRule(rule);
+    await this.audit(actor, 'alert-rule.create', 'alert-rules', rule.name, null, publicRule(stored), ctx.audit);
+    return stored;
+  }
+
+  /** Rules of the project by name (secrets hidden). */
+  async listRules(page: PageRequest = {}): Promise<Page<PublicAlertRule>> {
+    const p = await this.repo().listRules(page);
+    return { items: p.items.map(publicRule), next: p.next };
+  }
+
+  /** One rule (secrets hidden); NotFoundError when absent. */
+  async getRule(name: string): Promise<PublicAlertRule> {
+    return publicRule(await this.ruleOrThrow(name));
+  }
+
+  /** Delete a rule; its alerts stay as history. */
+  async deleteRule(name: string, ctx: AlertCallContext = {}): Promise<{ deleted: string }> {
+    const rule = await this.ruleOrThrow(name);
+    if (!(await this.repo().deleteRule(name))) throw notFoundRule(name, this.project);
+    await this.audit(ctx.actor ?? localPrincipal(), 'alert-rule.delete', 'alert-rules', name, publicRule(rule), null, ctx.audit);
+    return { deleted: name };
+  }
+
+  /** Alerts newest first (`status: 'open'` for the open ones). */
+  listAlerts(filter: AlertFilter = {}, page: PageRequest = {}): Promise<Page<AlertRecord>> {
+    return this.repo().listAlerts(filter, page);
+  }
+
+  /** One alert with its history (deliveries, actions, acknowledgement, resolution). */
+  async showAlert(id: string): Promise<{ alert: AlertRecord; events: AlertEventRecord[] }> {
+    const alert = await this.alertOrThrow(id);
+    return { alert, events: await this.repo().events(id) };
+  }
+
+  /** Acknowledge an alert (who, when); a second acknowledgement is a ConflictError. */
+  async acknowledge(id: string, ctx: AlertCallContext & { note?: string } = {}): Promise<AlertRecord> {
+    const actor = ctx.actor ?? localPrincipal();
+    const alert = await this.alertOrThrow(id);
+    if (alert.acknowledgedBy !== null) throw new ConflictError(`alert ${id} was already acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt ?? '?'}`, { field: 'id', acknowledgedBy: alert.acknowledgedBy });
+    const at = this.now().toISOString();
+    const updated = await this.repo().updateAlert({ ...alert, acknowledgedBy: actor.actor, acknowledgedAt: at });
+    await this.repo().appendEvent(id, 'acknowledged', { by: actor.actor, ...(ctx.note ? { note: ctx.note.slice(0, 1000) } : {}) }, at);
+    await this.audit(actor, 'alert.acknowledge', 'alerts', id, alert, updated, ctx.audit);
+    return updated;
+  }
+
+  /**
+   * The `MonitorRunListener`: judge every rule of the run's monitor (in the run's project) and act.
+   * Bound, so it can be handed over as is (`monitors.onRun(kiln.alerts.onMonitorRun)`). Never throws for
+   * one rule's failure: each rule's outcome is in the report.
+   */
+  readonly onMonitorRun = async (run: MonitorRunSummary): Promise<RuleRunReport[]> => {
+    const view = this.inProject(run.project);
+    this.runtime.recent.add(run);
+    const rules = await view.repo().rulesOfMonitor(run.monitor);
+    const reports: RuleRunReport[] = [];
+    for (const rule of rules) {
+      try {
+        reports.push(await view.judge(rule, run));
+      } catch (err) {
+        reports.push({ rule: rule.name, state: 'error', reason: err instanceof Error ? err.message : String(err), change: 'none', alert: null, deliveries: [], actions: [] });
+      }
+    }
+    return reports;
+  };
+
+  /** Resolves when background work (retraining jobs and their registration) has ended. */
+  async idle(): Promise<void> {
+    while (this.runtime.pending.size > 0) await Promise.all([...this.runtime.pending]);
+  }
+
+  /** Stop waiting for background work (`kiln.close()`); what was recorded stays. */
+  close(): void {
+    this.runtime.abort.abort();
+  }
+
+  private async judge(rule: AlertRuleRecord, run: MonitorRunSummary): Promise<RuleRunReport> {
+    const condition = parseAlertCondition(rule.condition);
+    const history = condition.runs > 1 ? await this.historyOf(run.monitor, condition.runs) : [];
+    const verdict = evaluateCondition(condition, run, history);
+    const base = { rule: rule.name, state: verdict.state, reason: verdict.reason, deliveries: [], actions: [] };
+    const repo = this.repo();
+    const open = await repo.openAlertOf(rule.name);
+    const at = this.now().toISOString();
+    if (open) {
+      if ((verdict.state === 'breach' || verdict.state === 'pending') && verdict.value !== null) {
+        await repo.updateAlert({ ...open, lastValue: verdict.value, lastSeenAt: at, occurrences: open.occurrences + 1 });
+        await repo.appendEvent(open.id, 'repeated', { runId: run.runId, value: verdict.value, reason: verdict.reason }, at);
+        return { ...base, change: 'repeated', alert: open.id };
+      }
+      if (verdict.state === 'clear') {
+        const resolved = await repo.updateAlert({ ...open, status: 'resolved', resolvedAt: at, lastValue: verdict.value ?? open.lastValue, lastSeenAt: at });
+        await repo.appendEvent(open.id, 'resolved', { runId: run.runId, value: verdict.value, reason: verdict.reason }, at);
+        const deliveries = await notifyChannels(repo, rule, resolved, 'resolved', verdict.reason, this.options.channels);
+        return { ...base, change: 'resolved', alert: open.id, deliveries };
+      }
+      return { ...base, change: 'none', alert: open.id };
+    }
+    if (verdict.state !== 'breach' || verdict.value === null) return { ...base, change: 'none', alert: null };
+    const latest = await repo.latestAlertOf(rule.name);
+    if (latest && Date.parse(latest.firedAt) + rule.cooldownSeconds * 1000 > Date.parse(at)) {
+      const until = new Date(Date.parse(latest.firedAt) + rule.cooldownSeconds * 1000).toISOString();
+      await repo.appendEvent(latest.id, 'suppressed', { runId: run.runId, value: verdict.value, reason: verdict.reason, cooldownUntil: until }, at);
+      return { ...base, change: 'suppressed', alert: latest.id };
+    }
+    const alert: AlertRecord = {
+      project: this.project,
+      id: randomUUID(),
+      rule: rule.name,
+      monitor: run.monitor,
+      endpoint: run.endpoint,
+      severity: rule.severity,
+      condition: rule.condition,
+      status: 'open',
+      value: verdict.value,
+      runId: run.runId,
+      firedAt: at,
+      lastValue: verdict.value,
+      lastSeenAt: at,
+      occurrences: 1,
+      resolvedAt: null,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+    };
+    try {
+      await repo.createAlert(alert);
+    } catch (err) {
+      // Another process opened it first for the same run: that one notifies and acts.
+      if (err instanceof ConflictError) return { ...base, change: 'none', alert: (await repo.openAlertOf(rule.name))?.id ?? null };
+      throw err;
+    }
+    await repo.appendEvent(alert.id, 'fired', { runId: run.runId, value: verdict.value, reason: verdict.reason, windowStart: run.windowStart, windowEnd: run.windowEnd }, at);
+    const [deliveries, actions] = await Promise.all([
+      notifyChannels(repo, rule, alert, 'fired', verdict.reason, this.options.channels),
+      runAlertActions(this.project, rule, alert, { services: this.services, pending: this.runtime.pending, retrainWait: { signal: this.runtime.abort.signal, ...this.options.retrainWait } }),
+    ]);
+    return { ...base, change: 'fired', alert: alert.id, deliveries, actions };
+  }
+
+  private async historyOf(monitor: string, limit: number): Promise<readonly MonitorRunSummary[]> {
+    const history = this.runtime.history?.(this.project);
+    if (history) return history.recentRuns(monitor, limit);
+    return this.runtime.recent.recentRuns(this.project, monitor, limit);
+  }
+
+  private repo(): AlertActionServices['metadata']['alerts'] {
+    return this.services.metadata.inProject(this.project).alerts;
+  }
+
+  private now(): Date {
+    return (this.options.now ?? (() => new Date()))();
+  }
+
+  private async ruleOrThrow(name: string): Promise<AlertRuleRecord> {
+    const rule = typeof name === 'string' && name.length <= 200 ? await this.repo().getRule(name) : null;
+    if (!rule) throw notFoundRule(name, this.project);
+    return rule;
+  }
+
+  private async alertOrThrow(id: string): Promise<AlertRecord> {
+    const alert = typeof id === 'string' && id.length <= 200 ? await this.repo().getAlert(id) : null;
+    if (!alert) throw new NotFoundError(`alert ${String(id).slice(0, 100)} not found in project "${this.project}"`, { field: 'id', id: String(id).slice(0, 100) }, 'List alerts with `kiln alerts list`.');
+    return alert;
+  }
+
+  private async audit(actor: Principal, action: string, resourceType: string, resourceId: string, before: unknown, after: unknown, ctx?: AuditContext): Promise<void> {
+    await this.services.security.audit({ actor: actor.actor, action, resourceType, resourceId, project: this.project, before, after }, ctx);
+  }
+}
+
+function publicRule(rule: AlertRuleRecord): PublicAlertRule {
+  return { ...rule, channels: rule.channels.map(publicChannel) };
+}
+
+function notFoundRule(name: string, project: string): NotFoundError {
+  return new NotFoundError(`alert rule ${JSON.stringify(String(name).slice(0, 100))} not found in project "${project}"`, { field: 'name', name: String(name).slice(0, 100) }, 'List rules with `kiln alerts rules list`.');
+}
