@@ -28,7 +28,7 @@ import type { ChannelDeliverySummary } from './alert-notifier.js';
 import { notifyChannels } from './alert-notifier.js';
 import type { CreateAlertRuleInput } from './alert-rule-input.js';
 import { checkAlertRuleInput } from './alert-rule-input.js';
-import type { ChannelContext } from './channels/alert-channels.js';
+import type { ChannelContext, PublicChannel } from './channels/alert-channels.js';
 import { checkChannel, publicChannel } from './channels/alert-channels.js';
 import { RecentRunsBuffer } from './recent-runs-buffer.js';
 
@@ -46,7 +46,7 @@ export interface AlertServiceOptions {
 }
 
 /** A rule as lists and `show` return it: webhook secrets hidden. */
-export type PublicAlertRule = Omit<AlertRuleRecord, 'channels'> & { channels: Record<string, string>[] };
+export type PublicAlertRule = Omit<AlertRuleRecord, 'channels'> & { channels: PublicChannel[] };
 
 /** What one monitor run did to one rule. */
 export interface RuleRunReport {

@@ -62,8 +62,16 @@ export async function checkChannel(spec: AlertChannelSpec, ctx: Pick<ChannelCont
   await checkOutboundUrl(spec.url, ctx.outbound, field);
 }
 
+/** A channel as lists and `show` return it. */
+export interface PublicChannel {
+  kind: AlertChannelSpec['kind'];
+  url?: string;
+  to?: string;
+  secret?: string;
+}
+
 /** The channel without its secret (what lists and `show` return). */
-export function publicChannel(spec: AlertChannelSpec): Record<string, string> {
+export function publicChannel(spec: AlertChannelSpec): PublicChannel {
   return spec.kind === 'webhook' ? { kind: spec.kind, url: spec.url, secret: '[hidden]' } : { ...spec };
 }
 
