@@ -5,7 +5,6 @@
  * either way its response says `fallback: true`. The closed-variant route is built once per routing-table
  * entry (routes are immutable and rebuilt on every endpoint revision), never per request.
  */
-import { CIRCUIT_FALLBACK_VARIANT } from '../store/endpoint-circuit-breaker.js';
 import { EndpointRoute } from './endpoint-router.js';
 import type { VariantRoute } from './endpoint-router.js';
 
@@ -17,7 +16,7 @@ export type CircuitDecision = { kind: 'route' } | { kind: 'reroute'; route: Endp
 /** The decision for `picked` on `route`. */
 export function circuitDecision(route: EndpointRoute, picked: VariantRoute): CircuitDecision {
   const breaker = route.record.settings.circuitBreaker;
-  if (!breaker || (!breaker.open.includes(picked.name) && picked.name !== CIRCUIT_FALLBACK_VARIANT)) return { kind: 'route' };
+  if (!breaker || (!breaker.open.includes(picked.name) && picked.name !== breaker.addedVariant)) return { kind: 'route' };
   let closed = closedRoutes.get(route);
   if (closed === undefined) {
     const variants = route.variants.filter((v) => !breaker.open.includes(v.name));

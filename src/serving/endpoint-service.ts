@@ -88,7 +88,11 @@ export class EndpointService {
     const current = await this.get(name, project);
     let variants: EndpointVariant[] = current.variants;
     if (input.variants) variants = checkVariants(input.variants);
-    else if (input.model !== undefined) {
+    else if (input.model === undefined && input.settings?.circuitBreaker === null && current.settings.circuitBreaker?.addedVariant) {
+      // Closing a circuit removes the variant the breaker added to serve the previous version.
+      const added = current.settings.circuitBreaker.addedVariant;
+      variants = checkVariants(current.variants.filter((v) => v.name !== added));
+    } else if (input.model !== undefined) {
       const target = input.variant ?? (current.variants.length === 1 ? current.variants[0].name : undefined);
       const found = current.variants.some((v) => v.name === target);
       if (target === undefined || !found) {

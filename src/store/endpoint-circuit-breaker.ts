@@ -7,10 +7,7 @@
  */
 import { UsageError } from '../core/errors.js';
 
-/**
- * A variant of this name, added when a circuit opened with nothing else to fall back to, serves the
- * previous model version; while the circuit is open its answers are fallbacks too.
- */
+/** The name of the variant a circuit breaker adds to serve the previous version when nothing else is left. */
 export const CIRCUIT_FALLBACK_VARIANT = 'fallback';
 
 /** An open circuit on some of an endpoint's variants. */
@@ -22,6 +19,11 @@ export interface EndpointCircuitBreaker {
   /** Why it opened (an alert id and condition, or an operator's note). */
   reason: string;
   openedAt: string;
+  /**
+   * A variant the breaker added to serve the previous version (its answers are fallbacks while the
+   * circuit is open); closing the circuit removes it again. Null when none was added.
+   */
+  addedVariant?: string | null;
 }
 
 /** A checked circuit-breaker setting, or a UsageError naming the field. */
@@ -38,5 +40,7 @@ export function checkCircuitBreaker(value: unknown): EndpointCircuitBreaker {
   }
   const reason = typeof o.reason === 'string' ? o.reason.slice(0, 500) : '';
   const openedAt = typeof o.openedAt === 'string' && !Number.isNaN(Date.parse(o.openedAt)) ? o.openedAt : new Date().toISOString();
-  return { open: [...new Set(o.open)], defaultAnswer: answer, reason, openedAt };
+  const added = o.addedVariant ?? null;
+  if (added !== null && (typeof added !== 'string' || added.length === 0 || added.length > 63)) throw new UsageError(`${field}.addedVariant must be a variant name or null`, { field: `${field}.addedVariant` });
+  return { open: [...new Set(o.open)], defaultAnswer: answer, reason, openedAt, addedVariant: added };
 }

@@ -19,6 +19,7 @@ interface SettingFlags {
   unseenCategories?: string;
   batching?: string;
   captureRate?: string;
+  closeCircuit?: boolean;
 }
 
 /** Settings flags to a partial settings object; each bad value is a usage error naming the flag. */
@@ -41,6 +42,7 @@ function settingsFrom(flags: SettingFlags): Partial<EndpointSettings> {
     if (flags.captureRate.trim() === '' || !Number.isFinite(r)) throw new UsageError('--capture-rate must be a number from 0 to 1', { field: 'capture-rate' });
     out.captureSampleRate = r;
   }
+  if (flags.closeCircuit) out.circuitBreaker = null;
   return out;
 }
 
@@ -56,13 +58,16 @@ function withSettingFlags(cmd: Command): Command {
     .option('--unseen-categories <policy>', 'categories never seen in training: missing (score as missing) or reject (400)')
     .option('--batching <size:waitMs>', 'adaptive batching, e.g. 64:2, or "off"')
     .option('--capture-rate <r>', 'share of requests captured, 0..1')
+    .option('--close-circuit', 'close an open circuit breaker (route to every variant again; removes the variant it added)')
     .option('--json', 'print JSON');
 }
 
 function describe(e: EndpointRecord): string {
   const variants = e.variants.map((v) => `  variant ${v.name}: ${v.model} (weight ${v.weight})`).join('\n');
   const b = e.settings.batching;
-  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}\n`;
+  const cb = e.settings.circuitBreaker;
+  const circuit = cb ? `  circuit OPEN on ${cb.open.join(', ')} since ${cb.openedAt}${cb.defaultAnswer !== null ? ` (default answer ${JSON.stringify(cb.defaultAnswer)})` : ''}: ${cb.reason}\n` : '';
+  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}\n${circuit}`;
 }
 
 /** The command's project (`--project`, `kiln --project`, `KILN_PROJECT`, `default`). */

@@ -169,7 +169,11 @@ describe('circuit breaker action', () => {
       expect(body).toMatchObject({ variant: 'fallback', fallback: true });
       expect(body.predictions).toHaveLength(2);
     }
-    await kiln.endpoints.update('guarded', { variants: [{ name: 'main', model: 'churn@2', weight: 1 }], settings: { circuitBreaker: null } });
+    expect(e.settings.circuitBreaker).toMatchObject({ open: ['main'], defaultAnswer: null, addedVariant: 'fallback' });
+    // Closing the circuit also removes the variant the breaker added.
+    const closed = await kiln.endpoints.update('guarded', { settings: { circuitBreaker: null } });
+    expect(closed.variants.map((v) => v.name)).toEqual(['main']);
+    expect(closed.settings.circuitBreaker).toBeUndefined();
     const after = await predict('guarded', (b) => b.fallback === undefined);
     expect(after).toMatchObject({ variant: 'main' });
   }, 30_000);

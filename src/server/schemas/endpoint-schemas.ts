@@ -16,6 +16,7 @@ const CircuitBreaker = Type.Union([
       defaultAnswer: Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Null()], { description: 'answer for every instance when every variant is open (null: 503)' }),
       reason: Type.String({ maxLength: 500 }),
       openedAt: Type.String({ maxLength: 40 }),
+      addedVariant: Type.Optional(Type.Union([Type.String({ maxLength: 63 }), Type.Null()], { description: 'a variant the breaker added to serve the previous version; removed when the circuit closes' })),
     },
     { additionalProperties: false },
   ),
