@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError, asKilnError, exitCodeFor } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
 import { installProjectOption } from './cli-project.js';
+import { registerAlertsCommands } from './commands/alerts-commands.js';
 import { registerAuditCommands } from './commands/audit-commands.js';
 import { registerBatchCommand } from './commands/batch-command.js';
 import { registerDataCommands } from './commands/data-commands.js';
@@ -61,6 +62,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBatchCommand(program, ctx);
   registerServerCommand(program, ctx);
   registerMonitorCommand(program, ctx);
+  registerAlertsCommands(program, ctx);
   registerGcCommand(program, ctx);
   registerIngestCommand(program, ctx);
   registerTokensCommands(program, ctx);
