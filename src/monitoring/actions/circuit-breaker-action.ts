@@ -27,7 +27,7 @@ export async function circuitBreakerAction(spec: AlertActionSpec, ctx: AlertActi
   const defaultAnswer = options.defaultAnswer ?? endpoint.settings.circuitBreaker?.defaultAnswer ?? null;
   let variants: EndpointVariant[] | undefined;
   let addedVariant: string | null = endpoint.settings.circuitBreaker?.addedVariant ?? null;
-  let fallback: Record<string, unknown> = {};
+  let fallback: Record<string, unknown>;
   const remaining = endpoint.variants.filter((v) => !open.includes(v.name));
   if (remaining.length > 0) fallback = { to: 'variants', variants: remaining.map((v) => v.name) };
   else if (defaultAnswer !== null) fallback = { to: 'default answer', defaultAnswer };
