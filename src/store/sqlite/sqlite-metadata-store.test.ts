@@ -77,7 +77,7 @@ describe('openSqliteMetadataStore', () => {
     try {
       const file = join(folder, 'kiln.db');
       await (await openSqliteMetadataStore(file)).close();
-      const extra = { id: MIGRATIONS.length + 1, name: '999-test', up: async (db: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => {
+      const extra = { id: MIGRATIONS.at(-1)!.id + 1, name: '999-test', up: async (db: Parameters<(typeof MIGRATIONS)[number]['up']>[0]) => {
         await db.schema.createTable('test_extra').addColumn('x', 'integer').execute();
       } };
       const store = await openSqliteMetadataStore(file, { migrations: [...MIGRATIONS, extra] });
@@ -94,7 +94,7 @@ describe('openSqliteMetadataStore', () => {
     const folder = tempFolder();
     try {
       const file = join(folder, 'kiln.db');
-      const broken = { id: MIGRATIONS.length + 1, name: '999-broken', up: async () => { throw new Error('migration failed'); } };
+      const broken = { id: MIGRATIONS.at(-1)!.id + 1, name: '999-broken', up: async () => { throw new Error('migration failed'); } };
       await expect(openSqliteMetadataStore(file, { migrations: [...MIGRATIONS, broken] })).rejects.toThrow('migration failed');
       const raw = new Database(file, { readonly: true });
       // The earlier migrations ran in the same transaction, so they are gone too: the file is as if never migrated.
