@@ -60,11 +60,13 @@ export async function runAlertActions(project: string, rule: AlertRuleRecord, al
     out.push({ action: spec.kind, ok: outcome.ok, summary: outcome.summary });
     if (outcome.later) {
       const follow = outcome.later
-        .catch((err: unknown): AlertActionOutcome => {
+        .catch((err: unknown): AlertActionOutcome | null => {
+          // Shutting down stops the wait, not the work (the job runs on): record nothing rather than a failure.
+          if (opts.retrainWait?.signal?.aborted) return null;
           const e = asKilnError(err);
           return { ok: false, summary: `${spec.kind} failed: ${e.message}`, detail: { error: { code: e.code, message: e.message } } };
         })
-        .then((done) => record(spec, done, 'finished'))
+        .then((done) => (done === null ? undefined : record(spec, done, 'finished')))
         .catch(() => undefined)
         .finally(() => opts.pending.delete(follow));
       opts.pending.add(follow);

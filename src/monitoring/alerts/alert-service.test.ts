@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
-import type { MonitorResultPoint, MonitorRunHistory, MonitorRunSummary } from '../monitor-run.js';
+import type { MonitorResultPoint, MonitorRunHistory, MonitorRunListener, MonitorRunSummary } from '../monitor-run.js';
 import { AlertService } from './alert-service.js';
 import { verifyWebhookSignature } from './channels/webhook-signature.js';
 
@@ -199,6 +199,12 @@ describe('alert lifecycle', () => {
     const events = (await alerts.showAlert(report.alert as string)).events.filter((e) => e.kind === 'delivery');
     const failed = events.find((e) => e.detail.kind === 'webhook');
     expect(failed?.detail).toMatchObject({ ok: false, attempts: [{ status: 500 }, { status: 500 }] });
+  });
+
+  it('is a MonitorRunListener the monitor service can call as is (bound)', async () => {
+    const listener: MonitorRunListener = kiln.alerts.onMonitorRun;
+    // The report it resolves to is ignored by listeners; here: no rule reads this monitor.
+    expect(await listener(run('nobody-listens', [{ value: 1 }]))).toEqual([]);
   });
 
   it('acts only on its own monitor and project', async () => {

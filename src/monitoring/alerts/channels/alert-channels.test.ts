@@ -41,6 +41,8 @@ beforeAll(async () => {
       if (path === '/fail') return void res.writeHead(500).end('upstream broke');
       if (path === '/flaky') return void res.writeHead(n < 3 ? 503 : 200).end();
       if (path === '/gone') return void res.writeHead(410).end('no such hook');
+      // The receiver verifies the signature itself, as a real one would: a wrong one is a 401.
+      if (path === '/ok' && !verifyWebhookSignature(SECRET, req.headers['x-kiln-timestamp'] as string | undefined, body, req.headers['x-kiln-signature'] as string | undefined)) return void res.writeHead(401).end('bad signature');
       res.writeHead(204).end();
     });
   });
@@ -90,6 +92,11 @@ describe('webhook channel', () => {
     expect(verifyWebhookSignature(SECRET, got.headers['x-kiln-timestamp'] as string, got.body, got.headers['x-kiln-signature'] as string, Number(got.headers['x-kiln-timestamp']) + 3600)).toBe(false);
     const doc = JSON.parse(got.body) as { version: number; event: string; alert: AlertRecord; reason: string };
     expect(doc).toMatchObject({ version: 1, event: 'fired', reason: note.reason, alert: { id: 'a-1', rule: 'drift', endpoint: 'churn', severity: 'critical', value: 0.5 } });
+  });
+
+  it('is refused by the receiver when signed with another secret (401, not retried)', async () => {
+    const outcome = await deliverToChannel(parseChannelSpec(`webhook:${base}/ok`, 'not-the-receivers-secret'), note, fast);
+    expect(outcome).toMatchObject({ ok: false, attempts: [{ status: 401, error: 'HTTP 401: bad signature' }] });
   });
 
   it('retries 5xx with backoff until it succeeds, keeping one delivery id', async () => {
