@@ -59,7 +59,7 @@ describe('/v1/alerts', () => {
 
   it('lists, shows and acknowledges the alerts monitor runs raise', async () => {
     await call('POST', '/v1/alerts/rules', { name: 'auc-low', monitor: 'quality', rule: 'auc < 0.75' });
-    const [report] = await kiln.alerts.onMonitorRun({ project: 'default', monitor: 'quality', endpoint: 'churn', runId: 'r1', at: '2026-01-01T00:00:00Z', windowStart: '2026-01-01T00:00:00Z', windowEnd: '2026-01-01T01:00:00Z', status: 'ok', points: [{ check: 'quality', metric: 'auc', column: null, value: 0.7 }], notes: [] });
+    const [report] = await kiln.alerts.evaluateRun({ project: 'default', monitor: 'quality', endpoint: 'churn', runId: 'r1', at: '2026-01-01T00:00:00Z', windowStart: '2026-01-01T00:00:00Z', windowEnd: '2026-01-01T01:00:00Z', status: 'ok', points: [{ check: 'quality', metric: 'auc', column: null, value: 0.7 }], notes: [] });
     expect(report.change).toBe('fired');
     const open = await call('GET', '/v1/alerts?status=open');
     expect(open.json()).toMatchObject({ alerts: [{ id: report.alert, rule: 'auc-low', value: 0.7, status: 'open', acknowledgedBy: null }] });

@@ -68,7 +68,7 @@ describe('kiln alerts', () => {
     const k = await openKiln({ home, databaseUrl: undefined });
     try {
       await k.alerts.createRule({ name: 'auc-low', monitor: 'quality', rule: 'auc < 0.75' });
-      const [report] = await k.alerts.onMonitorRun({ project: 'default', monitor: 'quality', endpoint: 'churn', runId: 'r1', at: '2026-01-01T00:00:00Z', windowStart: '2026-01-01T00:00:00Z', windowEnd: '2026-01-01T01:00:00Z', status: 'ok', points: [{ check: 'quality', metric: 'auc', column: null, value: 0.7 }], notes: [] });
+      const [report] = await k.alerts.evaluateRun({ project: 'default', monitor: 'quality', endpoint: 'churn', runId: 'r1', at: '2026-01-01T00:00:00Z', windowStart: '2026-01-01T00:00:00Z', windowEnd: '2026-01-01T01:00:00Z', status: 'ok', points: [{ check: 'quality', metric: 'auc', column: null, value: 0.7 }], notes: [] });
       expect(report.change).toBe('fired');
       await k.security.createProject('alpha', null, localPrincipal());
     } finally {

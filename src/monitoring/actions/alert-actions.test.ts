@@ -89,7 +89,7 @@ afterAll(async () => {
 describe('retrain action', () => {
   it('trains on the newest data with the recipe, registers a challenger, promotes nothing', async () => {
     await alerts.createRule({ name: 'retrain-on-auc', monitor: 'quality', rule: 'auc < 0.75', actions: ['retrain'] });
-    const [report] = await alerts.onMonitorRun(breach('quality', 'churn'));
+    const [report] = await alerts.evaluateRun(breach('quality', 'churn'));
     expect(report.actions).toMatchObject([{ action: 'retrain', ok: true, summary: expect.stringMatching(/^retraining churn@2 on churn-data@2 as job /) }]);
     await alerts.idle();
     const challenger = await kiln.registry.resolveRecord('churn@challenger');
@@ -114,7 +114,7 @@ describe('retrain action', () => {
 describe('rollback action', () => {
   it('moves the endpoint back to the previous version, audited and in the alert history', async () => {
     await alerts.createRule({ name: 'rollback-on-auc', monitor: 'quality-rb', rule: 'auc < 0.75', actions: ['rollback'] });
-    const [report] = await alerts.onMonitorRun(breach('quality-rb', 'churn'));
+    const [report] = await alerts.evaluateRun(breach('quality-rb', 'churn'));
     expect(report.actions).toMatchObject([{ action: 'rollback', ok: true, summary: expect.stringMatching(/rolled back from main=churn@2 to main=churn@1 \(found in endpoint history\)/) }]);
     expect((await kiln.endpoints.get('churn')).variants[0].model).toBe('churn@1');
     const audit = await kiln.security.listAudit({ resourceType: 'endpoints', resourceId: 'churn' });
@@ -127,15 +127,15 @@ describe('rollback action', () => {
   it('falls back to the registry for an endpoint without history, and says so when nothing is older', async () => {
     // `answers` was created on churn@2 and never changed: the registry gives churn@1.
     await alerts.createRule({ name: 'rb2', monitor: 'q2', rule: 'auc < 0.75', actions: ['rollback'] });
-    const [r2] = await alerts.onMonitorRun(breach('q2', 'answers'));
+    const [r2] = await alerts.evaluateRun(breach('q2', 'answers'));
     expect(r2.actions[0]).toMatchObject({ ok: true, summary: expect.stringMatching(/found in registry/) });
     await kiln.endpoints.update('answers', { model: 'churn@2' });
     await kiln.endpoints.create({ name: 'first', model: 'churn@1' });
     await alerts.createRule({ name: 'rb3', monitor: 'q3', rule: 'auc < 0.75', actions: ['rollback'] });
-    const [r3] = await alerts.onMonitorRun(breach('q3', 'first'));
+    const [r3] = await alerts.evaluateRun(breach('q3', 'first'));
     expect(r3.actions[0]).toMatchObject({ ok: false, summary: expect.stringMatching(/no earlier model is known/) });
     await alerts.createRule({ name: 'rb4', monitor: 'q4', rule: 'auc < 0.75', actions: ['rollback'] });
-    const [r4] = await alerts.onMonitorRun(breach('q4', 'no-such-endpoint'));
+    const [r4] = await alerts.evaluateRun(breach('q4', 'no-such-endpoint'));
     expect(r4.change).toBe('fired');
     expect(r4.actions[0]).toMatchObject({ ok: false, summary: expect.stringMatching(/rollback failed: endpoint "no-such-endpoint" not found/) });
   }, 30_000);
@@ -144,7 +144,7 @@ describe('rollback action', () => {
 describe('circuit breaker action', () => {
   it('answers with the declared default and fallback: true', async () => {
     await alerts.createRule({ name: 'breaker', monitor: 'ops', rule: 'auc < 0.75', actions: ['circuit-breaker'], defaultAnswer: 'no' });
-    const [report] = await alerts.onMonitorRun(breach('ops', 'answers'));
+    const [report] = await alerts.evaluateRun(breach('ops', 'answers'));
     expect(report.actions).toMatchObject([{ action: 'circuit-breaker', ok: true, summary: 'circuit opened on variant main of endpoint answers; fallback: default answer' }]);
     expect((await kiln.endpoints.get('answers')).settings.circuitBreaker).toMatchObject({ open: ['main'], defaultAnswer: 'no', reason: expect.stringContaining(report.alert as string) });
     const body = await predict('answers', (b) => b.fallback === true);
@@ -157,7 +157,7 @@ describe('circuit breaker action', () => {
     await kiln.endpoints.update('guarded', { model: 'churn@1' });
     await kiln.endpoints.update('guarded', { model: 'churn@2' });
     await alerts.createRule({ name: 'breaker2', monitor: 'ops2', rule: 'auc < 0.75', actions: ['circuit-breaker:main'] });
-    const [report] = await alerts.onMonitorRun(breach('ops2', 'guarded'));
+    const [report] = await alerts.evaluateRun(breach('ops2', 'guarded'));
     expect(report.actions[0]).toMatchObject({ ok: true, summary: 'circuit opened on variant main of endpoint guarded; fallback: previous version' });
     const e = await kiln.endpoints.get('guarded');
     expect(e.variants.map((v) => [v.name, v.model])).toEqual([

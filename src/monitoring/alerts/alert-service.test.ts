@@ -56,7 +56,7 @@ function run(monitor: string, points: Partial<MonitorResultPoint>[], status: Mon
 /** Advance the clock and deliver a run, as the monitor service would. */
 async function tick(minutes: number, r: MonitorRunSummary) {
   clock += minutes * 60_000;
-  return alerts.onMonitorRun(r);
+  return alerts.evaluateRun(r);
 }
 
 beforeAll(async () => {
@@ -203,8 +203,11 @@ describe('alert lifecycle', () => {
 
   it('is a MonitorRunListener the monitor service can call as is (bound)', async () => {
     const listener: MonitorRunListener = kiln.alerts.onMonitorRun;
-    // The report it resolves to is ignored by listeners; here: no rule reads this monitor.
-    expect(await listener(run('nobody-listens', [{ value: 1 }]))).toEqual([]);
+    await alerts.createRule({ name: 'via-listener', monitor: 'listened', rule: 'error_rate > 0.1' });
+    const handed = alerts.onMonitorRun;
+    await handed(run('listened', [{ check: 'operational', metric: 'error_rate', value: 0.5 }]));
+    expect((await alerts.listAlerts({ rule: 'via-listener' })).items).toHaveLength(1);
+    expect(listener).toBeTypeOf('function');
   });
 
   it('acts only on its own monitor and project', async () => {

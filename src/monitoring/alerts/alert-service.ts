@@ -1,8 +1,8 @@
 /**
  * `AlertService` (`kiln.alerts`): alert rules over monitor results, the alerts they raise, their history
  * and acknowledgement — the one implementation behind `kiln alerts ...` and `/v1/alerts`. It hears about
- * monitor runs through `onMonitorRun(run)` (a `MonitorRunListener`, connected to the monitor service in
- * `openKiln`), judges every rule of that monitor (`alert-evaluation.ts`), and then: opens an alert and
+ * monitor runs through `onMonitorRun(run)` (a `MonitorRunListener` for the monitor service; `evaluateRun`
+ * is the same with the per-rule report), judges every rule of that monitor (`alert-evaluation.ts`), and then: opens an alert and
  * notifies its channels and runs its actions; counts a repeat of an open alert without notifying again
  * (de-duplication); resolves an open alert whose condition cleared (and says so on the channels); or, within
  * the rule's cooldown after the last alert fired, records the breach on that alert without a new one.
@@ -20,7 +20,7 @@ import type { AlertActionServices } from '../actions/alert-action.js';
 import type { ActionRunSummary } from '../actions/run-alert-actions.js';
 import { runAlertActions } from '../actions/run-alert-actions.js';
 import type { RetrainWaitOptions } from '../actions/retrain-action.js';
-import type { MonitorRunHistory, MonitorRunSummary } from '../monitor-run.js';
+import type { MonitorRunHistory, MonitorRunListener, MonitorRunSummary } from '../monitor-run.js';
 import { parseAlertCondition } from './alert-condition.js';
 import type { RuleVerdict } from './alert-evaluation.js';
 import { evaluateCondition } from './alert-evaluation.js';
@@ -150,11 +150,18 @@ export class AlertService {
   }
 
   /**
-   * The `MonitorRunListener`: judge every rule of the run's monitor (in the run's project) and act.
-   * Bound, so it can be handed over as is (`monitors.onRun(kiln.alerts.onMonitorRun)`). Never throws for
-   * one rule's failure: each rule's outcome is in the report.
+   * The `MonitorRunListener` the monitor service calls after every run: `evaluateRun`, report dropped.
+   * Bound, so it can be handed over as is (`monitors.addListener(kiln.alerts.onMonitorRun)`).
    */
-  readonly onMonitorRun = async (run: MonitorRunSummary): Promise<RuleRunReport[]> => {
+  readonly onMonitorRun: MonitorRunListener = async (run) => {
+    await this.evaluateRun(run);
+  };
+
+  /**
+   * Judge every rule of the run's monitor (in the run's project) and act. Never throws for one rule's
+   * failure: each rule's outcome is in the report.
+   */
+  async evaluateRun(run: MonitorRunSummary): Promise<RuleRunReport[]> {
     const view = this.inProject(run.project);
     this.runtime.recent.add(run);
     const rules = await view.repo().rulesOfMonitor(run.monitor);
@@ -167,7 +174,7 @@ export class AlertService {
       }
     }
     return reports;
-  };
+  }
 
   /** Resolves when background work (retraining jobs and their registration) has ended. */
   async idle(): Promise<void> {
