@@ -23,11 +23,11 @@ let alerts: AlertService;
 let seq = 0;
 
 async function csv(name: string, n: number, shift: number): Promise<string> {
-  const lines = ['x,color,label'];
+  const lines = ['id,x,color,label'];
   for (let i = 0; i < n; i++) {
     const x = ((i * 37) % 101) / 25 - 2 + shift;
     const color = ['red', 'green', 'blue'][i % 3];
-    lines.push(`${x},${color},${x + (color === 'red' ? 0.5 : 0) > 0 ? 'yes' : 'no'}`);
+    lines.push(`${name}-${i},${x},${color},${x + (color === 'red' ? 0.5 : 0) > 0 ? 'yes' : 'no'}`);
   }
   const path = join(home, name);
   await writeFile(path, `${lines.join('\n')}\n`);
@@ -36,7 +36,7 @@ async function csv(name: string, n: number, shift: number): Promise<string> {
 
 /** Train on a dataset version as a job and register the run as the next version of `churn`. */
 async function trainAndRegister(dataset: string, seed: number): Promise<number> {
-  const job = await kiln.jobs.submit({ kind: 'train', payload: { dataset, target: 'label', params: { numTrees: 4 }, seed } });
+  const job = await kiln.jobs.submit({ kind: 'train', payload: { dataset, target: 'label', params: { numTrees: 4 }, seed, exclude: ['id'] } });
   const done = await kiln.jobs.wait(job.id);
   expect(done.status).toBe('succeeded');
   return (await kiln.registry.registerFromRun((done.result as { runId: string }).runId, { name: 'churn' })).version;
@@ -98,7 +98,10 @@ describe('retrain action', () => {
     expect((await kiln.registry.resolveRecord('churn@champion')).version).toBe(2);
     const jobs = (await kiln.jobs.list({ kind: 'train' })).items;
     const job = jobs.find((j) => (j.payload as { dataset?: string }).dataset === 'churn-data@2');
-    expect(job?.payload).toMatchObject({ dataset: 'churn-data@2', target: 'label', algo: 'gbdt', params: { numTrees: 4 }, seed: 2, experiment: 'alerts' });
+    expect(job?.payload).toMatchObject({ dataset: 'churn-data@2', target: 'label', algo: 'gbdt', params: { numTrees: 4 }, seed: 2, exclude: ['id'], experiment: 'alerts' });
+    // The challenger uses the same inputs as the model it retrains (the id column stayed out).
+    const inputs = async (ref: string) => (await kiln.registry.loadBundle(ref)).signature.inputs.map((i) => i.name).sort();
+    expect(await inputs('churn@3')).toEqual(await inputs('churn@2'));
     expect(job?.createdBy).toBe('alert:retrain-on-auc');
     const events = (await alerts.showAlert(report.alert as string)).events.filter((e) => e.kind === 'action');
     expect(events.map((e) => [e.detail.phase, e.detail.ok])).toEqual([

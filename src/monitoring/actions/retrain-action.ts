@@ -1,6 +1,7 @@
 /**
  * The retrain action: a `train` job on the newest version of the dataset the served model was trained on,
- * with the model's recipe (target, task, algorithm, hyper-parameters and seed from its bundle), submitted
+ * with the model's recipe (target, task, algorithm, hyper-parameters and seed from its bundle; the new
+ * version's columns that are not among the model's inputs are excluded, as they were), submitted
  * as `alert:<rule>`. When the job succeeds, its run is registered as the next version of the same model
  * (parent: the served version; tags name the alert) and the alias `challenger` points at it. Nothing is
  * promoted: the champion alias, stages and gates are left alone, so the challenger goes through the
@@ -37,6 +38,10 @@ export async function retrainAction(_spec: unknown, ctx: AlertActionContext, wai
   if (!newest) return { ok: false, summary: `retrain: dataset ${trainedOn.name} (which ${ref} was trained on) no longer exists in project ${project}`, detail: { model: ref, dataset: trainedOn.name } };
   const bundle = await services.registry.loadBundle(ref, project);
   const dataset = `${newest.name}@${newest.version}`;
+  // The recipe's column choice: whatever the new version has beyond the model's inputs and target stays out.
+  const details = await services.datasets.inProject(project).show(dataset);
+  const used = new Set([...bundle.signature.inputs.map((i) => i.name), bundle.signature.target]);
+  const exclude = ((details.schema as { fields?: { name: string }[] } | null)?.fields ?? []).map((f) => f.name).filter((n) => !used.has(n));
   const payload = {
     dataset,
     target: bundle.signature.target,
@@ -44,10 +49,11 @@ export async function retrainAction(_spec: unknown, ctx: AlertActionContext, wai
     algo: bundle.metadata.algo,
     params: JSON.parse(JSON.stringify(bundle.metadata.params)) as Record<string, JsonValue>,
     seed: bundle.metadata.seed,
+    ...(exclude.length > 0 ? { exclude } : {}),
     experiment: 'alerts',
   } satisfies Record<string, JsonValue>;
   const job = await services.jobs.submit({ kind: 'train', project, payload }, { actor });
-  const recipe = { target: payload.target, task: payload.task, algo: payload.algo, seed: payload.seed };
+  const recipe = { target: payload.target, task: payload.task, algo: payload.algo, seed: payload.seed, exclude };
   const later = (async (): Promise<AlertActionOutcome> => {
     const ended = await services.jobs.wait(job.id, { pollMs: wait.pollMs ?? 1000, ...(wait.signal ? { signal: wait.signal } : {}) });
     if (ended.status !== 'succeeded') return { ok: false, summary: `retrain job ${job.id} ${ended.status}${ended.error ? `: ${ended.error.message}` : ''}; no challenger registered`, detail: { job: job.id, status: ended.status, error: ended.error } };

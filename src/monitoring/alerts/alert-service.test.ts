@@ -210,6 +210,18 @@ describe('alert lifecycle', () => {
     expect(listener).toBeTypeOf('function');
   });
 
+  it('without a connected run history, remembers the runs it has seen for "for N runs" rules', async () => {
+    const bare = new AlertService(
+      { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
+      { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null } },
+    ).inProject('buffered');
+    await bare.createRule({ name: 'p99', monitor: 'ops', rule: 'p99_ms > 250 for 3 runs' });
+    const ops = (v: number) => ({ ...run('ops', [{ check: 'operational', metric: 'p99_ms', value: v }, { check: 'operational', metric: 'error_rate', value: 0 }]), project: 'buffered' });
+    expect((await bare.evaluateRun(ops(300)))[0].state).toBe('pending');
+    expect((await bare.evaluateRun(ops(310)))[0].state).toBe('pending');
+    expect((await bare.evaluateRun(ops(320)))[0]).toMatchObject({ state: 'breach', change: 'fired' });
+  });
+
   it('acts only on its own monitor and project', async () => {
     expect(await tick(1, run('some-other-monitor', [{ value: 0.99 }]))).toEqual([]);
     expect(await tick(1, run('churn-drift', [{ value: 0.99 }], 'ok', 'other'))).toEqual([]);

@@ -2,8 +2,8 @@
  * `AlertService` (`kiln.alerts`): alert rules over monitor results, the alerts they raise, their history
  * and acknowledgement — the one implementation behind `kiln alerts ...` and `/v1/alerts`. It hears about
  * monitor runs through `onMonitorRun(run)` (a `MonitorRunListener` for the monitor service; `evaluateRun`
- * is the same with the per-rule report), judges every rule of that monitor (`alert-evaluation.ts`), and then: opens an alert and
- * notifies its channels and runs its actions; counts a repeat of an open alert without notifying again
+ * is the same with the per-rule report), judges every rule of that monitor (`alert-evaluation.ts`), and
+ * then: opens an alert and notifies its channels and runs its actions; counts a repeat of an open alert without notifying again
  * (de-duplication); resolves an open alert whose condition cleared (and says so on the channels); or, within
  * the rule's cooldown after the last alert fired, records the breach on that alert without a new one.
  * A service acts in one project (`inProject(p)`); `onMonitorRun` acts in the run's project.
@@ -163,8 +163,12 @@ export class AlertService {
    */
   async evaluateRun(run: MonitorRunSummary): Promise<RuleRunReport[]> {
     const view = this.inProject(run.project);
-    this.runtime.recent.add(run);
     const rules = await view.repo().rulesOfMonitor(run.monitor);
+    if (this.runtime.history === null) {
+      // No run history connected: keep what `for N runs` rules of this monitor need, and only that.
+      const conditions = rules.map((r) => parseAlertCondition(r.condition)).filter((c) => c.runs > 1);
+      if (conditions.length > 0) this.runtime.recent.add({ ...run, points: run.points.filter((p) => conditions.some((c) => c.metric === p.metric && c.column === p.column)) });
+    }
     const reports: RuleRunReport[] = [];
     for (const rule of rules) {
       try {

@@ -9,7 +9,7 @@ import { MAX_CONDITION_RUNS } from './alert-condition.js';
 /** Bounded in-memory run history. */
 export class RecentRunsBuffer {
   private readonly runs = new Map<string, MonitorRunSummary[]>();
-  private static readonly MAX_MONITORS = 10_000;
+  private static readonly MAX_MONITORS = 1000;
 
   /** Remember a run (a run id seen before replaces its older copy). */
   add(run: MonitorRunSummary): void {
