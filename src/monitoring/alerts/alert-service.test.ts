@@ -219,7 +219,13 @@ describe('alert lifecycle', () => {
     const ops = (v: number) => ({ ...run('ops', [{ check: 'operational', metric: 'p99_ms', value: v }, { check: 'operational', metric: 'error_rate', value: 0 }]), project: 'buffered' });
     expect((await bare.evaluateRun(ops(300)))[0].state).toBe('pending');
     expect((await bare.evaluateRun(ops(310)))[0].state).toBe('pending');
-    expect((await bare.evaluateRun(ops(320)))[0]).toMatchObject({ state: 'breach', change: 'fired' });
+    const [fired] = await bare.evaluateRun(ops(320));
+    expect(fired).toMatchObject({ state: 'breach', change: 'fired' });
+    // Deleting the rule resolves its open alert (no run would ever resolve it again).
+    await bare.deleteRule('p99');
+    const { alert, events } = await bare.showAlert(fired.alert as string);
+    expect(alert.status).toBe('resolved');
+    expect(events.at(-1)).toMatchObject({ kind: 'resolved', detail: { reason: expect.stringMatching(/rule p99 was deleted/) } });
   });
 
   it('acts only on its own monitor and project', async () => {

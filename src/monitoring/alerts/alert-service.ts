@@ -118,10 +118,16 @@ export class AlertService {
     return publicRule(await this.ruleOrThrow(name));
   }
 
-  /** Delete a rule; its alerts stay as history. */
+  /** Delete a rule; its alerts stay as history (an open one is resolved: nothing would ever resolve it). */
   async deleteRule(name: string, ctx: AlertCallContext = {}): Promise<{ deleted: string }> {
     const rule = await this.ruleOrThrow(name);
     if (!(await this.repo().deleteRule(name))) throw notFoundRule(name, this.project);
+    const open = await this.repo().openAlertOf(name);
+    if (open) {
+      const at = this.now().toISOString();
+      await this.repo().updateAlert({ ...open, status: 'resolved', resolvedAt: at });
+      await this.repo().appendEvent(open.id, 'resolved', { reason: `rule ${name} was deleted by ${(ctx.actor ?? localPrincipal()).actor}` }, at);
+    }
     await this.audit(ctx.actor ?? localPrincipal(), 'alert-rule.delete', 'alert-rules', name, publicRule(rule), null, ctx.audit);
     return { deleted: name };
   }
