@@ -130,6 +130,11 @@ describe('webhook channel', () => {
     expect(took).toBeLessThan(5000);
   });
 
+  it('bounds name resolution too: a resolver that never answers is a failed delivery, not a stuck run', async () => {
+    const outcome = await deliverToChannel(parseChannelSpec('webhook:https://hooks.example.com/x', SECRET), note, { ...fast, outbound: { resolve: () => new Promise(() => undefined) } });
+    expect(outcome).toMatchObject({ ok: false, attempts: [{ status: null, error: expect.stringMatching(/took longer than 300 ms/) }] });
+  });
+
   it('does not retry a permanent refusal (410)', async () => {
     const outcome = await deliverToChannel(parseChannelSpec(`webhook:${base}/gone`, SECRET), note, fast);
     expect(outcome).toMatchObject({ ok: false, attempts: [{ status: 410 }] });

@@ -88,10 +88,17 @@ export async function deliverToChannel(spec: AlertChannelSpec, n: AlertNotificat
     return deliverWithRetries(() => sendAlertEmail(smtp, spec.to, n, ctx.retry.attemptTimeoutMs), ctx.retry, ctx.sleep);
   }
   let target;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    target = await checkOutboundUrl(spec.url, ctx.outbound, 'channel');
+    // Name resolution is bounded like an attempt: a resolver that hangs must not hold the monitor run.
+    const slow = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`resolving ${spec.url.slice(0, 200)} took longer than ${ctx.retry.attemptTimeoutMs} ms`)), ctx.retry.attemptTimeoutMs);
+    });
+    target = await Promise.race([checkOutboundUrl(spec.url, ctx.outbound, 'channel'), slow]);
   } catch (err) {
     return refused(err instanceof Error ? err.message : String(err));
+  } finally {
+    clearTimeout(timer);
   }
   const body = JSON.stringify(spec.kind === 'slack' ? slackBody(n) : webhookDocument(n));
   const delivery = randomUUID();
