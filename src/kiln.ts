@@ -37,6 +37,8 @@ import { FeedbackService } from './serving/feedback/feedback-service.js';
 import { TrackingService } from './tracking/tracking-service.js';
 import { TRAIN_JOB_KIND, trainJobHandler } from './training/train-job.js';
 import { TUNE_JOB_KIND, tuneJobHandler } from './training/tuning/tune-job.js';
+import { TUNE_TRIAL_JOB_KIND } from './training/tuning/trial-dispatcher.js';
+import { tuneTrialJobHandler } from './training/tuning/tune-trial-job.js';
 import { trainedModelArtifactReferences } from './training/trained-model-artifact-references.js';
 import { TrainingService } from './training/training-service.js';
 import { CompositeModelSource } from './serving/composite-model-source.js';
@@ -120,7 +122,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const warn = (m: string): void => void process.stderr.write(`kiln jobs: ${m}\n`);
   const jobs = new JobService(metadata, { queue: openJobQueue(jobsConfig, metadata, warn), timing: jobsConfig.timing, security, warn, defaultConcurrency: jobsConfig.concurrency });
   jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
-  jobs.registerHandler(TUNE_JOB_KIND, tuneJobHandler(tracking, training, artifacts), { maxAttempts: 2 });
+  jobs.registerHandler(TUNE_JOB_KIND, tuneJobHandler(tracking, training, artifacts, jobs), { maxAttempts: 2 });
+  jobs.registerHandler(TUNE_TRIAL_JOB_KIND, tuneTrialJobHandler(tracking, training, artifacts), { maxAttempts: 2 });
   jobs.registerHandler(PING_JOB_KIND, pingJobHandler(() => jobs.workerId));
   const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
   const registry = new RegistryService(metadata, artifacts, datasets, security);

@@ -47,6 +47,7 @@ interface TuneFlags extends RawReadFlags {
   json?: boolean;
   quiet?: boolean;
   async?: boolean;
+  distributed?: boolean;
 }
 
 /** Request fields and the flags that set them. */
@@ -70,6 +71,7 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
   exclude: '--exclude',
   validFraction: '--valid-frac',
   testFraction: '--test-frac',
+  distributed: '--distributed',
 };
 
 /** Register `kiln tune`. */
@@ -101,6 +103,7 @@ export function registerTuneCommand(program: Command, ctx: CliContext): void {
       .option('--test-frac <f>', 'fraction held out for the final test metrics (default 0.2)')
       .option('--quiet', 'no progress line')
       .option('--async', 'submit the study as a background job and print its id (a `kiln server` or `kiln worker` runs it)')
+      .option('--distributed', 'with --async: run the trials as tune-trial jobs spread over every worker (--parallel of them at once)')
       .option('--json', 'print the result as JSON'),
   ).action(async (flags: TuneFlags, command: Command) => {
     const { io } = ctx;
@@ -132,7 +135,8 @@ export function registerTuneCommand(program: Command, ctx: CliContext): void {
       ...(flags.testFrac !== undefined ? { testFraction: parseNumber('test-frac', flags.testFrac) } : {}),
       out: flags.out,
     };
-    if (flags.async) return submitTuneJob(ctx, request, outGiven, Boolean(flags.json));
+    if (flags.distributed && !flags.async) throw new UsageError('--distributed needs --async: the study runs as a job whose trials are jobs on any worker', { field: 'distributed' });
+    if (flags.async) return submitTuneJob(ctx, { ...request, ...(flags.distributed ? { distributed: true } : {}) }, outGiven, Boolean(flags.json));
     const line = flags.quiet ? null : progressLine(io);
     // Ctrl-C / SIGTERM: trials in flight end as killed and the study stays resumable.
     const controller = new AbortController();
@@ -162,7 +166,7 @@ export function registerTuneCommand(program: Command, ctx: CliContext): void {
 }
 
 /** `--async`: the same request as a `tune` job; a file and `--out` (only when given) as absolute paths. */
-async function submitTuneJob(ctx: CliContext, request: StudyRequest & { out: string }, outGiven: boolean, json: boolean): Promise<void> {
+async function submitTuneJob(ctx: CliContext, request: StudyRequest & { out: string; distributed?: boolean }, outGiven: boolean, json: boolean): Promise<void> {
   const { data, out, ...rest } = request;
   const readOptions = data !== undefined && 'file' in data ? data.readOptions : undefined;
   const payload = {

@@ -11,23 +11,21 @@
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError, KilnError, UsageError } from '../../core/errors.js';
-import { int64AsNumeric } from '../../core/frame.js';
 import { parseDatasetRef } from '../../data/datasets/data-ref.js';
-import { GBDT_DEFAULTS, parseGbdtParams } from '../../ml/gbdt/gbdt-params.js';
 import { getAlgorithm } from '../../ml/train/algorithms.js';
-import { encodeTarget } from '../../ml/train/target.js';
 import type { TaskRequest } from '../../ml/train/target.js';
 import { enumerateGrid } from '../../ml/tuning/grid-sampler.js';
-import { createPruner, createSampler } from '../../ml/tuning/tuning-registry.js';
+import { createSampler } from '../../ml/tuning/tuning-registry.js';
 import type { RunSummary } from '../../store/run-repository.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { TrackingService } from '../../tracking/tracking-service.js';
-import { KILN_VERSION } from '../../version.js';
 import type { TrainingService } from '../training-service.js';
 import type { TrainingData } from '../train-request.js';
 import { parseSpaceForAlgorithm, defaultSpaceDocument } from './algorithm-spaces.js';
 import { curveMetricKey, runTrial } from './run-trial.js';
-import type { TrialContext, TrialOutcome } from './run-trial.js';
+import type { TrialOutcome } from './run-trial.js';
+import { studyObjective, studyPruner, trialContext } from './trial-context.js';
+import type { TrialDispatcher } from './trial-dispatcher.js';
 import { finishStudy, pickBest } from './study-finish.js';
 import { checkNotOwned, holdStudy } from './study-lock.js';
 import { checkSameSpec, checkStudyName, parseStoredSpec, STUDY_TAGS } from './study-spec.js';
@@ -35,7 +33,6 @@ import type { StudySpec } from './study-spec.js';
 import { killOrphanTrials, loadEndedTrials, studyChildRuns } from './study-trials.js';
 import { scheduleTrials } from './schedule-trials.js';
 import { TrialWorkerPool } from './trial-worker-pool.js';
-import { metricForTask } from './tuning-metric.js';
 import type { StudyInfo, StudyProgress, StudyRequest, StudyResult } from './study-types.js';
 
 /** The services a study uses (an open `Kiln` has them all). */
@@ -52,6 +49,8 @@ export interface StudyRunOptions {
   readonly onProgress?: (p: StudyProgress) => void;
   /** Once the study is set up (before the first trial): what it is about to do. */
   readonly onStart?: (info: StudyInfo) => void;
+  /** Runs each trial elsewhere (a distributed study: trials as jobs on any worker) instead of on local threads. */
+  readonly dispatcher?: TrialDispatcher;
 }
 
 /** The first this many trials to end all failing stops the study with the first one's error. */
@@ -84,10 +83,9 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   if (!frame.has(target)) throw new InputError(`target column "${target}" not found`, { field: 'target', column: target }, `Columns are: ${frame.names.slice(0, 30).join(', ')}`);
   const taskRequest: TaskRequest = request.task ?? stored?.task ?? 'auto';
   const positiveClass = request.positiveClass ?? stored?.positiveClass ?? undefined;
-  const task = encodeTarget(int64AsNumeric(frame.select([target])).column(target), taskRequest, positiveClass).task;
+  const objective = studyObjective(frame, { target, task: taskRequest, positiveClass: positiveClass ?? null, algo }, request.metric ?? stored?.metric);
+  const { task, metric, curve } = objective;
   if (!algorithm.tasks.includes(task)) throw new UsageError(`algo ${algo} does not support ${task} tasks (it supports ${algorithm.tasks.join(', ')})`, { field: 'algo' });
-  const metric = metricForTask(request.metric ?? stored?.metric, task);
-  const curve = algo === 'gbdt' ? (metric.curve[task] ?? null) : null;
   const seed = request.seed ?? stored?.seed ?? 42;
   const spec: StudySpec = {
     data: dataRef,
@@ -112,22 +110,24 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   if (stored) checkSameSpec(stored, spec, name);
   const parallel = request.parallel ?? 1;
   const total = request.trials ?? (stored ? Number(existing?.tags[STUDY_TAGS.trials]) || 20 : 20);
-  const fixedGbdt = algo === 'gbdt' ? parseGbdtParams(params) : null;
   const sampler = createSampler(spec.sampler, { seed });
   // A grid that cannot be enumerated (a float without a step, too many points) fails before any run exists.
   if (spec.sampler === 'grid') enumerateGrid(space);
-  const pruner = createPruner(spec.pruner, { maxSteps: fixedGbdt?.numTrees ?? GBDT_DEFAULTS.numTrees });
+  const pruner = studyPruner(spec);
+  const dispatcher = run.dispatcher ?? null;
+  if (dispatcher && 'frame' in source) throw new UsageError('a distributed study reads a registered dataset (NAME@VERSION) or a file that every worker sees', { field: 'distributed' });
 
   // The study's run: created, or taken over (reopened when a previous invocation ended it).
   const studyTags: Record<string, string> = {
     [STUDY_TAGS.parallel]: String(parallel),
     [STUDY_TAGS.trials]: String(total),
+    ...(dispatcher ? { [STUDY_TAGS.distributed]: 'true' } : {}),
   };
   let studyRunId: string;
   if (existing) {
     studyRunId = existing.id;
     await tracking.reopenRun(studyRunId);
-    await tracking.setTags(studyRunId, { ...studyTags, [STUDY_TAGS.stopReason]: null });
+    await tracking.setTags(studyRunId, { [STUDY_TAGS.distributed]: null, ...studyTags, [STUDY_TAGS.stopReason]: null });
   } else {
     const created = await tracking.startRun({
       experiment: request.experiment ?? 'default',
@@ -155,6 +155,8 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   const lock = await holdStudy(tracking, studyRunId);
   const pool = new TrialWorkerPool(frame);
   try {
+    // Trial jobs an earlier coordinator of this study left queued or running are stopped before their runs are.
+    if (dispatcher) await dispatcher.prepare(studyRunId);
     const children = await studyChildRuns(tracking, studyRunId);
     const killed = await killOrphanTrials(tracking, children);
     const curveKey = curve ? curveMetricKey(curve) : null;
@@ -162,35 +164,19 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
     const info: StudyInfo = { studyId: studyRunId, name, experiment, resumed: existing !== null, previousTrials: previous.length, killedTrials: killed, total, parallel, task, metric: metric.name, direction: metric.direction, sampler: spec.sampler, pruner: spec.pruner, space: spaceDoc, defaultSpace: spec.defaultSpace, seed };
     run.onStart?.(info);
 
-    const ctx: TrialContext = {
+    const ctx = trialContext({
       tracking,
       artifacts: services.artifacts,
       studyRunId,
       experiment,
-      pool,
-      dataset: loaded.dataset,
-      train: {
-        target,
-        algo,
-        task: taskRequest,
-        seed,
-        testFraction: spec.testFraction,
-        validFraction: spec.validFraction,
-        exclude: spec.exclude,
-        ...(positiveClass !== undefined ? { positiveClass } : {}),
-        ...(loaded.dataset ? { dataHash: loaded.dataset.hash } : {}),
-        kilnVersion: KILN_VERSION,
-        numThreads: Math.max(1, Math.floor(training.threads / parallel)),
-      },
-      // Trials need only the validation curve: the training-set pass per iteration is skipped unless asked for.
-      fixedParams: { ...(algo === 'gbdt' ? { evalTrain: false } : {}), ...params, ...(curve ? { evalMetric: curve } : {}) },
-      metricKey: metric.key,
-      curve,
-      direction: metric.direction,
+      spec,
+      objective,
       pruner,
-      seed,
+      loaded,
+      pool,
+      numThreads: Math.floor(training.threads / parallel),
       ...(request.createdBy ? { createdBy: request.createdBy } : {}),
-    };
+    });
 
     const deadline = request.timeoutSeconds !== undefined ? Date.now() + request.timeoutSeconds * 1000 : Infinity;
     let firstFailure: unknown = null;
@@ -206,7 +192,8 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
       previous,
       deadline,
       signal,
-      execute: (n, params, peers) => runTrial(ctx, n, params, peers, signal),
+      execute: (n, params, peers) =>
+        dispatcher ? dispatcher.run({ studyRunId, experiment, number: n, params, parallel, data: source, curveKey, seed }, signal) : runTrial(ctx, n, params, peers, signal),
       onEnded: (outcome, ended, running) => {
         endedHere++;
         if (outcome.state === 'failed') {
@@ -227,7 +214,7 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
     });
     // Nothing but failures (the first few, or every trial of a small study): report the first error.
     if (stop === 'failures' || (firstFailure !== null && pickBest([...outcomes.values()], metric.direction) === null)) throw firstFailure;
-    return await finishStudy(services, { studyRunId, name, experiment, spec, space, total, parallel, task, stop: stop ?? 'budget', outcomes, out: request.out, loaded, resumed: existing !== null });
+    return await finishStudy(services, { studyRunId, name, experiment, spec, space, total, parallel, distributed: dispatcher !== null, task, stop: stop ?? 'budget', outcomes, out: request.out, loaded, resumed: existing !== null });
   } catch (err) {
     await tracking.endRun(studyRunId, signal.aborted ? 'killed' : 'failed').catch(() => undefined);
     throw err;

@@ -40,6 +40,8 @@ export interface TrialContext {
   readonly pruner: Pruner;
   readonly seed: number;
   readonly createdBy?: string;
+  /** Extra tags of every trial run (the job that ran it). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A trial as the study reports it. */
@@ -71,7 +73,7 @@ export async function runTrial(ctx: TrialContext, number: number, params: ParamV
     parentId: ctx.studyRunId,
     seed: ctx.seed,
     ...(ctx.createdBy ? { createdBy: ctx.createdBy } : {}),
-    tags: { [STUDY_TAGS.trial]: String(number), [STUDY_TAGS.trialState]: 'running', [STUDY_TAGS.trialParams]: JSON.stringify(params) },
+    tags: { ...ctx.tags, [STUDY_TAGS.trial]: String(number), [STUDY_TAGS.trialState]: 'running', [STUDY_TAGS.trialParams]: JSON.stringify(params) },
   });
   const intermediate = new Map<number, number>();
   let prunedAt: number | null = null;

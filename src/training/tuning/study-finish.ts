@@ -23,6 +23,7 @@ export interface FinishInput {
   space: SearchSpace;
   total: number;
   parallel: number;
+  distributed: boolean;
   task: string;
   stop: StopReason;
   outcomes: Map<number, TrialOutcome>;
@@ -77,6 +78,7 @@ export async function finishStudy(services: StudyServices, f: FinishInput): Prom
       pruner: f.spec.pruner,
       seed: f.spec.seed,
       parallel: f.parallel,
+      distributed: f.distributed,
       budget: f.total,
       space: f.spec.space,
       defaultSpace: f.spec.defaultSpace,

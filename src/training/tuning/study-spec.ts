@@ -21,6 +21,8 @@ export const STUDY_TAGS = {
   algo: 'kiln.study.algo',
   parallel: 'kiln.study.parallel',
   trials: 'kiln.study.trials',
+  /** 'true' when the study's trials run as `tune-trial` jobs on any worker. */
+  distributed: 'kiln.study.distributed',
   owner: 'kiln.study.owner',
   heartbeat: 'kiln.study.heartbeat',
   bestRunId: 'kiln.study.bestRunId',
@@ -33,6 +35,8 @@ export const STUDY_TAGS = {
   trialParams: 'kiln.trial.params',
   prunedAt: 'kiln.trial.prunedAt',
   error: 'kiln.trial.error',
+  /** The `tune-trial` job that ran the trial (distributed studies). */
+  trialJob: 'kiln.trial.job',
 } as const;
 
 /** What fixes a study's objective and sampling. */

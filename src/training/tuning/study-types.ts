@@ -99,6 +99,8 @@ export interface StudyResult {
     readonly pruner: string;
     readonly seed: number;
     readonly parallel: number;
+    /** Trials ran as `tune-trial` jobs on any worker (docs/tuning.md). */
+    readonly distributed: boolean;
     readonly budget: number;
     readonly space: Record<string, unknown>;
     readonly defaultSpace: boolean;

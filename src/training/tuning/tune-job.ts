@@ -9,6 +9,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { ReadOptions } from '../../data/io/read-options.js';
 import type { JobContext, JobHandler } from '../../jobs/job-handler.js';
+import type { JobService } from '../../jobs/job-service.js';
 import type { TaskRequest } from '../../ml/train/target.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { JsonValue } from '../../store/job-repository.js';
@@ -17,6 +18,7 @@ import type { TrainingData } from '../train-request.js';
 import type { TrainingService } from '../training-service.js';
 import { runStudy } from './run-study.js';
 import type { StudyProgress, StudyRequest } from './study-types.js';
+import { JobTrialDispatcher } from './trial-dispatcher.js';
 import { studyJson } from './tune-job-result.js';
 
 /** The job kind. */
@@ -29,12 +31,14 @@ export interface TuneJobPayload extends Omit<StudyRequest, 'data' | 'createdBy'>
   /** An absolute file path (CLI submissions; the worker must see the same path). */
   readonly file?: string;
   readonly readOptions?: ReadOptions;
+  /** Run the trials as `tune-trial` jobs on any worker (a distributed study) instead of threads of this job. */
+  readonly distributed?: boolean;
 }
 
 const STRING_FIELDS = ['target', 'algo', 'task', 'positiveClass', 'sampler', 'pruner', 'metric', 'experiment', 'study', 'resume', 'out'] as const;
 const NUMBER_FIELDS = ['trials', 'parallel', 'timeoutSeconds', 'seed', 'validFraction', 'testFraction'] as const;
 const OBJECT_FIELDS = ['params', 'space', 'readOptions'] as const;
-const KNOWN = new Set<string>([...STRING_FIELDS, ...NUMBER_FIELDS, ...OBJECT_FIELDS, 'dataset', 'file', 'exclude']);
+const KNOWN = new Set<string>([...STRING_FIELDS, ...NUMBER_FIELDS, ...OBJECT_FIELDS, 'dataset', 'file', 'exclude', 'distributed']);
 
 /** Checks a payload (from the queue: anything) and returns the study request it names. */
 export function parseTuneJobPayload(payload: unknown): StudyRequest {
@@ -46,7 +50,8 @@ export function parseTuneJobPayload(payload: unknown): StudyRequest {
   for (const f of NUMBER_FIELDS) if (p[f] !== undefined && typeof p[f] !== 'number') throw new UsageError(`${f} must be a number`, { field: f });
   for (const f of OBJECT_FIELDS) if (p[f] !== undefined && (p[f] === null || typeof p[f] !== 'object' || Array.isArray(p[f]))) throw new UsageError(`${f} must be a JSON object`, { field: f });
   if (p.exclude !== undefined && !(Array.isArray(p.exclude) && p.exclude.every((c) => typeof c === 'string'))) throw new UsageError('exclude must be an array of column names', { field: 'exclude' });
-  const { dataset, file, readOptions, ...rest } = p as TuneJobPayload;
+  if (p.distributed !== undefined && typeof p.distributed !== 'boolean') throw new UsageError('distributed must be true or false', { field: 'distributed' });
+  const { dataset, file, readOptions, distributed: _distributed, ...rest } = p as TuneJobPayload;
   if (dataset !== undefined && file !== undefined) throw new UsageError('a tune job names one of dataset (NAME@VERSION) or file, not both', { field: 'dataset' });
   // Only a continued study may leave its data out: it reuses the source it stored.
   if (dataset === undefined && file === undefined && rest.study === undefined && rest.resume === undefined) throw new UsageError('a tune job names dataset (NAME@VERSION) or file (or study / resume to continue one)', { field: 'dataset' });
@@ -56,19 +61,28 @@ export function parseTuneJobPayload(payload: unknown): StudyRequest {
   return { ...rest, ...(rest.task !== undefined ? { task: rest.task as TaskRequest } : {}), ...(data ? { data } : {}) };
 }
 
-/** The `tune` handler over the tracking, training and artifact services. */
-export function tuneJobHandler(trackingService: TrackingService, trainingService: TrainingService, artifacts: ArtifactStore): JobHandler {
+/** Whether a (checked) payload asks for a distributed study. */
+export function isDistributedPayload(payload: unknown): boolean {
+  return (payload as { distributed?: unknown } | null)?.distributed === true;
+}
+
+/** The `tune` handler over the tracking, training and artifact services; `jobs` submits a distributed study's trials. */
+export function tuneJobHandler(trackingService: TrackingService, trainingService: TrainingService, artifacts: ArtifactStore, jobs?: JobService): JobHandler {
   return async (ctx: JobContext): Promise<JsonValue> => {
     const parsed = parseTuneJobPayload(ctx.payload);
+    const distributed = isDistributedPayload(ctx.payload);
+    if (distributed && !jobs) throw new UsageError('this process cannot run distributed studies (no job service to submit trials to)', { field: 'distributed' });
     // A retried attempt continues the study the first one started (its run is linked), never a second one.
     const request: StudyRequest = ctx.runId !== null && parsed.resume === undefined && parsed.study === undefined ? { ...parsed, resume: ctx.runId } : parsed;
     const services = { tracking: trackingService.inProject(ctx.project), training: trainingService.inProject(ctx.project), artifacts };
     let linked: Promise<void> = Promise.resolve();
+    const dispatcher = distributed && jobs ? new JobTrialDispatcher({ jobs, tracking: services.tracking, project: ctx.project, log: (line) => ctx.log(line) }) : undefined;
     const result = await runStudy(services, request, {
       signal: ctx.signal,
+      ...(dispatcher ? { dispatcher } : {}),
       onStart: (info) => {
         ctx.log(`${info.resumed ? 'resuming' : 'started'} study ${info.name} (run ${info.studyId}) in experiment ${info.experiment}`);
-        ctx.log(`${info.total} trials, ${info.parallel} at a time; sampler ${info.sampler}, pruner ${info.pruner}; ${info.direction} validation ${info.metric} (${info.task}), seed ${info.seed}`);
+        ctx.log(`${info.total} trials, ${info.parallel} at a time${distributed ? ' as tune-trial jobs on any worker' : ''}; sampler ${info.sampler}, pruner ${info.pruner}; ${info.direction} validation ${info.metric} (${info.task}), seed ${info.seed}`);
         if (info.resumed) ctx.log(`${info.previousTrials} trials ended before${info.killedTrials > 0 ? `, ${info.killedTrials} left running marked killed` : ''}`);
         ctx.progress(info.total > 0 ? Math.min(1, info.previousTrials / info.total) : 0, `trial ${info.previousTrials}/${info.total}`);
         linked = ctx.linkRun(info.studyId).catch((err: unknown) => ctx.log(`could not link run ${info.studyId}: ${(err as Error).message}`));
