@@ -22,13 +22,14 @@ import type { TrackingService } from '../../tracking/tracking-service.js';
 import type { TrainingService } from '../training-service.js';
 import type { TrainingData } from '../train-request.js';
 import { parseSpaceForAlgorithm, defaultSpaceDocument } from './algorithm-spaces.js';
+import { checkFixedParams, checkRequest } from './study-request-check.js';
 import { curveMetricKey, runTrial } from './run-trial.js';
 import type { TrialOutcome } from './run-trial.js';
 import { studyObjective, studyPruner, trialContext } from './trial-context.js';
 import type { TrialDispatcher } from './trial-dispatcher.js';
 import { finishStudy, pickBest } from './study-finish.js';
 import { checkNotOwned, holdStudy } from './study-lock.js';
-import { checkSameSpec, checkStudyName, parseStoredSpec, STUDY_TAGS } from './study-spec.js';
+import { checkSameSpec, parseStoredSpec, STUDY_TAGS } from './study-spec.js';
 import type { StudySpec } from './study-spec.js';
 import { killOrphanTrials, loadEndedTrials, studyChildRuns } from './study-trials.js';
 import { scheduleTrials } from './schedule-trials.js';
@@ -121,6 +122,7 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   const studyTags: Record<string, string> = {
     [STUDY_TAGS.parallel]: String(parallel),
     [STUDY_TAGS.trials]: String(total),
+    [STUDY_TAGS.task]: task,
     ...(dispatcher ? { [STUDY_TAGS.distributed]: 'true' } : {}),
   };
   let studyRunId: string;
@@ -222,31 +224,6 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
     lock.stop();
     await pool.close();
   }
-}
-
-/** Fixed params must parse for the algorithm before any trial runs. */
-function checkFixedParams(algo: string, params: Record<string, unknown>): void {
-  try {
-    getAlgorithm(algo).parseParams(params);
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`params: ${err.message}`, { ...err.details, field: 'params' }, err.hint);
-    throw err;
-  }
-}
-
-function checkRequest(r: StudyRequest): void {
-  const int = (field: keyof StudyRequest, v: unknown, lo: number, hi: number): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isSafeInteger(v) && v >= lo && v <= hi)) throw new UsageError(`${field} must be an integer from ${lo} to ${hi} (got ${JSON.stringify(v)})`, { field });
-  };
-  int('trials', r.trials, 1, 100_000);
-  int('parallel', r.parallel, 1, 64);
-  int('seed', r.seed, 0, 4294967295);
-  if (r.timeoutSeconds !== undefined && !(typeof r.timeoutSeconds === 'number' && Number.isFinite(r.timeoutSeconds) && r.timeoutSeconds > 0)) {
-    throw new UsageError(`timeout must be a positive number of seconds (got ${JSON.stringify(r.timeoutSeconds)})`, { field: 'timeout' });
-  }
-  if (r.study !== undefined) checkStudyName(r.study);
-  if (r.resume !== undefined && (typeof r.resume !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(r.resume))) throw new UsageError(`resume must be a study id (its run id), got ${JSON.stringify(r.resume)}`, { field: 'resume' });
-  if (r.params !== undefined && (r.params === null || typeof r.params !== 'object' || Array.isArray(r.params))) throw new UsageError('params must be a JSON object', { field: 'params' });
 }
 
 /** The study named by `resume` (an id) or `study` (a name in the experiment), or null for a new one. */

@@ -19,6 +19,8 @@ export const STUDY_TAGS = {
   metric: 'kiln.study.metric',
   seed: 'kiln.study.seed',
   algo: 'kiln.study.algo',
+  /** The task the target resolved to (binary, multiclass, regression). */
+  task: 'kiln.study.task',
   parallel: 'kiln.study.parallel',
   trials: 'kiln.study.trials',
   /** 'true' when the study's trials run as `tune-trial` jobs on any worker. */

@@ -7,7 +7,7 @@
  * that fails for good (attempts spent, an error) is recorded as a failed trial, so the study always ends
  * with its budget of ended trials. Stopping the coordinator cancels its trial jobs.
  */
-import type { KilnError} from '../../core/errors.js';
+import type { KilnError } from '../../core/errors.js';
 import { ConflictError, InputError, InternalError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { JobService } from '../../jobs/job-service.js';
 import type { ParamValues } from '../../ml/tuning/search-space.js';
