@@ -6,6 +6,8 @@ export { createClient } from './kiln-client.js';
 export type { AuditClient, ClientOptions, DatasetsClient, KilnClient, ProjectsClient, TokensClient, TrainingClient } from './kiln-client.js';
 export { TrackingClient, MAX_POINTS_PER_REQUEST } from './tracking-client.js';
 export type { ActiveRun } from './tracking-client.js';
+export { StudiesClient } from './studies-client.js';
+export type { Job, StudyDocument, StudyRequest, StudySummary, StudyTrial, StudyTrialRun } from './studies-client.js';
 export { KilnApiError } from './kiln-api-error.js';
 export { CLIENT_ROUTES } from './client-routes.js';
 export type { ClientRoute } from './client-routes.js';

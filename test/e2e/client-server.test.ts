@@ -20,6 +20,7 @@ import type { Kiln } from '../../src/kiln.js';
 import { openKiln } from '../../src/kiln.js';
 import { localPrincipal } from '../../src/security/local-principal.js';
 import { createApp } from '../../src/server/create-app.js';
+import { runStudy } from '../../src/training/tuning/run-study.js';
 import type { KilnApp } from '../../src/server/kiln-app.js';
 
 let home: string;
@@ -241,6 +242,25 @@ describe('kiln/client against a server', () => {
     const viewerDenied = await failure(client.createClient({ baseUrl, token: viewer, fetch: recordingFetch }).tokens.create({ name: 'x', role: 'admin' }));
     expect(viewerDenied).toMatchObject({ status: 403, details: { permission: 'tokens:admin' } });
   });
+
+  it('studies: list, show (the kiln tune --json document), trials, submit as a job, cancel', async () => {
+    const c = client.createClient({ baseUrl, token: admin, fetch: recordingFetch });
+    const local = await runStudy(kiln, { data: { file: 'test/fixtures/telco-churn.csv' }, target: 'Churn', exclude: ['customerID'], trials: 2, params: { numTrees: 5 }, pruner: 'none', seed: 2, study: 'client-study', experiment: 'tuning' });
+    const listed = await c.studies.list({ experiment: 'tuning' });
+    expect(listed.items.map((s) => [s.id, s.name, s.status])).toEqual([[local.study.id, 'client-study', 'finished']]);
+    const doc = await c.studies.get(local.study.id);
+    expect(doc.study).toMatchObject({ id: local.study.id, budget: 2, stopReason: 'budget' });
+    expect(doc.best).toEqual(local.best);
+    expect(doc.trials.map((t) => [t.number, t.state, t.value])).toEqual(local.trials.map((t) => [t.number, t.state, t.value]));
+    expect((await c.studies.trials(local.study.id)).map((t) => t.runId)).toEqual(local.trials.map((t) => t.runId));
+    // Nothing runs jobs in this server: the submitted study stays queued; a finished study has nothing to cancel.
+    const job = await c.studies.submit({ dataset: 'nothing@1', target: 'y', trials: 3, space: { learningRate: { type: 'float', low: 0.05, high: 0.2 } } });
+    expect(job).toMatchObject({ kind: 'tune', status: 'queued' });
+    expect(await failure(c.studies.cancel(local.study.id))).toMatchObject({ status: 409, code: 'conflict' });
+    expect(await failure(c.studies.get('no-such-study'))).toMatchObject({ status: 404, details: { field: 'id' } });
+    expect(await failure(c.studies.submit({ dataset: 'x@1', target: 'y', space: { learningRate: { type: 'float', low: 1, high: 0 } } }))).toMatchObject({ status: 400, details: { field: 'space.learningRate' } });
+    await kiln.jobs.cancel(job.id);
+  }, 60_000);
 
   it('runs examples/client-tracking.ts against the server', async () => {
     const editor = (await kiln.security.createToken({ name: 'example', grants: [{ project: 'default', role: 'editor' }] }, localPrincipal())).token;
