@@ -143,6 +143,9 @@ describe('kiln tune', () => {
       [['--trials', 'many'], /--trials must be an integer/],
       [['--metric', 'rmse'], /metric rmse does not apply to a binary target/],
       [['--study', 'a b'], /--study must be a name/],
+      [['--distributed'], /--distributed needs --async/],
+      // Checked in full at submit time: no job is written.
+      [['--async', '--distributed', '--sampler', 'annealing'], /--sampler must be one of tpe, random, grid/],
     ];
     for (const [extra, message] of flags) {
       const run = await runKiln(['tune', ...FAST, ...extra], { home: fresh });
@@ -151,6 +154,7 @@ describe('kiln tune', () => {
     }
     const listed = json<RunsDoc>(await runKiln(['runs', 'list', '--json'], { home: fresh }));
     expect(listed.runs).toEqual([]);
+    expect(json<{ jobs: unknown[] }>(await runKiln(['jobs', 'list', '--json'], { home: fresh })).jobs).toEqual([]);
     const unknown = await runKiln(['tune', '--resume', 'f'.repeat(32)], { home: fresh });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/does not exist/);

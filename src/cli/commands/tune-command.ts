@@ -176,11 +176,11 @@ async function submitTuneJob(ctx: CliContext, request: StudyRequest & { out: str
     ...(outGiven ? { out: resolve(out) } : {}),
   };
   const { job, mode } = await withKiln(async (kiln) => {
-    const { parseTuneJobPayload } = await import('../../training/tuning/tune-job.js');
-    // The worker checks it again (and runStudy the rest); checking here turns a typo into exit 2 now.
+    const { submitStudy } = await import('../../training/tuning/study-jobs.js');
+    // Checked completely before anything is written (as POST /v1/studies does): a typo is exit 2 now, not a failed job.
     const doc = JSON.parse(JSON.stringify(payload)) as JsonValue;
-    parseTuneJobPayload(doc);
-    return { job: await kiln.jobs.submit({ kind: 'tune', project: cliProject() ?? 'default', payload: doc }), mode: kiln.jobs.mode };
+    const project = cliProject() ?? 'default';
+    return { job: await submitStudy({ jobs: kiln.jobs, tracking: kiln.tracking.inProject(project), project }, doc), mode: kiln.jobs.mode };
   }).catch((err: unknown) => {
     throw withFlagNames(err);
   });
