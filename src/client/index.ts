@@ -7,7 +7,9 @@ export type { AuditClient, ClientOptions, DatasetsClient, KilnClient, ProjectsCl
 export { TrackingClient, MAX_POINTS_PER_REQUEST } from './tracking-client.js';
 export type { ActiveRun } from './tracking-client.js';
 export { StudiesClient } from './studies-client.js';
-export type { Job, StudyDocument, StudyRequest, StudySummary, StudyTrial, StudyTrialRun } from './studies-client.js';
+export { JobsClient } from './jobs-client.js';
+export type { Job } from './jobs-client.js';
+export type { StudyDocument, StudyRequest, StudySummary, StudyTrial, StudyTrialRun } from './studies-client.js';
 export { KilnApiError } from './kiln-api-error.js';
 export { CLIENT_ROUTES } from './client-routes.js';
 export type { ClientRoute } from './client-routes.js';

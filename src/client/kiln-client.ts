@@ -3,7 +3,7 @@
  * browsers — the global `fetch` only, no Node built-ins. It sends the API token as a bearer credential and
  * the project as `X-Kiln-Project`; every failure is a `KilnApiError` with the server's code, message, hint
  * and details. Groups follow the embedded SDK: `datasets`, `training`, `tracking` (the same method names
- * as `kiln.tracking`), `studies`, `tokens`, `projects`, `audit`, plus `whoami`, `health` and `ready`.
+ * as `kiln.tracking`), `studies`, `jobs`, `tokens`, `projects`, `audit`, plus `whoami`, `health` and `ready`.
  */
 import { CLIENT_ROUTES } from './client-routes.js';
 import type {
@@ -28,6 +28,7 @@ import type {
 } from './client-types.js';
 import type { FetchLike } from './http-transport.js';
 import { fillPath, HttpTransport } from './http-transport.js';
+import { JobsClient } from './jobs-client.js';
 import { StudiesClient } from './studies-client.js';
 import { pageQuery, TrackingClient } from './tracking-client.js';
 
@@ -98,6 +99,8 @@ export interface KilnClient {
   readonly tracking: TrackingClient;
   /** Tuning studies (`/v1/studies`). */
   readonly studies: StudiesClient;
+  /** Background jobs (`/v1/jobs`). */
+  readonly jobs: JobsClient;
   readonly tokens: TokensClient;
   readonly projects: ProjectsClient;
   readonly audit: AuditClient;
@@ -166,6 +169,7 @@ export function createClient(options: ClientOptions): KilnClient {
     training,
     tracking: new TrackingClient(http, options.metricBatchSize),
     studies: new StudiesClient(http),
+    jobs: new JobsClient(http),
     tokens,
     projects,
     audit,

@@ -5,6 +5,7 @@
  */
 import { CLIENT_ROUTES } from './client-routes.js';
 import type { Page, PageRequest } from './client-types.js';
+import type { Job } from './jobs-client.js';
 import type { HttpTransport } from './http-transport.js';
 import { fillPath } from './http-transport.js';
 
@@ -34,30 +35,6 @@ export interface StudyRequest {
   resume?: string;
   validFraction?: number;
   testFraction?: number;
-}
-
-/** A background job (docs/jobs.md). */
-export interface Job {
-  id: string;
-  project: string;
-  kind: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  payload: unknown;
-  progress: number;
-  progressMessage: string | null;
-  result: unknown;
-  error: { code: string; message: string } | null;
-  attempts: number;
-  maxAttempts: number;
-  /** For a `tune` job: the study id, once the study started. */
-  runId: string | null;
-  workerId: string | null;
-  heartbeatAt: string | null;
-  cancelRequestedAt: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  endedAt: string | null;
 }
 
 /** A study in a list. */

@@ -259,7 +259,9 @@ describe('kiln/client against a server', () => {
     expect(await failure(c.studies.cancel(local.study.id))).toMatchObject({ status: 409, code: 'conflict' });
     expect(await failure(c.studies.get('no-such-study'))).toMatchObject({ status: 404, details: { field: 'id' } });
     expect(await failure(c.studies.submit({ dataset: 'x@1', target: 'y', space: { learningRate: { type: 'float', low: 1, high: 0 } } }))).toMatchObject({ status: 400, details: { field: 'space.learningRate' } });
-    await kiln.jobs.cancel(job.id);
+    expect((await c.jobs.get(job.id)).status).toBe('queued');
+    expect((await c.jobs.list({ kind: 'tune', status: 'queued' })).items.map((j) => j.id)).toEqual([job.id]);
+    expect((await c.jobs.cancel(job.id)).status).toBe('cancelled');
   }, 60_000);
 
   it('runs examples/client-tracking.ts against the server', async () => {

@@ -50,6 +50,11 @@ export interface StudyRunOptions {
   readonly onProgress?: (p: StudyProgress) => void;
   /** Once the study is set up (before the first trial): what it is about to do. */
   readonly onStart?: (info: StudyInfo) => void;
+  /**
+   * The caller knows the study's previous owner is gone (a retried job: the job row's claim already makes
+   * this process the only one), so a recent heartbeat of that owner on another host does not refuse it.
+   */
+  readonly takeOver?: boolean;
   /** Runs each trial elsewhere (a distributed study: trials as jobs on any worker) instead of on local threads. */
   readonly dispatcher?: TrialDispatcher;
 }
@@ -73,7 +78,7 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
   checkFixedParams(algo, params);
   const spaceDoc = (request.space as Record<string, unknown> | undefined) ?? stored?.space ?? defaultSpaceDocument(algo);
   const space = parseSpaceForAlgorithm(spaceDoc, algo, params);
-  if (existing) checkNotOwned(existing.name ?? existing.id, existing.status, existing.tags);
+  if (existing && !run.takeOver) checkNotOwned(existing.name ?? existing.id, existing.status, existing.tags);
   signal.throwIfAborted();
 
   const source = request.data ?? dataFromRef(stored?.data as string);

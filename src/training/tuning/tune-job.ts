@@ -4,7 +4,9 @@
  * to the job (`runId`) as soon as it exists; progress is trials ended out of the budget with the best value
  * so far. A cancelled job aborts the study: trials in flight and the study's run end `killed`, and the study
  * stays resumable (`kiln tune --study NAME` or `--resume ID`). A retried attempt (its worker died) resumes
- * the same study instead of starting a second one. The result is the `kiln tune --json` document.
+ * the same study instead of starting a second one. The result is the `kiln tune --json` document. With
+ * `distributed: true` the trials run as `tune-trial` jobs on any worker (trial-dispatcher.ts); this job
+ * only asks the sampler and waits.
  */
 import { UsageError } from '../../core/errors.js';
 import type { ReadOptions } from '../../data/io/read-options.js';
@@ -79,6 +81,8 @@ export function tuneJobHandler(trackingService: TrackingService, trainingService
     const dispatcher = distributed && jobs ? new JobTrialDispatcher({ jobs, tracking: services.tracking, project: ctx.project, log: (line) => ctx.log(line) }) : undefined;
     const result = await runStudy(services, request, {
       signal: ctx.signal,
+      // A retried attempt: the worker of the earlier one is gone (that is why this attempt runs).
+      takeOver: ctx.runId !== null && request.resume === ctx.runId,
       ...(dispatcher ? { dispatcher } : {}),
       onStart: (info) => {
         ctx.log(`${info.resumed ? 'resuming' : 'started'} study ${info.name} (run ${info.studyId}) in experiment ${info.experiment}`);
