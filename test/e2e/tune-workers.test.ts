@@ -3,8 +3,9 @@
  * KILN_TEST_REDIS_URL) sharing a real PostgreSQL (KILN_TEST_DATABASE_URL, a schema of its own) and one
  * artifact directory. `kiln tune --async --distributed` spreads one study's trials over two workers and ends
  * with exactly its budget; a worker killed with SIGKILL mid-trial has that trial retried by the survivor
- * (its first run ends killed) and the study still ends with exactly its budget; a plain `kiln tune --async`
- * runs on a worker. Skips loudly without the services, fails under CI=true.
+ * (its first run ends killed) and the study still ends with exactly its budget; a worker killed while it
+ * coordinates a study has the study taken over by the retried tune job; a plain `kiln tune --async` runs on a
+ * worker. Skips loudly without the services, fails under CI=true.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -122,7 +123,7 @@ if (unreachable !== null) {
     const env = { KILN_REDIS_URL: REDIS_URL, KILN_JOBS_QUEUE: queueName, KILN_DATABASE_URL: dbUrl, ...TIMING };
     const common = ['--data', TELCO, '--target', 'Churn', '--exclude', 'customerID', '--pruner', 'none', '--seed', '5', '--async', '--json'];
 
-    it('spreads a distributed study over two workers, survives kill -9 mid-trial, and runs a plain tune job', async () => {
+    it('spreads a distributed study over two workers, survives kill -9 of a trial's worker and of the coordinator, and runs a plain tune job', async () => {
       const home = await tempDir('kiln-tune-e2e-');
       const store = await openPostgresMetadataStore(DATABASE_URL, { schema });
       cleanups.push(async () => {
@@ -154,9 +155,9 @@ if (unreachable !== null) {
       expect(jobs.every((j) => j.status === 'succeeded')).toBe(true);
       expect(new Set(jobs.map((j) => j.workerId))).toEqual(new Set([a.worker, b.worker]));
 
-      // 2. kill -9 of a worker in the middle of a trial: the survivor retries it; the study ends with exactly 6.
-      const slow = JSON.stringify({ numTrees: 400, earlyStoppingRounds: 0 });
-      const second = await runKiln(['tune', ...common, '--trials', '6', '--parallel', '2', '--params', slow, '--study', 'survive', '--distributed'], { home, env });
+      // 2. kill -9 of a worker in the middle of a trial: the survivor retries it; the study ends with exactly 4.
+      const slow = JSON.stringify({ numTrees: 250, earlyStoppingRounds: 0 });
+      const second = await runKiln(['tune', ...common, '--trials', '4', '--parallel', '2', '--params', slow, '--study', 'survive', '--distributed'], { home, env });
       expect(second.code, second.stderr).toBe(0);
       const studyJob = json<{ job: JobRecord }>(second).job;
       const coordinating = await until(store, studyJob.id, (j) => j.status === 'running' && j.runId !== null, 30_000);
@@ -181,7 +182,7 @@ if (unreachable !== null) {
       const finished = await until(store, studyJob.id, (j) => j.status !== 'queued' && j.status !== 'running', 180_000);
       expect(finished.status, JSON.stringify(finished.error)).toBe('succeeded');
       const survived = finished.result as unknown as TuneDoc;
-      expect(survived.trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(survived.trials.map((t) => t.number)).toEqual([0, 1, 2, 3]);
       const retried = await store.jobs.get(hit?.id ?? '');
       expect(retried).toMatchObject({ status: 'succeeded', attempts: 2 });
       const runs = await runKiln(['runs', 'list', '--filter', `parentId = "${studyId}"`, '--limit', '100', '--json'], { home, env });
@@ -189,7 +190,29 @@ if (unreachable !== null) {
       expect(kids.filter((r) => r.status === 'running')).toEqual([]);
       expect(kids.filter((r) => r.tags['kiln.trial'] === number).map((r) => r.status).sort()).toEqual(['finished', 'killed']);
 
-      // 3. A plain (threaded) study as a tune job on a worker.
+      // 3. kill -9 of the worker coordinating a study: the retried tune job takes the study over on another
+      // worker, cancels the trial jobs the dead coordinator left, and ends with exactly its budget.
+      const survivor = victim === a ? b : a;
+      const c = await startWorker(env, home);
+      const third = await runKiln(['tune', ...common, '--trials', '3', '--parallel', '1', '--params', JSON.stringify({ numTrees: 120, earlyStoppingRounds: 0 }), '--study', 'orphaned', '--distributed'], { home, env });
+      expect(third.code, third.stderr).toBe(0);
+      const thirdJob = json<{ job: JobRecord }>(third).job;
+      const first = await until(store, thirdJob.id, (j) => j.status === 'running' && j.runId !== null, 30_000);
+      const orphanedStudy = first.runId as string;
+      const coordinator = first.workerId === survivor.worker ? survivor : c;
+      const end2 = Date.now() + 60_000;
+      while (Date.now() < end2 && !(await trialJobs(store, orphanedStudy)).some((j) => j.status === 'running')) await new Promise((r) => setTimeout(r, 20));
+      coordinator.child.kill('SIGKILL');
+      await coordinator.exited;
+      const taken = await until(store, thirdJob.id, (j) => j.status !== 'queued' && j.status !== 'running', 180_000);
+      expect(taken, JSON.stringify(taken.error)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      expect(taken.workerId).not.toBe(coordinator.worker);
+      expect((taken.result as unknown as TuneDoc).trials.map((t) => t.number)).toEqual([0, 1, 2]);
+      const leftovers = await trialJobs(store, orphanedStudy);
+      expect(leftovers.filter((j) => j.status === 'queued' || j.status === 'running')).toEqual([]);
+      expect(leftovers.filter((j) => j.status === 'succeeded')).toHaveLength(3);
+
+      // 4. A plain (threaded) study as a tune job on a worker.
       const plain = await runKiln(['tune', ...common, '--trials', '2', '--params', JSON.stringify({ numTrees: 10 }), '--study', 'plain'], { home, env });
       expect(plain.code, plain.stderr).toBe(0);
       const plainJob = await until(store, json<{ job: JobRecord }>(plain).job.id, (j) => j.status !== 'queued' && j.status !== 'running', 60_000);

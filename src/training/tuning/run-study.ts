@@ -167,7 +167,8 @@ export async function runStudy(services: StudyServices, request: StudyRequest, r
     const children = await studyChildRuns(tracking, studyRunId);
     const killed = await killOrphanTrials(tracking, children);
     const curveKey = curve ? curveMetricKey(curve) : null;
-    const previous = await loadEndedTrials(tracking, killed > 0 ? await studyChildRuns(tracking, studyRunId) : children, curveKey);
+    // Re-read after kills, and always for a distributed study: a trial job may have ended its own run meanwhile.
+    const previous = await loadEndedTrials(tracking, killed > 0 || dispatcher ? await studyChildRuns(tracking, studyRunId) : children, curveKey);
     const info: StudyInfo = { studyId: studyRunId, name, experiment, resumed: existing !== null, previousTrials: previous.length, killedTrials: killed, total, parallel, task, metric: metric.name, direction: metric.direction, sampler: spec.sampler, pruner: spec.pruner, space: spaceDoc, defaultSpace: spec.defaultSpace, seed };
     run.onStart?.(info);
 

@@ -4,6 +4,7 @@
  * stringified params), objective value, pruning curve and bundle. Trials a dead process left `running`
  * are marked killed here; their numbers are asked again. Finished trials are never re-run.
  */
+import { KilnError } from '../../core/errors.js';
 import type { ParamValues } from '../../ml/tuning/search-space.js';
 import type { TrialState } from '../../ml/tuning/sampler.js';
 import type { RunSummary } from '../../store/run-repository.js';
@@ -30,9 +31,14 @@ export async function killOrphanTrials(tracking: TrackingService, children: read
   let n = 0;
   for (const run of children) {
     if (run.status !== 'running' && run.status !== 'queued') continue;
-    await tracking.setTags(run.id, { [STUDY_TAGS.trialState]: 'killed', [STUDY_TAGS.error]: 'the process running the study stopped before this trial ended' });
-    await tracking.endRun(run.id, 'killed');
-    n++;
+    try {
+      await tracking.setTags(run.id, { [STUDY_TAGS.trialState]: 'killed', [STUDY_TAGS.error]: 'the process running the study stopped before this trial ended' });
+      await tracking.endRun(run.id, 'killed');
+      n++;
+    } catch (err) {
+      // Ended meanwhile by the process that ran it (a cancelled trial job ends its own run killed): nothing left to do.
+      if (!(err instanceof KilnError && err.code === 'conflict')) throw err;
+    }
   }
   return n;
 }

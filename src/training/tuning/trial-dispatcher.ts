@@ -74,6 +74,11 @@ export class JobTrialDispatcher implements TrialDispatcher {
       await this.o.jobs.cancel(job.id, { project: this.o.project });
       cancelled++;
     }
+    // Give their workers a moment to end their runs themselves (within about a heartbeat); orphans are killed after.
+    const until = Date.now() + 5000;
+    for (const job of stale) {
+      while (Date.now() < until && !isFinal((await this.o.jobs.get(job.id)).status)) await new Promise((r) => setTimeout(r, this.o.pollMs ?? 200));
+    }
     if (cancelled > 0) this.o.log?.(`cancelled ${cancelled} trial jobs left by an earlier run of this study`);
     return cancelled;
   }
@@ -112,7 +117,7 @@ export class JobTrialDispatcher implements TrialDispatcher {
     for (;;) {
       if (signal.aborted) return null;
       const job = await this.o.jobs.get(id);
-      if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
+      if (isFinal(job.status)) return job;
       if (!warned && job.status === 'queued' && Date.now() - since > (this.o.waitWarnMs ?? 30_000)) {
         warned = true;
         this.o.log?.(`trial ${number} (job ${id}) is still queued: no worker has a free slot (the study job holds one; run more workers or a higher --concurrency)`);
@@ -154,6 +159,10 @@ export function dataPayload(data: TrainingData): { dataset: string } | { file: s
   if ('dataset' in data) return { dataset: data.dataset };
   if ('file' in data) return { file: data.file, ...(data.readOptions ? { readOptions: data.readOptions } : {}) };
   throw new UsageError('a distributed study reads a registered dataset (NAME@VERSION) or a file that every worker sees', { field: 'distributed' });
+}
+
+function isFinal(status: JobRecord['status']): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
 
 function stoppedOutcome(trial: DispatchedTrial, started: number): TrialOutcome {
