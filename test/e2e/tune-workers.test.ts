@@ -123,7 +123,7 @@ if (unreachable !== null) {
     const env = { KILN_REDIS_URL: REDIS_URL, KILN_JOBS_QUEUE: queueName, KILN_DATABASE_URL: dbUrl, ...TIMING };
     const common = ['--data', TELCO, '--target', 'Churn', '--exclude', 'customerID', '--pruner', 'none', '--seed', '5', '--async', '--json'];
 
-    it('spreads a distributed study over two workers, survives kill -9 of a trial's worker and of the coordinator, and runs a plain tune job', async () => {
+    it('spreads a distributed study over two workers, survives kill -9 of a trial worker and of the coordinator, and runs a plain tune job', async () => {
       const home = await tempDir('kiln-tune-e2e-');
       const store = await openPostgresMetadataStore(DATABASE_URL, { schema });
       cleanups.push(async () => {
