@@ -102,6 +102,18 @@ describe('/v1/studies', () => {
     expect(again.json<{ error: { message: string } }>().error.message).toMatch(/is not running \(its run is finished\)/);
   }, 120_000);
 
+  it('runs a distributed study from a registered dataset: every trial run names its tune-trial job', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/studies', payload: { ...BODY, trials: 3, study: 'http-dist', distributed: true } });
+    expect(res.statusCode, res.body).toBe(202);
+    const done = await until(res.json<{ job: JobRecord }>().job.id, (j) => j.status !== 'queued' && j.status !== 'running');
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const doc = (await app.inject({ method: 'GET', url: `/v1/studies/${done.runId}` })).json<Doc>();
+    expect(doc.study).toMatchObject({ distributed: true, status: 'finished' });
+    const rows = (await app.inject({ method: 'GET', url: `/v1/studies/${done.runId}/trials` })).json<{ trials: { number: number; job: string | null }[] }>().trials;
+    expect(rows.map((t) => t.number)).toEqual([0, 1, 2]);
+    for (const t of rows) expect((await kiln.jobs.get(t.job as string)).kind).toBe('tune-trial');
+  }, 120_000);
+
   it('cancels the job running a study; the study run ends killed', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/studies', payload: { ...BODY, trials: 500, study: 'long', params: { numTrees: 300, earlyStoppingRounds: 0 } } });
     expect(res.statusCode, res.body).toBe(202);
