@@ -81,8 +81,8 @@ export function tuneJobHandler(trackingService: TrackingService, trainingService
     const dispatcher = distributed && jobs ? new JobTrialDispatcher({ jobs, tracking: services.tracking, project: ctx.project, log: (line) => ctx.log(line) }) : undefined;
     const result = await runStudy(services, request, {
       signal: ctx.signal,
-      // A retried attempt: the worker of the earlier one is gone (that is why this attempt runs).
-      takeOver: ctx.runId !== null && request.resume === ctx.runId,
+      // A retried attempt of a study that started: the worker of the earlier one is gone (that is why this attempt runs).
+      takeOver: ctx.runId !== null && ctx.attempt > 1,
       ...(dispatcher ? { dispatcher } : {}),
       onStart: (info) => {
         ctx.log(`${info.resumed ? 'resuming' : 'started'} study ${info.name} (run ${info.studyId}) in experiment ${info.experiment}`);
