@@ -169,6 +169,9 @@ describe('/v1/studies', () => {
       [{ target: 'y' }, 400, 'dataset', /dataset/],
       [{ ...BODY, resume: 'no-such-study' }, 404, 'id', /no-such-study/],
       [{ ...BODY, '<script>': 1 }, 400, '<script>', /script/],
+      // Huge: a space of 20,000 parameters, an exclude list over the limit.
+      [{ ...BODY, space: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`p${i}`, { type: 'int', low: 1, high: 2 }])) }, 400, 'space.p0', /p0/],
+      [{ ...BODY, exclude: Array.from({ length: 10_001 }, (_, i) => `c${i}`) }, 400, 'exclude', /exclude/],
     ];
     for (const [payload, status, field, message] of posts) {
       const res = await app.inject({ method: 'POST', url: '/v1/studies', payload });
