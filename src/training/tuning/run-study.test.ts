@@ -175,6 +175,12 @@ describe('runStudy', () => {
     let second: Promise<unknown> | undefined;
     await runStudy(kiln, { ...BASE, trials: 1, study: 'busy' }, { onStart: () => (second = runStudy(kiln, { study: 'busy', trials: 1 }).catch((e: unknown) => e)) });
     expect(await second).toBeInstanceOf(ConflictError);
+    // Another host's owner with a fresh heartbeat holds it; a retried job (takeOver) knows that owner is gone.
+    const busy = (await kiln.tracking.searchRuns({ filter: 'tags.`kiln.study` = "busy"' })).items[0];
+    await kiln.tracking.reopenRun(busy.id);
+    await kiln.tracking.setTags(busy.id, { [STUDY_TAGS.owner]: 'elsewhere:4242', [STUDY_TAGS.heartbeat]: new Date().toISOString() });
+    await expect(runStudy(kiln, { study: 'busy', trials: 2 })).rejects.toThrow(/being run by process elsewhere:4242/);
+    expect((await runStudy(kiln, { study: 'busy', trials: 2 }, { takeOver: true })).trials).toHaveLength(2);
   });
 
   it('stops with the trials\' error when the first trials all fail, and marks the study failed', async () => {
