@@ -14,6 +14,7 @@ import { openKiln } from '../../kiln.js';
 import type { JobRecord, JsonValue } from '../../store/job-repository.js';
 import { runStudy } from './run-study.js';
 import { STUDY_TAGS } from './study-spec.js';
+import { getStudyDocument } from './study-view.js';
 import { TUNE_TRIAL_JOB_KIND } from './trial-dispatcher.js';
 import { parseTuneJobPayload } from './tune-job.js';
 import { parseTuneTrialPayload } from './tune-trial-job.js';
@@ -103,6 +104,10 @@ describe('distributed study', () => {
     expect(result.trials.filter((t) => t.state === 'complete')).toHaveLength(3);
     const kids = (await kiln.tracking.searchRuns({ filter: `parentId = "${studyId}"`, page: { limit: 100 } })).items;
     expect(kids.filter((k) => k.status === 'running')).toEqual([]);
+    // Tracking agrees: one ended run per number (the cancelled attempt's run, if it had one, is killed).
+    const stored = await getStudyDocument(kiln.tracking, studyId);
+    expect(stored.trials.map((t) => [t.number, t.state, t.runId])).toEqual(result.trials.map((t) => [t.number, t.state, t.runId]));
+    expect(kids.filter((k) => k.tags[STUDY_TAGS.trial] === String(number)).map((k) => k.tags[STUDY_TAGS.trialState]).sort()).toEqual(kids.length > 4 ? ['failed', 'killed'] : ['failed']);
   }, 180_000);
 
   it('cancelling the study cancels its trial jobs; the study run ends killed', async () => {

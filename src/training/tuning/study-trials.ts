@@ -27,12 +27,12 @@ export async function studyChildRuns(tracking: TrackingService, studyRunId: stri
 }
 
 /** Marks a study's `running` or `queued` trials killed (their process is gone); returns how many. */
-export async function killOrphanTrials(tracking: TrackingService, children: readonly RunSummary[]): Promise<number> {
+export async function killOrphanTrials(tracking: TrackingService, children: readonly RunSummary[], reason = 'the process running the study stopped before this trial ended'): Promise<number> {
   let n = 0;
   for (const run of children) {
     if (run.status !== 'running' && run.status !== 'queued') continue;
     try {
-      await tracking.setTags(run.id, { [STUDY_TAGS.trialState]: 'killed', [STUDY_TAGS.error]: 'the process running the study stopped before this trial ended' });
+      await tracking.setTags(run.id, { [STUDY_TAGS.trialState]: 'killed', [STUDY_TAGS.error]: reason });
       await tracking.endRun(run.id, 'killed');
       n++;
     } catch (err) {

@@ -16,7 +16,7 @@ import type { TrackingService } from '../../tracking/tracking-service.js';
 import type { TrainingData } from '../train-request.js';
 import type { TrialOutcome } from './run-trial.js';
 import { STUDY_TAGS } from './study-spec.js';
-import { loadEndedTrials } from './study-trials.js';
+import { killOrphanTrials, loadEndedTrials } from './study-trials.js';
 
 /** The job kind of one trial of a distributed study. */
 export const TUNE_TRIAL_JOB_KIND = 'tune-trial';
@@ -134,23 +134,25 @@ export class JobTrialDispatcher implements TrialDispatcher {
     }
   }
 
-  /** Ends the trial's unfinished run failed (or records a failed one), so the study counts it as ended. */
+  /**
+   * Records the trial as failed in a run of its own. A run its job left open ends `killed` like any dead
+   * attempt (the job's own process may be ending it killed at the same moment: both agree), so tracking
+   * always holds exactly one ended run per trial number.
+   */
   private async recordFailure(trial: DispatchedTrial, error: string, cause: unknown, started: number): Promise<TrialOutcome> {
     const { tracking } = this.o;
     const page = await tracking.searchRuns({ filter: `parentId = "${trial.studyRunId}" and tags.\`${STUDY_TAGS.trial}\` = "${trial.number}"`, orderBy: 'startedAt desc', page: { limit: 50 } });
-    const open = page.items.find((r) => r.status === 'running' || r.status === 'queued');
-    const tags = { [STUDY_TAGS.trialState]: 'failed', [STUDY_TAGS.error]: error.slice(0, 2000) };
-    let runId: string;
-    if (open) {
-      runId = open.id;
-      await tracking.setTags(runId, tags);
-    } else {
-      const run = await tracking.startRun({ experiment: trial.experiment, name: `trial-${trial.number}`, parentId: trial.studyRunId, seed: trial.seed, tags: { [STUDY_TAGS.trial]: String(trial.number), [STUDY_TAGS.trialParams]: JSON.stringify(trial.params), ...tags } });
-      runId = run.id;
-    }
-    await tracking.endRun(runId, 'failed');
+    await killOrphanTrials(tracking, page.items, `its trial job ended without it: ${error}`.slice(0, 2000));
+    const run = await tracking.startRun({
+      experiment: trial.experiment,
+      name: `trial-${trial.number}`,
+      parentId: trial.studyRunId,
+      seed: trial.seed,
+      tags: { [STUDY_TAGS.trial]: String(trial.number), [STUDY_TAGS.trialParams]: JSON.stringify(trial.params), [STUDY_TAGS.trialState]: 'failed', [STUDY_TAGS.error]: error.slice(0, 2000) },
+    });
+    await tracking.endRun(run.id, 'failed');
     this.o.log?.(`trial ${trial.number} failed: ${error}`);
-    return { number: trial.number, params: trial.params, state: 'failed', value: null, intermediate: new Map(), runId, bestIteration: null, prunedAt: null, error, durationMs: Date.now() - started, bundleHash: null, cause };
+    return { number: trial.number, params: trial.params, state: 'failed', value: null, intermediate: new Map(), runId: run.id, bestIteration: null, prunedAt: null, error, durationMs: Date.now() - started, bundleHash: null, cause };
   }
 }
 
