@@ -88,6 +88,13 @@ function pushNumber(a: Accumulator, x: number): void {
   a.values[a.n++] = x;
 }
 
+function reserve(a: Accumulator, size: number): void {
+  if (size <= a.values.length) return;
+  const grown = new Float64Array(Math.max(size, a.values.length * 2));
+  grown.set(a.values.subarray(0, a.n));
+  a.values = grown;
+}
+
 function bump(a: Accumulator, key: string, by = 1): void {
   a.counts.set(key, (a.counts.get(key) ?? 0) + by);
 }
@@ -103,12 +110,17 @@ function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlyS
     else if (a.kind !== kind) throw new UsageError(`column "${col.name}" is ${kind} in one chunk and ${a.kind} in another`, { column: col.name });
     const n = frame.rowCount;
     if (col.type === 'numeric' || col.type === 'timestamp') {
+      // One capacity check per chunk and a tight copy loop (a call per value cost a third of a 1M-row report).
+      reserve(a, a.n + n);
       const v = col.values;
+      const dst = a.values;
+      let k = a.n;
       for (let i = 0; i < n; i++) {
         const x = v[i];
-        if (x !== x) a.missing++;
-        else pushNumber(a, x);
+        if (x === x) dst[k++] = x;
       }
+      a.missing += n - (k - a.n);
+      a.n = k;
     } else if (col.type === 'categorical') {
       const per = new Float64Array(col.categories.length);
       for (let i = 0; i < n; i++) {
