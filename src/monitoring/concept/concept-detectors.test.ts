@@ -89,3 +89,19 @@ describe('registry and bad input', () => {
     }
   });
 });
+
+describe('concept check points', () => {
+  it('one point per detector (drift count, drifted flag) plus the error rate; empty windows give no points, stated', async () => {
+    const { conceptDriftResultPoints } = await import('./concept-drift-points.js');
+    const stream = digits(fx.ddm.stream);
+    const r = conceptDriftResultPoints(stream);
+    expect(r.points[0]).toEqual({ check: 'concept', metric: 'error_rate', column: null, value: stream.reduce((a, b) => a + b, 0) / stream.length });
+    const ddmPoint = r.points.find((p) => p.metric === 'ddm_drifts');
+    expect(ddmPoint).toMatchObject({ value: 1, drifted: true });
+    expect(r.points.map((p) => p.metric)).toEqual(['error_rate', 'adwin_drifts', 'ddm_drifts', 'page_hinkley_drifts']);
+    expect(r.notes.some((n) => n.includes('ddm signalled drift at error 1334'))).toBe(true);
+    expect(conceptDriftResultPoints([])).toEqual({ points: [], notes: [expect.stringMatching(/no labelled predictions/)] });
+    expect(() => conceptDriftResultPoints([0, NaN])).toThrow(/error 1 is NaN/);
+    expect(() => conceptDriftResultPoints([0, 1], ['nope'])).toThrow(/unknown concept-drift detector/);
+  });
+});

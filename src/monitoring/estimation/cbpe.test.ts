@@ -129,3 +129,19 @@ describe('CBPE edge cases and bad input', () => {
     expect(CBPE_ASSUMPTION).toMatch(/concept drift/);
   });
 });
+
+describe('CBPE as monitor results', () => {
+  it('yields estimate-check points and states the assumption; an undefined AUC is named, not NaN', async () => {
+    const { cbpeResultPoints } = await import('./cbpe-points.js');
+    const r = cbpeResultPoints({ accuracy: 0.8, auc: 0.75, f1: 0.6, rows: 10 });
+    expect(r.points.map((p) => [p.check, p.metric, p.value])).toEqual([
+      ['estimate', 'estimated_accuracy', 0.8],
+      ['estimate', 'estimated_auc', 0.75],
+      ['estimate', 'estimated_f1', 0.6],
+    ]);
+    expect(r.notes).toEqual([CBPE_ASSUMPTION]);
+    const one = cbpeResultPoints({ accuracy: 1, auc: null, f1: null, rows: 3 });
+    expect(one.points.map((p) => p.metric)).toEqual(['estimated_accuracy']);
+    expect(one.notes[1]).toMatch(/estimated_auc left out/);
+  });
+});

@@ -174,3 +174,19 @@ export function monitorReportJson(input: MonitorReportInput): MonitorReportJson 
     assumptions: series.some((s) => s.check === 'estimate') ? [CBPE_ASSUMPTION] : [],
   };
 }
+
+/** The overlays of a drift report's columns (its `distribution`s), ready for `MonitorReportInput.histograms`. */
+export function histogramsFromDriftReport(report: {
+  readonly columns: readonly { readonly column: string; readonly kind: 'numeric' | 'categorical' | 'text'; readonly test: string; readonly statistic: number; readonly pValue: number | null; readonly drifted: boolean; readonly distribution: { readonly labels: readonly string[]; readonly reference: readonly number[]; readonly current: readonly number[] } }[];
+}): FeatureHistogram[] {
+  return report.columns.map((c) => ({
+    column: c.column,
+    kind: c.kind,
+    labels: c.distribution.labels,
+    reference: c.distribution.reference,
+    current: c.distribution.current,
+    test: c.test,
+    statistic: c.pValue ?? c.statistic,
+    drifted: c.drifted,
+  }));
+}

@@ -140,3 +140,20 @@ describe('renderMonitorReportHtml', () => {
     expect(dom).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   }, 90_000);
 });
+
+describe('histogramsFromDriftReport', () => {
+  it('turns a drift report into overlays for the monitor report', async () => {
+    const { histogramsFromDriftReport } = await import('./index.js');
+    const { driftReport } = await import('../drift/drift-report.js');
+    const { frameFromRecords } = await import('../../core/frame-builder.js');
+    const a = frameFromRecords(Array.from({ length: 50 }, (_, i) => ({ x: i % 10, c: i % 2 ? 'a' : 'b' })));
+    const b = frameFromRecords(Array.from({ length: 50 }, (_, i) => ({ x: (i % 10) + 5, c: 'a' })));
+    const h = histogramsFromDriftReport(await driftReport([a], [b]));
+    expect(h.map((x) => [x.column, x.kind, x.drifted])).toEqual([
+      ['x', 'numeric', true],
+      ['c', 'categorical', true],
+    ]);
+    expect(h[0].labels.length).toBe(h[0].reference.length);
+    expect(renderMonitorReportHtml({ monitor: 'm', runs: [], histograms: h })).toContain('aria-label="distribution of x"');
+  });
+});
