@@ -8,7 +8,8 @@
  * bucket is dropped and the test repeats; the observation that triggered it reports `drift`.
  * Like river, the scan visits every bucket of a row but its newest, and ADWIN has no warning zone.
  */
-import { requireFiniteObservation, requireParameter, type ConceptDriftDetector, type ConceptDriftSignal } from './concept-detector.js';
+import { InputError } from '../../core/errors.js';
+import { requireFiniteObservation, requireParameter, savedNumber, type ConceptDetectorState, type ConceptDriftDetector, type ConceptDriftSignal } from './concept-detector.js';
 
 /** ADWIN parameters (river's defaults). */
 export interface AdwinOptions {
@@ -106,6 +107,47 @@ export class Adwin implements ConceptDriftDetector {
     this.widthValue = 0;
     this.tick = 0;
     this.seen = 0;
+  }
+
+  /** Options, totals and the bucket rows as plain JSON. */
+  state(): ConceptDetectorState {
+    return {
+      detector: this.name,
+      options: { delta: this.delta, clock: this.clock, maxBuckets: this.maxBuckets, minWindowLength: this.minWindowLength, gracePeriod: this.gracePeriod },
+      memory: {
+        total: this.total,
+        variance: this.variance,
+        width: this.widthValue,
+        tick: this.tick,
+        seen: this.seen,
+        rows: this.rows.map((r) => ({ totals: Array.from(r.totals.subarray(0, r.count)), variances: Array.from(r.variances.subarray(0, r.count)) })),
+      },
+    };
+  }
+
+  /** A detector that continues from a saved state. */
+  static fromState(saved: ConceptDetectorState): Adwin {
+    const d = new Adwin(saved.options);
+    const m = saved.memory;
+    d.total = savedNumber(d.name, m, 'total');
+    d.variance = savedNumber(d.name, m, 'variance');
+    d.widthValue = savedNumber(d.name, m, 'width');
+    d.tick = savedNumber(d.name, m, 'tick');
+    d.seen = savedNumber(d.name, m, 'seen');
+    const rows = m.rows;
+    if (!Array.isArray(rows) || rows.length === 0) throw new InputError('adwin: saved state has no bucket rows; the state is corrupt, start a fresh detector', { field: 'rows' });
+    d.rows = rows.map((r: { totals?: unknown; variances?: unknown }, i) => {
+      const totals = r.totals;
+      const variances = r.variances;
+      const ok = (a: unknown): a is number[] => Array.isArray(a) && a.length <= d.maxBuckets && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+      if (!ok(totals) || !ok(variances) || totals.length !== variances.length) {
+        throw new InputError(`adwin: saved bucket row ${i} is malformed; the state is corrupt, start a fresh detector`, { field: 'rows', row: i });
+      }
+      const row = new BucketRow(d.maxBuckets);
+      totals.forEach((t, k) => row.push(t, variances[k]));
+      return row;
+    });
+    return d;
   }
 
   private insert(x: number): void {

@@ -16,6 +16,22 @@ export interface ConceptDriftDetector {
   update(x: number): ConceptDriftSignal;
   /** Forgets everything seen so far. */
   reset(): void;
+  /** Everything the detector remembers, as plain JSON (so a monitor can carry it from one window to the next). */
+  state(): ConceptDetectorState;
+}
+
+/** A detector's saved state: its registry name, its options and its counters (JSON-safe: no NaN or Infinity). */
+export interface ConceptDetectorState {
+  readonly detector: string;
+  readonly options: Readonly<Record<string, number>>;
+  readonly memory: Readonly<Record<string, unknown>>;
+}
+
+/** A finite number from a saved state, or InputError naming the field. */
+export function savedNumber(detector: string, memory: Readonly<Record<string, unknown>>, field: string): number {
+  const v = memory[field];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${detector}: saved state field '${field}' is ${JSON.stringify(v)}, not a finite number; the state is corrupt, start a fresh detector`, { field });
+  return v;
 }
 
 /** Rejects NaN/Infinity with a message naming the detector and the observation index. */

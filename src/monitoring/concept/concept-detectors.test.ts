@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors.js';
-import { Adwin, createConceptDetector, Ddm, detectionIndices, PageHinkley } from './index.js';
+import { Adwin, createConceptDetector, Ddm, detectionIndices, PageHinkley, restoreConceptDetector, type ConceptDetectorState } from './index.js';
 
 interface Fixture {
   adwin: { stream: string; drift: number[] };
@@ -74,6 +74,28 @@ describe('Page-Hinkley', () => {
   });
 });
 
+describe('saved state', () => {
+  it('a detector restored from JSON continues exactly like the one that kept running', () => {
+    for (const name of ['adwin', 'ddm', 'page_hinkley']) {
+      const stream = digits(name === 'ddm' ? fx.ddm.stream : name === 'adwin' ? fx.adwin.stream : fx.pageHinkley.stream);
+      const whole = detectionIndices(createConceptDetector(name), stream);
+      const a = createConceptDetector(name);
+      const head = detectionIndices(a, stream.slice(0, 1010));
+      const b = restoreConceptDetector(JSON.parse(JSON.stringify(a.state())) as ConceptDetectorState);
+      const tail = detectionIndices(b, stream.slice(1010));
+      expect([...head.drift, ...tail.drift.map((i) => i + 1010)], name).toEqual(whole.drift);
+      expect([...head.warning, ...tail.warning.map((i) => i + 1010)], name).toEqual(whole.warning);
+    }
+  });
+  it('refuses corrupt or unknown states', () => {
+    const s = new Adwin().state();
+    expect(() => restoreConceptDetector({ ...s, detector: 'eddm' })).toThrow(/no known detector/);
+    expect(() => restoreConceptDetector({ ...s, memory: { ...s.memory, total: 'x' } })).toThrow(/'total'/);
+    expect(() => restoreConceptDetector({ ...s, memory: { ...s.memory, rows: [{ totals: [1, 2], variances: [0] }] } })).toThrow(/row 0 is malformed/);
+    expect(() => restoreConceptDetector({ ...new Ddm().state(), options: { warmStart: -1 } })).toThrow(InputError);
+  });
+});
+
 describe('registry and bad input', () => {
   it('builds detectors by name and rejects unknown names and bad parameters', () => {
     expect(createConceptDetector('adwin').name).toBe('adwin');
@@ -100,8 +122,20 @@ describe('concept check points', () => {
     expect(ddmPoint).toMatchObject({ value: 1, drifted: true });
     expect(r.points.map((p) => p.metric)).toEqual(['error_rate', 'adwin_drifts', 'ddm_drifts', 'page_hinkley_drifts']);
     expect(r.notes.some((n) => n.includes('ddm signalled drift at error 1334'))).toBe(true);
-    expect(conceptDriftResultPoints([])).toEqual({ points: [], notes: [expect.stringMatching(/no labelled predictions/)] });
+    expect(conceptDriftResultPoints([])).toMatchObject({ points: [], notes: [expect.stringMatching(/no labelled predictions/)] });
     expect(() => conceptDriftResultPoints([0, NaN])).toThrow(/error 1 is NaN/);
-    expect(() => conceptDriftResultPoints([0, 1], ['nope'])).toThrow(/unknown concept-drift detector/);
+    expect(() => conceptDriftResultPoints([0, 1], { detectors: ['nope'] })).toThrow(/unknown concept-drift detector/);
+  });
+  it('carries the stream across windows: two windows with saved states find what one window finds', async () => {
+    const { conceptDriftResultPoints } = await import('./concept-drift-points.js');
+    const stream = digits(fx.ddm.stream);
+    // Split inside the drift's build-up: fresh detectors on the second half miss the first half's evidence.
+    const first = conceptDriftResultPoints(stream.slice(0, 1200), { detectors: ['ddm'] });
+    const second = conceptDriftResultPoints(stream.slice(1200), { states: JSON.parse(JSON.stringify(first.states)) as typeof first.states });
+    expect(first.points.find((p) => p.metric === 'ddm_drifts')?.value).toBe(0);
+    expect(second.points.find((p) => p.metric === 'ddm_drifts')?.value).toBe(1);
+    expect(second.notes.some((n) => n.includes('signalled drift at error 134 '))).toBe(true);
+    expect(second.notes[0]).toMatch(/continued from the previous window/);
+    expect(conceptDriftResultPoints(stream.slice(1200), { detectors: ['ddm'] }).points.find((p) => p.metric === 'ddm_drifts')?.value).toBe(0);
   });
 });

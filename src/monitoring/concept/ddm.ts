@@ -6,7 +6,7 @@
  * the detector restarts.
  */
 import { InputError } from '../../core/errors.js';
-import { requireFiniteObservation, requireParameter, type ConceptDriftDetector, type ConceptDriftSignal } from './concept-detector.js';
+import { requireFiniteObservation, requireParameter, savedNumber, type ConceptDetectorState, type ConceptDriftDetector, type ConceptDriftSignal } from './concept-detector.js';
 
 /** DDM parameters (river's defaults). */
 export interface DdmOptions {
@@ -69,6 +69,31 @@ export class Ddm implements ConceptDriftDetector {
   reset(): void {
     this.restart();
     this.seen = 0;
+  }
+
+  /** Options and counters as plain JSON (the not-yet-set minimum is null). */
+  state(): ConceptDetectorState {
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    return {
+      detector: this.name,
+      options: { warmStart: this.warmStart, warningThreshold: this.warningThreshold, driftThreshold: this.driftThreshold },
+      memory: { n: this.n, p: this.p, pMin: finite(this.pMin), sMin: finite(this.sMin), psMin: finite(this.psMin), drifted: this.drifted, seen: this.seen },
+    };
+  }
+
+  /** A detector that continues from a saved state. */
+  static fromState(saved: ConceptDetectorState): Ddm {
+    const d = new Ddm(saved.options);
+    const m = saved.memory;
+    const orInfinity = (field: string): number => (m[field] === null ? Infinity : savedNumber(d.name, m, field));
+    d.n = savedNumber(d.name, m, 'n');
+    d.p = savedNumber(d.name, m, 'p');
+    d.pMin = orInfinity('pMin');
+    d.sMin = orInfinity('sMin');
+    d.psMin = orInfinity('psMin');
+    d.seen = savedNumber(d.name, m, 'seen');
+    d.drifted = m.drifted === true;
+    return d;
   }
 
   private restart(): void {

@@ -3,7 +3,7 @@
  * a running mean x̄_t, a cumulative sum m_t = max(0, α·m_{t-1} + (x_t − x̄_t − δ)), and drift once
  * m_t ≥ λ after `minInstances` observations. The detector then restarts. It has no warning zone.
  */
-import { requireFiniteObservation, requireParameter, type ConceptDriftDetector, type ConceptDriftSignal } from './concept-detector.js';
+import { requireFiniteObservation, requireParameter, savedNumber, type ConceptDetectorState, type ConceptDriftDetector, type ConceptDriftSignal } from './concept-detector.js';
 
 /** Page-Hinkley parameters (river's defaults). */
 export interface PageHinkleyOptions {
@@ -57,6 +57,27 @@ export class PageHinkley implements ConceptDriftDetector {
   reset(): void {
     this.restart();
     this.seen = 0;
+  }
+
+  /** Options and counters as plain JSON. */
+  state(): ConceptDetectorState {
+    return {
+      detector: this.name,
+      options: { minInstances: this.minInstances, delta: this.delta, threshold: this.threshold, alpha: this.alpha },
+      memory: { sampleCount: this.sampleCount, mean: this.mean, sum: this.sum, drifted: this.drifted, seen: this.seen },
+    };
+  }
+
+  /** A detector that continues from a saved state. */
+  static fromState(saved: ConceptDetectorState): PageHinkley {
+    const d = new PageHinkley(saved.options);
+    const m = saved.memory;
+    d.sampleCount = savedNumber(d.name, m, 'sampleCount');
+    d.mean = savedNumber(d.name, m, 'mean');
+    d.sum = savedNumber(d.name, m, 'sum');
+    d.seen = savedNumber(d.name, m, 'seen');
+    d.drifted = m.drifted === true;
+    return d;
   }
 
   private restart(): void {
