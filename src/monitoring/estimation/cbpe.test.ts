@@ -145,3 +145,24 @@ describe('CBPE as monitor results', () => {
     expect(one.notes[1]).toMatch(/estimated_auc left out/);
   });
 });
+
+describe('CBPE saved state', () => {
+  it('a model restored from JSON estimates exactly like the fitted one', async () => {
+    const { restoreCbpe } = await import('./cbpe.js');
+    for (const c of [fx.binary, fx.multiclass]) {
+      const model = fitCbpe({ probabilities: Float64Array.from(c.refProba), classes: c.classes, labels: c.refLabels });
+      const again = restoreCbpe(JSON.parse(JSON.stringify(model.state())) as ReturnType<typeof model.state>);
+      expect(again.estimate(Float64Array.from(c.curProba))).toEqual(model.estimate(Float64Array.from(c.curProba)));
+      expect(again.referenceRows).toBe(model.referenceRows);
+    }
+  });
+  it('refuses a malformed saved model', async () => {
+    const { restoreCbpe } = await import('./cbpe.js');
+    const s = fitCbpe({ probabilities: Float64Array.from(fx.binary.refProba), classes: fx.binary.classes, labels: fx.binary.refLabels }).state();
+    expect(() => restoreCbpe({ ...s, version: 2 as 1 })).toThrow(/version-1/);
+    expect(() => restoreCbpe({ ...s, classes: ['a'] })).toThrow(/2 distinct classes/);
+    expect(() => restoreCbpe({ ...s, calibrators: [] })).toThrow(/0 calibrators, not 1/);
+    expect(() => restoreCbpe({ ...s, calibrators: [{ x: [0.2, 0.1], y: [0, 1] }] })).toThrow(/malformed calibrator 0/);
+    expect(() => restoreCbpe({ ...s, calibrators: [{ x: [0.1, 0.2], y: [0.9, 0.1] }] })).toThrow(/never decrease/);
+  });
+});

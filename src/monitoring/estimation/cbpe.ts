@@ -55,6 +55,16 @@ export interface CbpeModel {
   calibrate(probabilities: Float64Array): Float64Array;
   /** Estimated accuracy, AUC and F1 of an unlabelled window; InputError on an empty or malformed window. */
   estimate(probabilities: Float64Array): CbpeEstimate;
+  /** The fitted calibration as plain JSON, to store with a baseline (`restoreCbpe` reads it back). */
+  state(): CbpeState;
+}
+
+/** A fitted CBPE model as JSON: the classes and one isotonic calibrator per calibrated column (binary: classes[1] only). */
+export interface CbpeState {
+  readonly version: 1;
+  readonly classes: readonly string[];
+  readonly referenceRows: number;
+  readonly calibrators: readonly { readonly x: readonly number[]; readonly y: readonly number[] }[];
 }
 
 function checkProbabilities(what: string, probabilities: Float64Array, k: number): number {
@@ -150,7 +160,12 @@ export function fitCbpe(reference: CbpeReference): CbpeModel {
     }
     return fitIsotonic(x, y);
   });
+  return cbpeModel(classes, fits, n);
+}
 
+/** The model around fitted calibrators (shared by `fitCbpe` and `restoreCbpe`). */
+function cbpeModel(classes: string[], fits: IsotonicFit[], referenceRows: number): CbpeModel {
+  const k = classes.length;
   const calibrate = (probabilities: Float64Array): Float64Array => {
     const m = checkProbabilities('current', probabilities, k);
     const out = new Float64Array(m * k);
@@ -200,5 +215,25 @@ export function fitCbpe(reference: CbpeReference): CbpeModel {
     return { accuracy: correct / m, auc, f1: null, rows: m };
   };
 
-  return { classes, referenceRows: n, calibrate, estimate };
+  const state = (): CbpeState => ({ version: 1, classes, referenceRows, calibrators: fits.map((f) => ({ x: Array.from(f.x), y: Array.from(f.y) })) });
+  return { classes, referenceRows, calibrate, estimate, state };
+}
+
+/** Rebuilds a fitted model from `model.state()`; InputError when the saved calibration is malformed. */
+export function restoreCbpe(saved: CbpeState): CbpeModel {
+  const bad = (why: string): InputError => new InputError(`cbpe: the saved model ${why}; fit it again on the reference window`, { field: 'state' });
+  if (typeof saved !== 'object' || saved === null || saved.version !== 1) throw bad('is not a version-1 CBPE state');
+  const classes = Array.isArray(saved.classes) ? saved.classes.map(String) : [];
+  if (classes.length < 2 || new Set(classes).size !== classes.length) throw bad('needs at least 2 distinct classes');
+  if (!(Number.isInteger(saved.referenceRows) && saved.referenceRows > 0)) throw bad('has no reference row count');
+  const expected = classes.length === 2 ? 1 : classes.length;
+  if (!Array.isArray(saved.calibrators) || saved.calibrators.length !== expected) throw bad(`holds ${String(saved.calibrators?.length)} calibrators, not ${expected}`);
+  const fits = saved.calibrators.map((c, i) => {
+    const x: readonly number[] = Array.isArray(c?.x) ? c.x : [];
+    const y: readonly number[] = Array.isArray(c?.y) ? c.y : [];
+    const ok = x.length > 0 && x.length === y.length && x.every((v, j) => Number.isFinite(v) && (j === 0 || v > x[j - 1])) && y.every((v, j) => v >= 0 && v <= 1 && (j === 0 || v >= y[j - 1]));
+    if (!ok) throw bad(`has a malformed calibrator ${i} (knots must increase, values lie in [0, 1] and never decrease)`);
+    return { x: Float64Array.from(x), y: Float64Array.from(y) };
+  });
+  return cbpeModel(classes, fits, saved.referenceRows);
 }
