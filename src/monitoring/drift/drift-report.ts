@@ -115,9 +115,10 @@ function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlyS
       const v = col.values;
       const dst = a.values;
       let k = a.n;
+      // NaN and ±Infinity count as missing (Evidently replaces infinities with NaN before testing).
       for (let i = 0; i < n; i++) {
         const x = v[i];
-        if (x === x) dst[k++] = x;
+        if (x - x === 0) dst[k++] = x;
       }
       a.missing += n - (k - a.n);
       a.n = k;
@@ -136,7 +137,11 @@ function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlyS
           continue;
         }
         const v = cellValue(col, i);
-        if (kind === 'numeric') pushNumber(a, Number(v));
+        if (kind === 'numeric') {
+          const x = Number(v);
+          if (x - x === 0) pushNumber(a, x);
+          else a.missing++;
+        }
         else bump(a, String(v));
       }
     }
