@@ -122,6 +122,7 @@ describe('CBPE edge cases and bad input', () => {
     const model = fitCbpe(ok);
     expect(() => model.estimate(new Float64Array(0))).toThrow(InputError);
     expect(() => model.estimate(Float64Array.from([1.5, -0.5]))).toThrow(/\[0, 1\]/);
+    expect(() => model.estimate(Float64Array.from([0.9, 0.3]))).toThrow(/row 0 sum to 1.2/);
     expect(model.estimate(Float64Array.from([0.9, 0.1])).rows).toBe(1);
   });
   it('states its assumption for reports', () => {

@@ -83,6 +83,14 @@ function checkProbabilities(what: string, probabilities: Float64Array, k: number
       });
     }
   }
+  // Rows are a distribution over the classes (float32 model outputs round, hence the tolerance).
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let c = 0; c < k; c++) s += probabilities[r * k + c];
+    if (Math.abs(s - 1) > 1e-4) {
+      throw new InputError(`cbpe: ${what} probabilities of row ${r} sum to ${s}, not 1; pass the model's class probabilities in the order of classes`, { field: 'probabilities', row: r });
+    }
+  }
   return n;
 }
 
