@@ -157,3 +157,18 @@ describe('histogramsFromDriftReport', () => {
     expect(renderMonitorReportHtml({ monitor: 'm', runs: [], histograms: h })).toContain('aria-label="distribution of x"');
   });
 });
+
+describe('a long history of a wide model', () => {
+  it('renders without stack overflow and caps the per-column charts, saying so', () => {
+    const runs: MonitorRunSummary[] = [];
+    for (let i = 0; i < 300; i++) {
+      const points: MonitorResultPoint[] = [{ check: 'drift', metric: 'drift_share', column: null, value: i / 300 }];
+      for (let c = 0; c < 400; c++) points.push({ check: 'drift', metric: 'psi', column: `f${c}`, value: (c % 7) / 10 + i / 3000, drifted: c === 399 && i === 299 });
+      runs.push(run(i, points));
+    }
+    const html = renderMonitorReportHtml({ monitor: 'wide', runs });
+    expect(html).toContain('360 more per-column drift series are in the JSON report');
+    expect(html).toContain('drift: psi(f399)');
+    expect(monitorReportJson({ monitor: 'wide', runs }).series).toHaveLength(401);
+  });
+});

@@ -26,6 +26,8 @@ path.line{fill:none}.pt.flagged{stroke:var(--bad);fill:var(--bad)}.threshold{str
 `;
 
 const REALIZED = new Set(['quality', 'performance']);
+/** Per-column drift charts shown at most (the JSON report keeps every series). */
+const MAX_COLUMN_CHARTS = 40;
 
 function seriesLabel(s: MonitorSeries): string {
   return `${s.metric}${s.column === null ? '' : `(${s.column})`}`;
@@ -123,11 +125,25 @@ function runsTable(r: MonitorReportJson, input: MonitorReportInput, limit = 50):
 export function renderMonitorReportHtml(input: MonitorReportInput): string {
   const r = monitorReportJson(input);
   const title = escapeHtml(input.title ?? `Monitor ${r.monitor}`);
-  const times = [...r.series.flatMap((s) => s.points.map((p) => Date.parse(p.at))), ...r.timeline.map((e) => Date.parse(e.at)), ...input.runs.map((x) => Date.parse(x.at))];
-  const span: [number, number] = times.length ? [Math.min(...times), Math.max(...times)] : [Date.parse(r.generatedAt), Date.parse(r.generatedAt)];
+  // Loops, not Math.min(...): a long history of a wide model has millions of points.
+  let lo = Infinity;
+  let hi = -Infinity;
+  const see = (at: string): void => {
+    const t = Date.parse(at);
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  };
+  for (const run of input.runs) see(run.at);
+  for (const e of r.timeline) see(e.at);
+  const span: [number, number] = lo <= hi ? [lo, hi] : [Date.parse(r.generatedAt), Date.parse(r.generatedAt)];
   const events: ChartEvent[] = r.timeline.map((e) => ({ t: Date.parse(e.at), kind: e.kind, title: e.title }));
   const driftShare = r.series.filter((s) => s.check === 'drift' && s.column === null);
-  const driftColumns = r.series.filter((s) => s.check === 'drift' && s.column !== null);
+  const allDriftColumns = r.series.filter((s) => s.check === 'drift' && s.column !== null);
+  // A wide model has a chart per column and statistic; show the ones that drifted last, then the largest values.
+  const driftColumns = [...allDriftColumns]
+    .sort((a, b) => Number(b.points.at(-1)?.drifted === true) - Number(a.points.at(-1)?.drifted === true) || (b.points.at(-1)?.value ?? 0) - (a.points.at(-1)?.value ?? 0))
+    .slice(0, MAX_COLUMN_CHARTS);
+  const omitted = allDriftColumns.length - driftColumns.length;
   const other = r.series.filter((s) => s.check !== 'drift' && s.check !== 'estimate' && !REALIZED.has(s.check));
   const latest = r.latest;
   const latestShare = latest?.points.find((p) => p.check === 'drift' && p.metric === 'drift_share' && p.column === null);
@@ -146,6 +162,7 @@ export function renderMonitorReportHtml(input: MonitorReportInput): string {
     `<h2>Model quality</h2>${qualityCharts(r, span, events)}`,
     '<h2>Drift over time</h2>',
     driftShare.length || driftColumns.length ? `<div class="cards">${seriesCards([...driftShare, ...driftColumns], span, events)}</div>` : '<p class="muted">No drift results yet.</p>',
+    omitted > 0 ? `<p class="muted">${omitted} more per-column drift series are in the JSON report; charted here: the ${MAX_COLUMN_CHARTS} that drifted in their latest run or have the largest latest values.</p>` : '',
     other.length ? `<h2>Other checks</h2><div class="cards">${seriesCards(other, span, events)}</div>` : '',
     `<h2>Per-feature distributions</h2>${histogramSection(r)}`,
     `<h2>Runs</h2>${runsTable(r, input)}`,

@@ -57,8 +57,12 @@ export function timeSeriesSvg(chart: TimeSeriesChart): string {
   const values = chart.lines.flatMap((l) => l.points.map((p) => p.v));
   if (chart.threshold !== undefined) values.push(chart.threshold);
   if (values.length === 0) return '<p class="muted">no values</p>';
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   if (hi === lo) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= pad;
