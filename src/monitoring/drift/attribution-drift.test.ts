@@ -44,3 +44,18 @@ describe('attribution drift (Clarify NDCG)', () => {
     expect(() => meanAbsoluteAttributions(['x', 'y'], Float64Array.from([1, NaN]))).toThrow(/'y' at row 0 is NaN/);
   });
 });
+
+describe('attribution drift as monitor results', () => {
+  it('yields ndcg (with the verdict), the distance and each feature’s window importance', async () => {
+    const { attributionDriftResultPoints } = await import('./attribution-drift.js');
+    const points = attributionDriftResultPoints(attributionDrift({ a: 0.5, b: 0.3, c: 0.2 }, { a: 0.1, b: 0.3, c: 0.6 }));
+    expect(points.map((p) => [p.metric, p.column, p.drifted])).toEqual([
+      ['attribution_ndcg', null, true],
+      ['attribution_distance', null, undefined],
+      ['mean_abs_shap', 'a', undefined],
+      ['mean_abs_shap', 'b', undefined],
+      ['mean_abs_shap', 'c', undefined],
+    ]);
+    expect(points[2].value).toBe(0.1);
+  });
+});

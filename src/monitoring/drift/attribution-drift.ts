@@ -11,6 +11,7 @@
  * Ranks are 1-based, ties broken by the baseline's feature order.
  */
 import { InputError } from '../../core/errors.js';
+import type { MonitorResultPoint } from '../monitor-run.js';
 
 /** Global importance per feature: mean |SHAP| over rows. */
 export type FeatureImportance = Readonly<Record<string, number>>;
@@ -127,4 +128,17 @@ export function attributionDrift(reference: FeatureImportance, current: FeatureI
       rankChange: (refRank.get(f) as number) - (curRank.get(f) as number),
     })),
   };
+}
+
+/**
+ * Attribution drift as monitor results (drift check): `attribution_ndcg` (drifted below its threshold),
+ * `attribution_distance`, and per feature the window's `mean_abs_shap` — what rules like
+ * `attribution_ndcg < 0.9` read.
+ */
+export function attributionDriftResultPoints(result: AttributionDrift): MonitorResultPoint[] {
+  return [
+    { check: 'drift', metric: 'attribution_ndcg', column: null, value: result.ndcg, drifted: result.drifted },
+    { check: 'drift', metric: 'attribution_distance', column: null, value: result.distance },
+    ...result.features.map((f) => ({ check: 'drift' as const, metric: 'mean_abs_shap', column: f.feature, value: f.current })),
+  ];
 }
