@@ -51,9 +51,13 @@ const latency = (q: number, name: string): GuardMetric => ({
   value: ({ candidate, minRequests }) => (enough(candidate, minRequests) ? latencyQuantile(candidate.latencyBuckets, q) : null),
 });
 
+/** PSI on a handful of predictions is noise (one odd label moves it by whole units): it waits for this many per side. */
+export const MIN_PSI_REQUESTS = 50;
+
 /** PSI of the candidate's prediction distribution against the baseline's over the same window. */
 function predictionPsi({ candidate, baseline, minRequests }: GuardInputs): number | null {
-  if (!baseline || !enough(candidate, minRequests) || !enough(baseline, minRequests)) return null;
+  const min = Math.max(minRequests, MIN_PSI_REQUESTS);
+  if (!baseline || !enough(candidate, min) || !enough(baseline, min)) return null;
   const keys = [...new Set([...Object.keys(candidate.predictionBins), ...Object.keys(baseline.predictionBins)])];
   const total = (bins: Readonly<Record<string, number>>): number => keys.reduce((s, k) => s + (bins[k] ?? 0), 0);
   const ct = total(candidate.predictionBins);
