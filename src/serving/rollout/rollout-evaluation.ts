@@ -30,7 +30,7 @@ export interface RolloutEvaluation {
   readonly windowEnd: number;
   readonly candidate: VariantWindow;
   readonly baseline: VariantWindow;
-  readonly readings: readonly GuardReading[];
+  readonly readings: GuardReading[];
   /** The first guard that failed, or null. */
   readonly breach: RolloutBreach | null;
 }

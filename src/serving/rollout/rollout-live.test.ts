@@ -18,7 +18,7 @@ const events: RolloutEvent[] = [];
 
 beforeAll(async () => {
   fx = await rolloutFixture();
-  breakModel((await fx.kiln.servingModels.resolve(fx.broken)).key);
+  breakModel((await fx.kiln.servingModels.resolve(fx.broken, 'default')).key);
   fx.kiln.rollouts.onEvent((e) => events.push(e));
   for (const name of ['canary-bad', 'canary-good', 'bluegreen', 'sticky']) await fx.kiln.endpoints.create({ name, model: fx.a }, { allowFiles: true });
   servers = [await startServer(fx.kiln, 'server-1'), await startServer(fx.kiln, 'server-2')];

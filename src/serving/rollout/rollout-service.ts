@@ -26,6 +26,8 @@ import type { RolloutEvaluation } from './rollout-evaluation.js';
 import { checkStrategy, planRollout, variantsAt } from './rollout-plan.js';
 import type { StartRolloutInput } from './rollout-plan.js';
 import { finalVariants, transition, withEvent } from './rollout-transitions.js';
+import { buildRolloutReport } from './rollout-report.js';
+import type { RolloutReport } from './rollout-report.js';
 import { rolloutView } from './rollout-view.js';
 import type { RolloutView } from './rollout-view.js';
 
@@ -72,11 +74,11 @@ export class RolloutService {
     }
     const current = await this.metadata.inProject(project).endpoints.get(endpoint);
     if (!current) throw new NotFoundError(`endpoint "${endpoint.slice(0, 100)}" not found in project "${project}"`, { field: 'endpoint' }, 'List endpoints with `kiln endpoints list`.');
+    const running = await this.metadata.inProject(project).rollouts.active(endpoint);
+    if (running) throw new ConflictError(`a rollout is already running on endpoint "${endpoint}" (${running.id}, ${running.strategy})`, { field: 'endpoint', running: running.id }, `Finish it first: kiln rollout promote|rollback|abort ${endpoint}.`);
     const planned = planRollout(input, current.variants);
     if (!ctx.allowFiles && referenceKind(planned.to) === 'file') throw new UsageError(`bundle files cannot be named over HTTP (${planned.to.slice(0, 100)})`, { field: 'to' }, 'Register the model and roll out NAME@VERSION.');
     if (planned.promoteAlias !== null && referenceKind(planned.to) !== 'registry') throw new UsageError('--promote-alias needs a registered model (NAME@VERSION)', { field: 'promoteAlias' });
-    const running = await this.metadata.inProject(project).rollouts.active(endpoint);
-    if (running) throw new ConflictError(`a rollout is already running on endpoint "${endpoint}" (${running.id}, ${running.strategy})`, { field: 'endpoint', running: running.id }, `Finish it first: kiln rollout promote|rollback|abort ${endpoint}.`);
     await this.models.resolve(planned.to, project);
     const spec: RolloutSpec = { ...planned, override: await this.checkGates(planned.to, endpoint, project, actor, input, ctx.audit) };
     const now = this.now();
@@ -98,6 +100,13 @@ export class RolloutService {
     const now = this.now().getTime();
     const evaluation = r.status === 'running' ? await evaluateRollout(this.metadata.inProject(project), r, now) : null;
     return rolloutView(r, evaluation, now);
+  }
+
+  /** Per-variant time series of the running (else latest) rollout: traffic, errors, latency, outcomes. */
+  async report(endpoint: string, project = 'default'): Promise<RolloutReport> {
+    const view = await this.status(endpoint, project);
+    const r = await this.current(endpoint, project);
+    return buildRolloutReport(this.metadata.inProject(project), r, view, this.now().getTime());
   }
 
   /** Rollouts of an endpoint, newest first. */

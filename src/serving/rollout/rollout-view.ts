@@ -27,8 +27,8 @@ export interface RolloutView {
   readonly rollout: Omit<RolloutRecord, 'state' | 'spec'> & RolloutRecord['spec'];
   readonly step: { readonly index: number; readonly of: number; readonly percent: number; readonly startedAt: string; readonly bakeEndsAt: string; readonly bakeRemainingMs: number };
   readonly breach: RolloutBreach | null;
-  readonly events: readonly RolloutEventEntry[];
-  readonly live: { readonly windowStart: string; readonly windowEnd: string; readonly variants: readonly VariantSummary[]; readonly guards: readonly GuardReading[] } | null;
+  readonly events: RolloutEventEntry[];
+  readonly live: { readonly windowStart: string; readonly windowEnd: string; readonly variants: VariantSummary[]; readonly guards: GuardReading[] } | null;
 }
 
 /** A window's summary. */
@@ -55,7 +55,7 @@ export function rolloutView(r: RolloutRecord, evaluation: RolloutEvaluation | nu
     rollout: { ...rest, ...spec },
     step: { index: state.stepIndex, of: spec.steps.length, percent, startedAt: new Date(state.stepStartedAt).toISOString(), bakeEndsAt: new Date(bakeEnds).toISOString(), bakeRemainingMs: r.status === 'running' ? Math.max(0, bakeEnds - now) : 0 },
     breach: state.breach,
-    events: state.events,
+    events: [...state.events],
     live: evaluation
       ? {
           windowStart: new Date(evaluation.windowStart).toISOString(),
