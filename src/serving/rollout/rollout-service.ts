@@ -19,6 +19,7 @@ import type { MetadataStore } from '../../store/metadata-store.js';
 import type { RolloutRecord, RolloutSpec, RolloutStatus } from '../../store/rollout-repository.js';
 import type { ModelSource } from '../model-source.js';
 import { referenceKind } from '../model-source.js';
+import { parseGuards } from './guard-expression.js';
 import { RolloutEventBus } from './rollout-events.js';
 import type { RolloutEventType, RolloutListener } from './rollout-events.js';
 import { evaluateRollout } from './rollout-evaluation.js';
@@ -72,6 +73,8 @@ export class RolloutService {
         'Use --strategy ab (fixed weights, sticky assignment) for now.',
       );
     }
+    // Malformed guards are the caller's mistake whatever the endpoint's state: report them first.
+    parseGuards(input.guards ?? []);
     const current = await this.metadata.inProject(project).endpoints.get(endpoint);
     if (!current) throw new NotFoundError(`endpoint "${endpoint.slice(0, 100)}" not found in project "${project}"`, { field: 'endpoint' }, 'List endpoints with `kiln endpoints list`.');
     const running = await this.metadata.inProject(project).rollouts.active(endpoint);
