@@ -5,8 +5,8 @@
  * over HTTP, the bandit that is not built; status, promote, rollback, abort, history, report, OpenAPI.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RolloutFixture } from '../serving/rollout/rollout-test-support.js';
-import { rolloutFixture } from '../serving/rollout/rollout-test-support.js';
+import type { RolloutFixture } from './rollout-test-support.js';
+import { rolloutFixture } from './rollout-test-support.js';
 import { createApp } from './create-app.js';
 import type { KilnApp } from './kiln-app.js';
 

@@ -6,9 +6,9 @@
  * errors; sticky A/B keys land on one variant across servers and restarts, with weights within tolerance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../core/rng.js';
-import type { RunningInferenceServer } from '../../server/start-inference-server.js';
-import type { RolloutEvent } from './rollout-events.js';
+import { Rng } from '../core/rng.js';
+import type { RunningInferenceServer } from './start-inference-server.js';
+import type { RolloutEvent } from '../serving/rollout/rollout-events.js';
 import type { RolloutFixture } from './rollout-test-support.js';
 import { breakModel, load, predict, rolloutFixture, startServer, testRow } from './rollout-test-support.js';
 

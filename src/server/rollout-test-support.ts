@@ -6,13 +6,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '../../core/rng.js';
-import type { Kiln } from '../../kiln.js';
-import { openKiln } from '../../kiln.js';
-import type { RunningInferenceServer } from '../../server/start-inference-server.js';
-import { startInferenceServer } from '../../server/start-inference-server.js';
-import { LoadedModel } from '../loaded-model.js';
-import { testBundles } from '../serving-test-models.js';
+import { Rng } from '../core/rng.js';
+import type { Kiln } from '../kiln.js';
+import { openKiln } from '../kiln.js';
+import type { RunningInferenceServer } from './start-inference-server.js';
+import { startInferenceServer } from './start-inference-server.js';
+import { LoadedModel } from '../serving/loaded-model.js';
+import { testBundles } from '../serving/serving-test-models.js';
 
 /** A Kiln with `a.json`, `b.json` (healthy) and `broken.json` bundle files. */
 export interface RolloutFixture {
