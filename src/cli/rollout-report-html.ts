@@ -47,6 +47,11 @@ export function rolloutReportHtml(report: RolloutReport): string {
   const rows = report.series
     .map((s) => `<tr><td>${esc(s.variant)}${s.shadow ? ' (shadow)' : ''}</td><td>${esc(s.models.join(', '))}</td><td>${s.total.requests}</td><td>${s.total.errors}</td><td>${fmt(s.total.errorRate, 4)}</td><td>${fmt(s.total.p50Ms)}</td><td>${fmt(s.total.p99Ms)}</td><td>${s.total.missingKeys}</td><td>${s.total.labelled}</td><td>${fmt(s.total.accuracy)}</td></tr>`)
     .join('');
+  const ab = report.ab.analysis;
+  const abHtml = ab
+    ? `<h2>A/B analysis (${esc(ab.kind)}, alpha ${ab.alpha})</h2><table><tr><th>variant</th><th>requests</th><th>observations</th><th>metric</th><th>interval</th></tr>${ab.variants.map((v) => `<tr><td>${esc(v.name)}</td><td>${v.requests}</td><td>${v.observations}</td><td>${fmt(v.metric, 4)}</td><td>${v.ci ? `${fmt(v.ci[0], 4)} … ${fmt(v.ci[1], 4)}` : '—'}</td></tr>`).join('')}</table>` +
+      ab.comparisons.map((c) => `<p><b>${esc(c.verdict)}</b>: ${esc(c.reason)}. Difference ${fmt(c.difference, 4)}; ${c.test ? `${esc(c.test.method)} p = ${fmt(c.test.pValue, 4)}` : 'no fixed-horizon test yet'}; ${c.sequential ? `always-valid p = ${fmt(c.sequential.alwaysValidP, 4)}` : 'no sequential look yet'}${c.minimumSampleSize ? `; ${c.minimumSampleSize.perArm} per arm needed for mde ${fmt(c.minimumSampleSize.mde, 4)}` : ''}.</p>`).join('')
+    : `<h2>A/B analysis</h2><p>${esc(report.ab.note ?? 'none')}</p>`;
   const events = report.rollout.events.map((e) => `<li><code>${esc(e.at)}</code> <b>${esc(e.kind)}</b> ${esc(e.message)}</li>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Rollout ${esc(r.endpoint)} — ${esc(r.id)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;max-width:980px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}figure{margin:12px 0}figcaption{font-weight:600}.breach{background:#fee;border:1px solid #c33;padding:8px}</style></head><body>
@@ -54,6 +59,7 @@ export function rolloutReportHtml(report: RolloutReport): string {
 <p>Status <b>${esc(r.status)}</b>; from ${esc(r.baselineModel)} (variant ${esc(r.baselineVariant)}); steps ${esc(r.steps.join(', '))}% with a ${Math.round(r.bakeMs / 100) / 10} s bake; guards: ${r.guards.length > 0 ? r.guards.map((g) => `<code>${esc(g)}</code>`).join(', ') : 'none'}${r.stickyKey ? `; sticky key <code>${esc(r.stickyKey)}</code>` : ''}. Started ${esc(r.createdAt)} by ${esc(r.actor)}${r.finishedAt ? `, finished ${esc(r.finishedAt)}` : ''}.</p>
 ${breach ? `<p class="breach">Rolled back: guard <code>${esc(breach.guard)}</code> broken on ${esc(breach.variant)} — ${esc(breach.metric)} = ${fmt(breach.value, 4)} (threshold ${esc(breach.op)} ${breach.threshold}) over ${Math.round((breach.windowEnd - breach.windowStart) / 100) / 10} s, ${breach.requests} requests.</p>` : ''}
 <h2>Per variant</h2><table><tr><th>variant</th><th>models</th><th>requests</th><th>errors</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>missing keys</th><th>labelled</th><th>accuracy</th></tr>${rows}</table>
+${abHtml}
 <h2>Over time</h2><p>Buckets of ${report.bucketMs / 1000} s from ${esc(report.from)}. Latencies are upper bounds of histogram buckets.</p>
 ${chart('Traffic', report, (p) => p.requests, 'requests per bucket')}
 ${chart('Error rate', report, (p) => p.errorRate, 'share of requests')}

@@ -20,7 +20,7 @@ beforeAll(async () => {
   fx = await rolloutFixture();
   breakModel((await fx.kiln.servingModels.resolve(fx.broken, 'default')).key);
   fx.kiln.rollouts.onEvent((e) => events.push(e));
-  for (const name of ['canary-bad', 'canary-good', 'bluegreen', 'sticky', 'shadowed', 'restart']) await fx.kiln.endpoints.create({ name, model: fx.a }, { allowFiles: true });
+  for (const name of ['canary-bad', 'canary-good', 'bluegreen', 'sticky', 'shadowed', 'experiment', 'bandit', 'restart']) await fx.kiln.endpoints.create({ name, model: fx.a }, { allowFiles: true });
   servers = [await startServer(fx.kiln, 'server-1'), await startServer(fx.kiln, 'server-2')];
 }, 60_000);
 
@@ -146,6 +146,45 @@ describe('rollouts under load on two servers', () => {
     expect(shadow.reduce((n, r) => n + r.errors, 0)).toBeGreaterThan(0);
     expect(rows.filter((r) => !r.shadow && r.variant === 'candidate')).toEqual([]);
     expect(servers.reduce((n, s) => n + (s.rollouts?.routing.shadowScored ?? 0), 0)).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('A/B with feedback: the analysis names the better variant; a bandit moves traffic towards it', async () => {
+    await fx.kiln.rollouts.start('experiment', { to: fx.b, strategy: 'ab', weights: [50, 50], bake: '400ms', mde: 0.2 }, { allowFiles: true });
+    await fx.kiln.rollouts.start('bandit', { to: fx.b, strategy: 'bandit', bake: '400ms', mde: 0.2 }, { allowFiles: true });
+    await new Promise((r) => setTimeout(r, 400));
+    const rng = new Rng(5);
+    const conversions = new Rng(6);
+    // Conversions: 20% on the old version, 60% on the new one (a large, known effect).
+    const record = async (endpoint: string): Promise<void> => {
+      const labels: { predictionId: string; labelJson: string }[] = [];
+      for (let i = 0; i < 300; i++) {
+        const res = await predict(urls()[i % 2], endpoint, { instances: [testRow(rng)] });
+        expect(res.status).toBe(200);
+        const p = res.body.variant === 'candidate' ? 0.6 : 0.2;
+        for (const id of res.body.predictionIds ?? []) labels.push({ predictionId: id, labelJson: JSON.stringify(conversions.next() < p) });
+      }
+      await fx.kiln.metadata.feedback.record(endpoint, labels, new Date().toISOString(), 'test');
+    };
+    await record('experiment');
+    await record('bandit');
+    for (const s of servers) await s.rollouts?.routing.recorder.flush();
+    const status = await fx.kiln.rollouts.status('experiment');
+    const comparison = status.ab?.analysis?.comparisons[0];
+    expect(status.ab?.analysis?.kind).toBe('rate');
+    expect(comparison?.variant).toBe('candidate');
+    expect(comparison?.difference).toBeGreaterThan(0.2);
+    expect(comparison?.verdict).toBe('candidate better');
+    let bandit = await fx.kiln.rollouts.status('bandit');
+    for (let i = 0; i < 50 && (bandit.rollout.status !== 'running' || bandit.step.percent <= 50); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      bandit = await fx.kiln.rollouts.status('bandit');
+    }
+    expect(bandit.step.percent).toBeGreaterThan(90);
+    expect((await fx.kiln.endpoints.get('bandit')).variants.map((v) => v.weight)).toEqual([100 - bandit.step.percent, bandit.step.percent]);
+    const report = await fx.kiln.rollouts.report('experiment');
+    expect(report.ab.analysis?.comparisons[0].verdict).toBe('candidate better');
+    await fx.kiln.rollouts.abort('experiment');
+    await fx.kiln.rollouts.promote('bandit');
   }, 30_000);
 
   it('survives a restart of every server: the new processes continue from the stored step and promote', async () => {

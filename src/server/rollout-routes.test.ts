@@ -46,7 +46,7 @@ describe('rollout HTTP API', () => {
       [{ to: 'churn@2', strategy: 'canary', bake: 'soon' }, 400, /bake must be a duration/],
       [{ to: 'churn@2', strategy: 'canary', stickyKey: 'user_id' }, 400, /sticky-key is for ab/],
       [{ to: 'churn@2', strategy: 'ab', stickyKey: 'bad key!' }, 400, /stickyKey must be a field name/],
-      [{ to: 'churn@2', strategy: 'bandit' }, 400, /bandit rollouts are not built yet/],
+      [{ to: 'churn@2', strategy: 'bandit', steps: [10, 100] }, 400, /bandit has no traffic steps/],
       [{ to: 'churn@2', strategy: 'sideways' }, 400, /strategy/],
       [{ to: 'churn@9', strategy: 'canary' }, 404, /churn/],
       [{ to: 'nosuch@1', strategy: 'canary' }, 404, /nosuch/],

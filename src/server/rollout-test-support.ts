@@ -76,9 +76,9 @@ export function testRow(rng: Rng, extra: Record<string, unknown> = {}): Record<s
 }
 
 /** POST one predict request. */
-export async function predict(url: string, endpoint: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { variant?: string } }> {
+export async function predict(url: string, endpoint: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { variant?: string; predictionIds?: string[] } }> {
   const res = await fetch(`${url}/v1/endpoints/${endpoint}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { variant?: string } };
+  return { status: res.status, body: (await res.json()) as { variant?: string; predictionIds?: string[] } };
 }
 
 /** Send requests from `concurrency` loops over `urls` until `until()` is true or `maxMs` passes. */

@@ -45,6 +45,8 @@ export interface RolloutSpec {
   readonly weights: readonly number[] | null;
   /** Registry alias moved to the new version on promotion (`--promote-alias`), or null. */
   readonly promoteAlias: string | null;
+  /** A/B and bandit: the smallest difference worth detecting (sizes the test and its mSPRT mixture); null = 10% of the control's metric. */
+  readonly mde?: number | null;
   /** Set when a failing registry gate was waived (`--override --reason`). */
   readonly override: { readonly reason: string } | null;
 }
@@ -80,6 +82,10 @@ export interface RolloutState {
   readonly stepStartedAt: number;
   readonly breach: RolloutBreach | null;
   readonly events: readonly RolloutEventEntry[];
+  /** A/B and bandit: the last look of the sequential test (its p-value only ever decreases). */
+  readonly ab?: { readonly alwaysValidP: number; readonly verdict: string; readonly at: string } | null;
+  /** Bandit: the candidate's current share in percent (Thompson sampling moves it every bake). */
+  readonly candidatePercent?: number;
 }
 
 /** A rollout as stored. */

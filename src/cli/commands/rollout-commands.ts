@@ -25,6 +25,7 @@ interface StartFlags {
   stickyKey?: string;
   weights?: string;
   shadowRate?: string;
+  mde?: string;
   promoteAlias?: string;
   override?: boolean;
   reason?: string;
@@ -94,6 +95,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
     .option('--min-requests <n>', 'candidate requests in the window before a guard is judged (default 20)')
     .option('--sticky-key <key>', 'ab: request field (user_id) or header:NAME whose hash assigns the variant')
     .option('--weights <percents>', 'ab: baseline,candidate percent summing to 100 (default 50,50)')
+    .option('--mde <difference>', 'ab/bandit: smallest outcome difference worth detecting, absolute (default 10% of the control metric)')
     .option('--shadow-rate <r>', 'shadow: share of live requests mirrored to the candidate, (0, 1] (default 1)')
     .option('--promote-alias <alias>', 'move this registry alias to the new version on promotion')
     .option('--override', 'roll out a version that fails its registry gates (needs --reason; audited)')
@@ -112,6 +114,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
         ...(flags.stickyKey !== undefined ? { stickyKey: flags.stickyKey } : {}),
         ...(flags.weights !== undefined ? { weights: numbers(flags.weights, '--weights') } : {}),
         ...(flags.shadowRate !== undefined ? { shadowSampleRate: numbers(flags.shadowRate, '--shadow-rate')[0] } : {}),
+        ...(flags.mde !== undefined ? { mde: numbers(flags.mde, '--mde')[0] } : {}),
         ...(flags.promoteAlias !== undefined ? { promoteAlias: flags.promoteAlias } : {}),
         ...(flags.override ? { override: true } : {}),
         ...(flags.reason !== undefined ? { reason: flags.reason } : {}),

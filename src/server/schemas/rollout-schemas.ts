@@ -22,6 +22,7 @@ const StartBody = Type.Object(
     stickyKey: Type.Optional(Type.String({ maxLength: 110, description: 'ab: request field, or header:NAME, whose hash assigns the variant' })),
     weights: Type.Optional(Type.Array(Type.Number(), { maxItems: 20, description: 'ab: percent for baseline and candidate, summing to 100' })),
     shadowSampleRate: Type.Optional(Type.Number({ description: 'shadow: share of live requests mirrored, (0, 1]' })),
+    mde: Type.Optional(Type.Number({ description: 'ab/bandit: smallest outcome difference worth detecting (absolute); default 10% of the control metric' })),
     candidateVariant: Type.Optional(Type.String({ maxLength: 63 })),
     promoteAlias: Type.Optional(Type.String({ maxLength: 63, description: 'registry alias moved to the new version on promotion' })),
     override: Type.Optional(Type.Boolean({ description: 'roll out a version failing its registry gates (needs models:admin and reason; audited)' })),

@@ -77,7 +77,7 @@ describe('rollout plans', () => {
     expect(thrown(() => parseDuration('10', 'bake')).message).toMatch(/from 100ms to 7 days/);
     expect(thrown(() => parseDuration('8d', 'bake')).message).toMatch(/duration like/);
     const spec = planRollout({ to: 'churn@2', strategy: 'blue-green' }, MAIN);
-    expect(variantsAt(spec, 'blue-green', 100)).toEqual([{ name: 'main', model: 'churn@1', weight: 0 }, { name: 'candidate', model: 'churn@2', weight: 100 }]);
+    expect(variantsAt(spec, 100)).toEqual([{ name: 'main', model: 'churn@1', weight: 0 }, { name: 'candidate', model: 'churn@2', weight: 100 }]);
   });
 });
 

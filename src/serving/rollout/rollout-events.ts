@@ -1,11 +1,11 @@
 /**
  * Rollout events for listeners in the same process (alerting routes them; the CLI and tests watch them):
- * started, step, breach, promoted, rolled back, aborted. A listener that throws is logged and skipped;
+ * started, step, look (A/B and bandit), breach, promoted, rolled back, aborted. A listener that throws is logged and skipped;
  * it never stops a rollout. Persisted history is the rollout's `state.events` and the audit log.
  */
 
 /** What happened. */
-export type RolloutEventType = 'rollout.started' | 'rollout.step' | 'rollout.breach' | 'rollout.promoted' | 'rollout.rolled_back' | 'rollout.aborted' | 'rollout.alias_failed';
+export type RolloutEventType = 'rollout.started' | 'rollout.step' | 'rollout.look' | 'rollout.breach' | 'rollout.promoted' | 'rollout.rolled_back' | 'rollout.aborted' | 'rollout.alias_failed';
 
 /** One rollout event. */
 export interface RolloutEvent {

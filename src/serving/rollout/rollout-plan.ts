@@ -32,6 +32,8 @@ export interface StartRolloutInput {
   readonly weights?: readonly number[];
   /** Shadow: share of live requests mirrored to the candidate, (0, 1] (default 1). */
   readonly shadowSampleRate?: number;
+  /** A/B and bandit: the smallest outcome difference worth detecting (absolute, > 0). */
+  readonly mde?: number;
   /** Variant name of the candidate on the endpoint (default `candidate`). */
   readonly candidateVariant?: string;
   /** Registry alias to point at the new version on promotion. */
@@ -131,16 +133,22 @@ export function planRollout(input: StartRolloutInput, variants: readonly Endpoin
   }
   let weights: number[] | null = null;
   if (input.weights !== undefined) {
-    if (strategy !== 'ab') throw new UsageError('--weights is for ab rollouts', { field: 'weights' });
+    if (strategy !== 'ab' && strategy !== 'bandit') throw new UsageError('--weights is for ab (and a bandit\'s starting split)', { field: 'weights' });
     weights = checkPercentList(input.weights, 'weights');
     if (weights.length !== 2) throw new UsageError(`weights needs 2 values (baseline, candidate), got ${weights.length}`, { field: 'weights' });
     const sum = weights[0] + weights[1];
     if (Math.abs(sum - 100) > 1e-9) throw new UsageError(`weights must sum to 100 (got ${weights.join(' + ')} = ${sum})`, { field: 'weights' });
     if (weights.some((w) => w <= 0)) throw new UsageError('each A/B weight must be above 0', { field: 'weights' });
-  } else if (strategy === 'ab') weights = [50, 50];
+  } else if (strategy === 'ab' || strategy === 'bandit') weights = [50, 50];
   const rate = input.shadowSampleRate ?? 1;
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1) throw new UsageError('shadowSampleRate must be a number in (0, 1]', { field: 'shadowSampleRate' });
   if (input.shadowSampleRate !== undefined && strategy !== 'shadow') throw new UsageError('--shadow-rate is for shadow rollouts', { field: 'shadowSampleRate' });
+  let mde: number | null = null;
+  if (input.mde !== undefined) {
+    if (strategy !== 'ab' && strategy !== 'bandit') throw new UsageError('--mde is for ab and bandit rollouts', { field: 'mde' });
+    if (typeof input.mde !== 'number' || !Number.isFinite(input.mde) || input.mde <= 0) throw new UsageError('mde must be a number above 0 (an absolute difference, e.g. 0.01 for one percentage point)', { field: 'mde' });
+    mde = input.mde;
+  }
   const promoteAlias = input.promoteAlias ?? null;
   if (promoteAlias !== null && (typeof promoteAlias !== 'string' || !ALIAS.test(promoteAlias))) throw new UsageError('promoteAlias must be an alias name (lowercase letters, digits, "_", "-")', { field: 'promoteAlias' });
   return {
@@ -158,13 +166,18 @@ export function planRollout(input: StartRolloutInput, variants: readonly Endpoin
     shadowSampleRate: rate,
     weights,
     promoteAlias,
+    mde,
     override: null,
   };
 }
 
-/** The endpoint's variants while `spec` is at candidate share `percent` (shadow: 0, A/B: its weights). */
-export function variantsAt(spec: RolloutSpec, strategy: RolloutStrategy, percent: number): EndpointVariant[] {
-  const candidatePercent = strategy === 'ab' && spec.weights ? spec.weights[1] : percent;
+/** The candidate's share when a rollout starts: the first step, or the A/B (bandit: starting) weights. */
+export function initialPercent(spec: RolloutSpec, strategy: RolloutStrategy): number {
+  return (strategy === 'ab' || strategy === 'bandit') && spec.weights ? spec.weights[1] : spec.steps[0];
+}
+
+/** The endpoint's variants while the candidate has `candidatePercent` of the traffic. */
+export function variantsAt(spec: RolloutSpec, candidatePercent: number): EndpointVariant[] {
   return [
     // At 100% the old version keeps weight 0: loaded, no traffic, ready to take it back on a breach.
     { name: spec.baselineVariant, model: spec.baselineModel, weight: 100 - candidatePercent },

@@ -6,7 +6,9 @@
  */
 import type { MetadataStore } from '../../store/metadata-store.js';
 import type { RolloutRecord } from '../../store/rollout-repository.js';
+import type { AbAnalysis } from './analysis/index.js';
 import { latencyQuantile } from './guard-metrics.js';
+import { abAnalysisOf } from './rollout-outcomes.js';
 import { summarize } from './rollout-view.js';
 import type { RolloutView, VariantSummary } from './rollout-view.js';
 import { addRow, emptyWindow } from './variant-window.js';
@@ -42,6 +44,8 @@ export interface RolloutReport {
   readonly to: string;
   readonly bucketMs: number;
   readonly series: ReportSeries[];
+  /** Candidate against baseline on outcomes joined from feedback, or why there is none yet. */
+  readonly ab: { readonly analysis: AbAnalysis | null; readonly note: string | null };
 }
 
 /** Most buckets per series. */
@@ -90,5 +94,8 @@ export async function buildRolloutReport(metadata: MetadataStore, r: RolloutReco
       .sort((x, y) => x[0] - y[0])
       .map(([at, w]) => ({ at: new Date(at).toISOString(), requests: w.requests, errors: w.errors, errorRate: w.requests > 0 ? w.errors / w.requests : null, p50Ms: latencyQuantile(w.latencyBuckets, 0.5), p99Ms: latencyQuantile(w.latencyBuckets, 0.99), ...outcomes(w, labels) })),
   }));
-  return { rollout: view, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs, series };
+  const baseline = totals.get(r.spec.baselineVariant) ?? emptyWindow(r.spec.baselineVariant, false);
+  const candidate = totals.get(r.strategy === 'shadow' ? `shadow:${r.spec.candidateVariant}` : r.spec.candidateVariant) ?? emptyWindow(r.spec.candidateVariant, r.strategy === 'shadow');
+  const ab = abAnalysisOf(baseline, candidate, labels, r.state.ab?.alwaysValidP ?? null, r.spec.mde ?? null);
+  return { rollout: view, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs, series, ab };
 }

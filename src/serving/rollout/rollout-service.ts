@@ -24,7 +24,8 @@ import { RolloutEventBus } from './rollout-events.js';
 import type { RolloutEventType, RolloutListener } from './rollout-events.js';
 import { evaluateRollout } from './rollout-evaluation.js';
 import type { RolloutEvaluation } from './rollout-evaluation.js';
-import { checkStrategy, planRollout, variantsAt } from './rollout-plan.js';
+import { checkStrategy, initialPercent, planRollout, variantsAt } from './rollout-plan.js';
+import { lookAtExperiment } from './rollout-experiment.js';
 import type { StartRolloutInput } from './rollout-plan.js';
 import { finalVariants, transition, withEvent } from './rollout-transitions.js';
 import { buildRolloutReport } from './rollout-report.js';
@@ -66,13 +67,6 @@ export class RolloutService {
     const project = ctx.project ?? 'default';
     const actor = ctx.actor ?? localPrincipal();
     const strategy = checkStrategy(input.strategy);
-    if (strategy === 'bandit') {
-      throw new UsageError(
-        'bandit rollouts are not built yet: they need the Thompson sampler of the A/B statistics module, which this build does not include',
-        { field: 'strategy', strategy },
-        'Use --strategy ab (fixed weights, sticky assignment) for now.',
-      );
-    }
     // Malformed guards are the caller's mistake whatever the endpoint's state: report them first.
     parseGuards(input.guards ?? []);
     const current = await this.metadata.inProject(project).endpoints.get(endpoint);
@@ -89,7 +83,7 @@ export class RolloutService {
     const state = { stepIndex: 0, stepStartedAt: now.getTime(), breach: null, events: [{ at: now.toISOString(), kind: 'started', message: `${strategy} to ${spec.to} by ${actor.actor}`, details: { steps: spec.steps } }] };
     const created = await this.metadata.inProject(project).transaction(async (tx) => {
       const r = await tx.rollouts.create({ id, endpoint, strategy, spec, state, actor: actor.actor, createdAt: now.toISOString() });
-      await tx.endpoints.update(endpoint, { variants: variantsAt(spec, strategy, spec.steps[0]), settings: current.settings, updatedAt: now.toISOString(), expectedRevision: current.revision });
+      await tx.endpoints.update(endpoint, { variants: variantsAt(spec, initialPercent(spec, strategy)), settings: current.settings, updatedAt: now.toISOString(), expectedRevision: current.revision });
       return r;
     });
     await this.audit('rollout.start', created, actor.actor, { endpoint: current.variants }, { rollout: created.id, strategy, to: spec.to, steps: spec.steps, guards: spec.guards }, ctx.audit);
@@ -101,8 +95,12 @@ export class RolloutService {
   async status(endpoint: string, project = 'default'): Promise<RolloutView> {
     const r = await this.current(endpoint, project);
     const now = this.now().getTime();
-    const evaluation = r.status === 'running' ? await evaluateRollout(this.metadata.inProject(project), r, now) : null;
-    return rolloutView(r, evaluation, now);
+    const metadata = this.metadata.inProject(project);
+    const evaluation = r.status === 'running' ? await evaluateRollout(metadata, r, now) : null;
+    const view = rolloutView(r, evaluation, now);
+    if (r.strategy !== 'ab' && r.strategy !== 'bandit') return view;
+    const look = await lookAtExperiment(metadata, r, now);
+    return { ...view, ab: { analysis: look.analysis, note: look.note } };
   }
 
   /** Per-variant time series of the running (else latest) rollout: traffic, errors, latency, outcomes. */
@@ -151,15 +149,41 @@ export class RolloutService {
       return this.finish(r, 'rolled_back', `automatic rollback: guard "${b.guard}" broken (${b.metric} = ${round(b.value)}, threshold ${b.op} ${b.threshold})`, actor, evaluation, undefined);
     }
     if (now - r.state.stepStartedAt < r.spec.bakeMs) return r;
+    if (r.strategy === 'ab' || r.strategy === 'bandit') return this.look(r, actor, nowDate);
     const progressive = r.strategy === 'canary' || r.strategy === 'linear' || r.strategy === 'blue-green';
     if (!progressive) return r;
     const next = r.state.stepIndex + 1;
     if (next >= r.spec.steps.length) return this.finish(r, 'promoted', 'promoted: every step baked without a breach', actor, evaluation, undefined);
     const percent = r.spec.steps[next];
     const state = { ...r.state, stepIndex: next, stepStartedAt: now, events: withEvent(r.state, { at: nowDate.toISOString(), kind: 'step', message: `step ${next + 1}/${r.spec.steps.length}: ${percent}% to ${r.spec.candidateVariant}`, details: { readings: evaluation.readings, requests: evaluation.candidate.requests } }) };
-    const updated = await transition(this.metadata.inProject(r.project), r, 'running', state, variantsAt(r.spec, r.strategy, percent), nowDate);
+    const updated = await transition(this.metadata.inProject(r.project), r, 'running', state, variantsAt(r.spec, percent), nowDate);
     await this.audit('rollout.step', updated, actor, { step: r.state.stepIndex, percent: r.spec.steps[r.state.stepIndex] }, { step: next, percent, readings: evaluation.readings }, undefined);
     this.emit('rollout.step', updated, `rollout ${r.id} at step ${next + 1}/${r.spec.steps.length}: ${percent}%`, { step: next, percent });
+    return updated;
+  }
+
+  /**
+   * An A/B or bandit look, once per bake: the sequential test's p-value is kept (it only decreases over
+   * looks), and a bandit moves the candidate's share to its Thompson-sampling estimate of P(best).
+   */
+  private async look(r: RolloutRecord, actor: string, nowDate: Date): Promise<RolloutRecord> {
+    const metadata = this.metadata.inProject(r.project);
+    const look = await lookAtExperiment(metadata, r, nowDate.getTime());
+    const comparison = look.analysis?.comparisons[0];
+    const before = r.state.candidatePercent ?? initialPercent(r.spec, r.strategy);
+    const percent = look.banditPercent ?? before;
+    const verdict = comparison ? `${comparison.verdict} (${comparison.reason})` : (look.note ?? 'no analysis');
+    const state = {
+      ...r.state,
+      stepIndex: r.state.stepIndex + 1,
+      stepStartedAt: nowDate.getTime(),
+      candidatePercent: percent,
+      ab: comparison?.sequential ? { alwaysValidP: comparison.sequential.alwaysValidP, verdict: comparison.verdict, at: nowDate.toISOString() } : (r.state.ab ?? null),
+      events: withEvent(r.state, { at: nowDate.toISOString(), kind: 'look', message: `look ${r.state.stepIndex + 1}: ${verdict}${percent !== before ? `; candidate share ${before}% -> ${percent}%` : ''}`, details: { requests: [look.baseline.requests, look.candidate.requests], candidatePercent: percent } }),
+    };
+    const updated = await transition(metadata, r, 'running', state, percent !== before ? variantsAt(r.spec, percent) : null, nowDate);
+    if (percent !== before) await this.audit('rollout.reweight', updated, actor, { candidatePercent: before }, { candidatePercent: percent, verdict }, undefined);
+    this.emit('rollout.look', updated, `rollout ${r.id} look ${r.state.stepIndex + 1}: ${verdict}`, { candidatePercent: percent, ...(comparison ? { verdict: comparison.verdict, alwaysValidP: comparison.sequential?.alwaysValidP ?? null } : {}) });
     return updated;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { RolloutBreach, RolloutEventEntry, RolloutRecord } from '../../store/rollout-repository.js';
 import { latencyQuantile } from './guard-metrics.js';
+import type { AbAnalysis } from './analysis/index.js';
 import type { GuardReading, RolloutEvaluation } from './rollout-evaluation.js';
 import type { VariantWindow } from './variant-window.js';
 
@@ -29,6 +30,8 @@ export interface RolloutView {
   readonly breach: RolloutBreach | null;
   readonly events: RolloutEventEntry[];
   readonly live: { readonly windowStart: string; readonly windowEnd: string; readonly variants: VariantSummary[]; readonly guards: GuardReading[] } | null;
+  /** A/B and bandit: the analysis of outcomes joined from feedback since the start, or why there is none yet. */
+  readonly ab?: { readonly analysis: AbAnalysis | null; readonly note: string | null };
 }
 
 /** A window's summary. */
@@ -49,7 +52,7 @@ export function summarize(w: VariantWindow): VariantSummary {
 /** The view of `r` at `now`, with the live evaluation when it runs. */
 export function rolloutView(r: RolloutRecord, evaluation: RolloutEvaluation | null, now: number): RolloutView {
   const { spec, state, ...rest } = r;
-  const percent = r.strategy === 'ab' && spec.weights ? spec.weights[1] : (spec.steps[state.stepIndex] ?? 0);
+  const percent = state.candidatePercent ?? ((r.strategy === 'ab' || r.strategy === 'bandit') && spec.weights ? spec.weights[1] : (spec.steps[state.stepIndex] ?? 0));
   const bakeEnds = state.stepStartedAt + spec.bakeMs;
   return {
     rollout: { ...rest, ...spec },
