@@ -45,7 +45,7 @@ export function rolloutReportHtml(report: RolloutReport): string {
   const r = report.rollout.rollout;
   const breach = report.rollout.breach;
   const rows = report.series
-    .map((s) => `<tr><td>${esc(s.variant)}${s.shadow ? ' (shadow)' : ''}</td><td>${esc(s.models.join(', '))}</td><td>${s.total.requests}</td><td>${s.total.errors}</td><td>${fmt(s.total.errorRate, 4)}</td><td>${fmt(s.total.p50Ms)}</td><td>${fmt(s.total.p99Ms)}</td><td>${s.total.missingKeys}</td><td>${s.total.labelled}</td><td>${fmt(s.total.accuracy)}</td></tr>`)
+    .map((s) => `<tr><td>${esc(s.variant)}${s.shadow ? ' (shadow)' : ''}</td><td>${esc(s.models.join(', '))}</td><td>${s.total.requests}</td><td>${s.total.errors}</td><td>${fmt(s.total.errorRate, 4)}</td><td>${fmt(s.total.p50Ms)}</td><td>${fmt(s.total.p99Ms)}</td><td>${s.total.missingKeys}</td><td>${s.total.labelled}</td><td>${fmt(s.total.accuracy)}</td><td>${fmt(s.total.agreementRate)}</td><td>${fmt(s.total.psi)}</td></tr>`)
     .join('');
   const ab = report.ab.analysis;
   const abHtml = ab
@@ -58,7 +58,7 @@ export function rolloutReportHtml(report: RolloutReport): string {
 <h1>Rollout of ${esc(r.endpoint)}: ${esc(r.strategy)} to ${esc(r.to)}</h1>
 <p>Status <b>${esc(r.status)}</b>; from ${esc(r.baselineModel)} (variant ${esc(r.baselineVariant)}); steps ${esc(r.steps.join(', '))}% with a ${Math.round(r.bakeMs / 100) / 10} s bake; guards: ${r.guards.length > 0 ? r.guards.map((g) => `<code>${esc(g)}</code>`).join(', ') : 'none'}${r.stickyKey ? `; sticky key <code>${esc(r.stickyKey)}</code>` : ''}. Started ${esc(r.createdAt)} by ${esc(r.actor)}${r.finishedAt ? `, finished ${esc(r.finishedAt)}` : ''}.</p>
 ${breach ? `<p class="breach">Rolled back: guard <code>${esc(breach.guard)}</code> broken on ${esc(breach.variant)} — ${esc(breach.metric)} = ${fmt(breach.value, 4)} (threshold ${esc(breach.op)} ${breach.threshold}) over ${Math.round((breach.windowEnd - breach.windowStart) / 100) / 10} s, ${breach.requests} requests.</p>` : ''}
-<h2>Per variant</h2><table><tr><th>variant</th><th>models</th><th>requests</th><th>errors</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>missing keys</th><th>labelled</th><th>accuracy</th></tr>${rows}</table>
+<h2>Per variant</h2><table><tr><th>variant</th><th>models</th><th>requests</th><th>errors</th><th>error rate</th><th>p50 ms</th><th>p99 ms</th><th>missing keys</th><th>labelled</th><th>accuracy</th><th>agreement with live</th><th>PSI vs baseline</th></tr>${rows}</table>
 ${abHtml}
 <h2>Over time</h2><p>Buckets of ${report.bucketMs / 1000} s from ${esc(report.from)}. Latencies are upper bounds of histogram buckets.</p>
 ${chart('Traffic', report, (p) => p.requests, 'requests per bucket')}

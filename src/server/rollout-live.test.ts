@@ -146,6 +146,11 @@ describe('rollouts under load on two servers', () => {
     expect(shadow.reduce((n, r) => n + r.errors, 0)).toBeGreaterThan(0);
     expect(rows.filter((r) => !r.shadow && r.variant === 'candidate')).toEqual([]);
     expect(servers.reduce((n, s) => n + (s.rollouts?.routing.shadowScored ?? 0), 0)).toBeGreaterThan(0);
+    // The report compares the shadow with the live variant: a regressor never agrees with a classifier's labels.
+    const report = await fx.kiln.rollouts.report('shadowed');
+    const shadowSeries = report.series.find((x) => x.shadow);
+    expect(shadowSeries?.total.agreementRate).toBe(0);
+    expect(shadowSeries?.total.psi).toBeGreaterThan(1);
   }, 30_000);
 
   it('A/B with feedback: the analysis names the better variant; a bandit moves traffic towards it', async () => {

@@ -21,6 +21,8 @@ export interface VariantMetricsRow {
   readonly errors: number;
   /** Requests whose sticky key was missing (assigned at random). */
   readonly missingKeys: number;
+  /** Shadow: predictions equal to the live variant's answer for the same request (agreement rate's numerator). */
+  readonly agreements: number;
   /** Shadow requests are counted apart: they never reached a caller. */
   readonly shadow: boolean;
   readonly latencySumMs: number;

@@ -26,7 +26,7 @@ function rollout(id: string, endpoint = 'churn'): NewRollout {
 }
 
 function metricsRow(at: number, variant = 'main'): VariantMetricsRow {
-  return { endpoint: 'churn', variant, model: 'churn@1', writer: 'w1', at, requests: 10, errors: 1, missingKeys: 2, shadow: false, latencySumMs: 12.5, latencyBuckets: [1, 2, 3], predictionBins: { yes: 4, no: 6 }, sample: [['id-1', 'yes']] };
+  return { endpoint: 'churn', variant, model: 'churn@1', writer: 'w1', at, requests: 10, errors: 1, missingKeys: 2, agreements: 3, shadow: false, latencySumMs: 12.5, latencyBuckets: [1, 2, 3], predictionBins: { yes: 4, no: 6 }, sample: [['id-1', 'yes']] };
 }
 
 /** Registers the rollout repository conformance tests for one adapter. */

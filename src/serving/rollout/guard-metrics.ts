@@ -58,6 +58,13 @@ export const MIN_PSI_REQUESTS = 50;
 function predictionPsi({ candidate, baseline, minRequests }: GuardInputs): number | null {
   const min = Math.max(minRequests, MIN_PSI_REQUESTS);
   if (!baseline || !enough(candidate, min) || !enough(baseline, min)) return null;
+  return binsPsi(candidate.predictionBins, baseline.predictionBins);
+}
+
+/** PSI of two prediction-bin histograms (`current` against `reference`); null when either is empty. */
+export function binsPsi(current: Readonly<Record<string, number>>, reference: Readonly<Record<string, number>>): number | null {
+  const candidate = { predictionBins: current };
+  const baseline = { predictionBins: reference };
   const keys = [...new Set([...Object.keys(candidate.predictionBins), ...Object.keys(baseline.predictionBins)])];
   const total = (bins: Readonly<Record<string, number>>): number => keys.reduce((s, k) => s + (bins[k] ?? 0), 0);
   const ct = total(candidate.predictionBins);

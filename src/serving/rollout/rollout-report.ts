@@ -7,7 +7,7 @@
 import type { MetadataStore } from '../../store/metadata-store.js';
 import type { RolloutRecord } from '../../store/rollout-repository.js';
 import type { AbAnalysis } from './analysis/index.js';
-import { latencyQuantile } from './guard-metrics.js';
+import { binsPsi, latencyQuantile } from './guard-metrics.js';
 import { abAnalysisOf } from './rollout-outcomes.js';
 import { summarize } from './rollout-view.js';
 import type { RolloutView, VariantSummary } from './rollout-view.js';
@@ -33,7 +33,8 @@ export interface ReportSeries {
   readonly variant: string;
   readonly shadow: boolean;
   readonly models: string[];
-  readonly total: VariantSummary & { readonly labelled: number; readonly accuracy: number | null };
+  /** Totals; `psi` compares this variant's predictions with the baseline variant's (null for the baseline). */
+  readonly total: VariantSummary & { readonly labelled: number; readonly accuracy: number | null; readonly psi: number | null };
   readonly points: ReportPoint[];
 }
 
@@ -85,11 +86,13 @@ export async function buildRolloutReport(metadata: MetadataStore, r: RolloutReco
   const ids = [...totals.values()].flatMap((w) => w.sample.map(([id]) => id));
   const stored = ids.length > 0 ? await metadata.feedback.labels(r.endpoint, ids) : new Map();
   const labels = new Map<string, unknown>([...stored].map(([id, f]) => [id, JSON.parse(f.labelJson) as unknown]));
+  const baselineTotal = totals.get(r.spec.baselineVariant) ?? null;
+  const psiOf = (w: VariantWindow): number | null => (w === baselineTotal || !baselineTotal ? null : binsPsi(w.predictionBins, baselineTotal.predictionBins));
   const series: ReportSeries[] = [...totals.entries()].map(([key, total]) => ({
     variant: total.variant,
     shadow: total.shadow,
     models: total.models,
-    total: { ...summarize(total), ...outcomes(total, labels) },
+    total: { ...summarize(total), ...outcomes(total, labels), psi: psiOf(total) },
     points: [...(buckets.get(key) ?? new Map<number, VariantWindow>()).entries()]
       .sort((x, y) => x[0] - y[0])
       .map(([at, w]) => ({ at: new Date(at).toISOString(), requests: w.requests, errors: w.errors, errorRate: w.requests > 0 ? w.errors / w.requests : null, p50Ms: latencyQuantile(w.latencyBuckets, 0.5), p99Ms: latencyQuantile(w.latencyBuckets, 0.99), ...outcomes(w, labels) })),

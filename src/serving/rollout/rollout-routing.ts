@@ -122,7 +122,10 @@ export class RolloutRouting {
         const latencyMs = performance.now() - started;
         const ids = Array.from({ length: decoded.rows }, () => randomUUID());
         this.shadowScored++;
-        this.recorder.record({ project: e.project, endpoint: r.endpoint, variant: candidate.name, model: model.key, shadow: true, ok: true, latencyMs, missingKey: false, predictions: output.predictions, predictionIds: ids });
+        const live = e.output?.predictions;
+        let agreements = 0;
+        if (live) for (let k = 0; k < output.predictions.length; k++) if (output.predictions[k] === live[k]) agreements++;
+        this.recorder.record({ project: e.project, endpoint: r.endpoint, variant: candidate.name, model: model.key, shadow: true, ok: true, latencyMs, missingKey: false, agreements, predictions: output.predictions, predictionIds: ids });
         const frame = decoded.frame;
         let inputs: Record<string, unknown[]> | undefined;
         this.sink?.offer({

@@ -21,6 +21,8 @@ export interface VariantSummary {
   readonly meanMs: number | null;
   /** Requests whose sticky key was missing (assigned at random). */
   readonly missingKeys: number;
+  /** Shadow: share of its predictions equal to the live answer for the same request; null otherwise. */
+  readonly agreementRate: number | null;
 }
 
 /** A rollout as shown to people and programs. */
@@ -32,6 +34,13 @@ export interface RolloutView {
   readonly live: { readonly windowStart: string; readonly windowEnd: string; readonly variants: VariantSummary[]; readonly guards: GuardReading[] } | null;
   /** A/B and bandit: the analysis of outcomes joined from feedback since the start, or why there is none yet. */
   readonly ab?: { readonly analysis: AbAnalysis | null; readonly note: string | null };
+}
+
+/** Predictions counted in a window (rows can hold several instances). */
+function sumBins(w: VariantWindow): number {
+  let n = 0;
+  for (const c of Object.values(w.predictionBins)) n += c;
+  return Math.max(1, n);
 }
 
 /** A window's summary. */
@@ -46,6 +55,7 @@ export function summarize(w: VariantWindow): VariantSummary {
     p99Ms: latencyQuantile(w.latencyBuckets, 0.99),
     meanMs: w.requests > 0 ? w.latencySumMs / w.requests : null,
     missingKeys: w.missingKeys,
+    agreementRate: w.shadow && w.requests > w.errors ? w.agreements / sumBins(w) : null,
   };
 }
 

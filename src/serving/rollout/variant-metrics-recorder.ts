@@ -27,6 +27,8 @@ export interface RecordedRequest {
   readonly ok: boolean;
   readonly latencyMs: number;
   readonly missingKey: boolean;
+  /** Shadow: how many of its predictions equal the live answer. */
+  readonly agreements?: number;
   readonly predictions?: readonly (string | number)[];
   readonly predictionIds?: readonly string[];
 }
@@ -68,7 +70,7 @@ export class VariantMetricsRecorder {
     if (!p) {
       p = {
         project: r.project,
-        row: { endpoint: r.endpoint, variant: r.variant, model: r.model, writer: this.writer, at: 0, requests: 0, errors: 0, missingKeys: 0, shadow: r.shadow, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), predictionBins: {}, sample: [] },
+        row: { endpoint: r.endpoint, variant: r.variant, model: r.model, writer: this.writer, at: 0, requests: 0, errors: 0, missingKeys: 0, agreements: 0, shadow: r.shadow, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), predictionBins: {}, sample: [] },
       };
       this.pending.set(key, p);
     }
@@ -76,6 +78,7 @@ export class VariantMetricsRecorder {
     row.requests++;
     if (!r.ok) row.errors++;
     if (r.missingKey) row.missingKeys++;
+    row.agreements += r.agreements ?? 0;
     row.latencySumMs += r.latencyMs;
     row.latencyBuckets[latencyBucket(r.latencyMs)]++;
     if (r.predictions) {

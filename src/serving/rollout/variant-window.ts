@@ -12,6 +12,7 @@ export interface VariantWindow {
   requests: number;
   errors: number;
   missingKeys: number;
+  agreements: number;
   latencySumMs: number;
   readonly latencyBuckets: number[];
   readonly predictionBins: Record<string, number>;
@@ -22,7 +23,7 @@ export interface VariantWindow {
 
 /** An empty window of `variant`. */
 export function emptyWindow(variant: string, shadow: boolean): VariantWindow {
-  return { variant, shadow, requests: 0, errors: 0, missingKeys: 0, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), predictionBins: {}, sample: [], models: [] };
+  return { variant, shadow, requests: 0, errors: 0, missingKeys: 0, agreements: 0, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), predictionBins: {}, sample: [], models: [] };
 }
 
 /** Add one row into a window. */
@@ -30,6 +31,7 @@ export function addRow(w: VariantWindow, r: VariantMetricsRow, maxSample = 5000)
   w.requests += r.requests;
   w.errors += r.errors;
   w.missingKeys += r.missingKeys;
+  w.agreements += r.agreements;
   w.latencySumMs += r.latencySumMs;
   for (let i = 0; i < w.latencyBuckets.length && i < r.latencyBuckets.length; i++) w.latencyBuckets[i] += r.latencyBuckets[i];
   for (const [k, n] of Object.entries(r.predictionBins)) w.predictionBins[k] = (w.predictionBins[k] ?? 0) + n;

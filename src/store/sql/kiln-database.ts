@@ -237,6 +237,7 @@ export interface RolloutMetricsTable {
   requests: number | string;
   errors: number | string;
   missing_keys: number | string;
+  agreements: number | string;
   latency_sum_ms: number;
   latency_json: string;
   bins_json: string;

@@ -45,6 +45,7 @@ export const migration016Rollouts: Migration = {
       .addColumn('requests', 'bigint', (c) => c.notNull())
       .addColumn('errors', 'bigint', (c) => c.notNull())
       .addColumn('missing_keys', 'bigint', (c) => c.notNull())
+      .addColumn('agreements', 'bigint', (c) => c.notNull())
       .addColumn('latency_sum_ms', 'double precision', (c) => c.notNull())
       .addColumn('latency_json', 'text', (c) => c.notNull())
       .addColumn('bins_json', 'text', (c) => c.notNull())
