@@ -43,6 +43,7 @@ import { trainedModelArtifactReferences } from './training/trained-model-artifac
 import { TrainingService } from './training/training-service.js';
 import { CompositeModelSource } from './serving/composite-model-source.js';
 import { RegistryModelSource } from './serving/registry-model-source.js';
+import { RolloutService } from './serving/rollout/rollout-service.js';
 import { EndpointService } from './serving/endpoint-service.js';
 import { FileModelSource } from './serving/file-model-source.js';
 import { TrainedModelSource } from './serving/trained-model-source.js';
@@ -90,6 +91,8 @@ export interface Kiln {
    * the `MonitorRunListener` the monitor service calls after every run.
    */
   readonly alerts: AlertService;
+  /** Rollouts of new versions onto endpoints (blue/green, canary, linear, shadow, A/B) with guardrails. */
+  readonly rollouts: RolloutService;
   close(): Promise<void>;
 }
 
@@ -148,6 +151,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     feedback: new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) }),
     registry,
     alerts,
+    rollouts: new RolloutService(metadata, security, servingModels, registry),
     close: async () => {
       alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.

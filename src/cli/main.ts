@@ -28,6 +28,7 @@ import { registerJobsCommand } from './commands/jobs-command.js';
 import { registerPredictCommand } from './commands/predict-command.js';
 import { registerProjectsCommands } from './commands/projects-commands.js';
 import { registerRunsCommand } from './commands/runs-command.js';
+import { registerRolloutCommands } from './commands/rollout-commands.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerTokensCommands } from './commands/tokens-commands.js';
 import { registerTrainCommand } from './commands/train-command.js';
@@ -74,6 +75,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerExperimentsCommand(program, ctx);
   registerEndpointsCommands(program, ctx);
   registerServeCommand(program, ctx);
+  registerRolloutCommands(program, ctx);
   registerJobsCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerExplainCommand(program, ctx);

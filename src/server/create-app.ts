@@ -43,6 +43,7 @@ import { serverPathScrubber } from './redact-paths.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { registerTrackingRoutes } from './tracking-routes.js';
 import { registerServingRoutes } from './serving-routes.js';
+import { registerRolloutRoutes } from './rollout-routes.js';
 import { registerFeaturesRoutes } from './features-routes.js';
 import { registerTrainRoutes } from './train-routes.js';
 import { accessLabel, routeAccessOf } from './route-access.js';
@@ -52,7 +53,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerServingRoutes, registerJobsRoutes, registerStudiesRoutes, registerFeaturesRoutes, registerFeedbackRoutes, registerAlertsRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerRolloutRoutes, registerServingRoutes, registerJobsRoutes, registerStudiesRoutes, registerFeaturesRoutes, registerFeedbackRoutes, registerAlertsRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;

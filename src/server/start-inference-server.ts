@@ -12,6 +12,8 @@ import { installAuth } from './auth-hook.js';
 import type { KilnApp } from './kiln-app.js';
 import { startCaptureSink } from './capture-sink.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
+import { startRolloutRuntime } from './rollout-runtime.js';
+import type { RolloutRuntime, RolloutRuntimeOptions } from './rollout-runtime.js';
 
 /** Options of `startInferenceServer`. */
 export interface InferenceServerOptions {
@@ -21,12 +23,18 @@ export interface InferenceServerOptions {
   /** Memory budget of loaded models in bytes. */
   readonly memoryBudgetBytes?: number;
   readonly logger?: InferenceAppOptions['logger'];
+  /** Rollout polling, metric flushing and state-machine ticks (timings for tests); false turns rollouts off. */
+  readonly rollouts?: RolloutRuntimeOptions | false;
+  /** How often endpoint changes are polled (default 1000 ms). */
+  readonly changePollMs?: number;
 }
 
 /** A listening inference server. */
 export interface RunningInferenceServer {
   readonly url: string;
   readonly server: InferenceServer;
+  /** The rollout side of this process (routing hooks, metrics, controller); absent when off. */
+  readonly rollouts?: RolloutRuntime;
   close(): Promise<void>;
 }
 
@@ -34,6 +42,7 @@ export interface RunningInferenceServer {
 export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOptions): Promise<RunningInferenceServer> {
   const capture = kiln.predictionSink ? null : await startCaptureSink(kiln, (err) => process.stderr.write(`kiln serve: capture write failed: ${err instanceof Error ? err.message : String(err)}\n`));
   const sink = kiln.predictionSink ?? capture?.sink;
+  const rollouts = opts.rollouts === false ? null : await startRolloutRuntime(kiln, opts.rollouts ?? {}, (o, m) => process.stderr.write(`kiln serve: ${m}: ${JSON.stringify(o)}\n`));
   let server: InferenceServer;
   try {
     server = await createInferenceApp({
@@ -42,6 +51,8 @@ export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOpti
       ...(sink ? { sink } : {}),
       ...(capture ? { captureDrops: capture.captureDrops } : {}),
       ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
+      ...(opts.changePollMs !== undefined ? { changePollMs: opts.changePollMs } : {}),
+      ...(rollouts ? { scoringHooks: rollouts.scoringHooks } : {}),
       logger: opts.logger ?? { level: kiln.config.logLevel },
       installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
       // Ground truth arrives where predictions are made: `kiln serve` takes feedback too.
@@ -49,17 +60,19 @@ export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOpti
     });
   } catch (err) {
     // A server that never built must not leave capture's settings poll and flusher running.
+    await rollouts?.close();
     await capture?.close();
     throw err;
   }
   // Drain requests first, then flush what capture buffered from them.
   const closeAll = async (): Promise<void> => {
     await server.close();
+    await rollouts?.close();
     await capture?.close();
   };
   try {
     const url = await server.app.listen({ port: opts.port, host: opts.host });
-    return { url, server, close: closeAll };
+    return { url, server, ...(rollouts ? { rollouts } : {}), close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -79,7 +79,7 @@ export function registerInferenceRoutes(app: FastifyInstance, runtime: Inference
   app.post<{ Params: { name: string } }>('/v1/endpoints/:name/predict', { schema: PredictRoute, bodyLimit, config: predict }, async (req, reply) => {
     try {
       requireJson(req);
-      return await service.predict(projectOf(req), req.params.name, req.body);
+      return await service.predict(projectOf(req), req.params.name, req.body, req.headers);
     } catch (err) {
       return sendNative(reply, err);
     }
@@ -126,7 +126,7 @@ export function registerInferenceRoutes(app: FastifyInstance, runtime: Inference
       requireJson(req);
       const body = req.body as { id?: unknown; outputs?: unknown } | null;
       const version = req.params.version;
-      const r = await service.score(projectOf(req), req.params.name, (plan) => decodeOipRequest(body, plan), 'oip', version === undefined ? undefined : versionPin(version));
+      const r = await service.score(projectOf(req), req.params.name, (plan) => decodeOipRequest(body, plan), 'oip', version === undefined ? undefined : versionPin(version), { body, headers: req.headers });
       const outputs = encodeOipOutputs(r.output, r.model.task, body?.outputs);
       return {
         model_name: req.params.name,

@@ -9,6 +9,7 @@ import { InferenceService } from './inference-service.js';
 import { ModelCache } from './model-cache.js';
 import type { ModelSource } from './model-source.js';
 import type { PredictionSink } from './prediction-record.js';
+import type { ScoringHooks } from './scoring-hooks.js';
 import { DISCARDING_SINK } from './prediction-record.js';
 import { ServingMetrics } from './serving-metrics.js';
 
@@ -30,6 +31,8 @@ export interface InferenceRuntimeOptions {
   /** Process-level metrics (GC, heap, event loop) in `/metrics` (default true). */
   readonly defaultMetrics?: boolean;
   readonly log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
+  /** Builds the request-path hooks of rollouts once the router exists (`serving/rollout/rollout-routing.ts`). */
+  readonly scoringHooks?: (parts: { router: EndpointRouter; sink: PredictionSink }) => ScoringHooks;
 }
 
 /** A running inference runtime. */
@@ -74,7 +77,8 @@ export async function startInferenceRuntime(opts: InferenceRuntimeOptions): Prom
     ...(opts.log ? { log: opts.log } : {}),
     onBatch: (endpoint, variant, rows) => metrics.batchSize.labels(endpoint, variant).observe(rows),
   });
-  const service = new InferenceService(router, metrics, opts.sink ?? DISCARDING_SINK);
+  const sink = opts.sink ?? DISCARDING_SINK;
+  const service = new InferenceService(router, metrics, sink, opts.scoringHooks?.({ router, sink }));
   await router.start();
   const runtime: InferenceRuntime = {
     service,

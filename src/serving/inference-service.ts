@@ -15,6 +15,7 @@ import type { EndpointRoute, EndpointRouter, VariantRoute } from './endpoint-rou
 import type { DecodedInput, InputPlan } from './input-plan.js';
 import type { LoadedModel, ModelOutput } from './loaded-model.js';
 import type { PredictionRecord, PredictionSink } from './prediction-record.js';
+import type { RequestKeySource, ScoringHooks } from './scoring-hooks.js';
 import { EndpointUnavailableError } from './serving-errors.js';
 import type { ServingMetrics } from './serving-metrics.js';
 
@@ -49,6 +50,8 @@ export class InferenceService {
     readonly router: EndpointRouter,
     private readonly metrics: ServingMetrics,
     private readonly sink: PredictionSink,
+    /** Rollout hooks (sticky assignment, per-variant aggregates, shadow traffic); none = plain weights. */
+    private readonly hooks?: ScoringHooks,
   ) {}
 
   /** The endpoint or a 404 naming it. */
@@ -60,18 +63,24 @@ export class InferenceService {
 
   /**
    * Score one request: `decode` turns the payload into a frame with the chosen model's input plan.
-   * `variantName` pins a variant (OIP versioned paths); otherwise traffic weights pick one.
+   * `variantName` pins a variant (OIP versioned paths); otherwise the rollout hooks (sticky assignment)
+   * or traffic weights pick one. `request` is where a sticky key is looked up.
    */
-  async score(project: string, name: string, decode: (plan: InputPlan) => DecodedInput, protocol: string, pin?: (v: VariantRoute) => boolean): Promise<ScoredRequest> {
+  async score(project: string, name: string, decode: (plan: InputPlan) => DecodedInput, protocol: string, pin?: (v: VariantRoute) => boolean, request?: RequestKeySource): Promise<ScoredRequest> {
     const receivedAt = Date.now();
     const started = performance.now();
     const route = this.endpoint(project, name);
     let variant: VariantRoute;
+    let missingKey = false;
     if (pin) {
       const found = route.variants.find(pin);
       if (!found) throw new NotFoundError(`endpoint "${name}" serves no such model version`, { field: 'version' }, `GET /v2/models/${name} lists the versions served.`);
       variant = found;
-    } else variant = this.router.pick(route);
+    } else {
+      const assigned = this.hooks?.assign(project, route, request);
+      variant = assigned?.variant ?? this.router.pick(route);
+      missingKey = assigned?.missingKey ?? false;
+    }
     let fallback = false;
     let defaultAnswer: string | number | null = null;
     if (!pin) {
@@ -82,12 +91,17 @@ export class InferenceService {
       // A default answer still decodes with the open variant's model: the input is checked the same way.
       if (decision.kind === 'default') defaultAnswer = decision.answer;
     }
-    if (variant.error !== null) throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, variant.error));
+    const failed = (modelKey: string): void => this.hooks?.scored({ project, route, variant, modelKey, ok: false, latencyMs: performance.now() - started, decode, missingKey });
+    if (variant.error !== null) {
+      failed(variant.ref);
+      throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, variant.error));
+    }
     let model: LoadedModel;
     try {
       model = await this.router.modelOf(variant);
     } catch (err) {
       variant.error = err instanceof Error ? err.message : String(err);
+      failed(variant.ref);
       throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, variant.error));
     }
     model.inFlight++;
@@ -101,11 +115,16 @@ export class InferenceService {
       const m = this.metrics.forVariant(name, variant.name, protocol);
       const batcher = this.router.batcherOf(route, variant, model);
       let output: ModelOutput;
-      if (defaultAnswer !== null) output = { predictions: new Array<string | number>(decoded.rows).fill(defaultAnswer) };
-      else if (batcher) output = await batcher.score(decoded.frame);
-      else {
-        output = model.score(decoded.frame);
-        m.batchSize.observe(decoded.rows);
+      try {
+        if (defaultAnswer !== null) output = { predictions: new Array<string | number>(decoded.rows).fill(defaultAnswer) };
+        else if (batcher) output = await batcher.score(decoded.frame);
+        else {
+          output = model.score(decoded.frame);
+          m.batchSize.observe(decoded.rows);
+        }
+      } catch (err) {
+        failed(model.key);
+        throw err;
       }
       const ids: string[] = new Array<string>(decoded.rows);
       for (let i = 0; i < decoded.rows; i++) ids[i] = randomUUID();
@@ -114,8 +133,11 @@ export class InferenceService {
       m.ok.inc();
       m.instances.inc(decoded.rows);
       if (decoded.unseenCategories > 0) m.unseenCategories.inc(decoded.unseenCategories);
-      // Default answers are not the model's predictions: monitoring must not see them as such.
-      if (defaultAnswer === null) this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
+      // Default answers are not the model's predictions: monitoring and rollout guards must not see them as such.
+      if (defaultAnswer === null) {
+        this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
+        this.hooks?.scored({ project, route, variant, modelKey: model.key, ok: true, latencyMs, output, predictionIds: ids, decode, missingKey });
+      }
       return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows, fallback };
     } finally {
       this.router.release(model);
@@ -123,8 +145,8 @@ export class InferenceService {
   }
 
   /** Native API: `{"instances": [...]}` or `{"columns": {...}}`. */
-  async predict(project: string, name: string, body: unknown): Promise<NativePredictResponse> {
-    const r = await this.score(project, name, (plan) => plan.decode(body), 'native');
+  async predict(project: string, name: string, body: unknown, headers: RequestKeySource['headers'] = {}): Promise<NativePredictResponse> {
+    const r = await this.score(project, name, (plan) => plan.decode(body), 'native', undefined, { body, headers });
     return {
       predictions: r.output.predictions,
       ...(r.output.probabilities ? { probabilities: r.output.probabilities, labels: r.output.labels } : {}),

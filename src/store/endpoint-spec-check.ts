@@ -37,13 +37,16 @@ function hasControl(s: string): boolean {
   return false;
 }
 
-/** Variants: 1..16, unique names, a model reference each, positive finite weights. */
+/**
+ * Variants: 1..16, unique names, a model reference each, finite weights >= 0 with at least one above 0.
+ * A weight of 0 keeps a variant loaded without traffic (a rollout's standby or shadow candidate).
+ */
 export function checkVariants(variants: unknown): EndpointVariant[] {
   if (!Array.isArray(variants) || variants.length === 0 || variants.length > MAX_VARIANTS) {
     throw new UsageError(`an endpoint needs 1 to ${MAX_VARIANTS} variants`, { field: 'variants' });
   }
   const seen = new Set<string>();
-  return variants.map((v: unknown, i) => {
+  const checked = variants.map((v: unknown, i): EndpointVariant => {
     const o = (v ?? {}) as Partial<EndpointVariant>;
     const name = checkEndpointName(o.name, `variants[${i}].name`);
     if (seen.has(name)) throw new UsageError(`variant name "${name}" is used twice`, { field: `variants[${i}].name` });
@@ -51,11 +54,13 @@ export function checkVariants(variants: unknown): EndpointVariant[] {
     if (typeof o.model !== 'string' || o.model.trim() === '' || o.model.length > MAX_MODEL_REFERENCE || hasControl(o.model)) {
       throw new UsageError(`variants[${i}].model must be a model reference of 1 to ${MAX_MODEL_REFERENCE} characters`, { field: `variants[${i}].model` });
     }
-    if (typeof o.weight !== 'number' || !Number.isFinite(o.weight) || o.weight <= 0 || o.weight > 1e6) {
-      throw new UsageError(`variants[${i}].weight must be a number above 0 (at most 1e6)`, { field: `variants[${i}].weight` });
+    if (typeof o.weight !== 'number' || !Number.isFinite(o.weight) || o.weight < 0 || o.weight > 1e6) {
+      throw new UsageError(`variants[${i}].weight must be a number from 0 to 1e6`, { field: `variants[${i}].weight` });
     }
     return { name, model: o.model, weight: o.weight };
   });
+  if (!checked.some((v) => v.weight > 0)) throw new UsageError('at least one variant needs a weight above 0 to take traffic', { field: 'variants[0].weight' });
+  return checked;
 }
 
 /** Settings: the unseen-categories policy, batching (null = off) and a capture rate in 0..1. */

@@ -19,6 +19,8 @@ import type { CaptureSegmentRepository } from './capture-segment-repository.js';
 import type { PredictionFeedbackRepository } from './prediction-feedback-repository.js';
 import type { ModelRegistryRepository } from './model-registry-repository.js';
 import type { AlertRepository } from './alert-repository.js';
+import type { RolloutRepository } from './rollout-repository.js';
+import type { RolloutMetricsRepository } from './rollout-metrics-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -57,6 +59,10 @@ export interface MetadataRepositories {
   readonly models: ModelRegistryRepository;
   /** Alert rules, alerts and alert history (migration 14). */
   readonly alerts: AlertRepository;
+  /** Rollouts of new versions onto endpoints, with leases for the process that advances them (migration 16). */
+  readonly rollouts: RolloutRepository;
+  /** Per-variant serving aggregates every serving process appends, for rollout guards (migration 16). */
+  readonly rolloutMetrics: RolloutMetricsRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -206,6 +206,44 @@ export interface EndpointChangesTable {
   version: number | string;
 }
 
+/** `rollouts` (migration 16): plan and progress as JSON text; `active_endpoint` set while running. */
+export interface RolloutsTable {
+  project: string;
+  id: string;
+  endpoint: string;
+  active_endpoint: string | null;
+  strategy: string;
+  status: string;
+  spec_json: string;
+  state_json: string;
+  actor: string;
+  lease_owner: string | null;
+  lease_until: number | string | null;
+  revision: number | string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** `rollout_metrics` (migration 16): one row per variant per serving process per flush. */
+export interface RolloutMetricsTable {
+  project: string;
+  endpoint: string;
+  variant: string;
+  model: string;
+  writer: string;
+  at: number | string;
+  shadow: number;
+  requests: number | string;
+  errors: number | string;
+  missing_keys: number | string;
+  agreements: number | string;
+  latency_sum_ms: number;
+  latency_json: string;
+  bins_json: string;
+  sample_json: string;
+}
+
 /** `jobs` (migration 8): one row per background job. */
 export interface JobsTable {
   id: string;
@@ -410,6 +448,8 @@ export interface KilnDatabase {
   run_outputs: RunOutputsTable;
   endpoints: EndpointsTable;
   endpoint_changes: EndpointChangesTable;
+  rollouts: RolloutsTable;
+  rollout_metrics: RolloutMetricsTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;
   feature_registry: FeatureRegistryTable;

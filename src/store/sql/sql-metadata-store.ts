@@ -21,6 +21,8 @@ import { SqlTrainedModelRepository } from './sql-trained-model-repository.js';
 import { SqlExperimentRepository } from './sql-experiment-repository.js';
 import { SqlRunRepository } from './sql-run-repository.js';
 import { SqlEndpointRepository } from './sql-endpoint-repository.js';
+import { SqlRolloutMetricsRepository } from './sql-rollout-metrics-repository.js';
+import { SqlRolloutRepository } from './sql-rollout-repository.js';
 import { SqlJobRepository } from './sql-job-repository.js';
 import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.js';
 import { SqlCaptureSegmentRepository } from './sql-capture-segment-repository.js';
@@ -73,6 +75,8 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     feedback: new SqlPredictionFeedbackRepository(db, inTransaction, project),
     models: new SqlModelRegistryRepository(db, inTransaction),
     alerts: new SqlAlertRepository(db, project),
+    rollouts: new SqlRolloutRepository(db, project),
+    rolloutMetrics: new SqlRolloutMetricsRepository(db, inTransaction, project),
   };
 }
 

@@ -16,8 +16,9 @@ import { migration010Endpoints } from './010-endpoints.js';
 import { migration011ServingCapture } from './011-serving-capture.js';
 import { migration012FeatureRegistry } from './012-feature-registry.js';
 import { migration014Alerts } from './014-alerts.js';
+import { migration016Rollouts } from './016-rollouts.js';
 
-/** The known migrations in id order (013 lands from a parallel branch; `runMigrations` tolerates the gap). */
+/** The known migrations in id order (013 and 015 land from parallel branches; `runMigrations` tolerates gaps). */
 export const MIGRATIONS: readonly Migration[] = [
   migration001Datasets,
   migration002DatasetDocuments,
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011ServingCapture,
   migration012FeatureRegistry,
   migration014Alerts,
+  migration016Rollouts,
 ];

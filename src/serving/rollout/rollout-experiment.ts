@@ -1,0 +1,52 @@
+/**
+ * A/B and bandit looks: the whole experiment so far (every metric row since the rollout started), the
+ * feedback labels of both variants' sampled predictions, the A/B analysis (fixed-horizon test, always-valid
+ * mSPRT, sample size, verdict) and, for a bandit, the Thompson-sampling share of the candidate.
+ */
+import type { MetadataStore } from '../../store/metadata-store.js';
+import type { RolloutRecord } from '../../store/rollout-repository.js';
+import type { AbAnalysis } from './analysis/index.js';
+import { thompsonAllocation } from './analysis/index.js';
+import { abAnalysisOf, outcomesOf } from './rollout-outcomes.js';
+import { stickyUnit } from './sticky-assignment.js';
+import { emptyWindow, windowsByVariant } from './variant-window.js';
+import type { VariantWindow } from './variant-window.js';
+
+/** The experiment at one look. */
+export interface ExperimentLook {
+  readonly baseline: VariantWindow;
+  readonly candidate: VariantWindow;
+  readonly analysis: AbAnalysis | null;
+  /** Why there is no analysis yet, or null. */
+  readonly note: string | null;
+  /** Bandit: the candidate's new share in percent (1..99), or null while the reward is unknown. */
+  readonly banditPercent: number | null;
+}
+
+/** A bandit never starves an arm completely: it keeps learning about both. */
+const MIN_SHARE = 1;
+
+/** Look at `r`'s experiment at `now` (`metadata` in its project). */
+export async function lookAtExperiment(metadata: MetadataStore, r: RolloutRecord, now: number): Promise<ExperimentLook> {
+  const rows = await metadata.rolloutMetrics.window(r.endpoint, Date.parse(r.createdAt) - 1, now);
+  const windows = windowsByVariant(rows);
+  const baseline = windows.get(r.spec.baselineVariant) ?? emptyWindow(r.spec.baselineVariant, false);
+  const candidate = windows.get(r.strategy === 'shadow' ? `shadow:${r.spec.candidateVariant}` : r.spec.candidateVariant) ?? emptyWindow(r.spec.candidateVariant, r.strategy === 'shadow');
+  const ids = [...baseline.sample, ...candidate.sample].map(([id]) => id);
+  const stored = ids.length > 0 ? await metadata.feedback.labels(r.endpoint, ids) : new Map();
+  const labels = new Map<string, unknown>([...stored].map(([id, f]) => [id, JSON.parse(f.labelJson) as unknown]));
+  const { analysis, note } = abAnalysisOf(baseline, candidate, labels, r.state.ab?.alwaysValidP ?? null, r.spec.mde ?? null);
+  let banditPercent: number | null = null;
+  if (r.strategy === 'bandit') {
+    const a = outcomesOf(baseline, labels);
+    const b = outcomesOf(candidate, labels);
+    if (a?.kind === 'rate' && b?.kind === 'rate') {
+      // Seeded by rollout and look, so every process (and a rerun) computes the same split.
+      const seed = Math.floor(stickyUnit(r.id, `look-${r.state.stepIndex}`) * 2 ** 31);
+      const shares = thompsonAllocation([{ successes: a.successes, failures: a.trials - a.successes }, { successes: b.successes, failures: b.trials - b.successes }], { seed });
+      banditPercent = Math.min(100 - MIN_SHARE, Math.max(MIN_SHARE, Math.round(shares[1] * 100)));
+    }
+  }
+  return { baseline, candidate, analysis, note, banditPercent };
+}
+
