@@ -21,6 +21,7 @@ import type { ModelRegistryRepository } from './model-registry-repository.js';
 import type { AlertRepository } from './alert-repository.js';
 import type { RolloutRepository } from './rollout-repository.js';
 import type { RolloutMetricsRepository } from './rollout-metrics-repository.js';
+import type { MonitorRepository } from './monitor-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -63,6 +64,8 @@ export interface MetadataRepositories {
   readonly rollouts: RolloutRepository;
   /** Per-variant serving aggregates every serving process appends, for rollout guards (migration 16). */
   readonly rolloutMetrics: RolloutMetricsRepository;
+  /** Baselines, monitors, and their runs' result points (migration 13). */
+  readonly monitors: MonitorRepository;
 }
 
 /** Platform metadata: repository objects plus transactions. */

@@ -424,6 +424,58 @@ export interface AlertEventsTable {
   at: string;
   kind: string;
   detail: string;
+/** `monitor_baselines` (migration 13). */
+export interface MonitorBaselinesTable {
+  project: string;
+  name: string;
+  version: number | string;
+  source_kind: string;
+  source: string;
+  document_hash: string;
+  sample_hash: string | null;
+  row_count: number | string;
+  columns_json: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** `monitors` (migration 13). */
+export interface MonitorsTable {
+  project: string;
+  name: string;
+  endpoint: string;
+  spec_json: string;
+  schedule: string | null;
+  last_scheduled_at: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** `monitor_runs` (migration 13). */
+export interface MonitorRunsTable {
+  project: string;
+  run_id: string;
+  monitor: string;
+  endpoint: string;
+  at: string;
+  window_start: string;
+  window_end: string;
+  status: string;
+  notes_json: string;
+}
+
+/** `monitor_points` (migration 13). */
+export interface MonitorPointsTable {
+  project: string;
+  run_id: string;
+  seq: number;
+  monitor: string;
+  at: string;
+  check_name: string;
+  metric: string;
+  column_name: string | null;
+  value: number | string;
+  drifted: number | null;
 }
 
 /** The whole metadata database as Kysely sees it. */
@@ -466,4 +518,8 @@ export interface KilnDatabase {
   alert_rules: AlertRulesTable;
   alerts: AlertsTable;
   alert_events: AlertEventsTable;
+  monitor_baselines: MonitorBaselinesTable;
+  monitors: MonitorsTable;
+  monitor_runs: MonitorRunsTable;
+  monitor_points: MonitorPointsTable;
 }

@@ -27,6 +27,7 @@ import { SqlJobRepository } from './sql-job-repository.js';
 import { SqlFeatureRegistryRepository } from './sql-feature-registry-repository.js';
 import { SqlCaptureSegmentRepository } from './sql-capture-segment-repository.js';
 import { SqlPredictionFeedbackRepository } from './sql-prediction-feedback-repository.js';
+import { SqlMonitorRepository } from './sql-monitor-repository.js';
 import { SqlModelRegistryRepository } from './sql-model-registry-repository.js';
 import { SqlAlertRepository } from './sql-alert-repository.js';
 
@@ -77,6 +78,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     alerts: new SqlAlertRepository(db, project),
     rollouts: new SqlRolloutRepository(db, project),
     rolloutMetrics: new SqlRolloutMetricsRepository(db, inTransaction, project),
+    monitors: new SqlMonitorRepository(db, inTransaction, project),
   };
 }
 

@@ -15,10 +15,11 @@ import { migration009ModelRegistry } from './009-model-registry.js';
 import { migration010Endpoints } from './010-endpoints.js';
 import { migration011ServingCapture } from './011-serving-capture.js';
 import { migration012FeatureRegistry } from './012-feature-registry.js';
+import { migration013Monitors } from './013-monitors.js';
 import { migration014Alerts } from './014-alerts.js';
 import { migration016Rollouts } from './016-rollouts.js';
 
-/** The known migrations in id order (013 and 015 land from parallel branches; `runMigrations` tolerates gaps). */
+/** The known migrations in id order (015 lands from a parallel branch; `runMigrations` tolerates gaps). */
 export const MIGRATIONS: readonly Migration[] = [
   migration001Datasets,
   migration002DatasetDocuments,
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010Endpoints,
   migration011ServingCapture,
   migration012FeatureRegistry,
+  migration013Monitors,
   migration014Alerts,
   migration016Rollouts,
 ];
