@@ -54,6 +54,11 @@ import { AlertService } from './monitoring/alerts/alert-service.js';
 import { DEFAULT_RETRY_POLICY } from './monitoring/alerts/channels/delivery-attempts.js';
 import { smtpSettingsFromEnv } from './monitoring/alerts/channels/email-channel.js';
 import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
+import { BaselineService } from './monitoring/baselines/baseline-service.js';
+import { monitorArtifactReferences } from './monitoring/baselines/monitor-artifact-references.js';
+import { MONITOR_JOB_KIND, monitorJobHandler } from './monitoring/monitors/monitor-job.js';
+import { MonitorScheduler } from './monitoring/monitors/monitor-scheduler.js';
+import { MonitorService } from './monitoring/monitors/monitor-service.js';
 
 /** An open Kiln instance. */
 export interface Kiln {
@@ -93,6 +98,10 @@ export interface Kiln {
   readonly alerts: AlertService;
   /** Rollouts of new versions onto endpoints (blue/green, canary, linear, shadow, A/B) with guardrails. */
   readonly rollouts: RolloutService;
+  /** Monitors on endpoints, their baselines (`monitors.baselines`) and runs; `onRun(listener)` for alerting. */
+  readonly monitors: MonitorService;
+  /** Submits scheduled monitor runs as `monitor` jobs; `kiln server` and `kiln worker` start it with the jobs. */
+  readonly monitorScheduler: MonitorScheduler;
   close(): Promise<void>;
 }
 
@@ -133,13 +142,21 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource(), registry: new RegistryModelSource(registry) });
   const endpoints = new EndpointService(metadata, security, servingModels);
   const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv() } });
+  const feedback = new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) });
+  const baselines = new BaselineService({ metadata, artifacts, datasets, feedback, models: servingModels, security, memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) });
+  const monitors = new MonitorService({ metadata, feedback, models: servingModels, baselines, security });
+  jobs.registerHandler(MONITOR_JOB_KIND, monitorJobHandler(monitors), { maxAttempts: 2 });
+  const monitorScheduler = new MonitorScheduler(metadata, jobs);
+  // Every monitor run reaches the alert rules; `for N runs` rules read the monitors' stored history.
+  monitors.onRun(alerts.onMonitorRun);
+  alerts.useHistory((project) => monitors.inProject(project));
   return {
     config,
     metadata,
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata)],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata), monitorArtifactReferences(metadata)],
     training,
     security,
     endpoints,
@@ -148,11 +165,14 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     jobs,
     features: new FeatureStoreService(metadata, datasets, security, online.get),
     capture: new CaptureService(metadata, artifacts, config.home, Math.floor(config.memoryBudgetBytes / 3)),
-    feedback: new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) }),
+    feedback,
     registry,
     alerts,
     rollouts: new RolloutService(metadata, security, servingModels, registry),
+    monitors,
+    monitorScheduler,
     close: async () => {
+      await monitorScheduler.close();
       alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();

@@ -103,7 +103,7 @@ export interface MonitorRepository {
   /** Deletes the monitor with its runs and points; false when there was none. */
   deleteMonitor(name: string): Promise<boolean>;
   /** Moves the schedule position from `expected` to `next` only if it is still `expected` (compare-and-set). */
-  claimSchedule(name: string, expected: string | null, next: string): Promise<boolean>;
+  claimSchedule(name: string, expected: string | null, next: string | null): Promise<boolean>;
   /** Every scheduled monitor of every project (the scheduler's view). */
   scheduled(): Promise<MonitorRecord[]>;
   /** Store a run with its points in one transaction. */

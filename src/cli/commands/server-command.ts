@@ -70,6 +70,8 @@ export function registerServerCommand(program: Command, ctx: CliContext): void {
         server = await startServer(kiln, { auth: { mode: flags.auth ? 'required' : 'off', ...(requestsPerMinute ? { requestsPerMinute } : {}), ...(maxFailuresPerMinute ? { maxFailuresPerMinute } : {}) }, corsOrigins: corsOriginsFromEnv(), ...(tls ? { tls } : {}) });
         // The server runs jobs too (embedded pool, or a BullMQ worker with KILN_REDIS_URL); `kiln worker` adds more.
         await kiln.jobs.start();
+        // Scheduled monitor runs are submitted as jobs; several schedulers on one store submit each due run once.
+        kiln.monitorScheduler.start();
       } catch (err) {
         await server?.close();
         await kiln.close();

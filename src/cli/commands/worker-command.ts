@@ -29,6 +29,8 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       const kiln = await openKiln();
       try {
         await kiln.jobs.start(concurrency !== undefined ? { concurrency } : {});
+        // Scheduled monitor runs are submitted as jobs; several schedulers on one store submit each due run once.
+        kiln.monitorScheduler.start();
       } catch (err) {
         await kiln.close();
         throw err;

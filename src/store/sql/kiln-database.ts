@@ -424,6 +424,8 @@ export interface AlertEventsTable {
   at: string;
   kind: string;
   detail: string;
+}
+
 /** `monitor_baselines` (migration 13). */
 export interface MonitorBaselinesTable {
   project: string;

@@ -165,7 +165,7 @@ export class SqlMonitorRepository implements MonitorRepository {
     });
   }
 
-  async claimSchedule(name: string, expected: string | null, next: string): Promise<boolean> {
+  async claimSchedule(name: string, expected: string | null, next: string | null): Promise<boolean> {
     let q = this.db.updateTable('monitors').set({ last_scheduled_at: next }).where('project', '=', this.project).where('name', '=', name);
     q = expected === null ? q.where('last_scheduled_at', 'is', null) : q.where('last_scheduled_at', '=', expected);
     const res = await q.executeTakeFirst();
