@@ -38,6 +38,7 @@ import { registerHealthRoutes } from './health-routes.js';
 import { registerIngestRoutes } from './ingest-routes.js';
 import { registerJobsRoutes } from './jobs-routes.js';
 import { registerStudiesRoutes } from './studies-routes.js';
+import { registerMonitorRoutes } from './monitor-routes.js';
 import type { KilnApp, RouteModule } from './kiln-app.js';
 import { serverPathScrubber } from './redact-paths.js';
 import { registerRegistryRoutes } from './registry-routes.js';
@@ -53,7 +54,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerRolloutRoutes, registerServingRoutes, registerJobsRoutes, registerStudiesRoutes, registerFeaturesRoutes, registerFeedbackRoutes, registerAlertsRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerRolloutRoutes, registerServingRoutes, registerJobsRoutes, registerStudiesRoutes, registerFeaturesRoutes, registerFeedbackRoutes, registerAlertsRoutes, registerMonitorRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;

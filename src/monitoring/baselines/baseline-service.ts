@@ -19,6 +19,7 @@ import { parseBundle } from '../../runtime/bundle.js';
 import type { SecurityService } from '../../security/security-service.js';
 import type { FeedbackService } from '../../serving/feedback/feedback-service.js';
 import type { ModelSource } from '../../serving/model-source.js';
+import { referenceKind } from '../../serving/model-source.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import { checkEndpointName } from '../../store/endpoint-spec-check.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
@@ -61,6 +62,8 @@ export interface BaselineServiceDeps {
 export interface BaselineActor {
   readonly actor?: string;
   readonly requestId?: string;
+  /** Whether a bundle-file model reference is allowed (the CLI: yes; HTTP: never a server path). */
+  readonly allowFiles?: boolean;
 }
 
 const MAX_SAMPLE_ROWS = 100_000;
@@ -94,6 +97,7 @@ export class BaselineService {
     if (kind === 'model') {
       if (typeof input.model !== 'string' || input.model === '') throw new UsageError('model must be a model reference', { field: 'model' });
       source = input.model;
+      if (referenceKind(input.model) === 'file' && who.allowFiles !== true) throw new UsageError('model must be a registry reference (NAME@VERSION, NAME@ALIAS) or trained:ID here, not a bundle file', { field: 'model' });
       const resolved = await this.deps.models.resolve(input.model, this.project);
       document = baselineFromBundle(parseBundle(JSON.parse(await resolved.load()) as unknown, input.model));
     } else if (kind === 'dataset') {
