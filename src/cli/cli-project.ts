@@ -76,5 +76,6 @@ export async function kilnInProject(kiln: Kiln, project: string): Promise<Kiln> 
     feedback: kiln.feedback.inProject(project),
     registry: kiln.registry.inProject(project),
     alerts: kiln.alerts.inProject(project),
+    monitors: kiln.monitors.inProject(project),
   };
 }

@@ -4,6 +4,7 @@
  * `monitors:write`, deleting `monitors:delete`. Bundle-file model references are refused here.
  */
 import { UsageError } from '../core/errors.js';
+import { isoOf } from '../monitoring/monitors/monitor-spec.js';
 import type { Kiln } from '../kiln.js';
 import type { MonitorRunSummary } from '../monitoring/monitor-run.js';
 import type { BaselineRecord } from '../store/monitor-repository.js';
@@ -73,11 +74,4 @@ export function registerMonitorRoutes(app: KilnApp, kiln: Kiln): void {
     reply.status(201).send(baselineJson(await kiln.monitors.inProject(req.project).baselines.create(req.body, { ...who(req), allowFiles: false }))),
   );
   app.get('/v1/baselines/:name', { schema: GetBaselineRoute, config: { permission: 'monitors:read', resourceParam: 'name' } }, async (req) => baselineJson(await kiln.monitors.inProject(req.project).baselines.get(req.params.name, intOf(req.query.version, 'version'))));
-}
-
-/** An ISO-8601 time (or epoch ms) as ISO, for comparing with stored times. */
-export function isoOf(text: string, field: string): string {
-  const ms = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new UsageError(`${field} must be an ISO-8601 time or epoch milliseconds (got ${JSON.stringify(text.slice(0, 64))})`, { field });
-  return new Date(ms).toISOString();
 }

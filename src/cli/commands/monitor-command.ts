@@ -1,7 +1,8 @@
 /**
  * `kiln monitor drift --reference SRC --current SRC`: the ad-hoc drift report between two sources (files or
  * NAME@VERSION), as a table, JSON (`--json`) or an offline HTML page (`--html FILE`). Exit 0 whether or not
- * the data drifted; `--fail-on-drift` exits 1 on dataset drift (for CI pipelines).
+ * the data drifted; `--fail-on-drift` exits 1 on dataset drift (for CI pipelines). The monitor subcommands
+ * on endpoints are in `monitor-commands.ts`.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
@@ -11,6 +12,7 @@ import { printJson, renderTable } from '../output.js';
 import { addReadOptions, readOptionsFrom } from '../read-options.js';
 import type { RawReadFlags } from '../read-options.js';
 import { resolveSource, withLazyKiln } from '../with-kiln.js';
+import { registerMonitorCommands } from './monitor-commands.js';
 
 interface DriftFlags extends RawReadFlags {
   reference: string;
@@ -42,7 +44,8 @@ function numberIn(text: string, flag: string, lo: number, hi: number): number {
 
 /** Register `kiln monitor`. */
 export function registerMonitorCommand(program: Command, ctx: CliContext): void {
-  const monitor = program.command('monitor').description('data drift reports (scheduled monitors on endpoints come with serving)');
+  const monitor = program.command('monitor').description('monitors on endpoints (create, list, show, run, results, delete, baselines) and ad-hoc drift reports');
+  registerMonitorCommands(monitor, ctx);
   addReadOptions(
     monitor
       .command('drift')

@@ -128,3 +128,10 @@ export function parseMonitorInput(input: CreateMonitorInput): { name: string; en
   };
   return { name, endpoint, spec };
 }
+
+/** An ISO-8601 time (or epoch ms) as ISO, for comparing with stored times. */
+export function isoOf(text: string, field: string): string {
+  const ms = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new UsageError(`${field} must be an ISO-8601 time or epoch milliseconds (got ${JSON.stringify(text.slice(0, 64))})`, { field });
+  return new Date(ms).toISOString();
+}

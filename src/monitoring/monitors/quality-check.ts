@@ -50,7 +50,7 @@ export function qualityCheck(joined: Frame, bundle: ModelBundle | null, window: 
     return { points, notes };
   }
   const task = bundle.signature.task;
-  let metrics: Record<string, number> = {};
+  let metrics: Record<string, number>;
   if (task === 'binary' || task === 'multiclass') {
     const labels = bundle.labels ?? [];
     const codes = new Map(labels.map((l, k) => [l, k]));
