@@ -1,0 +1,54 @@
+/**
+ * End-to-end: `kiln monitor` subcommands through the real CLI — a baseline from a trained model, a
+ * scheduled monitor on an endpoint, an on-demand run (empty window: stated, exit 0), results, list, show,
+ * delete, and bad input (malformed cron, unbuilt checks) as exit 2 naming the field.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { json, runKiln, tempDir } from './run-kiln.js';
+
+describe('kiln monitor (monitors on endpoints)', () => {
+  let home: string;
+  let model: string;
+  beforeAll(async () => {
+    home = await tempDir();
+    const dir = await tempDir('kiln-e2e-files-');
+    const csv = join(dir, 't.csv');
+    await writeFile(csv, `x,c,y\n${Array.from({ length: 120 }, (_, i) => `${i % 17},${['a', 'b'][i % 2]},${i % 17 > 8 ? 'p' : 'n'}`).join('\n')}\n`);
+    const train = await runKiln(['train', csv, '--target', 'y', '--param', 'numTrees=3', '--json'], { home });
+    expect(train.code, train.stderr).toBe(0);
+    model = `trained:${json<{ model: { id: string } }>(train).model.id}`;
+    const ep = await runKiln(['endpoints', 'create', 'shop', '--model', model, '--json'], { home });
+    expect(ep.code, ep.stderr).toBe(0);
+  }, 60_000);
+
+  it('creates a baseline and a monitor, runs it, and lists, shows, reads and deletes it', async () => {
+    const b = await runKiln(['monitor', 'baseline', 'shop-train', '--model', model, '--json'], { home });
+    expect(b.code, b.stderr).toBe(0);
+    expect(json(b)).toMatchObject({ name: 'shop-train', version: 1, sourceKind: 'model' });
+    const c = await runKiln(['monitor', 'create', 'shop-mon', '--endpoint', 'shop', '--baseline', 'shop-train', '--schedule', '*/15 * * * *', '--window', '1h', '--checks', 'drift,performance,operational', '--threshold', 'drift_share=0.3', '--json'], { home });
+    expect(c.code, c.stderr).toBe(0);
+    expect(json(c)).toMatchObject({ name: 'shop-mon', endpoint: 'shop', spec: { checks: ['drift', 'quality', 'operational'], schedule: '*/15 * * * *', datasetDriftShare: 0.3 } });
+    const run = await runKiln(['monitor', 'run', 'shop-mon', '--json'], { home });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run)).toMatchObject({ monitor: 'shop-mon', status: 'empty', points: [] });
+    const results = await runKiln(['monitor', 'results', 'shop-mon', '--metric', 'drift_share', '--json'], { home });
+    expect(json(results)).toEqual({ points: [] });
+    const list = await runKiln(['monitor', 'list', '--json'], { home });
+    expect(json<{ monitors: { name: string }[] }>(list).monitors.map((m) => m.name)).toEqual(['shop-mon']);
+    const show = await runKiln(['monitor', 'show', 'shop-mon', '--json'], { home });
+    expect(json<{ runs: unknown[] }>(show).runs).toHaveLength(1);
+    const del = await runKiln(['monitor', 'delete', 'shop-mon', '--json'], { home });
+    expect(json(del)).toEqual({ deleted: 'shop-mon' });
+  }, 60_000);
+
+  it('refuses a malformed cron and unbuilt checks with exit 2 naming the problem', async () => {
+    const cron = await runKiln(['monitor', 'create', 'bad', '--endpoint', 'shop', '--schedule', '*/15 * * *'], { home });
+    expect(cron.code).toBe(2);
+    expect(cron.stderr).toMatch(/has 4 fields/);
+    const est = await runKiln(['monitor', 'create', 'bad', '--endpoint', 'shop', '--checks', 'drift,estimate'], { home });
+    expect(est.code).toBe(2);
+    expect(est.stderr).toMatch(/estimate check .* is not built yet/);
+  }, 30_000);
+});
