@@ -16,9 +16,9 @@ describe('kiln monitor (monitors on endpoints)', () => {
     const dir = await tempDir('kiln-e2e-files-');
     const csv = join(dir, 't.csv');
     await writeFile(csv, `x,c,y\n${Array.from({ length: 120 }, (_, i) => `${i % 17},${['a', 'b'][i % 2]},${i % 17 > 8 ? 'p' : 'n'}`).join('\n')}\n`);
-    const train = await runKiln(['train', csv, '--target', 'y', '--param', 'numTrees=3', '--json'], { home });
+    model = join(dir, 'shop.kiln.json');
+    const train = await runKiln(['train', '--data', csv, '--target', 'y', '--params', '{"numTrees": 3}', '--out', model, '--json'], { home });
     expect(train.code, train.stderr).toBe(0);
-    model = `trained:${json<{ model: { id: string } }>(train).model.id}`;
     const ep = await runKiln(['endpoints', 'create', 'shop', '--model', model, '--json'], { home });
     expect(ep.code, ep.stderr).toBe(0);
   }, 60_000);

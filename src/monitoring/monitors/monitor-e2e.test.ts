@@ -105,4 +105,23 @@ describe('a monitor on a drifting, degrading endpoint', () => {
     const series = await kiln.monitors.results({ monitor: 'churn-health', metric: 'drift_share' });
     expect(series).toHaveLength(2);
   }, 120_000);
+
+  it('compares with a capture baseline exactly (per-column tests) and checks label drift from feedback', async () => {
+    const now = Date.now();
+    const normal = rows.slice(3800, 4400);
+    const ids = await serve(normal.map((r) => ({ SeniorCitizen: Number(r.SeniorCitizen), tenure: Number(r.tenure), Contract: r.Contract, InternetService: r.InternetService, PaymentMethod: r.PaymentMethod, MonthlyCharges: Number(r.MonthlyCharges) })), now - 3 * 3_600_000);
+    await kiln.feedback.record('churn', normal.map((r, i) => ({ predictionId: ids[i], label: r.Churn })), { actor: 'test' });
+    const baseline = await kiln.monitors.baselines.create({ name: 'last-week', capture: { endpoint: 'churn', from: now - 4 * 3_600_000, to: now - 2 * 3_600_000 } });
+    expect(baseline).toMatchObject({ sourceKind: 'capture', rows: 600, version: 1 });
+    expect(baseline.sampleHash).not.toBeNull();
+    expect(baseline.columns).toEqual(expect.arrayContaining(['tenure', '__prediction__', '__label__']));
+    await kiln.monitors.create({ name: 'churn-vs-week', endpoint: 'churn', baseline: 'last-week', window: '1h', checks: ['drift'] });
+    const run = await kiln.monitors.run('churn-vs-week', { at: now });
+    const tenure = run.points.filter((p) => p.column === 'tenure');
+    expect(tenure.map((p) => p.metric)).toEqual(['ks', 'ks_p_value']);
+    expect(tenure[1].value).toBeLessThan(1e-6);
+    expect(tenure.every((p) => p.drifted === true)).toBe(true);
+    expect(run.points.some((p) => p.column === '__label__')).toBe(true);
+    expect(run.notes.join('\n')).not.toMatch(/label drift needs/);
+  }, 120_000);
 });
