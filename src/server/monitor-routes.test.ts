@@ -1,6 +1,6 @@
 /**
  * `/v1/monitors` and `/v1/baselines` over HTTP (fastify inject): create, list, show, run, runs, results and
- * delete; bad input is a 4xx naming the field (malformed cron, unbuilt checks, bundle-file references,
+ * delete; bad input is a 4xx naming the field (malformed cron, unknown detectors, bundle-file references,
  * unknown names), never a 500.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -59,7 +59,7 @@ describe('monitor routes', () => {
 
   it.each([
     ['POST', '/v1/monitors', { name: 'm', endpoint: 'web', schedule: '61 * * * *' }, 400, /field 1 \(minute\)/],
-    ['POST', '/v1/monitors', { name: 'm', endpoint: 'web', checks: ['estimate'] }, 400, /not built yet/],
+    ['POST', '/v1/monitors', { name: 'm', endpoint: 'web', checks: ['estimate', 'concept'], conceptDetector: 'coin' }, 400, /unknown concept detector "coin"/],
     ['POST', '/v1/monitors', { name: 'm', endpoint: 'web', window: '1 hour' }, 400, /window must be a duration/],
     ['POST', '/v1/monitors', { name: 'm', endpoint: 'ghost' }, 404, /endpoint "ghost" not found/],
     ['POST', '/v1/monitors', { name: 'm', endpoint: 'web', baseline: 'ghost' }, 404, /baseline "ghost" not found/],

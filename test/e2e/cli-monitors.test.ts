@@ -1,7 +1,7 @@
 /**
  * End-to-end: `kiln monitor` subcommands through the real CLI — a baseline from a trained model, a
  * scheduled monitor on an endpoint, an on-demand run (empty window: stated, exit 0), results, list, show,
- * delete, and bad input (malformed cron, unbuilt checks) as exit 2 naming the field.
+ * delete, and bad input (malformed cron, unknown detector) as exit 2 naming the field.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -43,12 +43,12 @@ describe('kiln monitor (monitors on endpoints)', () => {
     expect(json(del)).toEqual({ deleted: 'shop-mon' });
   }, 60_000);
 
-  it('refuses a malformed cron and unbuilt checks with exit 2 naming the problem', async () => {
+  it('refuses a malformed cron and an unknown detector with exit 2 naming the problem', async () => {
     const cron = await runKiln(['monitor', 'create', 'bad', '--endpoint', 'shop', '--schedule', '*/15 * * *'], { home });
     expect(cron.code).toBe(2);
     expect(cron.stderr).toMatch(/has 4 fields/);
-    const est = await runKiln(['monitor', 'create', 'bad', '--endpoint', 'shop', '--checks', 'drift,estimate'], { home });
-    expect(est.code).toBe(2);
-    expect(est.stderr).toMatch(/estimate check .* is not built yet/);
+    const det = await runKiln(['monitor', 'create', 'bad', '--endpoint', 'shop', '--checks', 'drift,concept', '--detector', 'coin'], { home });
+    expect(det.code).toBe(2);
+    expect(det.stderr).toMatch(/unknown concept detector "coin"/);
   }, 30_000);
 });

@@ -25,6 +25,8 @@ interface CreateFlags {
   test?: string[];
   labelDelay?: string;
   suite?: string;
+  estimateReference?: string;
+  detector?: string;
   json?: boolean;
 }
 
@@ -63,6 +65,8 @@ async function createInput(name: string, f: CreateFlags): Promise<CreateMonitorI
     ...(f.test ? { tests: Object.fromEntries(pairs(f.test, '--test')) } : {}),
     ...(f.labelDelay !== undefined ? { labelDelay: f.labelDelay } : {}),
     ...(suite !== undefined ? { suite } : {}),
+    ...(f.estimateReference !== undefined ? { estimateReference: f.estimateReference } : {}),
+    ...(f.detector !== undefined ? { conceptDetector: f.detector } : {}),
   };
 }
 
@@ -81,11 +85,13 @@ export function registerMonitorCommands(monitor: Command, ctx: CliContext): void
     .option('--baseline <name[@version]>', 'a stored baseline (default: the endpoint model\'s training statistics)')
     .option('--schedule <cron>', "five-field cron (UTC), e.g. '*/15 * * * *'; runs are jobs (kiln server / kiln worker)")
     .option('--window <duration>', 'captured traffic each run looks at, e.g. 15m, 1h, 1d (default 1h)')
-    .option('--checks <list>', 'comma-separated: drift, data_quality, quality (= performance), operational (estimate, concept: not built yet)')
+    .option('--checks <list>', 'comma-separated: drift, data_quality, quality (= performance), operational, estimate (CBPE), concept (default: drift,data_quality,quality,operational)')
     .option('--threshold <name=value...>', 'drift_share=SHARE (dataset drift) or COLUMN=VALUE (that column\'s drift threshold)')
     .option('--test <column=test...>', 'the drift test of a column: ks, chisquare, z, wasserstein, jensenshannon, psi, kl_div, hellinger')
     .option('--label-delay <duration>', 'how long labels take to arrive; quality scores the window shifted back by it (default 0s)')
     .option('--suite <file>', 'an expectation suite (JSON) each window is validated against')
+    .option('--estimate-reference <duration>', 'labelled traffic before the window that estimate calibrates on (default 7d)')
+    .option('--detector <name>', 'the concept check\'s detector: adwin (default), ddm, page_hinkley')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: CreateFlags) => {
       const input = await createInput(name, flags);

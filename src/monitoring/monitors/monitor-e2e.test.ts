@@ -124,4 +124,29 @@ describe('a monitor on a drifting, degrading endpoint', () => {
     expect(run.points.some((p) => p.column === '__label__')).toBe(true);
     expect(run.notes.join('\n')).not.toMatch(/label drift needs/);
   }, 120_000);
+
+  it('estimates performance before labels (CBPE) and watches the error stream for concept drift', async () => {
+    const now = Date.now();
+    // Calibrated on the labelled normal traffic 3h ago; the shifted window of the first test is estimated.
+    await kiln.monitors.create({ name: 'churn-estimate', endpoint: 'churn', window: '1h', checks: ['estimate'] });
+    const est = await kiln.monitors.run('churn-estimate', { at: now });
+    const accuracy = est.points.find((p) => p.metric === 'estimated_accuracy')?.value ?? Number.NaN;
+    expect(accuracy).toBeGreaterThan(0.5);
+    expect(accuracy).toBeLessThan(1);
+    expect(est.points.find((p) => p.metric === 'estimated_auc')?.value).toBeGreaterThan(0.5);
+    expect(est.points.find((p) => p.metric === 'estimate_reference_rows')?.value).toBe(600);
+    expect(est.notes.join('\n')).toMatch(/assumed to stay calibrated/);
+
+    // Four hours hold the normal traffic (right labels) and then the degraded one: the error rate jumps.
+    await kiln.monitors.create({ name: 'churn-concept', endpoint: 'churn', window: '4h', checks: ['concept'], conceptDetector: 'adwin' });
+    const concept = await kiln.monitors.run('churn-concept', { at: now });
+    expect(concept.points.find((p) => p.metric === 'error_stream_rows')?.value).toBe(1400);
+    expect(concept.points.find((p) => p.metric === 'concept_drift')).toMatchObject({ value: 1, drifted: true });
+    expect(concept.notes.join('\n')).toMatch(/adwin signalled drift at labelled prediction \d+ of 1400/);
+    // With no labelled traffic before its window, estimation says so instead of guessing.
+    await kiln.monitors.create({ name: 'churn-early', endpoint: 'churn', window: '4h', checks: ['estimate'], estimateReference: '1h' });
+    const early = await kiln.monitors.run('churn-early', { at: now });
+    expect(early.points).toEqual([]);
+    expect(early.notes.join('\n')).toMatch(/hold 0 labelled predictions/);
+  }, 120_000);
 });

@@ -32,7 +32,8 @@ import { monitorView } from './monitor-view.js';
 import { operationalCheck } from './operational-check.js';
 import { qualityCheck } from './quality-check.js';
 import { previousCronTime, parseCron } from './cron-schedule.js';
-import { unbuiltCheck } from './unbuilt-checks.js';
+import { conceptCheck } from './concept-check.js';
+import { estimateCheck } from './estimate-check.js';
 
 /** A stored monitor as callers see it. */
 export interface MonitorInfo {
@@ -105,7 +106,6 @@ export class MonitorService implements MonitorRunHistory {
   /** Create a monitor (ConflictError when the name is taken; the endpoint and baseline must exist). */
   async create(input: CreateMonitorInput, who: MonitorActor = {}): Promise<MonitorInfo> {
     const { name, endpoint, spec } = parseMonitorInput(input);
-    for (const c of spec.checks) unbuiltCheck(c);
     if (!(await this.deps.metadata.endpoints.get(endpoint))) throw new NotFoundError(`endpoint "${endpoint}" not found in project "${this.project}"`, { field: 'endpoint' }, 'Create it first with `kiln endpoints create`.');
     if (spec.baseline) await this.deps.baselines.get(spec.baseline.name, spec.baseline.version);
     const now = Date.now();
@@ -176,7 +176,6 @@ export class MonitorService implements MonitorRunHistory {
   private async runNow(name: string, opts: { at?: string | number }): Promise<MonitorRunSummary> {
     const monitor = await this.record(name);
     const spec = monitor.spec as unknown as MonitorSpec;
-    for (const c of spec.checks) unbuiltCheck(c);
     const endMs = opts.at === undefined ? Date.now() : timeOf(opts.at);
     const startMs = endMs - spec.windowMs;
     const windowStart = new Date(startMs).toISOString();
@@ -230,6 +229,15 @@ export class MonitorService implements MonitorRunHistory {
         if (!(err instanceof KilnError)) (this.deps.warn ?? ((m: string) => void process.stderr.write(`kiln monitors: ${m}\n`)))(`monitor check ${check} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     };
+    // The quality window (shifted back by the label delay), read once for quality and concept.
+    let quality: { frame: Frame; window: string } | null = null;
+    const labelled = async (): Promise<{ frame: Frame; window: string }> => {
+      if (quality) return quality;
+      if (spec.labelDelayMs === 0) return (quality = { frame: current, window: 'the window' });
+      const from = startMs - spec.labelDelayMs;
+      const to = endMs - spec.labelDelayMs;
+      return (quality = { frame: await this.deps.feedback.joinFeedback({ endpoint, from, to }), window: `[${new Date(from).toISOString()}, ${new Date(to).toISOString()})` });
+    };
     const needsBaseline = spec.checks.includes('drift') || spec.checks.includes('data_quality');
     if (needsBaseline && spec.baseline) {
       try {
@@ -255,12 +263,19 @@ export class MonitorService implements MonitorRunHistory {
         await attempt('data_quality', () => dataQualityCheck(view.features.drop(view.features.has(PREDICTION_COLUMN) ? [PREDICTION_COLUMN] : []), bundle, baseline?.document ?? (bundle ? baselineFromBundle(bundle) : null), view.nonFinite, spec.suite));
       } else if (check === 'quality') {
         await attempt('quality', async () => {
-          if (spec.labelDelayMs === 0) return qualityCheck(current, bundle, 'the window');
-          const from = startMs - spec.labelDelayMs;
-          const to = endMs - spec.labelDelayMs;
-          const window = `[${new Date(from).toISOString()}, ${new Date(to).toISOString()})`;
-          notes.push(`quality: label delay ${spec.labelDelay}: scored the predictions of ${window}`);
-          return qualityCheck(await this.deps.feedback.joinFeedback({ endpoint, from, to }), bundle, window);
+          const q = await labelled();
+          if (spec.labelDelayMs > 0) notes.push(`quality: label delay ${spec.labelDelay}: scored the predictions of ${q.window}`);
+          return qualityCheck(q.frame, bundle, q.window);
+        });
+      } else if (check === 'concept') {
+        await attempt('concept', async () => {
+          const q = await labelled();
+          return conceptCheck(q.frame, bundle, spec.conceptDetector, q.window);
+        });
+      } else if (check === 'estimate') {
+        await attempt('estimate', async () => {
+          const reference = await this.deps.feedback.joinFeedback({ endpoint, from: startMs - spec.estimateReferenceMs, to: startMs });
+          return estimateCheck(current, reference, bundle, spec.estimateReference);
         });
       } else if (check === 'operational') {
         await attempt('operational', () => operationalCheck(view.rows, view.latencyMs, endMs - startMs, sampleRate));

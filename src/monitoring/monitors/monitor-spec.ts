@@ -4,11 +4,14 @@
  * `15m`, `1h`, `1d12h`; the schedule is a five-field cron expression (`cron-schedule.ts`); thresholds map
  * `drift_share` (the dataset-level share, default 0.5) or a column name (that column's drift threshold) to a
  * number; tests map a column to a drift test. `performance` is another name of the `quality` check.
+ * `estimateReference` is the labelled period before a window that CBPE calibrates on (default 7d);
+ * `conceptDetector` picks the concept check's detector (adwin, ddm, page_hinkley).
  */
 import { UsageError } from '../../core/errors.js';
 import type { Suite } from '../../data/validation/suite.js';
 import { parseSuite } from '../../data/validation/suite.js';
 import { checkEndpointName } from '../../store/endpoint-spec-check.js';
+import { CONCEPT_DETECTORS } from '../concept/index.js';
 import { DRIFT_TESTS } from '../drift/drift-tests.js';
 import type { MonitorCheck } from '../monitor-run.js';
 import { parseCron } from './cron-schedule.js';
@@ -30,6 +33,10 @@ export interface CreateMonitorInput {
   readonly labelDelay?: string;
   /** An expectation suite (JSON) the data_quality check validates each window against. */
   readonly suite?: unknown;
+  /** The labelled traffic before the window that the estimate check calibrates on (default `7d`). */
+  readonly estimateReference?: string;
+  /** The concept check's detector: `adwin` (default), `ddm` or `page_hinkley`. */
+  readonly conceptDetector?: string;
 }
 
 /** The checked, stored spec. */
@@ -46,6 +53,9 @@ export interface MonitorSpec {
   readonly labelDelay: string;
   readonly labelDelayMs: number;
   readonly suite: Suite | null;
+  readonly estimateReference: string;
+  readonly estimateReferenceMs: number;
+  readonly conceptDetector: string;
 }
 
 /** Checks in the order runs compute them. */
@@ -91,6 +101,11 @@ function record(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+function checkDetector(name: unknown): string {
+  if (typeof name !== 'string' || !Object.hasOwn(CONCEPT_DETECTORS, name)) throw new UsageError(`unknown concept detector ${JSON.stringify(name)?.slice(0, 40)}`, { field: 'conceptDetector' }, `Detectors are: ${Object.keys(CONCEPT_DETECTORS).join(', ')}.`);
+  return name;
+}
+
 /** Check a create request; returns the monitor's name, endpoint and spec. */
 export function parseMonitorInput(input: CreateMonitorInput): { name: string; endpoint: string; spec: MonitorSpec } {
   if (input === null || typeof input !== 'object') throw new UsageError('a monitor is an object with name and endpoint', { field: 'name' });
@@ -125,6 +140,9 @@ export function parseMonitorInput(input: CreateMonitorInput): { name: string; en
     labelDelay,
     labelDelayMs: parseDuration(labelDelay, 'labelDelay', true),
     suite: input.suite === undefined || input.suite === null ? null : parseSuite(input.suite, 'suite'),
+    estimateReference: input.estimateReference ?? '7d',
+    estimateReferenceMs: parseDuration(input.estimateReference ?? '7d', 'estimateReference'),
+    conceptDetector: checkDetector(input.conceptDetector ?? 'adwin'),
   };
   return { name, endpoint, spec };
 }
