@@ -1,0 +1,27 @@
+/** The operational check's latency statistics equal NumPy's (fixture + script in test/fixtures). */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { operationalCheck } from './operational-check.js';
+
+const FIXTURE = JSON.parse(readFileSync(new URL('../../../test/fixtures/monitoring/latency-percentiles-reference.json', import.meta.url), 'utf8')) as {
+  cases: { values: number[]; p50: number; p90: number; p99: number; mean: number; max: number }[];
+};
+
+describe('operationalCheck', () => {
+  it.each(FIXTURE.cases.map((c) => [c.values.length, c] as const))('latency percentiles of %i values equal numpy.percentile', (_n, c) => {
+    const out = operationalCheck(c.values.length, Float64Array.from(c.values), 3_600_000, 1);
+    const value = (m: string): number => out.points.find((p) => p.metric === m)?.value ?? Number.NaN;
+    for (const [metric, ref] of [['p50_ms', c.p50], ['p90_ms', c.p90], ['p99_ms', c.p99], ['mean_ms', c.mean], ['max_ms', c.max]] as const) expect(Math.abs(value(metric) - ref)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref)));
+    expect(value('requests_per_minute')).toBeCloseTo(c.values.length / 60, 12);
+  });
+
+  it('estimates requests from the capture rate, skips NaN latencies and says what it cannot measure', () => {
+    const out = operationalCheck(10, Float64Array.from([1, 2, Number.NaN, 4, 5, 6, 7, 8, 9, 10]), 600_000, 0.25);
+    expect(out.points.find((p) => p.metric === 'estimated_requests')?.value).toBe(40);
+    expect(out.points.find((p) => p.metric === 'max_ms')?.value).toBe(10);
+    expect(out.notes.join('\n')).toMatch(/error_rate is not computed/);
+    expect(out.notes.join('\n')).toMatch(/captures 25% of requests/);
+    const none = operationalCheck(0, new Float64Array(0), 600_000, null);
+    expect(none.points.map((p) => p.metric)).toEqual(['captured_rows']);
+  });
+});
