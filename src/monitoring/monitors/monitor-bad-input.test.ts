@@ -70,6 +70,20 @@ describe('monitor runs on awkward traffic', () => {
     expect((await kiln.monitors.getRun(run.runId)).points).toEqual(run.points);
   });
 
+  it('validates each window against an expectation suite, and a failing listener does not fail the run', async () => {
+    const suite = { suiteVersion: 1, name: 'traffic', expectations: [{ type: 'column_values_between', column: 'x', min: 0, max: 4 }, { type: 'column_exists', column: 'k' }, { type: 'column_max_missing', column: 'c', maxMissing: 0.1 }] };
+    await kiln.monitors.create({ name: 'suited', endpoint: 'bad', checks: ['data_quality'], suite });
+    const off = kiln.monitors.onRun(async () => {
+      throw new Error('listener down');
+    });
+    const run = await kiln.monitors.run('suited', { at: T0 });
+    off();
+    expect(run.points.find((p) => p.metric === 'expectations_evaluated')?.value).toBe(3);
+    expect(run.points.find((p) => p.metric === 'expectations_failed')?.value).toBe(2);
+    expect(run.notes.filter((n) => n.startsWith('data_quality: expectation')).length).toBe(2);
+    expect((await kiln.monitors.getRun(run.runId)).status).toBe('ok');
+  });
+
   it('an empty window is a stored `empty` run with no points, stated', async () => {
     const run = await kiln.monitors.run('awkward', { at: T0 - 5 * 3_600_000 });
     expect(run.status).toBe('empty');
