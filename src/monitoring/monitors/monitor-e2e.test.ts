@@ -71,6 +71,9 @@ describe('a monitor on a drifting, degrading endpoint', () => {
     const instances = heldOut.map((r) => ({ SeniorCitizen: Number(r.SeniorCitizen), tenure: Number(r.tenure) + 40, Contract: r.Contract, InternetService: r.InternetService, PaymentMethod: r.PaymentMethod, MonthlyCharges: Number(r.MonthlyCharges) }));
     const ids = await serve(instances, now - 30 * 60_000);
     await kiln.monitors.create({ name: 'churn-health', endpoint: 'churn', window: '1h', checks: ['drift', 'data_quality', 'quality', 'operational'] });
+    // openKiln hands every run to the alert rules (kiln.alerts.onMonitorRun is a listener of kiln.monitors).
+    await kiln.alerts.createRule({ name: 'tenure-shift', monitor: 'churn-health', rule: 'jensenshannon(tenure) > 0.3' });
+    await kiln.alerts.createRule({ name: 'accuracy-drop', monitor: 'churn-health', rule: 'accuracy < 0.7' });
 
     const before = await kiln.monitors.run('churn-health', { at: now });
     expect(before.status).toBe('ok');
@@ -100,6 +103,11 @@ describe('a monitor on a drifting, degrading endpoint', () => {
     expect(after.points.find((p) => p.check === 'quality' && p.metric === 'auc')?.value).toBeLessThan(0.75);
 
     expect(seen.map((r) => r.runId)).toEqual([before.runId, after.runId]);
+    const fired = (await kiln.alerts.listAlerts()).items;
+    expect(fired.map((a) => [a.rule, a.runId]).sort()).toEqual([
+      ['accuracy-drop', after.runId],
+      ['tenure-shift', before.runId],
+    ]);
     const history = await kiln.monitors.recentRuns('churn-health', 5);
     expect(history.map((r) => r.runId)).toEqual([after.runId, before.runId]);
     const series = await kiln.monitors.results({ monitor: 'churn-health', metric: 'drift_share' });
