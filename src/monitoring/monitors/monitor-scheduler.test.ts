@@ -60,6 +60,19 @@ describe('MonitorScheduler', () => {
     expect(runs.every((r) => r.status === 'empty')).toBe(true);
   }, 60_000);
 
+  it('hands a due time back when the queue refuses the job, so the next tick submits it', async () => {
+    const created = await kiln.monitors.create({ name: 'retry', endpoint: 'sched', schedule: '0 * * * *' });
+    const due = Date.parse(created.lastScheduledAt ?? '') + 3_600_000;
+    const warnings: string[] = [];
+    const down = { submit: () => Promise.reject(new Error('queue unreachable')) } as unknown as typeof kiln.jobs;
+    const failing = new MonitorScheduler(kiln.metadata, down, { now: () => due + 1000, warn: (m) => void warnings.push(m) });
+    expect((await failing.tick()).submitted).toEqual([]);
+    expect(warnings.join('\n')).toMatch(/could not schedule monitor default\/retry: queue unreachable/);
+    expect((await kiln.monitors.get('retry')).lastScheduledAt).toBe(created.lastScheduledAt);
+    const ok = new MonitorScheduler(kiln.metadata, kiln.jobs, { now: () => due + 1000 });
+    expect((await ok.tick()).submitted).toContain(`default/retry@${new Date(due).toISOString()}`);
+  });
+
   it('refuses malformed job payloads', () => {
     expect(() => parseMonitorJobPayload(null)).toThrow(/payload is an object/);
     expect(() => parseMonitorJobPayload({ monitor: 'm', at: 'yesterday' })).toThrow(/at must be an ISO-8601 time/);
