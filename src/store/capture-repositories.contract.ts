@@ -69,6 +69,11 @@ export function describeCaptureRepositoriesContract(label: string, create: () =>
       expect((await segs.knownPredictionIds('other', ['id-0'])).size).toBe(0);
       expect((await h.store.inProject('alpha').captureSegments.knownPredictionIds('churn', ['id-0'])).size).toBe(0);
       expect((await segs.knownPredictionIds('churn', many.map((p) => p.predictionId))).size).toBe(2500);
+      await segs.record('churn', [{ predictionId: 'late', receivedAt: '2026-01-01T01:00:00.000Z' }]);
+      expect(await segs.countPredictions('churn', at, '2026-01-01T01:00:00.000Z')).toBe(2500);
+      expect(await segs.countPredictions('churn', at, '2026-01-01T01:00:00.001Z')).toBe(2501);
+      expect(await segs.countPredictions('other', at, '2027-01-01T00:00:00.000Z')).toBe(0);
+      expect(await h.store.inProject('alpha').captureSegments.countPredictions('churn', at, '2027-01-01T00:00:00.000Z')).toBe(0);
     });
 
     it('rejects malformed segments and ids, writing nothing', async () => {

@@ -60,6 +60,8 @@ export interface CaptureSegmentRepository {
   list(query: CaptureSegmentQuery): Promise<CaptureSegment[]>;
   /** The subset of `predictionIds` that is indexed for this endpoint. */
   knownPredictionIds(endpoint: string, predictionIds: readonly string[]): Promise<Set<string>>;
+  /** How many predictions (captured or not) the endpoint made in [from, to) (ISO-8601): exact request counts for monitors. */
+  countPredictions(endpoint: string, from: string, to: string): Promise<number>;
   /** Every artifact hash a segment of any project references (for gc). */
   artifactHashes(): Promise<string[]>;
 }

@@ -87,6 +87,7 @@ describe('a monitor on a drifting, degrading endpoint', () => {
     expect(before.points.find((p) => p.metric === 'labeled_rows')?.value).toBe(0);
     expect(before.notes.join('\n')).toMatch(/no feedback labels yet/);
     expect(before.points.find((p) => p.metric === 'captured_rows')?.value).toBe(800);
+    expect(before.points.find((p) => p.metric === 'request_count')?.value).toBe(800);
     expect(before.points.some((p) => p.check === 'quality' && p.metric === 'accuracy')).toBe(false);
 
     // Labels arrive late, and a third of them contradict the inputs (a degraded relationship).

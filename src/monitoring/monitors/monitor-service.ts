@@ -278,7 +278,10 @@ export class MonitorService implements MonitorRunHistory {
           return estimateCheck(current, reference, bundle, spec.estimateReference);
         });
       } else if (check === 'operational') {
-        await attempt('operational', () => operationalCheck(view.rows, view.latencyMs, endMs - startMs, sampleRate));
+        await attempt('operational', async () => {
+          const requests = await this.deps.metadata.captureSegments.countPredictions(endpoint, new Date(startMs).toISOString(), new Date(endMs).toISOString());
+          return operationalCheck(view.rows, view.latencyMs, endMs - startMs, sampleRate, requests);
+        });
       }
     }
     return failures;

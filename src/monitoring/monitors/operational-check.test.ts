@@ -21,6 +21,11 @@ describe('operationalCheck', () => {
     expect(out.points.find((p) => p.metric === 'max_ms')?.value).toBe(10);
     expect(out.notes.join('\n')).toMatch(/error_rate is not computed/);
     expect(out.notes.join('\n')).toMatch(/captures 25% of requests/);
+    const counted = operationalCheck(10, Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 600_000, 0.25, 37);
+    expect(counted.points.find((p) => p.metric === 'request_count')?.value).toBe(37);
+    expect(counted.points.find((p) => p.metric === 'requests_per_minute')?.value).toBeCloseTo(3.7, 12);
+    expect(counted.points.some((p) => p.metric === 'estimated_requests')).toBe(false);
+    expect(counted.notes.join('\n')).toMatch(/the 10 captured of 37 predictions/);
     const none = operationalCheck(0, new Float64Array(0), 600_000, null);
     expect(none.points.map((p) => p.metric)).toEqual(['captured_rows']);
   });

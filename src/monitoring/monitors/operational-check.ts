@@ -1,8 +1,8 @@
 /**
- * The `operational` check, from what capture records per prediction (its time and latency): `captured_rows`,
- * `estimated_requests` (captured rows / the endpoint's capture sample rate), `requests_per_minute`, and
- * latency `p50_ms`, `p90_ms`, `p99_ms`, `mean_ms`, `max_ms` (percentiles interpolated linearly between
- * order statistics, as NumPy's default). Failed requests are not captured (only answered predictions are),
+ * The `operational` check, from what serving records: `request_count` (every prediction of the window, captured
+ * or not, from the prediction-id index) and `requests_per_minute`; `captured_rows`; latency `p50_ms`,
+ * `p90_ms`, `p99_ms`, `mean_ms`, `max_ms` of the captured rows (percentiles interpolated linearly between order
+ * statistics, as NumPy's default). Without the index count, `estimated_requests` = captured rows / sample rate. Failed requests are not captured (only answered predictions are),
  * so `error_rate` is not computed here; the run's notes say so.
  */
 import { sortFloat64 } from '../../core/stats/radix-sort.js';
@@ -18,13 +18,17 @@ export function quantileSorted(sorted: Float64Array, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Operational metrics of a window of `windowMs` whose endpoint captures a `sampleRate` share of requests. */
-export function operationalCheck(rows: number, latencyMs: Float64Array, windowMs: number, sampleRate: number | null): CheckOutput {
+/** Operational metrics of a window of `windowMs` (`requests`: predictions indexed in it; `sampleRate`: the share captured). */
+export function operationalCheck(rows: number, latencyMs: Float64Array, windowMs: number, sampleRate: number | null, requests: number | null = null): CheckOutput {
   const points: MonitorResultPoint[] = [];
   const notes: string[] = ['operational: failed requests are not captured, so error_rate is not computed (see the server\'s Prometheus metrics)'];
   const add = (metric: string, value: number): void => void points.push({ check: 'operational', metric, column: null, value });
   add('captured_rows', rows);
-  if (sampleRate !== null && sampleRate > 0) {
+  if (requests !== null) {
+    add('request_count', requests);
+    add('requests_per_minute', requests / (windowMs / 60_000));
+    if (requests > rows) notes.push(`operational: latency percentiles come from the ${rows} captured of ${requests} predictions`);
+  } else if (sampleRate !== null && sampleRate > 0) {
     const estimated = rows / sampleRate;
     add('estimated_requests', estimated);
     add('requests_per_minute', estimated / (windowMs / 60_000));

@@ -84,6 +84,18 @@ export class SqlCaptureSegmentRepository implements CaptureSegmentRepository {
     return known;
   }
 
+  async countPredictions(endpoint: string, from: string, to: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('prediction_ids')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('project', '=', this.project)
+      .where('endpoint', '=', endpoint)
+      .where('received_at', '>=', from)
+      .where('received_at', '<', to)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async artifactHashes(): Promise<string[]> {
     const rows = await this.db.selectFrom('capture_segments').select('artifact_hash').distinct().execute();
     return rows.map((r) => r.artifact_hash);

@@ -3,7 +3,8 @@
  * the row keeps its hash, source and column names); `monitors` the checked spec of each monitor with its
  * schedule position (`last_scheduled_at`, moved by compare-and-set so two schedulers submit a due run
  * once); `monitor_runs` one row per run and `monitor_points` its result points, indexed by
- * (project, monitor, metric, at) for time-series reads. Times are ISO-8601 text, JSON is text.
+ * (project, monitor, metric, at) for time-series reads; and an index of `prediction_ids` by time, from which
+ * monitors count every prediction of a window. Times are ISO-8601 text, JSON is text.
  */
 import type { Migration } from '../migration.js';
 
@@ -67,6 +68,8 @@ export const migration013Monitors: Migration = {
       .addColumn('drifted', 'integer')
       .addPrimaryKeyConstraint('monitor_points_pk', ['project', 'run_id', 'seq'])
       .execute();
+    // Monitors count every prediction of a window (captured or not) from the prediction-id index.
+    await db.schema.createIndex('prediction_ids_time_idx').on('prediction_ids').columns(['project', 'endpoint', 'received_at']).execute();
     await db.schema.createIndex('monitor_points_series_idx').on('monitor_points').columns(['project', 'monitor', 'metric', 'at']).execute();
   },
 };
