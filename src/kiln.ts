@@ -47,13 +47,17 @@ import { RolloutService } from './serving/rollout/rollout-service.js';
 import { EndpointService } from './serving/endpoint-service.js';
 import { FileModelSource } from './serving/file-model-source.js';
 import { TrainedModelSource } from './serving/trained-model-source.js';
+import { ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler } from './serving/async/async-inference-job.js';
+import { AsyncInferenceService } from './serving/async/async-inference-service.js';
+import { lazyInferenceRuntime } from './serving/async/lazy-inference-runtime.js';
+import { jobArtifactReferences } from './serving/async/job-artifact-references.js';
+import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
 import type { PredictionSink } from './serving/prediction-record.js';
 import { FeatureStoreService } from './features/feature-store-service.js';
 import { lazyOnlineStore } from './store/open-online-store.js';
 import { AlertService } from './monitoring/alerts/alert-service.js';
 import { DEFAULT_RETRY_POLICY } from './monitoring/alerts/channels/delivery-attempts.js';
 import { smtpSettingsFromEnv } from './monitoring/alerts/channels/email-channel.js';
-import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
 
 /** An open Kiln instance. */
 export interface Kiln {
@@ -93,6 +97,8 @@ export interface Kiln {
   readonly alerts: AlertService;
   /** Rollouts of new versions onto endpoints (blue/green, canary, linear, shadow, A/B) with guardrails. */
   readonly rollouts: RolloutService;
+  /** Async inference: predict payloads scored as `async-inference` jobs (`POST /v1/endpoints/{name}/async`). */
+  readonly asyncInference: AsyncInferenceService;
   close(): Promise<void>;
 }
 
@@ -131,6 +137,9 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
   const registry = new RegistryService(metadata, artifacts, datasets, security);
   const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource(), registry: new RegistryModelSource(registry) });
+  // Async-inference jobs score through an inference runtime of their own, started by the first such job.
+  const asyncRuntime = lazyInferenceRuntime({ endpoints: metadata.endpoints, models: servingModels });
+  jobs.registerHandler(ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler({ artifacts, runtime: asyncRuntime, outboundPolicy: () => outboundUrlPolicyFromEnv() }), { maxAttempts: 2 });
   const endpoints = new EndpointService(metadata, security, servingModels);
   const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv() } });
   return {
@@ -139,7 +148,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata)],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata), jobArtifactReferences(metadata, ASYNC_INFERENCE_JOB_KIND, ['input', 'output'])],
     training,
     security,
     endpoints,
@@ -152,10 +161,12 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     registry,
     alerts,
     rollouts: new RolloutService(metadata, security, servingModels, registry),
+    asyncInference: new AsyncInferenceService(jobs, endpoints, artifacts, () => outboundUrlPolicyFromEnv()),
     close: async () => {
       alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();
+      await asyncRuntime.stop();
       await encryption.close();
       await online.close();
       await metadata.close();
