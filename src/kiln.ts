@@ -51,6 +51,8 @@ import { ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler } from './serving/as
 import { AsyncInferenceService } from './serving/async/async-inference-service.js';
 import { lazyInferenceRuntime } from './serving/async/lazy-inference-runtime.js';
 import { jobArtifactReferences } from './serving/async/job-artifact-references.js';
+import { BATCH_JOB_KIND, batchJobHandler } from './serving/batch/batch-job.js';
+import { BatchJobService } from './serving/batch/batch-job-service.js';
 import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
 import type { PredictionSink } from './serving/prediction-record.js';
 import { FeatureStoreService } from './features/feature-store-service.js';
@@ -99,6 +101,8 @@ export interface Kiln {
   readonly rollouts: RolloutService;
   /** Async inference: predict payloads scored as `async-inference` jobs (`POST /v1/endpoints/{name}/async`). */
   readonly asyncInference: AsyncInferenceService;
+  /** Batch inference as jobs (`POST /v1/batch-jobs`, `kiln batch --async`). */
+  readonly batchJobs: BatchJobService;
   close(): Promise<void>;
 }
 
@@ -140,6 +144,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   // Async-inference jobs score through an inference runtime of their own, started by the first such job.
   const asyncRuntime = lazyInferenceRuntime({ endpoints: metadata.endpoints, models: servingModels });
   jobs.registerHandler(ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler({ artifacts, runtime: asyncRuntime, outboundPolicy: () => outboundUrlPolicyFromEnv() }), { maxAttempts: 2 });
+  jobs.registerHandler(BATCH_JOB_KIND, batchJobHandler({ artifacts, datasets, models: servingModels.withoutFiles(), importRoot: config.importRoot, workRoot: join(config.home, 'batch-jobs') }), { maxAttempts: 3 });
   const endpoints = new EndpointService(metadata, security, servingModels);
   const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv() } });
   return {
@@ -148,7 +153,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata), jobArtifactReferences(metadata, ASYNC_INFERENCE_JOB_KIND, ['input', 'output'])],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata), jobArtifactReferences(metadata, ASYNC_INFERENCE_JOB_KIND, ['input', 'output']), jobArtifactReferences(metadata, BATCH_JOB_KIND, ['output'])],
     training,
     security,
     endpoints,
@@ -162,6 +167,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     alerts,
     rollouts: new RolloutService(metadata, security, servingModels, registry),
     asyncInference: new AsyncInferenceService(jobs, endpoints, artifacts, () => outboundUrlPolicyFromEnv()),
+    batchJobs: new BatchJobService(jobs, datasets, servingModels.withoutFiles(), artifacts, config.importRoot),
     close: async () => {
       alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.
