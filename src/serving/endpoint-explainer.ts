@@ -72,7 +72,7 @@ export async function explainOnEndpoint(service: InferenceService, project: stri
       attributions.push(perOutput);
       raw.push(Array.from(a.raw.subarray(i * K, (i + 1) * K)));
     }
-    const predictions = model.score(decoded.frame).predictions;
+    const predictions = (await model.score(decoded.frame)).predictions;
     return { modelVersion: model.key, variant: variant.name, method: 'tree', outputs: a.outputs, columns: a.columns, base: Array.from(a.base), attributions, raw, predictions };
   } finally {
     service.router.release(model);

@@ -93,8 +93,10 @@ export class ModelCache {
     const started = performance.now();
     let model: LoadedModel;
     try {
-      const text = await resolved.load();
-      model = LoadedModel.fromBundle(resolved.key, text);
+      if (resolved.format === 'onnx' && resolved.loadBytes) {
+        const { OnnxLoadedModel } = await import('./onnx-loaded-model.js');
+        model = await OnnxLoadedModel.fromOnnx(resolved.key, await resolved.loadBytes());
+      } else model = LoadedModel.fromBundle(resolved.key, await resolved.load());
     } catch (err) {
       this.onLoad({ key: resolved.key, ok: false, seconds: (performance.now() - started) / 1000, memoryBytes: 0, error: asKilnError(err).message });
       throw err;
