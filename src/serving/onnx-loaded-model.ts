@@ -9,7 +9,7 @@
  * else regression. ONNX Runtime answers asynchronously, so adaptive batching (which scores synchronously)
  * is refused for these models, and TreeSHAP explanations too (no tree structure is read from the graph).
  */
-import { Frame } from '../core/frame.js';
+import type { Frame } from '../core/frame.js';
 import { UsageError } from '../core/errors.js';
 import type { OnnxModel } from '../ml/interop/onnx-model.js';
 import { loadOnnxModel } from '../ml/interop/onnx-model.js';

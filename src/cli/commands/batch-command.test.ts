@@ -78,7 +78,7 @@ describe('kiln batch flags', () => {
       [['--model', join(dir, 'missing-model.json'), '--workers', '-1'], /--workers must be a non-negative integer/],
       [['--model', join(dir, 'missing-model.json')], /model bundle not found/],
       [['--model', 'churn@champion'], /churn/],
-      [['--model', join(dir, 'model.onnx')], /is an ONNX model/],
+      [['--model', join(dir, 'model.onnx')], /model file not found/],
     ] as const) {
       const c = io();
       const code = await runCli([...base, ...extra], c.io);

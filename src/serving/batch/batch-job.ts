@@ -83,7 +83,9 @@ export function batchJobHandler(deps: BatchJobDeps): JobHandler {
     const p = parseBatchJobPayload(ctx.payload);
     const datasets = deps.datasets.inProject(ctx.project);
     const model = await deps.models.resolve(p.model, ctx.project);
-    const bundleText = await model.load();
+    // ONNX versions are scored through ONNX Runtime (in the job's thread: no worker threads).
+    const onnx = model.format === 'onnx' && model.loadBytes ? await model.loadBytes() : undefined;
+    const bundleText = onnx ? '' : await model.load();
     const input = p.dataset !== undefined ? await datasets.resolveReference(p.dataset, 'dataset') : { path: await resolveImportPath(deps.importRoot, p.import, 'import'), readOptions: {} };
     const label = p.dataset ?? `import:${p.import as string}`;
     const work = join(deps.workRoot, ctx.jobId);
@@ -92,13 +94,14 @@ export function batchJobHandler(deps: BatchJobDeps): JobHandler {
     ctx.log(`${ctx.attempt > 1 ? 'resuming' : 'scoring'} ${label} with ${model.key}`);
     const summary = await runBatch({
       bundleText,
+      ...(onnx ? { onnx } : {}),
       modelSource: model.key,
       input: input.path,
       ...('dataset' in input && input.dataset ? { dataset: input.dataset } : {}),
       readOptions: input.readOptions,
       output: out,
       ...(p.chunk !== undefined ? { chunkRows: p.chunk } : {}),
-      ...(p.workers !== undefined ? { workers: Math.min(p.workers, 8) } : {}),
+      ...(p.workers !== undefined && !onnx ? { workers: Math.min(p.workers, 8) } : {}),
       keepInputs: !p.onlyPredictions,
       strictCategories: Boolean(p.strictCategories),
       onProgress: (rows) => {
