@@ -20,7 +20,9 @@ import type { LazyKiln } from '../with-kiln.js';
 interface BatchFlags extends RawReadFlags {
   model: string;
   input: string;
-  output: string;
+  output?: string;
+  async?: boolean;
+  outputDataset?: string;
   chunk?: string;
   workers?: string;
   onlyPredictions?: boolean;
@@ -37,7 +39,9 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
       .description('batch inference: score a large file or dataset in resumable chunks into one .parquet file')
       .requiredOption('--model <ref>', 'model bundle file written by `kiln train`, an .onnx file, or a registered NAME@VERSION / NAME@ALIAS (Kiln or ONNX)')
       .requiredOption('--input <source>', 'data to score: file or NAME@VERSION')
-      .requiredOption('--output <file>', 'output .parquet file (a rerun after a kill resumes from its finished chunks)')
+      .option('--output <file>', 'output .parquet file (a rerun after a kill resumes from its finished chunks); required unless --async')
+      .option('--async', 'submit as a batch-inference job (model: a registered or trained reference; input: NAME@VERSION) and print its id')
+      .option('--output-dataset <name>', 'with --async: register the output as the next version of this dataset')
       .option('--chunk <rows>', 'rows per chunk (default 65536)')
       .option('--workers <n>', 'worker threads scoring chunks (default 0: score in the main thread)')
       .option('--only-predictions', 'write only the prediction columns')
@@ -48,6 +52,13 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     const { io } = ctx;
     const chunkRows = flags.chunk === undefined ? undefined : positiveInt(flags.chunk, '--chunk');
     const workers = flags.workers === undefined ? undefined : nonNegativeInt(flags.workers, '--workers');
+    if (flags.async) {
+      const { submitBatchJob } = await import('./batch-async.js');
+      return submitBatchJob(ctx, { ...flags, chunk: chunkRows, workers });
+    }
+    if (flags.outputDataset !== undefined) throw new UsageError('--output-dataset needs --async (a local run writes --output)', { field: 'output-dataset' });
+    if (flags.output === undefined) throw new UsageError("required option '--output <file>' not specified", { field: 'output' }, 'Pass --output FILE.parquet, or --async to run it as a job.');
+    const output = flags.output;
     const onnxFile = (await isOnnxModelFile(flags.model)) ? flags.model : undefined;
     const { runBatch } = await import('../../serving/batch/batch-run.js');
     const readOptions = readOptionsFrom(flags);
@@ -55,7 +66,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
     const summary = await withLazyKiln(async (kiln) => {
       const model = onnxFile !== undefined ? await readOnnx(onnxFile, onnxFile) : await resolveBatchModel(kiln, flags.model);
       const resolved = await resolveSource(kiln, flags.input, readOptions);
-      await checkOutputs([resolved.path, ...(model.file !== undefined ? [model.file] : [])], [{ path: flags.output, flag: '--output' }]);
+      await checkOutputs([resolved.path, ...(model.file !== undefined ? [model.file] : [])], [{ path: output, flag: '--output' }]);
       return runBatch({
         bundleText: model.text,
         ...(model.onnx ? { onnx: model.onnx } : {}),
@@ -64,7 +75,7 @@ export function registerBatchCommand(program: Command, ctx: CliContext): void {
         input: resolved.path,
         ...(resolved.dataset ? { dataset: resolved.dataset } : {}),
         readOptions: resolved.readOptions,
-        output: flags.output,
+        output,
         ...(chunkRows !== undefined ? { chunkRows } : {}),
         ...(workers !== undefined ? { workers } : {}),
         keepInputs: !flags.onlyPredictions,
