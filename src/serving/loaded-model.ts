@@ -62,6 +62,11 @@ export class LoadedModel {
     return toOutput(this.scorer.predict(frame));
   }
 
+  /** Release native resources (ONNX Runtime sessions); bundles hold none. Called once nothing scores with it. */
+  async dispose(): Promise<void> {
+    // A compiled bundle is plain JavaScript memory: the garbage collector frees it.
+  }
+
   /** Score a frame, returning the raw batch (for the batcher, which splits it). */
   scoreRaw(frame: Frame): ScoredBatch {
     return this.scorer.predict(frame);

@@ -77,6 +77,7 @@ export class ModelCache {
     this.models.delete(key);
     this.bytes -= m.memoryBytes;
     this.onEvict(key);
+    void disposeWhenIdle(m);
   }
 
   /** Models in memory, least recently used first. */
@@ -115,4 +116,13 @@ export class ModelCache {
       if (key !== keep) this.evict(key);
     }
   }
+}
+
+/**
+ * Dispose an evicted model once its in-flight requests ended (checked every 100 ms, at most a minute):
+ * after eviction no new request can reach it (the router forgot it), so only running ones hold it.
+ */
+async function disposeWhenIdle(model: LoadedModel): Promise<void> {
+  for (let i = 0; i < 600 && model.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100).unref());
+  await model.dispose().catch(() => undefined);
 }

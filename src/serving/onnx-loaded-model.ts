@@ -71,6 +71,11 @@ export class OnnxLoadedModel extends LoadedModel {
     return { predictions, probabilities, labels: this.map.labels };
   }
 
+  /** Close the ONNX Runtime session. */
+  override async dispose(): Promise<void> {
+    await this.onnx.close();
+  }
+
   /** Adaptive batching scores synchronously, which ONNX Runtime cannot. */
   override scoreRaw(_frame: Frame): ScoredBatch {
     throw new UsageError(`adaptive batching is not supported for ONNX models (${this.key})`, { field: 'settings.batching' }, 'Turn batching off for this endpoint: `kiln endpoints update NAME --batching off`.');
