@@ -47,13 +47,19 @@ import { RolloutService } from './serving/rollout/rollout-service.js';
 import { EndpointService } from './serving/endpoint-service.js';
 import { FileModelSource } from './serving/file-model-source.js';
 import { TrainedModelSource } from './serving/trained-model-source.js';
+import { ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler } from './serving/async/async-inference-job.js';
+import { AsyncInferenceService } from './serving/async/async-inference-service.js';
+import { lazyInferenceRuntime } from './serving/async/lazy-inference-runtime.js';
+import { jobArtifactReferences } from './serving/async/job-artifact-references.js';
+import { BATCH_JOB_KIND, batchJobHandler } from './serving/batch/batch-job.js';
+import { BatchJobService } from './serving/batch/batch-job-service.js';
+import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
 import type { PredictionSink } from './serving/prediction-record.js';
 import { FeatureStoreService } from './features/feature-store-service.js';
 import { lazyOnlineStore } from './store/open-online-store.js';
 import { AlertService } from './monitoring/alerts/alert-service.js';
 import { DEFAULT_RETRY_POLICY } from './monitoring/alerts/channels/delivery-attempts.js';
 import { smtpSettingsFromEnv } from './monitoring/alerts/channels/email-channel.js';
-import { outboundUrlPolicyFromEnv } from './security/outbound-url.js';
 import { BaselineService } from './monitoring/baselines/baseline-service.js';
 import { monitorArtifactReferences } from './monitoring/baselines/monitor-artifact-references.js';
 import { MONITOR_JOB_KIND, monitorJobHandler } from './monitoring/monitors/monitor-job.js';
@@ -102,6 +108,10 @@ export interface Kiln {
   readonly monitors: MonitorService;
   /** Submits scheduled monitor runs as `monitor` jobs; `kiln server` and `kiln worker` start it with the jobs. */
   readonly monitorScheduler: MonitorScheduler;
+  /** Async inference: predict payloads scored as `async-inference` jobs (`POST /v1/endpoints/{name}/async`). */
+  readonly asyncInference: AsyncInferenceService;
+  /** Batch inference as jobs (`POST /v1/batch-jobs`, `kiln batch --async`). */
+  readonly batchJobs: BatchJobService;
   close(): Promise<void>;
 }
 
@@ -140,6 +150,10 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const online = lazyOnlineStore(process.env.KILN_ONLINE_STORE_URL, config.home);
   const registry = new RegistryService(metadata, artifacts, datasets, security);
   const servingModels = new CompositeModelSource({ trained: new TrainedModelSource(metadata, artifacts), file: new FileModelSource(), registry: new RegistryModelSource(registry) });
+  // Async-inference jobs score through an inference runtime of their own, started by the first such job.
+  const asyncRuntime = lazyInferenceRuntime({ endpoints: metadata.endpoints, models: servingModels });
+  jobs.registerHandler(ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler({ artifacts, runtime: asyncRuntime, outboundPolicy: () => outboundUrlPolicyFromEnv() }), { maxAttempts: 2 });
+  jobs.registerHandler(BATCH_JOB_KIND, batchJobHandler({ artifacts, datasets, models: servingModels.withoutFiles(), importRoot: config.importRoot, workRoot: join(config.home, 'batch-jobs') }), { maxAttempts: 3 });
   const endpoints = new EndpointService(metadata, security, servingModels);
   const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv() } });
   const feedback = new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) });
@@ -156,7 +170,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     artifacts,
     datasets,
     tracking,
-    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata), monitorArtifactReferences(metadata)],
+    artifactReferences: [datasetArtifactReferences(metadata), datasetPartReferences(metadata, artifacts), trainedModelArtifactReferences(metadata), runArtifactReferences(metadata), captureSegmentArtifactReferences(metadata), registryArtifactReferences(metadata), monitorArtifactReferences(metadata), jobArtifactReferences(metadata, ASYNC_INFERENCE_JOB_KIND, ['input', 'output']), jobArtifactReferences(metadata, BATCH_JOB_KIND, ['output'])],
     training,
     security,
     endpoints,
@@ -171,11 +185,14 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     rollouts: new RolloutService(metadata, security, servingModels, registry),
     monitors,
     monitorScheduler,
+    asyncInference: new AsyncInferenceService(jobs, endpoints, artifacts, () => outboundUrlPolicyFromEnv()),
+    batchJobs: new BatchJobService(jobs, datasets, servingModels.withoutFiles(), artifacts, config.importRoot),
     close: async () => {
       await monitorScheduler.close();
       alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();
+      await asyncRuntime.stop();
       await encryption.close();
       await online.close();
       await metadata.close();

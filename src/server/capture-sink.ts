@@ -1,11 +1,12 @@
 /**
  * Capture for a serving process: the capture buffer (sampling, masking, segments, prediction-id index)
  * fed by the inference runtime, with each endpoint's capture settings kept fresh from the endpoint
- * store. Both `kiln server` (mounted inference routes) and `kiln serve` (each worker process) start one;
+ * store (sampling rate and the endpoint's `captureMasking` policy). Both `kiln server` (mounted inference routes) and `kiln serve` (each worker process) start one;
  * closing flushes everything buffered, so a graceful stop loses nothing.
  */
 import type { Kiln } from '../kiln.js';
 import { EndpointCaptureSettingsCache } from '../serving/capture/endpoint-capture-settings.js';
+import { captureMaskingOf } from '../serving/capture-masking-setting.js';
 import type { PredictionSink } from '../serving/prediction-record.js';
 
 /** A running capture pipeline. */
@@ -19,7 +20,7 @@ export interface CaptureSink {
 
 /** Start capture over Kiln's endpoint store and capture service. */
 export async function startCaptureSink(kiln: Kiln, onError: (err: unknown) => void): Promise<CaptureSink> {
-  const cache = new EndpointCaptureSettingsCache(kiln.metadata.endpoints);
+  const cache = new EndpointCaptureSettingsCache(kiln.metadata.endpoints, { maskingFor: (_p, _e, record) => captureMaskingOf(record, onError), onError });
   await cache.start();
   const buffer = await kiln.capture.createBuffer({ settings: cache.lookup, onError });
   return {

@@ -30,6 +30,8 @@ import { KILN_VERSION } from '../version.js';
 import type { AuthOptions } from './auth-hook.js';
 import { installAuth } from './auth-hook.js';
 import { registerAlertsRoutes } from './alerts-routes.js';
+import { registerAsyncInferenceRoutes } from './async-inference-routes.js';
+import { registerBatchJobsRoutes } from './batch-jobs-routes.js';
 import { registerDataRoutes } from './data-routes.js';
 import { registerEndpointRoutes } from './endpoint-routes.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
@@ -54,7 +56,7 @@ import { registerSecurityRoutes } from './security-routes.js';
 import { UPLOAD_BODY_MARK, UPLOAD_MEDIA_TYPES, openApiBodies } from './schemas/common-schemas.js';
 
 /** Every route file, in registration order. */
-const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerRolloutRoutes, registerServingRoutes, registerJobsRoutes, registerStudiesRoutes, registerFeaturesRoutes, registerFeedbackRoutes, registerAlertsRoutes, registerMonitorRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerHealthRoutes, registerDataRoutes, registerIngestRoutes, registerTrainRoutes, registerSecurityRoutes, registerTrackingRoutes, registerRegistryRoutes, registerEndpointRoutes, registerRolloutRoutes, registerServingRoutes, registerJobsRoutes, registerStudiesRoutes, registerFeaturesRoutes, registerFeedbackRoutes, registerAlertsRoutes, registerMonitorRoutes, registerAsyncInferenceRoutes, registerBatchJobsRoutes];
 
 /** JSON bodies are parsed in memory, so they get a tighter limit than streamed uploads. */
 const MAX_JSON_BYTES = 64 * 1024 * 1024;

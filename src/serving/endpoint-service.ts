@@ -13,11 +13,15 @@ import type { EndpointRecord, EndpointRepository, EndpointSettings, EndpointVari
 import { checkEndpointName, checkSettings, checkVariants } from '../store/endpoint-spec-check.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Page, PageRequest } from '../store/page.js';
+import { checkCaptureMasking } from './capture-masking-setting.js';
 import type { ModelSource } from './model-source.js';
 import { referenceKind } from './model-source.js';
 
 /** Settings a new endpoint gets unless told otherwise: capture off, batching off, unseen categories as missing. */
 export const DEFAULT_ENDPOINT_SETTINGS: EndpointSettings = { unseenCategories: 'missing', batching: null, captureSampleRate: 0 };
+
+/** Settings a caller may change; `captureMasking` is a masking-policy document (null clears it). */
+export type EndpointSettingsPatch = Partial<Omit<EndpointSettings, 'captureMasking'>> & { readonly captureMasking?: unknown };
 
 /** What a caller passes to create an endpoint. */
 export interface CreateEndpointInput {
@@ -27,7 +31,7 @@ export interface CreateEndpointInput {
   /** Variant name for `model` (default `main`). */
   readonly variant?: string;
   readonly variants?: readonly EndpointVariant[];
-  readonly settings?: Partial<EndpointSettings>;
+  readonly settings?: EndpointSettingsPatch;
 }
 
 /** A change: the fields given replace the stored ones. */
@@ -36,7 +40,7 @@ export interface UpdateEndpointInput {
   readonly model?: string;
   readonly variant?: string;
   readonly variants?: readonly EndpointVariant[];
-  readonly settings?: Partial<EndpointSettings>;
+  readonly settings?: EndpointSettingsPatch;
   /** Fail with a conflict unless the endpoint is still at this revision. */
   readonly expectedRevision?: number;
 }
@@ -63,7 +67,7 @@ export class EndpointService {
     const project = ctx.project ?? 'default';
     const name = checkEndpointName(input.name);
     const variants = checkVariants(input.variants ?? [{ name: input.variant ?? 'main', model: input.model, weight: 1 }]);
-    const settings = checkSettings({ ...DEFAULT_ENDPOINT_SETTINGS, ...input.settings });
+    const settings = checkSettings({ ...DEFAULT_ENDPOINT_SETTINGS, ...withCheckedMasking(input.settings) });
     await this.checkModels(variants, project, ctx);
     const created = await this.repo(project).create({ name, variants, settings, createdAt: new Date().toISOString() });
     await this.audit('endpoint.create', created, null, ctx);
@@ -100,7 +104,7 @@ export class EndpointService {
       }
       variants = checkVariants(current.variants.map((v) => (v.name === target ? { ...v, model: input.model as string } : v)));
     }
-    const settings = checkSettings({ ...current.settings, ...input.settings });
+    const settings = checkSettings({ ...current.settings, ...withCheckedMasking(input.settings) });
     const changedRefs = variants.filter((v) => !current.variants.some((c) => c.model === v.model));
     await this.checkModels(changedRefs, project, ctx);
     const updated = await this.repo(project).update(name, { variants, settings, updatedAt: new Date().toISOString(), expectedRevision: input.expectedRevision ?? current.revision });
@@ -135,4 +139,10 @@ export class EndpointService {
     if (!e) return;
     await this.security.audit({ actor: (ctx.actor ?? localPrincipal()).actor, action, resourceType: 'endpoints', resourceId: e.name, project: e.project, before, after }, ctx.audit);
   }
+}
+
+/** The patch with its capture masking document checked (InputError naming the field). */
+function withCheckedMasking(patch: EndpointSettingsPatch | undefined): EndpointSettingsPatch {
+  if (!patch || patch.captureMasking === undefined) return patch ?? {};
+  return { ...patch, captureMasking: checkCaptureMasking(patch.captureMasking) };
 }

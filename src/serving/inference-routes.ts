@@ -3,7 +3,8 @@
  * (`POST /v1/endpoints/{name}/predict`), the Open Inference Protocol v2 REST API (health, server and model
  * metadata, model readiness, inference, versioned paths) and `/metrics`. Predict and model routes need
  * `endpoints:predict` on the named endpoint (`resourceParam: 'name'`), so a predictor token narrowed to
- * one endpoint can call it and nothing else. Native errors use Kiln's error shape; OIP errors the
+ * one endpoint can call it and nothing else. `POST /v1/endpoints/{name}/explain` (TreeSHAP attributions,
+ * `endpoint-explainer.ts`) needs `endpoints:read`: predictor tokens cannot call it. Native errors use Kiln's error shape; OIP errors the
  * protocol's `{"error": "..."}` (with the bad-field list in `details`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +12,8 @@ import { KilnError, UsageError } from '../core/errors.js';
 import { KILN_VERSION } from '../version.js';
 import type { VariantRoute } from './endpoint-router.js';
 import type { InferenceRuntime } from './inference-runtime.js';
-import { InferRoute, InferVersionRoute, ModelRoute, ModelVersionRoute, PredictRoute, ProbeRoute } from './inference-schemas.js';
+import { ExplainRoute, InferRoute, InferVersionRoute, ModelRoute, ModelVersionRoute, PredictRoute, ProbeRoute } from './inference-schemas.js';
+import { explainOnEndpoint } from './endpoint-explainer.js';
 import { decodeOipRequest, encodeOipOutputs, inputMetadata, outputMetadata } from './open-inference-codec.js';
 import { EndpointUnavailableError, servingStatusOf } from './serving-errors.js';
 
@@ -80,6 +82,16 @@ export function registerInferenceRoutes(app: FastifyInstance, runtime: Inference
     try {
       requireJson(req);
       return await service.predict(projectOf(req), req.params.name, req.body, req.headers);
+    } catch (err) {
+      return sendNative(reply, err);
+    }
+  });
+
+  // Explanations reveal more than predictions (how the model weighs each input): a read of the endpoint.
+  app.post<{ Params: { name: string } }>('/v1/endpoints/:name/explain', { schema: ExplainRoute, bodyLimit, config: { permission: 'endpoints:read', resourceParam: 'name' } }, async (req, reply) => {
+    try {
+      requireJson(req);
+      return await explainOnEndpoint(service, projectOf(req), req.params.name, req.body);
     } catch (err) {
       return sendNative(reply, err);
     }

@@ -20,3 +20,23 @@ export const InferRoute = { ...ModelRoute, summary: 'Open Inference Protocol inf
 export const InferVersionRoute = { ...ModelVersionRoute, summary: 'Open Inference Protocol inference (one version)', body: AnyBody };
 /** Probes and server metadata. */
 export const ProbeRoute = { summary: 'Open Inference Protocol health and server metadata', tags: ['serving'] };
+/** `POST /v1/endpoints/{name}/explain`. */
+export const ExplainRoute = {
+  summary: 'TreeSHAP attributions for instances with the endpoint\'s current model (raw output space; base + sum == raw)',
+  tags: ['serving'],
+  params: Type.Object({ name: Name }),
+  body: AnyBody,
+  response: {
+    200: Type.Object({
+      modelVersion: Type.String(),
+      variant: Type.String(),
+      method: Type.Literal('tree'),
+      outputs: Type.Array(Type.String(), { description: '"raw", or class labels for multiclass margins' }),
+      columns: Type.Array(Type.String()),
+      base: Type.Array(Type.Number()),
+      attributions: Type.Array(Type.Array(Type.Array(Type.Number())), { description: 'per instance: outputs x columns' }),
+      raw: Type.Array(Type.Array(Type.Number())),
+      predictions: Type.Array(Type.Union([Type.String(), Type.Number()])),
+    }),
+  },
+};

@@ -119,7 +119,7 @@ export class InferenceService {
         if (defaultAnswer !== null) output = { predictions: new Array<string | number>(decoded.rows).fill(defaultAnswer) };
         else if (batcher) output = await batcher.score(decoded.frame);
         else {
-          output = model.score(decoded.frame);
+          output = await model.score(decoded.frame);
           m.batchSize.observe(decoded.rows);
         }
       } catch (err) {

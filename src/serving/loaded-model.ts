@@ -26,7 +26,7 @@ export class LoadedModel {
   /** Requests currently scoring with this model (a swapped-out model is dropped when it reaches 0). */
   inFlight = 0;
 
-  private constructor(
+  protected constructor(
     readonly key: string,
     readonly scorer: Scorer,
     readonly loadMs: number,
@@ -57,9 +57,14 @@ export class LoadedModel {
     return p;
   }
 
-  /** Score a decoded frame. */
-  score(frame: Frame): ModelOutput {
+  /** Score a decoded frame (ONNX models answer asynchronously: `OnnxLoadedModel`). */
+  score(frame: Frame): ModelOutput | Promise<ModelOutput> {
     return toOutput(this.scorer.predict(frame));
+  }
+
+  /** Release native resources (ONNX Runtime sessions); bundles hold none. Called once nothing scores with it. */
+  async dispose(): Promise<void> {
+    // A compiled bundle is plain JavaScript memory: the garbage collector frees it.
   }
 
   /** Score a frame, returning the raw batch (for the batcher, which splits it). */

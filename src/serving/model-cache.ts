@@ -77,6 +77,7 @@ export class ModelCache {
     this.models.delete(key);
     this.bytes -= m.memoryBytes;
     this.onEvict(key);
+    void disposeWhenIdle(m);
   }
 
   /** Models in memory, least recently used first. */
@@ -93,8 +94,10 @@ export class ModelCache {
     const started = performance.now();
     let model: LoadedModel;
     try {
-      const text = await resolved.load();
-      model = LoadedModel.fromBundle(resolved.key, text);
+      if (resolved.format === 'onnx' && resolved.loadBytes) {
+        const { OnnxLoadedModel } = await import('./onnx-loaded-model.js');
+        model = await OnnxLoadedModel.fromOnnx(resolved.key, await resolved.loadBytes());
+      } else model = LoadedModel.fromBundle(resolved.key, await resolved.load());
     } catch (err) {
       this.onLoad({ key: resolved.key, ok: false, seconds: (performance.now() - started) / 1000, memoryBytes: 0, error: asKilnError(err).message });
       throw err;
@@ -113,4 +116,13 @@ export class ModelCache {
       if (key !== keep) this.evict(key);
     }
   }
+}
+
+/**
+ * Dispose an evicted model once its in-flight requests ended (checked every 100 ms, at most a minute):
+ * after eviction no new request can reach it (the router forgot it), so only running ones hold it.
+ */
+async function disposeWhenIdle(model: LoadedModel): Promise<void> {
+  for (let i = 0; i < 600 && model.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100).unref());
+  await model.dispose().catch(() => undefined);
 }

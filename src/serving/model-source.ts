@@ -13,6 +13,10 @@ export interface ResolvedModel {
   readonly moving: boolean;
   /** The bundle document (JSON text), read from wherever the model lives. */
   load(): Promise<string>;
+  /** `onnx`: an imported ONNX model, read with `loadBytes` and scored through ONNX Runtime. Absent: a Kiln bundle. */
+  readonly format?: 'onnx';
+  /** The ONNX model's bytes (`format: 'onnx'`). */
+  loadBytes?(): Promise<Uint8Array>;
 }
 
 /** Resolves model references for a project. */

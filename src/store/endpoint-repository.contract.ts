@@ -64,6 +64,16 @@ export function describeEndpointRepositoryContract(label: string, createHarness:
       expect(v2).toBe(v1 + 2);
     });
 
+    it('stores a capture masking document as given and clears it', async () => {
+      const captureMasking = { version: 1, rules: [{ column: 'email', action: 'hash' }, { column: 'card', action: 'partial', keep: 4 }] };
+      const e = await endpoints.create(spec('masked', { settings: { ...SETTINGS, captureMasking } }));
+      expect(e.settings.captureMasking).toEqual(captureMasking);
+      expect((await endpoints.get('masked'))?.settings.captureMasking).toEqual(captureMasking);
+      const cleared = await endpoints.update('masked', { variants: e.variants, settings: { ...SETTINGS }, updatedAt: LATER });
+      expect(cleared.settings.captureMasking).toBeUndefined();
+      await expect(endpoints.create(spec('bad-mask', { settings: { ...SETTINGS, captureMasking: 'all' } as unknown as EndpointSettings }))).rejects.toBeInstanceOf(UsageError);
+    });
+
     it('pages by name', async () => {
       for (let i = 0; i < 5; i++) await endpoints.create(spec(`ep-${4 - i}`));
       const first = await endpoints.list({ limit: 2 });

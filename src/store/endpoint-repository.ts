@@ -32,6 +32,17 @@ export interface EndpointSettings {
   captureSampleRate: number;
   /** Variants taken out of routing by a circuit breaker (absent or null: all routed). */
   circuitBreaker?: EndpointCircuitBreaker | null;
+  /**
+   * Masking policy applied to captured inputs (a masking-policy document, `{version: 1, rules: [...]}`),
+   * absent when none. Stored opaque here; the serving service checks its shape before it is stored.
+   */
+  captureMasking?: CaptureMaskingDocument;
+}
+
+/** A masking-policy document as stored (checked by `parseMaskingPolicy` in the serving layer). */
+export interface CaptureMaskingDocument {
+  version: number;
+  rules: { column: string; action: string; keep?: number }[];
 }
 
 /** An endpoint as stored. */

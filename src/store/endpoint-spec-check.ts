@@ -63,7 +63,7 @@ export function checkVariants(variants: unknown): EndpointVariant[] {
   return checked;
 }
 
-/** Settings: the unseen-categories policy, batching (null = off) and a capture rate in 0..1. */
+/** Settings: the unseen-categories policy, batching (null = off), a capture rate in 0..1 and an optional capture masking document (null clears it). */
 export function checkSettings(settings: unknown): EndpointSettings {
   const o = (settings ?? {}) as Partial<EndpointSettings>;
   if (o.unseenCategories !== 'missing' && o.unseenCategories !== 'reject') {
@@ -85,5 +85,10 @@ export function checkSettings(settings: unknown): EndpointSettings {
     throw new UsageError('settings.captureSampleRate must be a number from 0 to 1', { field: 'settings.captureSampleRate' });
   }
   const breaker = o.circuitBreaker === undefined || o.circuitBreaker === null ? {} : { circuitBreaker: checkCircuitBreaker(o.circuitBreaker) };
-  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker };
+  const masking: unknown = o.captureMasking;
+  if (masking !== undefined && masking !== null && (typeof masking !== 'object' || Array.isArray(masking) || !Array.isArray((masking as { rules?: unknown }).rules))) {
+    throw new UsageError('settings.captureMasking must be a masking-policy document ({"version": 1, "rules": [...]}) or null', { field: 'settings.captureMasking' });
+  }
+  const captureMasking = masking === undefined || masking === null ? undefined : (masking as EndpointSettings['captureMasking']);
+  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker, ...(captureMasking ? { captureMasking } : {}) };
 }

@@ -1,6 +1,7 @@
 /**
  * `kiln batch` through the real command tree (in-process): a registered dataset version as input (same
- * rows as scoring its file), typed usage errors and exit codes.
+ * rows as scoring its file, and `--async` as a batch-inference job registering its output), typed usage
+ * errors and exit codes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,27 @@ describe('kiln batch --input NAME@VERSION', () => {
       const direct = join(dir, 'from-file.parquet');
       await runBatch({ bundleText, modelSource: modelPath, input: small, output: direct });
       expect(frameToRecords(await readFrame(output))).toEqual(frameToRecords(await readFrame(direct)));
+      // --async: the same scoring as a batch-inference job, output registered as a dataset version.
+      const k1 = await openKiln({ home, databaseUrl: undefined });
+      await k1.registry.registerVersion({ name: 'churn', bytes: Buffer.from(bundleText), format: 'kiln-bundle' }).finally(() => k1.close());
+      const refused = io();
+      expect(await runCli(['batch', '--model', 'churn@1', '--input', 'scoring@1', '--output', output, '--async'], refused.io)).toBe(2);
+      expect(refused.err.join('')).toMatch(/--output names a local file/);
+      const submitted = io();
+      expect(await runCli(['batch', '--model', 'churn@1', '--input', 'scoring@1', '--async', '--output-dataset', 'scored', '--chunk', '1000', '--json'], submitted.io), submitted.err.join('')).toBe(0);
+      const { job } = JSON.parse(submitted.out.join('')) as { job: { id: string; status: string } };
+      expect(job.status).toBe('queued');
+      const k2 = await openKiln({ home, databaseUrl: undefined });
+      try {
+        await k2.jobs.start();
+        const done = await k2.jobs.wait(job.id);
+        expect(done.error).toBeNull();
+        expect(done.result).toMatchObject({ rows: 3000, chunks: 3, model: 'churn@1', dataset: { name: 'scored', version: 1 } });
+        const scored = await k2.datasets.resolveReference('scored@1');
+        expect(frameToRecords(await readFrame(scored.path, scored.readOptions))).toEqual(frameToRecords(await readFrame(direct)));
+      } finally {
+        await k2.close();
+      }
     } finally {
       // Assigning undefined to process.env stores the string "undefined": delete instead.
       if (saved.home === undefined) delete process.env.KILN_HOME;
@@ -78,7 +100,7 @@ describe('kiln batch flags', () => {
       [['--model', join(dir, 'missing-model.json'), '--workers', '-1'], /--workers must be a non-negative integer/],
       [['--model', join(dir, 'missing-model.json')], /model bundle not found/],
       [['--model', 'churn@champion'], /churn/],
-      [['--model', join(dir, 'model.onnx')], /is an ONNX model/],
+      [['--model', join(dir, 'model.onnx')], /model file not found/],
     ] as const) {
       const c = io();
       const code = await runCli([...base, ...extra], c.io);

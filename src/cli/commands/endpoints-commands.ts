@@ -8,7 +8,8 @@ import { registerEndpointFeedbackCommands } from './endpoint-feedback-commands.j
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import type { EndpointRecord, EndpointSettings } from '../../store/endpoint-repository.js';
+import type { EndpointRecord } from '../../store/endpoint-repository.js';
+import type { EndpointSettingsPatch } from '../../serving/endpoint-service.js';
 import type { CliContext } from '../main.js';
 import { printJson, renderTable } from '../output.js';
 import { cliProject } from '../cli-project.js';
@@ -20,11 +21,18 @@ interface SettingFlags {
   batching?: string;
   captureRate?: string;
   closeCircuit?: boolean;
+  /** `--capture-mask FILE`; commander sets it to false for `--no-capture-mask`. */
+  captureMask?: string | false;
 }
 
 /** Settings flags to a partial settings object; each bad value is a usage error naming the flag. */
-function settingsFrom(flags: SettingFlags): Partial<EndpointSettings> {
-  const out: { -readonly [K in keyof EndpointSettings]?: EndpointSettings[K] } = {};
+async function settingsFrom(flags: SettingFlags): Promise<EndpointSettingsPatch> {
+  const out: { -readonly [K in keyof EndpointSettingsPatch]?: EndpointSettingsPatch[K] } = {};
+  if (flags.captureMask === false) out.captureMasking = null;
+  else if (flags.captureMask !== undefined) {
+    const { readJsonDocument } = await import('../read-masking-policy.js');
+    out.captureMasking = await readJsonDocument(flags.captureMask, 'capture-mask');
+  }
   if (flags.unseenCategories !== undefined) {
     if (flags.unseenCategories !== 'missing' && flags.unseenCategories !== 'reject') throw new UsageError('--unseen-categories must be "missing" or "reject"', { field: 'unseen-categories' });
     out.unseenCategories = flags.unseenCategories;
@@ -59,6 +67,8 @@ function withSettingFlags(cmd: Command): Command {
     .option('--batching <size:waitMs>', 'adaptive batching, e.g. 64:2, or "off"')
     .option('--capture-rate <r>', 'share of requests captured, 0..1')
     .option('--close-circuit', 'close an open circuit breaker (route to every variant again; removes the variant it added)')
+    .option('--capture-mask <policy.json>', 'masking policy applied to captured inputs (same format as `kiln data register --mask`)')
+    .option('--no-capture-mask', 'remove the capture masking policy')
     .option('--json', 'print JSON');
 }
 
@@ -67,7 +77,7 @@ function describe(e: EndpointRecord): string {
   const b = e.settings.batching;
   const cb = e.settings.circuitBreaker;
   const circuit = cb ? `  circuit OPEN on ${cb.open.join(', ')} since ${cb.openedAt}${cb.defaultAnswer !== null ? ` (default answer ${JSON.stringify(cb.defaultAnswer)})` : ''}: ${cb.reason}\n` : '';
-  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}\n${circuit}`;
+  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}${e.settings.captureMasking ? ` (masked: ${e.settings.captureMasking.rules.map((r) => `${r.column}=${r.action}`).join(', ')})` : ''}\n${circuit}`;
 }
 
 /** The command's project (`--project`, `kiln --project`, `KILN_PROJECT`, `default`). */
@@ -82,7 +92,7 @@ export function registerEndpointsCommands(program: Command, ctx: CliContext): vo
   registerEndpointFeedbackCommands(endpoints, ctx);
   withSettingFlags(endpoints.command('create <name>').description('create an endpoint serving one model').requiredOption('--model <ref>', 'NAME@VERSION, NAME@ALIAS, trained:ID or a bundle file').option('--variant <name>', 'variant name (default: main)')).action(
     async (name: string, flags: SettingFlags & { model: string; variant?: string; json?: boolean }) => {
-      const settings = settingsFrom(flags);
+      const settings = await settingsFrom(flags);
       const e = await withKiln((kiln) => kiln.endpoints.create({ name, model: modelRef(flags.model), ...(flags.variant ? { variant: flags.variant } : {}), settings }, { project: project(), allowFiles: true }));
       if (flags.json) return printJson(ctx.io, e);
       ctx.io.out(`created ${describe(e)}`);
@@ -111,7 +121,7 @@ export function registerEndpointsCommands(program: Command, ctx: CliContext): vo
     });
   withSettingFlags(endpoints.command('update <name>').description('re-point a variant at another model and/or change settings').option('--model <ref>', 'the new model reference').option('--variant <name>', 'the variant to re-point (default: the only one)')).action(
     async (name: string, flags: SettingFlags & { model?: string; variant?: string; json?: boolean }) => {
-      const settings = settingsFrom(flags);
+      const settings = await settingsFrom(flags);
       if (flags.model === undefined && Object.keys(settings).length === 0) throw new UsageError('nothing to change: pass --model or a setting flag', { field: 'model' });
       const e = await withKiln((kiln) => kiln.endpoints.update(name, { ...(flags.model !== undefined ? { model: modelRef(flags.model) } : {}), ...(flags.variant ? { variant: flags.variant } : {}), settings }, { project: project(), allowFiles: true }));
       if (flags.json) return printJson(ctx.io, e);

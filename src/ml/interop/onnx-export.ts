@@ -68,6 +68,6 @@ export function exportOnnx(input: ModelBundle | string): Uint8Array {
   return g.toBytes({
     graphName: 'kiln_model',
     docString: `Kiln ${bundle.metadata.algo} ${task} model exported from a bundle (checksum ${bundle.checksum})`,
-    metadata: { kilnVersion: KILN_VERSION, bundleChecksum: bundle.checksum, task, target: bundle.signature.target, inputs: JSON.stringify(pipeline.requiredInputs.map((i) => ({ name: i.name, type: i.type }))) },
+    metadata: { kilnVersion: KILN_VERSION, bundleChecksum: bundle.checksum, task, target: bundle.signature.target, inputs: JSON.stringify(pipeline.requiredInputs.map((i) => ({ name: i.name, type: i.type }))), ...(bundle.labels ? { labels: JSON.stringify(bundle.labels) } : {}) },
   });
 }

@@ -28,15 +28,17 @@ const SettingsPatch = Type.Object(
     unseenCategories: Type.Optional(Type.Union([Type.Literal('missing'), Type.Literal('reject')])),
     batching: Type.Optional(Batching),
     captureSampleRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    captureMasking: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true, description: 'masking policy applied to captured inputs: {"version": 1, "rules": [{"column", "action": "drop|redact|hash|partial", "keep"?}]} (checked by the service, which names the bad field)' }), Type.Null()])),
   },
   { additionalProperties: false },
 );
+const MaskingDocument = Type.Object({ version: Type.Integer(), rules: Type.Array(Type.Object({ column: Type.String(), action: Type.String(), keep: Type.Optional(Type.Integer()) })) });
 /** An endpoint as stored. */
 export const EndpointSchema = Type.Object({
   project: Type.String(),
   name: Type.String(),
   variants: Type.Array(Variant),
-  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker) }),
+  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker), captureMasking: Type.Optional(MaskingDocument) }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   revision: Type.Integer(),

@@ -5,8 +5,10 @@
  * in this thread or by `workers` worker threads (chunks in flight are bounded, so memory is too). A rerun
  * skips chunks whose file exists. When every chunk is there, DuckDB concatenates them in chunk order
  * into a temp file that is renamed onto the output, and the work folder is removed: the output appears
- * whole or not at all, with exactly the rows of an uninterrupted run. Columns are those of `kiln predict`.
+ * whole or not at all, with exactly the rows of an uninterrupted run. Columns are those of `kiln predict`
+ * (for ONNX models, those of `kiln predict --model FILE.onnx`: inputs, then every model output).
  */
+import { createHash } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, UsageError } from '../../core/errors.js';
@@ -18,7 +20,8 @@ import { quoteLiteral, quoteLiteralList } from '../../data/io/sql-quote.js';
 import { removeTempPath, tempSibling, trackTempPath } from '../../data/io/temp-space.js';
 import { createScorer } from '../../runtime/scorer.js';
 import { UnseenCategoryCounter, checkNoOutputCollision } from '../batch-predict.js';
-import { scoreChunkToFile } from './batch-chunk.js';
+import { loadOnnxModel } from '../../ml/interop/onnx-model.js';
+import { scoreChunkToFile, scoreOnnxChunkToFile } from './batch-chunk.js';
 import { batchIdentity, batchWorkDir, chunkFile, openBatchWorkDir } from './batch-manifest.js';
 import type { BatchDatasetInput } from './batch-manifest.js';
 import { BatchWorkerPool } from './batch-worker-pool.js';
@@ -30,8 +33,10 @@ export const MAX_BATCH_WORKERS = 64;
 
 /** What to run. */
 export interface BatchRunOptions {
-  /** The bundle's JSON text and where it came from (for messages). */
+  /** The bundle's JSON text and where it came from (for messages); ignored when `onnx` is given. */
   readonly bundleText: string;
+  /** An ONNX model's bytes, scored through ONNX Runtime in this thread (no `workers`, no `strictCategories`). */
+  readonly onnx?: Uint8Array;
   readonly modelSource: string;
   /** A local file (datasets are resolved to their file by the caller, who passes `dataset` too). */
   readonly input: string;
@@ -73,13 +78,20 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   if (!/\.parquet$/i.test(opts.output)) throw new UsageError(`--output must end in .parquet (got "${opts.output}")`, { field: 'output' });
   if (!Number.isSafeInteger(chunkRows) || chunkRows < 1 || chunkRows > 10_000_000) throw new UsageError(`--chunk must be an integer from 1 to 10000000 (got ${chunkRows})`, { field: 'chunk' });
   if (!Number.isSafeInteger(workers) || workers < 0 || workers > MAX_BATCH_WORKERS) throw new UsageError(`--workers must be an integer from 0 to ${MAX_BATCH_WORKERS} (got ${workers})`, { field: 'workers' });
-  const scorer = createScorer(opts.bundleText, opts.modelSource);
+  if (opts.onnx && workers > 0) throw new UsageError('--workers is not supported for ONNX models (ONNX Runtime runs its own threads); drop --workers', { field: 'workers' });
+  if (opts.onnx && opts.strictCategories) throw new UsageError('--strict-categories needs a Kiln bundle (an ONNX model records no training categories)', { field: 'strict-categories' });
+  const onnx = opts.onnx ? await loadOnnxModel(opts.onnx) : null;
+  const scorer = onnx ? null : createScorer(opts.bundleText, opts.modelSource);
   const readOptions: ReadOptions = { ...(opts.readOptions ?? {}), chunkRows };
   const workDir = batchWorkDir(opts.output);
-  const identity = await batchIdentity(opts.bundleText, opts.input, chunkRows, keepInputs, opts.readOptions ?? {}, opts.dataset);
-  const done = await openBatchWorkDir(workDir, identity, opts.restart ?? false);
+  const modelIdentity = opts.onnx ? `onnx:${createHash('sha256').update(opts.onnx).digest('hex')}` : opts.bundleText;
+  const identity = await batchIdentity(modelIdentity, opts.input, chunkRows, keepInputs, opts.readOptions ?? {}, opts.dataset);
+  const done = await openBatchWorkDir(workDir, identity, opts.restart ?? false).catch(async (err: unknown) => {
+    await onnx?.close();
+    throw err;
+  });
   const pool = workers > 0 ? new BatchWorkerPool(workers, { bundleText: opts.bundleText, source: opts.modelSource, duckDbMemoryBytes: opts.workerMemoryBytes ?? 256 * 1024 ** 2 }) : null;
-  const unseen = new UnseenCategoryCounter(scorer);
+  const unseen = scorer ? new UnseenCategoryCounter(scorer) : null;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let chunks = 0;
@@ -90,9 +102,9 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     for await (const chunk of readFrameChunks(opts.input, readOptions)) {
       if (failure !== undefined) break;
       const index = chunks++;
-      if (index === 0 && keepInputs) checkNoOutputCollision(chunk, scorer);
-      unseen.add(chunk);
-      if (opts.strictCategories) throwOnUnseen(unseen);
+      if (index === 0 && keepInputs && scorer) checkNoOutputCollision(chunk, scorer);
+      unseen?.add(chunk);
+      if (opts.strictCategories && unseen) throwOnUnseen(unseen);
       const rows = chunk.rowCount;
       const finish = (): void => {
         rowsDone += rows;
@@ -105,7 +117,8 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       }
       const file = chunkFile(workDir, index);
       if (!pool) {
-        await scoreChunkToFile(scorer, chunk, keepInputs, file);
+        if (onnx) await scoreOnnxChunkToFile(onnx, chunk, keepInputs, file);
+        else if (scorer) await scoreChunkToFile(scorer, chunk, keepInputs, file);
         scored++;
         finish();
         continue;
@@ -130,11 +143,12 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     throw err;
   } finally {
     await pool?.close();
+    await onnx?.close();
   }
   const files = Array.from({ length: chunks }, (_, i) => chunkFile(workDir, i));
   const { rows, columns } = await assemble(files, opts.output);
   await rm(workDir, { recursive: true, force: true });
-  return { rows, out: resolve(opts.output), columns, chunks, resumedChunks: resumed, workers, unseenCategories: unseen.counts };
+  return { rows, out: resolve(opts.output), columns, chunks, resumedChunks: resumed, workers, unseenCategories: unseen?.counts ?? {} };
 }
 
 function throwOnUnseen(unseen: UnseenCategoryCounter): void {

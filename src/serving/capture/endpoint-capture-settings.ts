@@ -2,10 +2,10 @@
  * Capture settings of every endpoint, kept in memory for the capture buffer's per-offer lookup: loaded
  * from the endpoint repository (`listAll`, all projects) and reloaded when its change counter moves
  * (polled every `pollMs`, as the inference server's router does), never read per request. An endpoint's
- * `settings.captureSampleRate` is its sampling rate; `masking` comes from `maskingFor` (endpoint specs
- * carry no masking policy yet).
+ * `settings.captureSampleRate` is its sampling rate; `masking` comes from `maskingFor`, which gets the
+ * endpoint record (its `settings.captureMasking`, see `captureMaskingOf`).
  */
-import type { EndpointRepository } from '../../store/endpoint-repository.js';
+import type { EndpointRecord, EndpointRepository } from '../../store/endpoint-repository.js';
 import type { MaskingPolicy } from '../../security/pii/masking-policy.js';
 import type { EndpointCaptureSettings } from './capture-settings.js';
 
@@ -14,7 +14,7 @@ export interface EndpointCaptureSettingsOptions {
   /** How often the change counter is polled (default 2,000 ms; 0 = only `refresh()`). */
   readonly pollMs?: number;
   /** Masking policy per endpoint (none by default). */
-  readonly maskingFor?: (project: string, endpoint: string) => MaskingPolicy | null;
+  readonly maskingFor?: (project: string, endpoint: string, record: EndpointRecord) => MaskingPolicy | null;
   /** Told about failed reloads (the previous settings stay in force). */
   readonly onError?: (err: unknown) => void;
 }
@@ -46,7 +46,7 @@ export class EndpointCaptureSettingsCache {
     if (version === this.seen) return;
     const next = new Map<string, EndpointCaptureSettings>();
     for (const e of await this.endpoints.listAll()) {
-      next.set(key(e.project, e.name), Object.freeze({ sampleRate: e.settings.captureSampleRate, masking: this.opts.maskingFor?.(e.project, e.name) ?? null }));
+      next.set(key(e.project, e.name), Object.freeze({ sampleRate: e.settings.captureSampleRate, masking: this.opts.maskingFor?.(e.project, e.name, e) ?? null }));
     }
     this.settings = next;
     this.seen = version;

@@ -118,7 +118,7 @@ export class RolloutRouting {
       model.inFlight++;
       try {
         const decoded = e.decode(model.plan(e.route.record.settings.unseenCategories));
-        const output = model.score(decoded.frame);
+        const output = await model.score(decoded.frame);
         const latencyMs = performance.now() - started;
         const ids = Array.from({ length: decoded.rows }, () => randomUUID());
         this.shadowScored++;
