@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, NotFoundError, UsageError } from '../core/errors.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
 import type { DescribedSource } from '../data/io/describe-source.js';
 import { describeSource } from '../data/io/describe-source.js';
@@ -17,6 +17,8 @@ import type { AuditContext, SecurityService } from '../security/security-service
 import { localPrincipal } from '../security/security-service.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { OnlineReadValue, OnlineStore } from '../store/online-store.js';
+import type { BreakingChange } from './breaking-changes.js';
+import { breakingChanges, modelFeatureUses } from './breaking-changes.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
 import { entityKeyOf, planOnline, validatePush } from './online-serving.js';
@@ -41,6 +43,10 @@ export interface ApplyResult {
   /** The registry version now current (unchanged when the plan is empty); 0 when nothing was ever registered. */
   readonly version: number;
   readonly applied: boolean;
+  /** Changes that break registered model versions (see breaking-changes.ts); applied only when forced. */
+  readonly breaking: readonly BreakingChange[];
+  /** True when breaking changes were applied with `force` (audited as `features.apply.force`). */
+  readonly forced: boolean;
 }
 
 /** Options of `trainingSet`. */
@@ -162,21 +168,37 @@ export class FeatureStoreService {
     await this.checkSources(definitions);
     const current = await this.current();
     const { plan } = planApply(current, definitions, (current?.version ?? 0) + 1);
-    return { plan, version: current?.version ?? 0, applied: false };
+    const breaking = plan.unchanged ? [] : breakingChanges(current, definitions, await modelFeatureUses(this.metadata));
+    return { plan, version: current?.version ?? 0, applied: false, breaking, forced: false };
   }
 
-  /** Register `definitions` (after checking their sources); idempotent: an unchanged apply writes nothing. */
-  async apply(definitions: FeatureDefinitions, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<ApplyResult> {
+  /**
+   * Register `definitions` (after checking their sources); idempotent: an unchanged apply writes nothing.
+   * A change that breaks a registered model version's features is a ConflictError unless `force`.
+   */
+  async apply(definitions: FeatureDefinitions, actor: Principal = localPrincipal(), ctx: AuditContext = {}, options: { force?: boolean } = {}): Promise<ApplyResult> {
     await this.checkSources(definitions);
     const current = await this.current();
     const version = (current?.version ?? 0) + 1;
     const { plan, document } = planApply(current, definitions, version);
-    if (plan.unchanged) return { plan, version: current?.version ?? 0, applied: false };
+    if (plan.unchanged) return { plan, version: current?.version ?? 0, applied: false, breaking: [], forced: false };
+    const breaking = breakingChanges(current, definitions, await modelFeatureUses(this.metadata));
+    if (breaking.length > 0 && options.force !== true) {
+      const first = breaking[0];
+      throw new ConflictError(
+        `this apply breaks ${breaking.length} feature-view change(s) that registered model versions use: '${first.view}': ${first.change} (used by ${first.models.slice(0, 5).join(', ')})`,
+        { field: 'featureViews', view: first.view, breaking },
+        'Keep the view compatible (add a new view or feature instead), or apply with --force (audited) once those models are retired or retrained.',
+      );
+    }
     const text = canonicalJson(document);
     const appliedAt = new Date().toISOString();
     await this.metadata.featureRegistry.append({ version, digest: createHash('sha256').update(text).digest('hex'), document: text, appliedAt });
     await this.security.audit({ actor: actor.actor, action: 'features.apply', resourceType: 'features', resourceId: `registry@${version}`, project: this.metadata.project, before: current ? { version: current.version } : null, after: { version, plan } }, ctx);
-    return { plan, version, applied: true };
+    if (breaking.length > 0) {
+      await this.security.audit({ actor: actor.actor, action: 'features.apply.force', resourceType: 'features', resourceId: `registry@${version}`, project: this.metadata.project, before: { version: current?.version ?? 0 }, after: { version, breaking } }, ctx);
+    }
+    return { plan, version, applied: true, breaking, forced: breaking.length > 0 };
   }
 
   /** One registered feature view or feature service by name (NotFoundError otherwise). */

@@ -21,13 +21,15 @@ export function registerFeaturesCommands(program: Command, ctx: CliContext): voi
     .command('apply <target>')
     .description('register features.yaml (a file, or a folder holding it): prints the plan (added/changed/removed); idempotent')
     .option('--dry-run', 'print the plan without registering')
+    .option('--force', 'apply even when it breaks feature views that registered model versions use (audited)')
     .option('--json', 'print JSON')
-    .action(async (target: string, flags: JsonFlag & { dryRun?: boolean }) => {
+    .action(async (target: string, flags: JsonFlag & { dryRun?: boolean; force?: boolean }) => {
       const { loadDefinitions } = await import('../../features/load-definitions.js');
       const { file, definitions } = await loadDefinitions(target);
-      const result = await withKiln((kiln) => (flags.dryRun ? kiln.features.plan(definitions) : kiln.features.apply(definitions)));
+      const result = await withKiln((kiln) => (flags.dryRun ? kiln.features.plan(definitions) : kiln.features.apply(definitions, undefined, {}, { force: flags.force === true })));
       if (flags.json) return printJson(ctx.io, { file, ...result });
       ctx.io.out(renderPlan(result.plan));
+      for (const b of result.breaking) ctx.io.out(`breaking: ${b.view}: ${b.change} (used by ${b.models.join(', ')})${result.forced ? ' [forced]' : ''}\n`);
       if (flags.dryRun) ctx.io.out('dry run: nothing registered\n');
       else ctx.io.out(result.applied ? `registered feature definitions version ${result.version}\n` : `no changes (version ${result.version})\n`);
     });
