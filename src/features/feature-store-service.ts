@@ -19,6 +19,8 @@ import type { MetadataStore } from '../store/metadata-store.js';
 import type { OnlineReadValue, OnlineStore } from '../store/online-store.js';
 import type { BreakingChange } from './breaking-changes.js';
 import { breakingChanges, modelFeatureUses } from './breaking-changes.js';
+import type { FeatureViewStats } from './feature-stats.js';
+import { featureViewStats } from './feature-stats.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
 import { entityKeyOf, planOnline, validatePush } from './online-serving.js';
@@ -149,6 +151,32 @@ export class FeatureStoreService {
     const result = records.length ? await (await this.onlineStore()).write(this.metadata.project, records) : { written: 0, stale: 0 };
     await this.security.audit({ actor: actor.actor, action: 'features.push', resourceType: 'features', resourceId: viewName, project: this.metadata.project, before: null, after: { accepted: records.length, rejected: rejected.length } }, ctx);
     return { accepted: records.length, ...result, rejected };
+  }
+
+  /** Offline and online statistics and freshness of one feature view (see feature-stats.ts). */
+  async stats(viewName: string, opts: { now?: number } = {}): Promise<FeatureViewStats> {
+    const current = await this.requireCurrent();
+    const view = current.featureViews.find((v) => v.name === viewName);
+    if (!view) throw new NotFoundError(`no feature view '${viewName}' in project '${this.metadata.project}'`, { field: 'view' }, `Registered views: ${current.featureViews.map((v) => v.name).join(', ') || 'none'}.`);
+    const marks = await this.metadata.featureRegistry.materializations();
+    const mark = marks.find((m) => m.view === view.name);
+    const online = await (await this.onlineStore()).viewStats(this.metadata.project, view.name);
+    const conn = await openDuckDbConnection();
+    try {
+      const source = await describeSource(conn, await this.sourcePath(view.source), {});
+      try {
+        const keys = viewJoinKeys(view, current.entities);
+        const issues = new DefinitionIssues();
+        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+        issues.throwIfAny(source.file);
+        const materialization = mark ? { watermark: mark.watermark, rows: mark.rows, materializedAt: mark.materializedAt } : null;
+        return await featureViewStats(conn, { view, keys, source, sourceLabel: sourceLabel(view.source), online, materialization, now: opts.now ?? Date.now() });
+      } finally {
+        await source.cleanup();
+      }
+    } finally {
+      conn.closeSync();
+    }
   }
 
   /** Each view's last materialization (watermark, rows). */

@@ -1,5 +1,5 @@
 /**
- * `kiln features apply | list | show | training-set`: the feature store. Thin over `kiln.features`
+ * `kiln features apply | list | show | stats | training-set`: the feature store. Thin over `kiln.features`
  * (the same service HTTP uses); definitions load and training sets run in lazily imported modules so
  * `kiln --help` stays fast.
  */
@@ -74,6 +74,27 @@ export function registerFeaturesCommands(program: Command, ctx: CliContext): voi
       ).finally(() => progress.stop());
       if (flags.json) return printJson(ctx.io, lineage);
       ctx.io.out(`wrote ${lineage.rows} rows x ${lineage.columns.length} columns to ${flags.out} (lineage: ${flags.out}.lineage.json)\n`);
+    });
+  features
+    .command('stats <view>')
+    .description('a feature view\'s offline and online row counts, event-time range, freshness vs TTL, and a profile per feature')
+    .option('--json', 'print JSON')
+    .action(async (view: string, flags: JsonFlag) => {
+      const stats = await withKiln((kiln) => kiln.features.stats(view));
+      if (flags.json) return printJson(ctx.io, stats);
+      const { formatStat } = await import('../../data/profile/format-stat.js');
+      const f = stats.freshness;
+      ctx.io.out(`${stats.view} (version ${stats.version}, source ${stats.source})\n`);
+      ctx.io.out(`offline: ${stats.offline.rows} rows, ${stats.offline.entities} entities, event times ${stats.offline.earliestEventTime ?? '-'} .. ${stats.offline.latestEventTime ?? '-'}\n`);
+      ctx.io.out(`online: ${stats.online.entities} entities, newest ${stats.online.latestEventTime ?? '-'}; last materialized ${stats.materialization ? `${stats.materialization.materializedAt} (watermark ${stats.materialization.watermark}, ${stats.materialization.rows} rows)` : 'never'}\n`);
+      ctx.io.out(`freshness: newest event ${f.latestEventTime ?? '-'}, age ${f.ageSeconds ?? '-'} s, ttl ${f.ttlSeconds ?? 'none'}${f.stale ? ' - STALE (older than the TTL)' : ''}\n`);
+      const top = (p: (typeof stats.features)[number]): string => (p.topCategories ?? []).slice(0, 3).map((c) => `${c.value}:${c.count}`).join(' ');
+      ctx.io.out(
+        renderTable(
+          ['feature', 'type', 'count', 'missing', 'min', 'p50', 'max', 'mean', 'top'],
+          stats.features.map((p) => [p.name, p.type, p.count, p.missing, formatStat(p.min), formatStat(p.quantiles?.p50 ?? null), formatStat(p.max), formatStat(p.mean), top(p)]),
+        ),
+      );
     });
   registerMaterialize(features, ctx);
 }

@@ -3,6 +3,7 @@
  * service or a feature list -> values with per-value status) and `POST /v1/features/push` (rows of one
  * feature view, validated per record).
  */
+import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import { errorResponses } from './common-schemas.js';
 
@@ -49,6 +50,43 @@ export const PushFeaturesRoute = {
       written: Type.Integer({ description: 'stored (not older than what was there)' }),
       stale: Type.Integer({ description: 'valid, but older than the stored record: ignored' }),
       rejected: Type.Array(Type.Object({ index: Type.Integer(), reason: Type.String() })),
+    }),
+    ...errorResponses(400, 404),
+  },
+};
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** `GET /v1/features/views/:name/stats`. */
+export const FeatureViewStatsRoute = {
+  summary: 'Offline and online statistics of one feature view: row counts, event-time range, freshness vs TTL, and a profile per feature',
+  tags: ['features'],
+  params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) }),
+  response: {
+    200: Type.Object({
+      view: Type.String(),
+      version: Type.Integer(),
+      source: Type.String(),
+      offline: Type.Object({ rows: Type.Integer(), entities: Type.Integer(), earliestEventTime: Nullable(Type.String()), latestEventTime: Nullable(Type.String()) }),
+      online: Type.Object({ entities: Type.Integer(), latestEventTime: Nullable(Type.String()) }),
+      materialization: Type.Union([Type.Object({ watermark: Type.String(), rows: Type.Integer(), materializedAt: Type.String() }), Type.Null()]),
+      freshness: Type.Object({ latestEventTime: Nullable(Type.String()), ageSeconds: Nullable(Type.Number()), ttlSeconds: Nullable(Type.Number()), stale: Nullable(Type.Boolean()) }),
+      features: Type.Array(
+        Type.Object({
+          name: Type.String(),
+          type: Type.String(),
+          count: Type.Integer(),
+          missing: Type.Integer(),
+          missingFraction: Type.Number(),
+          distinct: Type.Integer(),
+          min: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+          max: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+          mean: Nullable(Type.Number()),
+          std: Nullable(Type.Number()),
+          quantiles: Type.Union([Type.Object({ p1: Type.Number(), p5: Type.Number(), p25: Type.Number(), p50: Type.Number(), p75: Type.Number(), p95: Type.Number(), p99: Type.Number() }), Type.Null()]),
+          topCategories: Type.Union([Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }, { additionalProperties: true })), Type.Null()]),
+        }),
+      ),
     }),
     ...errorResponses(400, 404),
   },
