@@ -4,6 +4,8 @@
  * consumes). These are the validated, path-resolved shapes; `parse-definitions.ts` builds them.
  */
 
+import type { OnDemandFeatureView } from './on-demand.js';
+
 /** Value types a feature (or join key) may declare. */
 export const FEATURE_TYPES = ['float64', 'float32', 'int64', 'int32', 'string', 'bool', 'timestamp'] as const;
 
@@ -54,6 +56,8 @@ export interface FeatureDefinitions {
   readonly entities: readonly EntityDefinition[];
   readonly featureViews: readonly FeatureViewDefinition[];
   readonly featureServices: readonly FeatureServiceDefinition[];
+  /** Request-time derived features (see on-demand.ts); absent in documents registered before they existed. */
+  readonly onDemandFeatureViews?: readonly OnDemandFeatureView[];
 }
 
 /** A feature view as registered: its definition plus the registry version in which it last changed. */
@@ -66,4 +70,5 @@ export interface RegisteredDefinitions {
   readonly entities: readonly EntityDefinition[];
   readonly featureViews: readonly RegisteredFeatureView[];
   readonly featureServices: readonly FeatureServiceDefinition[];
+  readonly onDemandFeatureViews?: readonly OnDemandFeatureView[];
 }

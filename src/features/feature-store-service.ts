@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { ConflictError, NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, InputError, NotFoundError, UsageError } from '../core/errors.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
 import type { DescribedSource } from '../data/io/describe-source.js';
 import { describeSource } from '../data/io/describe-source.js';
@@ -23,7 +23,9 @@ import type { FeatureViewStats } from './feature-stats.js';
 import { featureViewStats } from './feature-stats.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
-import { entityKeyOf, planOnline, validatePush } from './online-serving.js';
+import { entityKeyOf, planOnline, requestValues, validatePush } from './online-serving.js';
+import type { OnDemandFeature } from './on-demand.js';
+import { computeOnDemand } from './on-demand.js';
 import { featureColumn } from './point-in-time-join.js';
 import { DefinitionIssues } from './definition-issues.js';
 import type { FeatureDefinitions, FeatureServiceDefinition, FeatureSource, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
@@ -66,6 +68,8 @@ export interface TrainingSetLineage {
   readonly project: string;
   readonly registryVersion: number;
   readonly featureViews: ReadonlyArray<{ readonly name: string; readonly version: number; readonly source: string; readonly features: readonly string[] }>;
+  /** On-demand features with their expressions, as computed. */
+  readonly onDemandFeatureViews?: ReadonlyArray<{ readonly name: string; readonly features: readonly OnDemandFeature[] }>;
   readonly entities: string;
   readonly timestampColumn: string;
   readonly rows: number;
@@ -126,10 +130,17 @@ export class FeatureStoreService {
     return out;
   }
 
-  /** Online values for entities: a feature service or VIEW:FEATURE list; each value with its status. */
-  async online(req: { service?: string; features?: readonly string[]; entities: ReadonlyArray<Readonly<Record<string, Scalar>>>; now?: number }): Promise<{ features: string[]; results: Array<Record<string, OnlineReadValue>> }> {
+  /**
+   * Online values for entities: a feature service or VIEW:FEATURE list; each value with its status.
+   * On-demand features are computed from the fetched values and `requestData[i]` (request fields of row i).
+   */
+  async online(req: { service?: string; features?: readonly string[]; entities: ReadonlyArray<Readonly<Record<string, Scalar>>>; requestData?: ReadonlyArray<Readonly<Record<string, Scalar>>>; now?: number }): Promise<{ features: string[]; results: Array<Record<string, OnlineReadValue>> }> {
     const current = await this.requireCurrent();
     const plan = planOnline(current, req.service, req.features);
+    if (req.requestData !== undefined && req.requestData.length !== req.entities.length) {
+      throw new InputError(`requestData has ${req.requestData.length} rows but entities has ${req.entities.length}`, { field: 'requestData' }, 'Send one requestData object per entity, in the same order.');
+    }
+    const requestRows = req.entities.map((_, i) => new Map(plan.onDemand.flatMap((o) => [...requestValues(o.odfv, o.inputs, req.requestData?.[i], i)])));
     const store = await this.onlineStore();
     const results: Array<Record<string, OnlineReadValue>> = req.entities.map(() => ({}));
     for (const part of plan.views) {
@@ -139,7 +150,23 @@ export class FeatureStoreService {
         for (const f of part.features) results[i][featureColumn(part.view.name, f)] = row[f];
       });
     }
-    return { features: plan.views.flatMap((p) => p.features.map((f) => featureColumn(p.view.name, f))), results };
+    const derived: string[] = [];
+    for (const o of plan.onDemand) {
+      // Outside-TTL and missing inputs are null to the expression, as in training sets.
+      const values = o.inputs.map((input) => results.map((r, i) => (input.view === undefined ? (requestRows[i].get(input.column) ?? null) : r[input.column]?.status === 'present' ? r[input.column].value : null)));
+      const computed = computeOnDemand(o.odfv, o.features, o.inputs, values, results.length);
+      o.features.forEach((f, j) => {
+        const col = featureColumn(o.odfv.name, f);
+        derived.push(col);
+        results.forEach((r, i) => {
+          const value = computed[j][i];
+          r[col] = { status: value === null ? 'missing' : 'present', value, eventTime: null };
+        });
+      });
+    }
+    for (const r of results) for (const h of plan.hidden) delete r[h];
+    const features = [...plan.views.flatMap((p) => p.features.map((f) => featureColumn(p.view.name, f)).filter((c) => !plan.hidden.has(c))), ...derived];
+    return { features, results };
   }
 
   /** Validate pushed rows of one view per record and store the valid ones online (older never replaces newer). */
@@ -253,8 +280,10 @@ export class FeatureStoreService {
     try {
       const entities = await describeSource(conn, opts.entities, {});
       described.push(entities);
+      const plan = planOnline(current, service.name, undefined);
+      const wantedOf = (viewName: string): readonly string[] => plan.views.find((p) => p.view.name === viewName)?.features ?? [];
       const parts: PointInTimeView[] = [];
-      for (const viewName of [...new Set(service.features.map((r) => r.view))]) {
+      for (const viewName of plan.views.map((p) => p.view.name)) {
         const view = current.featureViews.find((v) => v.name === viewName) as RegisteredFeatureView;
         const source = await describeSource(conn, await this.sourcePath(view.source), {});
         described.push(source);
@@ -262,15 +291,17 @@ export class FeatureStoreService {
         const issues = new DefinitionIssues();
         checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
         issues.throwIfAny(source.file);
-        const wanted = service.features.filter((r) => r.view === viewName).map((r) => r.feature);
+        const wanted = wantedOf(viewName);
         parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source });
       }
-      const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, out: opts.out, format, onProgress: opts.onProgress });
+      const onDemand = plan.onDemand.map((o) => ({ odfv: o.odfv, features: o.features, inputs: o.inputs }));
+      const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, hidden: plan.hidden, onDemand, out: opts.out, format, onProgress: opts.onProgress });
       const lineage: TrainingSetLineage = {
         service: service.name,
         project: this.metadata.project,
         registryVersion: current.version,
         featureViews: parts.map((p) => ({ name: p.view.name, version: (p.view as RegisteredFeatureView).version, source: sourceLabel(p.view.source), features: p.features.map((f) => f.name) })),
+        ...(onDemand.length > 0 ? { onDemandFeatureViews: onDemand.map((o) => ({ name: o.odfv.name, features: o.odfv.features.filter((f) => o.features.includes(f.name)) })) } : {}),
         entities: opts.entities,
         timestampColumn,
         rows: result.rows,

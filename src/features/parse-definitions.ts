@@ -8,11 +8,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { DefinitionIssues } from './definition-issues.js';
 import type { EntityDefinition, FeatureDefinition, FeatureDefinitions, FeatureServiceDefinition, FeatureSource, FeatureType, FeatureViewDefinition } from './definitions.js';
 import { FEATURE_TYPES } from './definitions.js';
+import type { OnDemandFeature, OnDemandFeatureView } from './on-demand.js';
+import { checkOnDemandTypes, ON_DEMAND_TYPES, onDemandInputs } from './on-demand.js';
 import { parseTtl } from './ttl.js';
 
 /** Names of entities, views, features, services and columns: they become SQL column names (`view__feature`). */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const TOP_KEYS = new Set(['entities', 'featureViews', 'featureServices', 'project']);
+const TOP_KEYS = new Set(['entities', 'featureViews', 'featureServices', 'onDemandFeatureViews', 'project']);
 
 type Raw = Record<string, unknown>;
 
@@ -30,6 +32,7 @@ export function parseDefinitions(raw: unknown, baseDir: string, file?: string): 
   const entities = list(doc.entities, 'entities', issues).map((e, i) => parseEntity(e, `entities[${i}]`, issues));
   const views = list(doc.featureViews, 'featureViews', issues).map((v, i) => parseView(v, `featureViews[${i}]`, baseDir, issues));
   const services = list(doc.featureServices, 'featureServices', issues).map((s, i) => parseService(s, `featureServices[${i}]`, issues));
+  const onDemand = list(doc.onDemandFeatureViews, 'onDemandFeatureViews', issues).map((v, i) => parseOnDemandView(v, `onDemandFeatureViews[${i}]`, issues));
   duplicates(entities.map((e) => e?.name), 'entities', issues);
   duplicates(views.map((v) => v?.name), 'featureViews', issues);
   duplicates(services.map((s) => s?.name), 'featureServices', issues);
@@ -53,7 +56,18 @@ export function parseDefinitions(raw: unknown, baseDir: string, file?: string): 
       }
     });
   });
-  const viewByName = new Map(views.filter((v): v is FeatureViewDefinition => v !== null).map((v) => [v.name, v]));
+  duplicates([...views.map((v) => v?.name), ...onDemand.map((v) => v?.name)], 'featureViews+onDemandFeatureViews', issues);
+  const viewByName = new Map<string, { features: ReadonlyArray<{ name: string }> }>(views.filter((v): v is FeatureViewDefinition => v !== null).map((v) => [v.name, v]));
+  const okViews = views.filter((v): v is FeatureViewDefinition => v !== null);
+  onDemand.forEach((o, i) => {
+    if (!o) return;
+    const path = `onDemandFeatureViews[${i}]`;
+    const before = issues.list.length;
+    const inputs = onDemandInputs(o, okViews, path, issues);
+    // Type-checking needs every input: only when all names resolved.
+    if (issues.list.length === before) checkOnDemandTypes(o, inputs, path, issues);
+    if (!viewByName.has(o.name)) viewByName.set(o.name, o);
+  });
   services.forEach((s, i) => {
     if (!s) return;
     s.features.forEach((ref, j) => {
@@ -68,7 +82,36 @@ export function parseDefinitions(raw: unknown, baseDir: string, file?: string): 
     entities: entities as EntityDefinition[],
     featureViews: views as FeatureViewDefinition[],
     featureServices: services as FeatureServiceDefinition[],
+    ...(onDemand.length > 0 ? { onDemandFeatureViews: onDemand as OnDemandFeatureView[] } : {}),
   };
+}
+
+function parseOnDemandView(raw: unknown, path: string, issues: DefinitionIssues): OnDemandFeatureView | null {
+  if (!isObject(raw)) return (issues.add(path, 'must be an object with name, request and features'), null);
+  unknownKeys(raw, ['name', 'request', 'features', 'description'], path, issues);
+  const n = name(raw.name, `${path}.name`, issues);
+  if (n !== null && n.includes('__')) issues.add(`${path}.name`, `'${n}' must not contain '__' (it separates view and feature in training-set columns)`);
+  const request = list(raw.request, `${path}.request`, issues).map((f, i) => parseFeature(f, `${path}.request[${i}]`, issues));
+  duplicates(request.map((f) => f?.name), `${path}.request`, issues);
+  request.forEach((f, i) => {
+    if (f?.name.includes('__')) issues.add(`${path}.request[${i}].name`, `'${f.name}' must not contain '__' (VIEW__FEATURE names a view's feature)`);
+  });
+  const features = list(raw.features, `${path}.features`, issues).map((f, i) => {
+    const p = `${path}.features[${i}]`;
+    if (!isObject(f)) return (issues.add(p, 'must be an object like { name: ratio, type: float64, expression: "a / b" }'), null);
+    unknownKeys(f, ['name', 'type', 'expression', 'description'], p, issues);
+    const fn = name(f.name, `${p}.name`, issues);
+    if (typeof f.type !== 'string' || !(ON_DEMAND_TYPES as readonly string[]).includes(f.type)) issues.add(`${p}.type`, `must be one of ${ON_DEMAND_TYPES.join(', ')}, got ${JSON.stringify(f.type)?.slice(0, 40)}`);
+    if (typeof f.expression !== 'string' || f.expression.trim().length === 0 || f.expression.length > 10_000) issues.add(`${p}.expression`, 'must be a non-empty expression string (at most 10000 characters)');
+    const description = optionalText(f, 'description', p, issues);
+    if (fn === null || typeof f.type !== 'string' || !(ON_DEMAND_TYPES as readonly string[]).includes(f.type) || typeof f.expression !== 'string') return null;
+    return { name: fn, type: f.type as OnDemandFeature['type'], expression: f.expression, ...(description !== undefined ? { description } : {}) };
+  });
+  if (features.length === 0) issues.add(`${path}.features`, 'must declare at least one feature');
+  duplicates(features.map((f) => f?.name), `${path}.features`, issues);
+  const description = optionalText(raw, 'description', path, issues);
+  if (n === null || request.some((f) => f === null) || features.some((f) => f === null)) return null;
+  return { name: n, request: request as FeatureDefinition[], features: features as OnDemandFeature[], ...(description !== undefined ? { description } : {}) };
 }
 
 function list(value: unknown, path: string, issues: DefinitionIssues): unknown[] {

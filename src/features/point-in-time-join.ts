@@ -19,6 +19,8 @@ import { translateDuckDbError } from '../data/io/duckdb-error.js';
 import { quoteIdentifier as q, quoteLiteral } from '../data/io/sql-quote.js';
 import { removeTempPath, tempSibling, trackTempPath } from '../data/io/temp-space.js';
 import type { FeatureDefinition, FeatureViewDefinition } from './definitions.js';
+import type { OnDemandPart } from './on-demand-training.js';
+import { computeOnDemandTable } from './on-demand-training.js';
 import { duckTypeOf } from './source-columns.js';
 
 /** One view's part of a training set. */
@@ -38,6 +40,10 @@ export interface PointInTimeRequest {
   readonly views: readonly PointInTimeView[];
   readonly out: string;
   readonly format: 'csv' | 'parquet';
+  /** Feature columns computed only as on-demand inputs: joined, not written. */
+  readonly hidden?: ReadonlySet<string>;
+  /** On-demand features, written after the view features. */
+  readonly onDemand?: readonly OnDemandPart[];
   /** Called after each step (loading entities, each view, writing), `done` of `total`. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -85,11 +91,29 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
       tables.push(table);
       req.onProgress?.(i + 2, total);
     }
-    const columns = req.views.flatMap((part) => part.features.map((f) => featureColumn(part.view.name, f.name)));
-    const select = [`e.* EXCLUDE (${ROW})`, ...req.views.flatMap((part, i) => part.features.map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`))].join(', ');
+    const hidden = req.hidden ?? new Set<string>();
+    const columns = req.views.flatMap((part) => part.features.map((f) => featureColumn(part.view.name, f.name))).filter((c) => !hidden.has(c));
+    const select = [`e.* EXCLUDE (${ROW})`, ...req.views.flatMap((part, i) => part.features.filter((f) => !hidden.has(featureColumn(part.view.name, f.name))).map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`))].join(', ');
     const joins = req.views.map((_, i) => ` JOIN kiln_pit_f${i} f${i} ON f${i}.${ROW} = e.${ROW}`).join('');
     const options = req.format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
-    await run(conn, `COPY (SELECT ${select} FROM kiln_pit_e e${joins} ORDER BY e.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+    if (req.onDemand && req.onDemand.length > 0) {
+      // Every view feature (hidden inputs too) in one table, then the derived columns joined by row number.
+      const all = req.views.flatMap((part, i) => part.features.map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`)).join(', ');
+      await run(conn, `CREATE OR REPLACE TEMP TABLE kiln_pit_o AS SELECT e.*${all ? `, ${all}` : ''} FROM kiln_pit_e e${joins}`, req.out);
+      tables.push('kiln_pit_o');
+      tables.push('kiln_pit_d');
+      let derived: string[];
+      try {
+        derived = await computeOnDemandTable(conn, 'kiln_pit_o', ROW, req.onDemand, 'kiln_pit_d');
+      } catch (err) {
+        throw translateDuckDbError(err, entityFile);
+      }
+      const visible = [...req.entities.columns.map((c) => c.name), ...columns].map((c) => `o.${q(c)}`);
+      await run(conn, `COPY (SELECT ${[...visible, ...derived.map((c) => `d.${q(c)}`)].join(', ')} FROM kiln_pit_o o JOIN kiln_pit_d d ON d.${ROW} = o.${ROW} ORDER BY o.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+      columns.push(...derived);
+    } else {
+      await run(conn, `COPY (SELECT ${select} FROM kiln_pit_e e${joins} ORDER BY e.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+    }
     const rows = Number((await conn.runAndReadAll('SELECT count(*) FROM kiln_pit_e')).getRowsJS()[0][0]);
     await rename(tmp, req.out);
     untrack();
@@ -119,6 +143,15 @@ function checkEntityColumns(req: PointInTimeRequest): void {
     }
     for (const f of part.features) {
       const col = featureColumn(part.view.name, f.name);
+      if (names.includes(col)) throw new InputError(`the entities file already has a column '${col}', the name of a feature column`, { file, column: col }, 'Rename or drop that column.');
+    }
+  }
+  for (const part of req.onDemand ?? []) {
+    for (const input of part.inputs) {
+      if (input.view === undefined && !names.includes(input.column)) throw new InputError(`the entities file has no column '${input.column}', a request field of on-demand feature view '${part.odfv.name}'`, { file, column: input.column }, 'Add the request fields of the on-demand features as columns of the entities file.');
+    }
+    for (const f of part.features) {
+      const col = featureColumn(part.odfv.name, f);
       if (names.includes(col)) throw new InputError(`the entities file already has a column '${col}', the name of a feature column`, { file, column: col }, 'Rename or drop that column.');
     }
   }

@@ -57,6 +57,8 @@ describe('feature routes', () => {
     expect((await post('/v1/features/online', { features: ['bad ref'], entities: [{ customer_id: 1 }] })).status).toBe(400);
     expect((await post('/v1/features/online', { entities: [{ customer_id: 1 }] })).status).toBe(400);
     expect((await post('/v1/features/online', { entities: 'x' })).status).toBe(400);
+    expect((await post('/v1/features/online', { service: 'churn_v1', entities: [{ customer_id: 1 }], requestData: [{}, {}] })).status).toBe(400);
+    expect((await post('/v1/features/online', { service: 'churn_v1', entities: [{ customer_id: 1 }], requestData: [{ amount: [1] }] })).status).toBe(400);
     expect((await post('/v1/features/push', { view: 'nope', rows: [] })).status).toBe(404);
     expect((await post('/v1/features/push', { view: 'customer_stats', rows: 5 })).status).toBe(400);
     expect((await post('/v1/features/push', { view: 'customer_stats', rows: [], extra: 1 })).status).toBe(400);

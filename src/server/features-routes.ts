@@ -9,8 +9,8 @@ import { FeatureViewStatsRoute, OnlineFeaturesRoute, PushFeaturesRoute } from '.
 /** Register the feature-store routes. */
 export function registerFeaturesRoutes(app: KilnApp, kiln: Kiln): void {
   app.post('/v1/features/online', { schema: OnlineFeaturesRoute, config: { permission: 'features:read' } }, async (req) => {
-    const { service, features, entities } = req.body;
-    return kiln.features.inProject(req.project).online({ service, features, entities });
+    const { service, features, entities, requestData } = req.body;
+    return kiln.features.inProject(req.project).online({ service, features, entities, requestData });
   });
   app.get('/v1/features/views/:name/stats', { schema: FeatureViewStatsRoute, config: { permission: 'features:read' } }, async (req) => {
     return kiln.features.inProject(req.project).stats(req.params.name);

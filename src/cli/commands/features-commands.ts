@@ -155,7 +155,7 @@ function registerMaterialize(features: Command, ctx: CliContext): void {
 
 function renderPlan(plan: FeaturePlan): string {
   const lines: string[] = [];
-  for (const [kind, changes] of [['entity', plan.entities], ['featureView', plan.featureViews], ['featureService', plan.featureServices]] as const) {
+  for (const [kind, changes] of [['entity', plan.entities], ['featureView', plan.featureViews], ['onDemandFeatureView', plan.onDemandFeatureViews], ['featureService', plan.featureServices]] as const) {
     for (const n of changes.added) lines.push(`+ ${kind} ${n}`);
     for (const n of changes.changed) lines.push(`~ ${kind} ${n}`);
     for (const n of changes.removed) lines.push(`- ${kind} ${n}`);

@@ -24,6 +24,7 @@ export const OnlineFeaturesRoute = {
       service: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
       features: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 127, description: 'VIEW:FEATURE' }), { minItems: 1, maxItems: 10_000 })),
       entities: Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000, description: 'join-key values per entity, e.g. {"customer_id": 1}' }),
+      requestData: Type.Optional(Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000, description: 'request fields of on-demand features, one object per entity, e.g. {"amount": 120}' })),
     },
     { additionalProperties: false },
   ),
