@@ -19,10 +19,12 @@ export interface EntityDefinition {
   readonly description?: string;
 }
 
-/** Where a feature view reads its rows: a file (absolute path) or a registered dataset version. */
+/** Where a feature view reads its rows: a file (absolute path), a registered dataset version, or PostgreSQL. */
 export type FeatureSource =
   | { readonly kind: 'file'; readonly path: string; readonly timestampField: string; readonly createdTimestampField?: string }
-  | { readonly kind: 'dataset'; readonly dataset: string; readonly timestampField: string; readonly createdTimestampField?: string };
+  | { readonly kind: 'dataset'; readonly dataset: string; readonly timestampField: string; readonly createdTimestampField?: string }
+  /** A PostgreSQL table or read-only query; the URL comes from the environment variable `urlVariable` (never the file). */
+  | { readonly kind: 'postgres'; readonly table?: string; readonly query?: string; readonly urlVariable: string; readonly timestampField: string; readonly createdTimestampField?: string };
 
 /** One typed feature of a view. */
 export interface FeatureDefinition {

@@ -5,6 +5,7 @@
  * A service acts in one project (`inProject(p)` for another).
  */
 import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { extname } from 'node:path';
 import { ConflictError, InputError, NotFoundError, UsageError } from '../core/errors.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
@@ -21,6 +22,7 @@ import type { BreakingChange } from './breaking-changes.js';
 import { breakingChanges, modelFeatureUses } from './breaking-changes.js';
 import type { FeatureViewStats } from './feature-stats.js';
 import { featureViewStats } from './feature-stats.js';
+import { exportPostgresSource } from './postgres-source.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
 import { entityKeyOf, planOnline, requestValues, validatePush } from './online-serving.js';
@@ -111,7 +113,7 @@ export class FeatureStoreService {
       for (const view of views) {
         const startMs = opts.start ? opts.start.getTime() : Date.parse(marks.get(view.name) ?? '1970-01-01T00:00:00Z');
         if (startMs > opts.end.getTime()) throw new UsageError(`--start ${new Date(startMs).toISOString()} is after --end ${opts.end.toISOString()}`, { field: 'start' });
-        const source = await describeSource(conn, await this.sourcePath(view.source), {});
+        const source = await this.describeViewSource(conn, view.source);
         try {
           const keys = viewJoinKeys(view, current.entities);
           const issues = new DefinitionIssues();
@@ -190,7 +192,7 @@ export class FeatureStoreService {
     const online = await (await this.onlineStore()).viewStats(this.metadata.project, view.name);
     const conn = await openDuckDbConnection();
     try {
-      const source = await describeSource(conn, await this.sourcePath(view.source), {});
+      const source = await this.describeViewSource(conn, view.source);
       try {
         const keys = viewJoinKeys(view, current.entities);
         const issues = new DefinitionIssues();
@@ -285,7 +287,7 @@ export class FeatureStoreService {
       const parts: PointInTimeView[] = [];
       for (const viewName of plan.views.map((p) => p.view.name)) {
         const view = current.featureViews.find((v) => v.name === viewName) as RegisteredFeatureView;
-        const source = await describeSource(conn, await this.sourcePath(view.source), {});
+        const source = await this.describeViewSource(conn, view.source);
         described.push(source);
         const keys = viewJoinKeys(view, current.entities);
         const issues = new DefinitionIssues();
@@ -322,9 +324,18 @@ export class FeatureStoreService {
     return current;
   }
 
-  private async sourcePath(source: FeatureSource): Promise<string> {
-    if (source.kind === 'file') return source.path;
-    return (await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`)).path;
+  /** Describe a view's source; a PostgreSQL source is exported to a temp Parquet file that `cleanup` removes. */
+  private async describeViewSource(conn: DuckDBConnection, source: FeatureSource): Promise<DescribedSource> {
+    if (source.kind === 'file') return describeSource(conn, source.path, {});
+    if (source.kind === 'dataset') return describeSource(conn, (await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`)).path, {});
+    const exported = await exportPostgresSource(source);
+    try {
+      const described = await describeSource(conn, exported.path, {});
+      return { ...described, file: sourceLabel(source), cleanup: async () => { await described.cleanup(); await exported.cleanup(); } };
+    } catch (err) {
+      await exported.cleanup();
+      throw err;
+    }
   }
 
   /** Every view's source must exist and hold its join keys, timestamps and features with fitting types. */
@@ -336,7 +347,7 @@ export class FeatureStoreService {
         const path = `featureViews[${i}]`;
         let source: DescribedSource;
         try {
-          source = await describeSource(conn, await this.sourcePath(view.source), {});
+          source = await this.describeViewSource(conn, view.source);
         } catch (err) {
           issues.add(`${path}.source`, (err as Error).message);
           continue;
@@ -362,6 +373,7 @@ function outputFormat(out: string): 'csv' | 'parquet' {
 }
 
 function sourceLabel(source: FeatureSource): string {
+  if (source.kind === 'postgres') return `postgres:${source.table ?? 'query'} (${source.urlVariable})`;
   return source.kind === 'file' ? source.path : `dataset:${source.dataset}`;
 }
 

@@ -174,12 +174,16 @@ function parseEntity(raw: unknown, path: string, issues: DefinitionIssues): Enti
 
 function parseSource(raw: unknown, path: string, baseDir: string, issues: DefinitionIssues): FeatureSource | null {
   if (!isObject(raw)) return (issues.add(path, 'must be an object like { path: stats.csv, timestampField: event_ts }'), null);
-  unknownKeys(raw, ['path', 'dataset', 'timestampField', 'createdTimestampField'], path, issues);
+  unknownKeys(raw, ['path', 'dataset', 'postgres', 'timestampField', 'createdTimestampField'], path, issues);
   const ts = name(raw.timestampField, `${path}.timestampField`, issues);
   const created = raw.createdTimestampField === undefined ? undefined : name(raw.createdTimestampField, `${path}.createdTimestampField`, issues);
   if (created !== undefined && created !== null && created === ts) issues.add(`${path}.createdTimestampField`, 'must differ from timestampField');
   const extra = created ? { createdTimestampField: created } : {};
-  if ((raw.path === undefined) === (raw.dataset === undefined)) return (issues.add(path, 'needs exactly one of path (a CSV/Parquet file) or dataset (NAME or NAME@VERSION)'), null);
+  if ([raw.path, raw.dataset, raw.postgres].filter((x) => x !== undefined).length !== 1) return (issues.add(path, 'needs exactly one of path (a CSV/Parquet file), dataset (NAME or NAME@VERSION) or postgres ({ table } or { query })'), null);
+  if (raw.postgres !== undefined) {
+    const pgSource = parsePostgres(raw.postgres, `${path}.postgres`, issues);
+    return ts === null || pgSource === null ? null : { kind: 'postgres', ...pgSource, timestampField: ts, ...extra };
+  }
   if (raw.path !== undefined) {
     if (typeof raw.path !== 'string' || raw.path.length === 0 || raw.path.includes('\0')) return (issues.add(`${path}.path`, 'must be a file path'), null);
     if (!/\.(csv|parquet|tsv)$/i.test(raw.path)) issues.add(`${path}.path`, `'${raw.path}' must be a .csv, .tsv or .parquet file`);
@@ -187,6 +191,23 @@ function parseSource(raw: unknown, path: string, baseDir: string, issues: Defini
   }
   if (typeof raw.dataset !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(@[A-Za-z0-9._-]{1,64})?$/.test(raw.dataset)) return (issues.add(`${path}.dataset`, 'must be NAME or NAME@VERSION of a registered dataset'), null);
   return ts === null ? null : { kind: 'dataset', dataset: raw.dataset, timestampField: ts, ...extra };
+}
+
+const PG_TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
+
+function parsePostgres(raw: unknown, path: string, issues: DefinitionIssues): { table?: string; query?: string; urlVariable: string } | null {
+  if (!isObject(raw)) return (issues.add(path, 'must be an object like { table: customer_stats } or { query: "SELECT ..." }'), null);
+  unknownKeys(raw, ['table', 'query', 'urlVariable'], path, issues);
+  const urlVariable = raw.urlVariable ?? 'KILN_FEATURES_POSTGRES_URL';
+  if (typeof urlVariable !== 'string' || !ENV_NAME.test(urlVariable)) return (issues.add(`${path}.urlVariable`, 'must name an environment variable (A-Z, 0-9, _) holding the PostgreSQL URL'), null);
+  if ((raw.table === undefined) === (raw.query === undefined)) return (issues.add(path, 'needs exactly one of table or query'), null);
+  if (raw.table !== undefined) {
+    if (typeof raw.table !== 'string' || !PG_TABLE.test(raw.table)) return (issues.add(`${path}.table`, 'must be TABLE or SCHEMA.TABLE (letters, digits, _)'), null);
+    return { table: raw.table, urlVariable };
+  }
+  if (typeof raw.query !== 'string' || !/^\s*(select|with)\b/i.test(raw.query) || raw.query.length > 100_000) return (issues.add(`${path}.query`, 'must be a SELECT (or WITH ... SELECT) query of at most 100000 characters'), null);
+  return { query: raw.query, urlVariable };
 }
 
 function parseFeature(raw: unknown, path: string, issues: DefinitionIssues): FeatureDefinition | null {

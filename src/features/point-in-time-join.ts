@@ -80,7 +80,7 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
     const allKeys = [...new Set(req.views.flatMap((v) => v.keys))];
     await run(
       conn,
-      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, CAST(${ts} AS TIMESTAMPTZ) AS ${TS}${allKeys.map((k) => `, CAST(${q(k)} AS VARCHAR) AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
+      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, CAST(${ts} AS TIMESTAMPTZ) AS ${TS}${allKeys.map((k) => `, ${keyText(k, req.entities)} AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
       entityFile,
     );
     tables.push('kiln_pit_ek');
@@ -188,7 +188,7 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
   const narrow = `${table}_m`;
   try {
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', file, `feature view '${view.name}': source row`);
-    const keyCast = keys.map((k) => `CAST(${q(k)} AS VARCHAR) AS ${keyCol(k)}`).join(', ');
+    const keyCast = keys.map((k) => `${keyText(k, source)} AS ${keyCol(k)}`).join(', ');
     const tie = `${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
     const latest =
       `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, __kiln_ord FROM ${numbered} ` +
@@ -206,6 +206,17 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${narrow}`).catch(() => undefined);
   }
+}
+
+/**
+ * A join key as text, the same for the same value whatever the column type: a float column holding whole
+ * numbers (PostgreSQL integers arrive as float64) reads `1`, as an integer column does, not `1.0`.
+ */
+function keyText(column: string, source: DescribedSource): string {
+  const type = source.columns.find((c) => c.name === column)?.duckType ?? '';
+  const c = q(column);
+  if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${c} AS VARCHAR)`;
+  return `CASE WHEN ${c} = trunc(${c}) AND abs(${c}) < 9007199254740992 THEN CAST(CAST(${c} AS BIGINT) AS VARCHAR) ELSE CAST(${c} AS VARCHAR) END`;
 }
 
 async function run(conn: DuckDBConnection, sqlText: string, file: string): Promise<void> {
