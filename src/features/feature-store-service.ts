@@ -18,11 +18,14 @@ import type { AuditContext, SecurityService } from '../security/security-service
 import { localPrincipal } from '../security/security-service.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { OnlineReadValue, OnlineStore } from '../store/online-store.js';
+import type { StreamSource } from '../store/stream-source.js';
 import type { BreakingChange } from './breaking-changes.js';
 import { breakingChanges, modelFeatureUses } from './breaking-changes.js';
 import type { FeatureViewStats } from './feature-stats.js';
 import { featureViewStats } from './feature-stats.js';
 import { exportPostgresSource } from './postgres-source.js';
+import type { FeatureStreamReport } from './stream-ingest.js';
+import { ingestFeatureStream } from './stream-ingest.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
 import { entityKeyOf, planOnline, requestValues, validatePush } from './online-serving.js';
@@ -206,6 +209,20 @@ export class FeatureStoreService {
     } finally {
       conn.closeSync();
     }
+  }
+
+  /**
+   * Consume a stream of JSON rows of one view into the online store (see stream-ingest.ts); `source` is
+   * a `StreamSource` (`openStreamSource('nats:SUBJECT' | 'redis-stream:KEY')`). Audited as `features.ingest`.
+   */
+  async ingestStream(viewName: string, source: StreamSource, opts: { untilIdleMs?: number; signal?: AbortSignal; onProgress?: (r: FeatureStreamReport) => void } = {}, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<FeatureStreamReport> {
+    const current = await this.requireCurrent();
+    const view = current.featureViews.find((v) => v.name === viewName);
+    if (!view) throw new NotFoundError(`no feature view '${viewName}'`, { field: 'view' }, 'See `kiln features list`.');
+    const project = this.metadata.project;
+    const report = await ingestFeatureStream({ project, view, keys: viewJoinKeys(view, current.entities), source, store: await this.onlineStore(), offsets: this.metadata.ingestOffsets, consumer: `kiln-features-${project}-${view.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), ...opts });
+    await this.security.audit({ actor: actor.actor, action: 'features.ingest', resourceType: 'features', resourceId: viewName, project, before: null, after: { source: source.id, consumed: report.consumed, written: report.written, rejected: report.rejectedCount } }, ctx);
+    return report;
   }
 
   /** Each view's last materialization (watermark, rows). */

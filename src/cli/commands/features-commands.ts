@@ -96,6 +96,33 @@ export function registerFeaturesCommands(program: Command, ctx: CliContext): voi
         ),
       );
     });
+  features
+    .command('ingest <view>')
+    .description('stream JSON rows of a view into the online store from nats:SUBJECT (KILN_NATS_URL) or redis-stream:KEY (KILN_REDIS_URL); older events never overwrite newer')
+    .requiredOption('--from <spec>', 'nats:SUBJECT or redis-stream:KEY')
+    .option('--until-idle <ms>', 'stop after this long without messages (default: run until interrupted)')
+    .option('--json', 'print JSON')
+    .action(async (view: string, flags: JsonFlag & { from: string; untilIdle?: string }) => {
+      const { openStreamSource } = await import('../../store/open-stream-source.js');
+      const { UsageError } = await import('../../core/errors.js');
+      const untilIdleMs = flags.untilIdle === undefined ? undefined : Number(flags.untilIdle);
+      if (untilIdleMs !== undefined && (!Number.isSafeInteger(untilIdleMs) || untilIdleMs < 0)) throw new UsageError(`--until-idle must be milliseconds (a whole number), got ${flags.untilIdle}`, { field: '--until-idle' });
+      const source = openStreamSource(flags.from);
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const progress = createProgress(ctx.io, 'ingesting', 'messages');
+      const report = await withKiln((kiln) => kiln.features.ingestStream(view, source, { untilIdleMs, signal: stop.signal, onProgress: (r) => progress.update(r.consumed) }))
+        .finally(() => {
+          progress.stop();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        });
+      if (flags.json) return printJson(ctx.io, report);
+      ctx.io.out(`consumed ${report.consumed} messages: ${report.written} written, ${report.stale} older than stored (ignored), ${report.rejectedCount} rejected\n`);
+      for (const r of report.rejected.slice(0, 20)) ctx.io.out(`rejected ${r.position}: ${r.reason}\n`);
+    });
   registerMaterialize(features, ctx);
 }
 
