@@ -92,3 +92,18 @@ export const FeatureViewStatsRoute = {
     ...errorResponses(400, 404),
   },
 };
+
+/** `POST /v1/endpoints/:name/predict-from-features`. */
+export const PredictFromFeaturesRoute = {
+  summary: "Score an endpoint from entity keys alone: the feature service's online features (and on-demand ones from requestData) are fetched and assembled into the instances",
+  tags: ['serving', 'features'],
+  params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) }),
+  body: Type.Object(
+    {
+      featureService: Type.String({ minLength: 1, maxLength: 63 }),
+      entities: Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000, description: 'join-key values per entity, e.g. {"customer_id": 1}' }),
+      requestData: Type.Optional(Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000 })),
+    },
+    { additionalProperties: false },
+  ),
+};
