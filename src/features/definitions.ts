@@ -4,6 +4,8 @@
  * consumes). These are the validated, path-resolved shapes; `parse-definitions.ts` builds them.
  */
 
+import type { OnDemandFeatureView } from './on-demand.js';
+
 /** Value types a feature (or join key) may declare. */
 export const FEATURE_TYPES = ['float64', 'float32', 'int64', 'int32', 'string', 'bool', 'timestamp'] as const;
 
@@ -17,10 +19,12 @@ export interface EntityDefinition {
   readonly description?: string;
 }
 
-/** Where a feature view reads its rows: a file (absolute path) or a registered dataset version. */
+/** Where a feature view reads its rows: a file (absolute path), a registered dataset version, or PostgreSQL. */
 export type FeatureSource =
   | { readonly kind: 'file'; readonly path: string; readonly timestampField: string; readonly createdTimestampField?: string }
-  | { readonly kind: 'dataset'; readonly dataset: string; readonly timestampField: string; readonly createdTimestampField?: string };
+  | { readonly kind: 'dataset'; readonly dataset: string; readonly timestampField: string; readonly createdTimestampField?: string }
+  /** A PostgreSQL table or read-only query; the URL comes from the environment variable `urlVariable` (never the file). */
+  | { readonly kind: 'postgres'; readonly table?: string; readonly query?: string; readonly urlVariable: string; readonly timestampField: string; readonly createdTimestampField?: string };
 
 /** One typed feature of a view. */
 export interface FeatureDefinition {
@@ -54,6 +58,8 @@ export interface FeatureDefinitions {
   readonly entities: readonly EntityDefinition[];
   readonly featureViews: readonly FeatureViewDefinition[];
   readonly featureServices: readonly FeatureServiceDefinition[];
+  /** Request-time derived features (see on-demand.ts); absent in documents registered before they existed. */
+  readonly onDemandFeatureViews?: readonly OnDemandFeatureView[];
 }
 
 /** A feature view as registered: its definition plus the registry version in which it last changed. */
@@ -66,4 +72,5 @@ export interface RegisteredDefinitions {
   readonly entities: readonly EntityDefinition[];
   readonly featureViews: readonly RegisteredFeatureView[];
   readonly featureServices: readonly FeatureServiceDefinition[];
+  readonly onDemandFeatureViews?: readonly OnDemandFeatureView[];
 }

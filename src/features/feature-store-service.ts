@@ -5,8 +5,9 @@
  * A service acts in one project (`inProject(p)` for another).
  */
 import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { extname } from 'node:path';
-import { NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, InputError, NotFoundError, UsageError } from '../core/errors.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
 import type { DescribedSource } from '../data/io/describe-source.js';
 import { describeSource } from '../data/io/describe-source.js';
@@ -17,9 +18,19 @@ import type { AuditContext, SecurityService } from '../security/security-service
 import { localPrincipal } from '../security/security-service.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { OnlineReadValue, OnlineStore } from '../store/online-store.js';
+import type { StreamSource } from '../store/stream-source.js';
+import type { BreakingChange } from './breaking-changes.js';
+import { breakingChanges, modelFeatureUses } from './breaking-changes.js';
+import type { FeatureViewStats } from './feature-stats.js';
+import { featureViewStats } from './feature-stats.js';
+import { exportPostgresSource } from './postgres-source.js';
+import type { FeatureStreamReport } from './stream-ingest.js';
+import { ingestFeatureStream } from './stream-ingest.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
-import { entityKeyOf, planOnline, validatePush } from './online-serving.js';
+import { entityKeyOf, planOnline, requestValues, validatePush } from './online-serving.js';
+import type { OnDemandFeature } from './on-demand.js';
+import { computeOnDemand } from './on-demand.js';
 import { featureColumn } from './point-in-time-join.js';
 import { DefinitionIssues } from './definition-issues.js';
 import type { FeatureDefinitions, FeatureServiceDefinition, FeatureSource, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
@@ -41,6 +52,10 @@ export interface ApplyResult {
   /** The registry version now current (unchanged when the plan is empty); 0 when nothing was ever registered. */
   readonly version: number;
   readonly applied: boolean;
+  /** Changes that break registered model versions (see breaking-changes.ts); applied only when forced. */
+  readonly breaking: readonly BreakingChange[];
+  /** True when breaking changes were applied with `force` (audited as `features.apply.force`). */
+  readonly forced: boolean;
 }
 
 /** Options of `trainingSet`. */
@@ -58,6 +73,8 @@ export interface TrainingSetLineage {
   readonly project: string;
   readonly registryVersion: number;
   readonly featureViews: ReadonlyArray<{ readonly name: string; readonly version: number; readonly source: string; readonly features: readonly string[] }>;
+  /** On-demand features with their expressions, as computed. */
+  readonly onDemandFeatureViews?: ReadonlyArray<{ readonly name: string; readonly features: readonly OnDemandFeature[] }>;
   readonly entities: string;
   readonly timestampColumn: string;
   readonly rows: number;
@@ -99,7 +116,7 @@ export class FeatureStoreService {
       for (const view of views) {
         const startMs = opts.start ? opts.start.getTime() : Date.parse(marks.get(view.name) ?? '1970-01-01T00:00:00Z');
         if (startMs > opts.end.getTime()) throw new UsageError(`--start ${new Date(startMs).toISOString()} is after --end ${opts.end.toISOString()}`, { field: 'start' });
-        const source = await describeSource(conn, await this.sourcePath(view.source), {});
+        const source = await this.describeViewSource(conn, view.source);
         try {
           const keys = viewJoinKeys(view, current.entities);
           const issues = new DefinitionIssues();
@@ -118,10 +135,17 @@ export class FeatureStoreService {
     return out;
   }
 
-  /** Online values for entities: a feature service or VIEW:FEATURE list; each value with its status. */
-  async online(req: { service?: string; features?: readonly string[]; entities: ReadonlyArray<Readonly<Record<string, Scalar>>>; now?: number }): Promise<{ features: string[]; results: Array<Record<string, OnlineReadValue>> }> {
+  /**
+   * Online values for entities: a feature service or VIEW:FEATURE list; each value with its status.
+   * On-demand features are computed from the fetched values and `requestData[i]` (request fields of row i).
+   */
+  async online(req: { service?: string; features?: readonly string[]; entities: ReadonlyArray<Readonly<Record<string, Scalar>>>; requestData?: ReadonlyArray<Readonly<Record<string, Scalar>>>; now?: number }): Promise<{ features: string[]; results: Array<Record<string, OnlineReadValue>> }> {
     const current = await this.requireCurrent();
     const plan = planOnline(current, req.service, req.features);
+    if (req.requestData !== undefined && req.requestData.length !== req.entities.length) {
+      throw new InputError(`requestData has ${req.requestData.length} rows but entities has ${req.entities.length}`, { field: 'requestData' }, 'Send one requestData object per entity, in the same order.');
+    }
+    const requestRows = req.entities.map((_, i) => new Map(plan.onDemand.flatMap((o) => [...requestValues(o.odfv, o.inputs, req.requestData?.[i], i)])));
     const store = await this.onlineStore();
     const results: Array<Record<string, OnlineReadValue>> = req.entities.map(() => ({}));
     for (const part of plan.views) {
@@ -131,7 +155,23 @@ export class FeatureStoreService {
         for (const f of part.features) results[i][featureColumn(part.view.name, f)] = row[f];
       });
     }
-    return { features: plan.views.flatMap((p) => p.features.map((f) => featureColumn(p.view.name, f))), results };
+    const derived: string[] = [];
+    for (const o of plan.onDemand) {
+      // Outside-TTL and missing inputs are null to the expression, as in training sets.
+      const values = o.inputs.map((input) => results.map((r, i) => (input.view === undefined ? (requestRows[i].get(input.column) ?? null) : r[input.column]?.status === 'present' ? r[input.column].value : null)));
+      const computed = computeOnDemand(o.odfv, o.features, o.inputs, values, results.length);
+      o.features.forEach((f, j) => {
+        const col = featureColumn(o.odfv.name, f);
+        derived.push(col);
+        results.forEach((r, i) => {
+          const value = computed[j][i];
+          r[col] = { status: value === null ? 'missing' : 'present', value, eventTime: null };
+        });
+      });
+    }
+    for (const r of results) for (const h of plan.hidden) delete r[h];
+    const features = [...plan.views.flatMap((p) => p.features.map((f) => featureColumn(p.view.name, f)).filter((c) => !plan.hidden.has(c))), ...derived];
+    return { features, results };
   }
 
   /** Validate pushed rows of one view per record and store the valid ones online (older never replaces newer). */
@@ -143,6 +183,46 @@ export class FeatureStoreService {
     const result = records.length ? await (await this.onlineStore()).write(this.metadata.project, records) : { written: 0, stale: 0 };
     await this.security.audit({ actor: actor.actor, action: 'features.push', resourceType: 'features', resourceId: viewName, project: this.metadata.project, before: null, after: { accepted: records.length, rejected: rejected.length } }, ctx);
     return { accepted: records.length, ...result, rejected };
+  }
+
+  /** Offline and online statistics and freshness of one feature view (see feature-stats.ts). */
+  async stats(viewName: string, opts: { now?: number } = {}): Promise<FeatureViewStats> {
+    const current = await this.requireCurrent();
+    const view = current.featureViews.find((v) => v.name === viewName);
+    if (!view) throw new NotFoundError(`no feature view '${viewName}' in project '${this.metadata.project}'`, { field: 'view' }, `Registered views: ${current.featureViews.map((v) => v.name).join(', ') || 'none'}.`);
+    const marks = await this.metadata.featureRegistry.materializations();
+    const mark = marks.find((m) => m.view === view.name);
+    const online = await (await this.onlineStore()).viewStats(this.metadata.project, view.name);
+    const conn = await openDuckDbConnection();
+    try {
+      const source = await this.describeViewSource(conn, view.source);
+      try {
+        const keys = viewJoinKeys(view, current.entities);
+        const issues = new DefinitionIssues();
+        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+        issues.throwIfAny(source.file);
+        const materialization = mark ? { watermark: mark.watermark, rows: mark.rows, materializedAt: mark.materializedAt } : null;
+        return await featureViewStats(conn, { view, keys, source, sourceLabel: sourceLabel(view.source), online, materialization, now: opts.now ?? Date.now() });
+      } finally {
+        await source.cleanup();
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /**
+   * Consume a stream of JSON rows of one view into the online store (see stream-ingest.ts); `source` is
+   * a `StreamSource` (`openStreamSource('nats:SUBJECT' | 'redis-stream:KEY')`). Audited as `features.ingest`.
+   */
+  async ingestStream(viewName: string, source: StreamSource, opts: { untilIdleMs?: number; signal?: AbortSignal; onProgress?: (r: FeatureStreamReport) => void } = {}, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<FeatureStreamReport> {
+    const current = await this.requireCurrent();
+    const view = current.featureViews.find((v) => v.name === viewName);
+    if (!view) throw new NotFoundError(`no feature view '${viewName}'`, { field: 'view' }, 'See `kiln features list`.');
+    const project = this.metadata.project;
+    const report = await ingestFeatureStream({ project, view, keys: viewJoinKeys(view, current.entities), source, store: await this.onlineStore(), offsets: this.metadata.ingestOffsets, consumer: `kiln-features-${project}-${view.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), ...opts });
+    await this.security.audit({ actor: actor.actor, action: 'features.ingest', resourceType: 'features', resourceId: viewName, project, before: null, after: { source: source.id, consumed: report.consumed, written: report.written, rejected: report.rejectedCount } }, ctx);
+    return report;
   }
 
   /** Each view's last materialization (watermark, rows). */
@@ -162,21 +242,37 @@ export class FeatureStoreService {
     await this.checkSources(definitions);
     const current = await this.current();
     const { plan } = planApply(current, definitions, (current?.version ?? 0) + 1);
-    return { plan, version: current?.version ?? 0, applied: false };
+    const breaking = plan.unchanged ? [] : breakingChanges(current, definitions, await modelFeatureUses(this.metadata));
+    return { plan, version: current?.version ?? 0, applied: false, breaking, forced: false };
   }
 
-  /** Register `definitions` (after checking their sources); idempotent: an unchanged apply writes nothing. */
-  async apply(definitions: FeatureDefinitions, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<ApplyResult> {
+  /**
+   * Register `definitions` (after checking their sources); idempotent: an unchanged apply writes nothing.
+   * A change that breaks a registered model version's features is a ConflictError unless `force`.
+   */
+  async apply(definitions: FeatureDefinitions, actor: Principal = localPrincipal(), ctx: AuditContext = {}, options: { force?: boolean } = {}): Promise<ApplyResult> {
     await this.checkSources(definitions);
     const current = await this.current();
     const version = (current?.version ?? 0) + 1;
     const { plan, document } = planApply(current, definitions, version);
-    if (plan.unchanged) return { plan, version: current?.version ?? 0, applied: false };
+    if (plan.unchanged) return { plan, version: current?.version ?? 0, applied: false, breaking: [], forced: false };
+    const breaking = breakingChanges(current, definitions, await modelFeatureUses(this.metadata));
+    if (breaking.length > 0 && options.force !== true) {
+      const first = breaking[0];
+      throw new ConflictError(
+        `this apply breaks ${breaking.length} feature-view change(s) that registered model versions use: '${first.view}': ${first.change} (used by ${first.models.slice(0, 5).join(', ')})`,
+        { field: 'featureViews', view: first.view, breaking },
+        'Keep the view compatible (add a new view or feature instead), or apply with --force (audited) once those models are retired or retrained.',
+      );
+    }
     const text = canonicalJson(document);
     const appliedAt = new Date().toISOString();
     await this.metadata.featureRegistry.append({ version, digest: createHash('sha256').update(text).digest('hex'), document: text, appliedAt });
     await this.security.audit({ actor: actor.actor, action: 'features.apply', resourceType: 'features', resourceId: `registry@${version}`, project: this.metadata.project, before: current ? { version: current.version } : null, after: { version, plan } }, ctx);
-    return { plan, version, applied: true };
+    if (breaking.length > 0) {
+      await this.security.audit({ actor: actor.actor, action: 'features.apply.force', resourceType: 'features', resourceId: `registry@${version}`, project: this.metadata.project, before: { version: current?.version ?? 0 }, after: { version, breaking } }, ctx);
+    }
+    return { plan, version, applied: true, breaking, forced: breaking.length > 0 };
   }
 
   /** One registered feature view or feature service by name (NotFoundError otherwise). */
@@ -203,24 +299,28 @@ export class FeatureStoreService {
     try {
       const entities = await describeSource(conn, opts.entities, {});
       described.push(entities);
+      const plan = planOnline(current, service.name, undefined);
+      const wantedOf = (viewName: string): readonly string[] => plan.views.find((p) => p.view.name === viewName)?.features ?? [];
       const parts: PointInTimeView[] = [];
-      for (const viewName of [...new Set(service.features.map((r) => r.view))]) {
+      for (const viewName of plan.views.map((p) => p.view.name)) {
         const view = current.featureViews.find((v) => v.name === viewName) as RegisteredFeatureView;
-        const source = await describeSource(conn, await this.sourcePath(view.source), {});
+        const source = await this.describeViewSource(conn, view.source);
         described.push(source);
         const keys = viewJoinKeys(view, current.entities);
         const issues = new DefinitionIssues();
         checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
         issues.throwIfAny(source.file);
-        const wanted = service.features.filter((r) => r.view === viewName).map((r) => r.feature);
+        const wanted = wantedOf(viewName);
         parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source });
       }
-      const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, out: opts.out, format, onProgress: opts.onProgress });
+      const onDemand = plan.onDemand.map((o) => ({ odfv: o.odfv, features: o.features, inputs: o.inputs }));
+      const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, hidden: plan.hidden, onDemand, out: opts.out, format, onProgress: opts.onProgress });
       const lineage: TrainingSetLineage = {
         service: service.name,
         project: this.metadata.project,
         registryVersion: current.version,
         featureViews: parts.map((p) => ({ name: p.view.name, version: (p.view as RegisteredFeatureView).version, source: sourceLabel(p.view.source), features: p.features.map((f) => f.name) })),
+        ...(onDemand.length > 0 ? { onDemandFeatureViews: onDemand.map((o) => ({ name: o.odfv.name, features: o.odfv.features.filter((f) => o.features.includes(f.name)) })) } : {}),
         entities: opts.entities,
         timestampColumn,
         rows: result.rows,
@@ -241,9 +341,18 @@ export class FeatureStoreService {
     return current;
   }
 
-  private async sourcePath(source: FeatureSource): Promise<string> {
-    if (source.kind === 'file') return source.path;
-    return (await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`)).path;
+  /** Describe a view's source; a PostgreSQL source is exported to a temp Parquet file that `cleanup` removes. */
+  private async describeViewSource(conn: DuckDBConnection, source: FeatureSource): Promise<DescribedSource> {
+    if (source.kind === 'file') return describeSource(conn, source.path, {});
+    if (source.kind === 'dataset') return describeSource(conn, (await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`)).path, {});
+    const exported = await exportPostgresSource(source);
+    try {
+      const described = await describeSource(conn, exported.path, {});
+      return { ...described, file: sourceLabel(source), cleanup: async () => { await described.cleanup(); await exported.cleanup(); } };
+    } catch (err) {
+      await exported.cleanup();
+      throw err;
+    }
   }
 
   /** Every view's source must exist and hold its join keys, timestamps and features with fitting types. */
@@ -255,7 +364,7 @@ export class FeatureStoreService {
         const path = `featureViews[${i}]`;
         let source: DescribedSource;
         try {
-          source = await describeSource(conn, await this.sourcePath(view.source), {});
+          source = await this.describeViewSource(conn, view.source);
         } catch (err) {
           issues.add(`${path}.source`, (err as Error).message);
           continue;
@@ -281,6 +390,7 @@ function outputFormat(out: string): 'csv' | 'parquet' {
 }
 
 function sourceLabel(source: FeatureSource): string {
+  if (source.kind === 'postgres') return `postgres:${source.table ?? 'query'} (${source.urlVariable})`;
   return source.kind === 'file' ? source.path : `dataset:${source.dataset}`;
 }
 

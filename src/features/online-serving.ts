@@ -7,14 +7,19 @@ import { InputError, NotFoundError } from '../core/errors.js';
 import type { OnlineRecord, OnlineValue } from '../store/online-store.js';
 import type { FeatureType, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
 import { onlineEntityKey } from './materialize.js';
+import type { OnDemandFeatureView, OnDemandInput } from './on-demand.js';
+import { onDemandInputs } from './on-demand.js';
 import { viewJoinKeys } from './source-columns.js';
 
 /** A scalar as sent in JSON. */
 export type Scalar = string | number | boolean | null;
 
-/** The features an online request asks for, grouped by view. */
+/** The features an online request asks for, grouped by view; on-demand features with the inputs they read. */
 export interface OnlinePlan {
   readonly views: ReadonlyArray<{ readonly view: RegisteredFeatureView; readonly keys: readonly string[]; readonly features: readonly string[] }>;
+  /** Features of `views` read only as on-demand inputs (`view__feature`): fetched, not returned. */
+  readonly hidden: ReadonlySet<string>;
+  readonly onDemand: ReadonlyArray<{ readonly odfv: OnDemandFeatureView; readonly features: readonly string[]; readonly inputs: readonly OnDemandInput[] }>;
 }
 
 /** Resolve `service` or `features` (VIEW:FEATURE) against the registered definitions. */
@@ -33,12 +38,53 @@ export function planOnline(defs: RegisteredDefinitions, service: string | undefi
     });
   }
   const byView = new Map<string, string[]>();
+  const add = (view: string, feature: string): void => {
+    const list = byView.get(view) ?? [];
+    if (!list.includes(feature)) byView.set(view, [...list, feature]);
+  };
+  const onDemand = new Map<string, { odfv: OnDemandFeatureView; features: string[]; inputs: OnDemandInput[] }>();
   refs.forEach((r, i) => {
     const view = defs.featureViews.find((v) => v.name === r.view);
-    if (!view || !view.features.some((f) => f.name === r.feature)) throw new NotFoundError(`unknown feature ${r.view}:${r.feature}`, { field: `features[${i}]` });
-    byView.set(r.view, [...(byView.get(r.view) ?? []), r.feature]);
+    if (view && view.features.some((f) => f.name === r.feature)) return add(r.view, r.feature);
+    const odfv = (defs.onDemandFeatureViews ?? []).find((v) => v.name === r.view);
+    if (!odfv || !odfv.features.some((f) => f.name === r.feature)) throw new NotFoundError(`unknown feature ${r.view}:${r.feature}`, { field: `features[${i}]` });
+    const entry = onDemand.get(odfv.name) ?? { odfv, features: [], inputs: onDemandInputs(odfv, defs.featureViews) };
+    entry.features.push(r.feature);
+    onDemand.set(odfv.name, entry);
   });
-  return { views: [...byView].map(([name, fs]) => { const view = defs.featureViews.find((v) => v.name === name) as RegisteredFeatureView; return { view, keys: viewJoinKeys(view, defs.entities), features: fs }; }) };
+  const requested = new Set([...byView].flatMap(([v, fs]) => fs.map((f) => `${v}__${f}`)));
+  const hidden = new Set<string>();
+  for (const { inputs } of onDemand.values()) {
+    for (const input of inputs) {
+      if (input.view === undefined || input.feature === undefined) continue;
+      if (!requested.has(input.column)) hidden.add(input.column);
+      add(input.view, input.feature);
+    }
+  }
+  return {
+    views: [...byView].map(([name, fs]) => {
+      const view = defs.featureViews.find((v) => v.name === name) as RegisteredFeatureView;
+      return { view, keys: viewJoinKeys(view, defs.entities), features: fs };
+    }),
+    hidden,
+    onDemand: [...onDemand.values()],
+  };
+}
+
+/** Check request fields of row `index` against an on-demand view's declared request schema; their values by input. */
+export function requestValues(odfv: OnDemandFeatureView, inputs: readonly OnDemandInput[], data: Readonly<Record<string, Scalar>> | undefined, index: number): Map<string, Scalar> {
+  const out = new Map<string, Scalar>();
+  for (const input of inputs) {
+    if (input.view !== undefined) continue;
+    const v = data?.[input.column];
+    if (v === undefined || v === null) {
+      out.set(input.column, null);
+      continue;
+    }
+    if (!fits(input.type, v)) throw new InputError(`requestData[${index}].${input.column} must be ${input.type} (a request field of '${odfv.name}'), got ${JSON.stringify(v).slice(0, 40)}`, { field: `requestData[${index}].${input.column}` });
+    out.set(input.column, v);
+  }
+  return out;
 }
 
 /** The online key of `entity` for `keys`, or an InputError naming the missing key. */

@@ -8,11 +8,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { DefinitionIssues } from './definition-issues.js';
 import type { EntityDefinition, FeatureDefinition, FeatureDefinitions, FeatureServiceDefinition, FeatureSource, FeatureType, FeatureViewDefinition } from './definitions.js';
 import { FEATURE_TYPES } from './definitions.js';
+import type { OnDemandFeature, OnDemandFeatureView } from './on-demand.js';
+import { checkOnDemandTypes, ON_DEMAND_TYPES, onDemandInputs } from './on-demand.js';
 import { parseTtl } from './ttl.js';
 
 /** Names of entities, views, features, services and columns: they become SQL column names (`view__feature`). */
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const TOP_KEYS = new Set(['entities', 'featureViews', 'featureServices', 'project']);
+const TOP_KEYS = new Set(['entities', 'featureViews', 'featureServices', 'onDemandFeatureViews', 'project']);
 
 type Raw = Record<string, unknown>;
 
@@ -30,6 +32,7 @@ export function parseDefinitions(raw: unknown, baseDir: string, file?: string): 
   const entities = list(doc.entities, 'entities', issues).map((e, i) => parseEntity(e, `entities[${i}]`, issues));
   const views = list(doc.featureViews, 'featureViews', issues).map((v, i) => parseView(v, `featureViews[${i}]`, baseDir, issues));
   const services = list(doc.featureServices, 'featureServices', issues).map((s, i) => parseService(s, `featureServices[${i}]`, issues));
+  const onDemand = list(doc.onDemandFeatureViews, 'onDemandFeatureViews', issues).map((v, i) => parseOnDemandView(v, `onDemandFeatureViews[${i}]`, issues));
   duplicates(entities.map((e) => e?.name), 'entities', issues);
   duplicates(views.map((v) => v?.name), 'featureViews', issues);
   duplicates(services.map((s) => s?.name), 'featureServices', issues);
@@ -53,7 +56,18 @@ export function parseDefinitions(raw: unknown, baseDir: string, file?: string): 
       }
     });
   });
-  const viewByName = new Map(views.filter((v): v is FeatureViewDefinition => v !== null).map((v) => [v.name, v]));
+  duplicates([...views.map((v) => v?.name), ...onDemand.map((v) => v?.name)], 'featureViews+onDemandFeatureViews', issues);
+  const viewByName = new Map<string, { features: ReadonlyArray<{ name: string }> }>(views.filter((v): v is FeatureViewDefinition => v !== null).map((v) => [v.name, v]));
+  const okViews = views.filter((v): v is FeatureViewDefinition => v !== null);
+  onDemand.forEach((o, i) => {
+    if (!o) return;
+    const path = `onDemandFeatureViews[${i}]`;
+    const before = issues.list.length;
+    const inputs = onDemandInputs(o, okViews, path, issues);
+    // Type-checking needs every input: only when all names resolved.
+    if (issues.list.length === before) checkOnDemandTypes(o, inputs, path, issues);
+    if (!viewByName.has(o.name)) viewByName.set(o.name, o);
+  });
   services.forEach((s, i) => {
     if (!s) return;
     s.features.forEach((ref, j) => {
@@ -68,7 +82,36 @@ export function parseDefinitions(raw: unknown, baseDir: string, file?: string): 
     entities: entities as EntityDefinition[],
     featureViews: views as FeatureViewDefinition[],
     featureServices: services as FeatureServiceDefinition[],
+    ...(onDemand.length > 0 ? { onDemandFeatureViews: onDemand as OnDemandFeatureView[] } : {}),
   };
+}
+
+function parseOnDemandView(raw: unknown, path: string, issues: DefinitionIssues): OnDemandFeatureView | null {
+  if (!isObject(raw)) return (issues.add(path, 'must be an object with name, request and features'), null);
+  unknownKeys(raw, ['name', 'request', 'features', 'description'], path, issues);
+  const n = name(raw.name, `${path}.name`, issues);
+  if (n !== null && n.includes('__')) issues.add(`${path}.name`, `'${n}' must not contain '__' (it separates view and feature in training-set columns)`);
+  const request = list(raw.request, `${path}.request`, issues).map((f, i) => parseFeature(f, `${path}.request[${i}]`, issues));
+  duplicates(request.map((f) => f?.name), `${path}.request`, issues);
+  request.forEach((f, i) => {
+    if (f?.name.includes('__')) issues.add(`${path}.request[${i}].name`, `'${f.name}' must not contain '__' (VIEW__FEATURE names a view's feature)`);
+  });
+  const features = list(raw.features, `${path}.features`, issues).map((f, i) => {
+    const p = `${path}.features[${i}]`;
+    if (!isObject(f)) return (issues.add(p, 'must be an object like { name: ratio, type: float64, expression: "a / b" }'), null);
+    unknownKeys(f, ['name', 'type', 'expression', 'description'], p, issues);
+    const fn = name(f.name, `${p}.name`, issues);
+    if (typeof f.type !== 'string' || !(ON_DEMAND_TYPES as readonly string[]).includes(f.type)) issues.add(`${p}.type`, `must be one of ${ON_DEMAND_TYPES.join(', ')}, got ${JSON.stringify(f.type)?.slice(0, 40)}`);
+    if (typeof f.expression !== 'string' || f.expression.trim().length === 0 || f.expression.length > 10_000) issues.add(`${p}.expression`, 'must be a non-empty expression string (at most 10000 characters)');
+    const description = optionalText(f, 'description', p, issues);
+    if (fn === null || typeof f.type !== 'string' || !(ON_DEMAND_TYPES as readonly string[]).includes(f.type) || typeof f.expression !== 'string') return null;
+    return { name: fn, type: f.type as OnDemandFeature['type'], expression: f.expression, ...(description !== undefined ? { description } : {}) };
+  });
+  if (features.length === 0) issues.add(`${path}.features`, 'must declare at least one feature');
+  duplicates(features.map((f) => f?.name), `${path}.features`, issues);
+  const description = optionalText(raw, 'description', path, issues);
+  if (n === null || request.some((f) => f === null) || features.some((f) => f === null)) return null;
+  return { name: n, request: request as FeatureDefinition[], features: features as OnDemandFeature[], ...(description !== undefined ? { description } : {}) };
 }
 
 function list(value: unknown, path: string, issues: DefinitionIssues): unknown[] {
@@ -131,12 +174,16 @@ function parseEntity(raw: unknown, path: string, issues: DefinitionIssues): Enti
 
 function parseSource(raw: unknown, path: string, baseDir: string, issues: DefinitionIssues): FeatureSource | null {
   if (!isObject(raw)) return (issues.add(path, 'must be an object like { path: stats.csv, timestampField: event_ts }'), null);
-  unknownKeys(raw, ['path', 'dataset', 'timestampField', 'createdTimestampField'], path, issues);
+  unknownKeys(raw, ['path', 'dataset', 'postgres', 'timestampField', 'createdTimestampField'], path, issues);
   const ts = name(raw.timestampField, `${path}.timestampField`, issues);
   const created = raw.createdTimestampField === undefined ? undefined : name(raw.createdTimestampField, `${path}.createdTimestampField`, issues);
   if (created !== undefined && created !== null && created === ts) issues.add(`${path}.createdTimestampField`, 'must differ from timestampField');
   const extra = created ? { createdTimestampField: created } : {};
-  if ((raw.path === undefined) === (raw.dataset === undefined)) return (issues.add(path, 'needs exactly one of path (a CSV/Parquet file) or dataset (NAME or NAME@VERSION)'), null);
+  if ([raw.path, raw.dataset, raw.postgres].filter((x) => x !== undefined).length !== 1) return (issues.add(path, 'needs exactly one of path (a CSV/Parquet file), dataset (NAME or NAME@VERSION) or postgres ({ table } or { query })'), null);
+  if (raw.postgres !== undefined) {
+    const pgSource = parsePostgres(raw.postgres, `${path}.postgres`, issues);
+    return ts === null || pgSource === null ? null : { kind: 'postgres', ...pgSource, timestampField: ts, ...extra };
+  }
   if (raw.path !== undefined) {
     if (typeof raw.path !== 'string' || raw.path.length === 0 || raw.path.includes('\0')) return (issues.add(`${path}.path`, 'must be a file path'), null);
     if (!/\.(csv|parquet|tsv)$/i.test(raw.path)) issues.add(`${path}.path`, `'${raw.path}' must be a .csv, .tsv or .parquet file`);
@@ -144,6 +191,23 @@ function parseSource(raw: unknown, path: string, baseDir: string, issues: Defini
   }
   if (typeof raw.dataset !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(@[A-Za-z0-9._-]{1,64})?$/.test(raw.dataset)) return (issues.add(`${path}.dataset`, 'must be NAME or NAME@VERSION of a registered dataset'), null);
   return ts === null ? null : { kind: 'dataset', dataset: raw.dataset, timestampField: ts, ...extra };
+}
+
+const PG_TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
+
+function parsePostgres(raw: unknown, path: string, issues: DefinitionIssues): { table?: string; query?: string; urlVariable: string } | null {
+  if (!isObject(raw)) return (issues.add(path, 'must be an object like { table: customer_stats } or { query: "SELECT ..." }'), null);
+  unknownKeys(raw, ['table', 'query', 'urlVariable'], path, issues);
+  const urlVariable = raw.urlVariable ?? 'KILN_FEATURES_POSTGRES_URL';
+  if (typeof urlVariable !== 'string' || !ENV_NAME.test(urlVariable)) return (issues.add(`${path}.urlVariable`, 'must name an environment variable (A-Z, 0-9, _) holding the PostgreSQL URL'), null);
+  if ((raw.table === undefined) === (raw.query === undefined)) return (issues.add(path, 'needs exactly one of table or query'), null);
+  if (raw.table !== undefined) {
+    if (typeof raw.table !== 'string' || !PG_TABLE.test(raw.table)) return (issues.add(`${path}.table`, 'must be TABLE or SCHEMA.TABLE (letters, digits, _)'), null);
+    return { table: raw.table, urlVariable };
+  }
+  if (typeof raw.query !== 'string' || !/^\s*(select|with)\b/i.test(raw.query) || raw.query.length > 100_000) return (issues.add(`${path}.query`, 'must be a SELECT (or WITH ... SELECT) query of at most 100000 characters'), null);
+  return { query: raw.query, urlVariable };
 }
 
 function parseFeature(raw: unknown, path: string, issues: DefinitionIssues): FeatureDefinition | null {

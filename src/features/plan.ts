@@ -18,6 +18,7 @@ export interface FeaturePlan {
   readonly entities: PlanChanges;
   readonly featureViews: PlanChanges;
   readonly featureServices: PlanChanges;
+  readonly onDemandFeatureViews: PlanChanges;
   /** True when nothing differs (apply then writes nothing). */
   readonly unchanged: boolean;
 }
@@ -57,7 +58,9 @@ export function planApply(current: RegisteredDefinitions | null, next: FeatureDe
     const old = oldViews.get(v.name);
     return { ...v, version: old && eq(withoutVersion(old), v) ? old.version : nextVersion };
   });
-  const all = [entities, featureViews, featureServices];
+  const onDemandFeatureViews = diff(before.onDemandFeatureViews ?? [], next.onDemandFeatureViews ?? [], eq);
+  const all = [entities, featureViews, featureServices, onDemandFeatureViews];
   const unchanged = all.every((c) => c.added.length + c.changed.length + c.removed.length === 0) && current !== null;
-  return { plan: { entities, featureViews, featureServices, unchanged }, document: { entities: next.entities, featureViews: views, featureServices: next.featureServices } };
+  const onDemand = next.onDemandFeatureViews && next.onDemandFeatureViews.length > 0 ? { onDemandFeatureViews: next.onDemandFeatureViews } : {};
+  return { plan: { entities, featureViews, featureServices, onDemandFeatureViews, unchanged }, document: { entities: next.entities, featureViews: views, featureServices: next.featureServices, ...onDemand } };
 }

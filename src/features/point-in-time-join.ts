@@ -5,8 +5,10 @@
  * (`entity_ts - event_ts <= ttl`, inclusive). Several source rows at the same event time are one
  * logical row: the greatest created timestamp wins, then the later row in the source file.
  *
- * Each view is an `ASOF LEFT JOIN` into a temporary table keyed by the entity row number; the output is
- * those tables joined back in entity order and written by DuckDB's `COPY` to a temp sibling of the
+ * Each view is an `ASOF LEFT JOIN` on a narrow projection (keys, event time, source row number) into a
+ * temporary table of matched row numbers, whose feature columns are then read in one pass joined by row
+ * number (sorting the wide rows to de-duplicate them cost ~4x); the output is those tables joined back
+ * in entity order and written by DuckDB's `COPY` to a temp sibling of the
  * output, renamed into place. DuckDB spills to disk past its memory limit, so memory stays bounded.
  */
 import { rename } from 'node:fs/promises';
@@ -17,6 +19,8 @@ import { translateDuckDbError } from '../data/io/duckdb-error.js';
 import { quoteIdentifier as q, quoteLiteral } from '../data/io/sql-quote.js';
 import { removeTempPath, tempSibling, trackTempPath } from '../data/io/temp-space.js';
 import type { FeatureDefinition, FeatureViewDefinition } from './definitions.js';
+import type { OnDemandPart } from './on-demand-training.js';
+import { computeOnDemandTable } from './on-demand-training.js';
 import { duckTypeOf } from './source-columns.js';
 
 /** One view's part of a training set. */
@@ -36,6 +40,10 @@ export interface PointInTimeRequest {
   readonly views: readonly PointInTimeView[];
   readonly out: string;
   readonly format: 'csv' | 'parquet';
+  /** Feature columns computed only as on-demand inputs: joined, not written. */
+  readonly hidden?: ReadonlySet<string>;
+  /** On-demand features, written after the view features. */
+  readonly onDemand?: readonly OnDemandPart[];
   /** Called after each step (loading entities, each view, writing), `done` of `total`. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -72,7 +80,7 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
     const allKeys = [...new Set(req.views.flatMap((v) => v.keys))];
     await run(
       conn,
-      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, CAST(${ts} AS TIMESTAMPTZ) AS ${TS}${allKeys.map((k) => `, CAST(${q(k)} AS VARCHAR) AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
+      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, CAST(${ts} AS TIMESTAMPTZ) AS ${TS}${allKeys.map((k) => `, ${keyText(k, req.entities)} AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
       entityFile,
     );
     tables.push('kiln_pit_ek');
@@ -83,11 +91,29 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
       tables.push(table);
       req.onProgress?.(i + 2, total);
     }
-    const columns = req.views.flatMap((part) => part.features.map((f) => featureColumn(part.view.name, f.name)));
-    const select = [`e.* EXCLUDE (${ROW})`, ...req.views.flatMap((part, i) => part.features.map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`))].join(', ');
+    const hidden = req.hidden ?? new Set<string>();
+    const columns = req.views.flatMap((part) => part.features.map((f) => featureColumn(part.view.name, f.name))).filter((c) => !hidden.has(c));
+    const select = [`e.* EXCLUDE (${ROW})`, ...req.views.flatMap((part, i) => part.features.filter((f) => !hidden.has(featureColumn(part.view.name, f.name))).map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`))].join(', ');
     const joins = req.views.map((_, i) => ` JOIN kiln_pit_f${i} f${i} ON f${i}.${ROW} = e.${ROW}`).join('');
     const options = req.format === 'parquet' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT csv, HEADER true';
-    await run(conn, `COPY (SELECT ${select} FROM kiln_pit_e e${joins} ORDER BY e.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+    if (req.onDemand && req.onDemand.length > 0) {
+      // Every view feature (hidden inputs too) in one table, then the derived columns joined by row number.
+      const all = req.views.flatMap((part, i) => part.features.map((f) => `f${i}.${q(featureColumn(part.view.name, f.name))}`)).join(', ');
+      await run(conn, `CREATE OR REPLACE TEMP TABLE kiln_pit_o AS SELECT e.*${all ? `, ${all}` : ''} FROM kiln_pit_e e${joins}`, req.out);
+      tables.push('kiln_pit_o');
+      tables.push('kiln_pit_d');
+      let derived: string[];
+      try {
+        derived = await computeOnDemandTable(conn, 'kiln_pit_o', ROW, req.onDemand, 'kiln_pit_d');
+      } catch (err) {
+        throw translateDuckDbError(err, entityFile);
+      }
+      const visible = [...req.entities.columns.map((c) => c.name), ...columns].map((c) => `o.${q(c)}`);
+      await run(conn, `COPY (SELECT ${[...visible, ...derived.map((c) => `d.${q(c)}`)].join(', ')} FROM kiln_pit_o o JOIN kiln_pit_d d ON d.${ROW} = o.${ROW} ORDER BY o.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+      columns.push(...derived);
+    } else {
+      await run(conn, `COPY (SELECT ${select} FROM kiln_pit_e e${joins} ORDER BY e.${ROW}) TO ${quoteLiteral(tmp)} (${options})`, req.out);
+    }
     const rows = Number((await conn.runAndReadAll('SELECT count(*) FROM kiln_pit_e')).getRowsJS()[0][0]);
     await rename(tmp, req.out);
     untrack();
@@ -120,6 +146,15 @@ function checkEntityColumns(req: PointInTimeRequest): void {
       if (names.includes(col)) throw new InputError(`the entities file already has a column '${col}', the name of a feature column`, { file, column: col }, 'Rename or drop that column.');
     }
   }
+  for (const part of req.onDemand ?? []) {
+    for (const input of part.inputs) {
+      if (input.view === undefined && !names.includes(input.column)) throw new InputError(`the entities file has no column '${input.column}', a request field of on-demand feature view '${part.odfv.name}'`, { file, column: input.column }, 'Add the request fields of the on-demand features as columns of the entities file.');
+    }
+    for (const f of part.features) {
+      const col = featureColumn(part.odfv.name, f);
+      if (names.includes(col)) throw new InputError(`the entities file already has a column '${col}', the name of a feature column`, { file, column: col }, 'Rename or drop that column.');
+    }
+  }
   const reserved = names.find((n) => n.startsWith('__kiln_'));
   if (reserved !== undefined) throw new InputError(`the entities file has a column '${reserved}'; names starting with __kiln_ are reserved`, { file, column: reserved });
 }
@@ -138,29 +173,50 @@ async function checkTimestamps(conn: DuckDBConnection, table: string, column: st
   );
 }
 
+/**
+ * One view's part: the winning source row per (keys, event time) and the ASOF match are chosen on a
+ * narrow projection (keys, times, row number), so no sort ever carries the feature columns; the wide
+ * columns are then read once, joined by source row number to the (at most one per entity row) matches.
+ */
 async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: string): Promise<void> {
   const { view, keys, features, source } = part;
   const file = source.file;
   const ts = q(view.source.timestampField);
   const created = view.source.createdTimestampField;
-  // The source is read in place (no copy): Parquet scans only the columns each query names.
+  // Row numbers follow file order (DuckDB preserves insertion order), the same in every scan of the source.
   const numbered = `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`;
+  const narrow = `${table}_m`;
   try {
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', file, `feature view '${view.name}': source row`);
-    const keyCast = keys.map((k) => `CAST(${q(k)} AS VARCHAR) AS ${keyCol(k)}`).join(', ');
-    const values = features.map((f, j) => `CAST(${q(f.name)} AS ${duckTypeOf(f.type)}) AS __kiln_v${j}`).join(', ');
+    const keyCast = keys.map((k) => `${keyText(k, source)} AS ${keyCol(k)}`).join(', ');
     const tie = `${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
     const latest =
-      `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, ${values} FROM ${numbered} ` +
+      `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, __kiln_ord FROM ${numbered} ` +
       `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} ` +
       `QUALIFY row_number() OVER (PARTITION BY ${keys.map(q).join(', ')}, ${ts} ORDER BY ${tie}) = 1`;
     const within = view.ttlSeconds === null ? 'f.__kiln_fts IS NOT NULL' : `epoch_us(e.${TS}) - epoch_us(f.__kiln_fts) <= ${view.ttlSeconds * 1_000_000}`;
-    const outputs = features.map((f, j) => `CASE WHEN ${within} THEN f.__kiln_v${j} END AS ${q(featureColumn(view.name, f.name))}`).join(', ');
     const on = [...keys.map((k) => `e.${keyCol(k)} = f.${keyCol(k)}`), `e.${TS} >= f.__kiln_fts`].join(' AND ');
-    await run(conn, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT e.${ROW}, ${outputs} FROM kiln_pit_ek e ASOF LEFT JOIN (${latest}) f ON ${on}`, file);
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${narrow} AS SELECT e.${ROW}, CASE WHEN ${within} THEN f.__kiln_ord END AS __kiln_hit FROM kiln_pit_ek e ASOF LEFT JOIN (${latest}) f ON ${on}`);
+    const values = features.map((f) => `CAST(s.${q(f.name)} AS ${duckTypeOf(f.type)}) AS ${q(featureColumn(view.name, f.name))}`).join(', ');
+    // The wide scan only probes a hash table of the matched row numbers: one pass, nothing sorted.
+    const wide = `SELECT * FROM ${numbered} WHERE __kiln_ord IN (SELECT __kiln_hit FROM ${narrow})`;
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT m.${ROW}, ${values} FROM ${narrow} m LEFT JOIN (${wide}) s ON s.__kiln_ord = m.__kiln_hit`);
   } catch (err) {
     throw translateDuckDbError(err, file);
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS ${narrow}`).catch(() => undefined);
   }
+}
+
+/**
+ * A join key as text, the same for the same value whatever the column type: a float column holding whole
+ * numbers (PostgreSQL integers arrive as float64) reads `1`, as an integer column does, not `1.0`.
+ */
+function keyText(column: string, source: DescribedSource): string {
+  const type = source.columns.find((c) => c.name === column)?.duckType ?? '';
+  const c = q(column);
+  if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${c} AS VARCHAR)`;
+  return `CASE WHEN ${c} = trunc(${c}) AND abs(${c}) < 9007199254740992 THEN CAST(CAST(${c} AS BIGINT) AS VARCHAR) ELSE CAST(${c} AS VARCHAR) END`;
 }
 
 async function run(conn: DuckDBConnection, sqlText: string, file: string): Promise<void> {

@@ -1,8 +1,9 @@
-/** `POST /v1/features/online` and `/v1/features/push`: values with statuses, per-record rejection, 4xx for bad bodies. */
+/** `POST /v1/features/online`, `/v1/features/push` and `GET /v1/features/views/:name/stats`: values with statuses, per-record rejection, 4xx for bad bodies. */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeatureViewStats } from '../features/feature-stats.js';
 import { loadDefinitions } from '../features/load-definitions.js';
 import type { Kiln } from '../kiln.js';
 import { openKiln } from '../kiln.js';
@@ -56,8 +57,38 @@ describe('feature routes', () => {
     expect((await post('/v1/features/online', { features: ['bad ref'], entities: [{ customer_id: 1 }] })).status).toBe(400);
     expect((await post('/v1/features/online', { entities: [{ customer_id: 1 }] })).status).toBe(400);
     expect((await post('/v1/features/online', { entities: 'x' })).status).toBe(400);
+    expect((await post('/v1/features/online', { service: 'churn_v1', entities: [{ customer_id: 1 }], requestData: [{}, {}] })).status).toBe(400);
+    expect((await post('/v1/features/online', { service: 'churn_v1', entities: [{ customer_id: 1 }], requestData: [{ amount: [1] }] })).status).toBe(400);
     expect((await post('/v1/features/push', { view: 'nope', rows: [] })).status).toBe(404);
     expect((await post('/v1/features/push', { view: 'customer_stats', rows: 5 })).status).toBe(400);
     expect((await post('/v1/features/push', { view: 'customer_stats', rows: [], extra: 1 })).status).toBe(400);
+  });
+
+  it('profiles a view offline and online (hand-checked against stats.csv), after the push above', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/features/views/customer_stats/stats' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<FeatureViewStats>();
+    expect(body).toMatchObject({
+      view: 'customer_stats',
+      version: 1,
+      offline: { rows: 7, entities: 2, earliestEventTime: '2026-01-02T00:00:00.000Z', latestEventTime: '2026-01-21T00:00:00.000Z' },
+      online: { entities: 1 },
+      materialization: null,
+      freshness: { ttlSeconds: 2_592_000, stale: false },
+    });
+    // The pushed row (event time: the test's now) is the newest anywhere.
+    expect(body.freshness.latestEventTime).toBe(body.online.latestEventTime);
+    const [balance, segment] = body.features;
+    // Python: statistics.mean / stdev / median of [10, 25, 20, 99, 50, 40, 30].
+    expect(balance).toMatchObject({ name: 'balance', type: 'float64', count: 7, missing: 0, min: 10, max: 99, quantiles: { p50: 30 } });
+    expect(balance.mean).toBeCloseTo(39.142857142857146, 12);
+    expect(balance.std).toBeCloseTo(29.441629095712823, 12);
+    expect(segment).toMatchObject({ name: 'segment', type: 'string', count: 7, distinct: 7, mean: null });
+    expect(segment.topCategories?.map((c) => c.count)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('answers 404 for an unknown view and 400 for a malformed name', async () => {
+    expect((await app.inject({ method: 'GET', url: '/v1/features/views/nope/stats' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: `/v1/features/views/${'x'.repeat(200)}/stats` })).statusCode).toBe(400);
   });
 });

@@ -10,6 +10,7 @@ import type { Kiln } from '../kiln.js';
 import { registerInferenceRoutes } from '../serving/inference-routes.js';
 import { startInferenceRuntime } from '../serving/inference-runtime.js';
 import { startCaptureSink } from './capture-sink.js';
+import { registerFeaturePredictRoute } from './feature-predict-route.js';
 import type { KilnApp } from './kiln-app.js';
 import { startRolloutRuntime } from './rollout-runtime.js';
 
@@ -35,4 +36,5 @@ export async function registerServingRoutes(app: KilnApp, kiln: Kiln): Promise<v
     await capture?.close();
   });
   registerInferenceRoutes(app as unknown as FastifyInstance, runtime);
+  registerFeaturePredictRoute(app, kiln, runtime.service);
 }

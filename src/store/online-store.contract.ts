@@ -70,5 +70,12 @@ export function describeOnlineStoreContract(label: string, create: () => Promise
       await expect(h.store.write('a', [rec(2, T, { x: 5 }), { ...rec(3, T, {}), eventTime: Number.NaN }])).rejects.toBeInstanceOf(UsageError);
       expect((await h.store.read('a', { view: 'stats', entityKeys: [encodeEntityKey([2])], features: ['x'], ttlMs: null, now: T }))[0].x.status).toBe('missing');
     });
+
+    it('counts a view\'s entities and its newest event time, per project (names with glob characters too)', async () => {
+      expect(await h.store.viewStats('p', 'v*[x]')).toEqual({ entities: 0, latestEventTime: null });
+      await h.store.write('p', [rec(1, T, { x: 1 }, 'v*[x]'), rec(2, T + 5, { x: 2 }, 'v*[x]'), rec(2, T + 1, { x: 3 }, 'v*[x]'), rec(3, T + 9, { x: 1 }, 'v*[x]y')]);
+      await h.store.write('q', [rec(9, T + 50, { x: 1 }, 'v*[x]')]);
+      expect(await h.store.viewStats('p', 'v*[x]')).toEqual({ entities: 2, latestEventTime: T + 5 });
+    });
   });
 }

@@ -56,8 +56,16 @@ export interface OnlineStore {
   write(project: string, records: readonly OnlineRecord[]): Promise<OnlineWriteResult>;
   /** One map feature -> value per entity key, in request order. */
   read(project: string, request: OnlineReadRequest): Promise<Array<Record<string, OnlineReadValue>>>;
+  /** How many entities of `view` are stored in `project`, and the newest event time among them (ms; null when none). */
+  viewStats(project: string, view: string): Promise<OnlineViewStats>;
   /** Releases connections. */
   close(): Promise<void>;
+}
+
+/** What the online store holds for one view (for `kiln features stats`). */
+export interface OnlineViewStats {
+  readonly entities: number;
+  readonly latestEventTime: number | null;
 }
 
 /** A canonical entity key from join-key values (order as the entity declares them). */

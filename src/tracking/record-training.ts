@@ -2,8 +2,10 @@
  * What `kiln train` records on its run: params (algo, task, target, seed and the hyper-parameters), the
  * per-iteration curves as metric series keyed by split (`train.logloss`, `valid.auc`, step = iteration),
  * the test metrics as `test.<metric>`, the bundle (already stored) as an artifact and output, the trained model id as an output, and the dataset version
- * read as an input. One metric batch (one transaction) for all curves.
+ * read as an input, and the feature lineage of a feature-store training set as the `kiln.features` tag. One metric batch (one transaction) for all curves.
  */
+import type { FeatureLineage } from './feature-lineage.js';
+import { FEATURE_LINEAGE_TAG } from './feature-lineage.js';
 import type { MetricInput, ParamValue, ActiveRun } from './tracking-service.js';
 
 /** The parts of a training result the run records. */
@@ -22,6 +24,8 @@ export interface TrainingRecord {
   bundle: { path: string; hash: string; size: number };
   /** The trained model's id, when the training service recorded one. */
   modelId?: string;
+  /** The feature service and view versions of the training set, when it came from `kiln features training-set`. */
+  featureLineage?: FeatureLineage | null;
 }
 
 /** GBDT eval-metric names (XGBoost's) to Kiln's metric names, so `valid.roc_auc` lines up with `test.roc_auc`. */
@@ -41,6 +45,7 @@ export async function recordTraining(run: ActiveRun, t: TrainingRecord): Promise
   await run.logMetrics(points);
   const tags: Record<string, string> = { 'rows.train': String(t.rows.train), 'rows.valid': String(t.rows.valid), 'rows.test': String(t.rows.test) };
   if (t.bestIteration !== undefined) tags.bestIteration = String(t.bestIteration);
+  if (t.featureLineage) tags[FEATURE_LINEAGE_TAG] = JSON.stringify(t.featureLineage);
   await run.setTags(tags);
   if (t.dataset) await run.logInputs([t.dataset]);
   await run.addArtifact(t.bundle);

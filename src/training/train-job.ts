@@ -100,6 +100,7 @@ export function trainJobHandler(trainingService: TrainingService, trackingServic
         dataset: trained.model.dataset ?? undefined,
         bundle: { path: basename(trained.out ?? 'model.kiln.json'), hash: trained.model.artifactHash, size: stored?.size ?? 0 },
         modelId: trained.model.id,
+        featureLineage: trained.featureLineage,
       });
       await tracking.endRun(run.id, 'finished');
       ctx.log(`trained ${trained.algo} (${trained.task}): model ${trained.model.id}`);

@@ -20,6 +20,8 @@ import { resolveAlgorithm } from '../ml/train/train-model.js';
 import type { TrainResult } from '../ml/train/train-model.js';
 import { parseBundle, stringifyBundle } from '../runtime/bundle.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
+import type { FeatureLineage } from '../tracking/feature-lineage.js';
+import { readFeatureLineage } from '../tracking/feature-lineage.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { TrainedModelDataset, TrainedModelPage, TrainedModelQuery, TrainedModelRecord, TrainingSourceKind } from '../store/trained-model-repository.js';
 import { KILN_VERSION } from '../version.js';
@@ -65,6 +67,8 @@ export interface TrainingOutcome {
   readonly out?: string;
   /** Per-iteration evaluation curves by split (algorithms that iterate: GBDT), for tracking. */
   readonly history?: TrainResult['history'];
+  /** The feature lineage of a training-set file (its `.lineage.json` sidecar), for tracking. */
+  readonly featureLineage?: FeatureLineage;
 }
 
 /** Training data loaded once: the Frame, where it came from, and the dataset version when registered. */
@@ -72,6 +76,8 @@ export interface LoadedTrainingData {
   readonly frame: Frame;
   readonly kind: TrainingSourceKind;
   readonly dataset: TrainedModelDataset | null;
+  /** From the file's `.lineage.json` sidecar when it is a feature-store training set. */
+  readonly featureLineage?: FeatureLineage | null;
 }
 
 /** Share of the memory budget the loaded table may use. */
@@ -168,6 +174,7 @@ export class TrainingService {
         checksum: result.bundle.checksum,
         ...(out ? { out } : {}),
         ...(result.history ? { history: result.history } : {}),
+        ...(source.featureLineage ? { featureLineage: source.featureLineage } : {}),
       };
     } catch (err) {
       await pending?.discard();
@@ -238,7 +245,7 @@ export class TrainingService {
     }
     if (typeof data.file === 'string') {
       const frame = await withBudgetHint(readFrame(data.file, { ...data.readOptions, memoryBudgetBytes: budget }), this.limits.memoryBudgetBytes);
-      return { frame, kind: 'file', dataset: null };
+      return { frame, kind: 'file', dataset: null, featureLineage: await readFeatureLineage(data.file) };
     }
     if (data.frame && typeof data.frame === 'object' && 'columns' in data.frame) return { frame: data.frame as Frame, kind: 'frame', dataset: null };
     throw new UsageError('data must be one of {dataset: "NAME@VERSION"}, {file: PATH} or {frame: Frame}', { field: 'dataset' });

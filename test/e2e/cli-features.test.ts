@@ -1,6 +1,6 @@
 /**
- * End-to-end: `kiln features apply` (plan, idempotence, --json, bad input exit 2), `list`, `show` and
- * `training-set` over the hand-computed point-in-time fixture.
+ * End-to-end: `kiln features apply` (plan, idempotence, --json, bad input exit 2), `list`, `show`, `stats`
+ * and `training-set` over the hand-computed point-in-time fixture.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,6 +35,12 @@ describe('kiln features', () => {
     // Read "now": the stored values are weeks old, so both views report them outside their TTL.
     const online = json(await runKiln(['features', 'get-online', '--entity', 'customer_id=1', '--service', 'churn_v1', '--json'], { home })) as { results: Array<Record<string, { status: string }>> };
     expect(online.results[0].customer_stats__balance.status).toBe('outside_ttl');
+    // Stats after materializing up to 2026-01-10: 2 entities online, the newest offline event weeks old: stale.
+    const stats = json(await runKiln(['features', 'stats', 'customer_stats', '--json'], { home }));
+    expect(stats).toMatchObject({ offline: { rows: 7, entities: 2 }, online: { entities: 2 }, materialization: { rows: 2 }, freshness: { stale: true }, features: [{ name: 'balance', count: 7 }, { name: 'segment' }] });
+    const text = await runKiln(['features', 'stats', 'customer_stats'], { home });
+    expect(text.stdout).toContain('STALE');
+    expect((await runKiln(['features', 'stats', 'nope'], { home })).code).toBe(2);
   });
 
   it('exits 2 on invalid definitions and bad entity files', async () => {

@@ -1,5 +1,5 @@
 /**
- * `kiln features apply | list | show | training-set`: the feature store. Thin over `kiln.features`
+ * `kiln features apply | list | show | stats | training-set`: the feature store. Thin over `kiln.features`
  * (the same service HTTP uses); definitions load and training sets run in lazily imported modules so
  * `kiln --help` stays fast.
  */
@@ -21,13 +21,15 @@ export function registerFeaturesCommands(program: Command, ctx: CliContext): voi
     .command('apply <target>')
     .description('register features.yaml (a file, or a folder holding it): prints the plan (added/changed/removed); idempotent')
     .option('--dry-run', 'print the plan without registering')
+    .option('--force', 'apply even when it breaks feature views that registered model versions use (audited)')
     .option('--json', 'print JSON')
-    .action(async (target: string, flags: JsonFlag & { dryRun?: boolean }) => {
+    .action(async (target: string, flags: JsonFlag & { dryRun?: boolean; force?: boolean }) => {
       const { loadDefinitions } = await import('../../features/load-definitions.js');
       const { file, definitions } = await loadDefinitions(target);
-      const result = await withKiln((kiln) => (flags.dryRun ? kiln.features.plan(definitions) : kiln.features.apply(definitions)));
+      const result = await withKiln((kiln) => (flags.dryRun ? kiln.features.plan(definitions) : kiln.features.apply(definitions, undefined, {}, { force: flags.force === true })));
       if (flags.json) return printJson(ctx.io, { file, ...result });
       ctx.io.out(renderPlan(result.plan));
+      for (const b of result.breaking) ctx.io.out(`breaking: ${b.view}: ${b.change} (used by ${b.models.join(', ')})${result.forced ? ' [forced]' : ''}\n`);
       if (flags.dryRun) ctx.io.out('dry run: nothing registered\n');
       else ctx.io.out(result.applied ? `registered feature definitions version ${result.version}\n` : `no changes (version ${result.version})\n`);
     });
@@ -72,6 +74,54 @@ export function registerFeaturesCommands(program: Command, ctx: CliContext): voi
       ).finally(() => progress.stop());
       if (flags.json) return printJson(ctx.io, lineage);
       ctx.io.out(`wrote ${lineage.rows} rows x ${lineage.columns.length} columns to ${flags.out} (lineage: ${flags.out}.lineage.json)\n`);
+    });
+  features
+    .command('stats <view>')
+    .description('a feature view\'s offline and online row counts, event-time range, freshness vs TTL, and a profile per feature')
+    .option('--json', 'print JSON')
+    .action(async (view: string, flags: JsonFlag) => {
+      const stats = await withKiln((kiln) => kiln.features.stats(view));
+      if (flags.json) return printJson(ctx.io, stats);
+      const { formatStat } = await import('../../data/profile/format-stat.js');
+      const f = stats.freshness;
+      ctx.io.out(`${stats.view} (version ${stats.version}, source ${stats.source})\n`);
+      ctx.io.out(`offline: ${stats.offline.rows} rows, ${stats.offline.entities} entities, event times ${stats.offline.earliestEventTime ?? '-'} .. ${stats.offline.latestEventTime ?? '-'}\n`);
+      ctx.io.out(`online: ${stats.online.entities} entities, newest ${stats.online.latestEventTime ?? '-'}; last materialized ${stats.materialization ? `${stats.materialization.materializedAt} (watermark ${stats.materialization.watermark}, ${stats.materialization.rows} rows)` : 'never'}\n`);
+      ctx.io.out(`freshness: newest event ${f.latestEventTime ?? '-'}, age ${f.ageSeconds ?? '-'} s, ttl ${f.ttlSeconds ?? 'none'}${f.stale ? ' - STALE (older than the TTL)' : ''}\n`);
+      const top = (p: (typeof stats.features)[number]): string => (p.topCategories ?? []).slice(0, 3).map((c) => `${c.value}:${c.count}`).join(' ');
+      ctx.io.out(
+        renderTable(
+          ['feature', 'type', 'count', 'missing', 'min', 'p50', 'max', 'mean', 'top'],
+          stats.features.map((p) => [p.name, p.type, p.count, p.missing, formatStat(p.min), formatStat(p.quantiles?.p50 ?? null), formatStat(p.max), formatStat(p.mean), top(p)]),
+        ),
+      );
+    });
+  features
+    .command('ingest <view>')
+    .description('stream JSON rows of a view into the online store from nats:SUBJECT (KILN_NATS_URL) or redis-stream:KEY (KILN_REDIS_URL); older events never overwrite newer')
+    .requiredOption('--from <spec>', 'nats:SUBJECT or redis-stream:KEY')
+    .option('--until-idle <ms>', 'stop after this long without messages (default: run until interrupted)')
+    .option('--json', 'print JSON')
+    .action(async (view: string, flags: JsonFlag & { from: string; untilIdle?: string }) => {
+      const { openStreamSource } = await import('../../store/open-stream-source.js');
+      const { UsageError } = await import('../../core/errors.js');
+      const untilIdleMs = flags.untilIdle === undefined ? undefined : Number(flags.untilIdle);
+      if (untilIdleMs !== undefined && (!Number.isSafeInteger(untilIdleMs) || untilIdleMs < 0)) throw new UsageError(`--until-idle must be milliseconds (a whole number), got ${flags.untilIdle}`, { field: '--until-idle' });
+      const source = openStreamSource(flags.from);
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const progress = createProgress(ctx.io, 'ingesting', 'messages');
+      const report = await withKiln((kiln) => kiln.features.ingestStream(view, source, { untilIdleMs, signal: stop.signal, onProgress: (r) => progress.update(r.consumed) }))
+        .finally(() => {
+          progress.stop();
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        });
+      if (flags.json) return printJson(ctx.io, report);
+      ctx.io.out(`consumed ${report.consumed} messages: ${report.written} written, ${report.stale} older than stored (ignored), ${report.rejectedCount} rejected\n`);
+      for (const r of report.rejected.slice(0, 20)) ctx.io.out(`rejected ${r.position}: ${r.reason}\n`);
     });
   registerMaterialize(features, ctx);
 }
@@ -132,7 +182,7 @@ function registerMaterialize(features: Command, ctx: CliContext): void {
 
 function renderPlan(plan: FeaturePlan): string {
   const lines: string[] = [];
-  for (const [kind, changes] of [['entity', plan.entities], ['featureView', plan.featureViews], ['featureService', plan.featureServices]] as const) {
+  for (const [kind, changes] of [['entity', plan.entities], ['featureView', plan.featureViews], ['onDemandFeatureView', plan.onDemandFeatureViews], ['featureService', plan.featureServices]] as const) {
     for (const n of changes.added) lines.push(`+ ${kind} ${n}`);
     for (const n of changes.changed) lines.push(`~ ${kind} ${n}`);
     for (const n of changes.removed) lines.push(`- ${kind} ${n}`);

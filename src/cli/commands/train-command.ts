@@ -106,6 +106,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
           dataset: trained.model.dataset ?? undefined,
           bundle: { path: basename(trained.out ?? resolve(flags.out)), hash: trained.model.artifactHash, size: stored?.size ?? 0 },
           modelId: trained.model.id,
+          featureLineage: trained.featureLineage,
         });
         return { outcome: trained, runId: run.id };
       }),

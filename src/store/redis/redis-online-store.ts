@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { UsageError } from '../../core/errors.js';
-import type { OnlineReadRequest, OnlineReadValue, OnlineRecord, OnlineStore, OnlineValue, OnlineWriteResult } from '../online-store.js';
+import type { OnlineReadRequest, OnlineReadValue, OnlineRecord, OnlineStore, OnlineValue, OnlineViewStats, OnlineWriteResult } from '../online-store.js';
 import { checkOnlineRecord, readValues } from '../online-store.js';
 
 const WRITE_IF_NEWER = `
@@ -62,6 +62,27 @@ export async function openRedisOnlineStore(url: string, options: { prefix?: stri
         const stored = t !== null && v !== null ? { eventTime: Number(t), values: JSON.parse(v) as Record<string, OnlineValue> } : null;
         return readValues(stored, req.features, req.ttlMs, now);
       });
+    },
+    async viewStats(project: string, view: string): Promise<OnlineViewStats> {
+      // A SCAN over the view's keys (glob characters of the names escaped): O(keys), for occasional stats only.
+      const match = `${recordKey(prefix, project, view, '').replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*`;
+      let cursor = '0';
+      let entities = 0;
+      let latest: number | null = null;
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length === 0) continue;
+        const pipe = redis.pipeline();
+        for (const key of keys) pipe.hget(key, 't');
+        for (const [err, t] of (await pipe.exec()) ?? []) {
+          if (err) throw err;
+          if (t === null) continue;
+          entities++;
+          latest = latest === null ? Number(t) : Math.max(latest, Number(t));
+        }
+      } while (cursor !== '0');
+      return { entities, latestEventTime: latest };
     },
     async close(): Promise<void> {
       await redis.quit().catch(() => redis.disconnect());

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UsageError } from '../../core/errors.js';
-import type { OnlineReadRequest, OnlineReadValue, OnlineRecord, OnlineStore, OnlineValue, OnlineWriteResult } from '../online-store.js';
+import type { OnlineReadRequest, OnlineReadValue, OnlineRecord, OnlineStore, OnlineValue, OnlineViewStats, OnlineWriteResult } from '../online-store.js';
 import { checkOnlineRecord, readValues } from '../online-store.js';
 
 /** Open (creating) the embedded online store at `path` (`:memory:` for tests). */
@@ -25,6 +25,7 @@ export function openSqliteOnlineStore(path: string): OnlineStore {
      ON CONFLICT (project, view, entity_key) DO UPDATE SET event_time = excluded.event_time, values_json = excluded.values_json
      WHERE excluded.event_time >= online_features.event_time`,
   );
+  const stats = db.prepare('SELECT count(*) AS n, max(event_time) AS latest FROM online_features WHERE project = ? AND view = ?');
   const select = db.prepare('SELECT event_time, values_json FROM online_features WHERE project = ? AND view = ? AND entity_key = ?');
   const writeBatch = db.transaction((project: string, records: readonly OnlineRecord[]): number => {
     let written = 0;
@@ -47,6 +48,10 @@ export function openSqliteOnlineStore(path: string): OnlineStore {
         const stored = row ? { eventTime: Number(row.event_time), values: JSON.parse(row.values_json) as Record<string, OnlineValue> } : null;
         return readValues(stored, req.features, req.ttlMs, now);
       });
+    },
+    async viewStats(project: string, view: string): Promise<OnlineViewStats> {
+      const row = stats.get(project, view) as { n: number; latest: number | null };
+      return { entities: Number(row.n), latestEventTime: row.latest === null ? null : Number(row.latest) };
     },
     async close(): Promise<void> {
       db.close();

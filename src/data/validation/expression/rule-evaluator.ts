@@ -53,6 +53,27 @@ export function ruleColumns(node: RuleNode, out: string[] = []): string[] {
 /** Evaluate a rule over a chunk: a tri-state (0 false, 1 true, 2 null) value per row. */
 export function evaluateRule(node: RuleNode, frame: Frame, source: string): Uint8Array {
   const n = frame.rowCount;
+  const result = evaluateVec(node, frame, source);
+  if (result.t === 'null') return new Uint8Array(n).fill(TRI_NULL);
+  if (result.t !== 'bool') throw new InputError(`rule ${JSON.stringify(source)}: the rule must be a condition (true/false), got a ${typeName(result)} at position ${node.pos}`, { field: 'rule', position: node.pos }, 'Compare values, e.g. "amount > 0".');
+  return result.v;
+}
+
+/** The values of an expression per row (the same grammar and null rules as rules); NaN / TRI_NULL / null mean missing. */
+export type ExpressionValues =
+  | { readonly type: 'number'; readonly values: Float64Array }
+  | { readonly type: 'boolean'; readonly values: Uint8Array }
+  | { readonly type: 'string'; readonly values: readonly (string | null)[] }
+  | { readonly type: 'null' };
+
+/** Evaluate an expression (not only a condition) over a chunk: what on-demand features compute. */
+export function evaluateExpression(node: RuleNode, frame: Frame, source: string): ExpressionValues {
+  const r = evaluateVec(node, frame, source);
+  return r.t === 'num' ? { type: 'number', values: r.v } : r.t === 'bool' ? { type: 'boolean', values: r.v } : r.t === 'str' ? { type: 'string', values: r.v } : { type: 'null' };
+}
+
+function evaluateVec(node: RuleNode, frame: Frame, source: string): Vec {
+  const n = frame.rowCount;
   const err = (pos: number, problem: string, hint?: string): InputError =>
     new InputError(`rule ${JSON.stringify(source)}: ${problem} at position ${pos}`, { field: 'rule', position: pos }, hint);
 
@@ -249,10 +270,7 @@ export function evaluateRule(node: RuleNode, frame: Frame, source: string): Uint
     return x.v;
   };
 
-  const result = evalNode(node);
-  if (result.t === 'null') return new Uint8Array(n).fill(TRI_NULL);
-  if (result.t !== 'bool') throw err(node.pos, `the rule must be a condition (true/false), got a ${typeName(result)}`, 'Compare values, e.g. "amount > 0".');
-  return result.v;
+  return evalNode(node);
 }
 
 function compare<T extends number | string>(op: string, p: T, q: T): boolean {
