@@ -6,7 +6,7 @@
  * unrolled kernel); threads claim blocks dynamically. The grouping depends only on the leaf's size
  * (the serial builder uses the same row blocks), so the histograms (and the model) are bit-identical
  * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`: a count
- * job, then a scatter job).
+ * job, then a scatter job) and gradient passes (`shared-gradients.ts`).
  */
 import { MAX_JOB_BLOCKS, startSharedJobPool } from '../parallel/shared-job-pool.js';
 import type { SharedJobPool } from '../parallel/shared-job-pool.js';
@@ -18,6 +18,9 @@ import { countChunkLefts, scatterChunk } from './partition-kernel.js';
 import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
+import type { Objective } from './objectives/objective.js';
+import { gradientBlockRange, gradientBlocks, PARALLEL_GRADIENT_MIN_ROWS } from './shared-gradients.js';
+import type { SharedGradientData } from './shared-gradients.js';
 
 /**
  * Below this many row-features (~0.5 ms of work) a job runs on the calling thread alone: waking a
@@ -86,7 +89,18 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     if (this.pb) scatterChunk(this.inp, this.pb, this.start, this.end, this.slot, c, this.moveData);
   };
 
-  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array) {
+  private gradK = 0;
+  private readonly grad: { data: SharedGradientData; objective: Objective } | undefined;
+  private readonly gradRange = new Int32Array(2);
+  private readonly ownGradients = (b: number): void => {
+    const g = this.grad;
+    if (!g?.objective.gradientRange) return;
+    gradientBlockRange(g.data.y.length, b, this.gradRange);
+    g.objective.gradientRange(g.data.scores, this.gradK, g.data.out, this.gradRange[0], this.gradRange[1]);
+  };
+
+  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array, grad: { data: SharedGradientData; objective: Objective } | undefined) {
+    this.grad = grad;
     this.inp = inp;
     this.partials = partials;
     this.pool = pool;
@@ -97,13 +111,31 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
 
   /**
    * Start `threads - 1` workers (the caller is the last participant) and wait until they are ready.
-   * With `partition` buffers the workers can also run partition chunks.
+   * With `partition` buffers the workers can also run partition chunks; with `gradients` (a loss with
+   * `gradientRange`, the calling thread's `objective`) gradient passes.
    */
-  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers): Promise<ParallelHistogramBuilder> {
+  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
     const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
-    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials }));
-    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials);
+    const grad = gradients?.objective.gradientRange ? gradients : undefined;
+    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials, gradients: grad?.data }));
+    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad);
+  }
+
+  /**
+   * Fill the shared gradient output for output `k` from the shared scores on all threads; false (nothing
+   * done) when this pool has no row-wise loss or the data is too small to share.
+   */
+  computeGradients(k: number): boolean {
+    const g = this.grad;
+    const rows = g ? g.data.y.length : 0;
+    if (!g || rows < PARALLEL_GRADIENT_MIN_ROWS) return false;
+    const a = this.args;
+    a[0] = 4;
+    a[1] = this.gradK = k;
+    a[2] = a[3] = a[4] = 0;
+    this.pool.run(a, gradientBlocks(rows), this.ownGradients);
+    return true;
   }
 
   build(start: number, end: number, slot: number): void {
