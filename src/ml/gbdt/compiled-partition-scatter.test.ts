@@ -1,7 +1,7 @@
 /** The shape-specialised scatter loops move exactly what the generic loop moves, to the same places. */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
-import { compiledScatter, MAX_COMPILED_ROW_WORDS } from './compiled-partition-scatter.js';
+import { compiledScatter, float64CopyIsExact, MAX_COMPILED_ROW_WORDS } from './compiled-partition-scatter.js';
 import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { countChunkLefts, createPartitionBuffers, scatterChunk, setPartitionSplit } from './partition-kernel.js';
@@ -11,6 +11,15 @@ function setup(n: number, F: number, numBins: number, packed: boolean, seed: num
   const rng = new Rng(seed);
   const stride = orderedStride(F);
   // Both halves filled with random data, so a row that is not moved shows up as a difference.
+  const ordBins = Uint8Array.from({ length: 2 * n * stride }, () => rng.int(numBins + 1));
+  // Every third row holds a NaN bit pattern (signalling or quiet, with payload) in a double that does
+  // not contain the split feature's byte: rows moved as doubles must keep it.
+  const dv = new DataView(ordBins.buffer);
+  const at = F - 2 >= 8 ? 0 : 8;
+  for (let r = 0; r < 2 * n; r += 3) {
+    dv.setUint32(r * stride + at, 0x9abc + r, true);
+    dv.setUint32(r * stride + at + 4, r % 2 === 0 ? 0x7ff00001 : 0xfff40000 + r, true);
+  }
   return {
     bins: new Uint8Array(0),
     features: F,
@@ -19,7 +28,7 @@ function setup(n: number, F: number, numBins: number, packed: boolean, seed: num
     gh: new Float64Array(0),
     rowIndex: Int32Array.from({ length: n }, () => rng.int(1 << 30)),
     stride,
-    ordBins: Uint8Array.from({ length: 2 * n * stride }, () => rng.int(numBins + 1)),
+    ordBins,
     ordGh: Float64Array.from({ length: (packed ? 2 : 4) * n }, () => rng.normal()),
     hist: new Float64Array(0),
     packed,
@@ -66,6 +75,11 @@ describe('compiledScatter', () => {
       expect(Array.from(b.ordBins)).toEqual(Array.from(a.ordBins));
       expect(Array.from(b.ordGh)).toEqual(Array.from(a.ordGh));
     }
+  });
+
+  it('copies doubles bit-exactly on this engine (so rows of even word counts move as doubles)', () => {
+    expect(float64CopyIsExact()).toBe(true);
+    expect(compiledScatter(7, false, false, true, 4, true)).toBeUndefined();
   });
 
   it('declines rows wider than it compiles', () => {

@@ -10,7 +10,7 @@
  * the source half and the left counts travel through a shared Int32 `state` block so that worker
  * threads can run chunks from a job that carries only row positions.
  */
-import { compiledScatter } from './compiled-partition-scatter.js';
+import { compiledScatter, float64CopyIsExact } from './compiled-partition-scatter.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { SplitInfo } from './split-finder.js';
 
@@ -133,9 +133,11 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
   // (about half the rows of a split go each way), so a mispredicted branch per row cost more than the
   // row copy itself. `g` is 1 for left; the destination is selected with a mask, not a branch.
   const dm = defLeft ? 1 : 0;
-  const loop = compiled ? compiledScatter(W, packed, cat, moveData, BITS) : undefined;
+  const doubles = moveData && W % 2 === 0 && bins.byteOffset % 8 === 0 && float64CopyIsExact();
+  const loop = compiled ? compiledScatter(W, packed, cat, moveData, BITS, doubles) : undefined;
   if (loop) {
-    loop(bins, words, gh, srcIdx, dstIdx, st, f, thr, dm, missing, sb, db, cs, end, dl, dr);
+    const dwords = doubles ? new Float64Array(bins.buffer, bins.byteOffset, bins.byteLength >> 3) : undefined;
+    loop(bins, words, dwords, gh, srcIdx, dstIdx, st, f, thr, dm, missing, sb, db, cs, end, dl, dr);
     return;
   }
   for (let i = cs; i < end; i++) {
