@@ -114,11 +114,12 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   const scores = new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
   const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(y), weight: weight && sharedCopy(weight), scores, out: exact }, objective } : undefined;
-  const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers, gradients) : undefined;
+  const scoreUpdate = threads > 1 ? { scores, outputs: K, leaves: new Float64Array(sharedBuffer(8 * 3 * params.maxLeaves)) } : undefined;
+  const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers, gradients, scoreUpdate) : undefined;
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
   const partition = par && buffers ? { buffers, runner: par } : undefined;
   try {
-    return boost(x, y, opts, params, { layout, data, inp, builder, partition, gradientPool: par, scores, exact, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
+    return boost(x, y, opts, params, { layout, data, inp, builder, partition, gradientPool: par, scoreUpdate: par && scoreUpdate ? { pool: par, leaves: scoreUpdate.leaves } : undefined, scores, exact, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
   } finally {
     await builder.close?.();
   }
@@ -132,6 +133,8 @@ interface BoostContext {
   partition: { buffers: PartitionBuffers; runner: PartitionRunner } | undefined;
   /** Computes row-wise gradients on its threads (returns false where it cannot). */
   gradientPool: { computeGradients(k: number): boolean } | undefined;
+  /** Adds a tree's leaf values to the scores on the pool's threads (leaf table: start, count, value per leaf). */
+  scoreUpdate: { pool: { updateScores(numLeaves: number, count: number, k: number): boolean }; leaves: Float64Array } | undefined;
   /** Raw training scores, rows x outputs (shared memory). */
   scores: Float64Array;
   /** Exact gradient pairs by row (the histogram inputs' `gh` unless gradients are quantized). */
@@ -203,10 +206,20 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
       }
       model.addTree(tree, leafValues);
       treeSplits.push({ features: tree.feature.slice(0, tree.numNodes), gains: tree.gain.slice(0, tree.numNodes) });
-      for (let l = 0; l < tree.numLeaves; l++) {
-        const v = leafValues[l];
-        const e = tree.leafStart[l] + tree.leafCount[l];
-        for (let i = tree.leafStart[l]; i < e; i++) scores[idx[i] * K + k] += v;
+      const su = c.scoreUpdate;
+      if (su) {
+        for (let l = 0; l < tree.numLeaves; l++) {
+          su.leaves[3 * l] = tree.leafStart[l];
+          su.leaves[3 * l + 1] = tree.leafCount[l];
+          su.leaves[3 * l + 2] = leafValues[l];
+        }
+      }
+      if (!su?.pool.updateScores(tree.numLeaves, bagCount, k)) {
+        for (let l = 0; l < tree.numLeaves; l++) {
+          const v = leafValues[l];
+          const e = tree.leafStart[l] + tree.leafCount[l];
+          for (let i = tree.leafStart[l]; i < e; i++) scores[idx[i] * K + k] += v;
+        }
       }
       if (bagCount < n) for (let i = 0; i < n; i++) if (bagMask[i] === 0) scores[i * K + k] += leafValues[leafOfBinnedRow(tree, layout, data.bins, i)];
       if (valid) for (let i = 0; i < vn; i++) vScores[i * K + k] += leafValues[leafOfRawRow(tree, layout, valid.x.data, vn, i)];

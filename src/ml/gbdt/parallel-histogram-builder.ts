@@ -21,6 +21,8 @@ import type { HistogramBuilder } from './tree-grower.js';
 import type { Objective } from './objectives/objective.js';
 import { gradientBlockRange, gradientBlocks, PARALLEL_GRADIENT_MIN_ROWS } from './shared-gradients.js';
 import type { SharedGradientData } from './shared-gradients.js';
+import { PARALLEL_SCORE_UPDATE_MIN_ROWS, scoreUpdateBlocks, updateScoreBlock } from './shared-score-update.js';
+import type { SharedScoreData } from './shared-score-update.js';
 
 /**
  * Below this many row-features (~0.5 ms of work) a job runs on the calling thread alone: waking a
@@ -99,8 +101,15 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     g.objective.gradientRange(g.data.scores, this.gradK, g.data.out, this.gradRange[0], this.gradRange[1]);
   };
 
-  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array, grad: { data: SharedGradientData; objective: Objective } | undefined) {
+  private readonly scoreData: SharedScoreData | undefined;
+  private readonly ownScores = (b: number): void => {
+    const a = this.args;
+    if (this.scoreData) updateScoreBlock(this.scoreData, this.inp.rowIndex, a[1], a[2], a[3], b);
+  };
+
+  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array, grad: { data: SharedGradientData; objective: Objective } | undefined, scoreData: SharedScoreData | undefined) {
     this.grad = grad;
+    this.scoreData = scoreData;
     this.inp = inp;
     this.partials = partials;
     this.pool = pool;
@@ -112,14 +121,14 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   /**
    * Start `threads - 1` workers (the caller is the last participant) and wait until they are ready.
    * With `partition` buffers the workers can also run partition chunks; with `gradients` (a loss with
-   * `gradientRange`, the calling thread's `objective`) gradient passes.
+   * `gradientRange`, the calling thread's `objective`) gradient passes; with `scores` score updates.
    */
-  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }): Promise<ParallelHistogramBuilder> {
+  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
     const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
     const grad = gradients?.objective.gradientRange ? gradients : undefined;
-    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials, gradients: grad?.data }));
-    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad);
+    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores }));
+    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad, scores);
   }
 
   /**
@@ -162,6 +171,23 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     }
     a[0] = 0;
     this.pool.run(a, this.bounds.length - 1, this.own);
+  }
+
+  /**
+   * Add the leaf values of the shared leaf table (`numLeaves` leaves over index positions [0, count))
+   * to output `k` of the shared scores on all threads; false (nothing done) without score data or when
+   * the bag is too small to share.
+   */
+  updateScores(numLeaves: number, count: number, k: number): boolean {
+    if (!this.scoreData || count < PARALLEL_SCORE_UPDATE_MIN_ROWS) return false;
+    const a = this.args;
+    a[0] = 5;
+    a[1] = numLeaves;
+    a[2] = count;
+    a[3] = k;
+    a[4] = 0;
+    this.pool.run(a, scoreUpdateBlocks(count), this.ownScores);
+    return true;
   }
 
   /** Two chunks per thread, so a descheduled thread's chunk can be taken over by the others. */

@@ -11,7 +11,12 @@ import { OBJECTIVES } from './objectives/objective-registry.js';
 import { ParallelHistogramBuilder } from './parallel-histogram-builder.js';
 import { gradientBlockRange, gradientBlocks, PARALLEL_GRADIENT_MIN_ROWS } from './shared-gradients.js';
 
-const shared = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * n));
+/** A shared array filled by `fill(i)` in place (`map` would return an unshared copy). */
+function shared(n: number, fill: (i: number) => number = () => 0): Float64Array {
+  const a = new Float64Array(new SharedArrayBuffer(8 * n));
+  for (let i = 0; i < n; i++) a[i] = fill(i);
+  return a;
+}
 
 function tinyInputs(): HistogramInputs {
   const F = 4;
@@ -42,11 +47,11 @@ describe('shared gradients', () => {
   ])('%s (weights %s): pool threads write what the objective writes alone', async (name, weighted) => {
     const n = PARALLEL_GRADIENT_MIN_ROWS + 3001;
     const rng = new Rng(3);
-    const y = shared(n).map(() => (name === 'binary' ? (rng.next() < 0.4 ? 1 : 0) : rng.normal() * 3));
-    const weight = weighted ? shared(n).map(() => rng.next() * 2) : undefined;
+    const y = shared(n, () => (name === 'binary' ? (rng.next() < 0.4 ? 1 : 0) : rng.normal() * 3));
+    const weight = weighted ? shared(n, () => rng.next() * 2) : undefined;
     const params = parseGbdtParams({ objective: name });
     const objective = OBJECTIVES[name]({ y, weight, queryStart: undefined, numClasses: 0 }, params);
-    const scores = shared(n).map(() => rng.normal());
+    const scores = shared(n, () => rng.normal());
     const out = shared(2 * n);
     const pool = await ParallelHistogramBuilder.start(tinyInputs(), 3, undefined, { data: { objective: name, params, y, weight, scores, out }, objective });
     try {
