@@ -110,11 +110,16 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
   // With workers, the partition scratch is shared so that they can partition large splits too.
   const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins) : undefined;
-  const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers) : undefined;
+  // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
+  const scores = new Float64Array(sharedBuffer(8 * n * K));
+  const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
+  const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(y), weight: weight && sharedCopy(weight), scores, out: exact }, objective } : undefined;
+  const scoreUpdate = threads > 1 ? { scores, outputs: K, leaves: new Float64Array(sharedBuffer(8 * 3 * params.maxLeaves)) } : undefined;
+  const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers, gradients, scoreUpdate) : undefined;
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
   const partition = par && buffers ? { buffers, runner: par } : undefined;
   try {
-    return boost(x, y, opts, params, { layout, data, inp, builder, partition, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
+    return boost(x, y, opts, params, { layout, data, inp, builder, partition, gradientPool: par, scoreUpdate: par && scoreUpdate ? { pool: par, leaves: scoreUpdate.leaves } : undefined, scores, exact, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
   } finally {
     await builder.close?.();
   }
@@ -126,6 +131,14 @@ interface BoostContext {
   inp: HistogramInputs;
   builder: HistogramBuilder;
   partition: { buffers: PartitionBuffers; runner: PartitionRunner } | undefined;
+  /** Computes row-wise gradients on its threads (returns false where it cannot). */
+  gradientPool: { computeGradients(k: number): boolean } | undefined;
+  /** Adds a tree's leaf values to the scores on the pool's threads (leaf table: start, count, value per leaf). */
+  scoreUpdate: { pool: { updateScores(numLeaves: number, count: number, k: number): boolean }; leaves: Float64Array } | undefined;
+  /** Raw training scores, rows x outputs (shared memory). */
+  scores: Float64Array;
+  /** Exact gradient pairs by row (the histogram inputs' `gh` unless gradients are quantized). */
+  exact: Float64Array;
   objective: ReturnType<(typeof OBJECTIVES)[GbdtObjective]>;
   K: number;
   weight: Float64Array | undefined;
@@ -142,11 +155,10 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
   const F = x.cols;
   // Quantized: the objective writes exact pairs here and the quantizer packs them into inp.gh.
   const quantizer = inp.packed ? new GradientQuantizer(n, p.gradientQuantBins, rng.nextUint32()) : undefined;
-  const exact = quantizer ? new Float64Array(2 * n) : inp.gh;
+  const { exact, scores } = c;
   const grower = new TreeGrower(data, p, inp, c.builder, profile, c.partition, quantizer ? { quantizer, exact } : undefined);
   const model = new GbdtModelBuilder(layout);
   const base = objective.baseScores();
-  const scores = new Float64Array(n * K);
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) scores[i * K + k] = base[k];
   const valid = opts.valid;
   const vn = valid ? valid.x.rows : 0;
@@ -180,7 +192,7 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
     objective.prepare(scores);
     for (let k = 0; k < K; k++) {
       if (k > 0) t0 = performance.now();
-      objective.gradients(scores, k, exact);
+      if (!c.gradientPool?.computeGradients(k)) objective.gradients(scores, k, exact);
       if (quantizer) quantizer.quantize(exact, gh, n);
       if (profile) profile.lap('gradients', t0);
       let m = 0;
@@ -194,10 +206,20 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
       }
       model.addTree(tree, leafValues);
       treeSplits.push({ features: tree.feature.slice(0, tree.numNodes), gains: tree.gain.slice(0, tree.numNodes) });
-      for (let l = 0; l < tree.numLeaves; l++) {
-        const v = leafValues[l];
-        const e = tree.leafStart[l] + tree.leafCount[l];
-        for (let i = tree.leafStart[l]; i < e; i++) scores[idx[i] * K + k] += v;
+      const su = c.scoreUpdate;
+      if (su) {
+        for (let l = 0; l < tree.numLeaves; l++) {
+          su.leaves[3 * l] = tree.leafStart[l];
+          su.leaves[3 * l + 1] = tree.leafCount[l];
+          su.leaves[3 * l + 2] = leafValues[l];
+        }
+      }
+      if (!su?.pool.updateScores(tree.numLeaves, bagCount, k)) {
+        for (let l = 0; l < tree.numLeaves; l++) {
+          const v = leafValues[l];
+          const e = tree.leafStart[l] + tree.leafCount[l];
+          for (let i = tree.leafStart[l]; i < e; i++) scores[idx[i] * K + k] += v;
+        }
       }
       if (bagCount < n) for (let i = 0; i < n; i++) if (bagMask[i] === 0) scores[i * K + k] += leafValues[leafOfBinnedRow(tree, layout, data.bins, i)];
       if (valid) for (let i = 0; i < vn; i++) vScores[i * K + k] += leafValues[leafOfRawRow(tree, layout, valid.x.data, vn, i)];
@@ -238,6 +260,14 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
   }
   const state = model.toState({ objective: objective.name, link: objective.link, outputs: K, featureNames: x.names, baseScores: base });
   return { result: { state, bestIteration, history, importance: { gain, split } }, trainScores: scores };
+}
+
+/** `a` itself when it already lives on shared memory, else a shared copy (worker threads read it). */
+function sharedCopy(a: Float64Array): Float64Array {
+  if (typeof SharedArrayBuffer !== 'function' || a.buffer instanceof SharedArrayBuffer) return a;
+  const c = new Float64Array(new SharedArrayBuffer(a.byteLength));
+  c.set(a);
+  return c;
 }
 
 function sharedBuffer(bytes: number): ArrayBufferLike {

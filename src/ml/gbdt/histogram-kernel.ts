@@ -12,6 +12,9 @@
  * (measured 3.4 vs 2.4 ns), so counts are estimated from hessians at split time, as LightGBM does.
  */
 
+import { compileHistogramKernel } from './compiled-histogram-kernel.js';
+import type { CompiledHistogramKernel } from './compiled-histogram-kernel.js';
+
 /** Inputs shared by every histogram build of one training run. */
 export interface HistogramInputs {
   /** Row-major bins by row id (`rows x features`, stride `features`). */
@@ -54,8 +57,49 @@ export function buildHistogramSlice(inp: HistogramInputs, start: number, end: nu
   buildHistogramInto(inp, start, end, inp.hist, slot * inp.histSize, f0, f1);
 }
 
+/** Compiled kernels of one run's inputs, by feature slice (`f0 * 65536 + f1`); `null` = not compilable. */
+interface KernelCache {
+  readonly words: Int32Array | undefined;
+  readonly bySlice: Map<number, CompiledHistogramKernel | null>;
+}
+const kernelCaches = new WeakMap<HistogramInputs, KernelCache>();
+
+/** The compiled kernel of features [f0, f1) of `inp` (compiled on first use), or undefined. */
+function compiledKernel(inp: HistogramInputs, f0: number, f1: number): { fn: CompiledHistogramKernel; words: Int32Array } | undefined {
+  let cache = kernelCaches.get(inp);
+  if (!cache) {
+    const ob = inp.ordBins;
+    const words = ob.byteOffset % 4 === 0 && inp.stride % 4 === 0 ? new Int32Array(ob.buffer, ob.byteOffset, ob.byteLength >> 2) : undefined;
+    cache = { words, bySlice: new Map() };
+    kernelCaches.set(inp, cache);
+  }
+  if (!cache.words) return undefined;
+  const key = f0 * 65536 + f1;
+  let fn = cache.bySlice.get(key);
+  if (fn === undefined) {
+    fn = compileHistogramKernel(inp.offsets2, inp.stride, f0, f1, inp.packed) ?? null;
+    cache.bySlice.set(key, fn);
+  }
+  return fn ? { fn, words: cache.words } : undefined;
+}
+
 /** Build features [f0, f1) of the histogram of positions [start, end) into `hist` at offset `hb`. */
 export function buildHistogramInto(inp: HistogramInputs, start: number, end: number, hist: Float64Array, hb: number, f0: number, f1: number): void {
+  const k = compiledKernel(inp, f0, f1);
+  if (k) {
+    const { features: F, offsets2 } = inp;
+    const shift = inp.packed ? 1 : 0;
+    const z0 = hb + (offsets2[f0] >> shift);
+    const z1 = f1 < F ? hb + (offsets2[f1] >> shift) : hb + (inp.histSize >> shift);
+    hist.fill(0, z0, z1);
+    k.fn(inp.ordBins, k.words, inp.ordGh, hist, hb, start, end);
+    return;
+  }
+  buildHistogramGeneric(inp, start, end, hist, hb, f0, f1);
+}
+
+/** The layout-independent kernel (the compiled one's reference; used where compiling is unavailable). */
+export function buildHistogramGeneric(inp: HistogramInputs, start: number, end: number, hist: Float64Array, hb: number, f0: number, f1: number): void {
   if (inp.packed) {
     buildPackedHistogramInto(inp, start, end, hist, hb, f0, f1);
     return;

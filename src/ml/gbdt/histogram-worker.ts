@@ -3,7 +3,8 @@
  * the histogram feature blocks or partitions the row chunks it claims (see
  * parallel-histogram-builder.ts). Job argument 0 says which: 0 histogram feature blocks,
  * 1 partition counts, 2 histogram row blocks (argument 4 = the job's first row block), 3 partition
- * scatter.
+ * scatter, 4 gradient blocks of output argument 1 (see shared-gradients.ts), 5 score-update blocks
+ * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveSharedJobs } from '../parallel/shared-job-pool.js';
@@ -12,6 +13,10 @@ import type { HistogramInputs } from './histogram-kernel.js';
 import { countChunkLefts, scatterChunk } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import { buildRowBlock } from './row-block-histogram.js';
+import { gradientBlockRange, workerObjective } from './shared-gradients.js';
+import type { SharedGradientData } from './shared-gradients.js';
+import { updateScoreBlock } from './shared-score-update.js';
+import type { SharedScoreData } from './shared-score-update.js';
 
 /** What the pool hands each histogram worker. */
 export interface HistogramWorkerData {
@@ -23,14 +28,25 @@ export interface HistogramWorkerData {
   readonly partition?: PartitionBuffers;
   /** Partial histograms of row blocks 1.. of large leaves. */
   readonly partials: Float64Array;
+  /** Labels, scores and gradient output for losses computed on the pool; absent otherwise. */
+  readonly gradients?: SharedGradientData;
+  /** Scores and leaf table for score updates on the pool; absent otherwise. */
+  readonly scoreUpdate?: SharedScoreData;
 }
 
 const wd = workerData as HistogramWorkerData | undefined;
 if (wd && parentPort) {
   const port = parentPort;
-  const { inputs, ctrl, blockBounds, partition, partials } = wd;
+  const { inputs, ctrl, blockBounds, partition, partials, gradients, scoreUpdate } = wd;
+  const objective = gradients ? workerObjective(gradients) : undefined;
+  const range = new Int32Array(2);
   serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
-    if (args[0] === 1 && partition) countChunkLefts(inputs, partition, args[1], args[2], args[3], b);
+    if (args[0] === 4 && gradients && objective?.gradientRange) {
+      gradientBlockRange(gradients.y.length, b, range);
+      objective.gradientRange(gradients.scores, args[1], gradients.out, range[0], range[1]);
+    } else if (args[0] === 5 && scoreUpdate) {
+      updateScoreBlock(scoreUpdate, inputs.rowIndex, args[1], args[2], args[3], b);
+    } else if (args[0] === 1 && partition) countChunkLefts(inputs, partition, args[1], args[2], args[3], b);
     else if (args[0] === 3 && partition) scatterChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
     else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);
     else buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);

@@ -6,7 +6,7 @@
  * unrolled kernel); threads claim blocks dynamically. The grouping depends only on the leaf's size
  * (the serial builder uses the same row blocks), so the histograms (and the model) are bit-identical
  * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`: a count
- * job, then a scatter job).
+ * job, then a scatter job) and gradient passes (`shared-gradients.ts`).
  */
 import { MAX_JOB_BLOCKS, startSharedJobPool } from '../parallel/shared-job-pool.js';
 import type { SharedJobPool } from '../parallel/shared-job-pool.js';
@@ -18,6 +18,11 @@ import { countChunkLefts, scatterChunk } from './partition-kernel.js';
 import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
+import type { Objective } from './objectives/objective.js';
+import { gradientBlockRange, gradientBlocks, PARALLEL_GRADIENT_MIN_ROWS } from './shared-gradients.js';
+import type { SharedGradientData } from './shared-gradients.js';
+import { PARALLEL_SCORE_UPDATE_MIN_ROWS, scoreUpdateBlocks, updateScoreBlock } from './shared-score-update.js';
+import type { SharedScoreData } from './shared-score-update.js';
 
 /**
  * Below this many row-features (~0.5 ms of work) a job runs on the calling thread alone: waking a
@@ -86,7 +91,25 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     if (this.pb) scatterChunk(this.inp, this.pb, this.start, this.end, this.slot, c, this.moveData);
   };
 
-  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array) {
+  private gradK = 0;
+  private readonly grad: { data: SharedGradientData; objective: Objective } | undefined;
+  private readonly gradRange = new Int32Array(2);
+  private readonly ownGradients = (b: number): void => {
+    const g = this.grad;
+    if (!g?.objective.gradientRange) return;
+    gradientBlockRange(g.data.y.length, b, this.gradRange);
+    g.objective.gradientRange(g.data.scores, this.gradK, g.data.out, this.gradRange[0], this.gradRange[1]);
+  };
+
+  private readonly scoreData: SharedScoreData | undefined;
+  private readonly ownScores = (b: number): void => {
+    const a = this.args;
+    if (this.scoreData) updateScoreBlock(this.scoreData, this.inp.rowIndex, a[1], a[2], a[3], b);
+  };
+
+  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array, grad: { data: SharedGradientData; objective: Objective } | undefined, scoreData: SharedScoreData | undefined) {
+    this.grad = grad;
+    this.scoreData = scoreData;
     this.inp = inp;
     this.partials = partials;
     this.pool = pool;
@@ -97,13 +120,31 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
 
   /**
    * Start `threads - 1` workers (the caller is the last participant) and wait until they are ready.
-   * With `partition` buffers the workers can also run partition chunks.
+   * With `partition` buffers the workers can also run partition chunks; with `gradients` (a loss with
+   * `gradientRange`, the calling thread's `objective`) gradient passes; with `scores` score updates.
    */
-  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers): Promise<ParallelHistogramBuilder> {
+  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
     const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
-    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials }));
-    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials);
+    const grad = gradients?.objective.gradientRange ? gradients : undefined;
+    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores }));
+    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad, scores);
+  }
+
+  /**
+   * Fill the shared gradient output for output `k` from the shared scores on all threads; false (nothing
+   * done) when this pool has no row-wise loss or the data is too small to share.
+   */
+  computeGradients(k: number): boolean {
+    const g = this.grad;
+    const rows = g ? g.data.y.length : 0;
+    if (!g || rows < PARALLEL_GRADIENT_MIN_ROWS) return false;
+    const a = this.args;
+    a[0] = 4;
+    a[1] = this.gradK = k;
+    a[2] = a[3] = a[4] = 0;
+    this.pool.run(a, gradientBlocks(rows), this.ownGradients);
+    return true;
   }
 
   build(start: number, end: number, slot: number): void {
@@ -130,6 +171,23 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     }
     a[0] = 0;
     this.pool.run(a, this.bounds.length - 1, this.own);
+  }
+
+  /**
+   * Add the leaf values of the shared leaf table (`numLeaves` leaves over index positions [0, count))
+   * to output `k` of the shared scores on all threads; false (nothing done) without score data or when
+   * the bag is too small to share.
+   */
+  updateScores(numLeaves: number, count: number, k: number): boolean {
+    if (!this.scoreData || count < PARALLEL_SCORE_UPDATE_MIN_ROWS) return false;
+    const a = this.args;
+    a[0] = 5;
+    a[1] = numLeaves;
+    a[2] = count;
+    a[3] = k;
+    a[4] = 0;
+    this.pool.run(a, scoreUpdateBlocks(count), this.ownScores);
+    return true;
   }
 
   /** Two chunks per thread, so a descheduled thread's chunk can be taken over by the others. */

@@ -10,6 +10,7 @@
  * the source half and the left counts travel through a shared Int32 `state` block so that worker
  * threads can run chunks from a job that carries only row positions.
  */
+import { compiledScatter, float64CopyIsExact } from './compiled-partition-scatter.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { SplitInfo } from './split-finder.js';
 
@@ -99,8 +100,9 @@ export function countChunkLefts(inp: HistogramInputs, pb: PartitionBuffers, star
 /**
  * Pass 2: move chunk `c`'s rows from the source half to their final positions in the other half
  * (needs every chunk's left count from pass 1). With `moveData` false only the row index moves.
+ * `compiled` false runs the generic loop (the compiled loops' reference in tests).
  */
-export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number, moveData: boolean): void {
+export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number, moveData: boolean, compiled = true): void {
   const { ordBins: bins, ordGh: gh, stride } = inp;
   // Quantized gradients are one packed double per row.
   const packed = inp.packed;
@@ -131,6 +133,13 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
   // (about half the rows of a split go each way), so a mispredicted branch per row cost more than the
   // row copy itself. `g` is 1 for left; the destination is selected with a mask, not a branch.
   const dm = defLeft ? 1 : 0;
+  const doubles = moveData && W % 2 === 0 && bins.byteOffset % 8 === 0 && float64CopyIsExact();
+  const loop = compiled ? compiledScatter(W, packed, cat, moveData, BITS, doubles) : undefined;
+  if (loop) {
+    const dwords = doubles ? new Float64Array(bins.buffer, bins.byteOffset, bins.byteLength >> 3) : undefined;
+    loop(bins, words, dwords, gh, srcIdx, dstIdx, st, f, thr, dm, missing, sb, db, cs, end, dl, dr);
+    return;
+  }
   for (let i = cs; i < end; i++) {
     const b = bins[(sb + i) * stride + f];
     let g = cat ? (st[BITS + (b >> 5)] >>> (b & 31)) & 1 : ((thr - b) >>> 31) ^ 1;

@@ -24,8 +24,11 @@ export function createBinaryObjective(data: ObjectiveData): Objective {
     metrics: ['logloss', 'auc'],
     baseScores: () => Float64Array.of(Math.log(p0 / (1 - p0))),
     prepare: () => undefined,
-    gradients(scores, _k, gh) {
-      for (let i = 0; i < n; i++) {
+    gradients(scores, k, gh) {
+      this.gradientRange?.(scores, k, gh, 0, n);
+    },
+    gradientRange(scores, _k, gh, from, to) {
+      for (let i = from; i < to; i++) {
         const p = 1 / (1 + Math.exp(-scores[i]));
         const wi = w ? w[i] : 1;
         gh[2 * i] = (p - y[i]) * wi;

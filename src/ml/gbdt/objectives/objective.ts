@@ -32,6 +32,12 @@ export interface Objective {
   /** Interleaved (grad, hess) of output k for every row into `gh` (length 2 x rows). */
   gradients(scores: Float64Array, k: number, gh: Float64Array): void;
   /**
+   * `gradients` of rows [from, to) only, for losses whose row gradients depend on that row alone
+   * (not multiclass, whose `prepare` state lives on one thread, nor ranking): lets worker threads
+   * share the pass. Present only where it gives exactly what `gradients` gives.
+   */
+  gradientRange?(scores: Float64Array, k: number, gh: Float64Array, from: number, to: number): void;
+  /**
    * Optional leaf refit (e.g. L1: the median residual): unshrunk value of a leaf holding
    * rows[start..start+count) for output k.
    */

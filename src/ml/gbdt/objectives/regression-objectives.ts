@@ -57,8 +57,11 @@ export function createL2Objective(data: ObjectiveData): Objective {
     metrics: ['rmse', 'mae'],
     baseScores: () => Float64Array.of(weightedMean(y, w)),
     prepare: () => undefined,
-    gradients(scores, _k, gh) {
-      for (let i = 0; i < n; i++) {
+    gradients(scores, k, gh) {
+      this.gradientRange?.(scores, k, gh, 0, n);
+    },
+    gradientRange(scores, _k, gh, from, to) {
+      for (let i = from; i < to; i++) {
         const wi = w ? w[i] : 1;
         gh[2 * i] = (scores[i] - y[i]) * wi;
         gh[2 * i + 1] = wi;
@@ -87,8 +90,11 @@ export function createL1Objective(data: ObjectiveData): Objective {
       return Float64Array.of(weightedMedian(vals, ws, n, order));
     },
     prepare: () => undefined,
-    gradients(scores, _k, gh) {
-      for (let i = 0; i < n; i++) {
+    gradients(scores, k, gh) {
+      this.gradientRange?.(scores, k, gh, 0, n);
+    },
+    gradientRange(scores, _k, gh, from, to) {
+      for (let i = from; i < to; i++) {
         const wi = w ? w[i] : 1;
         const d = scores[i] - y[i];
         gh[2 * i] = (d > 0 ? 1 : d < 0 ? -1 : 0) * wi;
@@ -120,8 +126,11 @@ export function createHuberObjective(data: ObjectiveData, params: GbdtParams): O
     metrics: ['rmse', 'mae'],
     baseScores: () => Float64Array.of(weightedMean(y, w)),
     prepare: () => undefined,
-    gradients(scores, _k, gh) {
-      for (let i = 0; i < n; i++) {
+    gradients(scores, k, gh) {
+      this.gradientRange?.(scores, k, gh, 0, n);
+    },
+    gradientRange(scores, _k, gh, from, to) {
+      for (let i = from; i < to; i++) {
         const wi = w ? w[i] : 1;
         const d = scores[i] - y[i];
         gh[2 * i] = (d > delta ? delta : d < -delta ? -delta : d) * wi;
