@@ -9,6 +9,8 @@ import type { Kiln } from '../kiln.js';
 import type { MonitorRunSummary } from '../monitoring/monitor-run.js';
 import type { BaselineRecord } from '../store/monitor-repository.js';
 import type { KilnApp } from './kiln-app.js';
+import { buildMonitorReport } from '../monitoring/monitors/monitor-report-builder.js';
+import { monitorReportJson, renderMonitorReportHtml } from '../monitoring/report/index.js';
 import {
   CreateBaselineRoute,
   CreateMonitorRoute,
@@ -18,6 +20,8 @@ import {
   ListBaselinesRoute,
   ListMonitorRunsRoute,
   ListMonitorsRoute,
+  MonitorReportHtmlRoute,
+  MonitorReportRoute,
   MonitorResultsRoute,
   RunMonitorRoute,
 } from './schemas/monitor-schemas.js';
@@ -66,6 +70,13 @@ export function registerMonitorRoutes(app: KilnApp, kiln: Kiln): void {
     });
     return { points };
   });
+  const reportInput = (req: { project: string; params: { name: string }; query: { runs?: string } }) => {
+    const runs = intOf(req.query.runs, 'runs');
+    if (runs !== undefined && (runs < 1 || runs > 5000)) throw new UsageError('runs must be from 1 to 5000', { field: 'runs' });
+    return buildMonitorReport(kiln.monitors.inProject(req.project), kiln.alerts.inProject(req.project), req.params.name, runs !== undefined ? { runs } : {});
+  };
+  app.get('/v1/monitors/:name/report', { schema: MonitorReportRoute, config: { permission: 'monitors:read', resourceParam: 'name' } }, async (req) => monitorReportJson(await reportInput(req)));
+  app.get('/v1/monitors/:name/report.html', { schema: MonitorReportHtmlRoute, config: { permission: 'monitors:read', resourceParam: 'name' } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(renderMonitorReportHtml(await reportInput(req))));
   app.get('/v1/baselines', { schema: ListBaselinesRoute, config: { permission: 'monitors:read' } }, async (req) => {
     const page = await kiln.monitors.inProject(req.project).baselines.list({ limit: intOf(req.query.limit, 'limit'), cursor: req.query.cursor });
     return { baselines: page.items.map(baselineJson), next: page.next };

@@ -3,7 +3,7 @@
  * scheduled monitor on an endpoint, an on-demand run (empty window: stated, exit 0), results, list, show,
  * delete, and bad input (malformed cron, unknown detector) as exit 2 naming the field.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { json, runKiln, tempDir } from './run-kiln.js';
@@ -39,6 +39,11 @@ describe('kiln monitor (monitors on endpoints)', () => {
     expect(json<{ monitors: { name: string }[] }>(list).monitors.map((m) => m.name)).toEqual(['shop-mon']);
     const show = await runKiln(['monitor', 'show', 'shop-mon', '--json'], { home });
     expect(json<{ runs: unknown[] }>(show).runs).toHaveLength(1);
+    const html = join(home, 'report.html');
+    const report = await runKiln(['monitor', 'report', 'shop-mon', '--html', html, '--json'], { home });
+    expect(report.code, report.stderr).toBe(0);
+    expect(json(report)).toMatchObject({ reportVersion: 1, monitor: 'shop-mon', endpoint: 'shop', runs: { total: 1, empty: 1 } });
+    expect(await readFile(html, 'utf8')).toContain('shop-mon');
     const del = await runKiln(['monitor', 'delete', 'shop-mon', '--json'], { home });
     expect(json(del)).toEqual({ deleted: 'shop-mon' });
   }, 60_000);

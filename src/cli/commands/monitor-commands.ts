@@ -1,5 +1,5 @@
 /**
- * `kiln monitor create|list|show|run|results|delete` and `kiln monitor baseline|baselines`: monitors on
+ * `kiln monitor create|list|show|run|results|report|delete` and `kiln monitor baseline|baselines`: monitors on
  * endpoints, thin over `kiln.monitors` (the same service as `/v1/monitors`). `--json` everywhere; flags map
  * to the service's fields in one place (`createInput`), so errors name the flag. Modules that read data load
  * inside the actions.
@@ -158,6 +158,27 @@ export function registerMonitorCommands(monitor: Command, ctx: CliContext): void
       );
       if (flags.json) return printJson(ctx.io, { points });
       ctx.io.out(renderTable(['at', 'check', 'metric', 'column', 'value', 'drift'], points.map((p) => [p.at, p.check, p.metric, p.column ?? '', p.value, p.drifted === undefined ? '' : p.drifted ? 'DRIFT' : 'no'])));
+    });
+  monitor
+    .command('report <name>')
+    .description('the monitor report: each statistic over time, drift overlays of the newest window, alerts and actions (offline HTML and JSON)')
+    .option('--html <file>', 'write the offline HTML dashboard to FILE')
+    .option('--runs <n>', 'newest runs included (1-5000)', '500')
+    .option('--json', 'print the report JSON (docs/specs/monitor-report.md)')
+    .action(async (name: string, flags: { html?: string; runs: string; json?: boolean }) => {
+      const runs = Number(flags.runs);
+      if (!Number.isInteger(runs) || runs < 1 || runs > 5000) throw new UsageError(`--runs must be an integer from 1 to 5000, got "${flags.runs}"`, { field: 'runs' });
+      const { buildMonitorReport } = await import('../../monitoring/monitors/monitor-report-builder.js');
+      const { monitorReportJson, renderMonitorReportHtml } = await import('../../monitoring/report/index.js');
+      const input = await withKiln((kiln) => buildMonitorReport(kiln.monitors, kiln.alerts, name, { runs }));
+      if (flags.html) {
+        const { writeFileAtomic } = await import('../../data/io/temp-space.js');
+        await writeFileAtomic(flags.html, renderMonitorReportHtml(input));
+      }
+      const report = monitorReportJson(input);
+      if (flags.json) return printJson(ctx.io, report);
+      ctx.io.out(`monitor ${name} on ${report.endpoint ?? '?'}: ${report.runs.total} runs (${report.runs.ok} ok, ${report.runs.empty} empty, ${report.runs.failed} failed), ${report.series.length} series, ${report.timeline.length} alert/action events\n`);
+      if (flags.html) ctx.io.out(`HTML report: ${flags.html}\n`);
     });
   monitor
     .command('delete <name>')

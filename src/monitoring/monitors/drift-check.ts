@@ -110,7 +110,7 @@ function sum(x: Float64Array): number {
 }
 
 /** Reference and current counts over the baseline's bins plus an under and an over bin. */
-function numericBins(b: BaselineColumn, col: Column): [Float64Array, Float64Array] {
+export function numericBins(b: BaselineColumn, col: Column): [Float64Array, Float64Array] {
   const edges = b.histogram?.edges ?? [];
   const bins = edges.length - 1;
   const ref = new Float64Array(bins + 2);
@@ -132,7 +132,7 @@ function numericBins(b: BaselineColumn, col: Column): [Float64Array, Float64Arra
 }
 
 /** Reference and current counts over the baseline's categories plus `__other__` (values beyond its top 100). */
-function categoryBins(b: BaselineColumn, col: Column): [Float64Array, Float64Array] {
+export function categoryBins(b: BaselineColumn, col: Column): [Float64Array, Float64Array] {
   const freq = b.frequencies ?? {};
   const labels = [...Object.keys(freq), OTHER];
   const index = new Map(labels.map((l, i) => [l, i]));

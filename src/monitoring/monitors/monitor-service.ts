@@ -34,6 +34,8 @@ import { qualityCheck } from './quality-check.js';
 import { previousCronTime, parseCron } from './cron-schedule.js';
 import { conceptCheck } from './concept-check.js';
 import { estimateCheck } from './estimate-check.js';
+import { driftHistograms } from './drift-histograms.js';
+import type { FeatureHistogram } from '../report/monitor-report-input.js';
 
 /** A stored monitor as callers see it. */
 export interface MonitorInfo {
@@ -285,6 +287,27 @@ export class MonitorService implements MonitorRunHistory {
       }
     }
     return failures;
+  }
+
+  /**
+   * Baseline-vs-window distributions of every input column over [windowStart, windowEnd) (the report's
+   * overlays; recomputed, not stored). Empty when the window has no rows or nothing to compare with.
+   */
+  async windowHistograms(name: string, windowStart: string, windowEnd: string): Promise<FeatureHistogram[]> {
+    const monitor = await this.record(name);
+    const spec = monitor.spec as unknown as MonitorSpec;
+    const endpoint = await this.deps.metadata.endpoints.get(monitor.endpoint);
+    if (!endpoint) return [];
+    const current = await this.deps.feedback.joinFeedback({ endpoint: monitor.endpoint, from: timeOf(windowStart), to: timeOf(windowEnd) });
+    if (current.rowCount === 0) return [];
+    const variant = [...endpoint.variants].sort((a, b) => b.weight - a.weight)[0];
+    const bundle = await this.loadBundle(variant.model, []);
+    const view = monitorView(current.drop(['label', 'label_recorded_at'].filter((n) => current.has(n))), bundle);
+    const baseline = spec.baseline ? await this.deps.baselines.load(spec.baseline.name, spec.baseline.version).catch(() => null) : null;
+    const document = baseline?.document ?? (bundle ? baselineFromBundle(bundle) : null);
+    if (!document) return [];
+    const reference = baseline?.sample ? baseline.sample.drop([LABEL_COLUMN, PREDICTION_COLUMN].filter((n) => baseline.sample?.has(n))) : null;
+    return driftHistograms(view.features.drop([PREDICTION_COLUMN].filter((n) => view.features.has(n))), document, reference);
   }
 
   private async loadBundle(model: string, notes: string[]): Promise<ModelBundle | null> {

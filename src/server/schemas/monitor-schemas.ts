@@ -139,3 +139,19 @@ export const GetBaselineRoute = {
   querystring: Type.Object({ version: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$' })) }),
   response: { 200: BaselineSchema, ...errorResponses(404) },
 };
+const ReportQuery = Type.Object({ runs: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'newest runs included (1-5000, default 500)' })) });
+export const MonitorReportRoute = {
+  summary: 'The monitor report as JSON (docs/specs/monitor-report.md): series per statistic, drift overlays of the newest window, alerts and actions',
+  tags: TAGS,
+  params: NameParams,
+  querystring: ReportQuery,
+  response: { 200: Type.Object({ reportVersion: Type.Literal(1), monitor: Type.String() }, { additionalProperties: true }), ...errorResponses(400, 404) },
+};
+export const MonitorReportHtmlRoute = {
+  summary: 'The monitor report as an offline HTML dashboard (inline SVG, no external resources)',
+  tags: TAGS,
+  params: NameParams,
+  querystring: ReportQuery,
+  produces: ['text/html'],
+  response: { 200: Type.String({ description: 'text/html' }), ...errorResponses(400, 404) },
+};
