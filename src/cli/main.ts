@@ -52,7 +52,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nNot built yet (later milestones): streaming feature ingestion,\nrollouts, pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
+      '\nNot built yet (later milestones): pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
