@@ -5,6 +5,7 @@
  * 1-based position and show a caret under it.
  */
 import { UsageError } from '../../core/errors.js';
+import { compareHolds, ExpressionScanner, expressionText, NUMBER_TOKEN } from '../../core/expression-scanner.js';
 import { GUARD_METRICS } from './guard-metrics.js';
 
 /** Comparison operators. */
@@ -21,50 +22,33 @@ export interface Guard {
 
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const OP = /(<=|>=|<|>)/y;
-const NUMBER = /[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?/y;
 const MAX_LENGTH = 200;
 /** Most guards one rollout may have. */
 export const MAX_GUARDS = 16;
 
 /** Parse one guard; `field` names where it came from (`guards[0]`). */
 export function parseGuard(text: unknown, field = 'guard'): Guard {
-  if (typeof text !== 'string') throw new UsageError(`${field} must be a string like "error_rate < 0.01"`, { field });
-  if (text.length > MAX_LENGTH) throw new UsageError(`${field} is longer than ${MAX_LENGTH} characters`, { field });
-  let pos = 0;
-  const skip = (): void => {
-    while (pos < text.length && (text[pos] === ' ' || text[pos] === '\t')) pos++;
-  };
-  const fail = (what: string): never => {
-    const shown = JSON.stringify(text).slice(1, -1);
-    const caret = ' '.repeat(JSON.stringify(text.slice(0, pos)).length - 2);
-    throw new UsageError(`${field}: ${what} at position ${pos + 1}\n  ${shown}\n  ${caret}^`, { field, guard: text, position: pos + 1 }, `Write METRIC OP NUMBER, e.g. "error_rate < 0.01"; metrics: ${Object.keys(GUARD_METRICS).join(', ')}.`);
-  };
-  const take = (re: RegExp): string | null => {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) return null;
-    pos += m[0].length;
-    return m[0];
-  };
-  skip();
-  const metricStart = pos;
-  const metric = take(IDENT);
-  if (metric === null) return fail('expected a metric name');
+  const source = expressionText(text, field, MAX_LENGTH, 'error_rate < 0.01');
+  const sc = new ExpressionScanner(source, field, `Write METRIC OP NUMBER, e.g. "error_rate < 0.01"; metrics: ${Object.keys(GUARD_METRICS).join(', ')}.`, { guard: source });
+  sc.skip();
+  const metricStart = sc.pos;
+  const metric = sc.take(IDENT);
+  if (metric === null) return sc.fail('expected a metric name');
   if (!Object.hasOwn(GUARD_METRICS, metric)) {
-    pos = metricStart;
-    return fail(`unknown metric "${metric}"`);
+    sc.pos = metricStart;
+    return sc.fail(`unknown metric "${metric}"`);
   }
-  skip();
-  const op = take(OP);
-  if (op === null) return fail('expected a comparison (<, <=, >, >=)');
-  skip();
-  const num = take(NUMBER);
-  if (num === null) return fail('expected a number');
-  skip();
-  if (pos < text.length) return fail(`unexpected "${text[pos]}"`);
+  sc.skip();
+  const op = sc.take(OP);
+  if (op === null) return sc.fail('expected a comparison (<, <=, >, >=)');
+  sc.skip();
+  const num = sc.take(NUMBER_TOKEN);
+  if (num === null) return sc.fail('expected a number');
+  sc.skip();
+  if (!sc.atEnd()) return sc.fail(`unexpected "${sc.peek()}"`);
   const threshold = Number(num);
-  if (!Number.isFinite(threshold)) return fail('expected a finite number');
-  return { metric, op: op as GuardOp, threshold, source: text.trim() };
+  if (!Number.isFinite(threshold)) return sc.fail('expected a finite number');
+  return { metric, op: op as GuardOp, threshold, source: source.trim() };
 }
 
 /** Parse a list of guards (each error names its index). */
@@ -77,14 +61,5 @@ export function parseGuards(texts: unknown): Guard[] {
 
 /** Whether `value` satisfies the guard. */
 export function guardHolds(g: Guard, value: number): boolean {
-  switch (g.op) {
-    case '<':
-      return value < g.threshold;
-    case '<=':
-      return value <= g.threshold;
-    case '>':
-      return value > g.threshold;
-    case '>=':
-      return value >= g.threshold;
-  }
+  return compareHolds(g.op, value, g.threshold);
 }
