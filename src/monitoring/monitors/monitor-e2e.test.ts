@@ -126,12 +126,18 @@ describe('a monitor on a drifting, degrading endpoint', () => {
     expect(baseline.columns).toEqual(expect.arrayContaining(['tenure', '__prediction__', '__label__']));
     await kiln.monitors.create({ name: 'churn-vs-week', endpoint: 'churn', baseline: 'last-week', window: '1h', checks: ['drift'] });
     const run = await kiln.monitors.run('churn-vs-week', { at: now });
-    const tenure = run.points.filter((p) => p.column === 'tenure');
+    const tenure = run.points.filter((p) => p.column === 'tenure' && p.metric !== 'mean_abs_shap');
     expect(tenure.map((p) => p.metric)).toEqual(['ks', 'ks_p_value']);
     expect(tenure[1].value).toBeLessThan(1e-6);
     expect(tenure.every((p) => p.drifted === true)).toBe(true);
     expect(run.points.some((p) => p.column === '__label__')).toBe(true);
     expect(run.notes.join('\n')).not.toMatch(/label drift needs/);
+    // Attribution drift (TreeSHAP on both sides): the shifted tenure changes how much each input matters.
+    const ndcg = run.points.find((p) => p.metric === 'attribution_ndcg');
+    expect(ndcg?.value).toBeGreaterThan(0);
+    expect(ndcg?.value).toBeLessThanOrEqual(1);
+    expect(run.points.find((p) => p.metric === 'mean_abs_shap' && p.column === 'tenure')?.value).toBeGreaterThan(0);
+    expect(run.points.find((p) => p.metric === 'attribution_distance')?.value).toBeGreaterThan(0);
   }, 120_000);
 
   it('estimates performance before labels (CBPE) and watches the error stream for concept drift', async () => {

@@ -35,6 +35,7 @@ import { previousCronTime, parseCron } from './cron-schedule.js';
 import { conceptCheck } from './concept-check.js';
 import { estimateCheck } from './estimate-check.js';
 import { driftHistograms } from './drift-histograms.js';
+import { attributionCheck } from './attribution-check.js';
 import type { FeatureHistogram } from '../report/monitor-report-input.js';
 
 /** A stored monitor as callers see it. */
@@ -259,7 +260,9 @@ export class MonitorService implements MonitorRunHistory {
           const labels = current.tryColumn('label');
           const cur = labels && !view.features.has(LABEL_COLUMN) ? new Frame([...view.features.columns, { ...labels, name: LABEL_COLUMN } as Column], view.rows) : view.features;
           if (!reference?.has(LABEL_COLUMN)) notes.push('drift: label drift needs a dataset baseline with the target column or a capture baseline with feedback; not computed');
-          return driftCheck(reference?.has(LABEL_COLUMN) ? cur : view.features, document, reference, { tests: spec.tests, thresholds: spec.thresholds, datasetDriftShare: spec.datasetDriftShare });
+          const out = await driftCheck(reference?.has(LABEL_COLUMN) ? cur : view.features, document, reference, { tests: spec.tests, thresholds: spec.thresholds, datasetDriftShare: spec.datasetDriftShare });
+          const attribution = attributionCheck(view.features, reference, bundle);
+          return { points: [...out.points, ...attribution.points], notes: [...out.notes, ...attribution.notes] };
         });
       } else if (check === 'data_quality') {
         await attempt('data_quality', () => dataQualityCheck(view.features.drop(view.features.has(PREDICTION_COLUMN) ? [PREDICTION_COLUMN] : []), bundle, baseline?.document ?? (bundle ? baselineFromBundle(bundle) : null), view.nonFinite, spec.suite));
