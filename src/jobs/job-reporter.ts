@@ -64,6 +64,11 @@ export class JobReporter {
     if (this.lines.length >= EARLY_FLUSH_LINES) void this.flush(false);
   }
 
+  /** Whether a progress report is waiting for the next write. */
+  hasPendingProgress(): boolean {
+    return this.pendingProgress !== null;
+  }
+
   /** Writes what is pending (serialized: one flush at a time); `final` also forces the progress out. */
   flush(final: boolean): Promise<void> {
     this.flushing = this.flushing.then(() => this.write(final));

@@ -202,6 +202,9 @@ export class JobRunner {
         await this.end(job.id, { status: 'failed', error: { code: 'internal', message: `the handler's result is not storable: ${(err as Error).message}` }, at: at() }, await reporter.drain());
         return;
       }
+      // The end sets progress to 1 but keeps the stored message: write the handler's last one first, or a
+      // throttled final message ("trial 3/3, best ...") would be lost behind an earlier one.
+      if (reporter.hasPendingProgress()) await reporter.flush(true);
       await this.end(job.id, { status: 'succeeded', result: value, at: at() }, await reporter.drain());
       return;
     }
