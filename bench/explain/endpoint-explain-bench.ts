@@ -38,7 +38,8 @@ writeFileSync(join(home, 'train.csv'), `${lines.join('\n')}\n`);
 const kiln = await openKiln({ home, databaseUrl: undefined, artifactsUrl: undefined });
 const trained = await kiln.training.train({ data: { file: join(home, 'train.csv') }, target: 'label', params: { numTrees: 100 }, seed: 1 });
 await kiln.endpoints.create({ name: 'bench', model: `trained:${trained.model.id}` });
-const app = await createApp(kiln, { logger: false, auth: { mode: 'off' } });
+// The control plane's per-caller rate limit (1,200/min) would throttle a closed-loop bench.
+const app = await createApp(kiln, { logger: false, auth: { mode: 'off', requestsPerMinute: 1_000_000 } });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const addr = app.server.address();
 const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/v1/endpoints/bench`;
