@@ -64,11 +64,6 @@ export class JobReporter {
     if (this.lines.length >= EARLY_FLUSH_LINES) void this.flush(false);
   }
 
-  /** Whether a progress report is waiting for the next write. */
-  hasPendingProgress(): boolean {
-    return this.pendingProgress !== null;
-  }
-
   /** Writes what is pending (serialized: one flush at a time); `final` also forces the progress out. */
   flush(final: boolean): Promise<void> {
     this.flushing = this.flushing.then(() => this.write(final));
@@ -84,9 +79,11 @@ export class JobReporter {
 
   /**
    * Stops the timer, waits for a flush in progress, and hands back the lines not yet written (the caller
-   * writes them with the job's end, in one transaction). Progress is dropped: the end sets it.
+   * writes them with the job's end, in one transaction). The end sets the fraction; `lastMessage` (the
+   * handler's unwritten progress message, if any) goes with the end too, so a throttled final message
+   * is not lost behind an earlier one.
    */
-  async drain(): Promise<{ at: string; line: string }[]> {
+  async drain(): Promise<{ lines: { at: string; line: string }[]; lastMessage: string | null | undefined }> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flushing;
@@ -94,8 +91,9 @@ export class JobReporter {
     this.lines = [];
     if (this.dropped > 0) lines.unshift({ at: new Date().toISOString(), line: `[${this.dropped} log lines dropped while the metadata store was unreachable]` });
     this.dropped = 0;
+    const lastMessage = this.pendingProgress?.message ?? undefined;
     this.pendingProgress = null;
-    return lines;
+    return { lines, lastMessage };
   }
 
   private async write(final: boolean): Promise<void> {

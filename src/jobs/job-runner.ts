@@ -182,7 +182,7 @@ export class JobRunner {
     if (reason !== null || outcome.kind === 'stopped') {
       reporter.log(reason === 'cancelled' ? 'cancelled on request' : reason === 'shutdown' ? `stopped: worker ${this.workerId} is shutting down` : 'stopped: another worker took the job over');
       if (reason === 'cancelled') {
-        await this.end(job.id, { status: 'cancelled', at: at() }, await reporter.drain());
+        await this.end(job.id, { status: 'cancelled', at: at() }, (await reporter.drain()).lines);
         return;
       }
       await reporter.stop();
@@ -199,19 +199,17 @@ export class JobRunner {
         jobDocumentText(value, 'result');
       } catch (err) {
         reporter.log(`failed: the handler's result is not storable: ${(err as Error).message}`);
-        await this.end(job.id, { status: 'failed', error: { code: 'internal', message: `the handler's result is not storable: ${(err as Error).message}` }, at: at() }, await reporter.drain());
+        await this.end(job.id, { status: 'failed', error: { code: 'internal', message: `the handler's result is not storable: ${(err as Error).message}` }, at: at() }, (await reporter.drain()).lines);
         return;
       }
-      // The end sets progress to 1 but keeps the stored message: write the handler's last one first, or a
-      // throttled final message ("trial 3/3, best ...") would be lost behind an earlier one.
-      if (reporter.hasPendingProgress()) await reporter.flush(true);
-      await this.end(job.id, { status: 'succeeded', result: value, at: at() }, await reporter.drain());
+      const { lines, lastMessage } = await reporter.drain();
+      await this.end(job.id, { status: 'succeeded', result: value, at: at(), ...(lastMessage !== undefined ? { progressMessage: lastMessage } : {}) }, lines);
       return;
     }
     const err = outcome.err;
     const error: JobError = err instanceof KilnError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) };
     reporter.log(`failed: ${error.message}`);
-    await this.end(job.id, { status: 'failed', error, at: at() }, await reporter.drain());
+    await this.end(job.id, { status: 'failed', error, at: at() }, (await reporter.drain()).lines);
   }
 
   private async end(id: string, ending: Parameters<JobRepository['finish']>[2], lines: readonly { at: string; line: string }[]): Promise<void> {

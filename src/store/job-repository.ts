@@ -96,7 +96,8 @@ export interface HeartbeatReply {
 
 /** How an owned job ends. */
 export type JobEnding =
-  | { status: 'succeeded'; result: JsonValue; at: string }
+  /** `progressMessage`: the handler's last progress message not yet written (stored with the end). */
+  | { status: 'succeeded'; result: JsonValue; at: string; progressMessage?: string | null }
   | { status: 'failed'; error: JobError; at: string }
   | { status: 'cancelled'; at: string };
 

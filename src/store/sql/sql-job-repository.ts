@@ -186,7 +186,7 @@ export class SqlJobRepository implements JobRepository {
   async finish(id: string, workerId: string, ending: JobEnding, lines: readonly { at: string; line: string }[] = []): Promise<JobRecord | null> {
     const set =
       ending.status === 'succeeded'
-        ? { status: 'succeeded', result_json: jobDocumentText(ending.result, 'result'), progress: 1, ended_at: ending.at, heartbeat_at: ending.at }
+        ? { status: 'succeeded', result_json: jobDocumentText(ending.result, 'result'), progress: 1, ...(ending.progressMessage !== undefined ? { progress_message: shortMessage(ending.progressMessage) } : {}), ended_at: ending.at, heartbeat_at: ending.at }
         : ending.status === 'failed'
           ? { status: 'failed', error_json: errorText(ending.error), ended_at: ending.at, heartbeat_at: ending.at }
           : { status: 'cancelled', error_json: errorText({ code: 'cancelled', message: 'cancelled on request' }), ended_at: ending.at, heartbeat_at: ending.at };
