@@ -196,9 +196,7 @@ export class MonitorService implements MonitorRunHistory {
         status = 'empty';
         notes.push(`the window [${windowStart}, ${windowEnd}) held no captured rows; nothing was checked`);
       } else {
-        const variant = [...endpoint.variants].sort((a, b) => b.weight - a.weight)[0];
-        if (endpoint.variants.length > 1) notes.push(`the endpoint has ${endpoint.variants.length} variants; signature, labels and the default baseline come from "${variant.name}" (${variant.model})`);
-        const bundle = await this.loadBundle(variant.model, notes);
+        const bundle = await this.servedBundle(endpoint, notes);
         const failures = await this.runChecks(spec, monitor.endpoint, current, bundle, endpoint.settings.captureSampleRate, [startMs, endMs], points, notes);
         if (failures === spec.checks.length) status = 'failed';
       }
@@ -217,7 +215,7 @@ export class MonitorService implements MonitorRunHistory {
 
   /** Runs each check, collecting points and notes; returns how many failed. */
   private async runChecks(spec: MonitorSpec, endpoint: string, current: Frame, bundle: ModelBundle | null, sampleRate: number, [startMs, endMs]: [number, number], points: MonitorResultPoint[], notes: string[]): Promise<number> {
-    const view = monitorView(current.drop(['label', 'label_recorded_at'].filter((n) => current.has(n))), bundle);
+    const view = windowView(current, bundle);
     for (const [col, n] of view.nonFinite) notes.push(`${n} non-finite values (Infinity) in column "${col}" were treated as missing by the statistics`);
     let baseline: LoadedBaseline | null = null;
     let failures = 0;
@@ -303,14 +301,20 @@ export class MonitorService implements MonitorRunHistory {
     if (!endpoint) return [];
     const current = await this.deps.feedback.joinFeedback({ endpoint: monitor.endpoint, from: timeOf(windowStart), to: timeOf(windowEnd) });
     if (current.rowCount === 0) return [];
-    const variant = [...endpoint.variants].sort((a, b) => b.weight - a.weight)[0];
-    const bundle = await this.loadBundle(variant.model, []);
-    const view = monitorView(current.drop(['label', 'label_recorded_at'].filter((n) => current.has(n))), bundle);
+    const bundle = await this.servedBundle(endpoint, []);
+    const view = windowView(current, bundle);
     const baseline = spec.baseline ? await this.deps.baselines.load(spec.baseline.name, spec.baseline.version).catch(() => null) : null;
     const document = baseline?.document ?? (bundle ? baselineFromBundle(bundle) : null);
     if (!document) return [];
     const reference = baseline?.sample ? baseline.sample.drop([LABEL_COLUMN, PREDICTION_COLUMN].filter((n) => baseline.sample?.has(n))) : null;
     return driftHistograms(view.features.drop([PREDICTION_COLUMN].filter((n) => view.features.has(n))), document, reference);
+  }
+
+  /** The bundle of the variant with the largest traffic share (what signatures, labels and default baselines come from). */
+  private async servedBundle(endpoint: { variants: readonly { name: string; model: string; weight: number }[] }, notes: string[]): Promise<ModelBundle | null> {
+    const variant = [...endpoint.variants].sort((a, b) => b.weight - a.weight)[0];
+    if (endpoint.variants.length > 1) notes.push(`the endpoint has ${endpoint.variants.length} variants; signature, labels and the default baseline come from "${variant.name}" (${variant.model})`);
+    return this.loadBundle(variant.model, notes);
   }
 
   private async loadBundle(model: string, notes: string[]): Promise<ModelBundle | null> {
@@ -332,6 +336,11 @@ export class MonitorService implements MonitorRunHistory {
   private async audit(action: string, name: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null, who: MonitorActor): Promise<void> {
     await this.deps.security?.audit({ actor: who.actor ?? 'local:unknown', action, resourceType: 'monitors', resourceId: name, project: this.project, before, after }, who.requestId ? { requestId: who.requestId } : {});
   }
+}
+
+/** The window's inputs and prediction shaped for the checks (feedback's label columns dropped). */
+function windowView(current: Frame, bundle: ModelBundle | null): ReturnType<typeof monitorView> {
+  return monitorView(current.drop(['label', 'label_recorded_at'].filter((n) => current.has(n))), bundle);
 }
 
 function timeOf(v: string | number): number {
