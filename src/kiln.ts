@@ -142,7 +142,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const tracking = new TrackingService(metadata, artifacts);
   const training = new TrainingService(metadata, artifacts, datasets, { memoryBudgetBytes: config.memoryBudgetBytes, threads: config.threads }, security);
   const warn = (m: string): void => void process.stderr.write(`kiln jobs: ${m}\n`);
-  const jobs = new JobService(metadata, { queue: openJobQueue(jobsConfig, metadata, warn), timing: jobsConfig.timing, security, warn, defaultConcurrency: jobsConfig.concurrency });
+  const jobs = new JobService(metadata, { queue: await openJobQueue(jobsConfig, metadata, warn), timing: jobsConfig.timing, security, warn, defaultConcurrency: jobsConfig.concurrency });
   jobs.registerHandler(TRAIN_JOB_KIND, trainJobHandler(training, tracking, artifacts), { maxAttempts: 2 });
   jobs.registerHandler(TUNE_JOB_KIND, tuneJobHandler(tracking, training, artifacts, jobs), { maxAttempts: 2 });
   jobs.registerHandler(TUNE_TRIAL_JOB_KIND, tuneTrialJobHandler(tracking, training, artifacts), { maxAttempts: 2 });

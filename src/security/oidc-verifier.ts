@@ -3,7 +3,6 @@
  * `nbf`; only asymmetric algorithms, so `alg: none` and HMAC confusion are refused), then mapped to a
  * principal: the subject becomes `oidc:<sub>`, and a groups claim maps to project roles by configuration.
  */
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { UnauthenticatedError, UsageError } from '../core/errors.js';
 import type { Grant, Principal, Role } from './permissions.js';
@@ -55,19 +54,22 @@ export function parseGroupGrants(json: string): Record<string, Grant[]> {
 
 /** Verifies OIDC access tokens and maps them to principals. */
 export class OidcVerifier {
-  private readonly keys: JWTVerifyGetKey;
+  private keys: JWTVerifyGetKey | undefined;
 
   /** `keys` may be given directly (tests use a local JWKS); otherwise fetched from the JWKS URL and cached. */
   constructor(
     private readonly config: OidcConfig,
     keys?: JWTVerifyGetKey,
   ) {
-    this.keys = keys ?? createRemoteJWKSet(new URL(config.jwksUrl ?? `${config.issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
+    this.keys = keys;
   }
 
   /** Verify a JWT; any failure is an UnauthenticatedError that says which check failed. */
   async verify(jwt: string): Promise<Principal> {
     let payload: JWTPayload;
+    // `jose` loads on the first bearer JWT: most processes (every CLI command) never verify one.
+    const { createRemoteJWKSet, jwtVerify } = await import('jose');
+    this.keys ??= createRemoteJWKSet(new URL(this.config.jwksUrl ?? `${this.config.issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
     try {
       ({ payload } = await jwtVerify(jwt, this.keys, { issuer: this.config.issuer, audience: this.config.audience, algorithms: ALGORITHMS, clockTolerance: 30 }));
     } catch (err) {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { MetadataStore } from './metadata-store.js';
-import { openPostgresMetadataStore, redactPassword } from './postgres/postgres-metadata-store.js';
+import { redactPassword } from './redact-url-password.js';
 import { openSqliteMetadataStore } from './sqlite/sqlite-metadata-store.js';
 
 /** Where a metadata URL points. */
@@ -34,5 +34,8 @@ export function parseMetadataUrl(url: string | undefined, home: string): Metadat
 /** Opens the metadata store `url` names (default: SQLite at `<home>/kiln.db`) and migrates it. */
 export async function openMetadataStore(url: string | undefined, home: string): Promise<MetadataStore> {
   const location = parseMetadataUrl(url, home);
-  return location.dialect === 'postgres' ? openPostgresMetadataStore(location.url) : openSqliteMetadataStore(location.path);
+  if (location.dialect === 'sqlite') return openSqliteMetadataStore(location.path);
+  // The PostgreSQL driver loads only for a postgres:// URL.
+  const { openPostgresMetadataStore } = await import('./postgres/postgres-metadata-store.js');
+  return openPostgresMetadataStore(location.url);
 }

@@ -36,6 +36,14 @@ describe('kiln startup', () => {
     expect(files.filter((f) => /\/(ml|server|serving|runtime|monitoring|data\/(io|profile|validation|run))\//.test(f))).toEqual([]);
   });
 
+  it('opens the platform without loading drivers and engines it was not configured for', () => {
+    // `openKiln` (every CLI command that touches the store) composes all services; the drivers of the
+    // scaled-out adapters, DuckDB, OIDC, Prometheus and ONNX load on first use (~0.8 s per command before).
+    const { packages } = staticImports(join(REPO, 'dist/kiln.js'));
+    const lazy = ['bullmq', 'ioredis', 'pg', 'jose', 'prom-client', 'onnx-proto', 'onnxruntime-node', '@duckdb/node-api', '@duckdb/node-bindings', 'nats', '@aws-sdk/client-s3', 'fastify', 'nodemailer'];
+    expect(packages.filter((p) => lazy.includes(p))).toEqual([]);
+  });
+
   it('answers --version and --help', async () => {
     const home = await tempDir();
     const v = await runKiln(['--version'], { home });

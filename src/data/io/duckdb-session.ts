@@ -4,8 +4,8 @@
  * `configureDuckDb` sizes it from the machine (`KILN_MEMORY_BUDGET`, `KILN_THREADS`, applied by
  * `openKiln`): before the instance exists the settings go into its creation, afterwards into `SET`.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDb } from './duckdb-module.js';
 
 /** How much of the machine DuckDB may use. */
 export interface DuckDbSettings {
@@ -20,7 +20,7 @@ let settings: DuckDbSettings | undefined;
 
 function sharedInstance(): Promise<DuckDBInstance> {
   // Insertion order is DuckDB's default; set it explicitly because row order is part of our contract.
-  instance ??= DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true', ...(settings ? settingsOptions(settings) : {}) });
+  instance ??= loadDuckDb().then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:', { preserve_insertion_order: 'true', ...(settings ? settingsOptions(settings) : {}) }));
   return instance;
 }
 

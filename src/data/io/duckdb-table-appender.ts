@@ -5,9 +5,9 @@
  * turned into TIMESTAMP (naive) or TIMESTAMP WITH TIME ZONE (UTC) with their microseconds by
  * `exportSelectSql`; int64 columns are BIGINT end to end, so Parquet keeps integers as INT64.
  */
-import duckdb from '@duckdb/node-bindings';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
-import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import type * as DuckDbApi from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from '@duckdb/node-api';
+import { duckdbBindings, loadDuckDb } from './duckdb-module.js';
 import { InputError } from '../../core/errors.js';
 import { BOOL_MISSING, INT64_MISSING } from '../../core/frame.js';
 import type { Column, Frame } from '../../core/frame.js';
@@ -29,16 +29,21 @@ export function stagedColumns(frame: Frame): StagedColumn[] {
   return frame.columns.map((c) => (c.type === 'timestamp' && c.timezone ? { name: c.name, type: c.type, timezone: c.timezone } : { name: c.name, type: c.type }));
 }
 
-function stagingType(t: ColumnType): DuckDBType {
-  if (t === 'int64') return BIGINT;
-  if (t === 'numeric' || t === 'timestamp') return DOUBLE;
-  if (t === 'boolean') return BOOLEAN;
-  return VARCHAR;
+/** The staging column's SQL type name. */
+function stagingTypeName(t: ColumnType): 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR' {
+  if (t === 'int64') return 'BIGINT';
+  if (t === 'numeric' || t === 'timestamp') return 'DOUBLE';
+  if (t === 'boolean') return 'BOOLEAN';
+  return 'VARCHAR';
+}
+
+function stagingType(api: typeof DuckDbApi, t: ColumnType): DuckDBType {
+  return api[stagingTypeName(t)];
 }
 
 /** `CREATE TABLE` for staging a frame with these columns. */
 export function createStagingTableSql(table: string, columns: readonly StagedColumn[], temporary = false): string {
-  const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingType(c.type).toString()}`).join(', ');
+  const cols = columns.map((c) => `${quoteIdentifier(c.name)} ${stagingTypeName(c.type)}`).join(', ');
   return `CREATE ${temporary ? 'TEMP ' : ''}TABLE ${table} (${cols})`;
 }
 
@@ -61,7 +66,8 @@ export function exportSelectSql(table: string, columns: readonly StagedColumn[],
 
 /** Append all rows of a frame to a staging table made by `createStagingTableSql`. */
 export async function appendFrameToTable(conn: DuckDBConnection, table: string, frame: Frame): Promise<void> {
-  const types = frame.columns.map((c) => stagingType(c.type));
+  const api = await loadDuckDb();
+  const types = frame.columns.map((c) => stagingType(api, c.type));
   const appender = await conn.createAppender(table);
   const scratchF64 = new Float64Array(CHUNK_ROWS);
   const scratchU8 = new Uint8Array(CHUNK_ROWS);
@@ -69,7 +75,7 @@ export async function appendFrameToTable(conn: DuckDBConnection, table: string, 
   try {
     for (let start = 0; start < frame.rowCount; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, frame.rowCount - start);
-      const chunk = DuckDBDataChunk.create(types, n);
+      const chunk = api.DuckDBDataChunk.create(types, n);
       frame.columns.forEach((col, j) => fillVector(chunk, j, col, start, n, scratchF64, scratchU8, validityBytes));
       appender.appendDataChunk(chunk);
     }
@@ -91,6 +97,7 @@ function fillVector(
   u8: Uint8Array<ArrayBuffer>,
   validity: Uint8Array<ArrayBuffer>,
 ): void {
+  const duckdb = duckdbBindings();
   const vec = duckdb.data_chunk_get_vector(chunk.chunk, j);
   const validityLen = Math.ceil(n / 64) * 8;
   let missing = 0;

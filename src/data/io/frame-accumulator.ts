@@ -4,7 +4,7 @@
  * NULL into NaN / 255), strings go through one dictionary per column that grows across chunks, so a
  * category keeps its code in every chunk of one read (each chunk's `categories` extends the previous).
  */
-import duckdb from '@duckdb/node-bindings';
+import { duckdbBindings } from './duckdb-module.js';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { InputError } from '../../core/errors.js';
 import { Frame, INT64_MISSING, MAX_EXACT_DOUBLE_INT } from '../../core/frame.js';
@@ -88,6 +88,7 @@ export class FrameAccumulator {
     if (!this.allocated) this.allocate(this.initialRows(n));
     else if (this.filled + n > this.allocatedRows) this.grow(Math.min(this.capacity, Math.max(2 * this.allocatedRows, this.filled + n)));
     const total = chunk.rowCount;
+    const duckdb = duckdbBindings();
     for (let j = 0; j < this.builders.length; j++) {
       const b = this.builders[j];
       const at = this.filled;

@@ -8,7 +8,7 @@
  * -> categorical or text by `inferStringType` over the first chunk; anything else (json, uuid, arrays,
  * intervals) -> text. Types are fixed by the first chunk; categorical codes are stable across chunks.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { InputError, KilnError, UsageError } from '../../core/errors.js';
 import { BOOL_MISSING, Frame, INT64_MISSING, MAX_EXACT_DOUBLE_INT } from '../../core/frame.js';
 import type { Column } from '../../core/frame.js';
@@ -41,7 +41,7 @@ export async function* readPostgresQuery(url: string, sql: string, opts: Postgre
   if (!Number.isInteger(chunkRows) || chunkRows <= 0) throw new UsageError('chunkRows must be a positive integer', { field: 'chunkRows' });
   const query = sql.trim().replace(/;\s*$/, '');
   if (query === '') throw new UsageError('the SQL query is empty', { field: 'sql' });
-  const client = new pg.Client({ connectionString: url, types: { getTypeParser: () => (v: string) => v } });
+  const client = new (await loadPg()).Client({ connectionString: url, types: { getTypeParser: () => (v: string) => v } });
   try {
     await client.connect();
   } catch (err) {
@@ -89,8 +89,13 @@ export async function readPostgresFrame(url: string, sql: string, opts: Postgres
   return Frame.concat(chunks);
 }
 
+/** The driver, loaded on the first PostgreSQL read (most processes never make one). */
+async function loadPg(): Promise<typeof pg> {
+  return (await import('pg')).default;
+}
+
 async function emptyResultFrame(url: string, sql: string): Promise<Frame> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (await loadPg()).Client({ connectionString: url });
   await client.connect();
   try {
     const res = await run(client, `SELECT * FROM (${sql.trim().replace(/;\s*$/, '')}) AS kiln_q LIMIT 0`, sql);

@@ -5,7 +5,7 @@
  * @duckdb/node-api makes a Uint8Array (and for long strings a native call) per value, which measured as
  * the largest JS cost of reading categorical CSV columns.
  */
-import duckdb from '@duckdb/node-bindings';
+import { duckdbBindings } from './duckdb-module.js';
 import type { Vector } from '@duckdb/node-bindings';
 
 const STRING_T_BYTES = 16;
@@ -17,12 +17,13 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 export class VarcharVectorReader {
   private data: Buffer = Buffer.alloc(0);
   private validity: Uint8Array | null = null;
+  private readonly duckdb = duckdbBindings();
 
   /** Point the reader at a vector of `rows` rows. */
   load(vector: Vector, rows: number): void {
-    const raw = duckdb.vector_get_data(vector, rows * STRING_T_BYTES);
+    const raw = this.duckdb.vector_get_data(vector, rows * STRING_T_BYTES);
     this.data = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    this.validity = duckdb.vector_get_validity(vector, Math.ceil(rows / 64) * 8) as Uint8Array | null;
+    this.validity = this.duckdb.vector_get_validity(vector, Math.ceil(rows / 64) * 8) as Uint8Array | null;
   }
 
   /** Row `i` of the loaded vector, null when missing. */
@@ -33,6 +34,6 @@ export class VarcharVectorReader {
     const at = i * STRING_T_BYTES;
     const length = data.readUInt32LE(at);
     if (length <= INLINE_BYTES) return data.toString('utf8', at + 4, at + 4 + length);
-    return decoder.decode(duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, length));
+    return decoder.decode(this.duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, length));
   }
 }

@@ -6,7 +6,7 @@
  */
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { loadDuckDb } from './duckdb-module.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
@@ -58,6 +58,7 @@ export async function writeFrame(frame: Frame, path: string, opts: WriteOptions 
 export async function createFrameWriter(path: string, opts: WriteOptions = {}): Promise<FrameWriter> {
   const format = writeFormat(path, opts);
   const stageDir = await makeTempDir('writer');
+  const { DuckDBInstance } = await loadDuckDb();
   const instance = await DuckDBInstance.create(join(stageDir, 'stage.duckdb'), { temp_directory: stageDir });
   const conn = await instance.connect();
   let columns: StagedColumn[] | undefined;

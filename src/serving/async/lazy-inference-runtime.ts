@@ -1,10 +1,10 @@
 /**
  * An inference runtime started on first use: the process that runs jobs (`kiln server`, `kiln worker`)
  * scores async-inference jobs through the same request path as the HTTP routes (variant choice,
- * validation, unseen-category policy), but most processes never run one, so none is started up front.
+ * validation, unseen-category policy), but most processes never run one, so none is started up front,
+ * and its module (model cache, Prometheus metrics) is not even loaded until then.
  */
 import type { InferenceRuntime, InferenceRuntimeOptions } from '../inference-runtime.js';
-import { startInferenceRuntime } from '../inference-runtime.js';
 
 /** A runtime started on the first `get()`; `stop()` stops it if it was started. */
 export interface LazyInferenceRuntime {
@@ -17,7 +17,7 @@ export function lazyInferenceRuntime(opts: InferenceRuntimeOptions): LazyInferen
   let started: Promise<InferenceRuntime> | null = null;
   return {
     get: () => {
-      started ??= startInferenceRuntime({ preload: false, defaultMetrics: false, ...opts }).catch((err: unknown) => {
+      started ??= import('../inference-runtime.js').then(({ startInferenceRuntime }) => startInferenceRuntime({ preload: false, defaultMetrics: false, ...opts })).catch((err: unknown) => {
         started = null;
         throw err;
       });

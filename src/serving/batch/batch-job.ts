@@ -15,7 +15,6 @@ import type { JobContext, JobHandler } from '../../jobs/job-handler.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { JsonValue } from '../../store/job-repository.js';
 import type { ModelSource } from '../model-source.js';
-import { runBatch } from './batch-run.js';
 
 /** The job kind. */
 export const BATCH_JOB_KIND = 'batch-inference';
@@ -92,6 +91,8 @@ export function batchJobHandler(deps: BatchJobDeps): JobHandler {
     await mkdir(work, { recursive: true });
     const out = join(work, 'output.parquet');
     ctx.log(`${ctx.attempt > 1 ? 'resuming' : 'scoring'} ${label} with ${model.key}`);
+    // The batch runner (ONNX protobuf, worker pool) loads only when a batch job runs.
+    const { runBatch } = await import('./batch-run.js');
     const summary = await runBatch({
       bundleText,
       ...(onnx ? { onnx } : {}),

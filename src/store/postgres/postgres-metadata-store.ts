@@ -10,6 +10,7 @@ import type { MetadataStore } from '../metadata-store.js';
 import type { KilnDatabase } from '../sql/kiln-database.js';
 import type { Migration } from '../sql/migration.js';
 import { openSqlMetadataStore } from '../sql/sql-metadata-store.js';
+import { redactPassword } from '../redact-url-password.js';
 
 /** Options for `openPostgresMetadataStore`. */
 export interface OpenPostgresMetadataStoreOptions {
@@ -74,13 +75,4 @@ function isConnectionError(err: unknown): boolean {
   return err instanceof AggregateError && err.errors.some(isConnectionError);
 }
 
-/** The URL with any password replaced by `***`, for messages and logs. */
-export function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
-}
+export { redactPassword };
