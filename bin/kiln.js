@@ -15,5 +15,12 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
-const { runCli } = await import(main.href);
-process.exitCode = await runCli(process.argv.slice(2));
+// `kiln --version` answers from the version module alone (commander and the command tree are not needed).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { KILN_VERSION } = await import(new URL('../dist/version.js', import.meta.url).href);
+  process.stdout.write(`${KILN_VERSION}\n`);
+} else {
+  const { runCli } = await import(main.href);
+  process.exitCode = await runCli(args);
+}
