@@ -5,7 +5,6 @@
  * is written with mode 0600 in a 0700 folder (temp file + rename) and refused when group or others may read
  * it, as ssh refuses such a private key. `KILN_TOKEN` (and `KILN_SERVER`) win over the file.
  */
-import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -86,7 +85,8 @@ export async function writeCredentials(file: CredentialsFile, path = credentials
   }
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.credentials-${randomUUID()}.tmp`);
+  // The global Web Crypto: importing node:crypto here would cost every `kiln --help` ~20 ms.
+  const temp = join(dir, `.credentials-${globalThis.crypto.randomUUID()}.tmp`);
   try {
     await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     // The umask cannot widen 0600, but a pre-existing ACL default could: set it explicitly.
