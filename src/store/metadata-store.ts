@@ -22,6 +22,7 @@ import type { AlertRepository } from './alert-repository.js';
 import type { RolloutRepository } from './rollout-repository.js';
 import type { RolloutMetricsRepository } from './rollout-metrics-repository.js';
 import type { MonitorRepository } from './monitor-repository.js';
+import type { EndpointRequestStatsRepository } from './endpoint-request-stats-repository.js';
 
 /** The SQL backend behind a store. */
 export type MetadataDialect = 'sqlite' | 'postgres';
@@ -64,6 +65,8 @@ export interface MetadataRepositories {
   readonly rollouts: RolloutRepository;
   /** Per-variant serving aggregates every serving process appends, for rollout guards (migration 16). */
   readonly rolloutMetrics: RolloutMetricsRepository;
+  /** Per-minute request outcome counters (answered, 4xx, 5xx) of every endpoint variant, from every serving process (migration 17). */
+  readonly requestStats: EndpointRequestStatsRepository;
   /** Baselines, monitors, and their runs' result points (migration 13). */
   readonly monitors: MonitorRepository;
 }

@@ -244,6 +244,18 @@ export interface RolloutMetricsTable {
   sample_json: string;
 }
 
+/** `endpoint_request_stats` (migration 17): one row per endpoint variant per serving process per minute. */
+export interface EndpointRequestStatsTable {
+  project: string;
+  endpoint: string;
+  variant: string;
+  writer: string;
+  bucket: number | string;
+  answered: number | string;
+  client_errors: number | string;
+  server_errors: number | string;
+}
+
 /** `jobs` (migration 8): one row per background job. */
 export interface JobsTable {
   id: string;
@@ -504,6 +516,7 @@ export interface KilnDatabase {
   endpoint_changes: EndpointChangesTable;
   rollouts: RolloutsTable;
   rollout_metrics: RolloutMetricsTable;
+  endpoint_request_stats: EndpointRequestStatsTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;
   feature_registry: FeatureRegistryTable;

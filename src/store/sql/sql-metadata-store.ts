@@ -30,6 +30,7 @@ import { SqlPredictionFeedbackRepository } from './sql-prediction-feedback-repos
 import { SqlMonitorRepository } from './sql-monitor-repository.js';
 import { SqlModelRegistryRepository } from './sql-model-registry-repository.js';
 import { SqlAlertRepository } from './sql-alert-repository.js';
+import { SqlEndpointRequestStatsRepository } from './sql-endpoint-request-stats-repository.js';
 
 /** Options for `openSqlMetadataStore`. */
 export interface OpenSqlMetadataStoreOptions {
@@ -78,6 +79,7 @@ function buildRepositories(db: Kysely<KilnDatabase>, dialect: MetadataDialect, i
     alerts: new SqlAlertRepository(db, project),
     rollouts: new SqlRolloutRepository(db, project),
     rolloutMetrics: new SqlRolloutMetricsRepository(db, inTransaction, project),
+    requestStats: new SqlEndpointRequestStatsRepository(db, inTransaction, project),
     monitors: new SqlMonitorRepository(db, inTransaction, project),
   };
 }

@@ -18,6 +18,7 @@ import { migration012FeatureRegistry } from './012-feature-registry.js';
 import { migration013Monitors } from './013-monitors.js';
 import { migration014Alerts } from './014-alerts.js';
 import { migration016Rollouts } from './016-rollouts.js';
+import { migration017EndpointRequestStats } from './017-endpoint-request-stats.js';
 
 /** The known migrations in id order (015 lands from a parallel branch; `runMigrations` tolerates gaps). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013Monitors,
   migration014Alerts,
   migration016Rollouts,
+  migration017EndpointRequestStats,
 ];
