@@ -31,9 +31,14 @@ export interface RolloutRuntime {
   close(): Promise<void>;
 }
 
+/** A name for this serving process in leases and metric rows: host:pid:random. */
+export function serverProcessId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
 /** Start routing (reads running rollouts) and the controller. */
 export async function startRolloutRuntime(kiln: Kiln, opts: RolloutRuntimeOptions, warn: (obj: object, msg: string) => void): Promise<RolloutRuntime> {
-  const processId = opts.processId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const processId = opts.processId ?? serverProcessId();
   const log = { warn };
   const routing = new RolloutRouting({ metadata: kiln.metadata, processId, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), ...(opts.flushMs ? { flushMs: opts.flushMs } : {}), log });
   await routing.start();

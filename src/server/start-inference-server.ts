@@ -12,7 +12,8 @@ import { installAuth } from './auth-hook.js';
 import type { KilnApp } from './kiln-app.js';
 import { startCaptureSink } from './capture-sink.js';
 import { registerFeedbackRoutes } from './feedback-routes.js';
-import { startRolloutRuntime } from './rollout-runtime.js';
+import { RequestStatsRecorder } from '../serving/request-stats-recorder.js';
+import { serverProcessId, startRolloutRuntime } from './rollout-runtime.js';
 import type { RolloutRuntime, RolloutRuntimeOptions } from './rollout-runtime.js';
 
 /** Options of `startInferenceServer`. */
@@ -27,6 +28,8 @@ export interface InferenceServerOptions {
   readonly rollouts?: RolloutRuntimeOptions | false;
   /** How often endpoint changes are polled (default 1000 ms). */
   readonly changePollMs?: number;
+  /** How often request outcome counters are written to `metadata.requestStats` (default 5000 ms). */
+  readonly requestStatsFlushMs?: number;
 }
 
 /** A listening inference server. */
@@ -35,6 +38,8 @@ export interface RunningInferenceServer {
   readonly server: InferenceServer;
   /** The rollout side of this process (routing hooks, metrics, controller); absent when off. */
   readonly rollouts?: RolloutRuntime;
+  /** Request outcome counters of this process (flushed every few seconds and on close). */
+  readonly requestStats: RequestStatsRecorder;
   close(): Promise<void>;
 }
 
@@ -42,7 +47,10 @@ export interface RunningInferenceServer {
 export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOptions): Promise<RunningInferenceServer> {
   const capture = kiln.predictionSink ? null : await startCaptureSink(kiln, (err) => process.stderr.write(`kiln serve: capture write failed: ${err instanceof Error ? err.message : String(err)}\n`));
   const sink = kiln.predictionSink ?? capture?.sink;
-  const rollouts = opts.rollouts === false ? null : await startRolloutRuntime(kiln, opts.rollouts ?? {}, (o, m) => process.stderr.write(`kiln serve: ${m}: ${JSON.stringify(o)}\n`));
+  const warn = (o: object, m: string): void => void process.stderr.write(`kiln serve: ${m}: ${JSON.stringify(o)}\n`);
+  const rollouts = opts.rollouts === false ? null : await startRolloutRuntime(kiln, opts.rollouts ?? {}, warn);
+  const requestStats = new RequestStatsRecorder({ metadata: kiln.metadata, writer: rollouts?.processId ?? serverProcessId(), ...(opts.requestStatsFlushMs ? { flushMs: opts.requestStatsFlushMs } : {}), log: { warn } });
+  requestStats.start();
   let server: InferenceServer;
   try {
     server = await createInferenceApp({
@@ -53,6 +61,7 @@ export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOpti
       ...(opts.memoryBudgetBytes ? { memoryBudgetBytes: opts.memoryBudgetBytes } : {}),
       ...(opts.changePollMs !== undefined ? { changePollMs: opts.changePollMs } : {}),
       ...(rollouts ? { scoringHooks: rollouts.scoringHooks } : {}),
+      requestOutcomes: requestStats,
       logger: opts.logger ?? { level: kiln.config.logLevel },
       installAuth: (app: FastifyInstance) => installAuth(app as unknown as KilnApp, kiln, opts.auth),
       // Ground truth arrives where predictions are made: `kiln serve` takes feedback too.
@@ -61,6 +70,7 @@ export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOpti
   } catch (err) {
     // A server that never built must not leave capture's settings poll and flusher running.
     await rollouts?.close();
+    await requestStats.stop();
     await capture?.close();
     throw err;
   }
@@ -68,11 +78,12 @@ export async function startInferenceServer(kiln: Kiln, opts: InferenceServerOpti
   const closeAll = async (): Promise<void> => {
     await server.close();
     await rollouts?.close();
+    await requestStats.stop();
     await capture?.close();
   };
   try {
     const url = await server.app.listen({ port: opts.port, host: opts.host });
-    return { url, server, ...(rollouts ? { rollouts } : {}), close: closeAll };
+    return { url, server, ...(rollouts ? { rollouts } : {}), requestStats, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

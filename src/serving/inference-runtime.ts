@@ -9,6 +9,7 @@ import { InferenceService } from './inference-service.js';
 import { ModelCache } from './model-cache.js';
 import type { ModelSource } from './model-source.js';
 import type { PredictionSink } from './prediction-record.js';
+import type { RequestOutcomeCounter } from './request-stats-recorder.js';
 import type { ScoringHooks } from './scoring-hooks.js';
 import { DISCARDING_SINK } from './prediction-record.js';
 import { ServingMetrics } from './serving-metrics.js';
@@ -33,6 +34,8 @@ export interface InferenceRuntimeOptions {
   readonly log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   /** Builds the request-path hooks of rollouts once the router exists (`serving/rollout/rollout-routing.ts`). */
   readonly scoringHooks?: (parts: { router: EndpointRouter; sink: PredictionSink }) => ScoringHooks;
+  /** Counts every request's outcome per endpoint variant (`request-stats-recorder.ts`, flushed by its owner); none = not counted. */
+  readonly requestOutcomes?: RequestOutcomeCounter;
 }
 
 /** A running inference runtime. */
@@ -78,7 +81,7 @@ export async function startInferenceRuntime(opts: InferenceRuntimeOptions): Prom
     onBatch: (endpoint, variant, rows) => metrics.batchSize.labels(endpoint, variant).observe(rows),
   });
   const sink = opts.sink ?? DISCARDING_SINK;
-  const service = new InferenceService(router, metrics, sink, opts.scoringHooks?.({ router, sink }));
+  const service = new InferenceService(router, metrics, sink, opts.scoringHooks?.({ router, sink }), opts.requestOutcomes);
   await router.start();
   const runtime: InferenceRuntime = {
     service,

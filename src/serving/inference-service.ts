@@ -15,8 +15,9 @@ import type { EndpointRoute, EndpointRouter, VariantRoute } from './endpoint-rou
 import type { DecodedInput, InputPlan } from './input-plan.js';
 import type { LoadedModel, ModelOutput } from './loaded-model.js';
 import type { PredictionRecord, PredictionSink } from './prediction-record.js';
+import type { RequestOutcomeCounter } from './request-stats-recorder.js';
 import type { RequestKeySource, ScoringHooks } from './scoring-hooks.js';
-import { EndpointUnavailableError } from './serving-errors.js';
+import { EndpointUnavailableError, servingStatusOf } from './serving-errors.js';
 import type { ServingMetrics } from './serving-metrics.js';
 
 /** A scored request. */
@@ -52,6 +53,8 @@ export class InferenceService {
     private readonly sink: PredictionSink,
     /** Rollout hooks (sticky assignment, per-variant aggregates, shadow traffic); none = plain weights. */
     private readonly hooks?: ScoringHooks,
+    /** Counts every request's outcome per endpoint variant (`request-stats-recorder.ts`); none = not counted. */
+    private readonly outcomes?: RequestOutcomeCounter,
   ) {}
 
   /** The endpoint or a 404 naming it. */
@@ -69,12 +72,16 @@ export class InferenceService {
   async score(project: string, name: string, decode: (plan: InputPlan) => DecodedInput, protocol: string, pin?: (v: VariantRoute) => boolean, request?: RequestKeySource): Promise<ScoredRequest> {
     const receivedAt = Date.now();
     const started = performance.now();
+    // An unknown endpoint is not counted: its name is the caller's text, not a row of the routing table.
     const route = this.endpoint(project, name);
     let variant: VariantRoute;
     let missingKey = false;
     if (pin) {
       const found = route.variants.find(pin);
-      if (!found) throw new NotFoundError(`endpoint "${name}" serves no such model version`, { field: 'version' }, `GET /v2/models/${name} lists the versions served.`);
+      if (!found) {
+        this.outcomes?.count(project, name, '', 'client_error');
+        throw new NotFoundError(`endpoint "${name}" serves no such model version`, { field: 'version' }, `GET /v2/models/${name} lists the versions served.`);
+      }
       variant = found;
     } else {
       const assigned = this.hooks?.assign(project, route, request);
@@ -85,12 +92,30 @@ export class InferenceService {
     let defaultAnswer: string | number | null = null;
     if (!pin) {
       const decision = circuitDecision(route, variant);
-      if (decision.kind === 'refuse') throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, decision.reason));
+      if (decision.kind === 'refuse') {
+        this.outcomes?.count(project, name, variant.name, 'server_error');
+        throw this.refused(name, variant.name, protocol, new EndpointUnavailableError(name, decision.reason));
+      }
       fallback = decision.kind !== 'route';
       if (decision.kind === 'reroute') variant = this.router.pick(decision.route);
       // A default answer still decodes with the open variant's model: the input is checked the same way.
       if (decision.kind === 'default') defaultAnswer = decision.answer;
     }
+    const outcomes = this.outcomes;
+    if (!outcomes) return this.scoreVariant(project, route, variant, decode, protocol, missingKey, fallback, defaultAnswer, receivedAt, started);
+    try {
+      const scored = await this.scoreVariant(project, route, variant, decode, protocol, missingKey, fallback, defaultAnswer, receivedAt, started);
+      outcomes.count(project, name, variant.name, 'answered');
+      return scored;
+    } catch (err) {
+      outcomes.count(project, name, variant.name, servingStatusOf(err) >= 500 ? 'server_error' : 'client_error');
+      throw err;
+    }
+  }
+
+  /** `score` once the variant is chosen: load, decode, score, identify and offer to capture. */
+  private async scoreVariant(project: string, route: EndpointRoute, variant: VariantRoute, decode: (plan: InputPlan) => DecodedInput, protocol: string, missingKey: boolean, fallback: boolean, defaultAnswer: string | number | null, receivedAt: number, started: number): Promise<ScoredRequest> {
+    const name = route.record.name;
     const failed = (modelKey: string): void => this.hooks?.scored({ project, route, variant, modelKey, ok: false, latencyMs: performance.now() - started, decode, missingKey });
     if (variant.error !== null) {
       failed(variant.ref);
