@@ -121,4 +121,20 @@ describe('rule verdicts', () => {
     expect(evaluateCondition(parseAlertCondition('psi(age) > 0.2'), run, [])).toMatchObject({ state: 'breach', value: 0.25 });
     expect(evaluateCondition(parseAlertCondition('psi(income) > 0.2'), run, [])).toMatchObject({ state: 'clear', value: 0.01 });
   });
+
+  it('reads the operational error rates, and a check-qualified name tells apart metrics two checks share', () => {
+    const run = runOf('ops', [
+      { check: 'concept', metric: 'error_rate', value: 0.3 },
+      { check: 'operational', metric: 'error_rate', value: 0.08 },
+      { check: 'operational', metric: 'client_error_rate', value: 0.2 },
+    ]);
+    expect(parseAlertCondition('operational.error_rate > 0.05')).toMatchObject({ metric: 'operational.error_rate', op: '>', value: 0.05 });
+    expect(evaluateCondition(parseAlertCondition('operational.error_rate > 0.05'), run, [])).toMatchObject({ state: 'breach', value: 0.08 });
+    expect(evaluateCondition(parseAlertCondition('concept.error_rate > 0.05'), run, [])).toMatchObject({ state: 'breach', value: 0.3 });
+    expect(evaluateCondition(parseAlertCondition('client_error_rate >= 0.2'), run, [])).toMatchObject({ state: 'breach', value: 0.2 });
+    expect(evaluateCondition(parseAlertCondition('drift.error_rate > 0.05'), run, [])).toMatchObject({ state: 'unknown' });
+    expect(evaluateCondition(parseAlertCondition('operational.error > 0.05'), run, [])).toMatchObject({ state: 'unknown' });
+    // A bare name reads the first point in check order (a monitor with only the operational check has one).
+    expect(evaluateCondition(parseAlertCondition('error_rate > 0.05'), runOf('only-ops', [{ check: 'operational', metric: 'error_rate', value: 0.06 }]), [])).toMatchObject({ state: 'breach', value: 0.06 });
+  });
 });

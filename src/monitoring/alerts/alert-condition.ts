@@ -111,7 +111,19 @@ export function conditionHolds(c: Pick<AlertCondition, 'op' | 'value'>, actual: 
   return compareHolds(c.op, actual, c.value);
 }
 
-/** The point of a run the condition reads, or undefined when the run did not produce it. */
+/**
+ * Whether a point is what the condition reads: the same metric and column, or, for a check-qualified metric
+ * (`operational.error_rate`, `concept.error_rate`), that check's metric. Qualifying tells apart names two checks
+ * share (the operational 5xx rate and the concept check's misclassification rate are both `error_rate`).
+ */
+export function conditionMatches(c: Pick<AlertCondition, 'metric' | 'column'>, p: MonitorResultPoint): boolean {
+  if (p.column !== c.column) return false;
+  if (p.metric === c.metric) return true;
+  const dot = c.metric.indexOf('.');
+  return dot > 0 && c.metric.length === dot + 1 + p.metric.length && c.metric.endsWith(p.metric) && c.metric.startsWith(p.check) && p.check.length === dot;
+}
+
+/** The point of a run the condition reads (the first in check order for a bare name), or undefined when the run did not produce it. */
 export function conditionPoint(c: Pick<AlertCondition, 'metric' | 'column'>, run: MonitorRunSummary): MonitorResultPoint | undefined {
-  return run.points.find((p) => p.metric === c.metric && p.column === c.column);
+  return run.points.find((p) => conditionMatches(c, p));
 }

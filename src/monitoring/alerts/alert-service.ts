@@ -21,7 +21,7 @@ import type { ActionRunSummary } from '../actions/run-alert-actions.js';
 import { runAlertActions } from '../actions/run-alert-actions.js';
 import type { RetrainWaitOptions } from '../actions/retrain-action.js';
 import type { MonitorRunHistory, MonitorRunListener, MonitorRunSummary } from '../monitor-run.js';
-import { parseAlertCondition } from './alert-condition.js';
+import { conditionMatches, parseAlertCondition } from './alert-condition.js';
 import type { RuleVerdict } from './alert-evaluation.js';
 import { evaluateCondition } from './alert-evaluation.js';
 import type { ChannelDeliverySummary } from './alert-notifier.js';
@@ -173,7 +173,7 @@ export class AlertService {
     if (this.runtime.history === null) {
       // No run history connected: keep what `for N runs` rules of this monitor need, and only that.
       const conditions = rules.map((r) => parseAlertCondition(r.condition)).filter((c) => c.runs > 1);
-      if (conditions.length > 0) this.runtime.recent.add({ ...run, points: run.points.filter((p) => conditions.some((c) => c.metric === p.metric && c.column === p.column)) });
+      if (conditions.length > 0) this.runtime.recent.add({ ...run, points: run.points.filter((p) => conditions.some((c) => conditionMatches(c, p))) });
     }
     const reports: RuleRunReport[] = [];
     for (const rule of rules) {

@@ -29,7 +29,8 @@ import type { CheckOutput } from './drift-check.js';
 import type { CreateMonitorInput, MonitorSpec } from './monitor-spec.js';
 import { parseMonitorInput } from './monitor-spec.js';
 import { monitorView } from './monitor-view.js';
-import { operationalCheck } from './operational-check.js';
+import type { RequestTotals } from './operational-check.js';
+import { operationalCheck, requestTotals } from './operational-check.js';
 import { qualityCheck } from './quality-check.js';
 import { previousCronTime, parseCron } from './cron-schedule.js';
 import { conceptCheck } from './concept-check.js';
@@ -192,12 +193,24 @@ export class MonitorService implements MonitorRunHistory {
       notes.push(`endpoint "${monitor.endpoint}" no longer exists in project "${this.project}"`);
     } else {
       const current = await this.deps.feedback.joinFeedback({ endpoint: monitor.endpoint, from: startMs, to: endMs });
-      if (current.rowCount === 0) {
+      // Failed requests are never captured: an endpoint that failed every request still has counters to report.
+      const totals = spec.checks.includes('operational') ? requestTotals(await this.deps.metadata.requestStats.window(monitor.endpoint, startMs, endMs)) : null;
+      if (current.rowCount === 0 && totals === null) {
         status = 'empty';
         notes.push(`the window [${windowStart}, ${windowEnd}) held no captured rows; nothing was checked`);
+      } else if (current.rowCount === 0) {
+        notes.push(`the window [${windowStart}, ${windowEnd}) held no captured rows but serving counted requests: only the operational check ran`);
+        try {
+          const out = await this.operational(monitor.endpoint, current.rowCount, new Float64Array(0), endpoint.settings.captureSampleRate, [startMs, endMs], totals);
+          points.push(...out.points);
+          notes.push(...out.notes);
+        } catch (err) {
+          status = 'failed';
+          notes.push(`operational: failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
       } else {
         const bundle = await this.servedBundle(endpoint, notes);
-        const failures = await this.runChecks(spec, monitor.endpoint, current, bundle, endpoint.settings.captureSampleRate, [startMs, endMs], points, notes);
+        const failures = await this.runChecks(spec, monitor.endpoint, current, bundle, endpoint.settings.captureSampleRate, [startMs, endMs], points, notes, totals);
         if (failures === spec.checks.length) status = 'failed';
       }
     }
@@ -214,7 +227,7 @@ export class MonitorService implements MonitorRunHistory {
   }
 
   /** Runs each check, collecting points and notes; returns how many failed. */
-  private async runChecks(spec: MonitorSpec, endpoint: string, current: Frame, bundle: ModelBundle | null, sampleRate: number, [startMs, endMs]: [number, number], points: MonitorResultPoint[], notes: string[]): Promise<number> {
+  private async runChecks(spec: MonitorSpec, endpoint: string, current: Frame, bundle: ModelBundle | null, sampleRate: number, [startMs, endMs]: [number, number], points: MonitorResultPoint[], notes: string[], totals: RequestTotals | null): Promise<number> {
     const view = windowView(current, bundle);
     for (const [col, n] of view.nonFinite) notes.push(`${n} non-finite values (Infinity) in column "${col}" were treated as missing by the statistics`);
     let baseline: LoadedBaseline | null = null;
@@ -281,13 +294,16 @@ export class MonitorService implements MonitorRunHistory {
           return estimateCheck(current, reference, bundle, spec.estimateReference);
         });
       } else if (check === 'operational') {
-        await attempt('operational', async () => {
-          const requests = await this.deps.metadata.captureSegments.countPredictions(endpoint, new Date(startMs).toISOString(), new Date(endMs).toISOString());
-          return operationalCheck(view.rows, view.latencyMs, endMs - startMs, sampleRate, requests);
-        });
+        await attempt('operational', () => this.operational(endpoint, view.rows, view.latencyMs, sampleRate, [startMs, endMs], totals));
       }
     }
     return failures;
+  }
+
+  /** The operational check of a window: captured latencies, the prediction-id index count and the request counters. */
+  private async operational(endpoint: string, rows: number, latencyMs: Float64Array, sampleRate: number, [startMs, endMs]: [number, number], totals: RequestTotals | null): Promise<CheckOutput> {
+    const predictions = await this.deps.metadata.captureSegments.countPredictions(endpoint, new Date(startMs).toISOString(), new Date(endMs).toISOString());
+    return operationalCheck(rows, latencyMs, endMs - startMs, sampleRate, predictions, totals);
   }
 
   /**
