@@ -31,12 +31,15 @@ describe('RequestStatsRecorder', () => {
     // Same minute again after a flush, then the next minute before the next flush: two buckets in one flush.
     a.count('default', 'churn', 'main', 'answered');
     now = 101 * M + 5;
+    // The minute moves when the recorder's minute timer ticks (here by hand), not on each request.
+    a.count('default', 'churn', 'main', 'answered');
+    a.tick();
     a.count('default', 'churn', 'main', 'server_error');
     await a.flush();
     await b.flush();
     expect(await harness.store.requestStats.window('churn', 100 * M, 102 * M)).toEqual([
       { endpoint: 'churn', variant: 'candidate', bucket: 100 * M, answered: 0, clientErrors: 0, serverErrors: 1, writers: 1 },
-      { endpoint: 'churn', variant: 'main', bucket: 100 * M, answered: 10, clientErrors: 1, serverErrors: 1, writers: 2 },
+      { endpoint: 'churn', variant: 'main', bucket: 100 * M, answered: 11, clientErrors: 1, serverErrors: 1, writers: 2 },
       { endpoint: 'churn', variant: 'main', bucket: 101 * M, answered: 0, clientErrors: 0, serverErrors: 1, writers: 1 },
     ]);
     expect((await harness.store.inProject('p2').requestStats.window('churn', 0, 200 * M)).map((r) => r.answered)).toEqual([1]);
@@ -72,5 +75,16 @@ describe('RequestStatsRecorder', () => {
     await r.stop();
     expect(warned).toEqual(['request stats flush failed']);
     expect(r.lost).toBe(3);
+  });
+
+  it('started, the minute follows the clock at each boundary and stop() flushes', async () => {
+    const r = new RequestStatsRecorder({ metadata: harness.store, writer: 'a', flushMs: 60_000 });
+    r.start();
+    r.count('default', 'churn', 'main', 'answered');
+    await r.stop();
+    const now = Date.now();
+    const rows = await harness.store.requestStats.window('churn', now - 2 * M, now + M);
+    expect(rows.map((b) => [b.answered, b.bucket % M])).toEqual([[1, 0]]);
+    expect(rows[0].bucket).toBeGreaterThan(now - 2 * M);
   });
 });

@@ -2,8 +2,9 @@
  * Request outcomes of every endpoint, counted on the request path and flushed to `metadata.requestStats`:
  * answered, client errors (4xx) and server errors (5xx) per project x endpoint x variant x minute. The request
  * path only bumps a counter in nested maps keyed by names the routing table already holds (no key strings are
- * built, nothing awaited); a flush adds the counts to this process's row of each minute in one transaction per
- * project. The same pattern as the rollout recorder (`rollout/variant-metrics-recorder.ts`), kept apart because
+ * built, nothing awaited, not even a clock read: the current minute is a field a timer moves at each minute
+ * boundary, since `Date.now()` allocates a heap number per call); a flush adds the counts to this process's row of
+ * each minute in one transaction per project. The same pattern as the rollout recorder (`rollout/variant-metrics-recorder.ts`), kept apart because
  * that one writes wide per-flush rows for endpoints under rollout only, and this one counts all traffic into
  * narrow per-minute rows. A failed flush keeps nothing (counted in `lost`): monitors then see less traffic,
  * never invented traffic. Buckets older than the retention are pruned about once an hour.
@@ -62,18 +63,30 @@ export class RequestStatsRecorder implements RequestOutcomeCounter {
   /** Counts of a bucket that ended before the flush (a variant's next request started a new minute). */
   private sealed: Sealed[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private minuteTimer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
   private readonly now: () => number;
+  /** Start of the current minute (epoch ms), moved by `tick`. */
+  private bucket: number;
   /** Rows lost to failed flushes. */
   lost = 0;
 
   constructor(private readonly opts: RequestStatsRecorderOptions) {
     this.now = opts.now ?? Date.now;
+    this.bucket = this.bucketOf(this.now());
+  }
+
+  private bucketOf(t: number): number {
+    return t - (t % REQUEST_STATS_BUCKET_MS);
+  }
+
+  /** Re-read the clock for the current minute (the minute timer calls it at each boundary; tests after moving the clock). */
+  tick(): void {
+    this.bucket = this.bucketOf(this.now());
   }
 
   count(project: string, endpoint: string, variant: string, outcome: RequestOutcome): void {
-    const t = this.now();
-    const bucket = t - (t % REQUEST_STATS_BUCKET_MS);
+    const bucket = this.bucket;
     let endpoints = this.pending.get(project);
     if (!endpoints) this.pending.set(project, (endpoints = new Map()));
     let variants = endpoints.get(endpoint);
@@ -92,17 +105,28 @@ export class RequestStatsRecorder implements RequestOutcomeCounter {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.flush().catch((err: unknown) => this.opts.log?.warn({ err }, 'request stats flush failed')), this.opts.flushMs ?? 5000).unref();
+    this.armMinute();
   }
 
-  /** Stop the timer and flush what is left (a failure is logged, not thrown: shutdown goes on). */
+  /** Move to the next minute at its boundary (a timer fires a little late: requests in those ms count in the minute before). */
+  private armMinute(): void {
+    this.tick();
+    const t = this.now();
+    this.minuteTimer = setTimeout(() => this.armMinute(), this.bucketOf(t) + REQUEST_STATS_BUCKET_MS - t + 1).unref();
+  }
+
+  /** Stop the timers and flush what is left (a failure is logged, not thrown: shutdown goes on). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.minuteTimer) clearTimeout(this.minuteTimer);
     this.timer = null;
+    this.minuteTimer = null;
     await this.flush().catch((err: unknown) => this.opts.log?.warn({ err }, 'request stats flush failed'));
   }
 
   /** Write what was counted since the last flush (one transaction per project), then prune if an hour has passed. */
   async flush(): Promise<void> {
+    this.tick();
     const batch = this.pending;
     const sealed = this.sealed;
     this.pending = new Map();
