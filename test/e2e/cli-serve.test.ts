@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openKiln } from '../../src/kiln.js';
 import { testBundles } from '../../src/serving/serving-test-models.js';
 import { REPO, json, runKiln, tempDir } from './run-kiln.js';
 
@@ -142,6 +143,16 @@ describe('kiln endpoints and kiln serve', () => {
     const exited = new Promise<number | null>((r) => s.proc.once('exit', r));
     s.proc.kill('SIGTERM');
     expect(await exited).toBe(0);
+    // Each worker counted its requests' outcomes and flushed them on drain: the 9 answers of "late" (the first
+    // 200 and the 8 spread over both workers; its 404s came before a worker knew it and are never counted).
+    const kiln = await openKiln({ home, databaseUrl: undefined });
+    try {
+      const buckets = await kiln.metadata.requestStats.window('late', 0, Date.now() + 60_000);
+      expect(buckets.reduce((n, b) => n + b.answered, 0)).toBe(9);
+      expect(buckets.reduce((n, b) => n + b.clientErrors + b.serverErrors, 0)).toBe(0);
+    } finally {
+      await kiln.close();
+    }
   }, 120_000);
 
   it('requires a token unless --no-auth (same tokens as kiln server)', async () => {
