@@ -27,6 +27,7 @@ import type { PartitionRunner } from './leaf-ordered-rows.js';
 import { createPartitionBuffers } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
+import type { SharedJobPoolLauncher } from '../parallel/shared-job-pool.js';
 import { leafOfBinnedRow, leafOfRawRow } from './tree-walk.js';
 
 /** Per-iteration metrics. */
@@ -76,12 +77,27 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   if (opts.params.objective === undefined && opts.objective === undefined && opts.numClasses !== undefined) params.objective = opts.numClasses > 2 ? 'multiclass' : 'binary';
   checkInputs(x, y, opts, params);
   const rng = new Rng(params.seed);
+  const n = x.rows;
+  const F = x.cols;
+  // No workers when even the root histogram is too small to be split across threads.
+  const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
+  // Workers load their modules while this thread bins (their start-up was ~0.3-0.5 s of idle wall time).
+  const launcher = threads > 1 ? ParallelHistogramBuilder.launch(threads) : undefined;
+  let started = false;
+  try {
+    return await trainWithLauncher(x, y, opts, params, rng, threads, launcher, () => (started = true), profile);
+  } finally {
+    if (!started) await launcher?.close();
+  }
+}
+
+async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, params: GbdtParams, rng: Rng, threads: number, launcher: SharedJobPoolLauncher | undefined, onStart: () => void, profile: GbdtProfile | undefined): Promise<GbdtTrainOutput> {
+  const n = x.rows;
+  const F = x.cols;
   const tBin = performance.now();
   const layout = fitBinLayout(x, params.maxBins, params.binSampleRows, rng.fork());
   const data = binMatrix(x, layout);
   profile?.lap('binning', tBin);
-  const n = x.rows;
-  const F = x.cols;
   const weight = buildWeights(y, opts.sampleWeight, params);
   const queryStart = opts.groups ? queryStarts(opts.groups, 'groups') : undefined;
   const objective = OBJECTIVES[params.objective]({ y, weight, queryStart, numClasses: opts.numClasses ?? 0 }, params);
@@ -106,8 +122,6 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
     hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
     packed: params.quantizedGradients && GradientQuantizer.fits(n),
   };
-  // No workers when even the root histogram is too small to be split across threads.
-  const threads = n * F < PARALLEL_MIN_WORK ? 1 : Math.max(1, Math.min(params.numThreads, availableParallelism()));
   // With workers, the partition scratch is shared so that they can partition large splits too.
   const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins) : undefined;
   // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
@@ -115,7 +129,10 @@ export async function trainGbdt(x: FeatureMatrix, y: Float64Array, opts: GbdtFit
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
   const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(y), weight: weight && sharedCopy(weight), scores, out: exact }, objective } : undefined;
   const scoreUpdate = threads > 1 ? { scores, outputs: K, leaves: new Float64Array(sharedBuffer(8 * 3 * params.maxLeaves)) } : undefined;
-  const par = threads > 1 ? await ParallelHistogramBuilder.start(inp, threads, buffers, gradients, scoreUpdate) : undefined;
+  const tPool = performance.now();
+  onStart();
+  const par = launcher ? await ParallelHistogramBuilder.start(launcher, inp, threads, buffers, gradients, scoreUpdate) : undefined;
+  profile?.lap('threadStart', tPool);
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
   const partition = par && buffers ? { buffers, runner: par } : undefined;
   try {

@@ -6,8 +6,8 @@
  * scatter, 4 gradient blocks of output argument 1 (see shared-gradients.ts), 5 score-update blocks
  * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { serveSharedJobs } from '../parallel/shared-job-pool.js';
+import { parentPort } from 'node:worker_threads';
+import { receiveJobData, serveSharedJobs } from '../parallel/shared-job-pool.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { countChunkLefts, scatterChunk } from './partition-kernel.js';
@@ -18,10 +18,9 @@ import type { SharedGradientData } from './shared-gradients.js';
 import { updateScoreBlock } from './shared-score-update.js';
 import type { SharedScoreData } from './shared-score-update.js';
 
-/** What the pool hands each histogram worker. */
+/** What the pool hands each histogram worker (after binning, by message: the worker is spawned before). */
 export interface HistogramWorkerData {
   readonly inputs: HistogramInputs;
-  readonly ctrl: Int32Array;
   /** Feature block b covers features [blockBounds[b], blockBounds[b + 1]). */
   readonly blockBounds: Int32Array;
   /** Partition scratch and split state; absent when partitions stay on the calling thread. */
@@ -34,10 +33,10 @@ export interface HistogramWorkerData {
   readonly scoreUpdate?: SharedScoreData;
 }
 
-const wd = workerData as HistogramWorkerData | undefined;
-if (wd && parentPort) {
+receiveJobData<HistogramWorkerData>((wd, ctrl) => {
   const port = parentPort;
-  const { inputs, ctrl, blockBounds, partition, partials, gradients, scoreUpdate } = wd;
+  if (!port) return;
+  const { inputs, blockBounds, partition, partials, gradients, scoreUpdate } = wd;
   const objective = gradients ? workerObjective(gradients) : undefined;
   const range = new Int32Array(2);
   serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
@@ -51,4 +50,4 @@ if (wd && parentPort) {
     else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);
     else buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
   });
-}
+});

@@ -38,7 +38,7 @@ describe('ParallelHistogramBuilder', () => {
     const count = n;
     expect(count * F).toBeGreaterThan(PARALLEL_MIN_WORK);
     new SerialHistogramBuilder(inp).build(0, count, 0);
-    const par = await ParallelHistogramBuilder.start(inp, 3);
+    const par = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), inp, 3);
     try {
       par.build(0, count, 1);
     } finally {
@@ -57,7 +57,7 @@ describe('ParallelHistogramBuilder', () => {
     const inp = inputs(count + 10, F);
     new SerialHistogramBuilder(inp).build(5, 5 + count, 0);
     buildHistogramSlice(inp, 5, 5 + count, 2, 0, F);
-    const par = await ParallelHistogramBuilder.start(inp, 3);
+    const par = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), inp, 3);
     try {
       par.build(5, 5 + count, 1);
     } finally {

@@ -8,8 +8,8 @@
  * for any number of threads. The same pool also runs partition chunks (`partition-kernel.ts`: a count
  * job, then a scatter job) and gradient passes (`shared-gradients.ts`).
  */
-import { MAX_JOB_BLOCKS, startSharedJobPool } from '../parallel/shared-job-pool.js';
-import type { SharedJobPool } from '../parallel/shared-job-pool.js';
+import { launchSharedJobPool, MAX_JOB_BLOCKS } from '../parallel/shared-job-pool.js';
+import type { SharedJobPool, SharedJobPoolLauncher } from '../parallel/shared-job-pool.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
@@ -119,15 +119,24 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   }
 
   /**
-   * Start `threads - 1` workers (the caller is the last participant) and wait until they are ready.
-   * With `partition` buffers the workers can also run partition chunks; with `gradients` (a loss with
-   * `gradientRange`, the calling thread's `objective`) gradient passes; with `scores` score updates.
+   * Spawn the `threads - 1` workers (the caller is the last participant) before the data exists, so
+   * that they load while the caller bins the features; `start` them with the data, or `close` them.
    */
-  static async start(inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData): Promise<ParallelHistogramBuilder> {
+  static launch(threads: number): SharedJobPoolLauncher {
+    return launchSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads);
+  }
+
+  /**
+   * Hand the launched workers the data and wait until they are ready. With `partition` buffers the
+   * workers can also run partition chunks; with `gradients` (a loss with `gradientRange`, the calling
+   * thread's `objective`) gradient passes; with `scores` score updates.
+   */
+  static async start(launcher: SharedJobPoolLauncher, inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
     const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
     const grad = gradients?.objective.gradientRange ? gradients : undefined;
-    const pool = await startSharedJobPool(new URL('./histogram-worker.js', import.meta.url), threads, (ctrl): HistogramWorkerData => ({ inputs: inp, ctrl, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores }));
+    const data: HistogramWorkerData = { inputs: inp, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores };
+    const pool = await launcher.start(data);
     return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad, scores);
   }
 

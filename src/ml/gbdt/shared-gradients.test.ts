@@ -53,7 +53,7 @@ describe('shared gradients', () => {
     const objective = OBJECTIVES[name]({ y, weight, queryStart: undefined, numClasses: 0 }, params);
     const scores = shared(n, () => rng.normal());
     const out = shared(2 * n);
-    const pool = await ParallelHistogramBuilder.start(tinyInputs(), 3, undefined, { data: { objective: name, params, y, weight, scores, out }, objective });
+    const pool = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), tinyInputs(), 3, undefined, { data: { objective: name, params, y, weight, scores, out }, objective });
     try {
       expect(pool.computeGradients(0)).toBe(true);
     } finally {

@@ -42,7 +42,7 @@ describe('shared score update', () => {
     for (let l = 0; l + 1 < bounds.length; l++) for (let i = bounds[l]; i < bounds[l + 1]; i++) want[rowIndex[i] * K + k] += leaves[3 * l + 2];
     const F = 4;
     const inp: HistogramInputs = { bins: new Uint8Array(0), features: F, offsets2: Int32Array.of(0, 4, 8, 12), histSize: 16, gh: new Float64Array(0), rowIndex, stride: orderedStride(F), ordBins: new Uint8Array(new SharedArrayBuffer(64)), ordGh: shared(8), hist: shared(16), packed: false };
-    const pool = await ParallelHistogramBuilder.start(inp, 3, undefined, undefined, { scores, outputs: K, leaves });
+    const pool = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), inp, 3, undefined, undefined, { scores, outputs: K, leaves });
     try {
       expect(pool.updateScores(bounds.length - 1, count, k)).toBe(true);
       expect(pool.updateScores(bounds.length - 1, PARALLEL_SCORE_UPDATE_MIN_ROWS - 1, k)).toBe(false);

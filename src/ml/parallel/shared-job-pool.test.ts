@@ -49,3 +49,12 @@ describe('SharedJobPool with a crashing worker', () => {
     expect(res.state.numTrees).toBe(30);
   });
 });
+
+describe('launchSharedJobPool', () => {
+  it('closes workers that were launched but never started (training failed before the data existed)', async () => {
+    const { ParallelHistogramBuilder } = await import('../gbdt/parallel-histogram-builder.js');
+    const launcher = ParallelHistogramBuilder.launch(2);
+    await launcher.close();
+    await expect(launcher.start({})).rejects.toThrow(InternalError);
+  });
+});

@@ -17,8 +17,11 @@
  * [3] next block ticket ((sequence & 0x7fffff) << 8 | block), [4] block count, [5] failure
  * (0 none, 1 handler threw, 2 worker exited), [6..16] job arguments, then FAILURE_BYTES of UTF-8 message.
  */
+import { availableParallelism, loadavg } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { Worker } from 'node:worker_threads';
 import { InternalError } from '../../core/errors.js';
+import { POOL_TRACE, PoolTrace, TRACE_BYTES } from './job-pool-trace.js';
 import { spawnWorker } from './spawn-worker.js';
 
 const SEQ = 0;
@@ -43,12 +46,58 @@ const CRASH_ENV = 'KILN_TEST_POOL_WORKER_CRASH';
 /** Blocks per job (the ticket keeps 8 bits for the block). */
 export const MAX_JOB_BLOCKS = 255;
 const WAIT_MS = 120_000;
-/** Polls before sleeping: a futex wake costs tens of microseconds, jobs often finish sooner. */
-const SPIN = 2000;
+/**
+ * How long a thread polls before it sleeps on a futex, in µs, when the machine is quiet. Waking a
+ * sleeping thread costs 50 µs to over 1 ms on a virtual machine (the idle vCPU is halted), while the
+ * caller's serial work between two jobs of a tree (split finding, bookkeeping) is typically 20-200 µs:
+ * a worker that slept after every job joined most jobs late or not at all (measured: 0.2-1.7 ms mean
+ * delay from publication to its first claim). Polling for a while, as OpenMP runtimes do, keeps it
+ * ready for the next job. On a busy machine polling is harmful instead: with autogroup scheduling a
+ * polling worker takes CPU from its own process's calling thread (measured 1.6-1.9x slower training at
+ * load 8 on 2 cores), so busy machines get BUSY_SPIN_US. `KILN_POOL_SPIN_US` overrides both (A/B runs).
+ */
+const QUIET_SPIN_US = 1000;
+const BUSY_SPIN_US = 5;
+/** Polls between two clock reads while spinning. */
+const SPIN_CHECK = 256;
+
+/** The poll budget for a new pool of `threads` threads (see QUIET_SPIN_US). */
+function chooseSpinUs(threads: number): number {
+  const forced = typeof process !== 'undefined' ? Number(process.env.KILN_POOL_SPIN_US) : NaN;
+  if (Number.isFinite(forced) && forced >= 0) return Math.floor(forced);
+  // The 1-minute load counts this process's calling thread; other work beyond half a core means busy.
+  const cores = availableParallelism();
+  return loadavg()[0] < Math.min(cores, threads) + 0.5 ? QUIET_SPIN_US : BUSY_SPIN_US;
+}
+
+/** Poll `a[i]` while it equals `value`, for at most `us` µs; returns the last value read. */
+function spinWhile(a: Int32Array, i: number, value: number, us: number): number {
+  let v = Atomics.load(a, i);
+  if (v !== value || us <= 0) return v;
+  const until = performance.now() + us / 1000;
+  for (;;) {
+    for (let s = 0; s < SPIN_CHECK; s++) {
+      v = Atomics.load(a, i);
+      if (v !== value) return v;
+    }
+    if (performance.now() >= until) return v;
+  }
+}
+
+/** Int32 index of the worker-id counter (after the failure message). */
+const WORKER_ID = (MESSAGE * 4 + FAILURE_BYTES) >> 2;
+/** Int32 index of the poll budget in µs (see QUIET_SPIN_US). */
+const SPIN_US = WORKER_ID + 1;
+/** Byte offset of the trace doubles in the control block's buffer (8-aligned). */
+const TRACE_OFFSET = (4 * (SPIN_US + 1) + 7) & ~7;
 
 /** Allocate the control block shared by a pool and its workers. */
 export function createControlBlock(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(MESSAGE * 4 + FAILURE_BYTES));
+  return new Int32Array(new SharedArrayBuffer(TRACE_OFFSET + TRACE_BYTES));
+}
+
+function traceOf(ctrl: Int32Array): PoolTrace | undefined {
+  return POOL_TRACE ? new PoolTrace(ctrl.buffer, TRACE_OFFSET) : undefined;
 }
 
 /** Record a worker failure (first one wins) and wake the caller. */
@@ -87,12 +136,14 @@ function claim(ctrl: Int32Array, seq: number, blocks: number): number {
 export class SharedJobPool {
   private readonly ctrl: Int32Array;
   private readonly workers: readonly Worker[];
+  private readonly trace: PoolTrace | undefined;
   private closed = false;
 
   /** `workers` must run `serveSharedJobs` on the same control block. */
   constructor(ctrl: Int32Array, workers: readonly Worker[]) {
     this.ctrl = ctrl;
     this.workers = workers;
+    this.trace = traceOf(ctrl);
     for (const w of workers) {
       // Between jobs the event loop runs: a worker that died without recording it (terminated from
       // outside, out of memory) is recorded here, and the next job fails instead of waiting.
@@ -144,22 +195,33 @@ export class SharedJobPool {
     Atomics.store(c, NEXT, -1);
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i];
     const seq = (Atomics.load(c, SEQ) + 1) | 0;
+    const tr = this.trace;
+    const t0 = tr ? tr.published() : 0;
     Atomics.store(c, NBLOCKS, blocks);
     Atomics.store(c, FINISHED, 0);
     Atomics.store(c, CMD, 0);
     Atomics.store(c, NEXT, (seq & 0x7fffff) << 8);
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
+    let mine = 0;
     for (let b = claim(c, seq, blocks); b >= 0; b = claim(c, seq, blocks)) {
       own(b);
+      mine++;
       Atomics.add(c, FINISHED, 1);
     }
+    const t1 = tr ? tr.now() : 0;
     let done = Atomics.load(c, FINISHED);
-    for (let s = 0; s < SPIN && done < blocks; s++) done = Atomics.load(c, FINISHED);
+    // Workers finish blocks one at a time: keep polling while the count moves.
+    while (done < blocks) {
+      const next = spinWhile(c, FINISHED, done, c[SPIN_US]);
+      if (next === done) break;
+      done = next;
+    }
     while (done < blocks) {
       if (Atomics.wait(c, FINISHED, done, WAIT_MS) === 'timed-out') throw new InternalError('worker thread did not finish a job within 120 s');
       done = Atomics.load(c, FINISHED);
     }
+    if (tr) tr.callerJob(args, mine, t0, t1, tr.now());
     const failure = failureOf(c);
     if (failure) throw failure;
   }
@@ -168,6 +230,7 @@ export class SharedJobPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.trace) process.stderr.write(this.trace.summary(this.workers.length));
     Atomics.store(this.ctrl, CMD, 1);
     Atomics.add(this.ctrl, SEQ, 1);
     Atomics.notify(this.ctrl, SEQ);
@@ -185,6 +248,8 @@ export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, han
     if (!exiting) recordFailure(ctrl, 2, `process.exit(${code}) in a worker thread`);
   });
   const crash = crashHook();
+  const me = Atomics.add(ctrl, WORKER_ID, 1);
+  const tr = traceOf(ctrl);
   let handled = 0;
   const run = crash
     ? (a: Int32Array, b: number): void => {
@@ -197,9 +262,7 @@ export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, han
     : handler;
   post('ready');
   for (;;) {
-    let spins = 0;
-    while (Atomics.load(ctrl, SEQ) === seen && spins++ < SPIN);
-    if (Atomics.load(ctrl, SEQ) === seen) Atomics.wait(ctrl, SEQ, seen);
+    if (spinWhile(ctrl, SEQ, seen, ctrl[SPIN_US]) === seen) Atomics.wait(ctrl, SEQ, seen);
     seen = Atomics.load(ctrl, SEQ);
     if (Atomics.load(ctrl, CMD) === 1) {
       exiting = true;
@@ -208,9 +271,12 @@ export function serveSharedJobs(ctrl: Int32Array, post: (m: string) => void, han
     // Copy the arguments first; a successful claim proves they still belong to job `seen`.
     for (let i = 0; i < MAX_JOB_ARGS; i++) args[i] = ctrl[ARGS + i];
     const blocks = Atomics.load(ctrl, NBLOCKS);
+    const o = tr ? tr.workerSeen(args, me) : -1;
+    let ts = tr ? tr.now() : 0;
     for (let b = claim(ctrl, seen, blocks); b >= 0; b = claim(ctrl, seen, blocks)) {
       try {
         run(args, b);
+        if (tr) ts = tr.workerBlock(o, ts);
       } catch (err) {
         recordFailure(ctrl, 1, errorText(err));
         exiting = true;
@@ -231,12 +297,103 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Message that hands a launched worker its job data (see `launchSharedJobPool`). */
+interface JobDataMessage {
+  readonly kilnJobData: unknown;
+}
+
+function isJobData(m: unknown): m is JobDataMessage {
+  return typeof m === 'object' && m !== null && 'kilnJobData' in m;
+}
+
+/**
+ * Worker side of a launched pool (`launchSharedJobPool`): calls `serve(data, ctrl)` with the data the
+ * caller sends through `SharedJobPoolLauncher.start`; `serve` runs `serveSharedJobs` on `ctrl`.
+ */
+export function receiveJobData<T>(serve: (data: T, ctrl: Int32Array) => void): void {
+  const wd = workerData as { ctrl?: Int32Array } | undefined;
+  const port = parentPort;
+  if (!wd?.ctrl || !port) return;
+  const ctrl = wd.ctrl;
+  const onMessage = (m: unknown): void => {
+    if (!isJobData(m)) return;
+    port.off('message', onMessage);
+    serve(m.kilnJobData as T, ctrl);
+  };
+  port.on('message', onMessage);
+}
+
+/**
+ * Workers spawned before their data exists: they load their modules (hundreds of milliseconds under
+ * a TypeScript loader, tens from compiled JavaScript) while the caller prepares the data (GBDT: while
+ * it bins the features), then `start` hands the data over by message (SharedArrayBuffers stay shared).
+ */
+export class SharedJobPoolLauncher {
+  private readonly ctrl: Int32Array;
+  private readonly workers: readonly Worker[];
+  private bootError: InternalError | undefined;
+  private started = false;
+
+  constructor(ctrl: Int32Array, workers: readonly Worker[]) {
+    this.ctrl = ctrl;
+    this.workers = workers;
+    for (const w of workers) {
+      // Until `start`, an error event would otherwise be unhandled and end the process.
+      const onErr = (e: unknown): void => {
+        this.bootError ??= new InternalError(`worker thread failed to start: ${errorText(e)}`, {}, { cause: e });
+      };
+      w.on('error', onErr);
+      w.on('exit', (code: number) => {
+        if (!this.started) this.bootError ??= new InternalError(`worker thread exited (code ${code}) before it was ready`);
+      });
+    }
+  }
+
+  /** Send every worker `data` and wait until they are ready; a worker that failed closes the pool. */
+  async start(data: unknown): Promise<SharedJobPool> {
+    if (this.started) throw new InternalError('a launched worker pool can be started once');
+    this.started = true;
+    const pool = new SharedJobPool(this.ctrl, this.workers);
+    try {
+      if (this.bootError) throw this.bootError;
+      const ready = pool.ready();
+      for (const w of this.workers) w.postMessage({ kilnJobData: data } satisfies JobDataMessage);
+      await ready;
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  /** Stop the workers without starting them (the caller failed before `start`). */
+  async close(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await new SharedJobPool(this.ctrl, this.workers).close();
+  }
+}
+
+/** Spawn `threads - 1` workers of `moduleUrl` (which must call `receiveJobData`) now; hand them data later. */
+export function launchSharedJobPool(moduleUrl: URL, threads: number): SharedJobPoolLauncher {
+  const ctrl = createControlBlock();
+  ctrl[SPIN_US] = chooseSpinUs(threads);
+  const workers = [];
+  for (let w = 1; w < threads; w++) {
+    const worker = spawnWorker(moduleUrl, { ctrl });
+    worker.unref();
+    workers.push(worker);
+  }
+  return new SharedJobPoolLauncher(ctrl, workers);
+}
+
 /**
  * Start `threads - 1` workers of `moduleUrl` (the calling thread is the last one) on a new control block,
  * each given `workerData(ctrl)`, and wait until they are ready; a worker that fails to start closes the pool.
  */
 export async function startSharedJobPool(moduleUrl: URL, threads: number, workerData: (ctrl: Int32Array) => unknown): Promise<SharedJobPool> {
   const ctrl = createControlBlock();
+  ctrl[SPIN_US] = chooseSpinUs(threads);
   const workers = [];
   for (let w = 1; w < threads; w++) {
     const worker = spawnWorker(moduleUrl, workerData(ctrl));
