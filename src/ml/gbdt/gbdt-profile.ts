@@ -4,11 +4,11 @@
  */
 
 /** Training phases that are timed. */
-export type GbdtPhase = 'binning' | 'gradients' | 'histograms' | 'splitFinding' | 'partition' | 'scoreUpdate' | 'metrics' | 'threadStart';
+export type GbdtPhase = 'binning' | 'gradients' | 'histograms' | 'splitFinding' | 'partition' | 'scoreUpdate' | 'metrics' | 'threadStart' | 'gather';
 
 /** Milliseconds per phase. */
 export class GbdtProfile {
-  readonly ms: Record<GbdtPhase, number> = { binning: 0, gradients: 0, histograms: 0, splitFinding: 0, partition: 0, scoreUpdate: 0, metrics: 0, threadStart: 0 };
+  readonly ms: Record<GbdtPhase, number> = { binning: 0, gradients: 0, histograms: 0, splitFinding: 0, partition: 0, scoreUpdate: 0, metrics: 0, threadStart: 0, gather: 0 };
 
   /** Add the time since `t0` (a performance.now() reading) to a phase; returns now. */
   lap(phase: GbdtPhase, t0: number): number {

@@ -24,7 +24,7 @@ export const PARALLEL_PARTITION_MIN_ROWS = 32_768;
 
 /** Runs partition chunks on several threads (the parallel histogram builder's pool). */
 export interface PartitionRunner {
-  /** How many chunks to cut `count` rows into. */
+  /** How many chunks to cut `count` rows into (1: partition on the calling thread). */
   partitionChunkCount(count: number): number;
   /** Run `countChunkLefts` and then `scatterChunk` for chunks 0..chunks-1 of [start, start+count), returning when all are done. */
   partitionChunks(start: number, count: number, chunks: number, moveData: boolean): void;
@@ -160,7 +160,7 @@ export class LeafOrderedRows {
     const pb = this.pb;
     setPartitionSplit(pb, s, half);
     const runner = this.runner;
-    const chunks = runner && count >= PARALLEL_PARTITION_MIN_ROWS ? Math.min(MAX_PARTITION_CHUNKS, runner.partitionChunkCount(count)) : 1;
+    const chunks = runner ? Math.max(1, Math.min(MAX_PARTITION_CHUNKS, runner.partitionChunkCount(count))) : 1;
     if (chunks > 1 && runner) runner.partitionChunks(start, count, chunks, moveData);
     else {
       countChunkLefts(this.inp, pb, start, count, 1, 0);

@@ -119,7 +119,7 @@ export class TreeGrower {
     const p = this.p;
     let t0 = performance.now();
     this.rows.gather(count, this.sums);
-    if (this.profile) t0 = this.profile.lap('partition', t0);
+    if (this.profile) t0 = this.profile.lap('gather', t0);
     const q = this.quant?.quantizer;
     // Quantized: sums[0] is the packed total; split finding works on the quantized sums throughout.
     const G = q ? q.grad(this.sums[0]) : this.sums[0];

@@ -65,9 +65,10 @@ const SPIN_CHECK = 256;
 function chooseSpinUs(threads: number): number {
   const forced = typeof process !== 'undefined' ? Number(process.env.KILN_POOL_SPIN_US) : NaN;
   if (Number.isFinite(forced) && forced >= 0) return Math.floor(forced);
-  // The 1-minute load counts this process's calling thread; other work beyond half a core means busy.
+  // The 1-minute load counts this process's calling thread (and a benchmark's previous runs): more
+  // than about one extra runnable thread beyond the pool's means other work wants these cores.
   const cores = availableParallelism();
-  return loadavg()[0] < Math.min(cores, threads) + 0.5 ? QUIET_SPIN_US : BUSY_SPIN_US;
+  return loadavg()[0] < Math.min(cores, threads) + 1 ? QUIET_SPIN_US : BUSY_SPIN_US;
 }
 
 /** Poll `a[i]` while it equals `value`, for at most `us` µs; returns the last value read. */
@@ -152,6 +153,14 @@ export class SharedJobPool {
         if (!this.closed) recordFailure(ctrl, 2, `exit code ${code}`);
       });
     }
+  }
+
+  /**
+   * Whether idle workers poll (a quiet machine, see QUIET_SPIN_US): a job then costs a few µs of
+   * dispatch instead of a futex wake, so smaller jobs pay to share.
+   */
+  get polling(): boolean {
+    return this.ctrl[SPIN_US] >= 100;
   }
 
   /** Number of helper threads (the caller is one more participant). */
