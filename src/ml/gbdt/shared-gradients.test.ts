@@ -1,6 +1,7 @@
 /** Gradients computed on the training pool's threads equal the single-thread pass byte for byte. */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
+import { MAX_JOB_BLOCKS } from '../parallel/shared-job-pool.js';
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { fitGbdt } from './fit-gbdt.js';
 import { parseGbdtParams } from './gbdt-params.js';
@@ -24,10 +25,10 @@ function tinyInputs(): HistogramInputs {
 }
 
 describe('shared gradients', () => {
-  it('cuts rows into blocks that cover every row once, at most 255 per job', () => {
+  it('cuts rows into blocks that cover every row once, at most MAX_JOB_BLOCKS per job', () => {
     for (const rows of [PARALLEL_GRADIENT_MIN_ROWS, 100_003, 9_000_001]) {
       const blocks = gradientBlocks(rows);
-      expect(blocks).toBeLessThanOrEqual(255);
+      expect(blocks).toBeLessThanOrEqual(MAX_JOB_BLOCKS);
       const r = new Int32Array(2);
       let next = 0;
       for (let b = 0; b < blocks; b++) {

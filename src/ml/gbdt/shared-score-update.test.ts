@@ -1,6 +1,7 @@
 /** Score updates on the training pool's threads add exactly what the single-thread loop adds. */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
+import { MAX_JOB_BLOCKS } from '../parallel/shared-job-pool.js';
 import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { ParallelHistogramBuilder } from './parallel-histogram-builder.js';
@@ -9,9 +10,9 @@ import { PARALLEL_SCORE_UPDATE_MIN_ROWS, scoreUpdateBlocks } from './shared-scor
 const shared = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * n));
 
 describe('shared score update', () => {
-  it('uses at most 255 blocks per job', () => {
+  it('uses at most MAX_JOB_BLOCKS blocks per job', () => {
     expect(scoreUpdateBlocks(PARALLEL_SCORE_UPDATE_MIN_ROWS)).toBe(4);
-    expect(scoreUpdateBlocks(20_000_001)).toBeLessThanOrEqual(255);
+    expect(scoreUpdateBlocks(20_000_001)).toBeLessThanOrEqual(MAX_JOB_BLOCKS);
   });
 
   it('adds each leaf value once to every row of the leaf, for output k of K, on 3 threads', async () => {
