@@ -156,6 +156,22 @@ describe('fitGbdt', () => {
     expect(JSON.stringify(c.state)).not.toBe(JSON.stringify(a.state));
   });
 
+  it('polling workers (the quiet-machine path: smaller shared jobs, gather on the pool) give the same bytes as 1 thread', async () => {
+    // KILN_POOL_SPIN_US forces what the pool would pick on a quiet machine, whatever the test machine's load.
+    const tr = xorData(60000, 33);
+    process.env.KILN_POOL_SPIN_US = '1000';
+    try {
+      for (const subsample of [1, 0.7]) {
+        const params = { objective: 'binary' as const, numTrees: 6, subsample };
+        const a = await fitGbdt(tr.x, tr.y, { params: { ...params, numThreads: 1 }, seed: 5 });
+        const b = await fitGbdt(tr.x, tr.y, { params: { ...params, numThreads: 2 }, seed: 5 });
+        expect(JSON.stringify(b.state)).toBe(JSON.stringify(a.state));
+      }
+    } finally {
+      delete process.env.KILN_POOL_SPIN_US;
+    }
+  });
+
   it('quantized gradients: same bytes with 1 and 2 threads, a different model than exact gradients, still learns XOR', async () => {
     const tr = xorData(60000, 31);
     const te = xorData(4000, 32);

@@ -123,7 +123,7 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
     packed: params.quantizedGradients && GradientQuantizer.fits(n),
   };
   // With workers, the partition scratch is shared so that they can partition large splits too.
-  const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins) : undefined;
+  const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins, { bins: data.bins, features: F, stride: inp.stride }) : undefined;
   // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
   const scores = new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;

@@ -4,13 +4,14 @@
  * parallel-histogram-builder.ts). Job argument 0 says which: 0 histogram feature blocks,
  * 1 partition counts, 2 histogram row blocks (argument 4 = the job's first row block), 3 partition
  * scatter, 4 gradient blocks of output argument 1 (see shared-gradients.ts), 5 score-update blocks
- * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts).
+ * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts), 7 gather blocks of the
+ * tree's rows (arguments 1-2: rows, identity index; see partition-kernel.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { receiveJobData, serveSharedJobs } from '../parallel/shared-job-pool.js';
 import { buildHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { countChunkLefts, scatterChunk } from './partition-kernel.js';
+import { countChunkLefts, gatherBlock, scatterChunk } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import { buildRowBlock } from './row-block-histogram.js';
 import { gradientBlockRange, workerObjective } from './shared-gradients.js';
@@ -40,7 +41,8 @@ receiveJobData<HistogramWorkerData>((wd, ctrl) => {
   const objective = gradients ? workerObjective(gradients) : undefined;
   const range = new Int32Array(2);
   serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
-    if (args[0] === 4 && gradients && objective?.gradientRange) {
+    if (args[0] === 7 && partition?.rowWords) gatherBlock(inputs, partition.rowWords, args[1], args[2] === 1, b);
+    else if (args[0] === 4 && gradients && objective?.gradientRange) {
       gradientBlockRange(gradients.y.length, b, range);
       objective.gradientRange(gradients.scores, args[1], gradients.out, range[0], range[1]);
     } else if (args[0] === 5 && scoreUpdate) {

@@ -12,7 +12,7 @@
  */
 import { InternalError } from '../../core/errors.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { chunkLeftCount, copyRow, countChunkLefts, createPartitionBuffers, MAX_PARTITION_CHUNKS, scatterChunk, setPartitionSplit } from './partition-kernel.js';
+import { chunkLeftCount, copyRow, countChunkLefts, createPartitionBuffers, MAX_PARTITION_CHUNKS, paddedRowWords, scatterChunk, setPartitionSplit } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { SplitInfo } from './split-finder.js';
 
@@ -28,6 +28,8 @@ export interface PartitionRunner {
   partitionChunkCount(count: number): number;
   /** Run `countChunkLefts` and then `scatterChunk` for chunks 0..chunks-1 of [start, start+count), returning when all are done. */
   partitionChunks(start: number, count: number, chunks: number, moveData: boolean): void;
+  /** Run `gatherBlock` over positions [0, count) on the runner's threads; false (nothing done) when it will not. */
+  gatherRows?(count: number, identity: boolean): boolean;
 }
 
 /** Rows the leaf-ordered bins and gradient buffers must hold for `rows` training rows (two ping-pong halves). */
@@ -62,15 +64,7 @@ export class LeafOrderedRows {
     this.W = S >> 2;
     const ob = inp.ordBins;
     this.ordWords = new Int32Array(ob.buffer, ob.byteOffset, 2 * rows * this.W);
-    const src = inp.bins;
-    if (S === F && src.byteOffset % 4 === 0) {
-      this.srcWords = new Int32Array(src.buffer, src.byteOffset, rows * this.W);
-    } else {
-      // Pad once so that every per-tree gather moves whole words.
-      const padded = new Uint8Array(rows * S);
-      for (let r = 0; r < rows; r++) padded.set(src.subarray(r * F, r * F + F), r * S);
-      this.srcWords = new Int32Array(padded.buffer);
-    }
+    this.srcWords = this.pb.rowWords ?? paddedRowWords(inp.bins, rows, F, S);
   }
 
   /**
@@ -85,6 +79,21 @@ export class LeafOrderedRows {
     const dst = this.ordWords;
     let G = 0;
     let H = 0;
+    const identity = count > 0 && idx[0] === 0 && idx[count - 1] === count - 1;
+    if (this.pb.rowWords && this.runner?.gatherRows?.(count, identity)) {
+      // The copy ran on the pool's threads; the sums run here in position order, as below.
+      if (this.inp.packed) {
+        for (let i = 0; i < count; i++) G += ordGh[i];
+      } else {
+        for (let i = 0; i < count; i++) {
+          G += ordGh[2 * i];
+          H += ordGh[2 * i + 1];
+        }
+      }
+      sums[0] = G;
+      sums[1] = H;
+      return;
+    }
     if (this.inp.packed) {
       this.gatherPacked(count, sums);
       return;

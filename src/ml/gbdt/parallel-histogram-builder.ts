@@ -15,7 +15,7 @@ import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
 import { PARALLEL_PARTITION_MIN_ROWS } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
-import { countChunkLefts, scatterChunk } from './partition-kernel.js';
+import { countChunkLefts, GATHER_BLOCK_ROWS, gatherBlock, scatterChunk } from './partition-kernel.js';
 import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
@@ -96,6 +96,9 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   private readonly ownRows = (b: number): void => buildRowBlock(this.inp, this.partials, this.start, this.end, this.slot, this.firstBlock + b);
   private readonly ownCount = (c: number): void => {
     if (this.pb) countChunkLefts(this.inp, this.pb, this.start, this.end, this.slot, c);
+  };
+  private readonly ownGather = (b: number): void => {
+    if (this.pb?.rowWords) gatherBlock(this.inp, this.pb.rowWords, this.end, this.moveData, b);
   };
   private readonly ownScatter = (c: number): void => {
     if (this.pb) scatterChunk(this.inp, this.pb, this.start, this.end, this.slot, c, this.moveData);
@@ -206,6 +209,22 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     a[3] = k;
     a[4] = 0;
     this.pool.run(a, scoreUpdateBlocks(count), this.ownScores);
+    return true;
+  }
+
+  /**
+   * Gather the tree's rows into ordered half 0 on all threads (caller the low positions, workers the high
+   * ones, which they then keep reading); false when the workers sleep between jobs or the rows are few.
+   */
+  gatherRows(count: number, identity: boolean): boolean {
+    if (!this.pb?.rowWords || !this.pool.polling || count < 2 * GATHER_BLOCK_ROWS) return false;
+    const a = this.args;
+    a[0] = 7;
+    a[1] = this.end = count;
+    a[2] = identity ? 1 : 0;
+    a[3] = a[4] = 0;
+    this.moveData = identity;
+    this.pool.run(a, Math.ceil(count / GATHER_BLOCK_ROWS), this.ownGather);
     return true;
   }
 

@@ -33,14 +33,60 @@ export interface PartitionBuffers {
   readonly missingBin: Int32Array;
   /** [0] feature, [1] threshold bin, [2] default left, [3] categorical, [4..12) category bits, [12] source half, [13] rows per half, [14..) left count per chunk. */
   readonly state: Int32Array;
+  /**
+   * Bins by row id with the ordered stride, as 32-bit words: the source of the per-tree gather (shared so
+   * that worker threads can gather too). Absent: the gatherer pads its own copy.
+   */
+  readonly rowWords?: Int32Array;
 }
 
-/** Allocate partition buffers for halves of `rows` rows (shared memory when available). */
-export function createPartitionBuffers(rows: number, missingBin: Int32Array): PartitionBuffers {
+/**
+ * Allocate partition buffers for halves of `rows` rows (shared memory when available); with `src` (the
+ * row-major bins, their feature count and the ordered stride) also the padded gather source.
+ */
+export function createPartitionBuffers(rows: number, missingBin: Int32Array, src?: { bins: Uint8Array; features: number; stride: number }): PartitionBuffers {
   const shared = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const state = new Int32Array(shared(4 * (COUNTS + MAX_PARTITION_CHUNKS)));
   state[HALF_ROWS] = rows;
-  return { scratchIdx: new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state };
+  return { scratchIdx: new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords: src ? paddedRowWords(src.bins, rows, src.features, src.stride, shared) : undefined };
+}
+
+/** Row-major bins of `rows` x `F` as words of `S`-byte rows (a view when no padding is needed). */
+export function paddedRowWords(bins: Uint8Array, rows: number, F: number, S: number, alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): Int32Array {
+  if (S === F && bins.byteOffset % 4 === 0) return new Int32Array(bins.buffer, bins.byteOffset, (rows * S) >> 2);
+  const padded = new Uint8Array(alloc(rows * S));
+  for (let r = 0; r < rows; r++) padded.set(bins.subarray(r * F, r * F + F), r * S);
+  return new Int32Array(padded.buffer);
+}
+
+/** Rows per block of a gather job. */
+export const GATHER_BLOCK_ROWS = 16_384;
+
+/**
+ * Copy positions [b * GATHER_BLOCK_ROWS, ...) (below `count`) of the per-tree gather: the bins and
+ * gradients of row `rowIndex[i]` (row i when `identity`) to position i of ordered half 0.
+ */
+export function gatherBlock(inp: HistogramInputs, src: Int32Array, count: number, identity: boolean, b: number): void {
+  const { rowIndex: idx, gh, ordGh, ordBins } = inp;
+  const W = inp.stride >> 2;
+  const dst = new Int32Array(ordBins.buffer, ordBins.byteOffset, ordBins.byteLength >> 2);
+  const p0 = b * GATHER_BLOCK_ROWS;
+  const p1 = Math.min(count, p0 + GATHER_BLOCK_ROWS);
+  const k = inp.packed ? 1 : 2;
+  if (identity) {
+    dst.set(src.subarray(p0 * W, p1 * W), p0 * W);
+    ordGh.set(gh.subarray(k * p0, k * p1), k * p0);
+    return;
+  }
+  for (let i = p0; i < p1; i++) {
+    const r = idx[i];
+    copyRow(src, r * W, dst, i * W, W);
+    if (k === 1) ordGh[i] = gh[r];
+    else {
+      ordGh[2 * i] = gh[2 * r];
+      ordGh[2 * i + 1] = gh[2 * r + 1];
+    }
+  }
 }
 
 /** Publish the split that the next chunks partition by, reading from ordered half `srcHalf`. */
