@@ -13,6 +13,7 @@ import type { EndpointRecord, EndpointRepository, EndpointSettings, EndpointVari
 import { checkEndpointName, checkSettings, checkVariants } from '../store/endpoint-spec-check.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Page, PageRequest } from '../store/page.js';
+import { checkCaptureAttributionModels } from './capture/capture-attributions-setting.js';
 import { checkCaptureMasking } from './capture-masking-setting.js';
 import type { ModelSource } from './model-source.js';
 import { referenceKind } from './model-source.js';
@@ -69,6 +70,7 @@ export class EndpointService {
     const variants = checkVariants(input.variants ?? [{ name: input.variant ?? 'main', model: input.model, weight: 1 }]);
     const settings = checkSettings({ ...DEFAULT_ENDPOINT_SETTINGS, ...withCheckedMasking(input.settings) });
     await this.checkModels(variants, project, ctx);
+    if (settings.captureAttributions) await checkCaptureAttributionModels(this.models, variants, project);
     const created = await this.repo(project).create({ name, variants, settings, createdAt: new Date().toISOString() });
     await this.audit('endpoint.create', created, null, ctx);
     return created;
@@ -107,6 +109,8 @@ export class EndpointService {
     const settings = checkSettings({ ...current.settings, ...withCheckedMasking(input.settings) });
     const changedRefs = variants.filter((v) => !current.variants.some((c) => c.model === v.model));
     await this.checkModels(changedRefs, project, ctx);
+    // Turning attributions on checks every variant; with them on already, only re-pointed ones.
+    if (settings.captureAttributions) await checkCaptureAttributionModels(this.models, current.settings.captureAttributions ? changedRefs : variants, project);
     const updated = await this.repo(project).update(name, { variants, settings, updatedAt: new Date().toISOString(), expectedRevision: input.expectedRevision ?? current.revision });
     await this.audit('endpoint.update', updated, current, ctx);
     return updated;

@@ -160,7 +160,7 @@ export class InferenceService {
       if (decoded.unseenCategories > 0) m.unseenCategories.inc(decoded.unseenCategories);
       // Default answers are not the model's predictions: monitoring and rollout guards must not see them as such.
       if (defaultAnswer === null) {
-        this.sink.offer(predictionRecord(project, name, variant.name, model.key, ids, decoded.frame, output, latencyMs, receivedAt));
+        this.sink.offer(predictionRecord(project, name, variant.name, model, ids, decoded.frame, output, latencyMs, receivedAt));
         this.hooks?.scored({ project, route, variant, modelKey: model.key, ok: true, latencyMs, output, predictionIds: ids, decode, missingKey });
       }
       return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows, fallback };
@@ -192,13 +192,14 @@ export class InferenceService {
 }
 
 /** A record whose `inputs` are materialized only if the sink reads them (sampling keeps most unread). */
-function predictionRecord(project: string, endpoint: string, variant: string, modelVersion: string, ids: string[], frame: Frame, output: ModelOutput, latencyMs: number, receivedAt: number): PredictionRecord {
+function predictionRecord(project: string, endpoint: string, variant: string, model: LoadedModel, ids: string[], frame: Frame, output: ModelOutput, latencyMs: number, receivedAt: number): PredictionRecord {
   let inputs: Record<string, unknown[]> | undefined;
+  const scorer = model.scorer;
   return {
     project,
     endpoint,
     variant,
-    modelVersion,
+    modelVersion: model.key,
     predictionIds: ids,
     get inputs(): Record<string, unknown[]> {
       if (!inputs) {
@@ -212,5 +213,6 @@ function predictionRecord(project: string, endpoint: string, variant: string, mo
     ...(output.probabilities ? { probabilities: output.probabilities, labels: output.labels } : {}),
     latencyMs,
     receivedAt,
+    scored: () => ({ frame, scorer }),
   };
 }

@@ -3,6 +3,15 @@
  * every scored request. The server builds one record per request after responding; a sink must never
  * block, throw or slow the request path: it samples, buffers and drops (counting drops) when full.
  */
+import type { Frame } from '../core/frame.js';
+import type { Scorer } from '../runtime/scorer.js';
+
+/** The decoded inputs and the compiled model that scored them (what capture attributions explain). */
+export interface ScoredInputs {
+  /** The request's instances as the model's input plan decoded them (one row per prediction id). */
+  readonly frame: Frame;
+  readonly scorer: Scorer;
+}
 
 /** One scored request, columnar (one entry per instance in every array). */
 export interface PredictionRecord {
@@ -24,6 +33,12 @@ export interface PredictionRecord {
   readonly latencyMs: number;
   /** When the request arrived (epoch ms). */
   readonly receivedAt: number;
+  /**
+   * The decoded frame and the model, for work a sink does later, off the request path (TreeSHAP
+   * attributions at capture flush). A function, so serializing a record never copies a model; absent on
+   * records built elsewhere (they are captured without attributions).
+   */
+  readonly scored?: () => ScoredInputs;
 }
 
 /** Receives prediction records. `offer` returns at once and never throws. */

@@ -12,8 +12,8 @@ export interface CaptureSegmentColumn {
   readonly name: string;
   /** Parquet-level type: `text`, `numeric`, `boolean`, `timestamp`. */
   readonly type: string;
-  /** Where the column comes from: a fixed field, an input, the prediction or a class probability. */
-  readonly role: 'field' | 'input' | 'prediction' | 'probability';
+  /** Where the column comes from: a fixed field, an input, the prediction, a class probability or a TreeSHAP attribution. */
+  readonly role: 'field' | 'input' | 'prediction' | 'probability' | 'attribution';
 }
 
 /** A committed capture segment. */

@@ -37,6 +37,12 @@ export interface EndpointSettings {
    * absent when none. Stored opaque here; the serving service checks its shape before it is stored.
    */
   captureMasking?: CaptureMaskingDocument;
+  /**
+   * Captured rows also store their TreeSHAP attributions (`shap_<input>`, `shap_base`), computed when the
+   * capture buffer flushes; absent (not false) when off. The serving service refuses it for models TreeSHAP
+   * cannot explain.
+   */
+  captureAttributions?: boolean;
 }
 
 /** A masking-policy document as stored (checked by `parseMaskingPolicy` in the serving layer). */

@@ -63,7 +63,7 @@ export function checkVariants(variants: unknown): EndpointVariant[] {
   return checked;
 }
 
-/** Settings: the unseen-categories policy, batching (null = off), a capture rate in 0..1 and an optional capture masking document (null clears it). */
+/** Settings: the unseen-categories policy, batching (null = off), a capture rate in 0..1, an optional capture masking document (null clears it) and capture attributions (on or off). */
 export function checkSettings(settings: unknown): EndpointSettings {
   const o = (settings ?? {}) as Partial<EndpointSettings>;
   if (o.unseenCategories !== 'missing' && o.unseenCategories !== 'reject') {
@@ -90,5 +90,8 @@ export function checkSettings(settings: unknown): EndpointSettings {
     throw new UsageError('settings.captureMasking must be a masking-policy document ({"version": 1, "rules": [...]}) or null', { field: 'settings.captureMasking' });
   }
   const captureMasking = masking === undefined || masking === null ? undefined : (masking as EndpointSettings['captureMasking']);
-  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker, ...(captureMasking ? { captureMasking } : {}) };
+  const attributions: unknown = o.captureAttributions;
+  if (attributions !== undefined && attributions !== null && typeof attributions !== 'boolean') throw new UsageError('settings.captureAttributions must be true or false', { field: 'settings.captureAttributions' });
+  // Stored only when on, so endpoints that never used it keep their documents unchanged.
+  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker, ...(captureMasking ? { captureMasking } : {}), ...(attributions === true ? { captureAttributions: true } : {}) };
 }

@@ -23,6 +23,8 @@ interface SettingFlags {
   closeCircuit?: boolean;
   /** `--capture-mask FILE`; commander sets it to false for `--no-capture-mask`. */
   captureMask?: string | false;
+  /** `--capture-attributions` / `--no-capture-attributions`; absent when neither is given. */
+  captureAttributions?: boolean;
 }
 
 /** Settings flags to a partial settings object; each bad value is a usage error naming the flag. */
@@ -51,6 +53,7 @@ async function settingsFrom(flags: SettingFlags): Promise<EndpointSettingsPatch>
     out.captureSampleRate = r;
   }
   if (flags.closeCircuit) out.circuitBreaker = null;
+  if (flags.captureAttributions !== undefined) out.captureAttributions = flags.captureAttributions;
   return out;
 }
 
@@ -69,6 +72,8 @@ function withSettingFlags(cmd: Command): Command {
     .option('--close-circuit', 'close an open circuit breaker (route to every variant again; removes the variant it added)')
     .option('--capture-mask <policy.json>', 'masking policy applied to captured inputs (same format as `kiln data register --mask`)')
     .option('--no-capture-mask', 'remove the capture masking policy')
+    .option('--capture-attributions', 'store TreeSHAP attributions (shap_<input>, shap_base) with captured rows, computed at flush (Kiln GBDT models only)')
+    .option('--no-capture-attributions', 'stop storing attributions with captured rows')
     .option('--json', 'print JSON');
 }
 
@@ -77,7 +82,7 @@ function describe(e: EndpointRecord): string {
   const b = e.settings.batching;
   const cb = e.settings.circuitBreaker;
   const circuit = cb ? `  circuit OPEN on ${cb.open.join(', ')} since ${cb.openedAt}${cb.defaultAnswer !== null ? ` (default answer ${JSON.stringify(cb.defaultAnswer)})` : ''}: ${cb.reason}\n` : '';
-  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}${e.settings.captureMasking ? ` (masked: ${e.settings.captureMasking.rules.map((r) => `${r.column}=${r.action}`).join(', ')})` : ''}\n${circuit}`;
+  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}${e.settings.captureMasking ? ` (masked: ${e.settings.captureMasking.rules.map((r) => `${r.column}=${r.action}`).join(', ')})` : ''}${e.settings.captureAttributions ? '; with attributions' : ''}\n${circuit}`;
 }
 
 /** The command's project (`--project`, `kiln --project`, `KILN_PROJECT`, `default`). */

@@ -9,6 +9,20 @@ import { Frame } from '../../core/frame.js';
 import type { NumericColumn } from '../../core/frame.js';
 import type { RowAttributions } from './explain-rows.js';
 
+/**
+ * The attribution column names, output by output: per input column `shap_<column>` then `shap_base`;
+ * with several outputs each name ends in `@<label>`. Capture segments use the same names.
+ */
+export function attributionColumnNames(columns: readonly string[], outputs: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const output of outputs) {
+    const suffix = outputs.length === 1 ? '' : `@${output}`;
+    for (const c of columns) names.push(`shap_${c}${suffix}`);
+    names.push(`shap_base${suffix}`);
+  }
+  return names;
+}
+
 /** The attributions as a Frame of numeric columns. */
 export function attributionFrame(a: RowAttributions): Frame {
   const K = a.outputs.length;

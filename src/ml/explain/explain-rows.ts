@@ -36,6 +36,21 @@ export interface RowAttributions {
 
 /** TreeSHAP for every row of `frame` with a GBDT bundle (object, JSON text or a compiled Scorer). */
 export function explainRows(bundle: ModelBundle | string | Scorer, frame: Frame): RowAttributions {
+  return rowExplainer(bundle)(frame);
+}
+
+/** Whether a GBDT bundle records training covers (its attributions then do not depend on the rows explained together). */
+export function recordsTrainingCovers(bundle: ModelBundle): boolean {
+  if (bundle.model.kind !== 'gbdt') return false;
+  const arrays = decodeGbdtModelState(bundle.model);
+  return arrays.nodeCover !== undefined && arrays.leafCover !== undefined;
+}
+
+/**
+ * `explainRows` for many frames of one model: the bundle's trees are decoded once (capture explains a
+ * flush in chunks). Covers counted from data (bundles without recorded ones) are counted per call.
+ */
+export function rowExplainer(bundle: ModelBundle | string | Scorer): (frame: Frame) => RowAttributions {
   const scorer = typeof bundle === 'object' && 'predict' in bundle ? bundle : createScorer(bundle);
   const b = scorer.bundle;
   if (b.model.kind !== 'gbdt') {
@@ -46,16 +61,19 @@ export function explainRows(bundle: ModelBundle | string | Scorer, frame: Frame)
     );
   }
   const arrays = decodeGbdtModelState(b.model);
-  const m = scorer.pipeline.transform(frame);
-  const { model, covers } = treeShapModel(arrays, m.data, m.rows);
-  const shap = treeShap(model, m.data, m.rows);
-  const raw = scorer.predictor.predictRaw(m);
+  const recorded = arrays.nodeCover && arrays.leafCover ? treeShapModel(arrays) : null;
   const { columns, sourceOf } = featureSources(b);
-  const C = columns.length;
-  const K = shap.outputs;
-  const F = shap.features;
-  const values = new Float64Array(m.rows * K * C);
-  for (let r = 0; r < m.rows * K; r++) for (let f = 0; f < F; f++) values[r * C + sourceOf[f]] += shap.values[r * F + f];
-  const outputs = K === 1 ? ['raw'] : (b.labels ?? Array.from({ length: K }, (_, k) => `class_${k}`)).slice(0, K);
-  return { rows: m.rows, columns, outputs, values, base: shap.base, raw, covers };
+  return (frame: Frame): RowAttributions => {
+    const m = scorer.pipeline.transform(frame);
+    const { model, covers } = recorded ?? treeShapModel(arrays, m.data, m.rows);
+    const shap = treeShap(model, m.data, m.rows);
+    const raw = scorer.predictor.predictRaw(m);
+    const C = columns.length;
+    const K = shap.outputs;
+    const F = shap.features;
+    const values = new Float64Array(m.rows * K * C);
+    for (let r = 0; r < m.rows * K; r++) for (let f = 0; f < F; f++) values[r * C + sourceOf[f]] += shap.values[r * F + f];
+    const outputs = K === 1 ? ['raw'] : (b.labels ?? Array.from({ length: K }, (_, k) => `class_${k}`)).slice(0, K);
+    return { rows: m.rows, columns, outputs, values, base: shap.base, raw, covers };
+  };
 }

@@ -1,11 +1,11 @@
 /** Explanations of Kiln models: TreeSHAP, KernelSHAP, permutation importance, partial dependence. */
-export { attributionFrame } from './attribution-table.js';
+export { attributionColumnNames, attributionFrame } from './attribution-table.js';
 export { kmeansBackground, sampleBackground } from './background.js';
 export type { Background } from './background.js';
 export { defaultMetric, metricScoreFunction, predictionFunction, rawFunction } from './bundle-scoring.js';
 export { EXPLAIN_METHODS, explainModel, meanAbsAttributions } from './explain-model.js';
 export type { AttributionResult, ExplainMethod, ExplainOptions, ExplainResult } from './explain-model.js';
-export { explainRows } from './explain-rows.js';
+export { explainRows, recordsTrainingCovers, rowExplainer } from './explain-rows.js';
 export type { RowAttributions } from './explain-rows.js';
 export { featureSources } from './feature-sources.js';
 export type { FeatureSources } from './feature-sources.js';

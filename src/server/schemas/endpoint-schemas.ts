@@ -29,6 +29,7 @@ const SettingsPatch = Type.Object(
     batching: Type.Optional(Batching),
     captureSampleRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     captureMasking: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true, description: 'masking policy applied to captured inputs: {"version": 1, "rules": [{"column", "action": "drop|redact|hash|partial", "keep"?}]} (checked by the service, which names the bad field)' }), Type.Null()])),
+    captureAttributions: Type.Optional(Type.Boolean({ description: 'store TreeSHAP attributions (shap_<input>, shap_base) with each captured row, computed at capture flush; Kiln GBDT models only (400 naming the model kind otherwise)' })),
   },
   { additionalProperties: false },
 );
@@ -38,7 +39,7 @@ export const EndpointSchema = Type.Object({
   project: Type.String(),
   name: Type.String(),
   variants: Type.Array(Variant),
-  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker), captureMasking: Type.Optional(MaskingDocument) }),
+  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker), captureMasking: Type.Optional(MaskingDocument), captureAttributions: Type.Optional(Type.Boolean()) }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   revision: Type.Integer(),

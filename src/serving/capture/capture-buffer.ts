@@ -6,7 +6,8 @@
  * `flushIntervalMs` or as soon as `flushRows` rows wait. A failed write keeps its rows buffered (they
  * still count against the capacity) and retries on the next flush, up to `maxAttempts` (the last attempt
  * writes each record alone, so a record the writer cannot take loses only itself). `close()` stops
- * the timer and flushes everything, so a graceful shutdown loses nothing that was accepted.
+ * the timer and flushes everything, so a graceful shutdown loses nothing that was accepted. Endpoints with
+ * `attributions` on get TreeSHAP attributions computed by the writer during the flush, off the request path.
  *
  * Every prediction id is indexed (captured or not) so that feedback can tell known ids from unknown ones;
  * `indexAllPredictions: false` keeps only sampled ones (feedback then knows only captured ids).
@@ -53,6 +54,9 @@ export interface CaptureCounters {
   readonly segments: number;
   readonly writeFailures: number;
   readonly lostRows: number;
+  /** Rows written with TreeSHAP attributions, and rows of endpoints asking for them written without. */
+  readonly attributedRows: number;
+  readonly unattributedRows: number;
   readonly bufferedRows: number;
   readonly capacityRows: number;
 }
@@ -76,7 +80,7 @@ export class CaptureBuffer implements PredictionSink {
   private closed = false;
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private readonly c = { offeredRows: 0, sampledRows: 0, droppedRows: 0, droppedRecords: 0, rejectedRecords: 0, writtenRows: 0, indexedIds: 0, segments: 0, writeFailures: 0, lostRows: 0 };
+  private readonly c = { offeredRows: 0, sampledRows: 0, droppedRows: 0, droppedRecords: 0, rejectedRecords: 0, writtenRows: 0, indexedIds: 0, segments: 0, writeFailures: 0, lostRows: 0, attributedRows: 0, unattributedRows: 0 };
   private readonly capacity: number;
   private readonly flushRows: number;
 
@@ -184,8 +188,11 @@ export class CaptureBuffer implements PredictionSink {
       const rows = entries.reduce((s, e) => s + e.size, 0);
       try {
         const settings = this.settingsOf(entries[0].item.record);
-        const res = await this.opts.writer.write(project, endpoint, entries.map((e) => e.item), settings.masking);
+        const options = settings.attributions ? { attributions: true, onAttributionSkip: (reason: string) => this.report(new Error(reason)) } : undefined;
+        const res = await this.opts.writer.write(project, endpoint, entries.map((e) => e.item), settings.masking, options);
         this.c.writtenRows += res.capturedRows;
+        this.c.attributedRows += res.attributedRows ?? 0;
+        this.c.unattributedRows += res.unattributedRows ?? 0;
         this.c.indexedIds += res.indexedIds;
         this.c.segments += res.segments.length;
         this.buffered -= rows;

@@ -11,6 +11,7 @@ import type { CaptureSegmentColumn } from '../../store/capture-segment-repositor
 import type { MaskingPolicy, MaskingRule } from '../../security/pii/masking-policy.js';
 import { maskValue } from '../../security/pii/masking-policy.js';
 import type { PredictionRecord } from '../prediction-record.js';
+import type { RecordAttributions } from './capture-attributions.js';
 
 /** A record with the instances chosen by sampling (`null`: all of them). */
 export interface SampledRecord {
@@ -34,13 +35,14 @@ const RESERVED = new Set<string>([...CAPTURE_FIELDS, 'prediction']);
 
 /**
  * The column name an input gets: its own, or `input_<name>` when that would clash with a capture column
- * (DuckDB compares names case-insensitively, so the check does too). Control characters become `_`,
+ * or start like one (`proba_`, `shap_`, `input_`; DuckDB compares names case-insensitively, so the check
+ * does too). Control characters become `_`,
  * names are cut to 120 characters, and an empty name becomes `input_`.
  */
 export function inputColumnName(name: string): string {
   const clean = withoutControls(name).slice(0, 120);
   const lower = clean.toLowerCase();
-  return clean === '' || RESERVED.has(lower) || lower.startsWith('proba_') || lower.startsWith('input_') ? `input_${clean}` : clean;
+  return clean === '' || RESERVED.has(lower) || lower.startsWith('proba_') || lower.startsWith('shap_') || lower.startsWith('input_') ? `input_${clean}` : clean;
 }
 
 /** Control characters (U+0000-U+001F, U+007F) replaced by `_`. */
@@ -61,22 +63,22 @@ function uniqueName(name: string, used: Set<string>): string {
   return out;
 }
 
-/** Group sampled records by layout and build one Frame per group (masking applied). */
-export function buildCaptureBatches(items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined, salt: string): CaptureBatch[] {
+/** Group sampled records by layout and build one Frame per group (masking applied; `attributions` per record, when computed). */
+export function buildCaptureBatches(items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined, salt: string, attributions?: ReadonlyMap<SampledRecord, RecordAttributions>): CaptureBatch[] {
   const rules = new Map<string, MaskingRule>((masking?.rules ?? []).map((r) => [r.column, r]));
   const groups = new Map<string, SampledRecord[]>();
   for (const item of items) {
     if (item.rows !== null && item.rows.length === 0) continue;
     const inputs = Object.keys(item.record.inputs).filter((n) => rules.get(n)?.action !== 'drop');
-    const key = JSON.stringify([inputs, item.record.labels ?? null, item.record.probabilities ? item.record.probabilities[0]?.length ?? 0 : -1]);
+    const key = JSON.stringify([inputs, item.record.labels ?? null, item.record.probabilities ? item.record.probabilities[0]?.length ?? 0 : -1, attributions?.get(item)?.names ?? null]);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(item);
   }
-  return [...groups.values()].map((g) => buildBatch(g, rules, salt));
+  return [...groups.values()].map((g) => buildBatch(g, rules, salt, attributions));
 }
 
-function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, MaskingRule>, salt: string): CaptureBatch {
+function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, MaskingRule>, salt: string, attributions: ReadonlyMap<SampledRecord, RecordAttributions> | undefined): CaptureBatch {
   const first = items[0].record;
   const inputNames = Object.keys(first.inputs).filter((n) => rules.get(n)?.action !== 'drop');
   const ids: string[] = [];
@@ -89,7 +91,16 @@ function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, 
   const predictions: unknown[] = [];
   const width = first.probabilities ? (first.probabilities[0]?.length ?? 0) : 0;
   const probs: number[][] = Array.from({ length: width }, () => []);
-  for (const { record, rows } of items) {
+  // One layout per group, so every record of it has the same attribution names (or none).
+  const shapNames = attributions?.get(items[0])?.names ?? [];
+  const shap: number[][] = shapNames.map(() => []);
+  for (const item of items) {
+    const { record, rows } = item;
+    const a = attributions?.get(item);
+    if (a) {
+      const W = shapNames.length;
+      for (let r = 0; r < a.values.length / W; r++) for (let j = 0; j < W; j++) shap[j].push(a.values[r * W + j]);
+    }
     const n = record.predictionIds.length;
     const take = rows ?? Array.from({ length: n }, (_, i) => i);
     for (const i of take) {
@@ -133,6 +144,11 @@ function buildBatch(items: readonly SampledRecord[], rules: ReadonlyMap<string, 
     cols.push({ name, type: 'numeric', values: Float64Array.from(probs[k]) });
     roles.push({ name, type: 'numeric', role: 'probability' });
   }
+  shapNames.forEach((n, j) => {
+    const name = uniqueName(withoutControls(n), used);
+    cols.push({ name, type: 'numeric', values: Float64Array.from(shap[j]) });
+    roles.push({ name, type: 'numeric', role: 'attribution' });
+  });
   let min = Infinity;
   let max = -Infinity;
   for (const t of received) {

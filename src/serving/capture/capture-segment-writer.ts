@@ -13,6 +13,7 @@ import type { MaskingPolicy } from '../../security/pii/masking-policy.js';
 import type { ArtifactStore } from '../../store/artifact-store.js';
 import type { CaptureSegment, IndexedPrediction } from '../../store/capture-segment-repository.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
+import { captureAttributions } from './capture-attributions.js';
 import { buildCaptureBatches } from './capture-frame.js';
 import type { SampledRecord } from './capture-frame.js';
 
@@ -23,11 +24,22 @@ export interface CaptureWriteResult {
   readonly capturedRows: number;
   /** Prediction ids indexed (captured or not). */
   readonly indexedIds: number;
+  /** Captured rows stored with attributions, and rows that asked for them but were stored without. */
+  readonly attributedRows?: number;
+  readonly unattributedRows?: number;
+}
+
+/** Per-write options beyond masking. */
+export interface CaptureWriteOptions {
+  /** Compute and store TreeSHAP attributions of the captured rows. */
+  readonly attributions?: boolean;
+  /** Told why rows were stored without attributions (once per model and write). */
+  readonly onAttributionSkip?: (reason: string) => void;
 }
 
 /** Writes buffered records of one endpoint as segments. */
 export interface CaptureWriter {
-  write(project: string, endpoint: string, items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined): Promise<CaptureWriteResult>;
+  write(project: string, endpoint: string, items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined, options?: CaptureWriteOptions): Promise<CaptureWriteResult>;
 }
 
 /** The writer over Kiln's stores; `salt` keys `hash` masking rules (`loadPiiSalt`). */
@@ -40,8 +52,10 @@ export class CaptureSegmentWriter implements CaptureWriter {
     private readonly beforeCommit?: () => Promise<void>,
   ) {}
 
-  async write(project: string, endpoint: string, items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined): Promise<CaptureWriteResult> {
-    const batches = buildCaptureBatches(items, masking, this.salt);
+  async write(project: string, endpoint: string, items: readonly SampledRecord[], masking: MaskingPolicy | null | undefined, options: CaptureWriteOptions = {}): Promise<CaptureWriteResult> {
+    const attributions = options.attributions ? await captureAttributions(items) : null;
+    for (const reason of attributions?.reasons ?? []) options.onAttributionSkip?.(`capture attributions for endpoint ${endpoint}: ${reason}`);
+    const batches = buildCaptureBatches(items, masking, this.salt, attributions?.byItem);
     const segments: { segment: CaptureSegment; ids: IndexedPrediction[] }[] = [];
     const createdAt = new Date().toISOString();
     for (const batch of batches) {
@@ -73,7 +87,12 @@ export class CaptureSegmentWriter implements CaptureWriter {
       for (const s of segments) await tx.captureSegments.record(endpoint, s.ids, s.segment);
       if (others.length > 0) await tx.captureSegments.record(endpoint, others);
     });
-    return { segments: segments.map((s) => s.segment), capturedRows: captured.size, indexedIds: captured.size + others.length };
+    return {
+      segments: segments.map((s) => s.segment),
+      capturedRows: captured.size,
+      indexedIds: captured.size + others.length,
+      ...(attributions ? { attributedRows: attributions.rows, unattributedRows: attributions.skippedRows } : {}),
+    };
   }
 
   private async storeParquet(frame: Frame): Promise<string> {

@@ -13,6 +13,8 @@ export interface EndpointCaptureSettings {
   readonly sampleRate: number;
   /** Masking applied to input columns before a segment is written. */
   readonly masking?: MaskingPolicy | null;
+  /** Store TreeSHAP attributions with each captured row (computed at flush, never per request). */
+  readonly attributions?: boolean;
 }
 
 /** Settings lookup by (project, endpoint); `undefined` = the buffer's defaults. */
@@ -20,10 +22,11 @@ export type CaptureSettingsLookup = (project: string, endpoint: string) => Endpo
 
 /** Check a settings document (an endpoint spec's `capture` block) and return it frozen. */
 export function parseCaptureSettings(doc: unknown): EndpointCaptureSettings {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError('capture settings must be an object { sampleRate, masking? }', { field: 'capture' });
-  const { sampleRate, masking, ...rest } = doc as Record<string, unknown>;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError('capture settings must be an object { sampleRate, masking?, attributions? }', { field: 'capture' });
+  const { sampleRate, masking, attributions, ...rest } = doc as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
   if (extra !== undefined) throw new UsageError(`capture settings: unknown field "${extra}"`, { field: `capture.${extra}` });
   if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) throw new UsageError('capture.sampleRate must be a number from 0 to 1', { field: 'capture.sampleRate' });
-  return Object.freeze({ sampleRate, masking: masking === undefined || masking === null ? null : parseMaskingPolicy(masking) });
+  if (attributions !== undefined && typeof attributions !== 'boolean') throw new UsageError('capture.attributions must be true or false', { field: 'capture.attributions' });
+  return Object.freeze({ sampleRate, masking: masking === undefined || masking === null ? null : parseMaskingPolicy(masking), attributions: attributions === true });
 }

@@ -2,7 +2,8 @@
  * Capture settings of every endpoint, kept in memory for the capture buffer's per-offer lookup: loaded
  * from the endpoint repository (`listAll`, all projects) and reloaded when its change counter moves
  * (polled every `pollMs`, as the inference server's router does), never read per request. An endpoint's
- * `settings.captureSampleRate` is its sampling rate; `masking` comes from `maskingFor`, which gets the
+ * `settings.captureSampleRate` is its sampling rate, `settings.captureAttributions` turns on stored
+ * TreeSHAP attributions; `masking` comes from `maskingFor`, which gets the
  * endpoint record (its `settings.captureMasking`, see `captureMaskingOf`).
  */
 import type { EndpointRecord, EndpointRepository } from '../../store/endpoint-repository.js';
@@ -46,7 +47,7 @@ export class EndpointCaptureSettingsCache {
     if (version === this.seen) return;
     const next = new Map<string, EndpointCaptureSettings>();
     for (const e of await this.endpoints.listAll()) {
-      next.set(key(e.project, e.name), Object.freeze({ sampleRate: e.settings.captureSampleRate, masking: this.opts.maskingFor?.(e.project, e.name, e) ?? null }));
+      next.set(key(e.project, e.name), Object.freeze({ sampleRate: e.settings.captureSampleRate, masking: this.opts.maskingFor?.(e.project, e.name, e) ?? null, attributions: e.settings.captureAttributions === true }));
     }
     this.settings = next;
     this.seen = version;
