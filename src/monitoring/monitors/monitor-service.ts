@@ -272,7 +272,7 @@ export class MonitorService implements MonitorRunHistory {
           const cur = labels && !view.features.has(LABEL_COLUMN) ? new Frame([...view.features.columns, { ...labels, name: LABEL_COLUMN } as Column], view.rows) : view.features;
           if (!reference?.has(LABEL_COLUMN)) notes.push('drift: label drift needs a dataset baseline with the target column or a capture baseline with feedback; not computed');
           const out = await driftCheck(reference?.has(LABEL_COLUMN) ? cur : view.features, document, reference, { tests: spec.tests, thresholds: spec.thresholds, datasetDriftShare: spec.datasetDriftShare });
-          const attribution = attributionCheck(view.features, reference, bundle);
+          const attribution = attributionCheck(view.features, reference, bundle, view.attributions);
           return { points: [...out.points, ...attribution.points], notes: [...out.notes, ...attribution.notes] };
         });
       } else if (check === 'data_quality') {

@@ -1,6 +1,6 @@
 /**
  * What a monitor run looks at, shaped from a capture window: the input columns (capture's fixed fields,
- * `prediction` and `proba_*` taken out), the prediction score as `__prediction__` (the positive-class
+ * `prediction`, `proba_*` and the captured attributions `shap_*` taken out), the attributions apart, the prediction score as `__prediction__` (the positive-class
  * probability for binary models, the highest class probability for multiclass, the value for regression,
  * as the bundle's training baseline has it), and the raw fields (ids, times, latencies). Non-finite numbers
  * (Infinity) become missing here, counted per column, so no statistic downstream sees them.
@@ -16,6 +16,8 @@ export interface MonitorView {
   readonly rows: number;
   /** Input columns, plus `__prediction__` when a score could be derived. */
   readonly features: Frame;
+  /** Captured TreeSHAP attributions (`shap_*` columns; none when capture stored none). */
+  readonly attributions: Frame;
   readonly predictionIds: readonly string[];
   readonly receivedAt: Float64Array;
   readonly latencyMs: Float64Array;
@@ -74,13 +76,15 @@ function finiteOnly(col: Column, counts: Map<string, number>): Column {
 /** Shape a capture Frame for the checks (`bundle`: the endpoint's model, when it could be loaded). */
 export function monitorView(capture: Frame, bundle: ModelBundle | null): MonitorView {
   const nonFinite = new Map<string, number>();
-  const inputs = capture.columns.filter((c) => !FIXED.has(c.name) && c.name !== 'prediction' && !c.name.startsWith('proba_')).map((c) => finiteOnly(c, nonFinite));
+  // Capture writes inputs that start like `shap_` as `input_shap_...`, so the prefix means an attribution.
+  const inputs = capture.columns.filter((c) => !FIXED.has(c.name) && c.name !== 'prediction' && !c.name.startsWith('proba_') && !c.name.startsWith('shap_')).map((c) => finiteOnly(c, nonFinite));
   const score = predictionScore(capture, bundle);
   const cols: Column[] = [...inputs];
   if (score) cols.push(finiteOnly({ name: PREDICTION_COLUMN, type: 'numeric', values: score }, nonFinite));
   return {
     rows: capture.rowCount,
     features: new Frame(cols, capture.rowCount),
+    attributions: new Frame(capture.columns.filter((c) => c.name.startsWith('shap_')), capture.rowCount),
     predictionIds: texts(capture, 'prediction_id'),
     receivedAt: numbers(capture, 'received_at'),
     latencyMs: numbers(capture, 'latency_ms'),
