@@ -27,13 +27,13 @@ describe('EndpointCaptureSettingsCache', () => {
     const masking = { version: 1 as const, rules: [{ column: 'email', action: 'hash' as const }] };
     const cache = new EndpointCaptureSettingsCache(store.endpoints, { pollMs: 0, maskingFor: (p) => (p === 'alpha' ? masking : null) });
     await cache.start();
-    expect(cache.lookup('default', 'churn')).toEqual({ sampleRate: 0.1, masking: null });
-    expect(cache.lookup('alpha', 'churn')).toEqual({ sampleRate: 0.5, masking });
+    expect(cache.lookup('default', 'churn')).toEqual({ sampleRate: 0.1, masking: null, attributions: false });
+    expect(cache.lookup('alpha', 'churn')).toEqual({ sampleRate: 0.5, masking, attributions: false });
     expect(cache.lookup('default', 'nope')).toBeUndefined();
-    await store.endpoints.create(endpoint('fraud', 1));
+    await store.endpoints.create({ ...endpoint('fraud', 1), settings: { ...endpoint('fraud', 1).settings, captureAttributions: true } });
     expect(cache.lookup('default', 'fraud')).toBeUndefined();
     await cache.refresh();
-    expect(cache.lookup('default', 'fraud')).toEqual({ sampleRate: 1, masking: null });
+    expect(cache.lookup('default', 'fraud')).toEqual({ sampleRate: 1, masking: null, attributions: true });
     cache.stop();
   });
 });
