@@ -80,7 +80,7 @@ describe('capture attributions', () => {
   it('are computed in the flush and sum with shap_base to the raw score of every sampled row', async () => {
     const model = LoadedModel.fromBundle('shap@1', (await testBundles()).binary);
     const calls = { n: 0 };
-    const masking = { version: 1, rules: [{ column: 'color', action: 'drop' as const }, { column: 'x', action: 'redact' as const }] };
+    const masking = { version: 1 as const, rules: [{ column: 'color', action: 'drop' as const }, { column: 'x', action: 'redact' as const }] };
     const buffer = await kiln.capture.createBuffer({ defaults: { sampleRate: 0.5, masking, attributions: true }, flushIntervalMs: 0 });
     const rows = [instances(300, 1), instances(1, 2), instances(257, 3)];
     const records = rows.map((r) => scoredRecord(model, r, calls));
