@@ -5,13 +5,15 @@
  * records of 10 instances decoded by the model's input plan exactly as the inference service builds them;
  * each round offers ROWS rows to a real capture buffer (SQLite + filesystem artifacts) and times `close()`
  * (the flush: segment build, Parquet write, metadata commit and, when on, TreeSHAP). Rounds alternate off/on;
- * the median of each is reported.
+ * the median of each is reported, with the longest event-loop stall during the flush (what a request served
+ * by the same process could wait; TreeSHAP runs in chunks with yields in between).
  *
  *   npx tsx bench/explain/capture-attributions-bench.ts [--rows 10000] [--rounds 3]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Rng } from '../../src/core/rng.js';
 import { openKiln } from '../../src/kiln.js';
 import { LoadedModel } from '../../src/serving/loaded-model.js';
@@ -70,25 +72,29 @@ function records(): PredictionRecord[] {
   return out;
 }
 
-async function round(attributions: boolean): Promise<{ flushMs: number; offerUs: number }> {
+async function round(attributions: boolean): Promise<{ flushMs: number; offerUs: number; stallMs: number }> {
   const recs = records();
   const buffer = await kiln.capture.createBuffer({ defaults: { sampleRate: 1, attributions }, flushIntervalMs: 0, flushRows: ROWS + 1, capacityRows: ROWS + 1 });
   const t0 = performance.now();
   for (const r of recs) buffer.offer(r);
   const offerUs = ((performance.now() - t0) * 1000) / recs.length;
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
   const t1 = performance.now();
   await buffer.close();
   const flushMs = performance.now() - t1;
+  stalls.disable();
+  const stallMs = stalls.max / 1e6;
   if (buffer.counters().writtenRows !== ROWS) throw new Error(`wrote ${buffer.counters().writtenRows} of ${ROWS} rows`);
   if (attributions && buffer.counters().attributedRows !== ROWS) throw new Error('rows without attributions');
-  return { flushMs, offerUs };
+  return { flushMs, offerUs, stallMs };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   await round(false); // warm-up (DuckDB, JIT)
-  const off: { flushMs: number; offerUs: number }[] = [];
-  const on: { flushMs: number; offerUs: number }[] = [];
+  const off: { flushMs: number; offerUs: number; stallMs: number }[] = [];
+  const on: { flushMs: number; offerUs: number; stallMs: number }[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     off.push(await round(false));
     on.push(await round(true));
@@ -99,6 +105,7 @@ try {
   console.log(`model: GBDT, 100 trees, 12 inputs; ${ROWS} rows per flush in records of ${PER_RECORD}; median of ${ROUNDS} rounds`);
   console.log(`flush per 1,000 rows: attributions off ${offMs.toFixed(1)} ms (anchor), on ${onMs.toFixed(1)} ms = ${(onMs / offMs).toFixed(2)}x; TreeSHAP share ${(onMs - offMs).toFixed(1)} ms`);
   console.log(`offer (request path) per record of ${PER_RECORD}: off ${median(off.map((x) => x.offerUs)).toFixed(2)} us, on ${median(on.map((x) => x.offerUs)).toFixed(2)} us`);
+  console.log(`longest event-loop stall during the flush: off ${median(off.map((x) => x.stallMs)).toFixed(1)} ms, on ${median(on.map((x) => x.stallMs)).toFixed(1)} ms`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   await kiln.close();

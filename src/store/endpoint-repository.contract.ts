@@ -74,6 +74,14 @@ export function describeEndpointRepositoryContract(label: string, createHarness:
       await expect(endpoints.create(spec('bad-mask', { settings: { ...SETTINGS, captureMasking: 'all' } as unknown as EndpointSettings }))).rejects.toBeInstanceOf(UsageError);
     });
 
+    it('stores capture attributions when on, omits them when off, refuses a non-boolean', async () => {
+      const e = await endpoints.create(spec('shap', { settings: { ...SETTINGS, captureAttributions: true } }));
+      expect((await endpoints.get('shap'))?.settings.captureAttributions).toBe(true);
+      const off = await endpoints.update('shap', { variants: e.variants, settings: { ...SETTINGS, captureAttributions: false }, updatedAt: LATER });
+      expect(off.settings).not.toHaveProperty('captureAttributions');
+      await expect(endpoints.create(spec('bad-shap', { settings: { ...SETTINGS, captureAttributions: 'yes' } as unknown as EndpointSettings }))).rejects.toBeInstanceOf(UsageError);
+    });
+
     it('pages by name', async () => {
       for (let i = 0; i < 5; i++) await endpoints.create(spec(`ep-${4 - i}`));
       const first = await endpoints.list({ limit: 2 });
