@@ -70,13 +70,12 @@ export async function captureAttributions(items: readonly SampledRecord[], chunk
   let rows = 0;
   for (const [scorer, group] of byScorer) {
     const total = group.reduce((s, g) => s + g.frame.rowCount, 0);
-    const refusal = captureAttributionRefusal(scorer.bundle);
-    if (refusal) {
+    const explain = explainerOf(scorer);
+    if (typeof explain === 'string') {
       skippedRows += total;
-      reasons.push(`${total} row(s) of ${group[0].item.record.modelVersion}: ${refusal}`);
+      reasons.push(`${total} row(s) of ${group[0].item.record.modelVersion}: ${explain}`);
       continue;
     }
-    const explain = rowExplainer(scorer);
     const frame = concatOrNull(group.map((g) => g.frame));
     // Frames that do not line up (they should: one model, one input plan) are explained one by one.
     const parts = frame ? [{ frame, members: group }] : group.map((g) => ({ frame: g.frame, members: [g] }));
@@ -91,6 +90,18 @@ export async function captureAttributions(items: readonly SampledRecord[], chunk
     }
   }
   return { byItem, rows, skippedRows, reasons };
+}
+
+// One explainer (trees decoded once) or refusal per loaded model, for as long as the model is in memory.
+const explainers = new WeakMap<Scorer, ReturnType<typeof rowExplainer> | string>();
+
+function explainerOf(scorer: Scorer): ReturnType<typeof rowExplainer> | string {
+  let e = explainers.get(scorer);
+  if (e === undefined) {
+    e = captureAttributionRefusal(scorer.bundle) ?? rowExplainer(scorer);
+    explainers.set(scorer, e);
+  }
+  return e;
 }
 
 /** `rows x names` attributions of `frame`, explained `chunkRows` at a time with a yield in between. */
