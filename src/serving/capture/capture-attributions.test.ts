@@ -19,6 +19,7 @@ import type { Scorer } from '../../runtime/scorer.js';
 import { LoadedModel } from '../loaded-model.js';
 import type { PredictionRecord } from '../prediction-record.js';
 import { testBundles } from '../serving-test-models.js';
+import { parseCaptureSettings } from './capture-settings.js';
 
 let kiln: Kiln;
 let home: string;
@@ -142,5 +143,13 @@ describe('capture attributions', () => {
     buffer.offer({ project: 'default', endpoint: 'shap', variant: 'main', modelVersion: 'm@1', predictionIds: ['a'], inputs: { shap_x: [1] }, predictions: [0], latencyMs: 1, receivedAt: Date.now() });
     await buffer.close();
     expect((await kiln.capture.readCapture({ endpoint: 'shap' })).names).toContain('input_shap_x');
+  });
+});
+
+describe('parseCaptureSettings', () => {
+  it('takes attributions as a boolean and refuses anything else, naming the field', () => {
+    expect(parseCaptureSettings({ sampleRate: 0.5, attributions: true })).toEqual({ sampleRate: 0.5, masking: null, attributions: true });
+    expect(parseCaptureSettings({ sampleRate: 0.5 }).attributions).toBe(false);
+    expect(() => parseCaptureSettings({ sampleRate: 0.5, attributions: 'yes' })).toThrow(/capture\.attributions must be true or false/);
   });
 });
