@@ -36,8 +36,8 @@ const RESERVED = new Set<string>([...CAPTURE_FIELDS, 'prediction']);
 /**
  * The column name an input gets: its own, or `input_<name>` when that would clash with a capture column
  * or start like one (`proba_`, `shap_`, `input_`; DuckDB compares names case-insensitively, so the check
- * does too). Control characters become `_`,
- * names are cut to 120 characters, and an empty name becomes `input_`.
+ * does too). Control characters become `_`, names are cut to 120 characters, and an empty name becomes
+ * `input_`.
  */
 export function inputColumnName(name: string): string {
   const clean = withoutControls(name).slice(0, 120);
