@@ -143,7 +143,9 @@ export class RolloutRouting {
             }
             return inputs;
           },
-          predictions: output.predictions, ...(output.probabilities ? { probabilities: output.probabilities, labels: output.labels } : {}), latencyMs, receivedAt });
+          predictions: output.predictions, ...(output.probabilities ? { probabilities: output.probabilities, labels: output.labels } : {}), latencyMs, receivedAt,
+          // Capture attributions (when the endpoint has them on) are computed at flush from this.
+          scored: () => ({ frame, scorer: model.scorer }) });
       } finally {
         router.release(model);
       }
