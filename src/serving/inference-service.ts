@@ -161,7 +161,7 @@ export class InferenceService {
       // Default answers are not the model's predictions: monitoring and rollout guards must not see them as such.
       if (defaultAnswer === null) {
         this.sink.offer(predictionRecord(project, name, variant.name, model, ids, decoded.frame, output, latencyMs, receivedAt));
-        this.hooks?.scored({ project, route, variant, modelKey: model.key, ok: true, latencyMs, output, predictionIds: ids, decode, missingKey });
+        this.hooks?.scored({ project, route, variant, modelKey: model.key, ok: true, latencyMs, output, model, predictionIds: ids, decode, missingKey });
       }
       return { endpoint: route, variant: variant.name, modelVersion: model.key, model, output, predictionIds: ids, rows: decoded.rows, fallback };
     } finally {

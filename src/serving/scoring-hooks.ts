@@ -7,7 +7,7 @@
  */
 import type { EndpointRoute, VariantRoute } from './endpoint-router.js';
 import type { DecodedInput, InputPlan } from './input-plan.js';
-import type { ModelOutput } from './loaded-model.js';
+import type { LoadedModel, ModelOutput } from './loaded-model.js';
 
 /** Where a sticky key may come from: the parsed body and the request headers. */
 export interface RequestKeySource {
@@ -25,6 +25,8 @@ export interface ScoredEvent {
   readonly ok: boolean;
   readonly latencyMs: number;
   readonly output?: ModelOutput;
+  /** The model that answered (when it did): rollouts bin its scores on its training histogram. */
+  readonly model?: LoadedModel;
   readonly predictionIds?: readonly string[];
   /** Decodes the request's payload for another model's input plan (shadow scoring). */
   readonly decode: (plan: InputPlan) => DecodedInput;

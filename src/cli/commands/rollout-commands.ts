@@ -72,7 +72,7 @@ export function describeRollout(v: RolloutView): string {
   if (v.breach) lines.push(`  breach: "${v.breach.guard}" on ${v.breach.variant}: ${v.breach.metric} = ${fmt(v.breach.value)} over ${Math.round((v.breach.windowEnd - v.breach.windowStart) / 1000)} s (${v.breach.requests} requests)`);
   if (v.live) {
     lines.push(renderTable(['variant', 'requests', 'errors', 'error rate', 'p50 ms', 'p99 ms', 'missing keys'], v.live.variants.map((s) => [s.shadow ? `${s.variant} (shadow)` : s.variant, s.requests, s.errors, fmt(s.errorRate), fmt(s.p50Ms), fmt(s.p99Ms), s.missingKeys])).trimEnd());
-    for (const g of v.live.guards) lines.push(`  guard ${g.guard}: ${g.value === null ? 'not judged yet (too little data)' : `${fmt(g.value)} ${g.holds ? 'holds' : 'BROKEN'}`}`);
+    for (const g of v.live.guards) lines.push(`  guard ${g.guard}: ${g.value === null ? `not judged yet (${g.note ?? 'too little data'})` : `${fmt(g.value)} ${g.holds ? 'holds' : 'BROKEN'}`}`);
   }
   const last = v.events.at(-1);
   if (last) lines.push(`  last event: ${last.at} ${last.kind}: ${last.message}`);
@@ -91,7 +91,7 @@ export function registerRolloutCommands(program: Command, ctx: CliContext): void
     .option('--linear-steps <n>', 'linear: n equal steps (default 4)')
     .option('--bake <duration>', 'baking time per step: 5m, 90s, 1500ms (default 5m)')
     .option('--window <duration>', 'guard metric window (default: the bake)')
-    .option('--guard <expr>', "guardrail, repeatable: 'error_rate < 0.01', 'p99_ms < 50', 'psi < 0.2', 'accuracy > 0.8'", (v: string, acc: string[]) => [...acc, v], [])
+    .option('--guard <expr>', "guardrail, repeatable: METRIC OP NUMBER; metrics: error_rate, p50_ms, p95_ms, p99_ms, mean_ms, psi (vs the model's training predictions), psi_vs_stable (vs the stable variant's), accuracy, rmse; e.g. 'error_rate < 0.01', 'p99_ms < 50', 'psi < 0.2'", (v: string, acc: string[]) => [...acc, v], [])
     .option('--min-requests <n>', 'candidate requests in the window before a guard is judged (default 20)')
     .option('--sticky-key <key>', 'ab: request field (user_id) or header:NAME whose hash assigns the variant')
     .option('--weights <percents>', 'ab: baseline,candidate percent summing to 100 (default 50,50)')

@@ -17,7 +17,7 @@ const StartBody = Type.Object(
     stepCount: Type.Optional(Type.Integer({ description: 'linear: equal steps when steps is not given (default 4)' })),
     bake: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Number()], { description: 'baking time per step: 5m, 90s, 1500ms (default 5m)' })),
     window: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Number()], { description: 'guard window (default: the bake)' })),
-    guards: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 16, description: 'METRIC OP NUMBER, e.g. "error_rate < 0.01", "p99_ms < 50", "psi < 0.2", "accuracy > 0.8"' })),
+    guards: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 16, description: 'METRIC OP NUMBER, e.g. "error_rate < 0.01", "p99_ms < 50", "psi < 0.2", "accuracy > 0.8". Metrics: error_rate, p50_ms, p95_ms, p99_ms, mean_ms, psi (candidate prediction scores against its model\'s training prediction histogram), psi_vs_stable (against the stable variant\'s predictions, same window), accuracy, rmse' })),
     minRequests: Type.Optional(Type.Integer({ description: 'candidate requests in the window before a guard is judged (default 20)' })),
     stickyKey: Type.Optional(Type.String({ maxLength: 110, description: 'ab: request field, or header:NAME, whose hash assigns the variant' })),
     weights: Type.Optional(Type.Array(Type.Number(), { maxItems: 20, description: 'ab: percent for baseline and candidate, summing to 100' })),
@@ -38,7 +38,7 @@ const RolloutViewSchema = Type.Object(
     step: Type.Object({ index: Type.Integer(), of: Type.Integer(), percent: Type.Number(), startedAt: Type.String(), bakeEndsAt: Type.String(), bakeRemainingMs: Type.Number() }),
     breach: Type.Union([Loose('guard, metric, variant, value, threshold, op, windowStart, windowEnd, requests, at'), Type.Null()]),
     events: Type.Array(Loose('at, kind, message, details')),
-    live: Type.Union([Loose('windowStart, windowEnd, variants (requests, errors, errorRate, p50Ms, p99Ms, missingKeys), guards (readings)'), Type.Null()]),
+    live: Type.Union([Loose('windowStart, windowEnd, variants (requests, errors, errorRate, p50Ms, p99Ms, missingKeys), guards (readings: guard, metric, variant, value, holds, note — why a guard is not judged yet, e.g. a model without a training prediction baseline)'), Type.Null()]),
   },
   { additionalProperties: true },
 );

@@ -5,8 +5,10 @@ import { guardHolds, parseGuard, parseGuards } from './guard-expression.js';
 import { GUARD_METRICS, latencyQuantile } from './guard-metrics.js';
 import { parseDuration, planRollout, variantsAt } from './rollout-plan.js';
 import { stickyKeyOf, stickyUnit } from './sticky-assignment.js';
-import { latencyBucket, predictionBin } from './variant-metrics-recorder.js';
-import { emptyWindow } from './variant-window.js';
+import { predictionHistogramOf, predictionScores, referenceCounts, scoreBin } from './prediction-score.js';
+import { latencyBucket, predictionBin, SCORE_BIN_PREFIX } from './variant-metrics-recorder.js';
+import { addRow, emptyWindow } from './variant-window.js';
+import type { ModelBundle } from '../../runtime/bundle-types.js';
 
 const MAIN = [{ name: 'main', model: 'churn@1', weight: 1 }];
 
@@ -91,12 +93,12 @@ describe('metrics and sticky keys', () => {
     w.requests = 5;
     const base = emptyWindow('main', false);
     base.requests = 5;
-    expect(GUARD_METRICS.psi.value({ candidate: w, baseline: base, labels: new Map(), minRequests: 1, minLabels: 1 })).toBeNull();
+    expect(GUARD_METRICS.psi_vs_stable.value({ candidate: w, baseline: base, labels: new Map(), minRequests: 1, minLabels: 1 })).toBeNull();
     w.requests = 100;
     base.requests = 100;
     Object.assign(w.predictionBins, { 'label:yes': 50, 'label:no': 50 });
     Object.assign(base.predictionBins, { 'label:yes': 50, 'label:no': 50 });
-    expect(GUARD_METRICS.psi.value({ candidate: w, baseline: base, labels: new Map(), minRequests: 1, minLabels: 1 })).toBe(0);
+    expect(GUARD_METRICS.psi_vs_stable.value({ candidate: w, baseline: base, labels: new Map(), minRequests: 1, minLabels: 1 })).toBe(0);
     w.sample.push(['a', 'yes'], ['b', 'no'], ['c', 'yes']);
     const labels = new Map<string, unknown>([['a', 'yes'], ['b', 'yes'], ['c', 'yes']]);
     expect(GUARD_METRICS.accuracy.value({ candidate: w, baseline: base, labels, minRequests: 1, minLabels: 3 })).toBeCloseTo(2 / 3);
@@ -119,5 +121,45 @@ describe('metrics and sticky keys', () => {
     expect(stickyKeyOf('user_id', { body: { instances: [{ user_id: { nested: 1 } }] }, headers: {} })).toBeNull();
     expect(stickyKeyOf('user_id', { body: { instances: [{}] }, headers: {} })).toBeNull();
     expect(stickyKeyOf('user_id', undefined)).toBeNull();
+  });
+
+  it('psi compares live scores with the model\'s training histogram on its own bins; no histogram: null with the reason', () => {
+    const histogram = { edges: [0, 0.25, 0.5, 0.75, 1], counts: [10, 20, 30, 40] };
+    expect([scoreBin(-0.1, histogram.edges), scoreBin(0, histogram.edges), scoreBin(0.3, histogram.edges), scoreBin(1, histogram.edges), scoreBin(1.2, histogram.edges), scoreBin(Number.NaN, histogram.edges)]).toEqual([0, 1, 2, 4, 5, -1]);
+    expect(referenceCounts(histogram)).toEqual([0, 10, 20, 30, 40, 0]);
+    expect(predictionScores('binary', { predictions: ['neg', 'pos'], probabilities: [[0.9, 0.1], [0.2, 0.8]], labels: ['neg', 'pos'] })).toEqual([0.1, 0.8]);
+    expect(predictionScores('multiclass', { predictions: ['a'], probabilities: [[0.2, 0.5, 0.3]], labels: ['a', 'b', 'c'] })).toEqual([0.5]);
+    expect(predictionScores('regression', { predictions: [3.5] })).toEqual([3.5]);
+    const training = { model: 'churn@2', histogram };
+    const w = emptyWindow('candidate', false);
+    const row = (bins: Record<string, number>, model = 'churn@2') => ({ endpoint: 'e', variant: 'candidate', model, writer: 'w', at: 1, requests: 100, errors: 0, missingKeys: 0, agreements: 0, shadow: false, latencySumMs: 1, latencyBuckets: [], predictionBins: { 'label:pos': 100, ...Object.fromEntries(Object.entries(bins).map(([k, n]) => [`${SCORE_BIN_PREFIX}${k}`, n])) }, sample: [] });
+    // The candidate answers like its training data (counts x2): PSI 0; score keys never leak into the label bins.
+    addRow(w, row({ 1: 20, 2: 40, 3: 60, 4: 80 }));
+    expect(w.predictionBins).toEqual({ 'label:pos': 100 });
+    const inputs = { candidate: w, baseline: null, labels: new Map(), minRequests: 20, minLabels: 1, training };
+    expect(GUARD_METRICS.psi.value(inputs)).toBeCloseTo(0, 12);
+    // Shifted: everything above the training range.
+    const shifted = emptyWindow('candidate', false);
+    addRow(shifted, row({ 4: 20, 5: 180 }));
+    const psi = GUARD_METRICS.psi.value({ ...inputs, candidate: shifted }) as number;
+    expect(psi).toBeGreaterThan(0.2);
+    expect(guardHolds(parseGuard('psi < 0.2'), psi)).toBe(false);
+    // Too few scored predictions, scores of another model only, no histogram (ONNX, old bundles), not looked up.
+    const few = emptyWindow('candidate', false);
+    addRow(few, row({ 1: 3 }));
+    expect(GUARD_METRICS.psi.value({ ...inputs, candidate: few })).toBeNull();
+    expect(GUARD_METRICS.psi.pending({ ...inputs, candidate: few })).toMatch(/waiting for 50 scored predictions on candidate \(3 so far\)/);
+    const other = emptyWindow('candidate', false);
+    addRow(other, row({ 1: 300 }, 'churn@1'));
+    expect(GUARD_METRICS.psi.value({ ...inputs, candidate: other })).toBeNull();
+    const none = { model: 'onnx@1', histogram: null, note: 'onnx@1 is an ONNX model: it carries no training prediction baseline (use psi_vs_stable)' };
+    expect(GUARD_METRICS.psi.value({ ...inputs, training: none })).toBeNull();
+    expect(GUARD_METRICS.psi.pending({ ...inputs, training: none })).toMatch(/ONNX model/);
+    expect(GUARD_METRICS.psi.value({ candidate: w, baseline: null, labels: new Map(), minRequests: 20, minLabels: 1 })).toBeNull();
+    // Bundles without a usable histogram: older bundles, ONNX placeholders, all-empty counts.
+    expect(predictionHistogramOf({ baseline: { rows: 1, features: [] } } as unknown as ModelBundle)).toBeNull();
+    expect(predictionHistogramOf({} as unknown as ModelBundle)).toBeNull();
+    expect(predictionHistogramOf({ baseline: { rows: 1, features: [], predictions: { edges: [0, 1], counts: [0] } } } as unknown as ModelBundle)).toBeNull();
+    expect(predictionHistogramOf({ baseline: { rows: 1, features: [], predictions: histogram } } as unknown as ModelBundle)).toBe(histogram);
   });
 });

@@ -8,6 +8,7 @@ import type { MetadataStore } from '../../store/metadata-store.js';
 import type { RolloutBreach, RolloutRecord } from '../../store/rollout-repository.js';
 import { guardHolds, parseGuard } from './guard-expression.js';
 import { GUARD_METRICS } from './guard-metrics.js';
+import type { TrainingBaseline } from './guard-metrics.js';
 import { emptyWindow, windowsByVariant } from './variant-window.js';
 import type { VariantWindow } from './variant-window.js';
 
@@ -22,7 +23,12 @@ export interface GuardReading {
   /** Null: not judged (too little data). */
   readonly value: number | null;
   readonly holds: boolean | null;
+  /** Why it is not judged yet (value null), e.g. a model without a training prediction baseline; null when judged. */
+  readonly note: string | null;
 }
+
+/** Looks up the candidate model's training prediction histogram (`psi`), cached by the caller. */
+export type TrainingBaselineLookup = (r: RolloutRecord) => Promise<TrainingBaseline>;
 
 /** What an evaluation saw. */
 export interface RolloutEvaluation {
@@ -36,7 +42,7 @@ export interface RolloutEvaluation {
 }
 
 /** Evaluate `r`'s guards at `now` (epoch ms); `metadata` acts in the rollout's project. */
-export async function evaluateRollout(metadata: MetadataStore, r: RolloutRecord, now: number): Promise<RolloutEvaluation> {
+export async function evaluateRollout(metadata: MetadataStore, r: RolloutRecord, now: number, trainingBaseline?: TrainingBaselineLookup): Promise<RolloutEvaluation> {
   const windowStart = Math.max(r.state.stepStartedAt, now - r.spec.windowMs);
   const rows = await metadata.rolloutMetrics.window(r.endpoint, windowStart, now);
   const windows = windowsByVariant(rows);
@@ -50,12 +56,15 @@ export async function evaluateRollout(metadata: MetadataStore, r: RolloutRecord,
     const stored = await metadata.feedback.labels(r.endpoint, candidate.sample.map(([id]) => id));
     labels = new Map([...stored].map(([id, f]) => [id, JSON.parse(f.labelJson) as unknown]));
   }
+  const training = trainingBaseline && guards.some((g) => GUARD_METRICS[g.metric].needsTraining) ? await trainingBaseline(r) : undefined;
   const readings: GuardReading[] = [];
   let breach: RolloutBreach | null = null;
   for (const g of guards) {
-    const value = GUARD_METRICS[g.metric].value({ candidate, baseline, labels, minRequests: r.spec.minRequests, minLabels: MIN_LABELS });
+    const metric = GUARD_METRICS[g.metric];
+    const inputs = { candidate, baseline, labels, minRequests: r.spec.minRequests, minLabels: MIN_LABELS, ...(training ? { training } : {}) };
+    const value = metric.value(inputs);
     const holds = value === null ? null : guardHolds(g, value);
-    readings.push({ guard: g.source, metric: g.metric, variant: candidate.variant, value, holds });
+    readings.push({ guard: g.source, metric: g.metric, variant: candidate.variant, value, holds, note: value === null ? metric.pending(inputs) : null });
     if (holds === false && breach === null) {
       breach = { guard: g.source, metric: g.metric, variant: candidate.variant, value: value as number, threshold: g.threshold, op: g.op, windowStart, windowEnd: now, requests: candidate.requests, at: new Date(now).toISOString() };
     }

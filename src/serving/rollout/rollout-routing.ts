@@ -15,8 +15,11 @@ import { Rng } from '../../core/rng.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import type { RolloutRecord } from '../../store/rollout-repository.js';
 import type { EndpointRoute, EndpointRouter, VariantRoute } from '../endpoint-router.js';
+import type { LoadedModel, ModelOutput } from '../loaded-model.js';
 import type { PredictionSink } from '../prediction-record.js';
 import type { RequestKeySource, ScoredEvent, ScoringHooks } from '../scoring-hooks.js';
+import type { PredictionHistogram } from './prediction-score.js';
+import { predictionHistogramOf, predictionScores, scoreBin } from './prediction-score.js';
 import { stickyKeyOf, stickyUnit } from './sticky-assignment.js';
 import { VariantMetricsRecorder } from './variant-metrics-recorder.js';
 
@@ -44,6 +47,8 @@ export class RolloutRouting {
   private timers: NodeJS.Timeout[] = [];
   private router: EndpointRouter | null = null;
   private sink: PredictionSink | null = null;
+  /** Each loaded model's training prediction histogram (null: none), looked up once per model object. */
+  private readonly histograms = new WeakMap<LoadedModel, PredictionHistogram | null>();
   readonly recorder: VariantMetricsRecorder;
   /** Shadow requests scored and failed in this process. */
   shadowScored = 0;
@@ -98,11 +103,21 @@ export class RolloutRouting {
   private scored(e: ScoredEvent): void {
     const r = this.running.get(keyOf(e.project, e.route.record.name));
     if (!r) return;
-    this.recorder.record({ project: e.project, endpoint: r.endpoint, variant: e.variant.name, model: e.modelKey, shadow: false, ok: e.ok, latencyMs: e.latencyMs, missingKey: e.missingKey, ...(e.output ? { predictions: e.output.predictions } : {}), ...(e.predictionIds ? { predictionIds: e.predictionIds } : {}) });
+    const scoreBins = e.output && e.model ? this.scoreBinsOf(e.model, e.output) : undefined;
+    this.recorder.record({ project: e.project, endpoint: r.endpoint, variant: e.variant.name, model: e.modelKey, shadow: false, ok: e.ok, latencyMs: e.latencyMs, missingKey: e.missingKey, ...(e.output ? { predictions: e.output.predictions } : {}), ...(e.predictionIds ? { predictionIds: e.predictionIds } : {}), ...(scoreBins ? { scoreBins } : {}) });
     if (r.strategy === 'shadow' && e.ok && e.variant.name === r.spec.baselineVariant && this.rng.next() < r.spec.shadowSampleRate) {
       const candidate = e.route.variants.find((v) => v.name === r.spec.candidateVariant);
       if (candidate) setImmediate(() => void this.shadow(e, r, candidate));
     }
+  }
+
+  /** Bins of the answers' scores on the model's training histogram, or undefined when it has none. */
+  private scoreBinsOf(model: LoadedModel, output: ModelOutput): number[] | undefined {
+    let h = this.histograms.get(model);
+    if (h === undefined) this.histograms.set(model, (h = predictionHistogramOf(model.scorer.bundle)));
+    if (h === null) return undefined;
+    const edges = h.edges;
+    return predictionScores(model.task, output).map((x) => scoreBin(x, edges));
   }
 
   /** Score a copy of a live request on the shadow candidate; its answer goes to capture only. */
@@ -125,7 +140,8 @@ export class RolloutRouting {
         const live = e.output?.predictions;
         let agreements = 0;
         if (live) for (let k = 0; k < output.predictions.length; k++) if (output.predictions[k] === live[k]) agreements++;
-        this.recorder.record({ project: e.project, endpoint: r.endpoint, variant: candidate.name, model: model.key, shadow: true, ok: true, latencyMs, missingKey: false, agreements, predictions: output.predictions, predictionIds: ids });
+        const scoreBins = this.scoreBinsOf(model, output);
+        this.recorder.record({ project: e.project, endpoint: r.endpoint, variant: candidate.name, model: model.key, shadow: true, ok: true, latencyMs, missingKey: false, agreements, predictions: output.predictions, predictionIds: ids, ...(scoreBins ? { scoreBins } : {}) });
         const frame = decoded.frame;
         let inputs: Record<string, unknown[]> | undefined;
         this.sink?.offer({

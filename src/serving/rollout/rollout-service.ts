@@ -29,6 +29,7 @@ import { lookAtExperiment } from './rollout-experiment.js';
 import type { StartRolloutInput } from './rollout-plan.js';
 import { finalVariants, transition, withEvent } from './rollout-transitions.js';
 import { buildRolloutReport } from './rollout-report.js';
+import { TrainingBaselines } from './training-baseline.js';
 import type { RolloutReport } from './rollout-report.js';
 import { rolloutView } from './rollout-view.js';
 import type { RolloutView } from './rollout-view.js';
@@ -45,6 +46,8 @@ export interface RolloutCallContext {
 /** Rollouts over the metadata store. */
 export class RolloutService {
   private readonly bus: RolloutEventBus;
+  private readonly training: TrainingBaselines;
+  private readonly trainingOf = (r: RolloutRecord) => this.training.of(r);
 
   constructor(
     private readonly metadata: MetadataStore,
@@ -54,6 +57,7 @@ export class RolloutService {
     private readonly now: () => Date = () => new Date(),
     bus?: RolloutEventBus,
   ) {
+    this.training = new TrainingBaselines(models);
     this.bus = bus ?? new RolloutEventBus((err) => process.stderr.write(`kiln rollouts: a listener failed: ${err instanceof Error ? err.message : String(err)}\n`));
   }
 
@@ -96,7 +100,7 @@ export class RolloutService {
     const r = await this.current(endpoint, project);
     const now = this.now().getTime();
     const metadata = this.metadata.inProject(project);
-    const evaluation = r.status === 'running' ? await evaluateRollout(metadata, r, now) : null;
+    const evaluation = r.status === 'running' ? await evaluateRollout(metadata, r, now, this.trainingOf) : null;
     const view = rolloutView(r, evaluation, now);
     if (r.strategy !== 'ab' && r.strategy !== 'bandit') return view;
     const look = await lookAtExperiment(metadata, r, now);
@@ -142,7 +146,7 @@ export class RolloutService {
     if (r.status !== 'running') return r;
     const nowDate = this.now();
     const now = nowDate.getTime();
-    const evaluation = await evaluateRollout(this.metadata.inProject(r.project), r, now);
+    const evaluation = await evaluateRollout(this.metadata.inProject(r.project), r, now, this.trainingOf);
     if (evaluation.breach) {
       const b = evaluation.breach;
       this.emit('rollout.breach', r, `guard "${b.guard}" broken on ${b.variant}: ${b.metric} = ${round(b.value)} over ${Math.round((b.windowEnd - b.windowStart) / 1000)}s (${b.requests} requests)`, { ...b });

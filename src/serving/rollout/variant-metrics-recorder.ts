@@ -9,6 +9,12 @@ import type { MetadataStore } from '../../store/metadata-store.js';
 import type { VariantMetricsRow } from '../../store/rollout-metrics-repository.js';
 import { LATENCY_BUCKETS_MS } from '../../store/rollout-metrics-repository.js';
 
+/**
+ * Prediction-bin keys of training-score bins share the row's `predictionBins` document (no new column):
+ * `score:K` counts scores in bin K of the model's training histogram; other keys bin the answers themselves.
+ */
+export const SCORE_BIN_PREFIX = 'score:';
+
 /** Sampled prediction ids per variant per flush (for quality guards). */
 const SAMPLE_PER_ROW = 64;
 
@@ -31,6 +37,8 @@ export interface RecordedRequest {
   readonly agreements?: number;
   readonly predictions?: readonly (string | number)[];
   readonly predictionIds?: readonly string[];
+  /** Bins of the prediction scores on the model's training histogram (`prediction-score.ts`; -1 = not counted). */
+  readonly scoreBins?: readonly number[];
 }
 
 /** The histogram bucket of a latency (first bound >= ms; the last bucket is above every bound). */
@@ -86,6 +94,7 @@ export class VariantMetricsRecorder {
         const bin = predictionBin(pred);
         row.predictionBins[bin] = (row.predictionBins[bin] ?? 0) + 1;
       }
+      if (r.scoreBins) for (const k of r.scoreBins) if (k >= 0) row.predictionBins[`${SCORE_BIN_PREFIX}${k}`] = (row.predictionBins[`${SCORE_BIN_PREFIX}${k}`] ?? 0) + 1;
       if (r.predictionIds) for (let i = 0; i < r.predictionIds.length && row.sample.length < SAMPLE_PER_ROW; i++) row.sample.push([r.predictionIds[i], r.predictions[i]]);
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { VariantMetricsRow } from '../../store/rollout-metrics-repository.js';
 import { LATENCY_BUCKETS_MS } from '../../store/rollout-metrics-repository.js';
+import { SCORE_BIN_PREFIX } from './variant-metrics-recorder.js';
 
 /** One variant's traffic over a window. */
 export interface VariantWindow {
@@ -16,6 +17,8 @@ export interface VariantWindow {
   latencySumMs: number;
   readonly latencyBuckets: number[];
   readonly predictionBins: Record<string, number>;
+  /** Per model key: counts of prediction scores per bin of that model's training histogram (`score:K` keys of the rows). */
+  readonly scoreBins: Record<string, Record<string, number>>;
   readonly sample: [string, string | number][];
   /** Models the variant served in the window. */
   readonly models: string[];
@@ -23,7 +26,7 @@ export interface VariantWindow {
 
 /** An empty window of `variant`. */
 export function emptyWindow(variant: string, shadow: boolean): VariantWindow {
-  return { variant, shadow, requests: 0, errors: 0, missingKeys: 0, agreements: 0, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), predictionBins: {}, sample: [], models: [] };
+  return { variant, shadow, requests: 0, errors: 0, missingKeys: 0, agreements: 0, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), predictionBins: {}, scoreBins: {}, sample: [], models: [] };
 }
 
 /** Add one row into a window. */
@@ -34,7 +37,13 @@ export function addRow(w: VariantWindow, r: VariantMetricsRow, maxSample = 5000)
   w.agreements += r.agreements;
   w.latencySumMs += r.latencySumMs;
   for (let i = 0; i < w.latencyBuckets.length && i < r.latencyBuckets.length; i++) w.latencyBuckets[i] += r.latencyBuckets[i];
-  for (const [k, n] of Object.entries(r.predictionBins)) w.predictionBins[k] = (w.predictionBins[k] ?? 0) + n;
+  for (const [k, n] of Object.entries(r.predictionBins)) {
+    if (k.startsWith(SCORE_BIN_PREFIX)) {
+      const bins = (w.scoreBins[r.model] ??= {});
+      const bin = k.slice(SCORE_BIN_PREFIX.length);
+      bins[bin] = (bins[bin] ?? 0) + n;
+    } else w.predictionBins[k] = (w.predictionBins[k] ?? 0) + n;
+  }
   for (const s of r.sample) if (w.sample.length < maxSample) w.sample.push([s[0], s[1]]);
   if (!w.models.includes(r.model)) w.models.push(r.model);
 }
