@@ -164,6 +164,9 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   // Every monitor run reaches the alert rules; `for N runs` rules read the monitors' stored history.
   monitors.onRun(alerts.onMonitorRun);
   alerts.useHistory((project) => monitors.inProject(project));
+  // Rollout events (breaches, rollbacks, promotions) reach the alert rules that listen to them.
+  const rollouts = new RolloutService(metadata, security, servingModels, registry);
+  rollouts.onEvent(alerts.onRolloutEvent);
   return {
     config,
     metadata,
@@ -182,13 +185,15 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     feedback,
     registry,
     alerts,
-    rollouts: new RolloutService(metadata, security, servingModels, registry),
+    rollouts,
     monitors,
     monitorScheduler,
     asyncInference: new AsyncInferenceService(jobs, endpoints, artifacts, () => outboundUrlPolicyFromEnv()),
     batchJobs: new BatchJobService(jobs, datasets, servingModels.withoutFiles(), artifacts, config.importRoot),
     close: async () => {
       await monitorScheduler.close();
+      // A rollback's alert is delivered before the store closes (bounded by the channels' retries).
+      await alerts.settleEvents();
       alerts.close();
       // Running jobs are handed back (queued again) before the store closes under them.
       await jobs.close();

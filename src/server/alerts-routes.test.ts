@@ -43,6 +43,14 @@ describe('/v1/alerts', () => {
     expect((await call('DELETE', '/v1/alerts/rules/tmp')).json()).toEqual({ deleted: 'tmp' });
     expect((await call('DELETE', '/v1/alerts/rules/tmp')).statusCode).toBe(404);
     expect((await call('GET', '/v1/alerts/rules/nope')).statusCode).toBe(404);
+    const events = await call('POST', '/v1/alerts/rules', { name: 'rollbacks', on: ['rollout.rolled_back'], endpoint: 'churn', channels: ['slack:https://93.184.215.14/slack'] });
+    expect(events.statusCode).toBe(201);
+    expect(events.json()).toMatchObject({ rule: { monitor: '@rollouts', events: ['rollout.rolled_back'], endpoint: 'churn', condition: 'on rollout.rolled_back of endpoint churn', cooldownSeconds: 0 } });
+    expect((await call('GET', '/v1/alerts/rules/rollbacks')).json()).toMatchObject({ rule: { events: ['rollout.rolled_back'], endpoint: 'churn' } });
+    const both = await call('POST', '/v1/alerts/rules', { name: 'both', on: 'rollout.breach', monitor: 'm', rule: 'auc < 1' });
+    expect(both.statusCode).toBe(400);
+    expect(both.json()).toMatchObject({ error: { details: { field: 'monitor' } } });
+    expect((await call('POST', '/v1/alerts/rules', { name: 'bad', on: 'rollout.nope' })).statusCode).toBe(400);
   });
 
   it('answers malformed and hostile rules with a 400 naming the field and position', async () => {

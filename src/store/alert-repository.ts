@@ -23,12 +23,22 @@ export type AlertActionSpec =
   /** `variant`: the variant to stop routing to (default: the one with the most traffic); `defaultAnswer`: what to answer when no variant is left. */
   | { kind: 'circuit-breaker'; variant?: string; defaultAnswer?: string | number };
 
+/**
+ * The `monitor` of rules whose source is rollout events instead of a monitor's runs (`kiln alerts rules
+ * create NAME --on rollout.rolled_back`); no monitor can be named so (names start with a letter or digit).
+ */
+export const ROLLOUT_EVENTS_MONITOR = '@rollouts';
+
 /** An alert rule as stored. */
 export interface AlertRuleRecord {
   project: string;
   name: string;
-  /** The monitor whose runs the rule reads. */
+  /** The monitor whose runs the rule reads (`ROLLOUT_EVENTS_MONITOR` for a rule over rollout events). */
   monitor: string;
+  /** Rollout-event rules: the event types that fire it (`rollout.rolled_back`, ...). */
+  events?: string[];
+  /** Rollout-event rules: only events of this endpoint (absent: every endpoint of the project). */
+  endpoint?: string;
   /** The condition as written (`drift_share > 0.3 for 2 runs`). */
   condition: string;
   severity: AlertSeverity;
@@ -65,6 +75,18 @@ export interface AlertRecord {
   resolvedAt: string | null;
   acknowledgedBy: string | null;
   acknowledgedAt: string | null;
+  /** Alerts raised by a rollout event: which rollout, which event, and the guard breach when there was one. */
+  rollout?: RolloutAlertFacts;
+}
+
+/** What a rollout-event alert records (`runId` is the rollout's id; `value` the breach's value, else 0). */
+export interface RolloutAlertFacts {
+  id: string;
+  event: string;
+  strategy: string;
+  message: string;
+  /** The guard that broke: guard, metric, variant, value, threshold, op, windowStart, windowEnd, requests, at. */
+  breach: Record<string, unknown> | null;
 }
 
 /** What happened to an alert, in order. */

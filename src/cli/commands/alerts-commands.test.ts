@@ -47,6 +47,15 @@ describe('kiln alerts', () => {
     expect((await kiln(['alerts', 'rules', 'show', 'drift'])).out).toMatch(/channel slack https:\/\/93\.184\.215\.14\/slack/);
     expect((await kiln(['alerts', 'rules', 'create', 'tmp', '--monitor', 'm', '--rule', 'auc < 0.7', '--json'])).code).toBe(0);
     expect(JSON.parse((await kiln(['alerts', 'rules', 'delete', 'tmp', '--json'])).out)).toEqual({ deleted: 'tmp' });
+    // A rule over rollout events instead of a monitor.
+    const events = await kiln(['alerts', 'rules', 'create', 'rollbacks', '--on', 'rollout.rolled_back,rollout.breach', '--endpoint', 'churn', '--channel', 'webhook:https://93.184.215.14/hook']);
+    expect(events.code).toBe(0);
+    expect(events.out).toMatch(/created alert rule rollbacks: on rollout.rolled_back,rollout.breach of endpoint churn \(warning, cooldown 0s\)/);
+    expect(JSON.parse((await kiln(['alerts', 'rules', 'show', 'rollbacks', '--json'])).out)).toMatchObject({ rule: { monitor: '@rollouts', events: ['rollout.rolled_back', 'rollout.breach'], endpoint: 'churn' } });
+    const unknown = await kiln(['alerts', 'rules', 'create', 'x', '--on', 'rollout.exploded', '--json']);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.err || unknown.out)).toMatchObject({ error: { code: 'usage', details: { field: 'on' } } });
+    expect((await kiln(['alerts', 'rules', 'create', 'x', '--rule', 'auc < 0.7'])).code).toBe(2);
   });
 
   it('exits 2 on malformed rules naming the position; an unknown alert is a typed not_found', async () => {

@@ -12,8 +12,10 @@ import { withKiln } from '../with-kiln.js';
 import { parseLimit } from './runs-command.js';
 
 interface CreateFlags {
-  monitor: string;
-  rule: string;
+  monitor?: string;
+  rule?: string;
+  on?: string;
+  endpoint?: string;
   severity?: string;
   channel: string[];
   webhookSecret?: string;
@@ -59,23 +61,27 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
   const rules = alerts.command('rules').description('alert rules: create, list, show, delete');
   rules
     .command('create <name>')
-    .description("create a rule, e.g. --rule 'drift_share > 0.3 for 2 runs'")
-    .requiredOption('--monitor <name>', 'the monitor whose runs the rule reads')
-    .requiredOption('--rule <condition>', "METRIC[(COLUMN)] OP NUMBER [for N runs]: 'auc < 0.75', 'psi(age) > 0.2'")
+    .description("create a rule over a monitor (--monitor M --rule 'drift_share > 0.3 for 2 runs') or over rollout events (--on rollout.rolled_back,rollout.breach [--endpoint E])")
+    .option('--monitor <name>', 'the monitor whose runs the rule reads')
+    .option('--rule <condition>', "with --monitor: METRIC[(COLUMN)] OP NUMBER [for N runs]: 'auc < 0.75', 'psi(age) > 0.2'")
+    .option('--on <events>', 'instead of --monitor: rollout events, comma-separated: rollout.breach, rollout.rolled_back, rollout.promoted, rollout.aborted, rollout.started, rollout.step, rollout.look, rollout.alias_failed')
+    .option('--endpoint <name>', "with --on: only this endpoint's rollouts")
     .option('--severity <level>', 'info, warning (default) or critical')
     .option('--channel <spec>', 'webhook:URL, slack:URL or email:ADDRESS (repeatable)', collect, [])
     .option('--webhook-secret <secret>', 'signing secret of the webhook channels (default: generated and printed once)')
     .option('--action <action>', 'retrain, rollback, circuit-breaker or circuit-breaker:VARIANT (repeatable)', collect, [])
     .option('--default-answer <value>', "the circuit breaker's answer when no variant is left (a number or a label)")
-    .option('--cooldown <duration>', 'no new alert for this long after one fires: 30m (default), 2h, 90s, 1d')
+    .option('--cooldown <duration>', 'no new alert for this long after one fires: 30m (default; 0 with --on), 2h, 90s, 1d')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: CreateFlags) => {
       const defaultAnswer = answerOf(flags.defaultAnswer);
       const rule = await withKiln((kiln) =>
         kiln.alerts.createRule({
           name,
-          monitor: flags.monitor,
-          rule: flags.rule,
+          ...(flags.monitor !== undefined ? { monitor: flags.monitor } : {}),
+          ...(flags.rule !== undefined ? { rule: flags.rule } : {}),
+          ...(flags.on !== undefined ? { on: flags.on } : {}),
+          ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
           ...(flags.severity !== undefined ? { severity: flags.severity } : {}),
           channels: flags.channel,
           ...(flags.webhookSecret !== undefined ? { webhookSecret: flags.webhookSecret } : {}),
@@ -85,7 +91,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
         }),
       );
       if (flags.json) return printJson(ctx.io, { rule });
-      ctx.io.out(`created alert rule ${rule.name}: ${rule.condition} on monitor ${rule.monitor} (${rule.severity}, cooldown ${rule.cooldownSeconds}s)\n`);
+      ctx.io.out(`created alert rule ${rule.name}: ${rule.condition}${rule.events ? '' : ` on monitor ${rule.monitor}`} (${rule.severity}, cooldown ${rule.cooldownSeconds}s)\n`);
       for (const c of rule.channels) {
         ctx.io.out(`  channel ${c.kind} ${c.kind === 'email' ? c.to : c.url}\n`);
         if (c.kind === 'webhook') ctx.io.out(`    signing secret (shown once): ${c.secret}\n`);
@@ -111,7 +117,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .action(async (name: string, flags: { json?: boolean }) => {
       const rule = await withKiln((kiln) => kiln.alerts.getRule(name));
       if (flags.json) return printJson(ctx.io, { rule });
-      ctx.io.out(`${rule.name}: ${rule.condition} on monitor ${rule.monitor} (${rule.severity}, cooldown ${rule.cooldownSeconds}s, by ${rule.createdBy} at ${rule.createdAt})\n`);
+      ctx.io.out(`${rule.name}: ${rule.condition}${rule.events ? '' : ` on monitor ${rule.monitor}`} (${rule.severity}, cooldown ${rule.cooldownSeconds}s, by ${rule.createdBy} at ${rule.createdAt})\n`);
       for (const c of rule.channels) ctx.io.out(`  channel ${c.kind} ${c.kind === 'email' ? (c.to ?? '') : (c.url ?? '')}\n`);
       for (const a of rule.actions) ctx.io.out(`  action ${a.kind}\n`);
     });
@@ -145,7 +151,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .action(async (id: string, flags: { json?: boolean }) => {
       const { alert, events } = await withKiln((kiln) => kiln.alerts.showAlert(id));
       if (flags.json) return printJson(ctx.io, { alert, events });
-      ctx.io.out(`alert ${alert.id}: ${alert.rule} (${alert.severity}) ${alert.status.toUpperCase()} on endpoint ${alert.endpoint}, monitor ${alert.monitor}\n`);
+      ctx.io.out(`alert ${alert.id}: ${alert.rule} (${alert.severity}) ${alert.status.toUpperCase()} on endpoint ${alert.endpoint}, ${alert.rollout ? `rollout ${alert.rollout.id} (${alert.rollout.event})` : `monitor ${alert.monitor}`}\n`);
       ctx.io.out(`  ${alert.condition}: fired at ${alert.value} (${alert.firedAt}), last ${alert.lastValue} (${alert.lastSeenAt}), ${alert.occurrences} breaching run(s)\n`);
       if (alert.resolvedAt) ctx.io.out(`  resolved ${alert.resolvedAt}\n`);
       if (alert.acknowledgedBy) ctx.io.out(`  acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt ?? '?'}\n`);

@@ -1,21 +1,28 @@
 /**
- * Checking a new alert rule as the CLI and the HTTP API give it: names, the condition (grammar errors
- * point at the position), severity, channels (`webhook:URL`, `slack:URL`, `email:ADDRESS`), actions
+ * Checking a new alert rule as the CLI and the HTTP API give it: names, the source — a monitor and a
+ * condition (grammar errors point at the position), or rollout events (`on: rollout.rolled_back,...`,
+ * optionally of one endpoint) — severity, channels (`webhook:URL`, `slack:URL`, `email:ADDRESS`), actions
  * (`retrain`, `rollback`, `circuit-breaker[:VARIANT]`) and the cooldown (`30m`, `2h`, `90s`, `1d` or
  * seconds). Every error is a UsageError naming the field as the request spells it.
  */
 import { UsageError } from '../../core/errors.js';
 import type { AlertActionSpec, AlertChannelSpec, AlertSeverity } from '../../store/alert-repository.js';
-import { ALERT_SEVERITIES } from '../../store/alert-repository.js';
+import { ALERT_SEVERITIES, ROLLOUT_EVENTS_MONITOR } from '../../store/alert-repository.js';
+import { ROLLOUT_EVENT_TYPES } from '../../serving/rollout/rollout-events.js';
 import { parseAlertCondition } from './alert-condition.js';
 import { MAX_CHANNELS, parseChannelSpec } from './channels/alert-channels.js';
 
 /** What a caller gives to create a rule. */
 export interface CreateAlertRuleInput {
   readonly name: string;
-  readonly monitor: string;
-  /** The condition, e.g. `drift_share > 0.3 for 2 runs`. */
-  readonly rule: string;
+  /** The monitor whose runs the rule reads (or `on` instead). */
+  readonly monitor?: string;
+  /** The condition, e.g. `drift_share > 0.3 for 2 runs` (with `monitor`). */
+  readonly rule?: string;
+  /** Rollout events that fire the rule instead of a monitor: `rollout.rolled_back,rollout.breach` or a list. */
+  readonly on?: string | readonly string[];
+  /** With `on`: only that endpoint's rollouts. */
+  readonly endpoint?: string;
   readonly severity?: string;
   /** `webhook:URL`, `slack:URL`, `email:ADDRESS`. */
   readonly channels?: readonly string[];
@@ -38,6 +45,9 @@ export interface CheckedAlertRule {
   readonly channels: AlertChannelSpec[];
   readonly actions: AlertActionSpec[];
   readonly cooldownSeconds: number;
+  /** Rollout-event rules only. */
+  readonly events?: string[];
+  readonly endpoint?: string;
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -83,12 +93,33 @@ export function parseActionSpec(text: unknown, defaultAnswer: string | number | 
   throw new UsageError(`${field}: unknown action ${JSON.stringify(text.slice(0, 40))}`, { field }, 'Use retrain, rollback or circuit-breaker[:VARIANT].');
 }
 
+/** Parse `rollout.rolled_back,rollout.breach` (or a list) into known, distinct event types. */
+export function parseRolloutEvents(value: unknown, field = 'on'): string[] {
+  const parts = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? (value as unknown[]) : null;
+  if (parts === null) throw new UsageError(`${field} must name rollout events, e.g. "rollout.rolled_back,rollout.breach"`, { field });
+  const events = parts.map((p) => (typeof p === 'string' ? p.trim() : ''));
+  if (events.length === 0 || events.length > ROLLOUT_EVENT_TYPES.length) throw new UsageError(`${field} must name 1 to ${ROLLOUT_EVENT_TYPES.length} rollout events`, { field });
+  for (const [i, e] of events.entries()) {
+    if (!(ROLLOUT_EVENT_TYPES as readonly string[]).includes(e)) {
+      throw new UsageError(`${field}[${i}]: unknown rollout event ${JSON.stringify(e.slice(0, 60))}`, { field }, `Use any of ${ROLLOUT_EVENT_TYPES.join(', ')}.`);
+    }
+  }
+  if (new Set(events).size !== events.length) throw new UsageError(`${field}: an event is named twice`, { field });
+  return events;
+}
+
 /** Check everything about a new rule that needs no I/O. */
 export function checkAlertRuleInput(input: CreateAlertRuleInput): CheckedAlertRule {
-  if (input === null || typeof input !== 'object') throw new UsageError('an alert rule is an object with name, monitor and rule', { field: 'body' });
+  if (input === null || typeof input !== 'object') throw new UsageError('an alert rule is an object with name, monitor and rule (or on: rollout events)', { field: 'body' });
   const name = checkName(input.name, 'name', 'rule');
-  const monitor = checkName(input.monitor, 'monitor', 'monitor');
-  const condition = parseAlertCondition(input.rule, 'rule').source;
+  const onEvents = input.on !== undefined;
+  if (onEvents && (input.monitor !== undefined || input.rule !== undefined)) throw new UsageError('a rule reads either a monitor (monitor + rule) or rollout events (on), not both', { field: input.monitor !== undefined ? 'monitor' : 'rule' });
+  if (!onEvents && input.endpoint !== undefined) throw new UsageError('endpoint narrows rollout-event rules: add on (e.g. rollout.rolled_back)', { field: 'endpoint' });
+  if (!onEvents && input.monitor === undefined) throw new UsageError('name the monitor whose runs the rule reads, or the rollout events that fire it (on)', { field: 'monitor' }, 'e.g. --monitor churn-monitor --rule "drift_share > 0.3", or --on rollout.rolled_back.');
+  const events = onEvents ? parseRolloutEvents(input.on) : null;
+  const endpoint = onEvents && input.endpoint !== undefined ? checkName(input.endpoint, 'endpoint', 'endpoint') : undefined;
+  const monitor = events ? ROLLOUT_EVENTS_MONITOR : checkName(input.monitor, 'monitor', 'monitor');
+  const condition = events ? `on ${events.join(',')}${endpoint ? ` of endpoint ${endpoint}` : ''}` : parseAlertCondition(input.rule, 'rule').source;
   const severity = input.severity ?? 'warning';
   if (!(ALERT_SEVERITIES as readonly string[]).includes(severity)) throw new UsageError(`severity must be one of ${ALERT_SEVERITIES.join(', ')} (got ${JSON.stringify(String(severity).slice(0, 40))})`, { field: 'severity' });
   const channelTexts = input.channels ?? [];
@@ -104,10 +135,14 @@ export function checkAlertRuleInput(input: CreateAlertRuleInput): CheckedAlertRu
   const actionTexts = input.actions ?? [];
   if (!Array.isArray(actionTexts) || actionTexts.length > 3) throw new UsageError('actions must be a list of at most 3 (retrain, rollback, circuit-breaker)', { field: 'actions' });
   const actions = actionTexts.map((a, i) => parseActionSpec(a, answer, `actions[${i}]`));
+  // A rollout already rolls itself back; an event has no endpoint state to act on that its rollout did not.
+  if (events && actions.length > 0) throw new UsageError('rollout-event rules notify only: actions belong to monitor rules', { field: 'actions' });
   if (new Set(actions.map((a) => a.kind)).size !== actions.length) throw new UsageError('each action may be named once', { field: 'actions' });
   if (actions.some((a) => a.kind === 'rollback') && actions.some((a) => a.kind === 'circuit-breaker')) {
     throw new UsageError('rollback and circuit-breaker both change the endpoint: pick one', { field: 'actions' });
   }
   if (answer !== undefined && !actions.some((a) => a.kind === 'circuit-breaker')) throw new UsageError('defaultAnswer is the circuit breaker\'s: add the circuit-breaker action', { field: 'defaultAnswer' });
-  return { name, monitor, condition, severity: severity as AlertSeverity, channels, actions, cooldownSeconds: parseCooldown(input.cooldown) };
+  // Each rollout is its own incident: event rules default to no cooldown (repeats of one rollout are de-duplicated anyway).
+  const cooldownSeconds = events && input.cooldown === undefined ? 0 : parseCooldown(input.cooldown);
+  return { name, monitor, condition, severity: severity as AlertSeverity, channels, actions, cooldownSeconds, ...(events ? { events } : {}), ...(endpoint !== undefined ? { endpoint } : {}) };
 }

@@ -6,6 +6,7 @@
  * then: opens an alert and notifies its channels and runs its actions; counts a repeat of an open alert without notifying again
  * (de-duplication); resolves an open alert whose condition cleared (and says so on the channels); or, within
  * the rule's cooldown after the last alert fired, records the breach on that alert without a new one.
+ * Rules may instead read rollout events (`onRolloutEvent`, `rollout-event-alerts.ts`).
  * A service acts in one project (`inProject(p)`); `onMonitorRun` acts in the run's project.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,6 +16,8 @@ import { authorize } from '../../security/permissions.js';
 import type { AuditContext } from '../../security/security-service.js';
 import { localPrincipal } from '../../security/security-service.js';
 import type { AlertEventRecord, AlertFilter, AlertRecord, AlertRuleRecord } from '../../store/alert-repository.js';
+import { ROLLOUT_EVENTS_MONITOR } from '../../store/alert-repository.js';
+import type { RolloutEvent, RolloutListener } from '../../serving/rollout/rollout-events.js';
 import type { Page, PageRequest } from '../../store/page.js';
 import type { AlertActionServices } from '../actions/alert-action.js';
 import type { ActionRunSummary } from '../actions/run-alert-actions.js';
@@ -31,6 +34,8 @@ import { checkAlertRuleInput } from './alert-rule-input.js';
 import type { ChannelContext, PublicChannel } from './channels/alert-channels.js';
 import { checkChannel, publicChannel } from './channels/alert-channels.js';
 import { RecentRunsBuffer } from './recent-runs-buffer.js';
+import type { RolloutEventRuleReport } from './rollout-event-alerts.js';
+import { judgeRolloutEvent, ruleMatchesEvent } from './rollout-event-alerts.js';
 
 /** Who asks, from where. */
 export interface AlertCallContext {
@@ -64,6 +69,8 @@ class AlertRuntime {
   history: ((project: string) => MonitorRunHistory) | null = null;
   readonly recent = new RecentRunsBuffer();
   readonly pending = new Set<Promise<unknown>>();
+  /** Rollout-event alerts being judged and delivered (bounded by the channels' retry policy). */
+  readonly events = new Set<Promise<unknown>>();
   readonly abort = new AbortController();
 }
 
@@ -184,6 +191,32 @@ export class AlertService {
       }
     }
     return reports;
+  }
+
+  /**
+   * The `RolloutListener` `openKiln` hands to `kiln.rollouts.onEvent`: judges the event against the
+   * rollout-event rules of its project in the background (a rollout never waits for a channel); failures
+   * go to stderr. `settleEvents()` waits for what is in flight.
+   */
+  readonly onRolloutEvent: RolloutListener = (event) => {
+    const work = this.evaluateRolloutEvent(event)
+      .catch((err: unknown) => process.stderr.write(`kiln alerts: rollout event ${event.type} of ${event.endpoint} was not judged: ${err instanceof Error ? err.message : String(err)}\n`))
+      .finally(() => this.runtime.events.delete(work));
+    this.runtime.events.add(work);
+  };
+
+  /** Judge a rollout event against every rule of its project that listens to it (fire, repeat, suppress). */
+  async evaluateRolloutEvent(event: RolloutEvent): Promise<RolloutEventRuleReport[]> {
+    const view = this.inProject(event.project);
+    const rules = (await view.repo().rulesOfMonitor(ROLLOUT_EVENTS_MONITOR)).filter((r) => ruleMatchesEvent(r, event));
+    const reports: RolloutEventRuleReport[] = [];
+    for (const rule of rules) reports.push(await judgeRolloutEvent(event.project, view.repo(), rule, event, this.now().toISOString(), this.options.channels));
+    return reports;
+  }
+
+  /** Resolves when every rollout event heard so far is judged and delivered. */
+  async settleEvents(): Promise<void> {
+    while (this.runtime.events.size > 0) await Promise.all([...this.runtime.events]);
   }
 
   /** Resolves when background work (retraining jobs and their registration) has ended. */

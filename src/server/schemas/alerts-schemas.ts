@@ -17,8 +17,10 @@ const Action = Type.Object({ kind: Type.String(), variant: Type.Optional(Type.St
 export const AlertRuleSchema = Type.Object({
   project: Type.String(),
   name: Type.String(),
-  monitor: Type.String(),
-  condition: Type.String({ description: 'METRIC[(COLUMN)] OP NUMBER [for N runs]' }),
+  monitor: Type.String({ description: 'the monitor whose runs the rule reads; "@rollouts" for a rule over rollout events' }),
+  condition: Type.String({ description: 'METRIC[(COLUMN)] OP NUMBER [for N runs], or "on EVENT,... [of endpoint E]" for rollout events' }),
+  events: Type.Optional(Type.Array(Type.String(), { description: 'rollout-event rules: the events that fire it' })),
+  endpoint: Type.Optional(Type.String({ description: 'rollout-event rules: only this endpoint\'s rollouts' })),
   severity: Severity,
   channels: Type.Array(Channel),
   actions: Type.Array(Action),
@@ -46,6 +48,18 @@ export const AlertSchema = Type.Object({
   resolvedAt: Nullable(Type.String()),
   acknowledgedBy: Nullable(Type.String()),
   acknowledgedAt: Nullable(Type.String()),
+  rollout: Type.Optional(
+    Type.Object(
+      {
+        id: Type.String(),
+        event: Type.String({ description: 'rollout.breach, rollout.rolled_back, ...' }),
+        strategy: Type.String(),
+        message: Type.String(),
+        breach: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'guard, metric, variant, value, threshold, op, windowStart, windowEnd, requests, at' }),
+      },
+      { description: 'alerts raised by a rollout event (runId is the rollout id; value the breach value, else 0)' },
+    ),
+  ),
 });
 
 const AlertEvent = Type.Object({
@@ -58,19 +72,25 @@ const AlertEvent = Type.Object({
 
 /** `POST /v1/alerts/rules`. */
 export const CreateAlertRuleRoute = {
-  summary: 'Create an alert rule over a monitor\'s results, with channels and automated actions',
+  summary: 'Create an alert rule over a monitor\'s results (monitor + rule) or over rollout events (on), with channels and automated actions',
   tags: TAGS,
   body: Type.Object(
     {
       name: Type.String({ maxLength: 63 }),
-      monitor: Type.String({ maxLength: 63 }),
-      rule: Type.String({ maxLength: 300, description: 'e.g. "drift_share > 0.3 for 2 runs", "psi(age) > 0.2", "auc < 0.75"' }),
+      monitor: Type.Optional(Type.String({ maxLength: 63, description: 'the monitor whose runs the rule reads (or on)' })),
+      rule: Type.Optional(Type.String({ maxLength: 300, description: 'with monitor: e.g. "drift_share > 0.3 for 2 runs", "psi(age) > 0.2", "auc < 0.75"' })),
+      on: Type.Optional(
+        Type.Union([Type.String({ maxLength: 300 }), Type.Array(Type.String({ maxLength: 40 }), { maxItems: 8 })], {
+          description: 'instead of monitor + rule: rollout events that fire the rule, e.g. "rollout.rolled_back,rollout.breach" (rollout.started, step, look, breach, promoted, rolled_back, aborted, alias_failed)',
+        }),
+      ),
+      endpoint: Type.Optional(Type.String({ maxLength: 63, description: 'with on: only this endpoint\'s rollouts' })),
       severity: Type.Optional(Type.String({ maxLength: 20, description: 'info, warning (default) or critical' })),
       channels: Type.Optional(Type.Array(Type.String({ maxLength: 2100 }), { maxItems: 10, description: 'webhook:URL, slack:URL or email:ADDRESS' })),
       webhookSecret: Type.Optional(Type.String({ maxLength: 256, description: 'signing secret of the webhook channels (default: generated, returned once)' })),
       actions: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 3, description: 'retrain, rollback, circuit-breaker or circuit-breaker:VARIANT' })),
       defaultAnswer: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Number()], { description: 'the circuit breaker\'s answer when no variant is left' })),
-      cooldown: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Integer()], { description: '30m (default), 2h, 90s, 1d or seconds' })),
+      cooldown: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Integer()], { description: '30m (default; 0 for rollout-event rules), 2h, 90s, 1d or seconds' })),
     },
     { additionalProperties: false },
   ),

@@ -4,8 +4,11 @@
  * it never stops a rollout. Persisted history is the rollout's `state.events` and the audit log.
  */
 
+/** Every event type, in the order a rollout can emit them (alert rules name them). */
+export const ROLLOUT_EVENT_TYPES = ['rollout.started', 'rollout.step', 'rollout.look', 'rollout.breach', 'rollout.promoted', 'rollout.rolled_back', 'rollout.aborted', 'rollout.alias_failed'] as const;
+
 /** What happened. */
-export type RolloutEventType = 'rollout.started' | 'rollout.step' | 'rollout.look' | 'rollout.breach' | 'rollout.promoted' | 'rollout.rolled_back' | 'rollout.aborted' | 'rollout.alias_failed';
+export type RolloutEventType = (typeof ROLLOUT_EVENT_TYPES)[number];
 
 /** One rollout event. */
 export interface RolloutEvent {

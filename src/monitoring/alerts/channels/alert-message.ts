@@ -1,6 +1,7 @@
 /**
  * What an alert notification says, in the three shapes the channels send: the webhook JSON document
- * (a stable wire format: `{version, event, alert, reason}`, docs/monitoring.md), the Slack-compatible
+ * (a stable wire format: `{version, event, alert, reason}`, docs/specs/alert-webhook.md; alerts raised by
+ * a rollout event add `source: "rollout"` and `alert.rollout`), the Slack-compatible
  * `{text, blocks}` body, and an email subject and text.
  */
 import type { AlertRecord } from '../../../store/alert-repository.js';
@@ -36,16 +37,23 @@ export function webhookDocument(n: AlertNotification): Record<string, unknown> {
       runId: a.runId,
       firedAt: a.firedAt,
       resolvedAt: a.resolvedAt,
+      ...(a.rollout ? { rollout: a.rollout } : {}),
     },
+    source: a.rollout ? 'rollout' : 'monitor',
     reason: n.reason,
   };
+}
+
+/** Where the alert came from, in words: the monitor, or the rollout and its event. */
+function origin(a: AlertRecord): string {
+  return a.rollout ? `rollout ${a.rollout.id}, ${a.rollout.event}` : `monitor ${a.monitor}`;
 }
 
 /** A one-line summary. */
 export function summaryLine(n: AlertNotification): string {
   const a = n.alert;
   const head = n.event === 'fired' ? `[${a.severity.toUpperCase()}] ${a.rule} fired` : `[RESOLVED] ${a.rule}`;
-  return `${head} on endpoint ${a.endpoint} (monitor ${a.monitor}, project ${a.project}): ${n.reason}`;
+  return `${head} on endpoint ${a.endpoint} (${origin(a)}, project ${a.project}): ${n.reason}`;
 }
 
 /** The Slack incoming-webhook body: plain `text` (notifications, fallbacks) plus Block Kit `blocks`. */
@@ -61,7 +69,7 @@ export function slackBody(n: AlertNotification): { text: string; blocks: unknown
         type: 'section',
         fields: [
           { type: 'mrkdwn', text: `*Endpoint*\n${a.endpoint}` },
-          { type: 'mrkdwn', text: `*Monitor*\n${a.monitor}` },
+          a.rollout ? { type: 'mrkdwn', text: `*Rollout*\n${a.rollout.id} (${a.rollout.event})` } : { type: 'mrkdwn', text: `*Monitor*\n${a.monitor}` },
           { type: 'mrkdwn', text: `*Project*\n${a.project}` },
           { type: 'mrkdwn', text: `*Alert*\n${a.id}` },
         ],
@@ -80,7 +88,7 @@ export function emailContent(n: AlertNotification): { subject: string; text: str
     '',
     `Condition:  ${a.condition}`,
     `Value:      ${a.lastValue}`,
-    `Monitor:    ${a.monitor} (run ${a.runId})`,
+    a.rollout ? `Rollout:    ${a.rollout.id} (${a.rollout.event}, ${a.rollout.strategy})` : `Monitor:    ${a.monitor} (run ${a.runId})`,
     `Fired:      ${a.firedAt}`,
     ...(a.resolvedAt ? [`Resolved:   ${a.resolvedAt}`] : []),
     '',
