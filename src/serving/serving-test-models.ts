@@ -11,7 +11,8 @@ import { stringifyBundle } from '../runtime/bundle.js';
 import type { EndpointRecord, EndpointSettings } from '../store/endpoint-repository.js';
 import type { ModelSource, ResolvedModel } from './model-source.js';
 
-function rows(n: number, seed: number): Record<string, unknown>[] {
+/** The seeded synthetic rows the test models learn from (`testBundles` trains on `trainingRows(600, 5)`). */
+export function trainingRows(n: number, seed: number): Record<string, unknown>[] {
   const rng = new Rng(seed);
   return Array.from({ length: n }, () => {
     const x = rng.normal();
@@ -37,7 +38,7 @@ let cache: Promise<TestBundles> | undefined;
 /** Bundle texts: `binary` (label neg/pos), `binaryB` (same data, another seed), `regression` (value). */
 export function testBundles(): Promise<TestBundles> {
   cache ??= (async () => {
-    const frame = frameFromRecords(rows(600, 5));
+    const frame = frameFromRecords(trainingRows(600, 5));
     const params = { numTrees: 20 };
     const common = { kilnVersion: 'test', params, validFraction: 0 };
     const binary = await trainModel(frame, { ...common, target: 'label', exclude: ['value'], seed: 1 });

@@ -71,6 +71,7 @@ class AlertRuntime {
   readonly pending = new Set<Promise<unknown>>();
   /** Rollout-event alerts being judged and delivered (bounded by the channels' retry policy). */
   readonly events = new Set<Promise<unknown>>();
+  eventChain: Promise<void> = Promise.resolve();
   readonly abort = new AbortController();
 }
 
@@ -195,14 +196,20 @@ export class AlertService {
 
   /**
    * The `RolloutListener` `openKiln` hands to `kiln.rollouts.onEvent`: judges the event against the
-   * rollout-event rules of its project in the background (a rollout never waits for a channel); failures
-   * go to stderr. `settleEvents()` waits for what is in flight.
+   * rollout-event rules of its project in the background, one event after another (a rollout never waits
+   * for a channel); failures go to stderr. `settleEvents()` waits for what is in flight.
    */
   readonly onRolloutEvent: RolloutListener = (event) => {
-    const work = this.evaluateRolloutEvent(event)
-      .catch((err: unknown) => process.stderr.write(`kiln alerts: rollout event ${event.type} of ${event.endpoint} was not judged: ${err instanceof Error ? err.message : String(err)}\n`))
-      .finally(() => this.runtime.events.delete(work));
+    // One at a time, in order: a breach's alert exists before its rollback is judged (de-duplication).
+    const work = this.runtime.eventChain
+      .then(() => this.evaluateRolloutEvent(event))
+      .then(
+        () => undefined,
+        (err: unknown) => void process.stderr.write(`kiln alerts: rollout event ${event.type} of ${event.endpoint} was not judged: ${err instanceof Error ? err.message : String(err)}\n`),
+      );
+    this.runtime.eventChain = work;
     this.runtime.events.add(work);
+    void work.finally(() => this.runtime.events.delete(work));
   };
 
   /** Judge a rollout event against every rule of its project that listens to it (fire, repeat, suppress). */

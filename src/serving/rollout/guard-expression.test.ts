@@ -135,6 +135,7 @@ describe('metrics and sticky keys', () => {
     const row = (bins: Record<string, number>, model = 'churn@2') => ({ endpoint: 'e', variant: 'candidate', model, writer: 'w', at: 1, requests: 100, errors: 0, missingKeys: 0, agreements: 0, shadow: false, latencySumMs: 1, latencyBuckets: [], predictionBins: { 'label:pos': 100, ...Object.fromEntries(Object.entries(bins).map(([k, n]) => [`${SCORE_BIN_PREFIX}${k}`, n])) }, sample: [] });
     // The candidate answers like its training data (counts x2): PSI 0; score keys never leak into the label bins.
     addRow(w, row({ 1: 20, 2: 40, 3: 60, 4: 80 }));
+    // 4 bins x 25 = 100 scored predictions needed; 200 here.
     expect(w.predictionBins).toEqual({ 'label:pos': 100 });
     const inputs = { candidate: w, baseline: null, labels: new Map(), minRequests: 20, minLabels: 1, training };
     expect(GUARD_METRICS.psi.value(inputs)).toBeCloseTo(0, 12);
@@ -148,7 +149,7 @@ describe('metrics and sticky keys', () => {
     const few = emptyWindow('candidate', false);
     addRow(few, row({ 1: 3 }));
     expect(GUARD_METRICS.psi.value({ ...inputs, candidate: few })).toBeNull();
-    expect(GUARD_METRICS.psi.pending({ ...inputs, candidate: few })).toMatch(/waiting for 50 scored predictions on candidate \(3 so far\)/);
+    expect(GUARD_METRICS.psi.pending({ ...inputs, candidate: few })).toMatch(/waiting for 100 scored predictions on candidate \(3 so far\)/);
     const other = emptyWindow('candidate', false);
     addRow(other, row({ 1: 300 }, 'churn@1'));
     expect(GUARD_METRICS.psi.value({ ...inputs, candidate: other })).toBeNull();

@@ -90,6 +90,18 @@ export function liveScoreCounts(candidate: VariantWindow, training: TrainingBase
 }
 
 /**
+ * Scored predictions per training bin before `psi` is judged. Between two samples of one distribution PSI
+ * is about (bins - 1) / n (plus the same over the training rows): 25 per bin keeps that noise near 0.04
+ * for the usual 20 bins (500 predictions), well under the customary 0.1 / 0.2 thresholds; at 50
+ * predictions noise alone would read ~0.4 and roll back healthy candidates.
+ */
+export const MIN_SCORES_PER_BIN = 25;
+
+function minScores(minRequests: number, h: PredictionHistogram): number {
+  return Math.max(minRequests, MIN_PSI_REQUESTS, MIN_SCORES_PER_BIN * h.counts.length);
+}
+
+/**
  * PSI of the candidate's live prediction scores against its model's training prediction histogram, on
  * the histogram's own bins plus an under and an over bin (empty bins floored at 1e-4, as every PSI here).
  */
@@ -97,18 +109,17 @@ function psiVsTraining({ candidate, minRequests, training }: GuardInputs): numbe
   const live = liveScoreCounts(candidate, training);
   if (!live || !training?.histogram) return null;
   const n = live.reduce((a, b) => a + b, 0);
-  if (n < Math.max(minRequests, MIN_PSI_REQUESTS)) return null;
+  if (n < minScores(minRequests, training.histogram)) return null;
   return categoricalPsi(referenceCounts(training.histogram), live);
 }
 
 function psiPending(inputs: GuardInputs): string {
   const { candidate, minRequests, training } = inputs;
-  const min = Math.max(minRequests, MIN_PSI_REQUESTS);
   if (!training) return 'the training baseline was not looked up';
   if (!training.histogram) return training.note;
   const live = liveScoreCounts(candidate, training);
   if (!live) return `no prediction scores of ${training.model} on ${candidate.variant} in the window yet`;
-  return `waiting for ${min} scored predictions on ${candidate.variant} (${live.reduce((a, b) => a + b, 0)} so far)`;
+  return `waiting for ${minScores(minRequests, training.histogram)} scored predictions on ${candidate.variant} (${live.reduce((a, b) => a + b, 0)} so far)`;
 }
 
 /** PSI of two prediction-bin histograms (`current` against `reference`); null when either is empty. */
