@@ -131,6 +131,33 @@ export function describeCaptureRepositoriesContract(label: string, create: () =>
       expect((await fb.labels('churn', ['p1'])).size).toBe(0);
     });
 
+    it('sums the current labels of tagged prediction ids per group in the store', async () => {
+      const fb = h.store.feedback;
+      const at = '2026-01-02T00:00:00.000Z';
+      // Group a: booleans and 0/1; group b: revenue-like numbers around a large mean; c: class labels; untagged and other tags ignored.
+      const labels = [
+        ...['true', 'false', 'true', '1', '0'].map((l, i) => ({ predictionId: `ro12ab-a-${i}`, labelJson: l })),
+        ...[1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 6].map((v, i) => ({ predictionId: `ro12ab-b-${i}`, labelJson: JSON.stringify(v) })),
+        { predictionId: 'ro12ab-c-0', labelJson: '"yes"' },
+        { predictionId: 'ro12ab-c-1', labelJson: '-2.5' },
+        { predictionId: 'ro12abc-a-0', labelJson: 'true' },
+        { predictionId: 'ro99ff-a-0', labelJson: 'true' },
+        { predictionId: 'plain-uuid', labelJson: 'true' },
+      ];
+      await fb.record('churn', labels, at, 'a');
+      await fb.record('churn', [{ predictionId: 'ro12ab-a-0', labelJson: 'false' }], at, 'a');
+      const groups = await fb.summarizeTagged('churn', 'ro12ab');
+      expect(groups.map((g) => g.group)).toEqual(['a', 'b', 'c']);
+      expect(groups[0]).toEqual({ group: 'a', labelled: 5, trues: 2, falses: 3, numeric: 2, sum: 1, squaredDeviations: 0.5 });
+      expect(groups[1]).toMatchObject({ group: 'b', labelled: 4, trues: 0, falses: 0, numeric: 4, sum: 4e9 + 12 });
+      // Deviations around the mean 1e9 + 3: 4 + 1 + 0 + 9, exact despite the large mean.
+      expect(groups[1].squaredDeviations).toBeCloseTo(14, 6);
+      expect(groups[2]).toMatchObject({ group: 'c', labelled: 2, numeric: 1, sum: -2.5, squaredDeviations: 0 });
+      expect(await fb.summarizeTagged('other', 'ro12ab')).toEqual([]);
+      expect(await h.store.inProject('alpha').feedback.summarizeTagged('churn', 'ro12ab')).toEqual([]);
+      await expect(fb.summarizeTagged('churn', "x'; drop")).rejects.toBeInstanceOf(UsageError);
+    });
+
     it('stores a large batch in one call', async () => {
       const labels = Array.from({ length: 1200 }, (_, i) => ({ predictionId: `p${i}`, labelJson: String(i % 2) }));
       expect(await h.store.feedback.record('churn', labels, '2026-01-02T00:00:00.000Z', 'a')).toEqual({ inserted: 1200, updated: 0, unchanged: 0 });

@@ -28,12 +28,32 @@ export interface FeedbackWriteCounts {
   readonly unchanged: number;
 }
 
+/**
+ * Current labels of the predictions whose id starts with `<prefix>-<group>-`, summed per group in the
+ * store (one aggregate query, never the rows): how many, how many are `true`/`1` and `false`/`0`, and the
+ * numeric ones' count, sum and sum of squared deviations from their mean. Rollouts tag prediction ids so
+ * (docs/rollouts.md), which joins every label to its variant without a variant column.
+ */
+export interface LabelGroupSummary {
+  readonly group: string;
+  readonly labelled: number;
+  readonly trues: number;
+  readonly falses: number;
+  /** Labels that are JSON numbers (0 and 1 included). */
+  readonly numeric: number;
+  readonly sum: number;
+  /** Sum of (x - mean)^2 over the numeric labels (two passes in the store, no cancellation). */
+  readonly squaredDeviations: number;
+}
+
 /** Feedback labels with their history, in the store's project (`metadata.inProject(p)`). */
 export interface PredictionFeedbackRepository {
   /** Record labels (distinct ids) in one transaction; returns what changed. */
   record(endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts>;
   /** Current labels of the given ids (missing ids are absent from the map). */
   labels(endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>>;
+  /** Label summaries per group of the ids tagged `<prefix>-<group>-...` (a group is one character). */
+  summarizeTagged(endpoint: string, prefix: string): Promise<LabelGroupSummary[]>;
   /** Every revision of one prediction's label, oldest first. */
   history(endpoint: string, predictionId: string): Promise<StoredFeedback[]>;
 }

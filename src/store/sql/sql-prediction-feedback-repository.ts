@@ -4,9 +4,10 @@
  * append every new revision to the history. Two writers inserting the same new id race on the primary
  * key; the loser's transaction is retried once (it then sees the row and updates or skips it).
  */
+import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import { UsageError } from '../../core/errors.js';
-import type { FeedbackLabel, FeedbackWriteCounts, PredictionFeedbackRepository, StoredFeedback } from '../prediction-feedback-repository.js';
+import type { FeedbackLabel, FeedbackWriteCounts, LabelGroupSummary, PredictionFeedbackRepository, StoredFeedback } from '../prediction-feedback-repository.js';
 import type { KilnDatabase, PredictionFeedbackTable } from './kiln-database.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -75,6 +76,50 @@ export class SqlPredictionFeedbackRepository implements PredictionFeedbackReposi
   async labels(endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>> {
     const rows = await currentLabels(this.db, this.project, endpoint, predictionIds);
     return new Map([...rows].map(([id, row]) => [id, toFeedback(row)]));
+  }
+
+  async summarizeTagged(endpoint: string, prefix: string): Promise<LabelGroupSummary[]> {
+    if (!/^[A-Za-z0-9]{1,40}$/.test(prefix)) throw new UsageError('a tag prefix is 1-40 letters or digits', { field: 'prefix' });
+    // substr/equality and a CASE-guarded cast mean the same on SQLite and PostgreSQL (no LIKE, no collation).
+    const tag = `${prefix}-`;
+    // Literal positions: PostgreSQL must see the GROUP BY expression as the selected one (parameters differ).
+    const group = sql<string>`substr(prediction_id, ${sql.lit(tag.length + 1)}, 1)`;
+    const isNumber = sql`substr(label_json, 1, 1) in ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')`;
+    const value = sql<number>`case when ${isNumber} then cast(label_json as double precision) end`;
+    const tagged = this.db
+      .selectFrom('prediction_feedback')
+      .where('project', '=', this.project)
+      .where('endpoint', '=', endpoint)
+      .where(sql<boolean>`substr(prediction_id, 1, ${sql.lit(tag.length)}) = ${tag}`)
+      .where(sql<boolean>`substr(prediction_id, ${sql.lit(tag.length + 2)}, 1) = '-'`);
+    const rows = await tagged
+      .select([
+        group.as('grp'),
+        sql<number>`count(*)`.as('labelled'),
+        sql<number>`sum(case when label_json in ('true', '1') then 1 else 0 end)`.as('trues'),
+        sql<number>`sum(case when label_json in ('false', '0') then 1 else 0 end)`.as('falses'),
+        sql<number>`sum(case when ${isNumber} then 1 else 0 end)`.as('numeric'),
+        sql<number | null>`sum(${value})`.as('total'),
+      ])
+      .groupBy(group)
+      .execute();
+    const out: LabelGroupSummary[] = [];
+    for (const r of rows) {
+      const numeric = Number(r.numeric);
+      const sum = Number(r.total ?? 0);
+      let squaredDeviations = 0;
+      if (numeric > 1) {
+        // Second pass around the mean: sum(x^2) - n*mean^2 loses every digit when the mean is large.
+        const mean = sum / numeric;
+        const dev = await tagged
+          .select(sql<number | null>`sum((${value} - ${mean}) * (${value} - ${mean}))`.as('ss'))
+          .where(sql<boolean>`${group} = ${r.grp}`)
+          .executeTakeFirst();
+        squaredDeviations = Number(dev?.ss ?? 0);
+      }
+      out.push({ group: r.grp, labelled: Number(r.labelled), trues: Number(r.trues), falses: Number(r.falses), numeric, sum, squaredDeviations });
+    }
+    return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
   async history(endpoint: string, predictionId: string): Promise<StoredFeedback[]> {
