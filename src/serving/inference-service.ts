@@ -152,7 +152,8 @@ export class InferenceService {
         throw err;
       }
       const ids: string[] = new Array<string>(decoded.rows);
-      for (let i = 0; i < decoded.rows; i++) ids[i] = randomUUID();
+      const idPrefix = this.hooks?.predictionIdPrefix?.(project, route, variant) ?? '';
+      for (let i = 0; i < decoded.rows; i++) ids[i] = idPrefix + randomUUID();
       const latencyMs = performance.now() - started;
       m.latency.observe(latencyMs / 1000);
       m.ok.inc();

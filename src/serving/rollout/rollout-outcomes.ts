@@ -1,15 +1,53 @@
 /**
- * Outcomes of a rollout's variants, joined from feedback on the sampled prediction ids, and what the A/B
- * statistics (`analysis/`) and the bandit make of them. The label decides the outcome kind:
+ * Outcomes of a rollout's variants joined from feedback, and what the A/B statistics (`analysis/`) and the
+ * bandit make of them. The label decides the outcome kind:
  * - booleans, or numbers that are all 0/1: a conversion **rate** (label true/1 = success);
  * - other numbers: a **mean** outcome (revenue, rating), summary statistics for Welch's test;
  * - strings (class labels): a **rate** of correct predictions (prediction equal to its label).
- * Only sampled predictions (up to 64 per variant per process per second) carry ids, so outcomes are a
- * sample of the traffic; requests are counted in full.
+ * Rates and means come from **every** labelled prediction of the rollout: prediction ids carry the arm
+ * (`rollout-prediction-ids.ts`) and the store sums the labels per arm (`taggedOutcomes`). Correctness of
+ * class labels needs each prediction next to its label, which only the sampled prediction ids keep (up to
+ * 64 per variant per process per second): those, and rollouts without tagged ids, use the sample
+ * (`outcomesOf`).
  */
+import type { MetadataStore } from '../../store/metadata-store.js';
+import type { LabelGroupSummary } from '../../store/prediction-feedback-repository.js';
+import type { RolloutRecord } from '../../store/rollout-repository.js';
 import type { AbAnalysis, AbOutcomes } from './analysis/index.js';
 import { analyzeAb } from './analysis/index.js';
+import { candidateArm, rolloutIdTag } from './rollout-prediction-ids.js';
 import type { VariantWindow } from './variant-window.js';
+
+/** Outcomes of both arms and where they came from. */
+export interface ArmOutcomes {
+  readonly baseline: AbOutcomes | null;
+  readonly candidate: AbOutcomes | null;
+  /** `all`: every labelled prediction of the rollout (summed in the store); `sample`: the sampled ids. */
+  readonly source: 'all' | 'sample';
+}
+
+/** The outcome of one arm's label summary, or null when its labels are not all booleans/0-1 or all numbers. */
+export function outcomesOfSummary(g: LabelGroupSummary | undefined): AbOutcomes | null {
+  if (!g || g.labelled === 0) return null;
+  if (g.trues + g.falses === g.labelled) return { kind: 'rate', successes: g.trues, trials: g.labelled };
+  if (g.numeric === g.labelled) return { kind: 'mean', mean: g.sum / g.numeric, variance: g.numeric > 1 ? g.squaredDeviations / (g.numeric - 1) : 0, n: g.numeric };
+  return null;
+}
+
+/**
+ * Both arms' outcomes from every labelled prediction of the rollout (one aggregate query in the store);
+ * falls back to the sampled ids (`labels` joined on `w.sample`) for class labels and untagged rollouts.
+ */
+export async function armOutcomes(metadata: MetadataStore, r: RolloutRecord, baseline: VariantWindow, candidate: VariantWindow, labels: () => Promise<ReadonlyMap<string, unknown>>): Promise<ArmOutcomes> {
+  const groups = await metadata.feedback.summarizeTagged(r.endpoint, rolloutIdTag(r.id));
+  const a = groups.find((g) => g.group === 'a');
+  const b = groups.find((g) => g.group === candidateArm(r));
+  const all = { baseline: outcomesOfSummary(a), candidate: outcomesOfSummary(b) };
+  const aggregable = (g: LabelGroupSummary | undefined, o: AbOutcomes | null): boolean => !g || o !== null;
+  if ((a || b) && aggregable(a, all.baseline) && aggregable(b, all.candidate)) return { ...all, source: 'all' };
+  const sampled = await labels();
+  return { baseline: outcomesOf(baseline, sampled), candidate: outcomesOf(candidate, sampled), source: 'sample' };
+}
 
 /** The outcomes of one variant, or null when none of its sampled predictions has a label. */
 export function outcomesOf(w: VariantWindow, labels: ReadonlyMap<string, unknown>): AbOutcomes | null {
@@ -30,9 +68,9 @@ export function outcomesOf(w: VariantWindow, labels: ReadonlyMap<string, unknown
 }
 
 /** The A/B analysis of candidate against baseline, or null with the reason it cannot be made yet. */
-export function abAnalysisOf(baseline: VariantWindow, candidate: VariantWindow, labels: ReadonlyMap<string, unknown>, previousP: number | null, mde: number | null = null): { analysis: AbAnalysis | null; note: string | null } {
-  const a = outcomesOf(baseline, labels);
-  const b = outcomesOf(candidate, labels);
+export function abAnalysisOf(baseline: VariantWindow, candidate: VariantWindow, outcomes: ArmOutcomes, previousP: number | null, mde: number | null = null): { analysis: AbAnalysis | null; note: string | null } {
+  const a = outcomes.baseline;
+  const b = outcomes.candidate;
   if (!a || !b) return { analysis: null, note: 'waiting for feedback: no labelled outcomes yet on both variants (POST /v1/endpoints/{name}/feedback)' };
   if (a.kind !== b.kind) return { analysis: null, note: `the variants' labels disagree in kind (${a.kind} vs ${b.kind})` };
   if (a.kind === 'mean' && b.kind === 'mean' && (a.n < 2 || b.n < 2)) return { analysis: null, note: 'waiting for feedback: a mean outcome needs two labelled predictions per variant' };

@@ -8,7 +8,7 @@ import type { MetadataStore } from '../../store/metadata-store.js';
 import type { RolloutRecord } from '../../store/rollout-repository.js';
 import type { AbAnalysis } from './analysis/index.js';
 import { binsPsi, latencyQuantile } from './guard-metrics.js';
-import { abAnalysisOf } from './rollout-outcomes.js';
+import { abAnalysisOf, armOutcomes } from './rollout-outcomes.js';
 import { summarize } from './rollout-view.js';
 import type { RolloutView, VariantSummary } from './rollout-view.js';
 import { addRow, emptyWindow } from './variant-window.js';
@@ -99,6 +99,7 @@ export async function buildRolloutReport(metadata: MetadataStore, r: RolloutReco
   }));
   const baseline = totals.get(r.spec.baselineVariant) ?? emptyWindow(r.spec.baselineVariant, false);
   const candidate = totals.get(r.strategy === 'shadow' ? `shadow:${r.spec.candidateVariant}` : r.spec.candidateVariant) ?? emptyWindow(r.spec.candidateVariant, r.strategy === 'shadow');
-  const ab = abAnalysisOf(baseline, candidate, labels, r.state.ab?.alwaysValidP ?? null, r.spec.mde ?? null);
+  const outcomesAll = await armOutcomes(metadata, r, baseline, candidate, async () => labels);
+  const ab = abAnalysisOf(baseline, candidate, outcomesAll, r.state.ab?.alwaysValidP ?? null, r.spec.mde ?? null);
   return { rollout: view, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucketMs, series, ab };
 }

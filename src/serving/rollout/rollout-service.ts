@@ -104,7 +104,7 @@ export class RolloutService {
     const view = rolloutView(r, evaluation, now);
     if (r.strategy !== 'ab' && r.strategy !== 'bandit') return view;
     const look = await lookAtExperiment(metadata, r, now);
-    return { ...view, ab: { analysis: look.analysis, note: look.note } };
+    return { ...view, ab: { analysis: look.analysis, note: look.note, outcomes: look.outcomesSource } };
   }
 
   /** Per-variant time series of the running (else latest) rollout: traffic, errors, latency, outcomes. */

@@ -33,7 +33,7 @@ export interface RolloutView {
   readonly events: RolloutEventEntry[];
   readonly live: { readonly windowStart: string; readonly windowEnd: string; readonly variants: VariantSummary[]; readonly guards: GuardReading[] } | null;
   /** A/B and bandit: the analysis of outcomes joined from feedback since the start, or why there is none yet. */
-  readonly ab?: { readonly analysis: AbAnalysis | null; readonly note: string | null };
+  readonly ab?: { readonly analysis: AbAnalysis | null; readonly note: string | null; readonly outcomes?: 'all' | 'sample' };
 }
 
 /** Predictions counted in a window (rows can hold several instances). */
