@@ -152,7 +152,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       const { alert, events } = await withKiln((kiln) => kiln.alerts.showAlert(id));
       if (flags.json) return printJson(ctx.io, { alert, events });
       ctx.io.out(`alert ${alert.id}: ${alert.rule} (${alert.severity}) ${alert.status.toUpperCase()} on endpoint ${alert.endpoint}, ${alert.rollout ? `rollout ${alert.rollout.id} (${alert.rollout.event})` : `monitor ${alert.monitor}`}\n`);
-      ctx.io.out(`  ${alert.condition}: fired at ${alert.value} (${alert.firedAt}), last ${alert.lastValue} (${alert.lastSeenAt}), ${alert.occurrences} breaching run(s)\n`);
+      ctx.io.out(`  ${alert.condition}: fired at ${alert.value} (${alert.firedAt}), last ${alert.lastValue} (${alert.lastSeenAt}), ${alert.occurrences} ${alert.rollout ? 'event(s) of the rollout' : 'breaching run(s)'}\n`);
       if (alert.resolvedAt) ctx.io.out(`  resolved ${alert.resolvedAt}\n`);
       if (alert.acknowledgedBy) ctx.io.out(`  acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt ?? '?'}\n`);
       ctx.io.out(renderTable(['#', 'at', 'event', 'detail'], events.map((e) => [e.seq, e.at, e.kind, eventLine(e)])));
