@@ -66,6 +66,8 @@ describe('psi against the training baseline, and rollout alerts', () => {
   it('a candidate answering like its training data reads psi ≈ 0; psi_vs_stable still compares with the stable variant', async () => {
     await fx.kiln.rollouts.start('faithful', { to: fx.b, strategy: 'blue-green', bake: '1m', guards: ['psi < 0.2', 'psi_vs_stable < 100'], minRequests: 5 }, { allowFiles: true });
     expect((await psiReading('faithful')).note).toMatch(/no prediction scores .* on candidate/);
+    // Requests are counted once the server has read the rollout (it polls every 100 ms here).
+    await new Promise((r) => setTimeout(r, 300));
     // The model's own training rows, 50 per request: the live score distribution is the training one.
     const rows = trainingRows(600, 5).map(({ label: _l, value: _v, ...features }) => features);
     for (let i = 0; i < rows.length; i += 50) expect((await predict(server.url, 'faithful', { instances: rows.slice(i, i + 50) })).status).toBe(200);
@@ -115,6 +117,7 @@ describe('psi against the training baseline, and rollout alerts', () => {
     await writeFile(old, stringifyBundle(sealBundle(unsealed as UnsealedBundle)));
     await fx.kiln.rollouts.start('no-baseline', { to: old, strategy: 'blue-green', bake: '1m', guards: ['psi < 0.2'], minRequests: 5 }, { allowFiles: true });
     const rng = new Rng(3);
+    await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 10; i++) expect((await predict(server.url, 'no-baseline', { instances: Array.from({ length: 10 }, () => testRow(rng)) })).status).toBe(200);
     const reading = await psiReading('no-baseline');
     expect(reading.value).toBeNull();
