@@ -2,13 +2,16 @@
  * Breaking changes of an apply: changes to a feature view that a registered model version was trained
  * on which would make its training set unreproducible or its online features disagree with what it
  * learned — the view removed, a feature it uses removed or retyped, the view's entities or an entity's
- * join keys changed. Which views a model uses comes from its run's feature lineage (the `kiln.features`
- * tag recorded when training on a `kiln features training-set` output); versions without it are not
- * known to depend on anything.
+ * join keys changed. Which views a model uses comes from the feature lineage sealed into its bundle when
+ * it was trained on a `kiln features training-set` output (immutable); for versions whose bundle predates
+ * that, the `kiln.features` tag of the training run is read instead. Versions with neither are not known
+ * to depend on anything.
  */
+import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
+import type { ModelVersionRecord } from '../store/model-registry-repository.js';
 import type { FeatureLineage } from '../tracking/feature-lineage.js';
-import { featureLineageOfTags } from '../tracking/feature-lineage.js';
+import { modelFeatureLineage } from '../tracking/feature-lineage.js';
 import type { FeatureDefinitions, RegisteredDefinitions } from './definitions.js';
 
 /** A registered model version and the feature lineage of the run that trained it. */
@@ -26,11 +29,23 @@ export interface BreakingChange {
   readonly models: readonly string[];
 }
 
-/** Model versions of `metadata`'s project whose training run recorded feature lineage in that project. */
-export async function modelFeatureUses(metadata: MetadataStore): Promise<ModelFeatureUse[]> {
+/** The parsed bundle of a Kiln-bundle version (null for ONNX or an unreadable artifact: then only the run tag counts). */
+async function bundleOf(v: ModelVersionRecord, artifacts: ArtifactStore): Promise<unknown> {
+  if (v.format !== 'kiln-bundle') return null;
+  try {
+    return JSON.parse(Buffer.from(await artifacts.get(v.artifactHash)).toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** Model versions of `metadata`'s project trained on a training set of that project (bundle lineage, else run tag). */
+export async function modelFeatureUses(metadata: MetadataStore, artifacts: ArtifactStore): Promise<ModelFeatureUse[]> {
   const project = metadata.project;
   const uses: ModelFeatureUse[] = [];
   const runTags = new Map<string, Readonly<Record<string, string>> | null>();
+  // Versions share bundles (re-registrations): each artifact is read and parsed once per call.
+  const bundles = new Map<string, Promise<unknown>>();
   let modelCursor: string | null = null;
   do {
     const models = await metadata.models.listModels(project, { limit: 1000, cursor: modelCursor });
@@ -39,12 +54,14 @@ export async function modelFeatureUses(metadata: MetadataStore): Promise<ModelFe
       do {
         const versions = await metadata.models.listVersions(project, m.name, { limit: 1000, cursor });
         for (const v of versions.items) {
+          if (!bundles.has(v.artifactHash)) bundles.set(v.artifactHash, bundleOf(v, artifacts));
           const runId = v.source.runId;
-          if (runId === null) continue;
-          if (!runTags.has(runId)) runTags.set(runId, (await metadata.runs.getDetails(runId))?.tags ?? null);
-          const tags = runTags.get(runId);
-          const lineage = tags ? featureLineageOfTags(tags) : null;
-          if (lineage && lineage.project === project) uses.push({ model: `${v.name}@${v.version}`, lineage });
+          const found = await modelFeatureLineage(await bundles.get(v.artifactHash), async () => {
+            if (runId === null) return null;
+            if (!runTags.has(runId)) runTags.set(runId, (await metadata.runs.getDetails(runId))?.tags ?? null);
+            return runTags.get(runId) ?? null;
+          });
+          if (found && found.lineage.project === project) uses.push({ model: `${v.name}@${v.version}`, lineage: found.lineage });
         }
         cursor = versions.next;
       } while (cursor !== null);

@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../data/io/temp-space.js';
 import type { Principal } from '../security/permissions.js';
 import type { AuditContext, SecurityService } from '../security/security-service.js';
 import { localPrincipal } from '../security/security-service.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { OnlineReadValue, OnlineStore } from '../store/online-store.js';
 import type { StreamSource } from '../store/stream-source.js';
@@ -91,11 +92,13 @@ export class FeatureStoreService {
     private readonly security: SecurityService,
     /** Opens (once, on first use) the online store shared by every project's service. */
     private readonly onlineStore: () => Promise<OnlineStore>,
+    /** Where model bundles are read to learn which views registered models were trained on. */
+    private readonly artifacts: ArtifactStore,
   ) {}
 
   /** The same service acting in `project`. */
   inProject(project: string): FeatureStoreService {
-    return project === this.metadata.project ? this : new FeatureStoreService(this.metadata.inProject(project), this.datasets.inProject(project), this.security, this.onlineStore);
+    return project === this.metadata.project ? this : new FeatureStoreService(this.metadata.inProject(project), this.datasets.inProject(project), this.security, this.onlineStore, this.artifacts);
   }
 
   /**
@@ -242,7 +245,7 @@ export class FeatureStoreService {
     await this.checkSources(definitions);
     const current = await this.current();
     const { plan } = planApply(current, definitions, (current?.version ?? 0) + 1);
-    const breaking = plan.unchanged ? [] : breakingChanges(current, definitions, await modelFeatureUses(this.metadata));
+    const breaking = plan.unchanged ? [] : breakingChanges(current, definitions, await modelFeatureUses(this.metadata, this.artifacts));
     return { plan, version: current?.version ?? 0, applied: false, breaking, forced: false };
   }
 
@@ -256,7 +259,7 @@ export class FeatureStoreService {
     const version = (current?.version ?? 0) + 1;
     const { plan, document } = planApply(current, definitions, version);
     if (plan.unchanged) return { plan, version: current?.version ?? 0, applied: false, breaking: [], forced: false };
-    const breaking = breakingChanges(current, definitions, await modelFeatureUses(this.metadata));
+    const breaking = breakingChanges(current, definitions, await modelFeatureUses(this.metadata, this.artifacts));
     if (breaking.length > 0 && options.force !== true) {
       const first = breaking[0];
       throw new ConflictError(

@@ -59,6 +59,14 @@ export interface FeatureBaseline {
   readonly std?: number;
 }
 
+/** Where a model's training set came from in the feature store (`metadata.featureLineage`). */
+export interface BundleFeatureLineage {
+  readonly service: string;
+  readonly project: string;
+  readonly registryVersion: number;
+  readonly featureViews: ReadonlyArray<{ readonly name: string; readonly version: number; readonly features: readonly string[] }>;
+}
+
 /** The whole bundle document. */
 export interface ModelBundle {
   readonly format: 'kiln.model';
@@ -79,6 +87,11 @@ export interface ModelBundle {
     readonly createdAt: string;
     readonly bestIteration?: number;
     readonly featureImportance?: Readonly<Record<string, number>>;
+    /**
+     * The feature-store training set the model was trained on (its `OUT.lineage.json`): service, project,
+     * registry version and the feature views used. Sealed by the checksum, so it cannot be edited away.
+     */
+    readonly featureLineage?: BundleFeatureLineage;
   };
   readonly baseline: {
     readonly rows: number;

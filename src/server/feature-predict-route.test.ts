@@ -1,9 +1,10 @@
 /**
  * Predictions from entity keys alone, through the real app: a model trained on a feature-store training
- * set is served; `POST /v1/endpoints/{name}/predict-from-features` fetches the online features and
- * scores, giving the same predictions as native predict with the assembled rows; bad input is 4xx.
+ * set is served; `POST /v1/endpoints/{name}/predict-from-features` finds the endpoint's feature service
+ * (the model's sealed lineage, or the endpoint setting), fetches the online features and scores, giving
+ * the same predictions as native predict with the assembled rows; a mismatched service is 409, bad input 4xx.
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +17,13 @@ import type { KilnApp } from './kiln-app.js';
 let dir = '';
 let kiln: Kiln;
 let app: KilnApp;
+let trainedId = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiln-feature-predict-'));
   kiln = await openKiln({ home: join(dir, 'home'), databaseUrl: undefined, artifactsUrl: undefined });
   await cp(join(import.meta.dirname, '../../test/fixtures/features/pit'), join(dir, 'repo'), { recursive: true });
+  await appendFile(join(dir, 'repo', 'features.yaml'), '  - name: stats_only\n    features: [customer_stats:balance, customer_stats:segment]\n');
   await kiln.features.apply((await loadDefinitions(join(dir, 'repo'))).definitions);
   const entities = join(dir, 'entities.csv');
   const rows = Array.from({ length: 80 }, (_, i) => `${1 + (i % 2)},2026-01-${String(10 + (i % 10)).padStart(2, '0')}T00:00:00Z,${i % 3 === 0 ? 1 : 0}`);
@@ -28,9 +31,17 @@ beforeAll(async () => {
   const train = join(dir, 'train.csv');
   await kiln.features.trainingSet({ entities, service: 'churn_v1', out: train });
   const trained = await kiln.training.train({ data: { file: train }, target: 'label', algo: 'logistic', exclude: ['customer_id', 'event_timestamp'] });
+  trainedId = trained.model.id;
   app = await createApp(kiln, { logger: false, auth: { mode: 'off' } });
   const created = await app.inject({ method: 'POST', url: '/v1/endpoints', payload: { name: 'churn', model: `trained:${trained.model.id}` } });
   expect(created.statusCode, created.body).toBe(201);
+  // A model trained on a plain file (no lineage) for the endpoint that must be told its service.
+  const plain = join(dir, 'plain.csv');
+  await writeFile(plain, `customer_stats__balance,customer_stats__segment,label\n${Array.from({ length: 40 }, (_, i) => `${i},${'df'[i % 2]},${i % 3 === 0 ? 1 : 0}`).join('\n')}\n`);
+  const other = await kiln.training.train({ data: { file: plain }, target: 'label', algo: 'logistic' });
+  expect(other.featureLineage).toBeUndefined();
+  const bare = await app.inject({ method: 'POST', url: '/v1/endpoints', payload: { name: 'bare', model: `trained:${other.model.id}` } });
+  expect(bare.statusCode, bare.body).toBe(201);
   await kiln.features.push('customer_stats', [{ customer_id: 1, event_ts: new Date().toISOString(), balance: 30, segment: 'd' }, { customer_id: 2, event_ts: new Date().toISOString(), balance: 40, segment: 'f' }]);
 });
 afterAll(async () => {
@@ -40,6 +51,16 @@ afterAll(async () => {
 });
 
 const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+const patch = (name: string, settings: Record<string, unknown>) => app.inject({ method: 'PATCH', url: `/v1/endpoints/${name}`, payload: { settings } });
+/** Retries while the inference router has not seen a new or changed endpoint yet (it polls the store). */
+async function settled(url: string, payload: unknown, until: (status: number) => boolean) {
+  let res = await post(url, payload);
+  for (let i = 0; i < 50 && !until(res.statusCode); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    res = await post(url, payload);
+  }
+  return res;
+}
 
 describe('predict from entity keys alone', () => {
   it('fetches the feature service online and scores the assembled rows, like native predict on them', async () => {
@@ -62,13 +83,59 @@ describe('predict from entity keys alone', () => {
     expect(body.predictions).toEqual(direct.json<{ predictions: unknown[] }>().predictions);
   });
 
+  it('answers entity-key-only requests: the endpoint knows the service its model was trained on', async () => {
+    const bundle = JSON.parse(await kiln.training.bundle(trainedId)) as { metadata: { featureLineage?: { service: string } } };
+    expect(bundle.metadata.featureLineage?.service).toBe('churn_v1');
+    const res = await settled('/v1/endpoints/churn/predict-from-features', { entities: [{ customer_id: 1 }, { customer_id: 2 }] }, (s) => s !== 404);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<{ predictions: unknown[]; features: string[]; featureService: string }>();
+    expect(body.featureService).toBe('churn_v1');
+    expect(body.features).toEqual(['customer_stats__balance', 'customer_stats__segment', 'activity__clicks']);
+    expect(body.predictions).toHaveLength(2);
+  });
+
+  it('refuses a request naming another service than the endpoint reads (409, saying what to do)', async () => {
+    const res = await post('/v1/endpoints/churn/predict-from-features', { featureService: 'stats_only', entities: [{ customer_id: 1 }] });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.body).toContain("reads feature service 'churn_v1'");
+    expect(res.body).toContain('--feature-service stats_only');
+  });
+
+  it('an endpoint with no known service: 400 telling what to do; a request service or the setting then works', async () => {
+    const url = '/v1/endpoints/bare/predict-from-features';
+    const none = await settled(url, { entities: [{ customer_id: 1 }] }, (s) => s !== 404);
+    expect(none.statusCode, none.body).toBe(400);
+    expect(none.body).toContain('has no feature service');
+    expect(none.body).toContain('kiln endpoints update bare --feature-service NAME');
+    expect((await post(url, { featureService: 'stats_only', entities: [{ customer_id: 1 }] })).statusCode).toBe(200);
+    // The setting: an unknown service is refused when set; a known one is used and then guards requests.
+    const unknown = await patch('bare', { featureService: 'nope' });
+    expect(unknown.statusCode, unknown.body).toBe(400);
+    expect(unknown.body).toContain("no feature service 'nope'");
+    expect((await patch('bare', { featureService: 'bad name!' })).statusCode).toBe(400);
+    expect((await patch('bare', { featureService: 'stats_only' })).statusCode).toBe(200);
+    const set = await settled(url, { entities: [{ customer_id: 1 }] }, (s) => s !== 400);
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json<{ featureService: string }>().featureService).toBe('stats_only');
+    expect((await settled(url, { featureService: 'churn_v1', entities: [{ customer_id: 1 }] }, (s) => s !== 200)).statusCode).toBe(409);
+    // The setting overrides the model's own service; null clears it.
+    expect((await patch('churn', { featureService: 'stats_only' })).statusCode).toBe(200);
+    expect((await settled('/v1/endpoints/churn/predict-from-features', { featureService: 'stats_only', entities: [{ customer_id: 1 }] }, (s) => s !== 409)).statusCode).not.toBe(409);
+    expect((await patch('churn', { featureService: null })).statusCode).toBe(200);
+    const cleared = await settled('/v1/endpoints/churn/predict-from-features', { entities: [{ customer_id: 1 }] }, (s) => s === 200);
+    expect(cleared.json<{ featureService: string }>().featureService).toBe('churn_v1');
+    expect((await patch('bare', { featureService: null })).statusCode).toBe(200);
+    expect((await settled(url, { entities: [{ customer_id: 1 }] }, (s) => s === 400)).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/v1/endpoints', payload: { name: 'typo', model: `trained:${trainedId}`, settings: { featureService: 'nope' } } })).statusCode).toBe(400);
+  });
+
   it('answers 4xx for bad input', async () => {
     const url = '/v1/endpoints/churn/predict-from-features';
-    expect((await post(url, { featureService: 'nope', entities: [{ customer_id: 1 }] })).statusCode).toBe(404);
+    expect((await post(url, { featureService: 'nope', entities: [{ customer_id: 1 }] })).statusCode).toBe(409);
+    expect((await post('/v1/endpoints/bare/predict-from-features', { featureService: 'nope', entities: [{ customer_id: 1 }] })).statusCode).toBe(404);
     expect((await post(url, { featureService: 'churn_v1', entities: [] })).statusCode).toBe(400);
     expect((await post(url, { featureService: 'churn_v1', entities: [{ wrong_key: 1 }] })).statusCode).toBe(400);
     expect((await post(url, { featureService: 'churn_v1', entities: 'x' })).statusCode).toBe(400);
-    expect((await post(url, { entities: [{ customer_id: 1 }] })).statusCode).toBe(400);
     // An entity with no online features: the model never saw those columns missing, and says so per field.
     const unknown = await post(url, { featureService: 'churn_v1', entities: [{ customer_id: 42 }] });
     expect(unknown.statusCode).toBe(400);

@@ -15,6 +15,7 @@ import type { MetadataStore } from '../store/metadata-store.js';
 import type { Page, PageRequest } from '../store/page.js';
 import { checkCaptureAttributionModels } from './capture/capture-attributions-setting.js';
 import { checkCaptureMasking } from './capture-masking-setting.js';
+import { checkFeatureServiceSetting } from './feature-service-setting.js';
 import type { ModelSource } from './model-source.js';
 import { referenceKind } from './model-source.js';
 
@@ -22,7 +23,7 @@ import { referenceKind } from './model-source.js';
 export const DEFAULT_ENDPOINT_SETTINGS: EndpointSettings = { unseenCategories: 'missing', batching: null, captureSampleRate: 0 };
 
 /** Settings a caller may change; `captureMasking` is a masking-policy document (null clears it). */
-export type EndpointSettingsPatch = Partial<Omit<EndpointSettings, 'captureMasking'>> & { readonly captureMasking?: unknown };
+export type EndpointSettingsPatch = Partial<Omit<EndpointSettings, 'captureMasking' | 'featureService'>> & { readonly captureMasking?: unknown; readonly featureService?: string | null };
 
 /** What a caller passes to create an endpoint. */
 export interface CreateEndpointInput {
@@ -71,6 +72,7 @@ export class EndpointService {
     const settings = checkSettings({ ...DEFAULT_ENDPOINT_SETTINGS, ...withCheckedMasking(input.settings) });
     await this.checkModels(variants, project, ctx);
     if (settings.captureAttributions) await checkCaptureAttributionModels(this.models, variants, project);
+    await checkFeatureServiceSetting(this.metadata.inProject(project), settings.featureService);
     const created = await this.repo(project).create({ name, variants, settings, createdAt: new Date().toISOString() });
     await this.audit('endpoint.create', created, null, ctx);
     return created;
@@ -111,6 +113,7 @@ export class EndpointService {
     await this.checkModels(changedRefs, project, ctx);
     // Turning attributions on checks every variant; with them on already, only re-pointed ones.
     if (settings.captureAttributions) await checkCaptureAttributionModels(this.models, current.settings.captureAttributions ? changedRefs : variants, project);
+    await checkFeatureServiceSetting(this.metadata.inProject(project), input.settings?.featureService);
     const updated = await this.repo(project).update(name, { variants, settings, updatedAt: new Date().toISOString(), expectedRevision: input.expectedRevision ?? current.revision });
     await this.audit('endpoint.update', updated, current, ctx);
     return updated;

@@ -43,6 +43,11 @@ export interface EndpointSettings {
    * cannot explain.
    */
   captureAttributions?: boolean;
+  /**
+   * The feature service `predict-from-features` reads (absent: the one the served model was trained on).
+   * Checked against the project's feature registry by the serving layer before it is stored.
+   */
+  featureService?: string;
 }
 
 /** A masking-policy document as stored (checked by `parseMaskingPolicy` in the serving layer). */

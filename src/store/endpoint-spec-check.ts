@@ -92,6 +92,11 @@ export function checkSettings(settings: unknown): EndpointSettings {
   const captureMasking = masking === undefined || masking === null ? undefined : (masking as EndpointSettings['captureMasking']);
   const attributions: unknown = o.captureAttributions;
   if (attributions !== undefined && attributions !== null && typeof attributions !== 'boolean') throw new UsageError('settings.captureAttributions must be true or false', { field: 'settings.captureAttributions' });
-  // Stored only when on, so endpoints that never used it keep their documents unchanged.
-  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker, ...(captureMasking ? { captureMasking } : {}), ...(attributions === true ? { captureAttributions: true } : {}) };
+  const service: unknown = o.featureService;
+  if (service !== undefined && service !== null && (typeof service !== 'string' || !/^[A-Za-z0-9_]{1,200}$/.test(service))) {
+    throw new UsageError('settings.featureService must be a feature service name (letters, digits, _) or null', { field: 'settings.featureService' }, 'See `kiln features list` for the services.');
+  }
+  const featureService = typeof service === 'string' ? service : undefined;
+  // Attributions are stored only when on, so endpoints that never used them keep their documents unchanged.
+  return { unseenCategories: o.unseenCategories, batching, captureSampleRate: rate, ...breaker, ...(captureMasking ? { captureMasking } : {}), ...(attributions === true ? { captureAttributions: true } : {}), ...(featureService ? { featureService } : {}) };
 }

@@ -18,7 +18,8 @@ import { readFrame } from '../data/io/read-frame.js';
 import type { ReadOptions } from '../data/io/read-options.js';
 import { resolveAlgorithm } from '../ml/train/train-model.js';
 import type { TrainResult } from '../ml/train/train-model.js';
-import { parseBundle, stringifyBundle } from '../runtime/bundle.js';
+import { parseBundle, sealBundle, stringifyBundle } from '../runtime/bundle.js';
+import type { ModelBundle } from '../runtime/bundle-types.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { FeatureLineage } from '../tracking/feature-lineage.js';
 import { readFeatureLineage } from '../tracking/feature-lineage.js';
@@ -136,7 +137,9 @@ export class TrainingService {
       },
       { signal: run.signal, onIteration: run.onIteration, onStage: run.onStage, moveFrame: source.kind !== 'frame' },
     );
-    const text = stringifyBundle(result.bundle);
+    // The training set's feature lineage is sealed into the bundle (immutable, unlike a run tag).
+    const bundle = source.featureLineage ? withFeatureLineage(result.bundle, source.featureLineage) : result.bundle;
+    const text = stringifyBundle(bundle);
     // The copy is written (under a temp name) before anything is recorded, so a bad `out` leaves no record.
     const pending = out ? await this.writeCopy(out, text) : undefined;
     try {
@@ -149,7 +152,7 @@ export class TrainingService {
         target: request.target,
         sourceKind: source.kind,
         dataset: source.dataset,
-        params: result.bundle.metadata.params,
+        params: bundle.metadata.params,
         metrics: Object.fromEntries(Object.entries(result.metrics).filter(([, v]) => Number.isFinite(v))),
         createdAt: new Date().toISOString(),
       });
@@ -171,7 +174,7 @@ export class TrainingService {
         features: result.features,
         ...(result.cv ? { cv: result.cv } : {}),
         warnings: result.warnings,
-        checksum: result.bundle.checksum,
+        checksum: bundle.checksum,
         ...(out ? { out } : {}),
         ...(result.history ? { history: result.history } : {}),
         ...(source.featureLineage ? { featureLineage: source.featureLineage } : {}),
@@ -302,4 +305,10 @@ async function withBudgetHint(read: Promise<Frame>, budgetBytes: number): Promis
     }
     throw err;
   }
+}
+
+/** `bundle` with `metadata.featureLineage` set, re-sealed (the checksum covers it). */
+function withFeatureLineage(bundle: ModelBundle, lineage: FeatureLineage): ModelBundle {
+  const { checksum: _old, ...rest } = bundle;
+  return sealBundle({ ...rest, metadata: { ...rest.metadata, featureLineage: lineage } });
 }

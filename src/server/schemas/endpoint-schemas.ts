@@ -22,6 +22,7 @@ const CircuitBreaker = Type.Union([
   ),
   Type.Null(),
 ]);
+const FeatureService = Type.String({ minLength: 1, maxLength: 200, description: 'feature service predict-from-features reads (default: the one the model was trained on); null clears' });
 const SettingsPatch = Type.Object(
   {
     circuitBreaker: Type.Optional(CircuitBreaker),
@@ -30,6 +31,7 @@ const SettingsPatch = Type.Object(
     captureSampleRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     captureMasking: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true, description: 'masking policy applied to captured inputs: {"version": 1, "rules": [{"column", "action": "drop|redact|hash|partial", "keep"?}]} (checked by the service, which names the bad field)' }), Type.Null()])),
     captureAttributions: Type.Optional(Type.Boolean({ description: 'store TreeSHAP attributions (shap_<input>, shap_base) with each captured row, computed at capture flush; Kiln GBDT models only (400 naming the model kind otherwise)' })),
+    featureService: Type.Optional(Type.Union([FeatureService, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -39,7 +41,7 @@ export const EndpointSchema = Type.Object({
   project: Type.String(),
   name: Type.String(),
   variants: Type.Array(Variant),
-  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker), captureMasking: Type.Optional(MaskingDocument), captureAttributions: Type.Optional(Type.Boolean()) }),
+  settings: Type.Object({ unseenCategories: Type.String(), batching: Batching, captureSampleRate: Type.Number(), circuitBreaker: Type.Optional(CircuitBreaker), captureMasking: Type.Optional(MaskingDocument), captureAttributions: Type.Optional(Type.Boolean()), featureService: Type.Optional(FeatureService) }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   revision: Type.Integer(),

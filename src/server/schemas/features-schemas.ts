@@ -100,7 +100,7 @@ export const PredictFromFeaturesRoute = {
   params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) }),
   body: Type.Object(
     {
-      featureService: Type.String({ minLength: 1, maxLength: 63 }),
+      featureService: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "optional: the endpoint's own service (settings.featureService, else the one its model was trained on) is used; a different one is refused (409)" })),
       entities: Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000, description: 'join-key values per entity, e.g. {"customer_id": 1}' }),
       requestData: Type.Optional(Type.Array(Type.Record(Type.String({ maxLength: 63 }), Scalar), { maxItems: 10_000 })),
     },
