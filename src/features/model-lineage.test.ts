@@ -1,7 +1,8 @@
 /**
- * The whole lineage chain through the real services: a training set's sidecar is read by training, the
- * run records it (`kiln.features`), a version registered from the run carries it, and apply then
- * refuses to remove a feature that version uses.
+ * The whole lineage chain through the real services: a training set's sidecar is read by training and
+ * sealed into the bundle (the run also gets the `kiln.features` tag), a version registered from the run
+ * carries it, and apply then refuses to remove a feature that version uses — even after the run's tag is
+ * deleted or rewritten. Versions whose bundle predates sealed lineage are still protected by the tag.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../core/errors.js';
 import type { Kiln } from '../kiln.js';
 import { openKiln } from '../kiln.js';
+import { FEATURE_LINEAGE_TAG } from '../tracking/feature-lineage.js';
 import { recordTraining } from '../tracking/record-training.js';
 import { parseDefinitions } from './parse-definitions.js';
 
@@ -46,9 +48,16 @@ describe('feature lineage from training set to registered model', () => {
         algo: trained.algo, task: trained.task, target: 'label', seed: 0, params: {}, metrics: trained.metrics, rows: trained.rows,
         bundle: { path: 'model.kiln.json', hash: trained.model.artifactHash, size: stored?.size ?? 0 }, modelId: trained.model.id, featureLineage: trained.featureLineage,
       });
+      await run.setTags({ [FEATURE_LINEAGE_TAG]: null });
+      await run.setTags({ [FEATURE_LINEAGE_TAG]: JSON.stringify({ service: 'svc', project: 'default', registryVersion: 1, featureViews: [] }) });
       return run.id;
     });
     await kiln.registry.registerFromRun(runId, { name: 'churn' });
+    const sealed = (await kiln.registry.loadBundle('churn@1')).metadata.featureLineage;
+    expect(sealed).toMatchObject({ service: 'svc', featureViews: [{ name: 'stats', features: ['a', 'b'] }] });
+    // The link is in the bundle: the run's tag deleted, or rewritten to claim no views, does not remove it.
+    expect((await kiln.metadata.runs.getDetails(runId))?.tags[FEATURE_LINEAGE_TAG]).toBe(JSON.stringify({ service: 'svc', project: 'default', registryVersion: 1, featureViews: [] }));
+    expect((await kiln.features.plan(parseDefinitions(raw(['a']), dir))).breaking).toEqual([{ view: 'stats', change: "feature 'b' removed", models: ['churn@1'] }]);
     const err = await kiln.features.apply(parseDefinitions(raw(['a']), dir)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConflictError);
     expect((err as Error).message).toContain("feature 'b' removed (used by churn@1)");
@@ -56,5 +65,26 @@ describe('feature lineage from training set to registered model', () => {
     const withTtl = raw(['a', 'b']);
     const compatible = { ...withTtl, featureViews: [{ ...withTtl.featureViews[0], ttl: '30d' }] };
     expect(await kiln.features.apply(parseDefinitions(compatible, dir))).toMatchObject({ applied: true, forced: false, breaking: [] });
+  }, 60_000);
+
+  it('reads the run tag for versions whose bundle carries no lineage (trained before bundles sealed it)', async () => {
+    // A model trained on a file without a sidecar: no sealed lineage; its run has only the tag.
+    const plain = join(dir, 'plain.csv');
+    await writeFile(plain, `${['stats__a,stats__b,label', ...Array.from({ length: 60 }, (_, i) => `${i % 7},${(i * 3) % 11},${i % 7 > 3 ? 1 : 0}`)].join('\n')}\n`);
+    const trained = await kiln.training.train({ data: { file: plain }, target: 'label', algo: 'logistic' });
+    expect(trained.featureLineage).toBeUndefined();
+    const lineage = { service: 'svc', project: 'default', registryVersion: 1, featureViews: [{ name: 'stats', version: 1, features: ['a', 'b'] }] };
+    const runId = await kiln.tracking.withRun({ experiment: 'lineage' }, async (run) => {
+      const stored = await kiln.artifacts.stat(trained.model.artifactHash);
+      await recordTraining(run, {
+        algo: trained.algo, task: trained.task, target: 'label', seed: 0, params: {}, metrics: trained.metrics, rows: trained.rows,
+        bundle: { path: 'model.kiln.json', hash: trained.model.artifactHash, size: stored?.size ?? 0 }, modelId: trained.model.id, featureLineage: lineage,
+      });
+      return run.id;
+    });
+    await kiln.registry.registerFromRun(runId, { name: 'legacy' });
+    expect((await kiln.registry.loadBundle('legacy@1')).metadata.featureLineage).toBeUndefined();
+    const breaking = (await kiln.features.plan(parseDefinitions(raw(['a']), dir))).breaking;
+    expect(breaking).toEqual([{ view: 'stats', change: "feature 'b' removed", models: ['churn@1', 'legacy@1'] }]);
   }, 60_000);
 });
