@@ -25,6 +25,8 @@ interface SettingFlags {
   captureMask?: string | false;
   /** `--capture-attributions` / `--no-capture-attributions`; absent when neither is given. */
   captureAttributions?: boolean;
+  /** `--feature-service NAME`; false for `--no-feature-service`. */
+  featureService?: string | false;
 }
 
 /** Settings flags to a partial settings object; each bad value is a usage error naming the flag. */
@@ -54,6 +56,8 @@ async function settingsFrom(flags: SettingFlags): Promise<EndpointSettingsPatch>
   }
   if (flags.closeCircuit) out.circuitBreaker = null;
   if (flags.captureAttributions !== undefined) out.captureAttributions = flags.captureAttributions;
+  if (flags.featureService === false) out.featureService = null;
+  else if (flags.featureService !== undefined) out.featureService = flags.featureService;
   return out;
 }
 
@@ -74,6 +78,8 @@ function withSettingFlags(cmd: Command): Command {
     .option('--no-capture-mask', 'remove the capture masking policy')
     .option('--capture-attributions', 'store TreeSHAP attributions (shap_<input>, shap_base) with captured rows, computed at flush (Kiln GBDT models only)')
     .option('--no-capture-attributions', 'stop storing attributions with captured rows')
+    .option('--feature-service <name>', 'feature service predict-from-features reads (default: the one the model was trained on)')
+    .option('--no-feature-service', 'forget the feature service setting (use the one the model was trained on)')
     .option('--json', 'print JSON');
 }
 
@@ -82,7 +88,7 @@ function describe(e: EndpointRecord): string {
   const b = e.settings.batching;
   const cb = e.settings.circuitBreaker;
   const circuit = cb ? `  circuit OPEN on ${cb.open.join(', ')} since ${cb.openedAt}${cb.defaultAnswer !== null ? ` (default answer ${JSON.stringify(cb.defaultAnswer)})` : ''}: ${cb.reason}\n` : '';
-  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}${e.settings.captureMasking ? ` (masked: ${e.settings.captureMasking.rules.map((r) => `${r.column}=${r.action}`).join(', ')})` : ''}${e.settings.captureAttributions ? '; with attributions' : ''}\n${circuit}`;
+  return `endpoint ${e.project}/${e.name} (revision ${e.revision}, updated ${e.updatedAt})\n${variants}\n  unseen categories: ${e.settings.unseenCategories}; batching: ${b ? `${b.maxBatchSize} rows / ${b.maxWaitMs} ms` : 'off'}; capture: ${e.settings.captureSampleRate}${e.settings.captureMasking ? ` (masked: ${e.settings.captureMasking.rules.map((r) => `${r.column}=${r.action}`).join(', ')})` : ''}${e.settings.captureAttributions ? '; with attributions' : ''}${e.settings.featureService ? `; feature service: ${e.settings.featureService}` : ''}\n${circuit}`;
 }
 
 /** The command's project (`--project`, `kiln --project`, `KILN_PROJECT`, `default`). */
