@@ -9,8 +9,12 @@
  *   npx tsx bench/features/pit-ab.ts [VIEWS=10] [VERSIONS=10]
  *   git show BASE:src/features/point-in-time-join.ts > src/features/pit-baseline.tmp.ts
  *   KILN_PIT_BASELINE=../../src/features/pit-baseline.tmp.js npx tsx bench/features/pit-ab.ts 10 10
+ *
+ * KILN_PIT_DATA=DIR keeps the generated sources in DIR (generated only when DIR/entities.parquet is
+ * missing) so later runs at the same shape skip generation (17M source rows at 100 versions). REPS=N
+ * changes the number of alternations (default 3).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDuckDb, openDuckDbConnection } from '../../src/data/io/duckdb-session.js';
@@ -21,8 +25,11 @@ const OLD_PATH = process.env.KILN_PIT_BASELINE;
 const OLD = OLD_PATH ? ((await import(OLD_PATH)) as typeof NEW) : null;
 const E = 17000, V = Number(process.argv[2] ?? 10), F = 100, N = Number(process.argv[3] ?? 10);
 const T0 = Date.UTC(2025, 0, 1) / 1000;
-const dir = await mkdtemp(join(tmpdir(), 'kiln-pitab-'));
-await withDuckDb(async (conn) => {
+const KEEP = process.env.KILN_PIT_DATA;
+const dir = KEEP ?? (await mkdtemp(join(tmpdir(), 'kiln-pitab-')));
+if (KEEP) await mkdir(KEEP, { recursive: true });
+const have = KEEP ? await access(join(KEEP, 'entities.parquet')).then(() => true, () => false) : false;
+if (!have) await withDuckDb(async (conn) => {
   for (let v = 0; v < V; v++) {
     const cols = Array.from({ length: F }, (_, f) => `hash(i * ${F} + ${f} + ${v}) % 100000 / 100.0 AS f${f}`).join(', ');
     await conn.run(`COPY (SELECT i % ${E} AS entity_id, to_timestamp(${T0} + (i // ${E}) * 86400 + ${v * 3600}) AS ts, ${cols} FROM range(${E * N}) t(i)) TO '${join(dir, `v${v}.parquet`)}' (FORMAT parquet)`);
@@ -31,7 +38,7 @@ await withDuckDb(async (conn) => {
 });
 const defs = parseDefinitions({ entities: [{ name: 'e', joinKeys: ['entity_id'] }], featureViews: Array.from({ length: V }, (_, v) => ({ name: `v${v}`, entities: ['e'], source: { path: `v${v}.parquet`, timestampField: 'ts' }, ttl: '30d', features: Array.from({ length: F }, (_, f) => ({ name: `f${f}`, type: 'float64' })) })), featureServices: [] }, dir);
 const impls: Array<[string, typeof NEW]> = OLD ? [['new', NEW], ['baseline', OLD]] : [['new', NEW]];
-for (let rep = 0; rep < 3; rep++) for (const [name, mod] of impls) {
+for (let rep = 0; rep < Number(process.env.REPS ?? 3); rep++) for (const [name, mod] of impls) {
   const conn = await openDuckDbConnection();
   const entities = await describeSource(conn, join(dir, 'entities.parquet'), {});
   const views = [];
@@ -44,4 +51,5 @@ for (let rep = 0; rep < 3; rep++) for (const [name, mod] of impls) {
   conn.closeSync();
 }
 if (OLD) await withDuckDb(async (conn) => { console.log('identical (rows only in new, only in baseline, total):', JSON.stringify((await conn.runAndReadAll(`SELECT (SELECT count(*) FROM (SELECT * FROM '${join(dir,'new.parquet')}' EXCEPT ALL SELECT * FROM '${join(dir,'baseline.parquet')}')) AS a, (SELECT count(*) FROM (SELECT * FROM '${join(dir,'baseline.parquet')}' EXCEPT ALL SELECT * FROM '${join(dir,'new.parquet')}')) AS b, (SELECT count(*) FROM '${join(dir,'new.parquet')}') AS n`)).getRowsJS(), (_k, v) => typeof v === 'bigint' ? Number(v) : v)); });
-await rm(dir, { recursive: true, force: true });
+if (KEEP) for (const name of ['new', 'baseline']) await rm(join(dir, `${name}.parquet`), { force: true });
+else await rm(dir, { recursive: true, force: true });
