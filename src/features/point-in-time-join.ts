@@ -6,8 +6,9 @@
  * logical row: the greatest created timestamp wins, then the later row in the source file.
  *
  * Each view is an `ASOF LEFT JOIN` on a narrow projection (keys, event time, source row number) into a
- * temporary table of matched row numbers, whose feature columns are then read in one pass joined by row
- * number (sorting the wide rows to de-duplicate them cost ~4x); the output is those tables joined back
+ * temporary table of matches, whose feature columns are then read in one parallel pass joined by (keys,
+ * event time) (sorting the wide rows to de-duplicate them cost ~4x; numbering them serializes the scan);
+ * the output is those tables joined back
  * in entity order and written by DuckDB's `COPY` to a temp sibling of the
  * output, renamed into place. DuckDB spills to disk past its memory limit, so memory stays bounded.
  */
@@ -175,8 +176,11 @@ async function checkTimestamps(conn: DuckDBConnection, table: string, column: st
 
 /**
  * One view's part: the winning source row per (keys, event time) and the ASOF match are chosen on a
- * narrow projection (keys, times, row number), so no sort ever carries the feature columns; the wide
- * columns are then read once, joined by source row number to the (at most one per entity row) matches.
+ * narrow projection (keys, times, row number), so no sort ever carries the feature columns. The wide
+ * columns are then read once. A winner alone at its (keys, event time) — nearly every one — is fetched by a
+ * hash join on (keys, event time) whose build side is the (at most one per entity row) matches, which runs
+ * on every thread; only winners sharing their event time with other rows need the source's row numbers,
+ * whose window serializes the scan, so that pass runs only when there are such winners.
  */
 async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: string): Promise<void> {
   const { view, keys, features, source } = part;
@@ -186,25 +190,42 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
   // Row numbers follow file order (DuckDB preserves insertion order), the same in every scan of the source.
   const numbered = `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`;
   const narrow = `${table}_m`;
+  const wide = `${table}_w`;
   try {
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', file, `feature view '${view.name}': source row`);
     const keyCast = keys.map((k) => `${keyText(k, source)} AS ${keyCol(k)}`).join(', ');
+    const partition = `PARTITION BY ${keys.map(q).join(', ')}, ${ts}`;
     const tie = `${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
     const latest =
-      `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, __kiln_ord FROM ${numbered} ` +
+      `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, __kiln_ord, count(*) OVER (${partition}) AS __kiln_n FROM ${numbered} ` +
       `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} ` +
-      `QUALIFY row_number() OVER (PARTITION BY ${keys.map(q).join(', ')}, ${ts} ORDER BY ${tie}) = 1`;
+      `QUALIFY row_number() OVER (${partition} ORDER BY ${tie}) = 1`;
     const within = view.ttlSeconds === null ? 'f.__kiln_fts IS NOT NULL' : `epoch_us(e.${TS}) - epoch_us(f.__kiln_fts) <= ${view.ttlSeconds * 1_000_000}`;
     const on = [...keys.map((k) => `e.${keyCol(k)} = f.${keyCol(k)}`), `e.${TS} >= f.__kiln_fts`].join(' AND ');
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${narrow} AS SELECT e.${ROW}, CASE WHEN ${within} THEN f.__kiln_ord END AS __kiln_hit FROM kiln_pit_ek e ASOF LEFT JOIN (${latest}) f ON ${on}`);
+    const hitKeys = keys.map((k) => `CASE WHEN ${within} THEN f.${keyCol(k)} END AS ${keyCol(k)}`).join(', ');
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${narrow} AS SELECT e.${ROW}, CASE WHEN ${within} THEN f.__kiln_ord END AS __kiln_hit, ` +
+        `CASE WHEN ${within} THEN f.__kiln_fts END AS __kiln_fts, CASE WHEN ${within} THEN f.__kiln_n END AS __kiln_n, ${hitKeys} ` +
+        `FROM kiln_pit_ek e ASOF LEFT JOIN (${latest}) f ON ${on}`,
+    );
     const values = features.map((f) => `CAST(s.${q(f.name)} AS ${duckTypeOf(f.type)}) AS ${q(featureColumn(view.name, f.name))}`).join(', ');
-    // The wide scan only probes a hash table of the matched row numbers: one pass, nothing sorted.
-    const wide = `SELECT * FROM ${numbered} WHERE __kiln_ord IN (SELECT __kiln_hit FROM ${narrow})`;
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT m.${ROW}, ${values} FROM ${narrow} m LEFT JOIN (${wide}) s ON s.__kiln_ord = m.__kiln_hit`);
+    const columns = features.map((f) => q(featureColumn(view.name, f.name)));
+    // Unique winners: the source row is the only one at its (keys, event time), found by value. The matches are
+    // the build side (inner join, smaller input), the source the probe: one parallel pass over the wide rows.
+    const byValue = [...keys.map((k) => `m.${keyCol(k)} = ${keyText(k, source, 's')}`), `m.__kiln_fts = CAST(s.${ts} AS TIMESTAMPTZ)`].join(' AND ');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${wide} AS SELECT m.${ROW}, ${values} FROM ${source.relation} s JOIN (SELECT * FROM ${narrow} WHERE __kiln_n = 1) m ON ${byValue}`);
+    const shared = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${narrow} WHERE __kiln_n > 1`)).getRowsJS()[0][0]);
+    if (shared > 0) {
+      // Winners among several rows at the same event time: only their source row numbers tell them apart.
+      const dup = `SELECT * FROM ${numbered} WHERE __kiln_ord IN (SELECT __kiln_hit FROM ${narrow} WHERE __kiln_n > 1)`;
+      await conn.run(`INSERT INTO ${wide} SELECT m.${ROW}, ${values} FROM (SELECT * FROM ${narrow} WHERE __kiln_n > 1) m JOIN (${dup}) s ON s.__kiln_ord = m.__kiln_hit`);
+    }
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT m.${ROW}, ${columns.map((c) => `w.${c}`).join(', ')} FROM ${narrow} m LEFT JOIN ${wide} w ON w.${ROW} = m.${ROW}`);
   } catch (err) {
     throw translateDuckDbError(err, file);
   } finally {
     await conn.run(`DROP TABLE IF EXISTS ${narrow}`).catch(() => undefined);
+    await conn.run(`DROP TABLE IF EXISTS ${wide}`).catch(() => undefined);
   }
 }
 
@@ -212,9 +233,9 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
  * A join key as text, the same for the same value whatever the column type: a float column holding whole
  * numbers (PostgreSQL integers arrive as float64) reads `1`, as an integer column does, not `1.0`.
  */
-function keyText(column: string, source: DescribedSource): string {
+function keyText(column: string, source: DescribedSource, alias?: string): string {
   const type = source.columns.find((c) => c.name === column)?.duckType ?? '';
-  const c = q(column);
+  const c = alias === undefined ? q(column) : `${alias}.${q(column)}`;
   if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${c} AS VARCHAR)`;
   return `CASE WHEN ${c} = trunc(${c}) AND abs(${c}) < 9007199254740992 THEN CAST(CAST(${c} AS BIGINT) AS VARCHAR) ELSE CAST(${c} AS VARCHAR) END`;
 }
