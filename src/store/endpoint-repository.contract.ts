@@ -82,6 +82,14 @@ export function describeEndpointRepositoryContract(label: string, createHarness:
       await expect(endpoints.create(spec('bad-shap', { settings: { ...SETTINGS, captureAttributions: 'yes' } as unknown as EndpointSettings }))).rejects.toBeInstanceOf(UsageError);
     });
 
+    it('stores a feature service name and clears it; refuses one that is not a name', async () => {
+      const e = await endpoints.create(spec('served', { settings: { ...SETTINGS, featureService: 'churn_v1' } }));
+      expect((await endpoints.get('served'))?.settings.featureService).toBe('churn_v1');
+      const cleared = await endpoints.update('served', { variants: e.variants, settings: { ...SETTINGS }, updatedAt: LATER });
+      expect(cleared.settings.featureService).toBeUndefined();
+      await expect(endpoints.create(spec('bad-service', { settings: { ...SETTINGS, featureService: 'no such!' } }))).rejects.toBeInstanceOf(UsageError);
+    });
+
     it('pages by name', async () => {
       for (let i = 0; i < 5; i++) await endpoints.create(spec(`ep-${4 - i}`));
       const first = await endpoints.list({ limit: 2 });
