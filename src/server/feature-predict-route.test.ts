@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../features/load-definitions.js';
 import type { Kiln } from '../kiln.js';
 import { openKiln } from '../kiln.js';
+import { recordTraining } from '../tracking/record-training.js';
 import { createApp } from './create-app.js';
 import type { KilnApp } from './kiln-app.js';
 
@@ -18,6 +19,7 @@ let dir = '';
 let kiln: Kiln;
 let app: KilnApp;
 let trainedId = '';
+let plainModel: Awaited<ReturnType<Kiln['training']['train']>>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiln-feature-predict-'));
@@ -39,6 +41,7 @@ beforeAll(async () => {
   const plain = join(dir, 'plain.csv');
   await writeFile(plain, `customer_stats__balance,customer_stats__segment,label\n${Array.from({ length: 40 }, (_, i) => `${i},${'df'[i % 2]},${i % 3 === 0 ? 1 : 0}`).join('\n')}\n`);
   const other = await kiln.training.train({ data: { file: plain }, target: 'label', algo: 'logistic' });
+  plainModel = other;
   expect(other.featureLineage).toBeUndefined();
   const bare = await app.inject({ method: 'POST', url: '/v1/endpoints', payload: { name: 'bare', model: `trained:${other.model.id}` } });
   expect(bare.statusCode, bare.body).toBe(201);
@@ -127,6 +130,24 @@ describe('predict from entity keys alone', () => {
     expect((await patch('bare', { featureService: null })).statusCode).toBe(200);
     expect((await settled(url, { entities: [{ customer_id: 1 }] }, (s) => s === 400)).statusCode).toBe(400);
     expect((await app.inject({ method: 'POST', url: '/v1/endpoints', payload: { name: 'typo', model: `trained:${trainedId}`, settings: { featureService: 'nope' } } })).statusCode).toBe(400);
+  });
+
+  it('falls back to the training run\'s kiln.features tag for a registered version whose bundle has no lineage', async () => {
+    const t = plainModel;
+    const lineage = { service: 'stats_only', project: 'default', registryVersion: 1, featureViews: [{ name: 'customer_stats', version: 1, features: ['balance', 'segment'] }] };
+    const runId = await kiln.tracking.withRun({ experiment: 'legacy' }, async (run) => {
+      const stored = await kiln.artifacts.stat(t.model.artifactHash);
+      await recordTraining(run, {
+        algo: t.algo, task: t.task, target: 'label', seed: 0, params: {}, metrics: t.metrics, rows: t.rows,
+        bundle: { path: 'model.kiln.json', hash: t.model.artifactHash, size: stored?.size ?? 0 }, modelId: t.model.id, featureLineage: lineage,
+      });
+      return run.id;
+    });
+    await kiln.registry.registerFromRun(runId, { name: 'legacy' });
+    expect((await app.inject({ method: 'POST', url: '/v1/endpoints', payload: { name: 'legacy', model: 'legacy@1' } })).statusCode).toBe(201);
+    const res = await settled('/v1/endpoints/legacy/predict-from-features', { entities: [{ customer_id: 1 }] }, (s) => s !== 404);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ featureService: string; modelVersion: string }>()).toMatchObject({ featureService: 'stats_only', modelVersion: 'legacy@1' });
   });
 
   it('answers 4xx for bad input', async () => {
