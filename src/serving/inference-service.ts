@@ -152,8 +152,7 @@ export class InferenceService {
         throw err;
       }
       const ids: string[] = new Array<string>(decoded.rows);
-      const idPrefix = this.hooks?.predictionIdPrefix?.(project, route, variant) ?? '';
-      for (let i = 0; i < decoded.rows; i++) ids[i] = idPrefix + randomUUID();
+      for (let i = 0; i < decoded.rows; i++) ids[i] = randomUUID();
       const latencyMs = performance.now() - started;
       m.latency.observe(latencyMs / 1000);
       m.ok.inc();

@@ -40,6 +40,4 @@ export interface ScoringHooks {
   assign(project: string, route: EndpointRoute, request: RequestKeySource | undefined): { variant: VariantRoute; missingKey: boolean } | undefined;
   /** Hears every request that reached a variant. */
   scored(event: ScoredEvent): void;
-  /** A prefix for the prediction ids of a request answered by `variant` (rollouts tag their arms), or ''. */
-  predictionIdPrefix?(project: string, route: EndpointRoute, variant: VariantRoute): string;
 }

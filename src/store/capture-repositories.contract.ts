@@ -131,31 +131,48 @@ export function describeCaptureRepositoriesContract(label: string, create: () =>
       expect((await fb.labels('churn', ['p1'])).size).toBe(0);
     });
 
-    it('sums the current labels of tagged prediction ids per group in the store', async () => {
+    it('sums the current labels per variant of predictions received in a window, joined on the id index', async () => {
       const fb = h.store.feedback;
       const at = '2026-01-02T00:00:00.000Z';
-      // Group a: booleans and 0/1; group b: revenue-like numbers around a large mean; c: class labels; untagged and other tags ignored.
+      const t = (m: number): string => `2026-01-01T00:${String(m).padStart(2, '0')}:00.000Z`;
+      const window = { from: t(10), to: t(50) };
+      const index = (variant: string | undefined, ids: readonly string[], minute: number, predictions: readonly (string | null)[] = []) =>
+        h.store.captureSegments.record('churn', ids.map((predictionId, i) => ({ predictionId, receivedAt: t(minute), ...(variant ? { variant } : {}), prediction: predictions[i] ?? null })));
+      // main: booleans and 0/1; big: revenue-like numbers around a large mean; cls: class labels against predictions.
+      await index('main', ['m0', 'm1', 'm2', 'm3', 'm4'], 10);
+      await index('big', ['b0', 'b1', 'b2', 'b3'], 20);
+      await index('cls', ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'], 49, ['yes', 'no', 'say "hi"', 'a\\b', '3', 'x']);
+      await index('main', ['early'], 9);
+      await index('main', ['late'], 50);
+      await index(undefined, ['novariant'], 30);
+      await h.store.inProject('alpha').captureSegments.record('churn', [{ predictionId: 'm0', receivedAt: t(10), variant: 'main' }]);
       const labels = [
-        ...['true', 'false', 'true', '1', '0'].map((l, i) => ({ predictionId: `ro12ab-a-${i}`, labelJson: l })),
-        ...[1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 6].map((v, i) => ({ predictionId: `ro12ab-b-${i}`, labelJson: JSON.stringify(v) })),
-        { predictionId: 'ro12ab-c-0', labelJson: '"yes"' },
-        { predictionId: 'ro12ab-c-1', labelJson: '-2.5' },
-        { predictionId: 'ro12abc-a-0', labelJson: 'true' },
-        { predictionId: 'ro99ff-a-0', labelJson: 'true' },
-        { predictionId: 'plain-uuid', labelJson: 'true' },
+        ...['true', 'false', 'true', '1', '0'].map((l, i) => ({ predictionId: `m${i}`, labelJson: l })),
+        ...[1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 6].map((v, i) => ({ predictionId: `b${i}`, labelJson: JSON.stringify(v) })),
+        ...['yes', 'yes', 'say "hi"', 'a\\b', 3].map((v, i) => ({ predictionId: `c${i}`, labelJson: JSON.stringify(v) })),
+        // Ignored: unknown ids, ids without a variant, and predictions received before or after the window.
+        { predictionId: 'unknown', labelJson: 'true' },
+        { predictionId: 'novariant', labelJson: 'true' },
+        { predictionId: 'early', labelJson: 'true' },
+        { predictionId: 'late', labelJson: 'true' },
       ];
       await fb.record('churn', labels, at, 'a');
-      await fb.record('churn', [{ predictionId: 'ro12ab-a-0', labelJson: 'false' }], at, 'a');
-      const groups = await fb.summarizeTagged('churn', 'ro12ab');
-      expect(groups.map((g) => g.group)).toEqual(['a', 'b', 'c']);
-      expect(groups[0]).toEqual({ group: 'a', labelled: 5, trues: 2, falses: 3, numeric: 2, sum: 1, squaredDeviations: 0.5 });
-      expect(groups[1]).toMatchObject({ group: 'b', labelled: 4, trues: 0, falses: 0, numeric: 4, sum: 4e9 + 12 });
+      await fb.record('churn', [{ predictionId: 'm0', labelJson: 'false' }], at, 'a');
+      const groups = await fb.summarizeByVariant('churn', window);
+      expect(groups.map((g) => g.variant)).toEqual(['big', 'cls', 'main']);
+      expect(groups[2]).toEqual({ variant: 'main', labelled: 5, trues: 2, falses: 3, numeric: 2, sum: 1, squaredDeviations: 0.5, compared: 0, correct: 0 });
+      expect(groups[0]).toMatchObject({ variant: 'big', labelled: 4, trues: 0, falses: 0, numeric: 4, sum: 4e9 + 12 });
       // Deviations around the mean 1e9 + 3: 4 + 1 + 0 + 9, exact despite the large mean.
-      expect(groups[1].squaredDeviations).toBeCloseTo(14, 6);
-      expect(groups[2]).toMatchObject({ group: 'c', labelled: 2, numeric: 1, sum: -2.5, squaredDeviations: 0 });
-      expect(await fb.summarizeTagged('other', 'ro12ab')).toEqual([]);
-      expect(await h.store.inProject('alpha').feedback.summarizeTagged('churn', 'ro12ab')).toEqual([]);
-      await expect(fb.summarizeTagged('churn', "x'; drop")).rejects.toBeInstanceOf(UsageError);
+      expect(groups[0].squaredDeviations).toBeCloseTo(14, 6);
+      // Correct as String(prediction) === String(label): yes, say "hi", a\b and 3 (a number label); c1 is wrong, c5 unlabelled.
+      expect(groups[1]).toMatchObject({ variant: 'cls', labelled: 5, numeric: 1, sum: 3, compared: 5, correct: 4 });
+      expect(await fb.summarizeByVariant('churn', { from: t(0), to: t(9) })).toEqual([]);
+      expect((await fb.summarizeByVariant('churn', { from: t(0), to: t(59) })).find((g) => g.variant === 'main')?.labelled).toBe(7);
+      expect(await fb.summarizeByVariant('other', window)).toEqual([]);
+      expect(await h.store.inProject('alpha').feedback.summarizeByVariant('churn', window)).toEqual([]);
+      await expect(fb.summarizeByVariant('churn', { from: "x'; drop", to: t(1) })).rejects.toBeInstanceOf(UsageError);
+      await expect(h.store.captureSegments.record('churn', [{ predictionId: 'v', receivedAt: t(1), variant: '' }])).rejects.toBeInstanceOf(UsageError);
+      await expect(h.store.captureSegments.record('churn', [{ predictionId: 'v', receivedAt: t(1), prediction: 'x'.repeat(201) }])).rejects.toBeInstanceOf(UsageError);
     });
 
     it('stores a large batch in one call', async () => {

@@ -37,6 +37,10 @@ export interface IndexedPrediction {
   readonly predictionId: string;
   /** ISO-8601 time the request arrived. */
   readonly receivedAt: string;
+  /** The endpoint variant that answered (1-200 characters); feedback sums labels per variant by it. */
+  readonly variant?: string;
+  /** The prediction as text (`String(value)`, at most 200 characters; null or absent: unknown). */
+  readonly prediction?: string | null;
 }
 
 /** Which segments to list (in the repository's project). */

@@ -29,13 +29,13 @@ export interface FeedbackWriteCounts {
 }
 
 /**
- * Current labels of the predictions whose id starts with `<prefix>-<group>-`, summed per group in the
- * store (one aggregate query, never the rows): how many, how many are `true`/`1` and `false`/`0`, and the
- * numeric ones' count, sum and sum of squared deviations from their mean. Rollouts tag prediction ids so
- * (docs/rollouts.md), which joins every label to its variant without a variant column.
+ * Current labels of one variant's predictions, summed in the store (one aggregate join of feedback with the
+ * prediction-id index, never the rows): how many, how many are `true`/`1` and `false`/`0`, the numeric
+ * ones' count, sum and sum of squared deviations from their mean, and how many labels equal the indexed
+ * prediction. Rollouts read their arms' outcomes so (docs/rollouts.md).
  */
-export interface LabelGroupSummary {
-  readonly group: string;
+export interface VariantLabelSummary {
+  readonly variant: string;
   readonly labelled: number;
   readonly trues: number;
   readonly falses: number;
@@ -44,6 +44,15 @@ export interface LabelGroupSummary {
   readonly sum: number;
   /** Sum of (x - mean)^2 over the numeric labels (two passes in the store, no cancellation). */
   readonly squaredDeviations: number;
+  /** Labels whose prediction is indexed (not null), and those equal to it as text (`String(p) === String(label)`). */
+  readonly compared: number;
+  readonly correct: number;
+}
+
+/** The window of `summarizeByVariant`: predictions received in [from, to), ISO-8601 UTC. */
+export interface PredictionWindow {
+  readonly from: string;
+  readonly to: string;
 }
 
 /** Feedback labels with their history, in the store's project (`metadata.inProject(p)`). */
@@ -52,8 +61,12 @@ export interface PredictionFeedbackRepository {
   record(endpoint: string, labels: readonly FeedbackLabel[], at: string, actor: string): Promise<FeedbackWriteCounts>;
   /** Current labels of the given ids (missing ids are absent from the map). */
   labels(endpoint: string, predictionIds: readonly string[]): Promise<Map<string, StoredFeedback>>;
-  /** Label summaries per group of the ids tagged `<prefix>-<group>-...` (a group is one character). */
-  summarizeTagged(endpoint: string, prefix: string): Promise<LabelGroupSummary[]>;
+  /**
+   * Label summaries per variant of the endpoint's predictions received in the window, ordered by variant:
+   * labels join the prediction-id index on the id; labels of ids not indexed (or indexed without a
+   * variant) are ignored. A UsageError names a malformed window bound.
+   */
+  summarizeByVariant(endpoint: string, window: PredictionWindow): Promise<VariantLabelSummary[]>;
   /** Every revision of one prediction's label, oldest first. */
   history(endpoint: string, predictionId: string): Promise<StoredFeedback[]>;
 }

@@ -1,8 +1,9 @@
 /**
  * Writes one endpoint's buffered records: each column layout becomes a Parquet segment (DuckDB, via
  * `writeFrame`) stored in the `ArtifactStore`, then ONE metadata transaction records the segments and
- * indexes every prediction id (sampled or not). Until that commit nothing is visible: a crash after the
- * blob is stored leaves only an unreferenced blob, which `kiln gc` removes.
+ * indexes every prediction id (sampled or not) with the variant that answered it and its prediction as
+ * text. Until that commit nothing is visible: a crash after the blob is stored leaves only an unreferenced
+ * blob, which `kiln gc` removes.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -56,11 +57,16 @@ export class CaptureSegmentWriter implements CaptureWriter {
     const attributions = options.attributions ? await captureAttributions(items) : null;
     for (const reason of attributions?.reasons ?? []) options.onAttributionSkip?.(`capture attributions for endpoint ${endpoint}: ${reason}`);
     const batches = buildCaptureBatches(items, masking, this.salt, attributions?.byItem);
+    // Which variant answered each id and what it predicted, for the index (rollout outcomes join on them).
+    const served = new Map<string, { variant: string; prediction: string | null }>();
+    for (const { record } of items) {
+      for (let k = 0; k < record.predictionIds.length; k++) served.set(record.predictionIds[k], { variant: record.variant, prediction: predictionText(record.predictions[k]) });
+    }
     const segments: { segment: CaptureSegment; ids: IndexedPrediction[] }[] = [];
     const createdAt = new Date().toISOString();
     for (const batch of batches) {
       const hash = await this.storeParquet(batch.frame);
-      const ids = batch.predictionIds.map((id, i) => ({ predictionId: id, receivedAt: isoOf((batch.frame.column('received_at') as { values: Float64Array }).values[i]) }));
+      const ids = batch.predictionIds.map((id, i) => ({ predictionId: id, receivedAt: isoOf((batch.frame.column('received_at') as { values: Float64Array }).values[i]), ...served.get(id) }));
       segments.push({
         ids,
         segment: {
@@ -80,7 +86,10 @@ export class CaptureSegmentWriter implements CaptureWriter {
     const others: IndexedPrediction[] = [];
     for (const { record } of items) {
       const at = isoOf(record.receivedAt);
-      for (const id of record.predictionIds) if (!captured.has(id)) others.push({ predictionId: id, receivedAt: at });
+      for (let k = 0; k < record.predictionIds.length; k++) {
+        const id = record.predictionIds[k];
+        if (!captured.has(id)) others.push({ predictionId: id, receivedAt: at, variant: record.variant, prediction: predictionText(record.predictions[k]) });
+      }
     }
     await this.beforeCommit?.();
     await this.metadata.inProject(project).transaction(async (tx) => {
@@ -105,6 +114,14 @@ export class CaptureSegmentWriter implements CaptureWriter {
       await removeTempPath(dir);
     }
   }
+}
+
+/** Longest prediction text the index keeps (class names and numbers fit; longer text is cut). */
+const PREDICTION_TEXT_MAX = 200;
+
+/** A prediction as the index stores it: `String(value)` (what correctness compares), cut to 200 characters. */
+function predictionText(p: string | number | null | undefined): string | null {
+  return p === null || p === undefined ? null : String(p).slice(0, PREDICTION_TEXT_MAX);
 }
 
 /** Epoch ms -> ISO-8601 UTC, clamped to a valid date (a bogus client clock must not fail a flush). */

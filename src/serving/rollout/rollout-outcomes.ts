@@ -4,18 +4,16 @@
  * - booleans, or numbers that are all 0/1: a conversion **rate** (label true/1 = success);
  * - other numbers: a **mean** outcome (revenue, rating), summary statistics for Welch's test;
  * - strings (class labels): a **rate** of correct predictions (prediction equal to its label).
- * Rates and means come from **every** labelled prediction of the rollout: prediction ids carry the arm
- * (`rollout-prediction-ids.ts`) and the store sums the labels per arm (`taggedOutcomes`). Correctness of
- * class labels needs each prediction next to its label, which only the sampled prediction ids keep (up to
- * 64 per variant per process per second): those, and rollouts without tagged ids, use the sample
- * (`outcomesOf`).
+ * All three come from **every** labelled prediction of the rollout: the prediction-id index holds each
+ * prediction's variant and predicted value, and the store sums the labels per variant over the rollout's
+ * window (`metadata.feedback.summarizeByVariant`, one join). Rollouts whose predictions were indexed
+ * without a variant (before migration 018) fall back to the sampled prediction ids (`outcomesOf`).
  */
 import type { MetadataStore } from '../../store/metadata-store.js';
-import type { LabelGroupSummary } from '../../store/prediction-feedback-repository.js';
+import type { VariantLabelSummary } from '../../store/prediction-feedback-repository.js';
 import type { RolloutRecord } from '../../store/rollout-repository.js';
 import type { AbAnalysis, AbOutcomes } from './analysis/index.js';
 import { analyzeAb } from './analysis/index.js';
-import { candidateArm, rolloutIdTag } from './rollout-prediction-ids.js';
 import type { VariantWindow } from './variant-window.js';
 
 /** Outcomes of both arms and where they came from. */
@@ -26,27 +24,41 @@ export interface ArmOutcomes {
   readonly source: 'all' | 'sample';
 }
 
-/** The outcome of one arm's label summary, or null when its labels are not all booleans/0-1 or all numbers. */
-export function outcomesOfSummary(g: LabelGroupSummary | undefined): AbOutcomes | null {
+/** The latest time an ISO-8601 prediction time can take: the window of a running rollout ends there. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+
+/**
+ * The outcome of one arm's label summary, as `outcomesOf` reads the same labels: a rate, a mean, else the
+ * rate of labels equal to their prediction; null without labels (or without indexed predictions to compare).
+ */
+export function outcomesOfSummary(g: VariantLabelSummary | undefined): AbOutcomes | null {
   if (!g || g.labelled === 0) return null;
   if (g.trues + g.falses === g.labelled) return { kind: 'rate', successes: g.trues, trials: g.labelled };
   if (g.numeric === g.labelled) return { kind: 'mean', mean: g.sum / g.numeric, variance: g.numeric > 1 ? g.squaredDeviations / (g.numeric - 1) : 0, n: g.numeric };
+  if (g.compared > 0) return { kind: 'rate', successes: g.correct, trials: g.compared };
   return null;
 }
 
 /**
- * Both arms' outcomes from every labelled prediction of the rollout (one aggregate query in the store);
- * falls back to the sampled ids (`labels` joined on `w.sample`) for class labels and untagged rollouts.
+ * Both arms' outcomes from every labelled prediction received since the rollout started (until it
+ * finished), summed per variant in the store; falls back to the sampled ids (`labels` joined on
+ * `w.sample`) when no labelled prediction of the window carries a variant. A shadow candidate's copies are
+ * indexed under the candidate's variant; they are never answered, so they have no labels.
  */
 export async function armOutcomes(metadata: MetadataStore, r: RolloutRecord, baseline: VariantWindow, candidate: VariantWindow, labels: () => Promise<ReadonlyMap<string, unknown>>): Promise<ArmOutcomes> {
-  const groups = await metadata.feedback.summarizeTagged(r.endpoint, rolloutIdTag(r.id));
-  const a = groups.find((g) => g.group === 'a');
-  const b = groups.find((g) => g.group === candidateArm(r));
+  const groups = await metadata.feedback.summarizeByVariant(r.endpoint, { from: isoOf(r.createdAt), to: r.finishedAt ? isoOf(r.finishedAt) : END_OF_TIME });
+  const a = groups.find((g) => g.variant === r.spec.baselineVariant);
+  const b = groups.find((g) => g.variant === r.spec.candidateVariant);
   const all = { baseline: outcomesOfSummary(a), candidate: outcomesOfSummary(b) };
-  const aggregable = (g: LabelGroupSummary | undefined, o: AbOutcomes | null): boolean => !g || o !== null;
+  const aggregable = (g: VariantLabelSummary | undefined, o: AbOutcomes | null): boolean => !g || o !== null;
   if ((a || b) && aggregable(a, all.baseline) && aggregable(b, all.candidate)) return { ...all, source: 'all' };
   const sampled = await labels();
   return { baseline: outcomesOf(baseline, sampled), candidate: outcomesOf(candidate, sampled), source: 'sample' };
+}
+
+/** A stored time in the store's ISO-8601 form (millisecond precision, UTC). */
+function isoOf(at: string): string {
+  return new Date(at).toISOString();
 }
 
 /** The outcomes of one variant, or null when none of its sampled predictions has a label. */

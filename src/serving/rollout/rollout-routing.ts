@@ -20,7 +20,6 @@ import type { PredictionSink } from '../prediction-record.js';
 import type { RequestKeySource, ScoredEvent, ScoringHooks } from '../scoring-hooks.js';
 import type { PredictionHistogram } from './prediction-score.js';
 import { predictionHistogramOf, predictionScores, scoreBin } from './prediction-score.js';
-import { armIdPrefix, liveArmOf } from './rollout-prediction-ids.js';
 import { stickyKeyOf, stickyUnit } from './sticky-assignment.js';
 import { VariantMetricsRecorder } from './variant-metrics-recorder.js';
 
@@ -64,7 +63,7 @@ export class RolloutRouting {
   hooks(parts: { router: EndpointRouter; sink: PredictionSink }): ScoringHooks {
     this.router = parts.router;
     this.sink = parts.sink;
-    return { assign: (p, r, q) => this.assign(p, r, q), scored: (e) => this.scored(e), predictionIdPrefix: (p, r, v) => this.idPrefix(p, r, v) };
+    return { assign: (p, r, q) => this.assign(p, r, q), scored: (e) => this.scored(e) };
   }
 
   /** Read running rollouts now, then poll and flush in the background. */
@@ -99,13 +98,6 @@ export class RolloutRouting {
     const key = stickyKeyOf(r.spec.stickyKey, request);
     if (key === null) return { variant: route.pick(this.rng.next()), missingKey: true };
     return { variant: route.pick(stickyUnit(r.id, key)), missingKey: false };
-  }
-
-  /** Tag prediction ids with the rollout and arm (`rollout-prediction-ids.ts`), so feedback joins every label to its variant. */
-  private idPrefix(project: string, route: EndpointRoute, variant: VariantRoute): string {
-    const r = this.running.get(keyOf(project, route.record.name));
-    const arm = r ? liveArmOf(r, variant.name) : null;
-    return r && arm ? armIdPrefix(r, arm) : '';
   }
 
   private scored(e: ScoredEvent): void {
@@ -143,8 +135,7 @@ export class RolloutRouting {
         const decoded = e.decode(model.plan(e.route.record.settings.unseenCategories));
         const output = await model.score(decoded.frame);
         const latencyMs = performance.now() - started;
-        const prefix = armIdPrefix(r, 's');
-        const ids = Array.from({ length: decoded.rows }, () => prefix + randomUUID());
+        const ids = Array.from({ length: decoded.rows }, () => randomUUID());
         this.shadowScored++;
         const live = e.output?.predictions;
         let agreements = 0;

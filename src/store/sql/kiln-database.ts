@@ -318,13 +318,15 @@ export interface CaptureSegmentsTable {
   created_at: string;
 }
 
-/** `prediction_ids`: every prediction id an endpoint returned (migration 11). */
+/** `prediction_ids`: every prediction id an endpoint returned (migration 11; variant and prediction: 18). */
 export interface PredictionIdsTable {
   project: string;
   endpoint: string;
   prediction_id: string;
   received_at: string;
   segment_id: string | null;
+  variant: string | null;
+  prediction: string | null;
 }
 
 /** `prediction_feedback` (current label) and `prediction_feedback_history` (every revision) (migration 11). */

@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import type { CaptureSegment, CaptureSegmentColumn, CaptureSegmentQuery, CaptureSegmentRepository, IndexedPrediction } from '../capture-segment-repository.js';
 import type { CaptureSegmentsTable, KilnDatabase } from './kiln-database.js';
 
-/** Rows per INSERT (5 parameters each: far below SQLite's and PostgreSQL's limits). */
+/** Rows per INSERT (7 parameters each: far below SQLite's and PostgreSQL's limits). */
 const INSERT_CHUNK = 1000;
 /** Ids per IN (...) lookup. */
 const LOOKUP_CHUNK = 500;
@@ -28,6 +28,8 @@ export class SqlCaptureSegmentRepository implements CaptureSegmentRepository {
     predictions.forEach((p, i) => {
       if (typeof p.predictionId !== 'string' || p.predictionId.length === 0 || p.predictionId.length > 200) throw new UsageError(`prediction ${i}: predictionId must be 1-200 characters`, { field: 'predictionId', index: i });
       if (!ISO.test(p.receivedAt)) throw new UsageError(`prediction ${i}: receivedAt must be an ISO-8601 UTC time`, { field: 'receivedAt', index: i });
+      if (p.variant !== undefined && (typeof p.variant !== 'string' || p.variant.length === 0 || p.variant.length > 200)) throw new UsageError(`prediction ${i}: variant must be 1-200 characters`, { field: 'variant', index: i });
+      if (p.prediction !== undefined && p.prediction !== null && (typeof p.prediction !== 'string' || p.prediction.length > 200)) throw new UsageError(`prediction ${i}: prediction must be text of at most 200 characters (cut it before indexing)`, { field: 'prediction', index: i });
     });
     if (segment) checkSegment(segment, project, endpoint);
     const write = async (db: Kysely<KilnDatabase>): Promise<void> => {
@@ -48,7 +50,7 @@ export class SqlCaptureSegmentRepository implements CaptureSegmentRepository {
           .execute();
       }
       for (let i = 0; i < predictions.length; i += INSERT_CHUNK) {
-        const rows = predictions.slice(i, i + INSERT_CHUNK).map((p) => ({ project, endpoint, prediction_id: p.predictionId, received_at: p.receivedAt, segment_id: segment?.id ?? null }));
+        const rows = predictions.slice(i, i + INSERT_CHUNK).map((p) => ({ project, endpoint, prediction_id: p.predictionId, received_at: p.receivedAt, segment_id: segment?.id ?? null, variant: p.variant ?? null, prediction: p.prediction ?? null }));
         await db
           .insertInto('prediction_ids')
           .values(rows)

@@ -7,12 +7,13 @@
 import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import { UsageError } from '../../core/errors.js';
-import type { FeedbackLabel, FeedbackWriteCounts, LabelGroupSummary, PredictionFeedbackRepository, StoredFeedback } from '../prediction-feedback-repository.js';
+import type { FeedbackLabel, FeedbackWriteCounts, PredictionFeedbackRepository, PredictionWindow, StoredFeedback, VariantLabelSummary } from '../prediction-feedback-repository.js';
 import type { KilnDatabase, PredictionFeedbackTable } from './kiln-database.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 const LOOKUP_CHUNK = 500;
 const INSERT_CHUNK = 500;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Feedback labels of `project` over any Kysely connection or transaction. */
 export class SqlPredictionFeedbackRepository implements PredictionFeedbackRepository {
@@ -78,48 +79,56 @@ export class SqlPredictionFeedbackRepository implements PredictionFeedbackReposi
     return new Map([...rows].map(([id, row]) => [id, toFeedback(row)]));
   }
 
-  async summarizeTagged(endpoint: string, prefix: string): Promise<LabelGroupSummary[]> {
-    if (!/^[A-Za-z0-9]{1,40}$/.test(prefix)) throw new UsageError('a tag prefix is 1-40 letters or digits', { field: 'prefix' });
-    // substr/equality and a CASE-guarded cast mean the same on SQLite and PostgreSQL (no LIKE, no collation).
-    const tag = `${prefix}-`;
-    // Literal positions: PostgreSQL must see the GROUP BY expression as the selected one (parameters differ).
-    const group = sql<string>`substr(prediction_id, ${sql.lit(tag.length + 1)}, 1)`;
-    const isNumber = sql`substr(label_json, 1, 1) in ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')`;
-    const value = sql<number>`case when ${isNumber} then cast(label_json as double precision) end`;
-    const tagged = this.db
-      .selectFrom('prediction_feedback')
-      .where('project', '=', this.project)
-      .where('endpoint', '=', endpoint)
-      .where(sql<boolean>`substr(prediction_id, 1, ${sql.lit(tag.length)}) = ${tag}`)
-      .where(sql<boolean>`substr(prediction_id, ${sql.lit(tag.length + 2)}, 1) = '-'`);
-    const rows = await tagged
+  async summarizeByVariant(endpoint: string, window: PredictionWindow): Promise<VariantLabelSummary[]> {
+    for (const field of ['from', 'to'] as const) {
+      if (!ISO.test(window[field])) throw new UsageError(`window.${field} must be an ISO-8601 UTC time (YYYY-MM-DDTHH:MM:SS.mmmZ)`, { field });
+    }
+    // Labels drive the join (usually far fewer than predictions); each finds its index row by primary key.
+    const joined = this.db
+      .selectFrom('prediction_feedback as f')
+      .innerJoin('prediction_ids as p', (j) => j.onRef('p.project', '=', 'f.project').onRef('p.endpoint', '=', 'f.endpoint').onRef('p.prediction_id', '=', 'f.prediction_id'))
+      .where('f.project', '=', this.project)
+      .where('f.endpoint', '=', endpoint)
+      .where('p.received_at', '>=', window.from)
+      .where('p.received_at', '<', window.to)
+      .where('p.variant', 'is not', null);
+    // substr and a CASE-guarded cast mean the same on SQLite and PostgreSQL (no LIKE, no collation).
+    const isNumber = sql`substr(f.label_json, 1, 1) in ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')`;
+    const value = sql<number>`case when ${isNumber} then cast(f.label_json as double precision) end`;
+    // String(prediction) === String(label): a JSON string label is the prediction quoted (with \ and " escaped
+    // as JSON.stringify does); any other label's JSON text is its String() already.
+    const quoted = sql`'"' || replace(replace(p.prediction, '\\', '\\\\'), '"', '\\"') || '"'`;
+    const rows = await joined
       .select([
-        group.as('grp'),
+        'p.variant',
         sql<number>`count(*)`.as('labelled'),
-        sql<number>`sum(case when label_json in ('true', '1') then 1 else 0 end)`.as('trues'),
-        sql<number>`sum(case when label_json in ('false', '0') then 1 else 0 end)`.as('falses'),
+        sql<number>`sum(case when f.label_json in ('true', '1') then 1 else 0 end)`.as('trues'),
+        sql<number>`sum(case when f.label_json in ('false', '0') then 1 else 0 end)`.as('falses'),
         sql<number>`sum(case when ${isNumber} then 1 else 0 end)`.as('numeric'),
         sql<number | null>`sum(${value})`.as('total'),
+        sql<number>`sum(case when p.prediction is not null then 1 else 0 end)`.as('compared'),
+        sql<number>`sum(case when p.prediction is not null and (f.label_json = p.prediction or f.label_json = ${quoted}) then 1 else 0 end)`.as('correct'),
       ])
-      .groupBy(group)
+      .groupBy('p.variant')
       .execute();
-    const out: LabelGroupSummary[] = [];
+    const out: VariantLabelSummary[] = [];
     for (const r of rows) {
+      const variant = r.variant ?? '';
       const numeric = Number(r.numeric);
       const sum = Number(r.total ?? 0);
       let squaredDeviations = 0;
       if (numeric > 1) {
         // Second pass around the mean: sum(x^2) - n*mean^2 loses every digit when the mean is large.
         const mean = sum / numeric;
-        const dev = await tagged
+        const dev = await joined
           .select(sql<number | null>`sum((${value} - ${mean}) * (${value} - ${mean}))`.as('ss'))
-          .where(sql<boolean>`${group} = ${r.grp}`)
+          .where('p.variant', '=', variant)
           .executeTakeFirst();
         squaredDeviations = Number(dev?.ss ?? 0);
       }
-      out.push({ group: r.grp, labelled: Number(r.labelled), trues: Number(r.trues), falses: Number(r.falses), numeric, sum, squaredDeviations });
+      out.push({ variant, labelled: Number(r.labelled), trues: Number(r.trues), falses: Number(r.falses), numeric, sum, squaredDeviations, compared: Number(r.compared), correct: Number(r.correct) });
     }
-    return out.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+    return out.sort((a, b) => (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0));
   }
 
   async history(endpoint: string, predictionId: string): Promise<StoredFeedback[]> {

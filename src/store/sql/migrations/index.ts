@@ -19,6 +19,7 @@ import { migration013Monitors } from './013-monitors.js';
 import { migration014Alerts } from './014-alerts.js';
 import { migration016Rollouts } from './016-rollouts.js';
 import { migration017EndpointRequestStats } from './017-endpoint-request-stats.js';
+import { migration018PredictionVariants } from './018-prediction-variants.js';
 
 /** The known migrations in id order (015 lands from a parallel branch; `runMigrations` tolerates gaps). */
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration014Alerts,
   migration016Rollouts,
   migration017EndpointRequestStats,
+  migration018PredictionVariants,
 ];
