@@ -95,6 +95,12 @@ describe('CaptureBuffer', () => {
     const known = await kiln.metadata.captureSegments.knownPredictionIds('churn', r.predictionIds);
     expect(known.size).toBe(2000);
     expect(buffer.counters()).toMatchObject({ offeredRows: 2010, sampledRows: expected.length, indexedIds: 2010 });
+    // Every id, sampled or not, is indexed with its variant and prediction: labels 'yes' on all of them are
+    // correct exactly where the prediction was 'yes' (odd rows), counted in the store from all 2000.
+    await kiln.metadata.feedback.record('churn', r.predictionIds.map((predictionId) => ({ predictionId, labelJson: '"yes"' })), '2026-03-02T00:00:00.000Z', 'test');
+    const [main, ...rest] = await kiln.metadata.feedback.summarizeByVariant('churn', { from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' });
+    expect(rest).toEqual([]);
+    expect(main).toMatchObject({ variant: 'main', labelled: 2000, compared: 2000, correct: 1000 });
   });
 
   it('never blocks or throws: a full buffer drops and counts, malformed records are counted', async () => {
