@@ -83,12 +83,14 @@ describe('psi against the training baseline, and rollout alerts', () => {
 
   it('a canary whose traffic is shifted breaks psi < 0.2, rolls back by itself, and the alert rule delivers a signed webhook naming the breach', async () => {
     await fx.kiln.alerts.createRule({ name: 'rollout-breaches', on: 'rollout.breach,rollout.rolled_back', endpoint: 'shifted', severity: 'critical', channels: [`webhook:${hook}`], webhookSecret: SECRET });
-    await fx.kiln.rollouts.start('shifted', { to: fx.b, strategy: 'canary', steps: [50, 100], bake: '5s', guards: ['error_rate < 0.01', 'psi < 0.2'], minRequests: 5 }, { allowFiles: true });
+    await fx.kiln.rollouts.start('shifted', { to: fx.b, strategy: 'canary', steps: [50, 100], bake: '20s', guards: ['error_rate < 0.01', 'psi < 0.2'], minRequests: 5 }, { allowFiles: true });
     const rng = new Rng(11);
-    const deadline = Date.now() + 15_000;
+    // psi waits for 25 scored predictions per training bin (~500): 50 rows a request reach that well inside
+    // the first step's bake even on a loaded machine, so the breach is judged in step 0.
+    const deadline = Date.now() + 40_000;
     // Every row far outside the training range of x: the candidate answers "pos" with near certainty.
     while ((await fx.kiln.rollouts.status('shifted')).rollout.status === 'running' && Date.now() < deadline) {
-      expect((await predict(server.url, 'shifted', { instances: Array.from({ length: 10 }, () => testRow(rng, { x: 4 + rng.next() })) })).status).toBe(200);
+      expect((await predict(server.url, 'shifted', { instances: Array.from({ length: 50 }, () => testRow(rng, { x: 4 + rng.next() })) })).status).toBe(200);
     }
     const view = await fx.kiln.rollouts.status('shifted');
     expect(view.rollout.status).toBe('rolled_back');
@@ -108,7 +110,7 @@ describe('psi against the training baseline, and rollout alerts', () => {
     expect(history.items).toHaveLength(1);
     const shown = await fx.kiln.alerts.showAlert(history.items[0].id);
     expect(shown.events.map((e) => e.kind)).toEqual(['fired', 'delivery', 'repeated']);
-  }, 30_000);
+  }, 60_000);
 
   it('a model without a training prediction baseline reads null, and the status says why', async () => {
     const { predictions: _p, ...baseline } = parseBundle((await testBundles()).binaryB).baseline;
