@@ -191,6 +191,7 @@ function shares(x: ArrayLike<number>): number[] {
   return Array.from(x, (v) => (s > 0 ? v / s : 0));
 }
 
+/** Chart bins shared by both sides; numeric samples arrive sorted (the drift tests need them so anyway). */
 function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bins: number): ColumnDrift['distribution'] {
   if (ref.kind === 'categorical' && cur.kind === 'categorical') {
     const keep = Math.min(labels?.length ?? 0, bins);
@@ -200,9 +201,23 @@ function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bi
   const lo = Math.min(ref.values[0], cur.values[0]);
   let hi = Math.max(ref.values[ref.values.length - 1], cur.values[cur.values.length - 1]);
   if (!(hi > lo)) hi = lo + 1;
+  const binOf = (x: number): number => Math.min(bins - 1, Math.floor(((x - lo) / (hi - lo)) * bins));
+  // binOf is monotone in x (IEEE subtraction, division and multiplication by positive constants never
+  // reorder), so on a sorted sample each bin is one run: find the runs' ends by binary search.
   const count = (v: Float64Array): number[] => {
     const c = new Array<number>(bins).fill(0);
-    for (let i = 0; i < v.length; i++) c[Math.min(bins - 1, Math.floor(((v[i] - lo) / (hi - lo)) * bins))]++;
+    let start = 0;
+    for (let k = 0; k < bins && start < v.length; k++) {
+      let from = start;
+      let to = v.length;
+      while (from < to) {
+        const mid = (from + to) >>> 1;
+        if (binOf(v[mid]) <= k) from = mid + 1;
+        else to = mid;
+      }
+      c[k] = from - start;
+      start = from;
+    }
     return shares(c);
   };
   const fmt = (x: number): string => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0) ? x.toExponential(2) : String(Number(x.toPrecision(4))));
