@@ -1,10 +1,13 @@
 /**
  * The ad-hoc drift report between two datasets (what people use Evidently for): one streamed pass over
- * each side collects every column (numbers into growing typed arrays, categories as counts), then each
+ * each side collects every column (numbers as the chunks' own arrays, categories as counts), then each
  * column present on both sides gets the default test for its kind and size (or an override) and a
  * verdict (text columns: distinct texts with counts, tested by out-of-vocabulary rate or length drift, or
  * as categories when a categorical test is chosen for them); the dataset drifts when the share of drifted columns reaches `datasetDriftShare` (0.5).
  * Columns found on one side only are listed, not tested. The JSON shape is docs/specs/drift-report.md.
+ * Speed (issue #12, docs/benchmarks.md): numeric columns are tested one at a time in two gather buffers and
+ * one sort scratch reused by every column, because first-touch page faults on fresh arrays cost more here
+ * than copying and sorting the values; the sort is the exact bucket sort of core/stats/bucket-sort.ts.
  */
 import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
@@ -224,7 +227,11 @@ function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bi
   return { labels: Array.from({ length: bins }, (_, k) => fmt(lo + ((hi - lo) * k) / bins)), reference: count(ref.values), current: count(cur.values) };
 }
 
-/** Compare two datasets column by column. */
+/**
+ * Compare two datasets column by column. The chunks' numeric arrays are read in place until the report
+ * returns (not copied): a source must not overwrite a frame's arrays after yielding it (Kiln's readers
+ * hand every chunk over).
+ */
 export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Frame>, current: AsyncIterable<Frame> | Iterable<Frame>, opts: DriftReportOptions = {}): Promise<DriftReport> {
   for (const [col, test] of Object.entries(opts.tests ?? {})) {
     if (!Object.prototype.hasOwnProperty.call(DRIFT_TESTS, test)) throw new UsageError(`unknown drift test "${test}" for column "${col}" (known: ${Object.keys(DRIFT_TESTS).join(', ')})`, { field: 'tests', column: col });
