@@ -92,3 +92,22 @@ describe('driftReport charts', () => {
     expect(report.columns[0].distribution.current).toEqual(perValue(c));
   });
 });
+
+describe('driftReport threads', () => {
+  it('gives the same report when a worker sorts one side of every column', async () => {
+    const rng = new Rng(5);
+    const side = (shift: number, rows: number): Frame =>
+      new Frame([
+        { name: 'x', type: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => (i % 50 === 0 ? NaN : rng.normal() + shift)) },
+        { name: 'k', type: 'numeric', values: Float64Array.from({ length: rows }, () => rng.int(4)) },
+        { name: 'y', type: 'numeric', values: Float64Array.from({ length: rows }, () => Math.exp(rng.normal() * 3)) },
+      ]);
+    const r = side(0, 20_000);
+    const c = side(0.2, 15_000);
+    const one = await driftReport([r], [c], { threads: 1 });
+    const two = await driftReport([r], [c], { threads: 2 });
+    expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    expect(one.columns.map((col) => col.test)).toEqual(['wasserstein', 'jensenshannon', 'wasserstein']);
+    await expect(driftReport([r], [c], { threads: 3 })).rejects.toThrow(/threads must be 1 or 2/);
+  });
+});

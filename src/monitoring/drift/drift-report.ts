@@ -12,7 +12,8 @@
 import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
-import { bucketSortFloat64, Float64SortScratch } from '../../core/stats/bucket-sort.js';
+import { availableParallelism } from 'node:os';
+import { ColumnPairSorter, PARALLEL_SORT_MIN_VALUES } from './column-pair-sorter.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
 import type { DriftColumnKind, DriftSample } from './drift-tests.js';
 import { sortedTextLengths } from './text-drift.js';
@@ -29,6 +30,11 @@ export interface DriftReportOptions {
   readonly datasetDriftShare?: number;
   /** Histogram bins kept per column for charts (default 20). */
   readonly chartBins?: number;
+  /**
+   * Threads sorting numeric columns, 1 or 2 (default: 2 on a machine with two or more cores when the
+   * numeric columns hold at least PARALLEL_SORT_MIN_VALUES values on both sides together, else 1).
+   */
+  readonly threads?: number;
 }
 
 /** One column's result. */
@@ -165,6 +171,14 @@ function largestNumeric(accs: Map<string, Accumulator>): number {
   return most;
 }
 
+/** Threads for the column sorts: as asked, else two for large reports on a machine with two cores or more. */
+function sortThreads(asked: number | undefined, ref: Map<string, Accumulator>, cur: Map<string, Accumulator>): number {
+  if (asked !== undefined) return asked;
+  let values = 0;
+  for (const accs of [ref, cur]) for (const a of accs.values()) if (a.kind === 'numeric') values += a.n;
+  return values >= PARALLEL_SORT_MIN_VALUES && availableParallelism() >= 2 ? 2 : 1;
+}
+
 /** Distinct values of an ascending-sorted array. */
 function distinctSorted(sorted: Float64Array): number {
   let d = sorted.length > 0 ? 1 : 0;
@@ -236,6 +250,7 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
   for (const [col, test] of Object.entries(opts.tests ?? {})) {
     if (!Object.prototype.hasOwnProperty.call(DRIFT_TESTS, test)) throw new UsageError(`unknown drift test "${test}" for column "${col}" (known: ${Object.keys(DRIFT_TESTS).join(', ')})`, { field: 'tests', column: col });
   }
+  if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw new UsageError(`threads must be 1 or 2 (got ${opts.threads})`, { field: 'threads' });
   const wanted = opts.columns ? new Set(opts.columns) : null;
   const ref = await collect(reference, wanted);
   const cur = await collect(current, wanted);
@@ -246,76 +261,80 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
   const bins = opts.chartBins ?? 20;
   const columns: ColumnDrift[] = [];
   const skipped: DriftReport['skipped'] = [];
-  const refBuffer = new Float64Array(largestNumeric(ref.accs));
-  const curBuffer = new Float64Array(largestNumeric(cur.accs));
-  const scratch = new Float64SortScratch();
   const names = [...ref.order.filter((n) => !wanted || wanted.has(n)), ...cur.order.filter((n) => (!wanted || wanted.has(n)) && !ref.accs.has(n))];
-  for (const name of names) {
-    const r = ref.accs.get(name);
-    const c = cur.accs.get(name);
-    if (!r) {
-      skipped.push({ column: name, reason: 'not in the reference data' });
-      continue;
+  const sorter = ColumnPairSorter.open(largestNumeric(ref.accs), largestNumeric(cur.accs), sortThreads(opts.threads, ref.accs, cur.accs));
+  try {
+    for (const name of names) {
+      await sorter.yieldToPool();
+      const r = ref.accs.get(name);
+      const c = cur.accs.get(name);
+      if (!r) {
+        skipped.push({ column: name, reason: 'not in the reference data' });
+        continue;
+      }
+      if (!c) {
+        skipped.push({ column: name, reason: 'not in the current data' });
+        continue;
+      }
+      // Each numeric side is gathered into the sorter's buffer reused by every column, then sorted there in place.
+      const rGathered = r.kind === 'numeric' ? sorter.reference.subarray(0, gatherFinite(r, sorter.reference)) : EMPTY;
+      const cGathered = c.kind === 'numeric' ? sorter.current.subarray(0, gatherFinite(c, sorter.current)) : EMPTY;
+      const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
+      const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
+      if (rn === 0 || cn === 0) {
+        skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
+        continue;
+      }
+      const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
+      // Sorted once here; the numeric tests and the distinct counts read sorted samples.
+      if (kind === 'numeric') sorter.sortPair(rn, cn);
+      const rValues = kind === 'numeric' ? rGathered : EMPTY;
+      const cValues = kind === 'numeric' ? cGathered : EMPTY;
+      const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r, rGathered).size;
+      const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
+      const test = DRIFT_TESTS[testName];
+      // A text column under a categorical test is compared text by text (what Kiln did before text tests).
+      const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
+      if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
+      // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
+      const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
+      let rs: DriftSample;
+      let cs: DriftSample;
+      let labels: string[] | null = null;
+      let chart: ColumnDrift['distribution'] | null = null;
+      if (kind === 'text' && !textAsCategories) {
+        rs = { kind: 'text', texts: r.counts };
+        cs = { kind: 'text', texts: c.counts };
+        chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
+      } else if (byCategory) {
+        const cat = categorical(asCategories(r, rGathered), asCategories(c, cGathered));
+        labels = cat.labels;
+        rs = { kind: 'categorical', counts: cat.r };
+        cs = { kind: 'categorical', counts: cat.c };
+      } else {
+        rs = { kind: 'numeric', values: rValues };
+        cs = { kind: 'numeric', values: cValues };
+      }
+      const out = test.run(rs, cs);
+      const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
+      const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
+      columns.push({
+        column: name,
+        kind,
+        test: testName,
+        testTitle: test.title,
+        statistic: out.statistic,
+        pValue: out.pValue,
+        threshold,
+        thresholdKind: test.kind,
+        drifted,
+        reference: { count: rn, missing: r.missing, distinct },
+        current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c, cGathered).size },
+        distribution: chart ?? chartOf(rs, cs, labels, bins),
+      });
     }
-    if (!c) {
-      skipped.push({ column: name, reason: 'not in the current data' });
-      continue;
-    }
-    // Each numeric side is gathered into a buffer reused by every column, then sorted there in place.
-    const rGathered = r.kind === 'numeric' ? refBuffer.subarray(0, gatherFinite(r, refBuffer)) : EMPTY;
-    const cGathered = c.kind === 'numeric' ? curBuffer.subarray(0, gatherFinite(c, curBuffer)) : EMPTY;
-    const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
-    const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
-    if (rn === 0 || cn === 0) {
-      skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
-      continue;
-    }
-    const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
-    // Sorted once here; the numeric tests and the distinct counts read sorted samples.
-    const rValues = kind === 'numeric' ? bucketSortFloat64(rGathered, scratch) : EMPTY;
-    const cValues = kind === 'numeric' ? bucketSortFloat64(cGathered, scratch) : EMPTY;
-    const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r, rGathered).size;
-    const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
-    const test = DRIFT_TESTS[testName];
-    // A text column under a categorical test is compared text by text (what Kiln did before text tests).
-    const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
-    if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
-    // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
-    const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
-    let rs: DriftSample;
-    let cs: DriftSample;
-    let labels: string[] | null = null;
-    let chart: ColumnDrift['distribution'] | null = null;
-    if (kind === 'text' && !textAsCategories) {
-      rs = { kind: 'text', texts: r.counts };
-      cs = { kind: 'text', texts: c.counts };
-      chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
-    } else if (byCategory) {
-      const cat = categorical(asCategories(r, rGathered), asCategories(c, cGathered));
-      labels = cat.labels;
-      rs = { kind: 'categorical', counts: cat.r };
-      cs = { kind: 'categorical', counts: cat.c };
-    } else {
-      rs = { kind: 'numeric', values: rValues };
-      cs = { kind: 'numeric', values: cValues };
-    }
-    const out = test.run(rs, cs);
-    const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
-    const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
-    columns.push({
-      column: name,
-      kind,
-      test: testName,
-      testTitle: test.title,
-      statistic: out.statistic,
-      pValue: out.pValue,
-      threshold,
-      thresholdKind: test.kind,
-      drifted,
-      reference: { count: rn, missing: r.missing, distinct },
-      current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c, cGathered).size },
-      distribution: chart ?? chartOf(rs, cs, labels, bins),
-    });
+  } finally {
+    await sorter.close();
   }
   const drifted = columns.filter((c) => c.drifted).length;
   const share = columns.length > 0 ? drifted / columns.length : 0;
