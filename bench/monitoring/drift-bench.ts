@@ -7,6 +7,7 @@
  *   npx tsx bench/monitoring/drift-bench.ts --shape long    # 1M x 1M rows, 30 numeric + 10 categorical; goal < 2 s
  *   npx tsx bench/monitoring/drift-bench.ts --shape wide    # 100k x 100k rows, 800 numeric + 200 categorical; goal < 10 s
  *   npx tsx bench/monitoring/drift-bench.ts [ROWS=1000000] [NUMERIC=30] [CATEGORICAL=10]
+ *   ... --threads 1|2    # the report's sorting threads (default: its own choice, 2 for these shapes on 2+ cores)
  *
  * Kiln's report runs twice: the first call is what a `kiln monitor drift` process pays (cold JIT), the second
  * a long-running server. The anchor needs /usr/bin/python3 with numpy and scipy (Debian python3-scipy); the
@@ -29,7 +30,10 @@ const SHAPES: Record<string, { rows: number; numeric: number; categorical: numbe
 const shapeAt = process.argv.indexOf('--shape');
 const shape = shapeAt >= 0 ? SHAPES[process.argv[shapeAt + 1] ?? ''] : undefined;
 if (shapeAt >= 0 && !shape) throw new Error(`--shape takes one of ${Object.keys(SHAPES).join(', ')}`);
-const positional = shapeAt >= 0 ? [] : process.argv.slice(2);
+const threadsAt = process.argv.indexOf('--threads');
+const THREADS = threadsAt >= 0 ? Number(process.argv[threadsAt + 1]) : undefined;
+if (THREADS !== undefined && THREADS !== 1 && THREADS !== 2) throw new Error('--threads takes 1 or 2');
+const positional = (shapeAt >= 0 ? [] : process.argv.slice(2)).filter((a, i, all) => a !== '--threads' && all[i - 1] !== '--threads');
 const ROWS = shape?.rows ?? Number(positional[0] ?? 1_000_000);
 const NUMERIC = shape?.numeric ?? Number(positional[1] ?? 30);
 const CATEGORICAL = shape?.categorical ?? Number(positional[2] ?? 10);
@@ -81,10 +85,11 @@ print(time.perf_counter() - t, int(drifted))
 const ref = side(1, false);
 const cur = side(2, true);
 const t0 = performance.now();
-const report = await driftReport([ref.frame], [cur.frame]);
+const opts = THREADS === undefined ? {} : { threads: THREADS };
+const report = await driftReport([ref.frame], [cur.frame], opts);
 const kilnS = (performance.now() - t0) / 1000;
 const t1 = performance.now();
-await driftReport([ref.frame], [cur.frame]);
+await driftReport([ref.frame], [cur.frame], opts);
 const warmS = (performance.now() - t1) / 1000;
 
 const dir = mkdtempSync(join(tmpdir(), 'kiln-drift-bench-'));
@@ -96,7 +101,7 @@ try {
   const script = join(dir, 'anchor.py');
   writeFileSync(script, ANCHOR);
   const [scipyS, scipyDrifted] = execFileSync('/usr/bin/python3', [script, dir, String(ROWS), String(NUMERIC), String(CATEGORICAL)], { encoding: 'utf8' }).trim().split(' ').map(Number);
-  console.log(`drift report, ${ROWS.toLocaleString('en')} x ${ROWS.toLocaleString('en')} rows, ${NUMERIC} numeric + ${CATEGORICAL} categorical columns`);
+  console.log(`drift report, ${ROWS.toLocaleString('en')} x ${ROWS.toLocaleString('en')} rows, ${NUMERIC} numeric + ${CATEGORICAL} categorical columns, threads: ${THREADS ?? 'default'}`);
   console.log(`  kiln driftReport (default tests, one pass, charts):  ${kilnS.toFixed(2)} s first call, ${warmS.toFixed(2)} s second  (${report.driftedColumns} drifted)`);
   console.log(`  SciPy per-column wasserstein + jensenshannon (anchor): ${scipyS.toFixed(2)} s  (${scipyDrifted} drifted; file reads included)`);
   console.log(`  ratio kiln / scipy: ${(kilnS / scipyS).toFixed(2)}x (first call)`);

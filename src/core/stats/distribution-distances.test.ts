@@ -1,7 +1,26 @@
 /** Distribution distances against SciPy/NumPy (test/fixtures/scripts/drift_distances_reference.py). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hellingerDistance, histogramCounts, jensenShannonDistance, klDivergence, proportionZTest, sturgesBinEdges, wassersteinDistance } from './distribution-distances.js';
+import { Rng } from '../rng.js';
+import { hellingerDistance, histogramCounts, jensenShannonDistance, klDivergence, proportionZTest, sturgesBinEdges, wassersteinDistance, wassersteinDistanceSorted } from './distribution-distances.js';
+
+/** The plain merge the drift report used before its branch-light loop: results must stay bit-identical. */
+function plainMergeWasserstein(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  const m = b.length;
+  let i = 0;
+  let j = 0;
+  let prev = Math.min(a[0], b[0]);
+  let dist = 0;
+  while (i < n || j < m) {
+    const x = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
+    dist += Math.abs(i / n - j / m) * (x - prev);
+    while (i < n && a[i] === x) i++;
+    while (j < m && b[j] === x) j++;
+    prev = x;
+  }
+  return dist;
+}
 
 const ref = JSON.parse(readFileSync('test/fixtures/drift-distances-reference.json', 'utf8')) as {
   u: number[];
@@ -23,6 +42,19 @@ describe('distribution distances (SciPy reference)', () => {
     expect(wassersteinDistance(u, v)).toBeCloseTo(ref.wasserstein, 12);
     expect(wassersteinDistance(u, u)).toBe(0);
     expect(wassersteinDistance(Float64Array.of(0), Float64Array.of(3))).toBe(3);
+  });
+
+  it('the sorted-sample merge is bit-identical to the plain merge (ties, zeros of both signs, uneven sizes)', () => {
+    const rng = new Rng(21);
+    const draws: (() => number)[] = [() => rng.normal(), () => rng.int(9) - 4, () => (rng.next() < 0.3 ? (rng.next() < 0.5 ? -0 : 0) : rng.normal() * 1e-3)];
+    for (const draw of draws) {
+      for (const [n, m] of [[1, 1], [1, 50], [700, 3], [5000, 4000]]) {
+        const a = Float64Array.from({ length: n }, draw).sort();
+        const b = Float64Array.from({ length: m }, () => draw() + (rng.next() < 0.5 ? 0 : 0.1)).sort();
+        expect(Object.is(wassersteinDistanceSorted(a, b), plainMergeWasserstein(a, b))).toBe(true);
+        expect(Object.is(wassersteinDistanceSorted(b, a), plainMergeWasserstein(b, a))).toBe(true);
+      }
+    }
   });
 
   it('sturges edges and histogram counts', () => {

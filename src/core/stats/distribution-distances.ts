@@ -21,9 +21,23 @@ export function wassersteinDistanceSorted(a: Float64Array, b: Float64Array): num
   let j = 0;
   let prev = Math.min(a[0], b[0]);
   let dist = 0;
+  // While both sides have values, which one is next is a coin toss for similar samples: advancing by
+  // the comparisons' 0/1 instead of branching on them saves a mispredicted branch per value. The sum and
+  // its order are the same as the plain merge below (the sign of a zero x never reaches it).
+  while (i < n && j < m) {
+    const u = a[i];
+    const v = b[j];
+    const x = Math.min(u, v);
+    // Between prev and x both CDFs are flat: add |F_a - F_b| * width.
+    dist += Math.abs(i / n - j / m) * (x - prev);
+    i += +(u === x);
+    j += +(v === x);
+    while (i < n && a[i] === x) i++;
+    while (j < m && b[j] === x) j++;
+    prev = x;
+  }
   while (i < n || j < m) {
     const x = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
-    // Between prev and x both CDFs are flat: add |F_a - F_b| * width.
     dist += Math.abs(i / n - j / m) * (x - prev);
     while (i < n && a[i] === x) i++;
     while (j < m && b[j] === x) j++;

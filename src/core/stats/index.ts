@@ -11,6 +11,7 @@ export * from './smirnov-distribution.js';
 export * from './distribution-distances.js';
 export * from './normal-distribution.js';
 export * from './radix-sort.js';
+export * from './bucket-sort.js';
 export * from './log-beta.js';
 export * from './incomplete-beta.js';
 export * from './normal-quantile.js';

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { frameFromRecords } from '../../core/frame-builder.js';
-import type { Frame } from '../../core/frame.js';
+import { Frame } from '../../core/frame.js';
+import { Rng } from '../../core/rng.js';
 import { driftReport } from './drift-report.js';
 
 type Side = { ref: (number | string)[]; cur: (number | string)[] };
@@ -70,5 +71,43 @@ describe('driftReport', () => {
     await expect(driftReport([a], [a.slice(0, 0)])).rejects.toThrow(/current data has no rows/);
     await expect(driftReport([a], [b], { columns: ['nope'] })).rejects.toThrow(/neither dataset/);
     await expect(driftReport([frame({ c: ['a', 'b', 'a'] })], [frame({ c: ['a', 'a', 'b'] })], { tests: { c: 'ks' } })).rejects.toThrow(/does not apply/);
+  });
+});
+
+describe('driftReport charts', () => {
+  it('counts each numeric bin exactly as a per-value pass does (ties on bin edges, negatives, zeros)', async () => {
+    const rng = new Rng(8);
+    const draw = (shift: number): number[] => Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? -0 : i % 7 === 0 ? rng.int(20) / 4 - 2 : rng.normal() + shift));
+    const r = draw(0);
+    const c = draw(0.4);
+    const report = await driftReport([new Frame([{ name: 'x', type: 'numeric', values: Float64Array.from(r) }])], [new Frame([{ name: 'x', type: 'numeric', values: Float64Array.from(c) }])], { chartBins: 13 });
+    const lo = Math.min(...r, ...c);
+    const hi = Math.max(...r, ...c);
+    const perValue = (v: number[]): number[] => {
+      const counts = new Array<number>(13).fill(0);
+      for (const x of v) counts[Math.min(12, Math.floor(((x - lo) / (hi - lo)) * 13))]++;
+      return counts.map((k) => k / v.length);
+    };
+    expect(report.columns[0].distribution.reference).toEqual(perValue(r));
+    expect(report.columns[0].distribution.current).toEqual(perValue(c));
+  });
+});
+
+describe('driftReport threads', () => {
+  it('gives the same report when a worker sorts one side of every column', async () => {
+    const rng = new Rng(5);
+    const side = (shift: number, rows: number): Frame =>
+      new Frame([
+        { name: 'x', type: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => (i % 50 === 0 ? NaN : rng.normal() + shift)) },
+        { name: 'k', type: 'numeric', values: Float64Array.from({ length: rows }, () => rng.int(4)) },
+        { name: 'y', type: 'numeric', values: Float64Array.from({ length: rows }, () => Math.exp(rng.normal() * 3)) },
+      ]);
+    const r = side(0, 20_000);
+    const c = side(0.2, 15_000);
+    const one = await driftReport([r], [c], { threads: 1 });
+    const two = await driftReport([r], [c], { threads: 2 });
+    expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    expect(one.columns.map((col) => col.test)).toEqual(['wasserstein', 'jensenshannon', 'wasserstein']);
+    await expect(driftReport([r], [c], { threads: 3 })).rejects.toThrow(/threads must be 1 or 2/);
   });
 });

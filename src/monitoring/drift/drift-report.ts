@@ -1,15 +1,19 @@
 /**
  * The ad-hoc drift report between two datasets (what people use Evidently for): one streamed pass over
- * each side collects every column (numbers into growing typed arrays, categories as counts), then each
+ * each side collects every column (numbers as the chunks' own arrays, categories as counts), then each
  * column present on both sides gets the default test for its kind and size (or an override) and a
  * verdict (text columns: distinct texts with counts, tested by out-of-vocabulary rate or length drift, or
  * as categories when a categorical test is chosen for them); the dataset drifts when the share of drifted columns reaches `datasetDriftShare` (0.5).
  * Columns found on one side only are listed, not tested. The JSON shape is docs/specs/drift-report.md.
+ * Speed (issue #12, docs/benchmarks.md): numeric columns are tested one at a time in two gather buffers and
+ * one sort scratch reused by every column, because first-touch page faults on fresh arrays cost more here
+ * than copying and sorting the values; the sort is the exact bucket sort of core/stats/bucket-sort.ts.
  */
 import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
-import { sortFloat64 } from '../../core/stats/radix-sort.js';
+import { availableParallelism } from 'node:os';
+import { ColumnPairSorter, PARALLEL_SORT_MIN_VALUES } from './column-pair-sorter.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
 import type { DriftColumnKind, DriftSample } from './drift-tests.js';
 import { sortedTextLengths } from './text-drift.js';
@@ -26,6 +30,11 @@ export interface DriftReportOptions {
   readonly datasetDriftShare?: number;
   /** Histogram bins kept per column for charts (default 20). */
   readonly chartBins?: number;
+  /**
+   * Threads sorting numeric columns, 1 or 2 (default: 2 on a machine with two or more cores when the
+   * numeric columns hold at least PARALLEL_SORT_MIN_VALUES values on both sides together, else 1).
+   */
+  readonly threads?: number;
 }
 
 /** One column's result. */
@@ -69,30 +78,20 @@ export interface DriftReport {
 
 interface Accumulator {
   kind: DriftColumnKind;
-  values: Float64Array;
+  /**
+   * Numeric columns: the chunks' own arrays (NaN and ±Infinity still in), read without copying. Copying
+   * 80M values into fresh arrays cost more in page faults than the copy itself; the values are gathered
+   * into reused buffers one column at a time when the column is tested.
+   */
+  chunks: Float64Array[];
+  /** Values in `chunks`, missing ones included. */
   n: number;
   counts: Map<string, number>;
   missing: number;
 }
 
 function newAcc(kind: DriftColumnKind): Accumulator {
-  return { kind, values: new Float64Array(1024), n: 0, counts: new Map(), missing: 0 };
-}
-
-function pushNumber(a: Accumulator, x: number): void {
-  if (a.n === a.values.length) {
-    const grown = new Float64Array(a.values.length * 2);
-    grown.set(a.values);
-    a.values = grown;
-  }
-  a.values[a.n++] = x;
-}
-
-function reserve(a: Accumulator, size: number): void {
-  if (size <= a.values.length) return;
-  const grown = new Float64Array(Math.max(size, a.values.length * 2));
-  grown.set(a.values.subarray(0, a.n));
-  a.values = grown;
+  return { kind, chunks: [], n: 0, counts: new Map(), missing: 0 };
 }
 
 function bump(a: Accumulator, key: string, by = 1): void {
@@ -110,18 +109,9 @@ function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlyS
     else if (a.kind !== kind) throw new UsageError(`column "${col.name}" is ${kind} in one chunk and ${a.kind} in another`, { column: col.name });
     const n = frame.rowCount;
     if (col.type === 'numeric' || col.type === 'timestamp') {
-      // One capacity check per chunk and a tight copy loop (a call per value cost a third of a 1M-row report).
-      reserve(a, a.n + n);
-      const v = col.values;
-      const dst = a.values;
-      let k = a.n;
-      // NaN and ±Infinity count as missing (Evidently replaces infinities with NaN before testing).
-      for (let i = 0; i < n; i++) {
-        const x = v[i];
-        if (x - x === 0) dst[k++] = x;
-      }
-      a.missing += n - (k - a.n);
-      a.n = k;
+      // Kept by reference: a frame's arrays are not written after it is yielded (readers hand each chunk over).
+      a.chunks.push(col.values.length === n ? col.values : col.values.subarray(0, n));
+      a.n += n;
     } else if (col.type === 'categorical') {
       const per = new Float64Array(col.categories.length);
       for (let i = 0; i < n; i++) {
@@ -130,22 +120,34 @@ function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlyS
         else per[c]++;
       }
       for (let c = 0; c < per.length; c++) if (per[c] > 0) bump(a, col.categories[c], per[c]);
+    } else if (kind === 'numeric') {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) v[i] = isMissing(col, i) ? NaN : Number(cellValue(col, i));
+      a.chunks.push(v);
+      a.n += n;
     } else {
       for (let i = 0; i < n; i++) {
-        if (isMissing(col, i)) {
-          a.missing++;
-          continue;
-        }
-        const v = cellValue(col, i);
-        if (kind === 'numeric') {
-          const x = Number(v);
-          if (x - x === 0) pushNumber(a, x);
-          else a.missing++;
-        }
-        else bump(a, String(v));
+        if (isMissing(col, i)) a.missing++;
+        else bump(a, String(cellValue(col, i)));
       }
     }
   }
+}
+
+/**
+ * Copy a numeric column's finite values into `out` (at least `a.n` long) and return how many; NaN and
+ * ±Infinity count as missing (Evidently replaces infinities with NaN before testing).
+ */
+function gatherFinite(a: Accumulator, out: Float64Array): number {
+  let k = 0;
+  for (const v of a.chunks) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x - x === 0) out[k++] = x;
+    }
+  }
+  a.missing = a.n - k;
+  return k;
 }
 
 async function collect(chunks: AsyncIterable<Frame> | Iterable<Frame>, wanted: ReadonlySet<string> | null): Promise<{ rows: number; accs: Map<string, Accumulator>; order: string[] }> {
@@ -160,6 +162,23 @@ async function collect(chunks: AsyncIterable<Frame> | Iterable<Frame>, wanted: R
   return { rows, accs, order: order ?? [] };
 }
 
+const EMPTY = new Float64Array(0);
+
+/** Values (missing included) of the longest numeric column: the size of a reused gather buffer. */
+function largestNumeric(accs: Map<string, Accumulator>): number {
+  let most = 0;
+  for (const a of accs.values()) if (a.kind === 'numeric' && a.n > most) most = a.n;
+  return most;
+}
+
+/** Threads for the column sorts: as asked, else two for large reports on a machine with two cores or more. */
+function sortThreads(asked: number | undefined, ref: Map<string, Accumulator>, cur: Map<string, Accumulator>): number {
+  if (asked !== undefined) return asked;
+  let values = 0;
+  for (const accs of [ref, cur]) for (const a of accs.values()) if (a.kind === 'numeric') values += a.n;
+  return values >= PARALLEL_SORT_MIN_VALUES && availableParallelism() >= 2 ? 2 : 1;
+}
+
 /** Distinct values of an ascending-sorted array. */
 function distinctSorted(sorted: Float64Array): number {
   let d = sorted.length > 0 ? 1 : 0;
@@ -167,11 +186,12 @@ function distinctSorted(sorted: Float64Array): number {
   return d;
 }
 
-function asCategories(a: Accumulator): Map<string, number> {
+/** A side's values by category: counts as collected, or a numeric side's gathered values as strings. */
+function asCategories(a: Accumulator, values: Float64Array): Map<string, number> {
   if (a.kind !== 'numeric') return a.counts;
   const m = new Map<string, number>();
-  for (let i = 0; i < a.n; i++) {
-    const k = String(a.values[i]);
+  for (let i = 0; i < values.length; i++) {
+    const k = String(values[i]);
     m.set(k, (m.get(k) ?? 0) + 1);
   }
   return m;
@@ -188,6 +208,7 @@ function shares(x: ArrayLike<number>): number[] {
   return Array.from(x, (v) => (s > 0 ? v / s : 0));
 }
 
+/** Chart bins shared by both sides; numeric samples arrive sorted (the drift tests need them so anyway). */
 function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bins: number): ColumnDrift['distribution'] {
   if (ref.kind === 'categorical' && cur.kind === 'categorical') {
     const keep = Math.min(labels?.length ?? 0, bins);
@@ -197,20 +218,39 @@ function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bi
   const lo = Math.min(ref.values[0], cur.values[0]);
   let hi = Math.max(ref.values[ref.values.length - 1], cur.values[cur.values.length - 1]);
   if (!(hi > lo)) hi = lo + 1;
+  const binOf = (x: number): number => Math.min(bins - 1, Math.floor(((x - lo) / (hi - lo)) * bins));
+  // binOf is monotone in x (IEEE subtraction, division and multiplication by positive constants never
+  // reorder), so on a sorted sample each bin is one run: find the runs' ends by binary search.
   const count = (v: Float64Array): number[] => {
     const c = new Array<number>(bins).fill(0);
-    for (let i = 0; i < v.length; i++) c[Math.min(bins - 1, Math.floor(((v[i] - lo) / (hi - lo)) * bins))]++;
+    let start = 0;
+    for (let k = 0; k < bins && start < v.length; k++) {
+      let from = start;
+      let to = v.length;
+      while (from < to) {
+        const mid = (from + to) >>> 1;
+        if (binOf(v[mid]) <= k) from = mid + 1;
+        else to = mid;
+      }
+      c[k] = from - start;
+      start = from;
+    }
     return shares(c);
   };
   const fmt = (x: number): string => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0) ? x.toExponential(2) : String(Number(x.toPrecision(4))));
   return { labels: Array.from({ length: bins }, (_, k) => fmt(lo + ((hi - lo) * k) / bins)), reference: count(ref.values), current: count(cur.values) };
 }
 
-/** Compare two datasets column by column. */
+/**
+ * Compare two datasets column by column. The chunks' numeric arrays are read in place until the report
+ * returns (not copied): a source must not overwrite a frame's arrays after yielding it (Kiln's readers
+ * hand every chunk over).
+ */
 export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Frame>, current: AsyncIterable<Frame> | Iterable<Frame>, opts: DriftReportOptions = {}): Promise<DriftReport> {
   for (const [col, test] of Object.entries(opts.tests ?? {})) {
     if (!Object.prototype.hasOwnProperty.call(DRIFT_TESTS, test)) throw new UsageError(`unknown drift test "${test}" for column "${col}" (known: ${Object.keys(DRIFT_TESTS).join(', ')})`, { field: 'tests', column: col });
   }
+  if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw new UsageError(`threads must be 1 or 2 (got ${opts.threads})`, { field: 'threads' });
   const wanted = opts.columns ? new Set(opts.columns) : null;
   const ref = await collect(reference, wanted);
   const cur = await collect(current, wanted);
@@ -222,69 +262,79 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
   const columns: ColumnDrift[] = [];
   const skipped: DriftReport['skipped'] = [];
   const names = [...ref.order.filter((n) => !wanted || wanted.has(n)), ...cur.order.filter((n) => (!wanted || wanted.has(n)) && !ref.accs.has(n))];
-  for (const name of names) {
-    const r = ref.accs.get(name);
-    const c = cur.accs.get(name);
-    if (!r) {
-      skipped.push({ column: name, reason: 'not in the reference data' });
-      continue;
+  const sorter = ColumnPairSorter.open(largestNumeric(ref.accs), largestNumeric(cur.accs), sortThreads(opts.threads, ref.accs, cur.accs));
+  try {
+    for (const name of names) {
+      await sorter.yieldToPool();
+      const r = ref.accs.get(name);
+      const c = cur.accs.get(name);
+      if (!r) {
+        skipped.push({ column: name, reason: 'not in the reference data' });
+        continue;
+      }
+      if (!c) {
+        skipped.push({ column: name, reason: 'not in the current data' });
+        continue;
+      }
+      // Each numeric side is gathered into the sorter's buffer reused by every column, then sorted there in place.
+      const rGathered = r.kind === 'numeric' ? sorter.reference.subarray(0, gatherFinite(r, sorter.reference)) : EMPTY;
+      const cGathered = c.kind === 'numeric' ? sorter.current.subarray(0, gatherFinite(c, sorter.current)) : EMPTY;
+      const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
+      const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
+      if (rn === 0 || cn === 0) {
+        skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
+        continue;
+      }
+      const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
+      // Sorted once here; the numeric tests and the distinct counts read sorted samples.
+      if (kind === 'numeric') sorter.sortPair(rn, cn);
+      const rValues = kind === 'numeric' ? rGathered : EMPTY;
+      const cValues = kind === 'numeric' ? cGathered : EMPTY;
+      const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r, rGathered).size;
+      const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
+      const test = DRIFT_TESTS[testName];
+      // A text column under a categorical test is compared text by text (what Kiln did before text tests).
+      const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
+      if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
+      // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
+      const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
+      let rs: DriftSample;
+      let cs: DriftSample;
+      let labels: string[] | null = null;
+      let chart: ColumnDrift['distribution'] | null = null;
+      if (kind === 'text' && !textAsCategories) {
+        rs = { kind: 'text', texts: r.counts };
+        cs = { kind: 'text', texts: c.counts };
+        chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
+      } else if (byCategory) {
+        const cat = categorical(asCategories(r, rGathered), asCategories(c, cGathered));
+        labels = cat.labels;
+        rs = { kind: 'categorical', counts: cat.r };
+        cs = { kind: 'categorical', counts: cat.c };
+      } else {
+        rs = { kind: 'numeric', values: rValues };
+        cs = { kind: 'numeric', values: cValues };
+      }
+      const out = test.run(rs, cs);
+      const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
+      const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
+      columns.push({
+        column: name,
+        kind,
+        test: testName,
+        testTitle: test.title,
+        statistic: out.statistic,
+        pValue: out.pValue,
+        threshold,
+        thresholdKind: test.kind,
+        drifted,
+        reference: { count: rn, missing: r.missing, distinct },
+        current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c, cGathered).size },
+        distribution: chart ?? chartOf(rs, cs, labels, bins),
+      });
     }
-    if (!c) {
-      skipped.push({ column: name, reason: 'not in the current data' });
-      continue;
-    }
-    const rn = r.kind === 'numeric' ? r.n : [...r.counts.values()].reduce((a, b) => a + b, 0);
-    const cn = c.kind === 'numeric' ? c.n : [...c.counts.values()].reduce((a, b) => a + b, 0);
-    if (rn === 0 || cn === 0) {
-      skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
-      continue;
-    }
-    const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
-    // Sorted once here; the numeric tests and the distinct counts read sorted samples.
-    const rValues = kind === 'numeric' ? sortFloat64(r.values.subarray(0, r.n)) : r.values.subarray(0, 0);
-    const cValues = kind === 'numeric' ? sortFloat64(c.values.subarray(0, c.n)) : c.values.subarray(0, 0);
-    const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r).size;
-    const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
-    const test = DRIFT_TESTS[testName];
-    // A text column under a categorical test is compared text by text (what Kiln did before text tests).
-    const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
-    if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
-    // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
-    const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
-    let rs: DriftSample;
-    let cs: DriftSample;
-    let labels: string[] | null = null;
-    let chart: ColumnDrift['distribution'] | null = null;
-    if (kind === 'text' && !textAsCategories) {
-      rs = { kind: 'text', texts: r.counts };
-      cs = { kind: 'text', texts: c.counts };
-      chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
-    } else if (byCategory) {
-      const cat = categorical(asCategories(r), asCategories(c));
-      labels = cat.labels;
-      rs = { kind: 'categorical', counts: cat.r };
-      cs = { kind: 'categorical', counts: cat.c };
-    } else {
-      rs = { kind: 'numeric', values: rValues };
-      cs = { kind: 'numeric', values: cValues };
-    }
-    const out = test.run(rs, cs);
-    const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
-    const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
-    columns.push({
-      column: name,
-      kind,
-      test: testName,
-      testTitle: test.title,
-      statistic: out.statistic,
-      pValue: out.pValue,
-      threshold,
-      thresholdKind: test.kind,
-      drifted,
-      reference: { count: rn, missing: r.missing, distinct },
-      current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c).size },
-      distribution: chart ?? chartOf(rs, cs, labels, bins),
-    });
+  } finally {
+    await sorter.close();
   }
   const drifted = columns.filter((c) => c.drifted).length;
   const share = columns.length > 0 ? drifted / columns.length : 0;
