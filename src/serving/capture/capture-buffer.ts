@@ -14,6 +14,7 @@
  */
 import { InternalError } from '../../core/errors.js';
 import type { PredictionRecord, PredictionSink } from '../prediction-record.js';
+import { attributionThread } from './capture-attribution-thread.js';
 import type { SampledRecord } from './capture-frame.js';
 import { isSampled } from './capture-sampler.js';
 import type { CaptureSettingsLookup, EndpointCaptureSettings } from './capture-settings.js';
@@ -157,6 +158,8 @@ export class CaptureBuffer implements PredictionSink {
     const max = this.opts.maxAttempts ?? 5;
     for (let round = 0; round < max && this.waiting.length > 0; round++) await this.flush();
     while (this.flushing) await this.flushing;
+    // Capture shutdown: the attribution worker goes too once its jobs are done (another buffer's flush starts it again).
+    await attributionThread.close();
     if (this.waiting.length > 0) {
       const rows = this.waitingCount;
       throw new InternalError(`capture: ${rows} buffered row(s) could not be written at shutdown`, { rows });
