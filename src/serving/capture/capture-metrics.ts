@@ -18,7 +18,7 @@ const COUNTERS: readonly [keyof CaptureCounters, string, string][] = [
   ['writeFailures', 'kiln_capture_write_failures_total', 'Failed segment writes (retried)'],
   ['lostRows', 'kiln_capture_lost_rows_total', 'Rows given up after repeated write failures'],
   ['attributedRows', 'kiln_capture_attributed_rows_total', 'Captured rows stored with TreeSHAP attributions'],
-  ['unattributedRows', 'kiln_capture_unattributed_rows_total', 'Captured rows of endpoints with capture attributions on, stored without them (model TreeSHAP cannot explain)'],
+  ['unattributedRows', 'kiln_capture_unattributed_rows_total', 'Captured rows of endpoints with capture attributions on, stored without them (model TreeSHAP cannot explain, or the attribution worker failed)'],
 ];
 
 /** Register the buffer's metrics on `registry`. */
