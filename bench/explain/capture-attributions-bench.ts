@@ -21,6 +21,7 @@ import { openKiln } from '../../src/kiln.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Frame } from '../../src/core/frame.js';
 import { rowExplainer } from '../../src/ml/explain/explain-rows.js';
+import { captureAttributions, closeAttributionWorker } from '../../src/serving/capture/capture-attributions.js';
 import { LoadedModel } from '../../src/serving/loaded-model.js';
 import type { PredictionRecord } from '../../src/serving/prediction-record.js';
 
@@ -109,6 +110,19 @@ async function onLoopStall(): Promise<number> {
   return stalls.max / 1e6;
 }
 
+/** The flush's TreeSHAP step alone (`captureAttributions`, on the worker): its time and longest stall. */
+async function attributionStepStall(): Promise<{ ms: number; stallMs: number }> {
+  const items = records().map((record) => ({ record, rows: null }));
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
+  const t0 = performance.now();
+  const got = await captureAttributions(items);
+  const ms = performance.now() - t0;
+  stalls.disable();
+  if (got.rows !== ROWS) throw new Error(`attributed ${got.rows} of ${ROWS} rows`);
+  return { ms, stallMs: stalls.max / 1e6 };
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   await round(false); // warm-up (DuckDB, JIT)
@@ -119,7 +133,12 @@ try {
     on.push(await round(true));
   }
   const loop: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) loop.push(await onLoopStall());
+  const step: { ms: number; stallMs: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    loop.push(await onLoopStall());
+    step.push(await attributionStepStall());
+  }
+  await closeAttributionWorker();
   const perK = (xs: { flushMs: number }[]): number => (median(xs.map((x) => x.flushMs)) * 1000) / ROWS;
   const offMs = perK(off);
   const onMs = perK(on);
@@ -128,6 +147,7 @@ try {
   console.log(`offer (request path) per record of ${PER_RECORD}: off ${median(off.map((x) => x.offerUs)).toFixed(2)} us, on ${median(on.map((x) => x.offerUs)).toFixed(2)} us`);
   console.log(`longest event-loop stall during the flush: off ${median(off.map((x) => x.stallMs)).toFixed(1)} ms, on (TreeSHAP on the worker) ${median(on.map((x) => x.stallMs)).toFixed(1)} ms`);
   console.log(`longest event-loop stall of the same TreeSHAP on the event loop in 64-row chunks (before the worker): ${median(loop).toFixed(1)} ms`);
+  console.log(`TreeSHAP step alone (captureAttributions on the worker): ${median(step.map((x) => x.ms)).toFixed(0)} ms, longest event-loop stall ${median(step.map((x) => x.stallMs)).toFixed(1)} ms`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   await kiln.close();
