@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { ndcgGain } from './objectives/lambdarank-objective.js';
+import { Float64SortScratch, bucketSortFloat64 } from '../../core/stats/bucket-sort.js';
 
 /** Labels and query structure a metric is evaluated against. */
 export interface MetricTarget {
@@ -101,8 +102,11 @@ export function auc(scores: Float64Array, y: Float64Array): number {
     if (y[i] === 1) sp[a++] = scores[i];
     else sn[b++] = scores[i];
   }
-  sp.sort();
-  sn.sort();
+  // Exact and bit-identical to the native sort, ~3x faster on 1e5+ scores: training AUC is evaluated every
+  // round (`evalTrain`), and on 200k rows it was a quarter of `kiln train`'s training thread.
+  const scratch = new Float64SortScratch();
+  bucketSortFloat64(sp, scratch);
+  bucketSortFloat64(sn, scratch);
   // For each positive, count negatives strictly below and equal.
   let wins = 0;
   let lo = 0;
