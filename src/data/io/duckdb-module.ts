@@ -7,14 +7,12 @@
 import type * as DuckDbApi from '@duckdb/node-api';
 import type DuckDbBindings from '@duckdb/node-bindings';
 
-let api: typeof DuckDbApi | undefined;
 let bindings: typeof DuckDbBindings | undefined;
 let loading: Promise<typeof DuckDbApi> | undefined;
 
 /** Load (once) and return `@duckdb/node-api`; the native bindings are loaded with it. */
 export function loadDuckDb(): Promise<typeof DuckDbApi> {
   loading ??= Promise.all([import('@duckdb/node-api'), import('@duckdb/node-bindings')]).then(([a, b]) => {
-    api = a;
     bindings = b.default;
     return a;
   });
@@ -27,7 +25,3 @@ export function duckdbBindings(): typeof DuckDbBindings {
   return bindings;
 }
 
-/** The loaded API, or undefined before `loadDuckDb()` resolved. */
-export function loadedDuckDb(): typeof DuckDbApi | undefined {
-  return api;
-}
