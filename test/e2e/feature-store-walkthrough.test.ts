@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, json, runKiln, tempDir } from './run-kiln.js';
+import { probeNats } from './nats-probe.js';
 
 const NATS_URL = process.env.KILN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -21,17 +22,6 @@ const EXAMPLE = join(REPO, 'examples/features/grunfeld');
 const GM = { firm: 'general_motors' };
 // General Motors' 1953 year-end (not in the 1954 materialization), streamed as a current figure.
 const STREAMED = { value: 5593.6, capital: 2226.3 };
-
-async function probeNats(): Promise<string | null> {
-  try {
-    const nc = await connect({ servers: NATS_URL, timeout: 3000 });
-    await (await nc.jetstreamManager()).getAccountInfo();
-    await nc.close();
-    return null;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  }
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -149,7 +139,7 @@ function defineWalkthrough(): void {
   }, 120_000);
 }
 
-const natsDown = await probeNats();
+const natsDown = await probeNats(NATS_URL);
 if (natsDown === null) {
   describe('feature store walkthrough (README)', defineWalkthrough);
 } else {

@@ -14,22 +14,12 @@ import { withDuckDb } from '../../src/data/io/duckdb-session.js';
 import { quoteLiteral } from '../../src/data/io/sql-quote.js';
 import { openKiln } from '../../src/kiln.js';
 import { REPO, json, runKiln, tempDir } from './run-kiln.js';
+import { probeNats } from './nats-probe.js';
 
 const NATS_URL = process.env.KILN_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.KILN_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const TOTAL = 100_000;
-
-async function probeNats(): Promise<string | null> {
-  try {
-    const nc = await connect({ servers: NATS_URL, timeout: 3000 });
-    await (await nc.jetstreamManager()).getAccountInfo();
-    await nc.close();
-    return null;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  }
-}
 
 async function probeRedis(): Promise<string | null> {
   const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000 });
@@ -148,7 +138,7 @@ function describeServer(name: string, unreachable: string | null, env: string, b
   }
 }
 
-const [natsDown, redisDown] = await Promise.all([probeNats(), probeRedis()]);
+const [natsDown, redisDown] = await Promise.all([probeNats(NATS_URL), probeRedis()]);
 
 describeServer('NATS JetStream', natsDown, 'KILN_TEST_NATS_URL', () => {
   it('lands 100k messages in versions exactly once across a kill -9', async () => {
