@@ -22,7 +22,7 @@ import { OBJECTIVES } from './objectives/objective-registry.js';
 import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 import { GradientQuantizer } from './gradient-quantizer.js';
 import { TreeGrower } from './tree-grower.js';
-import { orderedBufferRows } from './leaf-ordered-rows.js';
+import { fillSourceBins, orderedBufferRows, sourceGradients } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
 import { createPartitionBuffers } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
@@ -109,21 +109,24 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const offsets2 = new Int32Array(F);
   for (let f = 0; f < F; f++) offsets2[f] = layout.offsets[f] * 2;
   const histSize = layout.totalSlots * 2;
+  const ordGh = new Float64Array(sharedBuffer(16 * orderedBufferRows(n)));
+  const packed = params.quantizedGradients && GradientQuantizer.fits(n);
   const inp: HistogramInputs = {
     bins: data.bins,
     features: F,
     offsets2,
     histSize,
-    gh: new Float64Array(sharedBuffer(16 * n)),
+    // The gradients by row id live in the ordered buffers' source half: a tree over all rows reads them in place.
+    gh: sourceGradients(ordGh, n, packed),
     rowIndex: new Int32Array(sharedBuffer(4 * n)),
     stride: orderedStride(F),
     ordBins: new Uint8Array(sharedBuffer(orderedBufferRows(n) * orderedStride(F))),
-    ordGh: new Float64Array(sharedBuffer(16 * orderedBufferRows(n))),
+    ordGh,
     hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
-    packed: params.quantizedGradients && GradientQuantizer.fits(n),
+    packed,
   };
-  // With workers, the partition scratch is shared so that they can partition large splits too.
-  const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins, { bins: data.bins, features: F, stride: inp.stride }) : undefined;
+  // With workers, the partition scratch is shared so that they can partition large splits (and gather) too.
+  const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins, fillSourceBins(inp, n)) : undefined;
   // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
   const scores = new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;

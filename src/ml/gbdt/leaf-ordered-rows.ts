@@ -12,7 +12,7 @@
  */
 import { InternalError } from '../../core/errors.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { chunkLeftCount, copyRow, countChunkLefts, createPartitionBuffers, MAX_PARTITION_CHUNKS, paddedRowWords, scatterChunk, setPartitionSplit } from './partition-kernel.js';
+import { chunkLeftCount, copyRow, countChunkLefts, createPartitionBuffers, MAX_PARTITION_CHUNKS, scatterChunk, setPartitionSplit } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { SplitInfo } from './split-finder.js';
 
@@ -32,9 +32,34 @@ export interface PartitionRunner {
   gatherRows?(count: number, identity: boolean): boolean;
 }
 
-/** Rows the leaf-ordered bins and gradient buffers must hold for `rows` training rows (two ping-pong halves). */
+/** Rows the leaf-ordered bins and gradient buffers must hold for `rows` training rows (two ping-pong halves and the source). */
 export function orderedBufferRows(rows: number): number {
-  return 2 * rows;
+  return 3 * rows;
+}
+
+/**
+ * The third "half" of the ordered buffers: the bins (padded, written once) and gradients of every row in
+ * row-id order. A tree over all rows starts there, so it needs no per-tree gather; its root's children
+ * go to half 1.
+ */
+export const SOURCE_HALF = 2;
+
+/** The gradient pairs (one packed double per row when `packed`) by row id, as a view of the source half of `ordGh`: the trainer's `gh`. */
+export function sourceGradients(ordGh: Float64Array, rows: number, packed: boolean): Float64Array {
+  const k = packed ? 1 : 2;
+  return ordGh.subarray(k * SOURCE_HALF * rows, k * (SOURCE_HALF + 1) * rows);
+}
+
+/** Pad the row-major bins into the source half of `ordBins` (once per training run) and return it as words: the gather source. */
+export function fillSourceBins(inp: HistogramInputs, rows: number): Int32Array {
+  const S = inp.stride;
+  const F = inp.features;
+  const ob = inp.ordBins;
+  const words = new Int32Array(ob.buffer, ob.byteOffset + SOURCE_HALF * rows * S, (rows * S) >> 2);
+  const dst = new Uint8Array(words.buffer, words.byteOffset, rows * S);
+  if (S === F) dst.set(inp.bins.subarray(0, rows * F));
+  else for (let r = 0; r < rows; r++) dst.set(inp.bins.subarray(r * F, r * F + F), r * S);
+  return words;
 }
 
 /** Leaf-ordered working copy of the bins and gradients, with its partition scratch. */
@@ -49,30 +74,35 @@ export class LeafOrderedRows {
   private readonly runner: PartitionRunner | undefined;
   /** Rows per ordered half. */
   private readonly rows: number;
+  /** Whether `inp.gh` is the source half's gradients (`sourceGradients`); else they are copied there per tree. */
+  private readonly ghInSource: boolean;
 
   /** `pb` and `runner` must be given together for multi-threaded partitions (the workers share `pb`). */
   constructor(inp: HistogramInputs, rows: number, missingBin: Int32Array, pb?: PartitionBuffers, runner?: PartitionRunner) {
     this.inp = inp;
     this.rows = rows;
-    if (inp.ordBins.length < 2 * rows * inp.stride || inp.ordGh.length < 4 * rows) {
-      throw new InternalError(`leaf-ordered buffers must hold two halves of ${rows} rows (see orderedBufferRows)`, {});
+    if (inp.ordBins.length < 3 * rows * inp.stride || inp.ordGh.length < 6 * rows) {
+      throw new InternalError(`leaf-ordered buffers must hold three halves of ${rows} rows (see orderedBufferRows)`, {});
     }
     this.pb = pb ?? createPartitionBuffers(rows, missingBin);
     this.runner = pb ? runner : undefined;
-    const S = inp.stride;
-    const F = inp.features;
-    this.W = S >> 2;
+    this.W = inp.stride >> 2;
     const ob = inp.ordBins;
     this.ordWords = new Int32Array(ob.buffer, ob.byteOffset, 2 * rows * this.W);
-    this.srcWords = this.pb.rowWords ?? paddedRowWords(inp.bins, rows, F, S);
+    const rw = this.pb.rowWords;
+    const srcOffset = ob.byteOffset + SOURCE_HALF * rows * inp.stride;
+    this.srcWords = rw && rw.buffer === ob.buffer && rw.byteOffset === srcOffset ? rw : fillSourceBins(inp, rows);
+    const src = sourceGradients(inp.ordGh, rows, inp.packed);
+    this.ghInSource = inp.gh.buffer === src.buffer && inp.gh.byteOffset === src.byteOffset;
   }
 
   /**
-   * Gather the bins and gradient pairs of rows rowIndex[0..count) (ascending row ids) into positions
-   * 0..count; writes the sums [G, H] (added in position order, i.e. the row order of the index) to
-   * `sums`.
+   * Make the bins and gradient pairs of rows rowIndex[0..count) (ascending row ids) contiguous and
+   * return the half that holds them: the source half when the index is 0..count-1 (no copy), else half
+   * 0 after a gather. Writes the sums [G, H] (added in position order, i.e. the row order of the index)
+   * to `sums`.
    */
-  gather(count: number, sums: Float64Array): void {
+  gather(count: number, sums: Float64Array): number {
     const { rowIndex: idx, gh, ordGh } = this.inp;
     const W = this.W;
     const src = this.srcWords;
@@ -80,6 +110,21 @@ export class LeafOrderedRows {
     let G = 0;
     let H = 0;
     const identity = count > 0 && idx[0] === 0 && idx[count - 1] === count - 1;
+    if (identity) {
+      // Bins are already in the source half; gradients too when `gh` is its view (as the trainer makes it).
+      const k = this.inp.packed ? 1 : 2;
+      if (!this.ghInSource) ordGh.set(gh.subarray(0, k * count), k * SOURCE_HALF * this.rows);
+      if (this.inp.packed) for (let i = 0; i < count; i++) G += gh[i];
+      else {
+        for (let i = 0; i < count; i++) {
+          G += gh[2 * i];
+          H += gh[2 * i + 1];
+        }
+      }
+      sums[0] = G;
+      sums[1] = H;
+      return SOURCE_HALF;
+    }
     if (this.pb.rowWords && this.runner?.gatherRows?.(count, identity)) {
       // The copy ran on the pool's threads; the sums run here in position order, as below.
       if (this.inp.packed) {
@@ -92,23 +137,11 @@ export class LeafOrderedRows {
       }
       sums[0] = G;
       sums[1] = H;
-      return;
+      return 0;
     }
     if (this.inp.packed) {
       this.gatherPacked(count, sums);
-      return;
-    }
-    // An ascending index (as the trainer builds it) from 0 to count-1 is the identity: bulk copies.
-    if (count > 0 && idx[0] === 0 && idx[count - 1] === count - 1) {
-      dst.set(src.subarray(0, count * W));
-      ordGh.set(gh.subarray(0, 2 * count));
-      for (let i = 0; i < count; i++) {
-        G += gh[2 * i];
-        H += gh[2 * i + 1];
-      }
-      sums[0] = G;
-      sums[1] = H;
-      return;
+      return 0;
     }
     for (let i = 0; i < count; i++) {
       const r = idx[i];
@@ -122,6 +155,7 @@ export class LeafOrderedRows {
     }
     sums[0] = G;
     sums[1] = H;
+    return 0;
   }
 
   /** `gather` of packed quantized gradients (one double per row; sums[0] = packed total, sums[1] = 0). */
@@ -131,26 +165,20 @@ export class LeafOrderedRows {
     const src = this.srcWords;
     const dst = this.ordWords;
     let P = 0;
-    if (count > 0 && idx[0] === 0 && idx[count - 1] === count - 1) {
-      dst.set(src.subarray(0, count * W));
-      ordGh.set(gh.subarray(0, count));
-      for (let i = 0; i < count; i++) P += gh[i];
-    } else {
-      for (let i = 0; i < count; i++) {
-        const r = idx[i];
-        copyRow(src, r * W, dst, i * W, W);
-        const q = gh[r];
-        ordGh[i] = q;
-        P += q;
-      }
+    for (let i = 0; i < count; i++) {
+      const r = idx[i];
+      copyRow(src, r * W, dst, i * W, W);
+      const q = gh[r];
+      ordGh[i] = q;
+      P += q;
     }
     sums[0] = P;
     sums[1] = 0;
   }
 
-  /** Row index of ordered half `half` (0 is `rowIndex`). */
+  /** Row index of ordered half `half` (0 and the source half use `rowIndex`). */
   indexOf(half: number): Int32Array {
-    return half === 0 ? this.inp.rowIndex : this.pb.scratchIdx;
+    return half === 1 ? this.pb.scratchIdx : this.inp.rowIndex;
   }
 
   /** Ordered-data position of position 0 of half `half` (histogram builds add it to leaf positions). */
@@ -160,7 +188,7 @@ export class LeafOrderedRows {
 
   /**
    * Stable partition of positions [start, start+count) of half `half` by the split into the same
-   * positions of the other half; returns how many went left. With `moveData` false only the row
+   * positions of the other half (half 1 for the source half, see `childHalf`); returns how many went left. With `moveData` false only the row
    * index is partitioned (the range is never histogrammed again). Large ranges are cut into chunks
    * that the runner's threads count and then scatter concurrently, each straight to its final
    * positions, which is the same unique stable result.

@@ -19,9 +19,9 @@ function inputs(n: number, F: number): HistogramInputs {
   const ordBins = new Uint8Array(new SharedArrayBuffer(n * stride));
   for (let r = 0; r < n; r++) for (let f = 0; f < F; f++) ordBins[r * stride + f] = rng.int(numBins[f] + 1);
   const ordGh = new Float64Array(new SharedArrayBuffer(16 * n)).map(() => rng.normal());
-  // The by-row-id inputs are only read by the grower's gather, not by the kernel under test.
+  // The by-row-id inputs are only read by the grower's gather, not by the kernel under test (rowIndex sizes the row-block partials).
   const unused = new Uint8Array(0);
-  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(0), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 3)), packed: false };
+  return { bins: unused, features: F, offsets2, histSize: total, gh: new Float64Array(0), rowIndex: new Int32Array(n), stride, ordBins, ordGh, hist: new Float64Array(new SharedArrayBuffer(8 * total * 3)), packed: false };
 }
 
 describe('ParallelHistogramBuilder', () => {

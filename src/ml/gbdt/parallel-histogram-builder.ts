@@ -46,7 +46,7 @@ export class SerialHistogramBuilder implements HistogramBuilder {
   private readonly partials: Float64Array;
   constructor(inp: HistogramInputs) {
     this.inp = inp;
-    this.partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
+    this.partials = createRowBlockPartials(inp.rowIndex.length, inp.histSize);
   }
   build(start: number, end: number, slot: number): void {
     if (!usesRowBlocks(end - start)) {
@@ -146,7 +146,7 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
    */
   static async start(launcher: SharedJobPoolLauncher, inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
-    const partials = createRowBlockPartials(inp.ordGh.length >> 1, inp.histSize);
+    const partials = createRowBlockPartials(inp.rowIndex.length, inp.histSize);
     const grad = gradients?.objective.gradientRange ? gradients : undefined;
     const data: HistogramWorkerData = { inputs: inp, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores };
     const pool = await launcher.start(data);

@@ -34,29 +34,21 @@ export interface PartitionBuffers {
   /** [0] feature, [1] threshold bin, [2] default left, [3] categorical, [4..12) category bits, [12] source half, [13] rows per half, [14..) left count per chunk. */
   readonly state: Int32Array;
   /**
-   * Bins by row id with the ordered stride, as 32-bit words: the source of the per-tree gather (shared so
-   * that worker threads can gather too). Absent: the gatherer pads its own copy.
+   * Bins by row id with the ordered stride, as 32-bit words (the ordered buffers' source half): the
+   * source of the per-tree gather, given so that worker threads can gather too.
    */
   readonly rowWords?: Int32Array;
 }
 
 /**
- * Allocate partition buffers for halves of `rows` rows (shared memory when available); with `src` (the
- * row-major bins, their feature count and the ordered stride) also the padded gather source.
+ * Allocate partition buffers for halves of `rows` rows (shared memory when available); `rowWords` is the
+ * padded gather source (`fillSourceBins`), given when worker threads gather too.
  */
-export function createPartitionBuffers(rows: number, missingBin: Int32Array, src?: { bins: Uint8Array; features: number; stride: number }): PartitionBuffers {
+export function createPartitionBuffers(rows: number, missingBin: Int32Array, rowWords?: Int32Array): PartitionBuffers {
   const shared = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const state = new Int32Array(shared(4 * (COUNTS + MAX_PARTITION_CHUNKS)));
   state[HALF_ROWS] = rows;
-  return { scratchIdx: new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords: src ? paddedRowWords(src.bins, rows, src.features, src.stride, shared) : undefined };
-}
-
-/** Row-major bins of `rows` x `F` as words of `S`-byte rows (a view when no padding is needed). */
-export function paddedRowWords(bins: Uint8Array, rows: number, F: number, S: number, alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): Int32Array {
-  if (S === F && bins.byteOffset % 4 === 0) return new Int32Array(bins.buffer, bins.byteOffset, (rows * S) >> 2);
-  const padded = new Uint8Array(alloc(rows * S));
-  for (let r = 0; r < rows; r++) padded.set(bins.subarray(r * F, r * F + F), r * S);
-  return new Int32Array(padded.buffer);
+  return { scratchIdx: new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords };
 }
 
 /** Rows per block of a gather job. */
@@ -87,6 +79,11 @@ export function gatherBlock(inp: HistogramInputs, src: Int32Array, count: number
       ordGh[2 * i + 1] = gh[2 * r + 1];
     }
   }
+}
+
+/** Ordered half that the children of a leaf in half `half` land in (the source half's go to half 1). */
+export function childHalf(half: number): number {
+  return half === 1 ? 0 : 1;
 }
 
 /** Publish the split that the next chunks partition by, reading from ordered half `srcHalf`. */
@@ -162,8 +159,10 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
   const missing = pb.missingBin[f];
   const srcHalf = st[SRC_HALF];
   const half = st[HALF_ROWS];
-  const srcIdx = srcHalf === 0 ? inp.rowIndex : pb.scratchIdx;
-  const dstIdx = srcHalf === 0 ? pb.scratchIdx : inp.rowIndex;
+  // Half 0 and the source half (2, identity order) index rows through rowIndex; children of either go to half 1.
+  const dstHalf = childHalf(srcHalf);
+  const srcIdx = srcHalf === 1 ? pb.scratchIdx : inp.rowIndex;
+  const dstIdx = dstHalf === 1 ? pb.scratchIdx : inp.rowIndex;
   let leftsBefore = 0;
   for (let k = 0; k < c; k++) leftsBefore += st[COUNTS + k];
   let totalLeft = leftsBefore;
@@ -174,7 +173,7 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
   let dr = start + totalLeft + (cs - start - leftsBefore);
   // Ordered data positions are offset by the half: source at sb + i, destination at db + d.
   const sb = srcHalf * half;
-  const db = (1 - srcHalf) * half;
+  const db = dstHalf * half;
   // Branch-free side choice: which child a row goes to is a coin flip for the CPU's branch predictor
   // (about half the rows of a split go each way), so a mispredicted branch per row cost more than the
   // row copy itself. `g` is 1 for left; the destination is selected with a mask, not a branch.

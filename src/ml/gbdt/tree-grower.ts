@@ -1,7 +1,8 @@
 /**
  * Leaf-wise (best-first) growth of one regression tree on binned rows. Each leaf owns a contiguous
  * range of the row index array and of the leaf-ordered bins and gradients (`LeafOrderedRows`), in
- * one of its two ping-pong halves (children land in the half their parent was not in);
+ * one of its two ping-pong halves (children land in the half their parent was not in; a root over
+ * all rows reads the row-ordered source half and its children go to half 1);
  * splitting a leaf partitions its range stably, builds the histogram of the smaller child and derives
  * the larger one by subtraction from the parent's. The grown tree is kept in reusable typed arrays
  * (`GrownTree`) until the caller copies it into the model.
@@ -13,6 +14,7 @@ import type { HistogramInputs } from './histogram-kernel.js';
 import type { GbdtProfile } from './gbdt-profile.js';
 import { LeafOrderedRows } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
+import { childHalf } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import { leafOutput, SplitFinder, SplitInfo } from './split-finder.js';
 import type { GradientQuantizer } from './gradient-quantizer.js';
@@ -118,7 +120,7 @@ export class TreeGrower {
     const t = this.tree;
     const p = this.p;
     let t0 = performance.now();
-    this.rows.gather(count, this.sums);
+    const rootHalf = this.rows.gather(count, this.sums);
     if (this.profile) t0 = this.profile.lap('gather', t0);
     const q = this.quant?.quantizer;
     // Quantized: sums[0] is the packed total; split finding works on the quantized sums throughout.
@@ -133,8 +135,9 @@ export class TreeGrower {
     this.leafDepth[0] = 0;
     this.leafSlot[0] = 0;
     this.leafParent[0] = -1;
-    this.leafHalf[0] = 0;
-    this.builder.build(0, count, 0);
+    this.leafHalf[0] = rootHalf;
+    const rootBase = this.rows.halfBase(rootHalf);
+    this.builder.build(rootBase, rootBase + count, 0);
     if (this.profile) t0 = this.profile.lap('histograms', t0);
     this.findSplit(0, featureMask);
     if (this.profile) this.profile.lap('splitFinding', t0);
@@ -214,7 +217,7 @@ export class TreeGrower {
     let t0 = performance.now();
     // After the last split (or at the depth limit) no histogram reads the children's data again.
     const moveData = t.numLeaves < this.p.maxLeaves && (this.p.maxDepth <= 0 || this.leafDepth[leaf] + 1 < this.p.maxDepth);
-    const half = 1 - this.leafHalf[leaf];
+    const half = childHalf(this.leafHalf[leaf]);
     const nLeft = this.rows.partition(start, count, s, moveData, this.leafHalf[leaf]);
     this.leafHalf[leaf] = half;
     this.leafHalf[right] = half;
