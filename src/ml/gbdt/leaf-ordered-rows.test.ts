@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
 import { orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
-import { LeafOrderedRows, orderedBufferRows, PARALLEL_PARTITION_MIN_ROWS } from './leaf-ordered-rows.js';
+import { LeafOrderedRows, orderedBufferRows, PARALLEL_PARTITION_MIN_ROWS, SOURCE_HALF, sourceGradients } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
-import { countChunkLefts, createPartitionBuffers, scatterChunk } from './partition-kernel.js';
+import { childHalf, countChunkLefts, createPartitionBuffers, scatterChunk } from './partition-kernel.js';
 import { SplitInfo } from './split-finder.js';
 
 function setup(n: number, F: number, bins: number): HistogramInputs {
@@ -105,6 +105,41 @@ describe('LeafOrderedRows', () => {
       expect(Array.from(inp.rowIndex.subarray(10 + nl, count))).toEqual(want);
     });
   }
+
+  it('starts a tree over all rows from the source half (no gather) and partitions it into half 1', () => {
+    const n = 257;
+    const F = 28;
+    const numBins = 9;
+    for (const ghIsSource of [false, true]) {
+      const inp0 = setup(n, F, numBins);
+      inp0.rowIndex.forEach((_, i, a) => (a[i] = i));
+      // As the trainer allocates it: `gh` is a view of the ordered buffers' source half.
+      const inp: HistogramInputs = ghIsSource ? { ...inp0, gh: sourceGradients(inp0.ordGh, n, false) } : inp0;
+      if (ghIsSource) inp.gh.set(inp0.gh);
+      const rows = new LeafOrderedRows(inp, n, new Int32Array(F).fill(numBins));
+      const sums = new Float64Array(2);
+      expect(rows.gather(n, sums)).toBe(SOURCE_HALF);
+      expectConsistent(inp, rows, SOURCE_HALF, 0, n);
+      let G = 0;
+      for (let i = 0; i < n; i++) G += inp.gh[2 * i];
+      expect(sums[0]).toBe(G);
+      const s = new SplitInfo();
+      s.feature = 3;
+      s.thresholdBin = 5;
+      const nl = rows.partition(0, n, s, true, SOURCE_HALF);
+      const goesLeft = (r: number): boolean => inp.bins[r * F + 3] <= 5;
+      const all = Array.from({ length: n }, (_, i) => i);
+      const idx1 = rows.indexOf(childHalf(SOURCE_HALF));
+      expect(childHalf(SOURCE_HALF)).toBe(1);
+      expect(Array.from(idx1.subarray(0, nl))).toEqual(all.filter(goesLeft));
+      expect(Array.from(idx1.subarray(nl, n))).toEqual(all.filter((r) => !goesLeft(r)));
+      expectConsistent(inp, rows, 1, 0, n);
+      // A bagged tree (not the identity) is gathered into half 0 from the same source.
+      inp.rowIndex.forEach((_, i, a) => (a[i] = 2 * i < n ? 2 * i : 2 * (i - Math.ceil(n / 2)) + 1));
+      expect(rows.gather(200, sums)).toBe(0);
+      expectConsistent(inp, rows, 0, 0, 200);
+    }
+  });
 
   it('scatters counted chunks (as worker threads run them) into the same stable result', () => {
     const n = PARALLEL_PARTITION_MIN_ROWS + 5001;

@@ -128,7 +128,9 @@ export class SplitFinder {
       // Missing goes right.
       const hr = H - hl;
       if (hl >= minH && hl * cf >= minC && hr >= minH && hr * cf >= minC) {
-        const gain = leafScore(gl, hl, l1, l2) + leafScore(G - gl, hr, l1, l2) - parent;
+        // Without L1 the soft threshold is the identity: the same expression as leafScore's, inlined.
+        const gr = G - gl;
+        const gain = l1 === 0 ? (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent : leafScore(gl, hl, l1, l2) + leafScore(gr, hr, l1, l2) - parent;
         if (gain > best) {
           best = gain;
           bestBin = t;
