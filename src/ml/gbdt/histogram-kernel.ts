@@ -157,6 +157,21 @@ function buildPackedHistogramInto(inp: HistogramInputs, start: number, end: numb
   }
 }
 
+/**
+ * Histogram subtraction of features [f0, f1) only: slot `into` -= slot `small` there. Each element is
+ * independent, so the thread that built a feature block can subtract it (same bytes as the whole-slot
+ * subtraction, and it reads what its own core wrote).
+ */
+export function subtractHistogramSlice(inp: HistogramInputs, into: number, small: number, f0: number, f1: number): void {
+  const { hist, histSize, offsets2, features: F } = inp;
+  const shift = inp.packed ? 1 : 0;
+  const z0 = offsets2[f0] >> shift;
+  const z1 = f1 < F ? offsets2[f1] >> shift : histSize >> shift;
+  const a = into * histSize;
+  const b = small * histSize;
+  for (let i = z0; i < z1; i++) hist[a + i] -= hist[b + i];
+}
+
 /** Histogram subtraction: slot `into` -= slot `small` (parent minus the smaller child gives the larger). */
 export function subtractHistogram(hist: Float64Array, histSize: number, into: number, small: number): void {
   const a = into * histSize;

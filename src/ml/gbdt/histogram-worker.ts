@@ -9,7 +9,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { receiveJobData, serveSharedJobs } from '../parallel/shared-job-pool.js';
-import { buildHistogramSlice } from './histogram-kernel.js';
+import { buildHistogramSlice, subtractHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { countChunkLefts, gatherBlock, scatterChunk } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
@@ -50,6 +50,9 @@ receiveJobData<HistogramWorkerData>((wd, ctrl) => {
     } else if (args[0] === 1 && partition) countChunkLefts(inputs, partition, args[1], args[2], args[3], b);
     else if (args[0] === 3 && partition) scatterChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
     else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);
-    else buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
+    else {
+      buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
+      if (args[4] > 0) subtractHistogramSlice(inputs, args[4] - 1, args[3], blockBounds[b], blockBounds[b + 1]);
+    }
   });
 });

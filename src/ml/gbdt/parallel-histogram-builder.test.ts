@@ -50,6 +50,27 @@ describe('ParallelHistogramBuilder', () => {
     expect(Array.from(b)).toEqual(Array.from(a));
   });
 
+  it('subtracts a feature-block build from the parent slot on the threads that built each block (same bytes as serial)', async () => {
+    const n = 40_000;
+    const F = 13;
+    const inp = inputs(n + 2, F);
+    const H = inp.histSize;
+    const parent = Float64Array.from({ length: H }, (_, i) => (i % 7) * 1.25 - 3);
+    inp.hist.set(parent, 2 * H);
+    new SerialHistogramBuilder(inp).build(0, n, 0, 2);
+    const serialParent = Array.from(inp.hist.subarray(2 * H, 3 * H));
+    inp.hist.set(parent, 2 * H);
+    const par = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), inp, 3);
+    try {
+      par.build(0, n, 1, 2);
+    } finally {
+      await par.close();
+    }
+    expect(Array.from(inp.hist.subarray(H, 2 * H))).toEqual(Array.from(inp.hist.subarray(0, H)));
+    expect(Array.from(inp.hist.subarray(2 * H, 3 * H))).toEqual(serialParent);
+    for (let i = 0; i < H; i++) expect(serialParent[i]).toBe(parent[i] - inp.hist[i]);
+  });
+
   // 2 features: below PARALLEL_MIN_WORK per leaf, which must not bypass the row blocks.
   it.each([2, 6])('builds large leaves in row blocks (%i features): same bytes for 1 and 3 threads, equal to a plain sum up to rounding', async (F) => {
     const count = 2 * HIST_ROW_BLOCK + 1234;

@@ -10,7 +10,7 @@
  */
 import { launchSharedJobPool, MAX_JOB_BLOCKS } from '../parallel/shared-job-pool.js';
 import type { SharedJobPool, SharedJobPoolLauncher } from '../parallel/shared-job-pool.js';
-import { buildHistogramSlice } from './histogram-kernel.js';
+import { buildHistogramSlice, subtractHistogram, subtractHistogramSlice } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { HistogramWorkerData } from './histogram-worker.js';
 import { PARALLEL_PARTITION_MIN_ROWS } from './leaf-ordered-rows.js';
@@ -48,14 +48,14 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     this.inp = inp;
     this.partials = createRowBlockPartials(inp.rowIndex.length, inp.histSize);
   }
-  build(start: number, end: number, slot: number): void {
-    if (!usesRowBlocks(end - start)) {
-      buildHistogramSlice(this.inp, start, end, slot, 0, this.inp.features);
-      return;
+  build(start: number, end: number, slot: number, subtractFrom = -1): void {
+    if (!usesRowBlocks(end - start)) buildHistogramSlice(this.inp, start, end, slot, 0, this.inp.features);
+    else {
+      const blocks = rowBlockCount(end - start);
+      for (let b = 0; b < blocks; b++) buildRowBlock(this.inp, this.partials, start, end, slot, b);
+      reduceRowBlocks(this.inp, this.partials, slot, blocks);
     }
-    const blocks = rowBlockCount(end - start);
-    for (let b = 0; b < blocks; b++) buildRowBlock(this.inp, this.partials, start, end, slot, b);
-    reduceRowBlocks(this.inp, this.partials, slot, blocks);
+    if (subtractFrom >= 0) subtractHistogram(this.inp.hist, this.inp.histSize, subtractFrom, slot);
   }
 }
 
@@ -91,7 +91,12 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   private end = 0;
   private slot = 0;
   private moveData = false;
-  private readonly own = (b: number): void => buildHistogramSlice(this.inp, this.start, this.end, this.slot, this.bounds[b], this.bounds[b + 1]);
+  /** Slot that feature-block jobs subtract their block from after building it (-1: none). */
+  private subtractFrom = -1;
+  private readonly own = (b: number): void => {
+    buildHistogramSlice(this.inp, this.start, this.end, this.slot, this.bounds[b], this.bounds[b + 1]);
+    if (this.subtractFrom >= 0) subtractHistogramSlice(this.inp, this.subtractFrom, this.slot, this.bounds[b], this.bounds[b + 1]);
+  };
   private firstBlock = 0;
   private readonly ownRows = (b: number): void => buildRowBlock(this.inp, this.partials, this.start, this.end, this.slot, this.firstBlock + b);
   private readonly ownCount = (c: number): void => {
@@ -169,7 +174,7 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     return true;
   }
 
-  build(start: number, end: number, slot: number): void {
+  build(start: number, end: number, slot: number, subtractFrom = -1): void {
     const inp = this.inp;
     const a = this.args;
     a[1] = this.start = start;
@@ -185,13 +190,18 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
         this.pool.run(a, Math.min(MAX_JOB_BLOCKS, blocks - first), this.ownRows);
       }
       reduceRowBlocks(inp, this.partials, slot, blocks);
+      if (subtractFrom >= 0) subtractHistogram(inp.hist, inp.histSize, subtractFrom, slot);
       return;
     }
     if ((end - start) * inp.features < (this.pool.polling ? POLLING_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) || this.bounds.length < 3) {
       buildHistogramSlice(inp, start, end, slot, 0, inp.features);
+      if (subtractFrom >= 0) subtractHistogram(inp.hist, inp.histSize, subtractFrom, slot);
       return;
     }
     a[0] = 0;
+    // Workers read the slot to subtract from as a[4] - 1 (0: none).
+    a[4] = subtractFrom + 1;
+    this.subtractFrom = subtractFrom;
     this.pool.run(a, this.bounds.length - 1, this.own);
   }
 

@@ -9,7 +9,6 @@
  */
 import type { BinnedData } from './bin-mapper.js';
 import type { GbdtParams } from './gbdt-params.js';
-import { subtractHistogram } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { GbdtProfile } from './gbdt-profile.js';
 import { LeafOrderedRows } from './leaf-ordered-rows.js';
@@ -25,9 +24,13 @@ export interface QuantizedGradients {
   readonly exact: Float64Array;
 }
 
-/** Builds the histogram of leaf-ordered positions [start, end) into a pool slot (serially or on worker threads). */
+/**
+ * Builds the histogram of leaf-ordered positions [start, end) into a pool slot (serially or on worker
+ * threads); with `subtractFrom` it then subtracts it from that slot (parent minus smaller child), by
+ * feature block on the threads that built each block.
+ */
 export interface HistogramBuilder {
-  build(start: number, end: number, slot: number): void;
+  build(start: number, end: number, slot: number, subtractFrom?: number): void;
 }
 
 /** One grown tree; node children >= 0 are nodes, negative are `~leaf`. */
@@ -251,14 +254,13 @@ export class TreeGrower {
     const freshSlot = right;
     const base = this.rows.halfBase(half);
     if (nLeft <= nRight) {
-      this.builder.build(base + start, base + start + nLeft, freshSlot);
+      this.builder.build(base + start, base + start + nLeft, freshSlot, parentSlot);
       this.leafSlot[leaf] = freshSlot;
       this.leafSlot[right] = parentSlot;
     } else {
-      this.builder.build(base + start + nLeft, base + start + count, freshSlot);
+      this.builder.build(base + start + nLeft, base + start + count, freshSlot, parentSlot);
       this.leafSlot[right] = freshSlot;
     }
-    subtractHistogram(this.inp.hist, this.inp.histSize, parentSlot, freshSlot);
     if (prof) t0 = prof.lap('histograms', t0);
     this.findSplit(leaf, featureMask);
     this.findSplit(right, featureMask);
