@@ -134,7 +134,7 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const scoreUpdate = threads > 1 ? { scores, outputs: K, leaves: new Float64Array(sharedBuffer(8 * 3 * params.maxLeaves)) } : undefined;
   const tPool = performance.now();
   onStart();
-  const par = launcher ? await ParallelHistogramBuilder.start(launcher, inp, threads, buffers, gradients, scoreUpdate) : undefined;
+  const par = launcher ? await ParallelHistogramBuilder.start(launcher, inp, threads, buffers, gradients, scoreUpdate, { layout, params }) : undefined;
   profile?.lap('threadStart', tPool);
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
   const partition = par && buffers ? { buffers, runner: par } : undefined;

@@ -5,7 +5,9 @@
  * 1 partition counts, 2 histogram row blocks (argument 4 = the job's first row block), 3 partition
  * scatter, 4 gradient blocks of output argument 1 (see shared-gradients.ts), 5 score-update blocks
  * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts), 7 gather blocks of the
- * tree's rows (arguments 1-2: rows, identity index; see partition-kernel.ts).
+ * tree's rows (arguments 1-2: rows, identity index; see partition-kernel.ts). Feature-block jobs with
+ * argument 4 > 0 also subtract each block from slot argument 4 - 1 and, when the split-search state names
+ * children, search their splits over the block (shared-split-search.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { receiveJobData, serveSharedJobs } from '../parallel/shared-job-pool.js';
@@ -18,6 +20,8 @@ import { gradientBlockRange, workerObjective } from './shared-gradients.js';
 import type { SharedGradientData } from './shared-gradients.js';
 import { updateScoreBlock } from './shared-score-update.js';
 import type { SharedScoreData } from './shared-score-update.js';
+import { BlockSplitSearch } from './shared-split-search.js';
+import type { SharedSplitData } from './shared-split-search.js';
 
 /** What the pool hands each histogram worker (after binning, by message: the worker is spawned before). */
 export interface HistogramWorkerData {
@@ -32,12 +36,15 @@ export interface HistogramWorkerData {
   readonly gradients?: SharedGradientData;
   /** Scores and leaf table for score updates on the pool; absent otherwise. */
   readonly scoreUpdate?: SharedScoreData;
+  /** Split searches inside feature-block jobs; absent otherwise. */
+  readonly splitSearch?: SharedSplitData;
 }
 
 receiveJobData<HistogramWorkerData>((wd, ctrl) => {
   const port = parentPort;
   if (!port) return;
-  const { inputs, blockBounds, partition, partials, gradients, scoreUpdate } = wd;
+  const { inputs, blockBounds, partition, partials, gradients, scoreUpdate, splitSearch } = wd;
+  const searcher = splitSearch ? new BlockSplitSearch(splitSearch) : undefined;
   const objective = gradients ? workerObjective(gradients) : undefined;
   const range = new Int32Array(2);
   serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
@@ -53,6 +60,8 @@ receiveJobData<HistogramWorkerData>((wd, ctrl) => {
     else {
       buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
       if (args[4] > 0) subtractHistogramSlice(inputs, args[4] - 1, args[3], blockBounds[b], blockBounds[b + 1]);
+      // The caller sets both children's slots to -1 when the job carries no search.
+      if (searcher && splitSearch && (splitSearch.job[0] >= 0 || splitSearch.job[4] >= 0)) searcher.search(inputs.hist, inputs.histSize, b, blockBounds[b], blockBounds[b + 1]);
     }
   });
 });

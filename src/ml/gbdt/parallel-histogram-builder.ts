@@ -24,6 +24,11 @@ import { gradientBlockRange, gradientBlocks, PARALLEL_GRADIENT_MIN_ROWS } from '
 import type { SharedGradientData } from './shared-gradients.js';
 import { PARALLEL_SCORE_UPDATE_MIN_ROWS, scoreUpdateBlocks, updateScoreBlock } from './shared-score-update.js';
 import type { SharedScoreData } from './shared-score-update.js';
+import { BlockSplitSearch, createSharedSplitData, mergeBlockSplits } from './shared-split-search.js';
+import type { SharedSplitData } from './shared-split-search.js';
+import type { SplitInfo } from './split-finder.js';
+import type { BinLayout } from './bin-mapper.js';
+import type { GbdtParams } from './gbdt-params.js';
 
 /**
  * Below this many row-features (~0.5 ms of work) a job runs on the calling thread alone: waking a
@@ -93,9 +98,12 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   private moveData = false;
   /** Slot that feature-block jobs subtract their block from after building it (-1: none). */
   private subtractFrom = -1;
+  /** Whether the current feature-block job also searches both children's splits over each block. */
+  private searching = false;
   private readonly own = (b: number): void => {
     buildHistogramSlice(this.inp, this.start, this.end, this.slot, this.bounds[b], this.bounds[b + 1]);
     if (this.subtractFrom >= 0) subtractHistogramSlice(this.inp, this.subtractFrom, this.slot, this.bounds[b], this.bounds[b + 1]);
+    if (this.searching) this.searcher?.search(this.inp.hist, this.inp.histSize, b, this.bounds[b], this.bounds[b + 1]);
   };
   private firstBlock = 0;
   private readonly ownRows = (b: number): void => buildRowBlock(this.inp, this.partials, this.start, this.end, this.slot, this.firstBlock + b);
@@ -125,7 +133,12 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     if (this.scoreData) updateScoreBlock(this.scoreData, this.inp.rowIndex, a[1], a[2], a[3], b);
   };
 
-  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array, grad: { data: SharedGradientData; objective: Objective } | undefined, scoreData: SharedScoreData | undefined) {
+  private readonly search: SharedSplitData | undefined;
+  private readonly searcher: BlockSplitSearch | undefined;
+
+  private constructor(inp: HistogramInputs, pool: SharedJobPool, bounds: Int32Array, threads: number, pb: PartitionBuffers | undefined, partials: Float64Array, grad: { data: SharedGradientData; objective: Objective } | undefined, scoreData: SharedScoreData | undefined, search: SharedSplitData | undefined) {
+    this.search = search;
+    this.searcher = search ? new BlockSplitSearch(search) : undefined;
     this.grad = grad;
     this.scoreData = scoreData;
     this.inp = inp;
@@ -149,13 +162,14 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
    * workers can also run partition chunks; with `gradients` (a loss with `gradientRange`, the calling
    * thread's `objective`) gradient passes; with `scores` score updates.
    */
-  static async start(launcher: SharedJobPoolLauncher, inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData): Promise<ParallelHistogramBuilder> {
+  static async start(launcher: SharedJobPoolLauncher, inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData, splits?: { layout: BinLayout; params: GbdtParams }): Promise<ParallelHistogramBuilder> {
     const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
     const partials = createRowBlockPartials(inp.rowIndex.length, inp.histSize);
     const grad = gradients?.objective.gradientRange ? gradients : undefined;
-    const data: HistogramWorkerData = { inputs: inp, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores };
+    const search = splits ? createSharedSplitData(splits.layout, splits.params, bounds.length - 1) : undefined;
+    const data: HistogramWorkerData = { inputs: inp, blockBounds: bounds, partition, partials, gradients: grad?.data, scoreUpdate: scores, splitSearch: search };
     const pool = await launcher.start(data);
-    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad, scores);
+    return new ParallelHistogramBuilder(inp, pool, bounds, threads, partition, partials, grad, scores, search);
   }
 
   /**
@@ -198,11 +212,46 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
       if (subtractFrom >= 0) subtractHistogram(inp.hist, inp.histSize, subtractFrom, slot);
       return;
     }
+    this.runFeatureBlocks(subtractFrom, false);
+  }
+
+  /** Whether `build` of [start, end) runs as a feature-block job (where splits can be searched too). */
+  private featureBlockJob(start: number, end: number): boolean {
+    const n = end - start;
+    return !usesRowBlocks(n) && n * this.inp.features >= (this.pool.polling ? POLLING_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) && this.bounds.length >= 3;
+  }
+
+  private runFeatureBlocks(subtractFrom: number, search: boolean): void {
+    const a = this.args;
     a[0] = 0;
-    // Workers read the slot to subtract from as a[4] - 1 (0: none).
+    // Workers read the slot to subtract from as a[4] - 1 (0: none); the search job state says whether to search.
     a[4] = subtractFrom + 1;
     this.subtractFrom = subtractFrom;
+    this.searching = search;
+    const sd = this.search;
+    if (sd && !search) sd.job[0] = sd.job[4] = -1;
     this.pool.run(a, this.bounds.length - 1, this.own);
+  }
+
+  /**
+   * `build(start, end, slot, subtractFrom)` that also finds the best split of the two children
+   * (`children`: per child histogram slot, G, H, rows) on the threads that built each feature block,
+   * into `out0` / `out1`; false (nothing done) where the leaf is not built in feature blocks.
+   */
+  buildAndSearch(start: number, end: number, slot: number, subtractFrom: number, children: Float64Array, featureMask: Uint8Array, out0: SplitInfo, out1: SplitInfo): boolean {
+    const sd = this.search;
+    if (!sd || this.inp.packed || !this.featureBlockJob(start, end)) return false;
+    const a = this.args;
+    a[1] = this.start = start;
+    a[2] = this.end = end;
+    a[3] = this.slot = slot;
+    sd.job.set(children);
+    sd.featureMask.set(featureMask);
+    this.runFeatureBlocks(subtractFrom, true);
+    const blocks = this.bounds.length - 1;
+    mergeBlockSplits(sd, blocks, 0, out0);
+    mergeBlockSplits(sd, blocks, 1, out1);
+    return true;
   }
 
   /**

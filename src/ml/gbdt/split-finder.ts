@@ -85,14 +85,22 @@ export class SplitFinder {
   /** Best split for a leaf with totals (G, H) and C rows whose histogram starts at `base` in `hist`. */
   find(hist: Float64Array, base: number, G: number, H: number, C: number, featureMask: Uint8Array, out: SplitInfo): void {
     out.reset();
+    this.findRange(hist, base, G, H, C, featureMask, out, 0, this.layout.features);
+  }
+
+  /**
+   * `find` over features [f0, f1) only, keeping `out` unless a feature beats it: the first feature with
+   * the highest gain wins, so searching feature blocks separately and keeping the first block with the
+   * strictly highest gain gives `find`'s answer.
+   */
+  findRange(hist: Float64Array, base: number, G: number, H: number, C: number, featureMask: Uint8Array, out: SplitInfo, f0: number, f1: number): void {
     const p = this.p;
     if (C < 2 * p.minDataInLeaf || H < 2 * p.minSumHessian || !(H > 0)) return;
     const parent = leafScore(G, H, p.lambdaL1, p.lambdaL2);
-    const F = this.layout.features;
     // Counts from hessians; a bin whose hessian is below `empty` holds no rows (subtraction residue).
     this.cntFactor = C / H;
     this.empty = H * 1e-13;
-    for (let f = 0; f < F; f++) {
+    for (let f = f0; f < f1; f++) {
       if (featureMask[f] === 0) continue;
       const fb = base + this.layout.offsets[f] * 2;
       if (this.layout.categoryCounts[f] > 0) this.categorical(hist, fb, f, G, H, C, parent, out);

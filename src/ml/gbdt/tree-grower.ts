@@ -31,6 +31,11 @@ export interface QuantizedGradients {
  */
 export interface HistogramBuilder {
   build(start: number, end: number, slot: number, subtractFrom?: number): void;
+  /**
+   * `build` with `subtractFrom` that also finds both children's best splits (`children`: per child its
+   * histogram slot, G, H and rows) into `out0` / `out1`; false (nothing done) where it will not.
+   */
+  buildAndSearch?(start: number, end: number, slot: number, subtractFrom: number, children: Float64Array, featureMask: Uint8Array, out0: SplitInfo, out1: SplitInfo): boolean;
 }
 
 /** One grown tree; node children >= 0 are nodes, negative are `~leaf`. */
@@ -77,6 +82,8 @@ export class TreeGrower {
   private readonly quant: QuantizedGradients | undefined;
   /** Decoded (grad, hess) histogram of one leaf, for split finding in quantized mode. */
   private readonly decoded: Float64Array;
+  /** Both children of the current split for `buildAndSearch`: slot, G, H, rows each. */
+  private readonly children = new Float64Array(8);
 
   /** `partition` (buffers shared with the runner's threads) makes large splits multi-threaded. */
   constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile, partition?: { buffers: PartitionBuffers; runner: PartitionRunner }, quant?: QuantizedGradients) {
@@ -253,14 +260,27 @@ export class TreeGrower {
     const parentSlot = this.leafSlot[leaf];
     const freshSlot = right;
     const base = this.rows.halfBase(half);
-    if (nLeft <= nRight) {
-      this.builder.build(base + start, base + start + nLeft, freshSlot, parentSlot);
-      this.leafSlot[leaf] = freshSlot;
-      this.leafSlot[right] = parentSlot;
-    } else {
-      this.builder.build(base + start + nLeft, base + start + count, freshSlot, parentSlot);
-      this.leafSlot[right] = freshSlot;
+    const leftSmaller = nLeft <= nRight;
+    this.leafSlot[leaf] = leftSmaller ? freshSlot : parentSlot;
+    this.leafSlot[right] = leftSmaller ? parentSlot : freshSlot;
+    const b0 = leftSmaller ? base + start : base + start + nLeft;
+    const b1 = leftSmaller ? base + start + nLeft : base + start + count;
+    // Where the builder runs feature blocks on its threads, each searches both children over its block.
+    const ch = this.children;
+    const depthOk = !(p.maxDepth > 0 && depth >= p.maxDepth);
+    ch[0] = this.leafSlot[leaf];
+    ch[1] = this.leafG[leaf];
+    ch[2] = this.leafH[leaf];
+    ch[3] = nLeft;
+    ch[4] = this.leafSlot[right];
+    ch[5] = this.leafG[right];
+    ch[6] = this.leafH[right];
+    ch[7] = nRight;
+    if (depthOk && !this.quant && this.builder.buildAndSearch?.(b0, b1, freshSlot, parentSlot, ch, featureMask, this.splits[leaf], this.splits[right])) {
+      if (prof) prof.lap('histograms', t0);
+      return;
     }
+    this.builder.build(b0, b1, freshSlot, parentSlot);
     if (prof) t0 = prof.lap('histograms', t0);
     this.findSplit(leaf, featureMask);
     this.findSplit(right, featureMask);
