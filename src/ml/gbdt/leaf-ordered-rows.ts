@@ -1,7 +1,8 @@
 /**
  * Keeps each leaf's rows physically contiguous for the histogram kernel (LightGBM's ordered bins and
- * ordered gradients). At the start of a tree the bins and gradient pairs of the tree's rows are
- * gathered in row-index order into half 0 of two ping-pong halves; every split then partitions the
+ * ordered gradients). The buffers hold two ping-pong halves and a source half with every row's bins and
+ * gradient pairs in row-id order; a tree over all rows starts there (no copy), a bagged tree's rows are
+ * gathered in row-index order into half 0. Every split then partitions the
  * leaf's range of the row index, the bins (moved as 32-bit words, the stride is padded) and the
  * gradient pairs together, stably, from the leaf's half into the same positions of the other half, so
  * each child is again a contiguous range in ascending row order and each row moves once per split
