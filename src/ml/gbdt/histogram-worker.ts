@@ -7,7 +7,8 @@
  * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts), 7 gather blocks of the
  * tree's rows (arguments 1-2: rows, identity index; see partition-kernel.ts). Feature-block jobs with
  * argument 4 > 0 also subtract each block from slot argument 4 - 1 and, when the split-search state names
- * children, search their splits over the block (shared-split-search.ts).
+ * children, search their splits over the block (shared-split-search.ts); 6 does the same after adding
+ * the row-block partials (arguments 1-2: slot, row blocks; 3: subtract-from slot + 1) by feature block.
  */
 import { parentPort } from 'node:worker_threads';
 import { receiveJobData, serveSharedJobs } from '../parallel/shared-job-pool.js';
@@ -15,7 +16,7 @@ import { buildHistogramSlice, subtractHistogramSlice } from './histogram-kernel.
 import type { HistogramInputs } from './histogram-kernel.js';
 import { countChunkLefts, gatherBlock, scatterChunk } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
-import { buildRowBlock } from './row-block-histogram.js';
+import { buildRowBlock, reduceRowBlocksSlice } from './row-block-histogram.js';
 import { gradientBlockRange, workerObjective } from './shared-gradients.js';
 import type { SharedGradientData } from './shared-gradients.js';
 import { updateScoreBlock } from './shared-score-update.js';
@@ -57,6 +58,11 @@ receiveJobData<HistogramWorkerData>((wd, ctrl) => {
     } else if (args[0] === 1 && partition) countChunkLefts(inputs, partition, args[1], args[2], args[3], b);
     else if (args[0] === 3 && partition) scatterChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
     else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);
+    else if (args[0] === 6) {
+      reduceRowBlocksSlice(inputs, partials, args[1], args[2], blockBounds[b], blockBounds[b + 1]);
+      if (args[3] > 0) subtractHistogramSlice(inputs, args[3] - 1, args[1], blockBounds[b], blockBounds[b + 1]);
+      if (searcher && splitSearch && (splitSearch.job[0] >= 0 || splitSearch.job[4] >= 0)) searcher.search(inputs.hist, inputs.histSize, b, blockBounds[b], blockBounds[b + 1]);
+    }
     else {
       buildHistogramSlice(inputs, args[1], args[2], args[3], blockBounds[b], blockBounds[b + 1]);
       if (args[4] > 0) subtractHistogramSlice(inputs, args[4] - 1, args[3], blockBounds[b], blockBounds[b + 1]);

@@ -5,6 +5,8 @@ import { buildHistogramSlice, orderedStride } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { featureSlices, PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 import { HIST_ROW_BLOCK, usesRowBlocks } from './row-block-histogram.js';
+import { parseGbdtParams } from './gbdt-params.js';
+import { SplitFinder, SplitInfo } from './split-finder.js';
 
 function inputs(n: number, F: number): HistogramInputs {
   const rng = new Rng(5);
@@ -69,6 +71,60 @@ describe('ParallelHistogramBuilder', () => {
     expect(Array.from(inp.hist.subarray(H, 2 * H))).toEqual(Array.from(inp.hist.subarray(0, H)));
     expect(Array.from(inp.hist.subarray(2 * H, 3 * H))).toEqual(serialParent);
     for (let i = 0; i < H; i++) expect(serialParent[i]).toBe(parent[i] - inp.hist[i]);
+  });
+
+  it('with polling workers, row-block leaves are reduced, subtracted and searched by feature block: same bytes and splits as serial', async () => {
+    const F = 13;
+    const count = 2 * HIST_ROW_BLOCK + 777;
+    const inp = inputs(count + 10, F);
+    const H = inp.histSize;
+    const parent = Float64Array.from({ length: H }, (_, i) => (i % 11) * 0.75 - 2);
+    const layout = { features: F, numBins: new Int32Array(F), offsets: new Int32Array(F), totalSlots: H / 2, uppers: [] as Float64Array[], categoryCounts: new Int32Array(F) };
+    for (let f = 0; f < F; f++) {
+      layout.offsets[f] = inp.offsets2[f] / 2;
+      layout.numBins[f] = (f + 1 < F ? inp.offsets2[f + 1] : H) / 2 - layout.offsets[f] - 1;
+      layout.uppers.push(new Float64Array(0));
+    }
+    const params = parseGbdtParams({ objective: 'binary', minDataInLeaf: 5 });
+    inp.hist.set(parent, 2 * H);
+    new SerialHistogramBuilder(inp).build(5, 5 + count, 0, 2);
+    const serial = Array.from(inp.hist.subarray(0, 3 * H));
+    const totals = (slot: number): [number, number] => {
+      let g = 0;
+      let h = 0;
+      for (let i = 0; i <= layout.numBins[0]; i++) {
+        g += serial[slot * H + 2 * i];
+        h += Math.abs(serial[slot * H + 2 * i + 1]);
+      }
+      return [g, h];
+    };
+    const [g0, h0] = totals(0);
+    const [g2, h2] = totals(2);
+    const mask = new Uint8Array(F).fill(1);
+    const want = [new SplitInfo(), new SplitInfo()];
+    const finder = new SplitFinder(layout, params);
+    finder.find(Float64Array.from(serial), 0, g0, h0, count, mask, want[0]);
+    finder.find(Float64Array.from(serial), 2 * H, g2, h2, 5000, mask, want[1]);
+    process.env.KILN_POOL_SPIN_US = '1000';
+    const par = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), inp, 3, undefined, undefined, undefined, { layout, params });
+    delete process.env.KILN_POOL_SPIN_US;
+    const got = [new SplitInfo(), new SplitInfo()];
+    let searched = false;
+    try {
+      inp.hist.fill(0);
+      inp.hist.set(parent, 2 * H);
+      searched = par.buildAndSearch(5, 5 + count, 0, 2, Float64Array.of(0, g0, h0, count, 2, g2, h2, 5000), mask, got[0], got[1]);
+    } finally {
+      await par.close();
+    }
+    expect(searched).toBe(true);
+    expect(want[0].gain).toBeGreaterThan(0);
+    expect(want[1].gain).toBeGreaterThan(0);
+    expect(Array.from(inp.hist.subarray(0, 3 * H).map((v, i) => (i >= H && i < 2 * H ? 0 : v)))).toEqual(serial.map((v, i) => (i >= H && i < 2 * H ? 0 : v)));
+    for (const c of [0, 1]) {
+      expect(got[c].gain).toBe(want[c].gain);
+      expect([got[c].feature, got[c].thresholdBin, got[c].leftG, got[c].leftH]).toEqual([want[c].feature, want[c].thresholdBin, want[c].leftG, want[c].leftH]);
+    }
   });
 
   // 2 features: below PARALLEL_MIN_WORK per leaf, which must not bypass the row blocks.

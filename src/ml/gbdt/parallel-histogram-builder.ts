@@ -16,7 +16,7 @@ import type { HistogramWorkerData } from './histogram-worker.js';
 import { PARALLEL_PARTITION_MIN_ROWS } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
 import { countChunkLefts, GATHER_BLOCK_ROWS, gatherBlock, scatterChunk } from './partition-kernel.js';
-import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
+import { buildRowBlock, createRowBlockPartials, reduceRowBlocks, reduceRowBlocksSlice, rowBlockCount, usesRowBlocks } from './row-block-histogram.js';
 import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
 import type { Objective } from './objectives/objective.js';
@@ -100,6 +100,13 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   private subtractFrom = -1;
   /** Whether the current feature-block job also searches both children's splits over each block. */
   private searching = false;
+  private readonly ownReduce = (b: number): void => {
+    const f0 = this.bounds[b];
+    const f1 = this.bounds[b + 1];
+    reduceRowBlocksSlice(this.inp, this.partials, this.args[1], this.args[2], f0, f1);
+    if (this.subtractFrom >= 0) subtractHistogramSlice(this.inp, this.subtractFrom, this.args[1], f0, f1);
+    if (this.searching) this.searcher?.search(this.inp.hist, this.inp.histSize, b, f0, f1);
+  };
   private readonly own = (b: number): void => {
     buildHistogramSlice(this.inp, this.start, this.end, this.slot, this.bounds[b], this.bounds[b + 1]);
     if (this.subtractFrom >= 0) subtractHistogramSlice(this.inp, this.subtractFrom, this.slot, this.bounds[b], this.bounds[b + 1]);
@@ -189,6 +196,32 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   }
 
   build(start: number, end: number, slot: number, subtractFrom = -1): void {
+    this.buildBlocks(start, end, slot, subtractFrom, false);
+  }
+
+  /**
+   * `build(start, end, slot, subtractFrom)` that also finds the best split of the two children
+   * (`children`: per child histogram slot, G, H, rows) on the threads that built (or reduced) each
+   * feature block, into `out0` / `out1`; returns false when it only built (small leaves, quantized
+   * gradients, row blocks without polling workers): then the caller searches.
+   */
+  buildAndSearch(start: number, end: number, slot: number, subtractFrom: number, children: Float64Array, featureMask: Uint8Array, out0: SplitInfo, out1: SplitInfo): boolean {
+    const sd = this.search;
+    if (!sd || this.inp.packed) {
+      this.buildBlocks(start, end, slot, subtractFrom, false);
+      return false;
+    }
+    sd.job.set(children);
+    sd.featureMask.set(featureMask);
+    if (!this.buildBlocks(start, end, slot, subtractFrom, true)) return false;
+    const blocks = this.bounds.length - 1;
+    mergeBlockSplits(sd, blocks, 0, out0);
+    mergeBlockSplits(sd, blocks, 1, out1);
+    return true;
+  }
+
+  /** Build (and subtract); with `search`, feature-block jobs also search the split state's children. Returns whether they did. */
+  private buildBlocks(start: number, end: number, slot: number, subtractFrom: number, search: boolean): boolean {
     const inp = this.inp;
     const a = this.args;
     a[1] = this.start = start;
@@ -203,55 +236,43 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
         a[4] = this.firstBlock = first;
         this.pool.run(a, Math.min(MAX_JOB_BLOCKS, blocks - first), this.ownRows);
       }
+      if (this.pool.polling && this.bounds.length >= 3) {
+        // Reduce (in block order per slot), subtract and search by feature block on all threads.
+        a[0] = 6;
+        a[1] = slot;
+        a[2] = blocks;
+        a[4] = 0;
+        this.runFeatureBlocks(subtractFrom, search);
+        return search;
+      }
       reduceRowBlocks(inp, this.partials, slot, blocks);
       if (subtractFrom >= 0) subtractHistogram(inp.hist, inp.histSize, subtractFrom, slot);
-      return;
+      return false;
     }
-    if ((end - start) * inp.features < (this.pool.polling ? POLLING_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) || this.bounds.length < 3) {
+    // Two split searches cost about as much as a histogram of 2 x slots x ~5 row-features, whatever the
+    // leaf's size: with polling workers a job that searches is always worth sharing.
+    const shareSmall = search && this.pool.polling;
+    if (((end - start) * inp.features < (this.pool.polling ? POLLING_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) && !shareSmall) || this.bounds.length < 3) {
       buildHistogramSlice(inp, start, end, slot, 0, inp.features);
       if (subtractFrom >= 0) subtractHistogram(inp.hist, inp.histSize, subtractFrom, slot);
-      return;
+      return false;
     }
-    this.runFeatureBlocks(subtractFrom, false);
+    a[0] = 0;
+    this.runFeatureBlocks(subtractFrom, search);
+    return search;
   }
 
-  /** Whether `build` of [start, end) runs as a feature-block job (where splits can be searched too). */
-  private featureBlockJob(start: number, end: number): boolean {
-    const n = end - start;
-    return !usesRowBlocks(n) && n * this.inp.features >= (this.pool.polling ? POLLING_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) && this.bounds.length >= 3;
-  }
-
+  /** Run a feature-block job (kind a[0]: 0 build, 6 reduce row-block partials) that subtracts and searches as asked. */
   private runFeatureBlocks(subtractFrom: number, search: boolean): void {
     const a = this.args;
-    a[0] = 0;
-    // Workers read the slot to subtract from as a[4] - 1 (0: none); the search job state says whether to search.
-    a[4] = subtractFrom + 1;
+    // Workers read the slot to subtract from as a[3] - 1 for reduce jobs, a[4] - 1 for builds (0: none).
+    if (a[0] === 6) a[3] = subtractFrom + 1;
+    else a[4] = subtractFrom + 1;
     this.subtractFrom = subtractFrom;
     this.searching = search;
     const sd = this.search;
     if (sd && !search) sd.job[0] = sd.job[4] = -1;
-    this.pool.run(a, this.bounds.length - 1, this.own);
-  }
-
-  /**
-   * `build(start, end, slot, subtractFrom)` that also finds the best split of the two children
-   * (`children`: per child histogram slot, G, H, rows) on the threads that built each feature block,
-   * into `out0` / `out1`; false (nothing done) where the leaf is not built in feature blocks.
-   */
-  buildAndSearch(start: number, end: number, slot: number, subtractFrom: number, children: Float64Array, featureMask: Uint8Array, out0: SplitInfo, out1: SplitInfo): boolean {
-    const sd = this.search;
-    if (!sd || this.inp.packed || !this.featureBlockJob(start, end)) return false;
-    const a = this.args;
-    a[1] = this.start = start;
-    a[2] = this.end = end;
-    a[3] = this.slot = slot;
-    sd.job.set(children);
-    sd.featureMask.set(featureMask);
-    this.runFeatureBlocks(subtractFrom, true);
-    const blocks = this.bounds.length - 1;
-    mergeBlockSplits(sd, blocks, 0, out0);
-    mergeBlockSplits(sd, blocks, 1, out1);
-    return true;
+    this.pool.run(a, this.bounds.length - 1, a[0] === 6 ? this.ownReduce : this.own);
   }
 
   /**

@@ -45,3 +45,16 @@ export function reduceRowBlocks(inp: HistogramInputs, partials: Float64Array, sl
     for (let i = 0; i < histSize; i++) hist[a + i] += partials[p + i];
   }
 }
+
+/** `reduceRowBlocks` of features [f0, f1) only (each slot still gets its partials in block order: same bytes). */
+export function reduceRowBlocksSlice(inp: HistogramInputs, partials: Float64Array, slot: number, blocks: number, f0: number, f1: number): void {
+  const { hist, histSize, offsets2, features: F } = inp;
+  const shift = inp.packed ? 1 : 0;
+  const z0 = offsets2[f0] >> shift;
+  const z1 = f1 < F ? offsets2[f1] >> shift : histSize >> shift;
+  const a = slot * histSize;
+  for (let b = 1; b < blocks; b++) {
+    const p = (b - 1) * histSize;
+    for (let i = z0; i < z1; i++) hist[a + i] += partials[p + i];
+  }
+}

@@ -33,7 +33,8 @@ export interface HistogramBuilder {
   build(start: number, end: number, slot: number, subtractFrom?: number): void;
   /**
    * `build` with `subtractFrom` that also finds both children's best splits (`children`: per child its
-   * histogram slot, G, H and rows) into `out0` / `out1`; false (nothing done) where it will not.
+   * histogram slot, G, H and rows) into `out0` / `out1`; returns false where it only built (the caller
+   * then searches).
    */
   buildAndSearch?(start: number, end: number, slot: number, subtractFrom: number, children: Float64Array, featureMask: Uint8Array, out0: SplitInfo, out1: SplitInfo): boolean;
 }
@@ -276,11 +277,13 @@ export class TreeGrower {
     ch[5] = this.leafG[right];
     ch[6] = this.leafH[right];
     ch[7] = nRight;
-    if (depthOk && !this.quant && this.builder.buildAndSearch?.(b0, b1, freshSlot, parentSlot, ch, featureMask, this.splits[leaf], this.splits[right])) {
-      if (prof) prof.lap('histograms', t0);
-      return;
-    }
-    this.builder.build(b0, b1, freshSlot, parentSlot);
+    const search = depthOk && !this.quant ? this.builder.buildAndSearch : undefined;
+    if (search) {
+      if (search.call(this.builder, b0, b1, freshSlot, parentSlot, ch, featureMask, this.splits[leaf], this.splits[right])) {
+        if (prof) prof.lap('histograms', t0);
+        return;
+      }
+    } else this.builder.build(b0, b1, freshSlot, parentSlot);
     if (prof) t0 = prof.lap('histograms', t0);
     this.findSplit(leaf, featureMask);
     this.findSplit(right, featureMask);
