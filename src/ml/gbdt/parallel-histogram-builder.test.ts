@@ -109,7 +109,7 @@ describe('ParallelHistogramBuilder', () => {
     const par = await ParallelHistogramBuilder.start(ParallelHistogramBuilder.launch(3), inp, 3, undefined, undefined, undefined, { layout, params });
     delete process.env.KILN_POOL_SPIN_US;
     const got = [new SplitInfo(), new SplitInfo()];
-    let searched = false;
+    let searched: boolean;
     try {
       inp.hist.fill(0);
       inp.hist.set(parent, 2 * H);
