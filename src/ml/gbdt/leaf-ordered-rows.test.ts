@@ -120,6 +120,7 @@ describe('LeafOrderedRows', () => {
       const sums = new Float64Array(2);
       expect(rows.gather(n, sums)).toBe(SOURCE_HALF);
       expectConsistent(inp, rows, SOURCE_HALF, 0, n);
+      rows.sumSource(n, sums);
       let G = 0;
       for (let i = 0; i < n; i++) G += inp.gh[2 * i];
       expect(sums[0]).toBe(G);

@@ -100,8 +100,9 @@ export class LeafOrderedRows {
   /**
    * Make the bins and gradient pairs of rows rowIndex[0..count) (ascending row ids) contiguous and
    * return the half that holds them: the source half when the index is 0..count-1 (no copy), else half
-   * 0 after a gather. Writes the sums [G, H] (added in position order, i.e. the row order of the index)
-   * to `sums`.
+   * 0 after a gather. After a gather it writes the sums [G, H] (added in position order, i.e. the row
+   * order of the index) to `sums`; for the source half `sumSource` does (so that it can overlap the root's
+   * histogram job).
    */
   gather(count: number, sums: Float64Array): number {
     const { rowIndex: idx, gh, ordGh } = this.inp;
@@ -115,15 +116,6 @@ export class LeafOrderedRows {
       // Bins are already in the source half; gradients too when `gh` is its view (as the trainer makes it).
       const k = this.inp.packed ? 1 : 2;
       if (!this.ghInSource) ordGh.set(gh.subarray(0, k * count), k * SOURCE_HALF * this.rows);
-      if (this.inp.packed) for (let i = 0; i < count; i++) G += gh[i];
-      else {
-        for (let i = 0; i < count; i++) {
-          G += gh[2 * i];
-          H += gh[2 * i + 1];
-        }
-      }
-      sums[0] = G;
-      sums[1] = H;
       return SOURCE_HALF;
     }
     if (this.pb.rowWords && this.runner?.gatherRows?.(count, identity)) {
@@ -157,6 +149,22 @@ export class LeafOrderedRows {
     sums[0] = G;
     sums[1] = H;
     return 0;
+  }
+
+  /** The sums [G, H] of rows 0..count-1 of the source half into `sums`, added in row order ([packed total, 0] when packed). */
+  sumSource(count: number, sums: Float64Array): void {
+    const gh = this.inp.gh;
+    let G = 0;
+    let H = 0;
+    if (this.inp.packed) for (let i = 0; i < count; i++) G += gh[i];
+    else {
+      for (let i = 0; i < count; i++) {
+        G += gh[2 * i];
+        H += gh[2 * i + 1];
+      }
+    }
+    sums[0] = G;
+    sums[1] = H;
   }
 
   /** `gather` of packed quantized gradients (one double per row; sums[0] = packed total, sums[1] = 0). */

@@ -53,7 +53,8 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     this.inp = inp;
     this.partials = createRowBlockPartials(inp.rowIndex.length, inp.histSize);
   }
-  build(start: number, end: number, slot: number, subtractFrom = -1): void {
+  build(start: number, end: number, slot: number, subtractFrom = -1, first?: () => void): void {
+    first?.();
     if (!usesRowBlocks(end - start)) buildHistogramSlice(this.inp, start, end, slot, 0, this.inp.features);
     else {
       const blocks = rowBlockCount(end - start);
@@ -195,8 +196,8 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     return true;
   }
 
-  build(start: number, end: number, slot: number, subtractFrom = -1): void {
-    this.buildBlocks(start, end, slot, subtractFrom, false);
+  build(start: number, end: number, slot: number, subtractFrom = -1, first?: () => void): void {
+    this.buildBlocks(start, end, slot, subtractFrom, false, first);
   }
 
   /**
@@ -221,7 +222,7 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   }
 
   /** Build (and subtract); with `search`, feature-block jobs also search the split state's children. Returns whether they did. */
-  private buildBlocks(start: number, end: number, slot: number, subtractFrom: number, search: boolean): boolean {
+  private buildBlocks(start: number, end: number, slot: number, subtractFrom: number, search: boolean, first?: () => void): boolean {
     const inp = this.inp;
     const a = this.args;
     a[1] = this.start = start;
@@ -232,9 +233,9 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
       a[0] = 2;
       const blocks = rowBlockCount(end - start);
       // A job holds at most MAX_JOB_BLOCKS blocks; huge leaves take several jobs (a[4] = first block).
-      for (let first = 0; first < blocks; first += MAX_JOB_BLOCKS) {
-        a[4] = this.firstBlock = first;
-        this.pool.run(a, Math.min(MAX_JOB_BLOCKS, blocks - first), this.ownRows);
+      for (let firstBlock = 0; firstBlock < blocks; firstBlock += MAX_JOB_BLOCKS) {
+        a[4] = this.firstBlock = firstBlock;
+        this.pool.run(a, Math.min(MAX_JOB_BLOCKS, blocks - firstBlock), this.ownRows, firstBlock === 0 ? first : undefined);
       }
       if (this.pool.polling && this.bounds.length >= 3) {
         // Reduce (in block order per slot), subtract and search by feature block on all threads.
@@ -253,17 +254,18 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     // leaf's size: with polling workers a job that searches is always worth sharing.
     const shareSmall = search && this.pool.polling;
     if (((end - start) * inp.features < (this.pool.polling ? POLLING_PARALLEL_MIN_WORK : PARALLEL_MIN_WORK) && !shareSmall) || this.bounds.length < 3) {
+      first?.();
       buildHistogramSlice(inp, start, end, slot, 0, inp.features);
       if (subtractFrom >= 0) subtractHistogram(inp.hist, inp.histSize, subtractFrom, slot);
       return false;
     }
     a[0] = 0;
-    this.runFeatureBlocks(subtractFrom, search);
+    this.runFeatureBlocks(subtractFrom, search, first);
     return search;
   }
 
   /** Run a feature-block job (kind a[0]: 0 build, 6 reduce row-block partials) that subtracts and searches as asked. */
-  private runFeatureBlocks(subtractFrom: number, search: boolean): void {
+  private runFeatureBlocks(subtractFrom: number, search: boolean, first?: () => void): void {
     const a = this.args;
     // Workers read the slot to subtract from as a[3] - 1 for reduce jobs, a[4] - 1 for builds (0: none).
     if (a[0] === 6) a[3] = subtractFrom + 1;
@@ -272,7 +274,7 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
     this.searching = search;
     const sd = this.search;
     if (sd && !search) sd.job[0] = sd.job[4] = -1;
-    this.pool.run(a, this.bounds.length - 1, a[0] === 6 ? this.ownReduce : this.own);
+    this.pool.run(a, this.bounds.length - 1, a[0] === 6 ? this.ownReduce : this.own, first);
   }
 
   /**

@@ -11,7 +11,7 @@ import type { BinnedData } from './bin-mapper.js';
 import type { GbdtParams } from './gbdt-params.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import type { GbdtProfile } from './gbdt-profile.js';
-import { LeafOrderedRows } from './leaf-ordered-rows.js';
+import { LeafOrderedRows, SOURCE_HALF } from './leaf-ordered-rows.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
 import { childHalf } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
@@ -30,7 +30,8 @@ export interface QuantizedGradients {
  * feature block on the threads that built each block.
  */
 export interface HistogramBuilder {
-  build(start: number, end: number, slot: number, subtractFrom?: number): void;
+  /** `first` runs on the calling thread before it takes its share of the job (the workers may already be building). */
+  build(start: number, end: number, slot: number, subtractFrom?: number, first?: () => void): void;
   /**
    * `build` with `subtractFrom` that also finds both children's best splits (`children`: per child its
    * histogram slot, G, H and rows) into `out0` / `out1`; returns false where it only built (the caller
@@ -133,23 +134,23 @@ export class TreeGrower {
     let t0 = performance.now();
     const rootHalf = this.rows.gather(count, this.sums);
     if (this.profile) t0 = this.profile.lap('gather', t0);
-    const q = this.quant?.quantizer;
-    // Quantized: sums[0] is the packed total; split finding works on the quantized sums throughout.
-    const G = q ? q.grad(this.sums[0]) : this.sums[0];
-    const H = q ? q.hess(this.sums[0]) : this.sums[1];
     t.numNodes = 0;
     t.numLeaves = 1;
     t.leafStart[0] = 0;
     t.leafCount[0] = count;
-    this.leafG[0] = G;
-    this.leafH[0] = H;
     this.leafDepth[0] = 0;
     this.leafSlot[0] = 0;
     this.leafParent[0] = -1;
     this.leafHalf[0] = rootHalf;
     const rootBase = this.rows.halfBase(rootHalf);
-    this.builder.build(rootBase, rootBase + count, 0);
+    // From the source half, the sums run on this thread while the workers start the root's histogram.
+    const sumSource = rootHalf === SOURCE_HALF ? (): void => this.rows.sumSource(count, this.sums) : undefined;
+    this.builder.build(rootBase, rootBase + count, 0, -1, sumSource);
     if (this.profile) t0 = this.profile.lap('histograms', t0);
+    const q = this.quant?.quantizer;
+    // Quantized: sums[0] is the packed total; split finding works on the quantized sums throughout.
+    this.leafG[0] = q ? q.grad(this.sums[0]) : this.sums[0];
+    this.leafH[0] = q ? q.hess(this.sums[0]) : this.sums[1];
     this.findSplit(0, featureMask);
     if (this.profile) this.profile.lap('splitFinding', t0);
     while (t.numLeaves < p.maxLeaves) {

@@ -203,9 +203,10 @@ export class SharedJobPool {
 
   /**
    * Run one job of `blocks` blocks: workers call their handler with (`args`, block); the calling
-   * thread runs `own(block)` for the blocks it claims. Blocks until every block is finished.
+   * thread runs `own(block)` for the blocks it claims (after `first()`, which runs once the job is
+   * published and must not touch the job's data). Blocks until every block is finished.
    */
-  run(args: readonly number[], blocks: number, own: (block: number) => void): void {
+  run(args: readonly number[], blocks: number, own: (block: number) => void, first?: () => void): void {
     const c = this.ctrl;
     if (blocks > MAX_JOB_BLOCKS || args.length > MAX_JOB_ARGS) throw new InternalError('job too large for the shared control block');
     const before = failureOf(c);
@@ -223,6 +224,8 @@ export class SharedJobPool {
     Atomics.store(c, NEXT, (seq & TAG_MASK) << 14);
     Atomics.store(c, SEQ, seq);
     Atomics.notify(c, SEQ);
+    // Caller-side work that the job does not depend on overlaps the workers' first blocks.
+    first?.();
     let mine = 0;
     for (let b = claim(c, seq, blocks, false); b >= 0; b = claim(c, seq, blocks, false)) {
       own(b);
