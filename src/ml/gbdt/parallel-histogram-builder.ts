@@ -171,7 +171,8 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
    * thread's `objective`) gradient passes; with `scores` score updates.
    */
   static async start(launcher: SharedJobPoolLauncher, inp: HistogramInputs, threads: number, partition?: PartitionBuffers, gradients?: { data: SharedGradientData; objective: Objective }, scores?: SharedScoreData, splits?: { layout: BinLayout; params: GbdtParams }): Promise<ParallelHistogramBuilder> {
-    const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(2 * threads, MAX_JOB_BLOCKS));
+    // One feature block per thread: measured 5% less histogram time than two (the job also subtracts and searches).
+    const bounds = featureSlices(inp.offsets2, inp.histSize, Math.min(threads, MAX_JOB_BLOCKS));
     const partials = createRowBlockPartials(inp.rowIndex.length, inp.histSize);
     const grad = gradients?.objective.gradientRange ? gradients : undefined;
     const search = splits ? createSharedSplitData(splits.layout, splits.params, bounds.length - 1) : undefined;
