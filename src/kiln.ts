@@ -180,7 +180,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
     servingModels,
     encryption,
     jobs,
-    features: new FeatureStoreService(metadata, datasets, security, online.get, artifacts),
+    features: new FeatureStoreService(metadata, datasets, security, online.get, artifacts, join(config.home, 'features', 'offline-index')),
     capture: new CaptureService(metadata, artifacts, config.home, Math.floor(config.memoryBudgetBytes / 3)),
     feedback,
     registry,

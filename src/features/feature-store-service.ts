@@ -40,6 +40,10 @@ import { canonicalJson, planApply } from './plan.js';
 import type { PointInTimeView } from './point-in-time-join.js';
 import { writePointInTime } from './point-in-time-join.js';
 import { checkViewColumns, viewJoinKeys } from './source-columns.js';
+import { OfflineIndexStore } from './offline-index/index-store.js';
+import type { OfflineIndexReader } from './offline-index/read-index.js';
+import type { LocatedSource, ViewIndexReport, ViewIndexStatus } from './offline-index/view-indexes.js';
+import { ViewIndexes } from './offline-index/view-indexes.js';
 
 /** The registered definitions with their registry version. */
 export interface FeatureRegistrySnapshot extends RegisteredDefinitions {
@@ -65,6 +69,8 @@ export interface TrainingSetOptions {
   readonly service: string;
   readonly out: string;
   readonly timestampColumn?: string;
+  /** False: scan every source even when a view has a fresh offline index (default true). */
+  readonly useIndex?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -73,7 +79,15 @@ export interface TrainingSetLineage {
   readonly service: string;
   readonly project: string;
   readonly registryVersion: number;
-  readonly featureViews: ReadonlyArray<{ readonly name: string; readonly version: number; readonly source: string; readonly features: readonly string[] }>;
+  readonly featureViews: ReadonlyArray<{
+    readonly name: string;
+    readonly version: number;
+    readonly source: string;
+    readonly features: readonly string[];
+    /** How the view's values were read: its offline index, or a scan of the source (`reason`: why not the index). */
+    readonly read: 'index' | 'scan';
+    readonly readReason?: string;
+  }>;
   /** On-demand features with their expressions, as computed. */
   readonly onDemandFeatureViews?: ReadonlyArray<{ readonly name: string; readonly features: readonly OnDemandFeature[] }>;
   readonly entities: string;
@@ -94,11 +108,13 @@ export class FeatureStoreService {
     private readonly onlineStore: () => Promise<OnlineStore>,
     /** Where model bundles are read to learn which views registered models were trained on. */
     private readonly artifacts: ArtifactStore,
+    /** Root of the feature views' offline indexes (`<home>/features/offline-index`); null: no indexes. */
+    private readonly indexRoot: string | null = null,
   ) {}
 
   /** The same service acting in `project`. */
   inProject(project: string): FeatureStoreService {
-    return project === this.metadata.project ? this : new FeatureStoreService(this.metadata.inProject(project), this.datasets.inProject(project), this.security, this.onlineStore, this.artifacts);
+    return project === this.metadata.project ? this : new FeatureStoreService(this.metadata.inProject(project), this.datasets.inProject(project), this.security, this.onlineStore, this.artifacts, this.indexRoot);
   }
 
   /**
@@ -299,6 +315,9 @@ export class FeatureStoreService {
     if (!service) throw new NotFoundError(`no feature service '${opts.service}' in project '${this.metadata.project}'`, { field: 'service' }, `Registered services: ${current.featureServices.map((s) => s.name).join(', ') || 'none'}.`);
     const conn = await openDuckDbConnection();
     const described: DescribedSource[] = [];
+    const indexes = opts.useIndex === false ? null : this.viewIndexes();
+    const readers: OfflineIndexReader[] = [];
+    const whyScanned = new Map<string, string>();
     try {
       const entities = await describeSource(conn, opts.entities, {});
       described.push(entities);
@@ -314,7 +333,10 @@ export class FeatureStoreService {
         checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
         issues.throwIfAny(source.file);
         const wanted = wantedOf(viewName);
-        parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source });
+        const opened = indexes ? await indexes.openFresh(view, keys, await this.locateViewSource(view.source)) : { reason: opts.useIndex === false ? 'offline index not used (useIndex: false)' : 'offline indexes are off' };
+        if ('reader' in opened) readers.push(opened.reader);
+        else whyScanned.set(view.name, opened.reason);
+        parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source, ...('reader' in opened ? { index: opened.reader } : {}) });
       }
       const onDemand = plan.onDemand.map((o) => ({ odfv: o.odfv, features: o.features, inputs: o.inputs }));
       const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, hidden: plan.hidden, onDemand, out: opts.out, format, onProgress: opts.onProgress });
@@ -322,7 +344,11 @@ export class FeatureStoreService {
         service: service.name,
         project: this.metadata.project,
         registryVersion: current.version,
-        featureViews: parts.map((p) => ({ name: p.view.name, version: (p.view as RegisteredFeatureView).version, source: sourceLabel(p.view.source), features: p.features.map((f) => f.name) })),
+        featureViews: parts.map((p, i) => {
+          const path = result.paths[i];
+          const reason = path.reason ?? whyScanned.get(p.view.name);
+          return { name: p.view.name, version: (p.view as RegisteredFeatureView).version, source: sourceLabel(p.view.source), features: p.features.map((f) => f.name), read: path.path, ...(path.path === 'scan' && reason ? { readReason: reason } : {}) };
+        }),
         ...(onDemand.length > 0 ? { onDemandFeatureViews: onDemand.map((o) => ({ name: o.odfv.name, features: o.odfv.features.filter((f) => o.features.includes(f.name)) })) } : {}),
         entities: opts.entities,
         timestampColumn,
@@ -333,9 +359,73 @@ export class FeatureStoreService {
       await writeFileAtomic(`${opts.out}.lineage.json`, `${JSON.stringify(lineage, null, 2)}\n`);
       return lineage;
     } finally {
+      for (const r of readers) r.close();
       for (const d of described) await d.cleanup();
       conn.closeSync();
     }
+  }
+
+  /**
+   * Build the offline index of each file- or dataset-backed view (`views`: these only), so training sets read
+   * the rows they need instead of scanning the sources (see offline-index/). A fresh index is kept unless
+   * `force`; PostgreSQL views are skipped. Audited as `features.index`.
+   */
+  async index(opts: { views?: readonly string[]; force?: boolean; onProgress?: (view: string, rows: number, total: number | undefined) => void } = {}, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<ViewIndexReport[]> {
+    const current = await this.requireCurrent();
+    const indexes = this.viewIndexes();
+    if (!indexes) throw new UsageError('offline indexes need a Kiln data directory (open Kiln with a home)');
+    const unknown = (opts.views ?? []).find((v) => !current.featureViews.some((x) => x.name === v));
+    if (unknown !== undefined) throw new NotFoundError(`no feature view '${unknown}'`, { field: 'views' }, 'See `kiln features list`.');
+    const reports: ViewIndexReport[] = [];
+    const conn = await openDuckDbConnection();
+    try {
+      for (const view of current.featureViews.filter((v) => !opts.views || opts.views.length === 0 || opts.views.includes(v.name))) {
+        const located = await this.locateViewSource(view.source);
+        if (located === null) {
+          reports.push({ view: view.name, status: 'skipped', reason: 'PostgreSQL sources are not indexed: training sets read them with DuckDB' });
+          continue;
+        }
+        const source = await this.describeViewSource(conn, view.source);
+        try {
+          const keys = viewJoinKeys(view, current.entities);
+          const issues = new DefinitionIssues();
+          checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+          issues.throwIfAny(source.file);
+          reports.push(await indexes.build(conn, { view, keys, source, located, force: opts.force, onProgress: (rows, total) => opts.onProgress?.(view.name, rows, total) }));
+        } finally {
+          await source.cleanup();
+        }
+      }
+    } finally {
+      conn.closeSync();
+    }
+    const built = reports.filter((r) => r.status === 'built').map((r) => r.view);
+    if (built.length > 0) await this.security.audit({ actor: actor.actor, action: 'features.index', resourceType: 'features', resourceId: built.join(','), project: this.metadata.project, before: null, after: { built } }, ctx);
+    return reports;
+  }
+
+  /** Each view's offline-index state against its source now (fresh, missing, stale, not indexable). */
+  async indexStatus(): Promise<ViewIndexStatus[]> {
+    const current = await this.requireCurrent();
+    const indexes = this.viewIndexes();
+    const out: ViewIndexStatus[] = [];
+    for (const view of current.featureViews) {
+      const located = await this.locateViewSource(view.source);
+      out.push(indexes ? await indexes.status(view, viewJoinKeys(view, current.entities), located) : { view: view.name, state: 'missing' });
+    }
+    return out;
+  }
+
+  private viewIndexes(): ViewIndexes | null {
+    return this.indexRoot === null ? null : new ViewIndexes(new OfflineIndexStore(this.indexRoot, this.metadata.project), this.metadata.project);
+  }
+
+  /** The local file a view reads (with NAME@VERSION for a dataset); null for PostgreSQL. */
+  private async locateViewSource(source: FeatureSource): Promise<LocatedSource> {
+    if (source.kind === 'file') return { path: source.path };
+    if (source.kind === 'postgres') return null;
+    const resolved = await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`);
+    return { path: resolved.path, ...(resolved.dataset ? { dataset: `${resolved.dataset.name}@${resolved.dataset.version}` } : {}) };
   }
 
   private async requireCurrent(): Promise<FeatureRegistrySnapshot> {

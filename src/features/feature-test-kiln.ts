@@ -37,7 +37,7 @@ export async function openFeatureTestKiln(): Promise<FeatureTestKiln> {
   const security = new SecurityService(metadata, null);
   const datasets = new DatasetService(metadata, artifacts, security, join(home, 'tmp', 'parts'));
   const online = lazyOnlineStore(undefined, home);
-  const kiln = { metadata, features: new FeatureStoreService(metadata, datasets, security, online.get, artifacts) };
+  const kiln = { metadata, features: new FeatureStoreService(metadata, datasets, security, online.get, artifacts, join(home, 'features', 'offline-index')) };
   return {
     kiln,
     dir,

@@ -23,6 +23,10 @@ import type { FeatureDefinition, FeatureViewDefinition } from './definitions.js'
 import type { OnDemandPart } from './on-demand-training.js';
 import { computeOnDemandTable } from './on-demand-training.js';
 import { duckTypeOf } from './source-columns.js';
+import type { EntityRowsForIndex } from './offline-index/index-join.js';
+import { joinViewFromIndex, readEntityRows } from './offline-index/index-join.js';
+import type { OfflineIndexReader } from './offline-index/read-index.js';
+import { OfflineIndexCorruptError } from './offline-index/read-index.js';
 
 /** One view's part of a training set. */
 export interface PointInTimeView {
@@ -32,6 +36,16 @@ export interface PointInTimeView {
   /** The view's features the output needs, in output order. */
   readonly features: readonly FeatureDefinition[];
   readonly source: DescribedSource;
+  /** The view's fresh offline index, when it has one: read instead of scanning the source. */
+  readonly index?: OfflineIndexReader;
+}
+
+/** How one view's values were read: from its offline index, or by scanning its source (with why). */
+export interface ViewReadPath {
+  readonly view: string;
+  readonly path: 'index' | 'scan';
+  /** Why the source was scanned (no index, stale, corrupt); absent for the index path. */
+  readonly reason?: string;
 }
 
 /** What to join and where to write it. */
@@ -53,6 +67,8 @@ export interface PointInTimeRequest {
 export interface PointInTimeResult {
   readonly rows: number;
   readonly columns: readonly string[];
+  /** Which path each view took (index views only say `scan` when their index turned out damaged). */
+  readonly paths: readonly ViewReadPath[];
 }
 
 const ROW = '__kiln_row';
@@ -86,10 +102,13 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
     );
     tables.push('kiln_pit_ek');
     req.onProgress?.(1, total);
+    const indexed = req.views.filter((p) => p.index !== undefined);
+    const entityRows = indexed.length > 0 ? await readEntityRows(conn, 'kiln_pit_ek', ROW, TS, [...new Set(indexed.flatMap((p) => p.keys))], keyCol) : null;
+    const paths: ViewReadPath[] = [];
     for (const [i, part] of req.views.entries()) {
       const table = `kiln_pit_f${i}`;
-      await joinView(conn, part, table);
       tables.push(table);
+      paths.push(await joinViewSomehow(conn, part, table, entityRows));
       req.onProgress?.(i + 2, total);
     }
     const hidden = req.hidden ?? new Set<string>();
@@ -119,12 +138,29 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
     await rename(tmp, req.out);
     untrack();
     req.onProgress?.(total, total);
-    return { rows, columns: [...req.entities.columns.map((c) => c.name), ...columns] };
+    return { rows, columns: [...req.entities.columns.map((c) => c.name), ...columns], paths };
   } catch (err) {
     await removeTempPath(tmp);
     throw err;
   } finally {
     for (const t of tables.reverse()) await conn.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+  }
+}
+
+/** One view from its index when it has one (scanning the source when the index turns out damaged), else by scan. */
+async function joinViewSomehow(conn: DuckDBConnection, part: PointInTimeView, table: string, entityRows: EntityRowsForIndex | null): Promise<ViewReadPath> {
+  if (part.index === undefined || entityRows === null) {
+    await joinView(conn, part, table);
+    return { view: part.view.name, path: 'scan' };
+  }
+  try {
+    const features = part.features.map((f) => f.name);
+    await joinViewFromIndex(conn, part.index, entityRows, { keys: part.keys, ttlSeconds: part.view.ttlSeconds, features, columns: features.map((f) => featureColumn(part.view.name, f)) }, table, ROW);
+    return { view: part.view.name, path: 'index' };
+  } catch (err) {
+    if (!(err instanceof OfflineIndexCorruptError)) throw err;
+    await joinView(conn, part, table);
+    return { view: part.view.name, path: 'scan', reason: `index damaged: ${err.message}` };
   }
 }
 
@@ -161,7 +197,7 @@ function checkEntityColumns(req: PointInTimeRequest): void {
 }
 
 /** Every row needs a parseable, non-null time: a row that cannot be placed in time cannot be joined honestly. */
-async function checkTimestamps(conn: DuckDBConnection, table: string, column: string, order: string, file: string, what: string): Promise<void> {
+export async function checkTimestamps(conn: DuckDBConnection, table: string, column: string, order: string, file: string, what: string): Promise<void> {
   const c = q(column);
   const bad = (await conn.runAndReadAll(`SELECT CAST(${c} AS VARCHAR) AS v, ${order} AS r FROM ${table} WHERE ${c} IS NULL OR TRY_CAST(${c} AS TIMESTAMPTZ) IS NULL ORDER BY ${order} LIMIT 1`)).getRowObjectsJS();
   if (bad.length === 0) return;
@@ -233,7 +269,7 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
  * A join key as text, the same for the same value whatever the column type: a float column holding whole
  * numbers (PostgreSQL integers arrive as float64) reads `1`, as an integer column does, not `1.0`.
  */
-function keyText(column: string, source: DescribedSource, alias?: string): string {
+export function keyText(column: string, source: DescribedSource, alias?: string): string {
   const type = source.columns.find((c) => c.name === column)?.duckType ?? '';
   const c = alias === undefined ? q(column) : `${alias}.${q(column)}`;
   if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${c} AS VARCHAR)`;

@@ -1,0 +1,251 @@
+/**
+ * Reads one feature view's offline index (layout: index-layout.ts) for a training set: for each entity row,
+ * the latest entry of its keys with event time <= the entity time (binary search in the key's group), kept
+ * when within the TTL (inclusive); then the matched value rows are read with positional reads (runs of
+ * nearby rows coalesced) and appended to a DuckDB temp table of (entity row, features). Every file is checked
+ * when opened (sizes, CRC-32 of the narrow files) and every value row and string when read (their CRC-32):
+ * a damaged index raises `OfflineIndexCorruptError`, and the caller falls back to scanning the source.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBTimestampTZValue, FLOAT, INTEGER, TIMESTAMPTZ, VARCHAR } from '@duckdb/node-api';
+import { KilnError } from '../../core/errors.js';
+import { quoteIdentifier as q } from '../../data/io/sql-quote.js';
+import type { FeatureType } from '../definitions.js';
+import type { IndexedFeature, IndexManifest } from './index-layout.js';
+import { expectedSizes, INDEX_FILES } from './index-layout.js';
+
+/** A damaged index file (truncated, bit-flipped, foreign): never read past; the view is scanned instead. */
+export class OfflineIndexCorruptError extends KilnError {
+  constructor(message: string, dir: string) {
+    super('internal', message, { file: dir }, 'Rebuild it with `kiln features index VIEW`.');
+  }
+}
+
+/** Rows of one DuckDB chunk appended at a time. */
+const CHUNK_ROWS = 2048;
+/** Matched rows at most this many rows apart are read in one positional read. */
+const COALESCE_GAP_ROWS = 4;
+
+const DUCK_TYPES: Record<FeatureType, DuckDBType> = { float64: DOUBLE, float32: FLOAT, int64: BIGINT, int32: INTEGER, string: VARCHAR, bool: BOOLEAN, timestamp: TIMESTAMPTZ };
+
+/** An opened index: its narrow part in memory, its value and string files open for positional reads. */
+export class OfflineIndexReader {
+  private readonly groupOf: Map<string, number>;
+
+  private constructor(
+    readonly dir: string,
+    readonly manifest: IndexManifest,
+    private readonly groups: Uint32Array,
+    private readonly times: BigInt64Array,
+    private readonly rows: Uint32Array,
+    keyLines: readonly string[],
+    private readonly valuesFd: number,
+    private readonly stringsFd: number,
+  ) {
+    this.groupOf = new Map(keyLines.map((k, i) => [k, i]));
+  }
+
+  /** Open the build in `dir` described by `manifest`, checking every file's size and the narrow files' CRC-32. */
+  static open(dir: string, manifest: IndexManifest): OfflineIndexReader {
+    const sizes = expectedSizes(manifest);
+    const read = (file: keyof typeof sizes, name: string): Uint8Array => readWhole(join(dir, name), sizes[file], dir);
+    const check = (bytes: Uint8Array, crc: number, name: string): void => {
+      if (crc32(bytes) !== crc) throw new OfflineIndexCorruptError(`offline index file ${join(dir, name)} does not match its checksum`, dir);
+    };
+    const groupBytes = read('groups', INDEX_FILES.groups);
+    check(groupBytes, manifest.checksums.groups, INDEX_FILES.groups);
+    const timeBytes = read('times', INDEX_FILES.times);
+    check(timeBytes, manifest.checksums.times, INDEX_FILES.times);
+    const rowBytes = read('rows', INDEX_FILES.rows);
+    check(rowBytes, manifest.checksums.rows, INDEX_FILES.rows);
+    const keyPath = join(dir, INDEX_FILES.keys);
+    const keyBytes = readWhole(keyPath, null, dir);
+    check(keyBytes, manifest.checksums.keys, INDEX_FILES.keys);
+    const keyLines = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength).toString('utf8').split('\n');
+    keyLines.pop();
+    const groups = new Uint32Array(groupBytes.buffer, groupBytes.byteOffset, manifest.groups + 1);
+    if (keyLines.length !== manifest.groups || groups[manifest.groups] !== manifest.entries) throw new OfflineIndexCorruptError(`offline index ${dir}: key groups do not add up`, dir);
+    const valuesFd = openChecked(join(dir, INDEX_FILES.values), sizes.values, dir);
+    let stringsFd: number;
+    try {
+      stringsFd = openChecked(join(dir, INDEX_FILES.strings), sizes.strings, dir);
+    } catch (err) {
+      closeSync(valuesFd);
+      throw err;
+    }
+    return new OfflineIndexReader(dir, manifest, groups, new BigInt64Array(timeBytes.buffer, timeBytes.byteOffset, manifest.entries), new Uint32Array(rowBytes.buffer, rowBytes.byteOffset, manifest.entries), keyLines, valuesFd, stringsFd);
+  }
+
+  /**
+   * The value row each entity row sees (-1: none): `keys[i]` the JSON array of its join keys as text (null
+   * when a key is null), `times[i]` its time in epoch µs; `ttlSeconds` null for no expiry.
+   */
+  match(keys: ReadonlyArray<string | null>, times: BigInt64Array, ttlSeconds: number | null): Int32Array {
+    const out = new Int32Array(keys.length).fill(-1);
+    const ttl = ttlSeconds === null ? null : BigInt(ttlSeconds) * 1_000_000n;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key === null) continue;
+      const g = this.groupOf.get(key);
+      if (g === undefined) continue;
+      const t = times[i];
+      // Last entry of the group with time <= t.
+      let lo = this.groups[g];
+      let hi = this.groups[g + 1];
+      if (hi > this.manifest.entries || lo > hi) throw new OfflineIndexCorruptError(`offline index ${this.dir}: key group ${g} is out of range`, this.dir);
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.times[mid] <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo === this.groups[g]) continue;
+      const entry = lo - 1;
+      if (ttl !== null && t - this.times[entry] > ttl) continue;
+      const vrow = this.rows[entry];
+      if (vrow >= this.manifest.valueRows) throw new OfflineIndexCorruptError(`offline index ${this.dir}: entry ${entry} points past the value rows`, this.dir);
+      out[i] = vrow;
+    }
+    return out;
+  }
+
+  /**
+   * Create temp table `table` (`rowColumn` BIGINT, then `columns[j]` typed as `features[j]`) holding one row
+   * per entity row: `rowIds[i]` and the values of value row `vrows[i]` (nulls for -1).
+   */
+  async fillTable(conn: DuckDBConnection, table: string, rowColumn: string, rowIds: readonly bigint[], vrows: Int32Array, features: readonly string[], columns: readonly string[]): Promise<void> {
+    const placed = features.map((name) => {
+      const f = this.manifest.features.find((x) => x.name === name);
+      if (!f) throw new OfflineIndexCorruptError(`offline index ${this.dir} has no feature '${name}'`, this.dir);
+      return f;
+    });
+    const rowsData = this.readRows(vrows);
+    const types = [BIGINT, ...placed.map((f) => DUCK_TYPES[f.type])];
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${q(rowColumn)} BIGINT${placed.map((f, j) => `, ${q(columns[j])} ${duckName(f.type)}`).join('')})`);
+    const appender = await conn.createAppender(table, 'main', 'temp');
+    try {
+      for (let start = 0; start < vrows.length; start += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, vrows.length - start);
+        const chunk = DuckDBDataChunk.create(types, n);
+        chunk.setColumnValues(0, rowIds.slice(start, start + n));
+        placed.forEach((f, j) => {
+          const byte = 4 + (this.manifest.features.indexOf(f) >> 3);
+          const bit = 1 << (this.manifest.features.indexOf(f) & 7);
+          const values: DuckDBValue[] = new Array<DuckDBValue>(n);
+          for (let i = 0; i < n; i++) {
+            const at = rowsData.offsetOf[start + i];
+            values[i] = at < 0 || (rowsData.bytes[at + byte] & bit) !== 0 ? null : this.decode(f, rowsData.bytes, at);
+          }
+          chunk.setColumnValues(j + 1, values);
+        });
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /** Close the open files. */
+  close(): void {
+    closeSync(this.valuesFd);
+    closeSync(this.stringsFd);
+  }
+
+  /** Read each distinct matched value row once (coalescing nearby rows), checking its CRC. */
+  private readRows(vrows: Int32Array): { bytes: Buffer; offsetOf: Int32Array } {
+    const width = this.manifest.rowWidth;
+    const wanted = [...new Set(Array.from(vrows).filter((v) => v >= 0))].sort((a, b) => a - b);
+    const bytes = Buffer.alloc(wanted.length * width);
+    const slot = new Map<number, number>();
+    let i = 0;
+    while (i < wanted.length) {
+      let j = i;
+      while (j + 1 < wanted.length && wanted[j + 1] - wanted[j] <= COALESCE_GAP_ROWS) j++;
+      const first = wanted[i];
+      const span = (wanted[j] - first + 1) * width;
+      const run = j > i ? Buffer.alloc(span) : bytes.subarray(i * width, (i + 1) * width);
+      readExactly(this.valuesFd, run, first * width, this.dir);
+      for (let k = i; k <= j; k++) {
+        const row = j > i ? run.subarray((wanted[k] - first) * width, (wanted[k] - first + 1) * width) : run;
+        if (row.readUInt32LE(0) !== crc32(row.subarray(4), wanted[k])) throw new OfflineIndexCorruptError(`offline index ${this.dir}: value row ${wanted[k]} does not match its checksum`, this.dir);
+        if (j > i) row.copy(bytes, k * width);
+        slot.set(wanted[k], k * width);
+      }
+      i = j + 1;
+    }
+    const offsetOf = new Int32Array(vrows.length);
+    for (let r = 0; r < vrows.length; r++) offsetOf[r] = vrows[r] < 0 ? -1 : (slot.get(vrows[r]) as number);
+    return { bytes, offsetOf };
+  }
+
+  private decode(f: IndexedFeature, bytes: Buffer, rowAt: number): DuckDBValue {
+    const at = rowAt + f.offset;
+    switch (f.type) {
+      case 'float64':
+        return bytes.readDoubleLE(at);
+      case 'float32':
+        return bytes.readFloatLE(at);
+      case 'int64':
+        return bytes.readBigInt64LE(at);
+      case 'int32':
+        return bytes.readInt32LE(at);
+      case 'bool':
+        return bytes[at] === 1;
+      case 'timestamp':
+        return new DuckDBTimestampTZValue(bytes.readBigInt64LE(at));
+      case 'string': {
+        const offset = bytes.readDoubleLE(at);
+        const length = bytes.readUInt32LE(at + 8);
+        if (offset + length > this.manifest.stringBytes) throw new OfflineIndexCorruptError(`offline index ${this.dir}: a string points past ${INDEX_FILES.strings}`, this.dir);
+        const s = Buffer.alloc(length);
+        readExactly(this.stringsFd, s, offset, this.dir);
+        if (crc32(s) !== bytes.readUInt32LE(at + 12)) throw new OfflineIndexCorruptError(`offline index ${this.dir}: a string does not match its checksum`, this.dir);
+        return s.toString('utf8');
+      }
+    }
+  }
+}
+
+function duckName(type: FeatureType): string {
+  const names: Record<FeatureType, string> = { float64: 'DOUBLE', float32: 'FLOAT', int64: 'BIGINT', int32: 'INTEGER', string: 'VARCHAR', bool: 'BOOLEAN', timestamp: 'TIMESTAMPTZ' };
+  return names[type];
+}
+
+function openChecked(path: string, size: number | null, dir: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    throw new OfflineIndexCorruptError(`offline index file ${path} is missing`, dir);
+  }
+  if (size !== null && fstatSync(fd).size !== size) {
+    closeSync(fd);
+    throw new OfflineIndexCorruptError(`offline index file ${path} has the wrong size (truncated or replaced)`, dir);
+  }
+  return fd;
+}
+
+/** The whole file into a fresh (8-byte aligned) buffer; `size` checked when given. */
+function readWhole(path: string, size: number | null, dir: string): Uint8Array {
+  const fd = openChecked(path, size, dir);
+  try {
+    const n = fstatSync(fd).size;
+    const bytes = new Uint8Array(new ArrayBuffer(n));
+    readExactly(fd, bytes, 0, dir);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readExactly(fd: number, into: Uint8Array, position: number, dir: string): void {
+  let off = 0;
+  while (off < into.length) {
+    const n = readSync(fd, into, off, into.length - off, position + off);
+    if (n === 0) throw new OfflineIndexCorruptError(`offline index ${dir}: a file ended early`, dir);
+    off += n;
+  }
+}
