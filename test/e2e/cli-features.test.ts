@@ -1,6 +1,6 @@
 /**
- * End-to-end: `kiln features apply` (plan, idempotence, --json, bad input exit 2), `list`, `show`, `stats`
- * and `training-set` over the hand-computed point-in-time fixture.
+ * End-to-end: `kiln features apply` (plan, idempotence, --json, bad input exit 2), `list`, `show`, `stats`,
+ * `index` and `training-set` (scan and offline-index paths) over the hand-computed point-in-time fixture.
  */
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,6 +41,37 @@ describe('kiln features', () => {
     const text = await runKiln(['features', 'stats', 'customer_stats'], { home });
     expect(text.stdout).toContain('STALE');
     expect((await runKiln(['features', 'stats', 'nope'], { home })).code).toBe(2);
+  });
+
+  it('indexes feature views and reads training sets from the indexes (same bytes as the scan)', async () => {
+    const home = await tempDir();
+    const dir = await tempDir('kiln-e2e-features-');
+    await cp(join(REPO, 'test/fixtures/features/pit'), join(dir, 'repo'), { recursive: true });
+    expect((await runKiln(['features', 'apply', join(dir, 'repo')], { home })).code).toBe(0);
+    expect(json(await runKiln(['features', 'index', '--status', '--json'], { home }))).toEqual([
+      { view: 'customer_stats', state: 'missing' },
+      { view: 'activity', state: 'missing' },
+    ]);
+    const built = await runKiln(['features', 'index', '--json'], { home });
+    expect(built.code, built.stderr).toBe(0);
+    expect(json(built)).toMatchObject([{ view: 'customer_stats', status: 'built', sourceRows: 7 }, { view: 'activity', status: 'built' }]);
+    expect((await runKiln(['features', 'index', 'activity'], { home })).stdout).toContain('fresh');
+    expect((await runKiln(['features', 'index', 'nope'], { home })).code).toBe(2);
+    const scanOut = join(dir, 'scan.csv');
+    const indexOut = join(dir, 'index.csv');
+    const entities = join(dir, 'repo/entities.csv');
+    const scan = await runKiln(['features', 'training-set', '--entities', entities, '--service', 'churn_v1', '--out', scanOut, '--no-index', '--json'], { home });
+    expect(json(scan)).toMatchObject({ featureViews: [{ name: 'customer_stats', read: 'scan' }, { name: 'activity', read: 'scan' }] });
+    const viaIndex = await runKiln(['features', 'training-set', '--entities', entities, '--service', 'churn_v1', '--out', indexOut], { home });
+    expect(viaIndex.code, viaIndex.stderr).toBe(0);
+    expect(viaIndex.stdout).toContain('read from offline index: customer_stats, activity');
+    expect(await readFile(indexOut, 'utf8')).toBe(await readFile(scanOut, 'utf8'));
+    // The source changes: that view's index is stale, so it is scanned (and says why).
+    const source = join(dir, 'repo/stats.csv');
+    await writeFile(source, `${(await readFile(source, 'utf8')).trimEnd()}\n`);
+    const after = await runKiln(['features', 'training-set', '--entities', entities, '--service', 'churn_v1', '--out', indexOut], { home });
+    expect(after.stdout).toContain('scanned source of customer_stats: offline index is stale: the source changed');
+    expect(await readFile(indexOut, 'utf8')).toBe(await readFile(scanOut, 'utf8'));
   });
 
   it('exits 2 on invalid definitions and bad entity files', async () => {

@@ -1,5 +1,5 @@
 /**
- * `kiln features apply | list | show | stats | training-set`: the feature store. Thin over `kiln.features`
+ * `kiln features apply | list | show | stats | index | training-set`: the feature store. Thin over `kiln.features`
  * (the same service HTTP uses); definitions load and training sets run in lazily imported modules so
  * `kiln --help` stays fast.
  */
@@ -66,14 +66,57 @@ export function registerFeaturesCommands(program: Command, ctx: CliContext): voi
     .requiredOption('--service <name>', 'feature service to fetch')
     .requiredOption('--out <file>', 'output .csv or .parquet (lineage goes to OUT.lineage.json)')
     .option('--timestamp-column <name>', 'event timestamp column of the entities file', 'event_timestamp')
+    .option('--no-index', 'scan every source even where a view has a fresh offline index (see `kiln features index`)')
     .option('--json', 'print JSON')
-    .action(async (flags: JsonFlag & { entities: string; service: string; out: string; timestampColumn: string }) => {
+    .action(async (flags: JsonFlag & { entities: string; service: string; out: string; timestampColumn: string; index: boolean }) => {
       const progress = createProgress(ctx.io, 'training set', 'steps');
       const lineage = await withKiln((kiln) =>
-        kiln.features.trainingSet({ entities: flags.entities, service: flags.service, out: flags.out, timestampColumn: flags.timestampColumn, onProgress: (d, t) => progress.update(d, t) }),
+        kiln.features.trainingSet({ entities: flags.entities, service: flags.service, out: flags.out, timestampColumn: flags.timestampColumn, useIndex: flags.index, onProgress: (d, t) => progress.update(d, t) }),
       ).finally(() => progress.stop());
       if (flags.json) return printJson(ctx.io, lineage);
       ctx.io.out(`wrote ${lineage.rows} rows x ${lineage.columns.length} columns to ${flags.out} (lineage: ${flags.out}.lineage.json)\n`);
+      const indexed = lineage.featureViews.filter((v) => v.read === 'index').map((v) => v.name);
+      const scanned = lineage.featureViews.filter((v) => v.read === 'scan');
+      if (indexed.length > 0) ctx.io.out(`read from offline index: ${indexed.join(', ')}\n`);
+      for (const v of scanned) ctx.io.out(`scanned source of ${v.name}${v.readReason ? `: ${v.readReason}` : ''}\n`);
+    });
+  features
+    .command('index [views...]')
+    .description('build the offline index of file- and dataset-backed feature views (all, or VIEWS), so training sets read only the rows they need; kept while source and definition are unchanged')
+    .option('--force', 'rebuild even indexes that are fresh')
+    .option('--status', 'only report each view\'s index state (fresh, missing, stale-source, stale-definition, unreadable, not-indexable)')
+    .option('--json', 'print JSON')
+    .action(async (views: string[], flags: JsonFlag & { force?: boolean; status?: boolean }) => {
+      if (flags.status) {
+        const states = await withKiln((kiln) => kiln.features.indexStatus());
+        if (flags.json) return printJson(ctx.io, states);
+        ctx.io.out(renderTable(['view', 'index', 'built at', 'entries'], states.map((s) => [s.view, s.state, s.builtAt ?? '-', s.entries ?? '-'])));
+        return;
+      }
+      // One bar per view: each has its own source row count.
+      let progress = createProgress(ctx.io, 'indexing', 'rows');
+      let current = '';
+      const reports = await withKiln((kiln) =>
+        kiln.features.index({
+          views,
+          force: flags.force === true,
+          onProgress: (view, rows, total) => {
+            if (view !== current) {
+              progress.stop();
+              progress = createProgress(ctx.io, `indexing ${view}`, 'rows');
+              current = view;
+            }
+            progress.update(rows, total);
+          },
+        }),
+      ).finally(() => progress.stop());
+      if (flags.json) return printJson(ctx.io, reports);
+      ctx.io.out(
+        renderTable(
+          ['view', 'status', 'source rows', 'entries', 'seconds', 'note'],
+          reports.map((r) => [r.view, r.status, r.sourceRows ?? '-', r.entries ?? '-', r.seconds === undefined ? '-' : r.seconds.toFixed(1), r.reason ?? '']),
+        ),
+      );
     });
   features
     .command('stats <view>')

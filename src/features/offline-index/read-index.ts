@@ -33,14 +33,15 @@ const DUCK_TYPES: Record<FeatureType, DuckDBType> = { float64: DOUBLE, float32: 
 
 /** An opened index: its narrow part in memory, its value and string files open for positional reads. */
 export class OfflineIndexReader {
-  private readonly groupOf: Map<string, number>;
+  private groupOf: Map<string, number>;
+  private closed = false;
 
   private constructor(
     readonly dir: string,
     readonly manifest: IndexManifest,
-    private readonly groups: Uint32Array,
-    private readonly times: BigInt64Array,
-    private readonly rows: Uint32Array,
+    private groups: Uint32Array,
+    private times: BigInt64Array,
+    private rows: Uint32Array,
     keyLines: readonly string[],
     private readonly valuesFd: number,
     private readonly stringsFd: number,
@@ -148,10 +149,16 @@ export class OfflineIndexReader {
     }
   }
 
-  /** Close the open files. */
+  /** Close the open files and let the narrow part go (idempotent: the view is done once its table is built). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.valuesFd);
     closeSync(this.stringsFd);
+    this.groupOf = new Map();
+    this.groups = new Uint32Array(0);
+    this.times = new BigInt64Array(0);
+    this.rows = new Uint32Array(0);
   }
 
   /** Read each distinct matched value row once (coalescing nearby rows), checking its CRC. */
