@@ -100,5 +100,13 @@ describe('kiln features', () => {
     // Mid-1935 precedes every year-end figure; mid-1936 sees the 1935 year-end (3078.5, 2.8), not 1936's.
     expect(lines[1]).toMatch(/^general_motors,1935-07-01.*,317\.6,,$/);
     expect(lines[2]).toMatch(/^general_motors,1936-07-01.*,391\.8,3078\.5,2\.8$/);
+    // The offline-index section of docs/features.md: same example, read from the index, same bytes.
+    const indexed = json(await runKiln(['features', 'index', '--json'], { home }));
+    expect(indexed).toMatchObject([{ view: 'firm_financials', status: 'built', sourceRows: 220 }]);
+    const viaIndex = join(dir, 'train-index.csv');
+    const again = await runKiln(['features', 'training-set', '--entities', join(example, 'investments.csv'), '--service', 'investment_v1', '--out', viaIndex], { home });
+    expect(again.stdout).toContain('wrote 220 rows x 5 columns');
+    expect(again.stdout).toContain('read from offline index: firm_financials');
+    expect(await readFile(viaIndex, 'utf8')).toBe(await readFile(out, 'utf8'));
   });
 });
