@@ -8,16 +8,17 @@
  * a source whose row order were to differ between scans fails the build instead of misplacing values.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DuckDBConnection, DuckDBVector } from '@duckdb/node-api';
-import { InternalError } from '../../core/errors.js';
+import { InternalError, UsageError } from '../../core/errors.js';
 import type { DescribedSource } from '../../data/io/describe-source.js';
 import { translateDuckDbError } from '../../data/io/duckdb-error.js';
 import { quoteIdentifier as q } from '../../data/io/sql-quote.js';
 import type { FeatureType, FeatureViewDefinition } from '../definitions.js';
 import { checkTimestamps, keyText } from '../point-in-time-join.js';
-import type { IndexManifest, SourceFingerprint } from './index-layout.js';
+import type { IndexedFeature, IndexManifest, SourceFingerprint } from './index-layout.js';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, rowLayout } from './index-layout.js';
 
 /** What to index and where. */
@@ -39,6 +40,7 @@ const BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Build the index of `req.view` into `req.dir`; returns its manifest (written last). */
 export async function buildOfflineIndex(conn: DuckDBConnection, req: BuildIndexRequest): Promise<IndexManifest> {
+  if (endianness() !== 'LE') throw new UsageError('offline indexes are written on little-endian hosts only; training sets scan the sources here');
   const started = performance.now();
   const { view, keys, source } = req;
   await conn.run("SET TimeZone = 'UTC'");
@@ -181,7 +183,9 @@ async function writeValues(
     let stringBytes = 0;
     const nk = keys.length;
     const first = nk + 2;
+    // Not pooled (large), so byteOffset is 0 and typed-array views of it are aligned.
     const rowBuf = Buffer.alloc(2048 * width);
+    const views = typedViews(rowBuf);
     for await (const chunk of await conn.stream(sqlText)) {
       const n = chunk.rowCount;
       const ordVec = chunk.getColumnVector(0);
@@ -204,48 +208,12 @@ async function writeValues(
       }
       if (picked.length > 0) {
         const buf = rowBuf.subarray(0, picked.length * width).fill(0);
-        for (let j = 0; j < features.length; j++) {
-          const f = features[j];
-          const vec = vecs[j];
-          const bit = 1 << (j & 7);
-          const byte = 4 + (j >> 3);
-          for (let p = 0; p < picked.length; p++) {
-            const base = p * width;
-            const v = vec.getItem(picked[p]);
-            if (v === null) {
-              buf[base + byte] |= bit;
-              continue;
-            }
-            const at = base + f.offset;
-            switch (f.type) {
-              case 'float64':
-                buf.writeDoubleLE(v as number, at);
-                break;
-              case 'float32':
-                buf.writeFloatLE(v as number, at);
-                break;
-              case 'int32':
-                buf.writeInt32LE(v as number, at);
-                break;
-              case 'int64':
-              case 'timestamp':
-                buf.writeBigInt64LE(v as bigint, at);
-                break;
-              case 'bool':
-                buf[at] = v === true ? 1 : 0;
-                break;
-              case 'string': {
-                const bytes = Buffer.from(v as string, 'utf8');
-                buf.writeDoubleLE(stringBytes, at);
-                buf.writeUInt32LE(bytes.length, at + 8);
-                buf.writeUInt32LE(crc32(bytes), at + 12);
-                stringsOut.append(bytes);
-                stringBytes += bytes.length;
-                break;
-              }
-            }
-          }
-        }
+        for (let j = 0; j < features.length; j++) encodeColumn(features[j], vecs[j], picked, buf, views, width, j, (bytes) => {
+          const at = stringBytes;
+          stringsOut.append(bytes);
+          stringBytes += bytes.length;
+          return at;
+        });
         const firstVrow = expected - picked.length;
         for (let p = 0; p < picked.length; p++) buf.writeUInt32LE(crc32(buf.subarray(p * width + 4, (p + 1) * width), firstVrow + p), p * width);
         valuesOut.append(buf);
@@ -260,6 +228,59 @@ async function writeValues(
   } finally {
     valuesOut.close();
     stringsOut.close();
+  }
+}
+
+/** Typed views of a whole (8-aligned) row buffer. */
+interface TypedViews {
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly f32: Float32Array;
+  readonly i32: Int32Array;
+}
+
+function typedViews(buf: Buffer): TypedViews {
+  const n = buf.length;
+  return { f64: new Float64Array(buf.buffer, buf.byteOffset, n >> 3), i64: new BigInt64Array(buf.buffer, buf.byteOffset, n >> 3), f32: new Float32Array(buf.buffer, buf.byteOffset, n >> 2), i32: new Int32Array(buf.buffer, buf.byteOffset, n >> 2) };
+}
+
+/** Write column `j` (feature `f`) of the picked chunk rows into their value rows in `buf` (nulls: bitmap bit set). */
+function encodeColumn(f: IndexedFeature, vec: DuckDBVector, picked: readonly number[], buf: Buffer, views: TypedViews, width: number, j: number, putString: (bytes: Buffer) => number): void {
+  const bit = 1 << (j & 7);
+  const byte = 4 + (j >> 3);
+  for (let p = 0; p < picked.length; p++) {
+    const base = p * width;
+    const v = vec.getItem(picked[p]);
+    if (v === null) {
+      buf[base + byte] |= bit;
+      continue;
+    }
+    const at = base + f.offset;
+    switch (f.type) {
+      case 'float64':
+        views.f64[at >> 3] = v as number;
+        break;
+      case 'float32':
+        views.f32[at >> 2] = v as number;
+        break;
+      case 'int32':
+        views.i32[at >> 2] = v as number;
+        break;
+      case 'int64':
+      case 'timestamp':
+        views.i64[at >> 3] = v as bigint;
+        break;
+      case 'bool':
+        buf[at] = v === true ? 1 : 0;
+        break;
+      case 'string': {
+        const bytes = Buffer.from(v as string, 'utf8');
+        views.f64[at >> 3] = putString(bytes);
+        buf.writeUInt32LE(bytes.length, at + 8);
+        buf.writeUInt32LE(crc32(bytes), at + 12);
+        break;
+      }
+    }
   }
 }
 

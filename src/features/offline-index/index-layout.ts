@@ -1,5 +1,5 @@
 /**
- * The on-disk layout of a feature view's offline index (format version 1), shared by the builder and the
+ * The on-disk layout of a feature view's offline index (format version 2; little-endian hosts), shared by the builder and the
  * reader. One build is a folder:
  *
  * - `manifest.json`: what was indexed (view, definition hash, source fingerprint) and the sizes below;
@@ -9,7 +9,7 @@
  * - `times.bin`: int64 event time (epoch microseconds) of each entry, ascending within its group; an entry
  *   is the winning source row of one (keys, event time): greatest created time, then the later source row.
  * - `rows.bin`: uint32 value row of each entry.
- * - `values.bin`: fixed-width rows: a uint32 CRC-32 of the rest of the row (seeded with the row number, so a
+ * - `values.bin`: fixed-width rows (a multiple of 8 bytes, values naturally aligned): a uint32 CRC-32 of the rest of the row (seeded with the row number, so a
  *   row moved or bit-flipped is caught), a null bitmap, then every feature (little-endian: float64 / int64 /
  *   timestamp as epoch microseconds 8 bytes, float32 / int32 4 bytes, bool 1 byte, string as a float64 byte
  *   offset, a uint32 length and a uint32 CRC-32 of its bytes in `strings.bin`). The manifest holds a CRC-32 of
@@ -18,7 +18,7 @@
 import type { FeatureType } from '../definitions.js';
 
 /** Bumped whenever the layout changes: an index of another version is never read. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /** How a source was when it was indexed; any difference makes the index stale. */
 export interface SourceFingerprint {
@@ -83,16 +83,26 @@ export function featureWidth(type: FeatureType): number {
 /** Bytes before the features in a value row: the CRC, then the null bitmap. */
 export const CRC_BYTES = 4;
 
-/** The row layout of `features`: each one's offset, the bitmap size and the whole row's width. */
+/**
+ * The row layout of `features`: each one's offset, the bitmap size and the whole row's width. Values are
+ * naturally aligned (8-byte ones first, from an 8-aligned offset; rows a multiple of 8 bytes), so builder and
+ * reader address them through typed arrays over whole row buffers.
+ */
 export function rowLayout(features: ReadonlyArray<{ name: string; type: FeatureType }>): { features: IndexedFeature[]; bitmapBytes: number; rowWidth: number } {
   const bitmapBytes = Math.ceil(features.length / 8);
-  let offset = CRC_BYTES + bitmapBytes;
-  const placed = features.map((f) => {
-    const at = offset;
-    offset += featureWidth(f.type);
-    return { name: f.name, type: f.type, offset: at };
-  });
-  return { features: placed, bitmapBytes, rowWidth: offset };
+  let offset = align(CRC_BYTES + bitmapBytes, 8);
+  const at = new Map<number, number>();
+  // Widest first keeps every value aligned without padding between them (16 and 8, then 4, then 1).
+  const order = features.map((f, i) => i).sort((a, b) => featureWidth(features[b].type) - featureWidth(features[a].type) || a - b);
+  for (const i of order) {
+    at.set(i, offset);
+    offset += featureWidth(features[i].type);
+  }
+  return { features: features.map((f, i) => ({ name: f.name, type: f.type, offset: at.get(i) as number })), bitmapBytes, rowWidth: align(offset, 8) };
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
 }
 
 /** The file names of one build. */

@@ -14,6 +14,7 @@ import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBTimestampTZValue, FLOAT
 import { KilnError } from '../../core/errors.js';
 import { quoteIdentifier as q } from '../../data/io/sql-quote.js';
 import type { FeatureType } from '../definitions.js';
+import { endianness } from 'node:os';
 import type { IndexedFeature, IndexManifest } from './index-layout.js';
 import { expectedSizes, INDEX_FILES } from './index-layout.js';
 
@@ -51,6 +52,8 @@ export class OfflineIndexReader {
 
   /** Open the build in `dir` described by `manifest`, checking every file's size and the narrow files' CRC-32. */
   static open(dir: string, manifest: IndexManifest): OfflineIndexReader {
+    if (endianness() !== 'LE') throw new OfflineIndexCorruptError('offline indexes are read on little-endian hosts only', dir);
+    if (manifest.rowWidth % 8 !== 0) throw new OfflineIndexCorruptError(`offline index ${dir}: row width ${manifest.rowWidth} is not a multiple of 8`, dir);
     const sizes = expectedSizes(manifest);
     const read = (file: keyof typeof sizes, name: string): Uint8Array => readWhole(join(dir, name), sizes[file], dir);
     const check = (bytes: Uint8Array, crc: number, name: string): void => {
@@ -123,6 +126,10 @@ export class OfflineIndexReader {
       return f;
     });
     const rowsData = this.readRows(vrows);
+    // Buffer.alloc never pools, so the buffer starts 8-aligned and rows are multiples of 8 bytes.
+    const b = rowsData.bytes;
+    const f64 = new Float64Array(b.buffer, b.byteOffset, b.length >> 3);
+    const i64 = new BigInt64Array(b.buffer, b.byteOffset, b.length >> 3);
     const types = [BIGINT, ...placed.map((f) => DUCK_TYPES[f.type])];
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${q(rowColumn)} BIGINT${placed.map((f, j) => `, ${q(columns[j])} ${duckName(f.type)}`).join('')})`);
     const appender = await conn.createAppender(table, 'main', 'temp');
@@ -137,7 +144,10 @@ export class OfflineIndexReader {
           const values: DuckDBValue[] = new Array<DuckDBValue>(n);
           for (let i = 0; i < n; i++) {
             const at = rowsData.offsetOf[start + i];
-            values[i] = at < 0 || (rowsData.bytes[at + byte] & bit) !== 0 ? null : this.decode(f, rowsData.bytes, at);
+            if (at < 0 || (b[at + byte] & bit) !== 0) values[i] = null;
+            else if (f.type === 'float64') values[i] = f64[(at + f.offset) >> 3];
+            else if (f.type === 'int64') values[i] = i64[(at + f.offset) >> 3];
+            else values[i] = this.decode(f, b, at);
           }
           chunk.setColumnValues(j + 1, values);
         });
