@@ -44,6 +44,8 @@ import { OfflineIndexStore } from './offline-index/index-store.js';
 import type { OfflineIndexReader } from './offline-index/read-index.js';
 import type { LocatedSource, ViewIndexReport, ViewIndexStatus } from './offline-index/view-indexes.js';
 import { ViewIndexes } from './offline-index/view-indexes.js';
+import type { IndexViewsOptions } from './offline-index/index-views.js';
+import { indexViews } from './offline-index/index-views.js';
 
 /** The registered definitions with their registry version. */
 export interface FeatureRegistrySnapshot extends RegisteredDefinitions {
@@ -370,35 +372,11 @@ export class FeatureStoreService {
    * the rows they need instead of scanning the sources (see offline-index/). A fresh index is kept unless
    * `force`; PostgreSQL views are skipped. Audited as `features.index`.
    */
-  async index(opts: { views?: readonly string[]; force?: boolean; onProgress?: (view: string, rows: number, total: number | undefined) => void } = {}, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<ViewIndexReport[]> {
+  async index(opts: IndexViewsOptions = {}, actor: Principal = localPrincipal(), ctx: AuditContext = {}): Promise<ViewIndexReport[]> {
     const current = await this.requireCurrent();
     const indexes = this.viewIndexes();
     if (!indexes) throw new UsageError('offline indexes need a Kiln data directory (open Kiln with a home)');
-    const unknown = (opts.views ?? []).find((v) => !current.featureViews.some((x) => x.name === v));
-    if (unknown !== undefined) throw new NotFoundError(`no feature view '${unknown}'`, { field: 'views' }, 'See `kiln features list`.');
-    const reports: ViewIndexReport[] = [];
-    const conn = await openDuckDbConnection();
-    try {
-      for (const view of current.featureViews.filter((v) => !opts.views || opts.views.length === 0 || opts.views.includes(v.name))) {
-        const located = await this.locateViewSource(view.source);
-        if (located === null) {
-          reports.push({ view: view.name, status: 'skipped', reason: 'PostgreSQL sources are not indexed: training sets read them with DuckDB' });
-          continue;
-        }
-        const source = await this.describeViewSource(conn, view.source);
-        try {
-          const keys = viewJoinKeys(view, current.entities);
-          const issues = new DefinitionIssues();
-          checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
-          issues.throwIfAny(source.file);
-          reports.push(await indexes.build(conn, { view, keys, source, located, force: opts.force, onProgress: (rows, total) => opts.onProgress?.(view.name, rows, total) }));
-        } finally {
-          await source.cleanup();
-        }
-      }
-    } finally {
-      conn.closeSync();
-    }
+    const reports = await indexViews(current, indexes, { locate: (s) => this.locateViewSource(s), describe: (conn, s) => this.describeViewSource(conn, s) }, opts);
     const built = reports.filter((r) => r.status === 'built').map((r) => r.view);
     if (built.length > 0) await this.security.audit({ actor: actor.actor, action: 'features.index', resourceType: 'features', resourceId: built.join(','), project: this.metadata.project, before: null, after: { built } }, ctx);
     return reports;
@@ -408,12 +386,7 @@ export class FeatureStoreService {
   async indexStatus(): Promise<ViewIndexStatus[]> {
     const current = await this.requireCurrent();
     const indexes = this.viewIndexes();
-    const out: ViewIndexStatus[] = [];
-    for (const view of current.featureViews) {
-      const located = await this.locateViewSource(view.source);
-      out.push(indexes ? await indexes.status(view, viewJoinKeys(view, current.entities), located) : { view: view.name, state: 'missing' });
-    }
-    return out;
+    return Promise.all(current.featureViews.map(async (view) => (indexes ? indexes.status(view, viewJoinKeys(view, current.entities), await this.locateViewSource(view.source)) : { view: view.name, state: 'missing' as const })));
   }
 
   private viewIndexes(): ViewIndexes | null {
