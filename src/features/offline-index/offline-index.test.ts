@@ -12,6 +12,8 @@ import { withDuckDb } from '../../data/io/duckdb-session.js';
 import type { FeatureTestKiln } from '../feature-test-kiln.js';
 import { openFeatureTestKiln, readRows } from '../feature-test-kiln.js';
 import { parseDefinitions } from '../parse-definitions.js';
+import { OfflineIndexStore } from './index-store.js';
+import { OfflineIndexReader } from './read-index.js';
 import type { ReferenceSourceRow } from '../reference-pit.js';
 import { referencePointInTime } from '../reference-pit.js';
 
@@ -135,6 +137,30 @@ describe('offline index', () => {
       expect(got.index.some((r) => r.v0__value !== null && r.v0__f_float === null)).toBe(true);
     });
   }
+
+  it('reads the same values serially and with parallel reads (the cold-cache path)', async () => {
+    const c = await randomCase(t.dir, 15);
+    await t.kiln.features.apply(c.definitions);
+    await t.kiln.features.index();
+    const cur = await new OfflineIndexStore(join(t.dir, 'home', 'features', 'offline-index'), 'default').current('v0');
+    if (!cur) throw new Error('no index');
+    const tables = await withDuckDb(async (conn) => {
+      const out: unknown[][] = [];
+      for (const mode of ['serial', 'parallel'] as const) {
+        const reader = OfflineIndexReader.open(cur.dir, cur.manifest);
+        reader.readMode = mode;
+        const keys = Array.from({ length: 400 }, (_, i) => JSON.stringify([`i${i % 12}`]));
+        const times = BigInt64Array.from(keys, (_, i) => BigInt(T0 + (i % 200) * 600) * 1_000_000n);
+        const vrows = reader.match(keys, times, null);
+        expect(vrows.filter((v) => v >= 0).length).toBeGreaterThan(50);
+        await reader.fillTable(conn, `t_${mode}`, 'r', Array.from(keys, (_, i) => BigInt(i)), vrows, FEATURES.map((f) => f.name), FEATURES.map((f) => `c_${f.name}`));
+        reader.close();
+        out.push((await conn.runAndReadAll(`SELECT * FROM t_${mode} ORDER BY r`)).getRowsJS());
+      }
+      return out;
+    });
+    expect(tables[1]).toEqual(tables[0]);
+  });
 
   it('scans a source that changed after indexing, and says so', async () => {
     const c = await randomCase(t.dir, 11);

@@ -6,7 +6,7 @@
  * when opened (sizes, CRC-32 of the narrow files) and every value row and string when read (their CRC-32):
  * a damaged index raises `OfflineIndexCorruptError`, and the caller falls back to scanning the source.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
@@ -29,6 +29,12 @@ export class OfflineIndexCorruptError extends KilnError {
 const CHUNK_ROWS = 2048;
 /** Matched rows at most this many rows apart are read in one positional read. */
 const COALESCE_GAP_ROWS = 4;
+/** Reads timed synchronously to tell a warm page cache from the disk. */
+const PROBE_READS = 64;
+/** Mean µs per probe read above which the cache is taken as cold (a cached 1 KiB pread takes a few µs). */
+const COLD_READ_MICROS = 40;
+/** Positional reads in flight at once on a cold cache (libuv's pool runs 4 by default). */
+const READS_IN_FLIGHT = 16;
 
 const DUCK_TYPES: Record<FeatureType, DuckDBType> = { float64: DOUBLE, float32: FLOAT, int64: BIGINT, int32: INTEGER, string: VARCHAR, bool: BOOLEAN, timestamp: TIMESTAMPTZ };
 
@@ -36,6 +42,8 @@ const DUCK_TYPES: Record<FeatureType, DuckDBType> = { float64: DOUBLE, float32: 
 export class OfflineIndexReader {
   private groupOf: Map<string, number>;
   private closed = false;
+  /** How value rows are read: `auto` probes the page cache first; `serial` / `parallel` force one way (tests). */
+  readMode: 'auto' | 'serial' | 'parallel' = 'auto';
 
   private constructor(
     readonly dir: string,
@@ -125,7 +133,7 @@ export class OfflineIndexReader {
       if (!f) throw new OfflineIndexCorruptError(`offline index ${this.dir} has no feature '${name}'`, this.dir);
       return f;
     });
-    const rowsData = this.readRows(vrows);
+    const rowsData = await this.readRows(vrows);
     // Buffer.alloc never pools, so the buffer starts 8-aligned and rows are multiples of 8 bytes.
     const b = rowsData.bytes;
     const f64 = new Float64Array(b.buffer, b.byteOffset, b.length >> 3);
@@ -171,30 +179,75 @@ export class OfflineIndexReader {
     this.rows = new Uint32Array(0);
   }
 
-  /** Read each distinct matched value row once (coalescing nearby rows), checking its CRC. */
-  private readRows(vrows: Int32Array): { bytes: Buffer; offsetOf: Int32Array } {
+  /**
+   * Read each distinct matched value row once (runs of nearby rows coalesced into one read), checking its CRC.
+   * Reads are synchronous while the rows come from the page cache (a few µs each); when the first reads show the
+   * disk (a cold cache after a build), the rest go `READS_IN_FLIGHT` at a time through libuv's pool, since random
+   * 4 KiB reads at queue depth 1 leave the disk mostly idle.
+   */
+  private async readRows(vrows: Int32Array): Promise<{ bytes: Buffer; offsetOf: Int32Array }> {
     const width = this.manifest.rowWidth;
-    const wanted = [...new Set(Array.from(vrows).filter((v) => v >= 0))].sort((a, b) => a - b);
+    const wanted = Int32Array.from(new Set(vrows.filter((v) => v >= 0))).sort();
     const bytes = Buffer.alloc(wanted.length * width);
-    const slot = new Map<number, number>();
-    let i = 0;
-    while (i < wanted.length) {
+    const runs: Array<[number, number]> = [];
+    for (let i = 0; i < wanted.length; ) {
       let j = i;
       while (j + 1 < wanted.length && wanted[j + 1] - wanted[j] <= COALESCE_GAP_ROWS) j++;
+      runs.push([i, j]);
+      i = j + 1;
+    }
+    const target = ([i, j]: [number, number]): Buffer => (j > i ? Buffer.alloc((wanted[j] - wanted[i] + 1) * width) : bytes.subarray(i * width, (i + 1) * width));
+    const check = ([i, j]: [number, number], run: Buffer): void => {
       const first = wanted[i];
-      const span = (wanted[j] - first + 1) * width;
-      const run = j > i ? Buffer.alloc(span) : bytes.subarray(i * width, (i + 1) * width);
-      readExactly(this.valuesFd, run, first * width, this.dir);
       for (let k = i; k <= j; k++) {
         const row = j > i ? run.subarray((wanted[k] - first) * width, (wanted[k] - first + 1) * width) : run;
         if (row.readUInt32LE(0) !== crc32(row.subarray(4), wanted[k])) throw new OfflineIndexCorruptError(`offline index ${this.dir}: value row ${wanted[k]} does not match its checksum`, this.dir);
         if (j > i) row.copy(bytes, k * width);
-        slot.set(wanted[k], k * width);
       }
-      i = j + 1;
+    };
+    let next = 0;
+    const probeEnd = this.readMode === 'auto' ? Math.min(PROBE_READS, runs.length) : 0;
+    const started = performance.now();
+    for (; next < probeEnd; next++) {
+      const run = target(runs[next]);
+      readExactly(this.valuesFd, run, wanted[runs[next][0]] * width, this.dir);
+      check(runs[next], run);
     }
+    const cold = this.readMode === 'parallel' || (probeEnd > 0 && ((performance.now() - started) * 1000) / probeEnd > COLD_READ_MICROS);
+    if (!cold) {
+      for (; next < runs.length; next++) {
+        const run = target(runs[next]);
+        readExactly(this.valuesFd, run, wanted[runs[next][0]] * width, this.dir);
+        check(runs[next], run);
+      }
+    } else {
+      const worker = async (): Promise<void> => {
+        while (next < runs.length) {
+          const r = runs[next++];
+          const run = target(r);
+          await readExactlyAsync(this.valuesFd, run, wanted[r[0]] * width, this.dir);
+          check(r, run);
+        }
+      };
+      await Promise.all(Array.from({ length: READS_IN_FLIGHT }, worker));
+    }
+    // Slot of value row v: its position in `wanted` (sorted, distinct), found by binary search.
     const offsetOf = new Int32Array(vrows.length);
-    for (let r = 0; r < vrows.length; r++) offsetOf[r] = vrows[r] < 0 ? -1 : (slot.get(vrows[r]) as number);
+    for (let r = 0; r < vrows.length; r++) {
+      const v = vrows[r];
+      if (v < 0) {
+        offsetOf[r] = -1;
+        continue;
+      }
+      let lo = 0;
+      let hi = wanted.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (wanted[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      offsetOf[r] = lo * width;
+    }
     return { bytes, offsetOf };
   }
 
@@ -256,6 +309,20 @@ function readWhole(path: string, size: number | null, dir: string): Uint8Array {
   } finally {
     closeSync(fd);
   }
+}
+
+function readExactlyAsync(fd: number, into: Uint8Array, position: number, dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (off: number): void => {
+      if (off >= into.length) return resolve();
+      read(fd, into, off, into.length - off, position + off, (err, n) => {
+        if (err) return reject(err);
+        if (n === 0) return reject(new OfflineIndexCorruptError(`offline index ${dir}: a file ended early`, dir));
+        step(off + n);
+      });
+    };
+    step(0);
+  });
 }
 
 function readExactly(fd: number, into: Uint8Array, position: number, dir: string): void {
