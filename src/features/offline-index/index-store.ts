@@ -20,6 +20,13 @@ import { INDEX_FILES, INDEX_FORMAT_VERSION } from './index-layout.js';
 /** A temp build folder older than this is a crashed build and is removed by the next build of that view. */
 const STALE_BUILD_MS = 6 * 3600 * 1000;
 
+const BUILD_NAME = /^b-[0-9]+-[0-9a-f]+$/;
+
+/** The time a build was published, from its folder name `b-<ms>-<random>`. */
+function buildTime(name: string): number {
+  return Number(name.split('-')[1]);
+}
+
 /** Why a view's index was not used (or `fresh`). */
 export type IndexState = 'fresh' | 'missing' | 'stale-source' | 'stale-definition' | 'unreadable';
 
@@ -65,14 +72,19 @@ export class OfflineIndexStore {
     return tmp;
   }
 
-  /** Make the finished build in `tmp` the current one and remove the builds it replaces. */
+  /**
+   * Make the finished build in `tmp` the current one (unless a newer build already is) and remove the builds older
+   * than whichever `current` names afterwards: with two builds racing, `current` never names a removed build.
+   */
   async publish(view: string, tmp: string): Promise<string> {
     const dir = this.viewDir(view);
     const name = `b-${Date.now()}-${randomBytes(4).toString('hex')}`;
     await rename(tmp, join(dir, name));
-    await writeFileAtomic(join(dir, 'current'), `${name}\n`);
+    const before = await this.currentName(view);
+    if (before === null || buildTime(before) <= buildTime(name)) await writeFileAtomic(join(dir, 'current'), `${name}\n`);
+    const now = (await this.currentName(view)) ?? name;
     for (const entry of await readdir(dir)) {
-      if (entry.startsWith('b-') && entry !== name) await rm(join(dir, entry), { recursive: true, force: true });
+      if (BUILD_NAME.test(entry) && buildTime(entry) < buildTime(now)) await rm(join(dir, entry), { recursive: true, force: true });
     }
     return join(dir, name);
   }
@@ -85,13 +97,8 @@ export class OfflineIndexStore {
   /** The current build of `view` with its manifest, or null when there is none (or it cannot be read). */
   async current(view: string): Promise<{ dir: string; manifest: IndexManifest } | null> {
     const dir = this.viewDir(view);
-    let name: string;
-    try {
-      name = (await readFile(join(dir, 'current'), 'utf8')).trim();
-    } catch {
-      return null;
-    }
-    if (!/^b-[0-9]+-[0-9a-f]+$/.test(name)) return null;
+    const name = await this.currentName(view);
+    if (name === null) return null;
     try {
       const manifest = JSON.parse(await readFile(join(dir, name, INDEX_FILES.manifest), 'utf8')) as IndexManifest;
       return { dir: join(dir, name), manifest };
@@ -108,6 +115,16 @@ export class OfflineIndexStore {
     if (m.formatVersion !== INDEX_FORMAT_VERSION || m.definitionHash !== definitionHash) return { state: 'stale-definition' };
     if (!m.source || !sameFingerprint(m.source, fingerprint)) return { state: 'stale-source' };
     return { state: 'fresh', dir: cur.dir, manifest: m };
+  }
+
+  /** The build `current` names, or null (none, or not a build name). */
+  private async currentName(view: string): Promise<string | null> {
+    try {
+      const name = (await readFile(join(this.viewDir(view), 'current'), 'utf8')).trim();
+      return BUILD_NAME.test(name) ? name : null;
+    } catch {
+      return null;
+    }
   }
 
   private async hasCurrentFile(view: string): Promise<boolean> {

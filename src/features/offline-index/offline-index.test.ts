@@ -162,6 +162,17 @@ describe('offline index', () => {
     expect(tables[1]).toEqual(tables[0]);
   });
 
+  it('keeps current naming an existing build when builds race', async () => {
+    const store = new OfflineIndexStore(join(t.dir, 'race-root'), 'p');
+    for (let round = 0; round < 5; round++) {
+      const tmps = await Promise.all([0, 1, 2].map(() => store.startBuild('v')));
+      for (const tmp of tmps) await writeFile(join(tmp, 'manifest.json'), '{}');
+      await Promise.all(tmps.map((tmp) => store.publish('v', tmp)));
+      const name = (await readFile(join(store.viewDir('v'), 'current'), 'utf8')).trim();
+      expect(await readdir(store.viewDir('v'))).toContain(name);
+    }
+  });
+
   it('scans a source that changed after indexing, and says so', async () => {
     const c = await randomCase(t.dir, 11);
     await t.kiln.features.apply(c.definitions);
