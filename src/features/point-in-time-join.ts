@@ -11,6 +11,10 @@
  * the output is those tables joined back
  * in entity order and written by DuckDB's `COPY` to a temp sibling of the
  * output, renamed into place. DuckDB spills to disk past its memory limit, so memory stays bounded.
+ *
+ * A view with a fresh offline index (offline-index/) skips its ASOF join: its table of matches is filled from
+ * the index (same shape, same values); when every view came that way, the tables are zipped to the entity rows
+ * by position instead of joined and sorted. A damaged index falls back to the join for that view.
  */
 import { rename } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
