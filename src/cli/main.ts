@@ -42,6 +42,15 @@ export interface CliContext {
   readonly io: CliIo;
   /** Exit code the command asks for (1 = validation failed). */
   exitCode: number;
+  /** Fixed help width (the build-time help snapshot renders at 80 columns whatever the terminal). */
+  readonly helpWidth?: number;
+}
+
+/** Where commander writes, and at which width when the context fixes one. */
+function outputConfig(ctx: CliContext): { writeOut(s: string): void; writeErr(s: string): void; getOutHelpWidth?(): number } {
+  const write = { writeOut: (s: string) => ctx.io.out(s), writeErr: (s: string) => ctx.io.err(s) };
+  const width = ctx.helpWidth;
+  return width === undefined ? write : { ...write, getOutHelpWidth: () => width };
 }
 
 /** Build the command tree. */
@@ -55,7 +64,7 @@ export function buildProgram(ctx: CliContext): Command {
       '\nNot built yet (later milestones): pipelines. Exit codes: 0 ok, 1 validation failed, 2 bad input, 3 internal.',
     )
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    .configureOutput(outputConfig(ctx));
   registerDataCommands(program, ctx);
   registerTrainCommand(program, ctx);
   registerTuneCommand(program, ctx);
@@ -87,7 +96,7 @@ export function buildProgram(ctx: CliContext): Command {
   installProjectOption(program);
   const wire = (cmd: Command): void => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+      sub.exitOverride().configureOutput(outputConfig(ctx));
       wire(sub);
     }
   };
@@ -96,8 +105,8 @@ export function buildProgram(ctx: CliContext): Command {
 }
 
 /** Run the CLI with arguments (without `node kiln`); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const ctx: CliContext = { io, exitCode: 0 };
+export async function runCli(argv: readonly string[], io: CliIo = processIo, helpWidth?: number): Promise<number> {
+  const ctx: CliContext = { io, exitCode: 0, helpWidth };
   const program = buildProgram(ctx);
   const json = argv.includes('--json');
   try {

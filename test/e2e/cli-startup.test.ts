@@ -3,9 +3,12 @@
  * statically imports only commander and its own light modules; DuckDB, SQLite, PostgreSQL, fastify
  * and the ML code are imported inside the actions that need them. This walks the compiled static
  * import graph, so a new top-level import of a heavy module fails here rather than slowing every
- * command. (Wall time is not asserted: CI boxes are shared; measure with `hyperfine "node bin/kiln.js --version"`.)
+ * command. `kiln [command...] --help` goes further: bin/kiln.js prints it from dist/cli/help-snapshot.json
+ * (written by `npm run build` from the real tree), and this checks that file against commander's own
+ * rendering of every command, so it cannot drift. (Wall time is not asserted: CI boxes are shared; measure with `hyperfine "node bin/kiln.js --version"`.)
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, runKiln, tempDir } from './run-kiln.js';
@@ -52,5 +55,35 @@ describe('kiln startup', () => {
     const h = await runKiln(['--help'], { home });
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('predict');
+  });
+
+  it('prints every --help from a snapshot that equals commander\'s rendering of the real tree', async () => {
+    type Snapshot = { width: number; entries: Record<string, { text: string; wide: boolean }> };
+    const written = JSON.parse(readFileSync(join(REPO, 'dist/cli/help-snapshot.json'), 'utf8')) as Snapshot;
+    const mod = (await import(pathToFileURL(join(REPO, 'dist/cli/help-snapshot.js')).href)) as { renderHelpSnapshot(): Promise<Snapshot> };
+    expect(written).toEqual(await mod.renderHelpSnapshot());
+    expect(Object.keys(written.entries)).toEqual(expect.arrayContaining(['', 'train', 'data validate', 'models']));
+    const home = await tempDir();
+    for (const path of [[], ['train'], ['data', 'validate']]) {
+      const r = await runKiln([...path, '--help'], { home });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(written.entries[path.join(' ')].text);
+    }
+    // Not in the snapshot (options before --help, an unknown command): commander answers as before.
+    const opts = await runKiln(['train', '--json', '--help'], { home });
+    expect(opts.code).toBe(0);
+    expect(opts.stdout).toBe(written.entries.train.text);
+    const unknown = await runKiln(['nosuchcommand', '--help'], { home });
+    expect(unknown.code).toBe(0); // commander's own answer: the root help
+    expect(unknown.stdout).toBe(written.entries[''].text);
+  });
+
+  it('answers --help in bin/kiln.js without importing the command tree', () => {
+    // The fast path reads JSON; only the fallback imports dist/cli/main.js.
+    const bin = readFileSync(join(REPO, 'bin/kiln.js'), 'utf8');
+    expect(bin.match(/^import .* from '([^']+)';$/gm)).toEqual([
+      "import { existsSync, readFileSync, statSync } from 'node:fs';",
+      "import { fileURLToPath } from 'node:url';",
+    ]);
   });
 });
