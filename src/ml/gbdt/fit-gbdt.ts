@@ -60,10 +60,12 @@ export interface GbdtFitResult {
   importance: { gain: Float64Array; split: Float64Array };
 }
 
-/** Result plus the final raw training scores (rows x outputs), for tests that compare with the runtime. */
+/** Result plus the final raw training scores (rows x outputs), which equal the runtime's scores of x bit for bit. */
 export interface GbdtTrainOutput {
   result: GbdtFitResult;
   trainScores: Float64Array;
+  /** Iterations grown: more than bestIteration + 1 when early stopping cut the model, and then trainScores include the cut trees. */
+  iterations: number;
 }
 
 /** Train a gradient-boosted tree ensemble. */
@@ -279,7 +281,7 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
     }
   }
   const state = model.toState({ objective: objective.name, link: objective.link, outputs: K, featureNames: x.names, baseScores: base });
-  return { result: { state, bestIteration, history, importance: { gain, split } }, trainScores: scores };
+  return { result: { state, bestIteration, history, importance: { gain, split } }, trainScores: scores, iterations: it };
 }
 
 /** `a` itself when it already lives on shared memory, else a shared copy (worker threads read it). */

@@ -5,7 +5,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { ModelState, Task } from '../../runtime/bundle-types.js';
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
-import { fitGbdt } from '../gbdt/fit-gbdt.js';
+import { trainGbdt } from '../gbdt/fit-gbdt.js';
 import { parseGbdtParams } from '../gbdt/gbdt-params.js';
 import type { GbdtObjective, GbdtParams } from '../gbdt/gbdt-params.js';
 import { fitLinear } from '../linear/fit-linear.js';
@@ -18,6 +18,8 @@ export interface AlgorithmFit {
   readonly history?: { train: Record<string, number[]>; valid?: Record<string, number[]> };
   /** Importance per feature (gain for trees, |coefficient| for linear models). */
   readonly importance?: Float64Array;
+  /** Raw scores of `x` by the returned model (rows x outputs) when the fit already has them bit for bit; saves re-scoring the training rows. */
+  readonly trainRaw?: Float64Array;
 }
 
 /** Everything an algorithm's fit receives. */
@@ -57,7 +59,7 @@ const gbdt: Algorithm = {
   threaded: true,
   parseParams: (raw) => ({ ...parseGbdtParams(raw) }),
   async fit(input) {
-    const result = await fitGbdt(input.x, input.y, {
+    const { result, trainScores, iterations } = await trainGbdt(input.x, input.y, {
       params: input.params as Partial<GbdtParams>,
       ...(input.params.objective === undefined ? { objective: GBDT_OBJECTIVE[input.task] } : {}),
       numClasses: input.task === 'multiclass' ? input.numClasses : undefined,
@@ -69,7 +71,9 @@ const gbdt: Algorithm = {
         : undefined,
     });
     // Reported 1-based (iterations kept), as LightGBM reports best_iteration.
-    return { state: result.state, bestIteration: result.bestIteration + 1, history: result.history, importance: result.importance.gain };
+    // The boosting loop's scores are the runtime's (fit-gbdt.test.ts), unless early stopping cut trees they include.
+    const trainRaw = iterations === result.bestIteration + 1 ? trainScores : undefined;
+    return { state: result.state, bestIteration: result.bestIteration + 1, history: result.history, importance: result.importance.gain, ...(trainRaw ? { trainRaw } : {}) };
   },
 };
 

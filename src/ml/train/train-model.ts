@@ -160,7 +160,8 @@ export async function trainModel(input: Frame, opts: TrainOptions): Promise<Trai
   const testMetrics = evaluate(task, predictor.predictRaw(testX), pick(target.y, testIdx), numClasses, predictor, target.labels, groups ? pick(groups, testIdx) : undefined);
   const validMetrics = validX ? evaluate(task, predictor.predictRaw(validX), pick(target.y, validIdx), numClasses, predictor, target.labels, groups ? pick(groups, validIdx) : undefined) : undefined;
 
-  const trainRaw = predictor.predictRaw(fitted.matrix);
+  // The prediction baseline needs the training rows' scores: gbdt hands back its own (identical) ones.
+  const trainRaw = fit.trainRaw ?? predictor.predictRaw(fitted.matrix);
   const trainScored = finish(task, predictor, trainRaw, fitted.matrix.rows, target.labels);
   const predictionValues = trainScored.probability ?? (task === 'multiclass' ? maxProba(trainScored.probabilities as Float64Array, numClasses) : Float64Array.from(trainScored.prediction as number[]));
 
