@@ -9,9 +9,10 @@
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import type * as DuckDbApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBTimestampTZValue, FLOAT, INTEGER, TIMESTAMPTZ, VARCHAR } from '@duckdb/node-api';
 import { KilnError } from '../../core/errors.js';
+import { loadDuckDb } from '../../data/io/duckdb-module.js';
 import { quoteIdentifier as q } from '../../data/io/sql-quote.js';
 import type { FeatureType } from '../definitions.js';
 import { endianness } from 'node:os';
@@ -36,7 +37,10 @@ const COLD_READ_MICROS = 40;
 /** Positional reads in flight at once on a cold cache (libuv's pool runs 4 by default). */
 const READS_IN_FLIGHT = 16;
 
-const DUCK_TYPES: Record<FeatureType, DuckDBType> = { float64: DOUBLE, float32: FLOAT, int64: BIGINT, int32: INTEGER, string: VARCHAR, bool: BOOLEAN, timestamp: TIMESTAMPTZ };
+/** DuckDB's type of each feature type (the API module is passed in: it loads lazily, see duckdb-module.ts). */
+function duckTypes(d: typeof DuckDbApi): Record<FeatureType, DuckDBType> {
+  return { float64: d.DOUBLE, float32: d.FLOAT, int64: d.BIGINT, int32: d.INTEGER, string: d.VARCHAR, bool: d.BOOLEAN, timestamp: d.TIMESTAMPTZ };
+}
 
 /** An opened index: its narrow part in memory, its value and string files open for positional reads. */
 export class OfflineIndexReader {
@@ -138,13 +142,16 @@ export class OfflineIndexReader {
     const b = rowsData.bytes;
     const f64 = new Float64Array(b.buffer, b.byteOffset, b.length >> 3);
     const i64 = new BigInt64Array(b.buffer, b.byteOffset, b.length >> 3);
-    const types = [BIGINT, ...placed.map((f) => DUCK_TYPES[f.type])];
+    // Loaded on first use (already loaded here: `conn` exists), so importing this file never loads DuckDB.
+    const duck = await loadDuckDb();
+    const duckTypeOfFeature = duckTypes(duck);
+    const types = [duck.BIGINT, ...placed.map((f) => duckTypeOfFeature[f.type])];
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${q(rowColumn)} BIGINT${placed.map((f, j) => `, ${q(columns[j])} ${duckName(f.type)}`).join('')})`);
     const appender = await conn.createAppender(table, 'main', 'temp');
     try {
       for (let start = 0; start < vrows.length; start += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, vrows.length - start);
-        const chunk = DuckDBDataChunk.create(types, n);
+        const chunk = duck.DuckDBDataChunk.create(types, n);
         chunk.setColumnValues(0, rowIds.slice(start, start + n));
         placed.forEach((f, j) => {
           const byte = 4 + (this.manifest.features.indexOf(f) >> 3);
@@ -155,7 +162,7 @@ export class OfflineIndexReader {
             if (at < 0 || (b[at + byte] & bit) !== 0) values[i] = null;
             else if (f.type === 'float64') values[i] = f64[(at + f.offset) >> 3];
             else if (f.type === 'int64') values[i] = i64[(at + f.offset) >> 3];
-            else values[i] = this.decode(f, b, at);
+            else values[i] = this.decode(duck, f, b, at);
           }
           chunk.setColumnValues(j + 1, values);
         });
@@ -251,7 +258,7 @@ export class OfflineIndexReader {
     return { bytes, offsetOf };
   }
 
-  private decode(f: IndexedFeature, bytes: Buffer, rowAt: number): DuckDBValue {
+  private decode(duck: typeof DuckDbApi, f: IndexedFeature, bytes: Buffer, rowAt: number): DuckDBValue {
     const at = rowAt + f.offset;
     switch (f.type) {
       case 'float64':
@@ -265,7 +272,7 @@ export class OfflineIndexReader {
       case 'bool':
         return bytes[at] === 1;
       case 'timestamp':
-        return new DuckDBTimestampTZValue(bytes.readBigInt64LE(at));
+        return new duck.DuckDBTimestampTZValue(bytes.readBigInt64LE(at));
       case 'string': {
         const offset = bytes.readDoubleLE(at);
         const length = bytes.readUInt32LE(at + 8);
