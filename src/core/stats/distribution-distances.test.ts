@@ -55,6 +55,11 @@ describe('distribution distances (SciPy reference)', () => {
         expect(Object.is(wassersteinDistanceSorted(b, a), plainMergeWasserstein(b, a))).toBe(true);
       }
     }
+    // Infinite ends take the plain loop (the arithmetic select would make NaN of them).
+    for (const [a, b] of [[Float64Array.of(-Infinity, 0, 1), Float64Array.of(0, 2)], [Float64Array.of(0, 1, Infinity), Float64Array.of(-1, 0.5, 3)], [Float64Array.of(1, 2), Float64Array.of(1.5, Infinity)]]) {
+      expect(Object.is(wassersteinDistanceSorted(a, b), plainMergeWasserstein(a, b))).toBe(true);
+      expect(Object.is(wassersteinDistanceSorted(b, a), plainMergeWasserstein(b, a))).toBe(true);
+    }
   });
 
   it('sturges edges and histogram counts', () => {

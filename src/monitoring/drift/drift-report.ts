@@ -13,9 +13,12 @@ import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { cellValue, isMissing } from '../../core/frame.js';
 import { availableParallelism } from 'node:os';
-import { ColumnPairSorter, PARALLEL_SORT_MIN_VALUES } from './column-pair-sorter.js';
+import { ColumnPairSorter, PARALLEL_SORT_MIN_VALUES, SLOTS } from './column-pair-sorter.js';
+import type { PairJob } from './column-pair-sorter.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
 import type { DriftColumnKind, DriftSample } from './drift-tests.js';
+import { normedWasserstein } from './normed-wasserstein.js';
+import { PAIR_STATS, WASSERSTEIN_ALWAYS, WASSERSTEIN_IF_DEFAULT, WASSERSTEIN_NEVER } from './numeric-pair-stats.js';
 import { sortedTextLengths } from './text-drift.js';
 
 /** Options of `driftReport`. */
@@ -179,13 +182,6 @@ function sortThreads(asked: number | undefined, ref: Map<string, Accumulator>, c
   return values >= PARALLEL_SORT_MIN_VALUES && availableParallelism() >= 2 ? 2 : 1;
 }
 
-/** Distinct values of an ascending-sorted array. */
-function distinctSorted(sorted: Float64Array): number {
-  let d = sorted.length > 0 ? 1 : 0;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) d++;
-  return d;
-}
-
 /** A side's values by category: counts as collected, or a numeric side's gathered values as strings. */
 function asCategories(a: Accumulator, values: Float64Array): Map<string, number> {
   if (a.kind !== 'numeric') return a.counts;
@@ -241,6 +237,71 @@ function chartOf(ref: DriftSample, cur: DriftSample, labels: string[] | null, bi
   return { labels: Array.from({ length: bins }, (_, k) => fmt(lo + ((hi - lo) * k) / bins)), reference: count(ref.values), current: count(cur.values) };
 }
 
+/** A numeric column's numbers measured with its sort (numeric-pair-stats.ts); `wasserstein` NaN when not measured. */
+interface PairStats {
+  readonly referenceDistinct: number;
+  readonly currentDistinct: number;
+  readonly wasserstein: number;
+  readonly referenceStd: number;
+}
+
+/**
+ * Test one column present on both sides: `rGathered`/`cGathered` are a numeric side's finite values (sorted
+ * when both sides are numeric, then with their `stats`), empty for a side read as categories or texts.
+ */
+function testColumn(name: string, r: Accumulator, c: Accumulator, rGathered: Float64Array, cGathered: Float64Array, stats: PairStats | null, opts: DriftReportOptions): ColumnDrift {
+  const bins = opts.chartBins ?? 20;
+  const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
+  const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
+  const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
+  const numeric = kind === 'numeric' && stats !== null;
+  const rValues = numeric ? rGathered : EMPTY;
+  const cValues = numeric ? cGathered : EMPTY;
+  const distinct = numeric ? stats.referenceDistinct : asCategories(r, rGathered).size;
+  const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
+  const test = DRIFT_TESTS[testName];
+  // A text column under a categorical test is compared text by text (what Kiln did before text tests).
+  const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
+  if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
+  // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
+  const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
+  let rs: DriftSample;
+  let cs: DriftSample;
+  let labels: string[] | null = null;
+  let chart: ColumnDrift['distribution'] | null = null;
+  if (kind === 'text' && !textAsCategories) {
+    rs = { kind: 'text', texts: r.counts };
+    cs = { kind: 'text', texts: c.counts };
+    chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
+  } else if (byCategory) {
+    const cat = categorical(asCategories(r, rGathered), asCategories(c, cGathered));
+    labels = cat.labels;
+    rs = { kind: 'categorical', counts: cat.r };
+    cs = { kind: 'categorical', counts: cat.c };
+  } else {
+    rs = { kind: 'numeric', values: rValues };
+    cs = { kind: 'numeric', values: cValues };
+  }
+  // The distance measured with the sort is what the registry's test computes on the same sorted values.
+  const out = testName === 'wasserstein' && numeric && !Number.isNaN(stats.wasserstein) ? { statistic: normedWasserstein(stats.wasserstein, stats.referenceStd), pValue: null } : test.run(rs, cs);
+  const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
+  const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
+  return {
+    column: name,
+    kind,
+    test: testName,
+    testTitle: test.title,
+    statistic: out.statistic,
+    pValue: out.pValue,
+    threshold,
+    thresholdKind: test.kind,
+    drifted,
+    reference: { count: rn, missing: r.missing, distinct },
+    current: { count: cn, missing: c.missing, distinct: numeric ? stats.currentDistinct : asCategories(c, cGathered).size },
+    distribution: chart ?? chartOf(rs, cs, labels, bins),
+  };
+}
+
 /**
  * Compare two datasets column by column. The chunks' numeric arrays are read in place until the report
  * returns (not copied): a source must not overwrite a frame's arrays after yielding it (Kiln's readers
@@ -258,83 +319,63 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
   if (cur.rows === 0) throw new UsageError('the current data has no rows', { field: 'current' });
   for (const c of opts.columns ?? []) if (!ref.accs.has(c) && !cur.accs.has(c)) throw new UsageError(`column "${c}" is in neither dataset`, { column: c, field: 'columns' });
   const shareLimit = opts.datasetDriftShare ?? 0.5;
-  const bins = opts.chartBins ?? 20;
-  const columns: ColumnDrift[] = [];
-  const skipped: DriftReport['skipped'] = [];
   const names = [...ref.order.filter((n) => !wanted || wanted.has(n)), ...cur.order.filter((n) => (!wanted || wanted.has(n)) && !ref.accs.has(n))];
   const sorter = ColumnPairSorter.open(largestNumeric(ref.accs), largestNumeric(cur.accs), sortThreads(opts.threads, ref.accs, cur.accs));
+  // Each name's outcome by position: numeric columns finish a batch later than the columns read after them.
+  const outcomes: (ColumnDrift | DriftReport['skipped'][number])[] = [];
+  const batch: { index: number; name: string; r: Accumulator; c: Accumulator; job: PairJob }[] = [];
+  const flush = (): void => {
+    sorter.measure(batch.map((p) => p.job));
+    batch.forEach((p, k) => {
+      const rValues = sorter.reference[k].subarray(0, p.job.referenceCount);
+      const cValues = sorter.current[k].subarray(0, p.job.currentCount);
+      const at = PAIR_STATS * k;
+      const st = sorter.stats;
+      outcomes[p.index] = testColumn(p.name, p.r, p.c, rValues, cValues, { referenceDistinct: st[at], currentDistinct: st[at + 1], wasserstein: st[at + 2], referenceStd: st[at + 3] }, opts);
+    });
+    batch.length = 0;
+  };
   try {
-    for (const name of names) {
-      await sorter.yieldToPool();
+    for (let index = 0; index < names.length; index++) {
+      const name = names[index];
       const r = ref.accs.get(name);
       const c = cur.accs.get(name);
-      if (!r) {
-        skipped.push({ column: name, reason: 'not in the reference data' });
+      if (!r || !c) {
+        outcomes[index] = { column: name, reason: `not in the ${r ? 'current' : 'reference'} data` };
         continue;
       }
-      if (!c) {
-        skipped.push({ column: name, reason: 'not in the current data' });
-        continue;
-      }
-      // Each numeric side is gathered into the sorter's buffer reused by every column, then sorted there in place.
-      const rGathered = r.kind === 'numeric' ? sorter.reference.subarray(0, gatherFinite(r, sorter.reference)) : EMPTY;
-      const cGathered = c.kind === 'numeric' ? sorter.current.subarray(0, gatherFinite(c, sorter.current)) : EMPTY;
+      // Numeric sides are gathered into a slot's buffers (reused by every column) and sorted there in place;
+      // a column read as numbers on one side only is compared by category, from the last slot (free here:
+      // a batch is flushed when it fills, so it never holds SLOTS columns at this point).
+      const slot = r.kind === 'numeric' && c.kind === 'numeric' ? batch.length : SLOTS - 1;
+      const rGathered = r.kind === 'numeric' ? sorter.reference[slot].subarray(0, gatherFinite(r, sorter.reference[slot])) : EMPTY;
+      const cGathered = c.kind === 'numeric' ? sorter.current[slot].subarray(0, gatherFinite(c, sorter.current[slot])) : EMPTY;
       const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
       const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
       if (rn === 0 || cn === 0) {
-        skipped.push({ column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` });
+        outcomes[index] = { column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` };
         continue;
       }
-      const kind: DriftColumnKind = r.kind === c.kind && r.kind !== 'categorical' ? r.kind : 'categorical';
-      // Sorted once here; the numeric tests and the distinct counts read sorted samples.
-      if (kind === 'numeric') sorter.sortPair(rn, cn);
-      const rValues = kind === 'numeric' ? rGathered : EMPTY;
-      const cValues = kind === 'numeric' ? cGathered : EMPTY;
-      const distinct = kind === 'numeric' ? distinctSorted(rValues) : asCategories(r, rGathered).size;
-      const testName = opts.tests?.[name] ?? defaultDriftTest(kind, rn, distinct);
-      const test = DRIFT_TESTS[testName];
-      // A text column under a categorical test is compared text by text (what Kiln did before text tests).
-      const textAsCategories = kind === 'text' && !test.appliesTo.includes('text') && test.appliesTo.includes('categorical');
-      if (!test.appliesTo.includes(kind) && !textAsCategories) throw new UsageError(`drift test "${testName}" does not apply to ${kind} column "${name}"`, { column: name, field: 'tests' });
-      // Low-cardinality numbers tested by category tests are compared value by value, as Evidently does.
-      const byCategory = kind === 'categorical' || textAsCategories || (kind === 'numeric' && distinct <= 5 && testName !== 'ks' && testName !== 'wasserstein');
-      let rs: DriftSample;
-      let cs: DriftSample;
-      let labels: string[] | null = null;
-      let chart: ColumnDrift['distribution'] | null = null;
-      if (kind === 'text' && !textAsCategories) {
-        rs = { kind: 'text', texts: r.counts };
-        cs = { kind: 'text', texts: c.counts };
-        chart = chartOf({ kind: 'numeric', values: sortedTextLengths(r.counts) }, { kind: 'numeric', values: sortedTextLengths(c.counts) }, null, bins);
-      } else if (byCategory) {
-        const cat = categorical(asCategories(r, rGathered), asCategories(c, cGathered));
-        labels = cat.labels;
-        rs = { kind: 'categorical', counts: cat.r };
-        cs = { kind: 'categorical', counts: cat.c };
-      } else {
-        rs = { kind: 'numeric', values: rValues };
-        cs = { kind: 'numeric', values: cValues };
+      if (r.kind !== 'numeric' || c.kind !== 'numeric') {
+        outcomes[index] = testColumn(name, r, c, rGathered, cGathered, null, opts);
+        continue;
       }
-      const out = test.run(rs, cs);
-      const threshold = opts.thresholds?.[name] ?? test.defaultThreshold;
-      const drifted = test.kind === 'p_value' ? (out.pValue ?? 1) < threshold : out.statistic >= threshold;
-      columns.push({
-        column: name,
-        kind,
-        test: testName,
-        testTitle: test.title,
-        statistic: out.statistic,
-        pValue: out.pValue,
-        threshold,
-        thresholdKind: test.kind,
-        drifted,
-        reference: { count: rn, missing: r.missing, distinct },
-        current: { count: cn, missing: c.missing, distinct: kind === 'numeric' ? distinctSorted(cValues) : asCategories(c, cGathered).size },
-        distribution: chart ?? chartOf(rs, cs, labels, bins),
-      });
+      const chosen = opts.tests?.[name];
+      batch.push({ index, name, r, c, job: { referenceCount: rn, currentCount: cn, wasserstein: chosen === undefined ? WASSERSTEIN_IF_DEFAULT : chosen === 'wasserstein' ? WASSERSTEIN_ALWAYS : WASSERSTEIN_NEVER } });
+      if (batch.length === SLOTS) {
+        await sorter.yieldToPool();
+        flush();
+      }
     }
+    if (batch.length > 0) flush();
   } finally {
     await sorter.close();
+  }
+  const columns: ColumnDrift[] = [];
+  const skipped: DriftReport['skipped'] = [];
+  for (const o of outcomes) {
+    if ('reason' in o) skipped.push(o);
+    else columns.push(o);
   }
   const drifted = columns.filter((c) => c.drifted).length;
   const share = columns.length > 0 ? drifted / columns.length : 0;

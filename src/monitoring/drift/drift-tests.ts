@@ -8,7 +8,10 @@ import { chiSquareGoodnessOfFit } from '../../core/stats/chi-square-test.js';
 import { binShares, psiBinEdges, psiFromShares } from '../../core/stats/population-stability-index.js';
 import { hellingerDistance, histogramCounts, jensenShannonDistance, klDivergence, proportionZTest, sturgesBinEdges, wassersteinDistanceSorted } from '../../core/stats/distribution-distances.js';
 import { ksTwoSample } from '../../core/stats/ks-two-sample.js';
+import { normedWasserstein, populationStd } from './normed-wasserstein.js';
 import { outOfVocabularyRate, sortedTextLengths, type TextCounts } from './text-drift.js';
+
+export { defaultDriftTest } from './default-drift-test.js';
 
 /** The kinds of column the registry tests. */
 export type DriftColumnKind = 'numeric' | 'categorical' | 'text';
@@ -74,15 +77,6 @@ function numbers(s: DriftSample): Float64Array {
   return s.values;
 }
 
-function std(x: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m += x[i];
-  m /= x.length;
-  let v = 0;
-  for (let i = 0; i < x.length; i++) v += (x[i] - m) ** 2;
-  return Math.sqrt(v / x.length);
-}
-
 /** Every drift test Kiln knows, by name. */
 export const DRIFT_TESTS: Readonly<Record<string, DriftTestDefinition>> = {
   ks: {
@@ -143,7 +137,7 @@ export const DRIFT_TESTS: Readonly<Record<string, DriftTestDefinition>> = {
     defaultThreshold: 0.1,
     run: (r, c) => {
       const ref = numbers(r);
-      return { statistic: wassersteinDistanceSorted(ref, numbers(c)) / Math.max(std(ref), 0.001), pValue: null };
+      return { statistic: normedWasserstein(wassersteinDistanceSorted(ref, numbers(c)), populationStd(ref)), pValue: null };
     },
   },
   jensenshannon: {
@@ -210,21 +204,7 @@ export const DRIFT_TESTS: Readonly<Record<string, DriftTestDefinition>> = {
     defaultThreshold: 0.1,
     run: (r, c) => {
       const ref = sortedTextLengths(texts(r));
-      return { statistic: wassersteinDistanceSorted(ref, sortedTextLengths(texts(c))) / Math.max(std(ref), 0.001), pValue: null };
+      return { statistic: normedWasserstein(wassersteinDistanceSorted(ref, sortedTextLengths(texts(c))), populationStd(ref)), pValue: null };
     },
   },
 };
-
-/**
- * Evidently's default choice (text columns: the out-of-vocabulary rate): reference of at most 1,000 values -> KS for numeric columns with more than 5
- * distinct values, chi-square for more than 2 categories, the Z-test for binary ones; larger references ->
- * normed Wasserstein for numeric columns with more than 5 distinct values, Jensen-Shannon otherwise.
- */
-export function defaultDriftTest(kind: DriftColumnKind, referenceSize: number, distinct: number): string {
-  if (kind === 'text') return 'oov_rate';
-  if (referenceSize <= 1000) {
-    if (kind === 'numeric' && distinct > 5) return 'ks';
-    return distinct > 2 ? 'chisquare' : 'z';
-  }
-  return kind === 'numeric' && distinct > 5 ? 'wasserstein' : 'jensenshannon';
-}
