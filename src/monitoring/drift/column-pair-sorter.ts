@@ -74,6 +74,11 @@ export class ColumnPairSorter {
     return this.pool !== null;
   }
 
+  /** Whether a worker shares the batches now (until it does, a batch of one column does not wait for a second). */
+  get sharing(): boolean {
+    return this.pool !== null;
+  }
+
   /** Between batches while the worker is starting: let its ready message in. */
   async yieldToPool(): Promise<void> {
     if (this.starting && !this.pool) await nextTurn();

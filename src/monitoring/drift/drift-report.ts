@@ -362,7 +362,9 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
       }
       const chosen = opts.tests?.[name];
       batch.push({ index, name, r, c, job: { referenceCount: rn, currentCount: cn, wasserstein: chosen === undefined ? WASSERSTEIN_IF_DEFAULT : chosen === 'wasserstein' ? WASSERSTEIN_ALWAYS : WASSERSTEIN_NEVER } });
-      if (batch.length === SLOTS) {
+      // Until the worker is ready the calling thread takes columns one at a time, looking for its ready
+      // message between them: the worker starts sharing a column sooner.
+      if (batch.length === SLOTS || !sorter.sharing) {
         await sorter.yieldToPool();
         flush();
       }

@@ -5,9 +5,14 @@
 
 /** Population standard deviation (NumPy's `np.std`), two passes in index order. */
 export function populationStd(x: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m += x[i];
-  m /= x.length;
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i];
+  return populationStdAround(x, sum);
+}
+
+/** `populationStd` of `x` given the sum of its values in index order (a caller's own first pass). */
+export function populationStdAround(x: Float64Array, sum: number): number {
+  const m = sum / x.length;
   let v = 0;
   for (let i = 0; i < x.length; i++) v += (x[i] - m) ** 2;
   return Math.sqrt(v / x.length);

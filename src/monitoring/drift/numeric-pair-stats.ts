@@ -10,7 +10,7 @@ import { bucketSortFloat64 } from '../../core/stats/bucket-sort.js';
 import type { Float64SortScratch } from '../../core/stats/bucket-sort.js';
 import { wassersteinDistanceSorted } from '../../core/stats/distribution-distances.js';
 import { defaultDriftTest } from './default-drift-test.js';
-import { populationStd } from './normed-wasserstein.js';
+import { populationStdAround } from './normed-wasserstein.js';
 
 /** Doubles per column in a stats array: reference distinct, current distinct, raw Wasserstein distance, reference std. */
 export const PAIR_STATS = 4;
@@ -38,10 +38,17 @@ export function distinctSorted(sorted: Float64Array): number {
 export function measureNumericPair(reference: Float64Array, current: Float64Array, mode: WassersteinMode, scratch: Float64SortScratch, out: Float64Array, at: number): void {
   bucketSortFloat64(reference, scratch);
   bucketSortFloat64(current, scratch);
-  const distinct = distinctSorted(reference);
+  // The reference's distinct count and the sum for its std in one pass (same order of additions as populationStd).
+  let distinct = 1;
+  let sum = 0 + reference[0];
+  for (let i = 1; i < reference.length; i++) {
+    const x = reference[i];
+    distinct += +(x !== reference[i - 1]);
+    sum += x;
+  }
   out[at] = distinct;
   out[at + 1] = distinctSorted(current);
   const measure = mode === WASSERSTEIN_ALWAYS || (mode === WASSERSTEIN_IF_DEFAULT && defaultDriftTest('numeric', reference.length, distinct) === 'wasserstein');
   out[at + 2] = measure ? wassersteinDistanceSorted(reference, current) : NaN;
-  out[at + 3] = measure ? populationStd(reference) : NaN;
+  out[at + 3] = measure ? populationStdAround(reference, sum) : NaN;
 }
