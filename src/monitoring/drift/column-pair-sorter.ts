@@ -10,12 +10,12 @@
  * (`yieldToPool` between batches lets that message in). A worker that fails to start leaves the calling
  * thread alone.
  */
-import { Float64SortScratch } from '../../core/stats/bucket-sort.js';
+import { bucketSortFloat64, Float64SortScratch } from '../../core/stats/bucket-sort.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { startSharedJobPool } from '../../ml/parallel/shared-job-pool.js';
 import type { SharedJobPool } from '../../ml/parallel/shared-job-pool.js';
 import type { DriftSortWorkerData } from './drift-sort-worker.js';
-import { measureNumericPair, PAIR_STATS } from './numeric-pair-stats.js';
+import { measureSortedPair, PAIR_STATS, SORT_PHASE, STATS_PHASE } from './numeric-pair-stats.js';
 import type { WassersteinMode } from './numeric-pair-stats.js';
 
 /** Numeric values (both sides, every column) from which a second thread pays for its start. */
@@ -86,20 +86,26 @@ export class ColumnPairSorter {
 
   /** Sort and measure slot k's prefixes for each `jobs[k]`; the results are in `stats` from PAIR_STATS * k. */
   measure(jobs: readonly PairJob[]): void {
-    const pool = this.pool;
-    const one = (k: number): void => {
-      const j = jobs[k];
-      measureNumericPair(this.reference[k].subarray(0, j.referenceCount), this.current[k].subarray(0, j.currentCount), j.wasserstein, this.scratch, this.stats, PAIR_STATS * k);
+    const side = (b: number): Float64Array => {
+      const j = jobs[b >> 1];
+      return b & 1 ? this.current[b >> 1].subarray(0, j.currentCount) : this.reference[b >> 1].subarray(0, j.referenceCount);
     };
+    const stats = (k: number): void => {
+      const j = jobs[k];
+      measureSortedPair(this.reference[k].subarray(0, j.referenceCount), this.current[k].subarray(0, j.currentCount), j.wasserstein, this.stats, PAIR_STATS * k);
+    };
+    const pool = this.pool;
     if (!pool || jobs.length < 2) {
-      for (let k = 0; k < jobs.length; k++) one(k);
+      for (let b = 0; b < 2 * jobs.length; b++) bucketSortFloat64(side(b), this.scratch);
+      for (let k = 0; k < jobs.length; k++) stats(k);
       return;
     }
-    pool.run(
-      jobs.flatMap((j) => [j.referenceCount, j.currentCount, j.wasserstein]),
-      jobs.length,
-      one,
-    );
+    // Two phases, so that the threads share the work in pieces of one sort: the sides (block 2k + 1 the
+    // current side of slot k), then each column's statistics on its sorted sides.
+    const args = [SORT_PHASE, ...jobs.flatMap((j) => [j.referenceCount, j.currentCount, j.wasserstein])];
+    pool.run(args, 2 * jobs.length, (b) => bucketSortFloat64(side(b), this.scratch));
+    args[0] = STATS_PHASE;
+    pool.run(args, jobs.length, stats);
   }
 
   /** Stop the worker, if any (one still starting is waited for, so no thread outlives the report). */

@@ -1,12 +1,12 @@
 /**
- * Worker-thread entry of the drift report's column sorter: block k of a job sorts and measures slot k's
- * shared buffers (args 3k, 3k + 1, 3k + 2: reference count, current count, Wasserstein mode), the calling
- * thread taking whichever blocks the worker does not claim.
+ * Worker-thread entry of the drift report's column sorter: a batch is two jobs on the shared slot buffers,
+ * one sorting a side per block, then one measuring a slot's sorted sides per block (numeric-pair-stats.ts),
+ * the calling thread taking whichever blocks the worker does not claim.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Float64SortScratch } from '../../core/stats/bucket-sort.js';
+import { bucketSortFloat64, Float64SortScratch } from '../../core/stats/bucket-sort.js';
 import { serveSharedJobs } from '../../ml/parallel/shared-job-pool.js';
-import { measureNumericPair, PAIR_STATS } from './numeric-pair-stats.js';
+import { measureSortedPair, PAIR_STATS, SORT_PHASE, } from './numeric-pair-stats.js';
 import type { WassersteinMode } from './numeric-pair-stats.js';
 
 /** What the sorter hands its worker. */
@@ -22,7 +22,13 @@ if (wd && parentPort) {
   const port = parentPort;
   const { ctrl, reference, current, stats } = wd;
   const scratch = new Float64SortScratch();
-  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, k) => {
-    measureNumericPair(reference[k].subarray(0, args[3 * k]), current[k].subarray(0, args[3 * k + 1]), args[3 * k + 2] as WassersteinMode, scratch, stats, PAIR_STATS * k);
+  // args: [0] phase, then per slot k: [1 + 3k] reference count, [2 + 3k] current count, [3 + 3k] Wasserstein mode.
+  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
+    if (args[0] === SORT_PHASE) {
+      const k = b >> 1;
+      bucketSortFloat64(b & 1 ? current[k].subarray(0, args[2 + 3 * k]) : reference[k].subarray(0, args[1 + 3 * k]), scratch);
+    } else {
+      measureSortedPair(reference[b].subarray(0, args[1 + 3 * b]), current[b].subarray(0, args[2 + 3 * b]), args[3 + 3 * b] as WassersteinMode, stats, PAIR_STATS * b);
+    }
   });
 }

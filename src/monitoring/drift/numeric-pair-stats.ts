@@ -1,16 +1,19 @@
 /**
- * The per-column work of the drift report on a numeric column, done by whichever thread takes the column:
- * sort both sides exactly, count their distinct values and, when the column's test is the normed
- * Wasserstein distance, measure it (the merge and the reference's spread). Everything O(n) on sorted
- * values is here so that a worker can take whole columns, not only their sorts: the merge alone was ~28%
- * of a one-thread report (docs/benchmarks.md). The values equal what the registry's tests compute on the
- * same sorted samples, bit for bit (same functions, same order of operations).
+ * The per-column work of the drift report on a numeric column once both sides are sorted, done by
+ * whichever thread takes the column: count their distinct values and, when the column's test is the normed
+ * Wasserstein distance, measure it (the merge and the reference's spread). It is here so that a worker can
+ * take it, not only the sorts: the merge alone was ~28% of a one-thread report (docs/benchmarks.md). The
+ * values equal what the registry's tests compute on the same sorted samples, bit for bit (same functions,
+ * same order of operations).
  */
-import { bucketSortFloat64 } from '../../core/stats/bucket-sort.js';
-import type { Float64SortScratch } from '../../core/stats/bucket-sort.js';
 import { wassersteinDistanceSorted } from '../../core/stats/distribution-distances.js';
 import { defaultDriftTest } from './default-drift-test.js';
 import { populationStdAround } from './normed-wasserstein.js';
+
+/** A job's first argument: its blocks are sides to sort (2k reference, 2k + 1 current of slot k). */
+export const SORT_PHASE = 0;
+/** A job's first argument: its blocks are slots whose sorted sides get their statistics. */
+export const STATS_PHASE = 1;
 
 /** Doubles per column in a stats array: reference distinct, current distinct, raw Wasserstein distance, reference std. */
 export const PAIR_STATS = 4;
@@ -32,12 +35,10 @@ export function distinctSorted(sorted: Float64Array): number {
 }
 
 /**
- * Sort `reference` and `current` in place and write their PAIR_STATS numbers at `out[at..]` (the last two
- * NaN when the distance is not measured). Both sides hold at least one value.
+ * Write the PAIR_STATS numbers of a column whose sides are sorted at `out[at..]` (the last two NaN when the
+ * distance is not measured). Both sides hold at least one value.
  */
-export function measureNumericPair(reference: Float64Array, current: Float64Array, mode: WassersteinMode, scratch: Float64SortScratch, out: Float64Array, at: number): void {
-  bucketSortFloat64(reference, scratch);
-  bucketSortFloat64(current, scratch);
+export function measureSortedPair(reference: Float64Array, current: Float64Array, mode: WassersteinMode, out: Float64Array, at: number): void {
   // The reference's distinct count and the sum for its std in one pass (same order of additions as populationStd).
   let distinct = 1;
   let sum = 0 + reference[0];
