@@ -74,7 +74,10 @@ export class ColumnPairSorter {
     return this.pool !== null;
   }
 
-  /** Whether a worker shares the batches now (until it does, a batch of one column does not wait for a second). */
+  /**
+   * Whether a worker shares the batches now. Until it does, the caller fills slot 0 only (a batch of one
+   * column does not wait for a second): the starting worker touches the other slots' pages meanwhile.
+   */
   get sharing(): boolean {
     return this.pool !== null;
   }

@@ -94,20 +94,30 @@ describe('driftReport charts', () => {
 });
 
 describe('driftReport threads', () => {
-  it('gives the same report when a worker sorts one side of every column', async () => {
+  it('gives the same report when a worker takes columns', async () => {
     const rng = new Rng(5);
-    const side = (shift: number, rows: number): Frame =>
+    const side = (shift: number, rows: number, mixedAsCategories: boolean): Frame =>
       new Frame([
         { name: 'x', type: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => (i % 50 === 0 ? NaN : rng.normal() + shift)) },
         { name: 'k', type: 'numeric', values: Float64Array.from({ length: rows }, () => rng.int(4)) },
         { name: 'y', type: 'numeric', values: Float64Array.from({ length: rows }, () => Math.exp(rng.normal() * 3)) },
+        // Numbers on one side, categories on the other: compared by category between numeric batches.
+        mixedAsCategories
+          ? { name: 'm', type: 'categorical', codes: Int32Array.from({ length: rows }, () => rng.int(3)), categories: ['0', '1', '2'] }
+          : { name: 'm', type: 'numeric', values: Float64Array.from({ length: rows }, () => rng.int(3)) },
+        { name: 'gone', type: 'numeric', values: new Float64Array(rows).fill(shift > 0 ? NaN : 1) },
+        // Enough columns that a worker started during the report usually joins it part-way.
+        ...Array.from({ length: 40 }, (_, j) => ({ name: `z${j}`, type: 'numeric' as const, values: Float64Array.from({ length: rows }, () => rng.normal() * (1 + j) + shift) })),
       ]);
-    const r = side(0, 20_000);
-    const c = side(0.2, 15_000);
-    const one = await driftReport([r], [c], { threads: 1 });
-    const two = await driftReport([r], [c], { threads: 2 });
+    const r = side(0, 40_000, false);
+    const c = side(0.2, 30_000, true);
+    const opts = { tests: { z3: 'ks', z4: 'psi', z5: 'wasserstein' } };
+    const one = await driftReport([r], [c], { ...opts, threads: 1 });
+    const two = await driftReport([r], [c], { ...opts, threads: 2 });
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
-    expect(one.columns.map((col) => col.test)).toEqual(['wasserstein', 'jensenshannon', 'wasserstein']);
+    expect(one.columns.slice(0, 4).map((col) => col.test)).toEqual(['wasserstein', 'jensenshannon', 'wasserstein', 'jensenshannon']);
+    expect(one.columns.slice(7, 10).map((col) => col.test)).toEqual(['ks', 'psi', 'wasserstein']);
+    expect(one.skipped).toEqual([{ column: 'gone', reason: 'all values are missing in the current data' }]);
     await expect(driftReport([r], [c], { threads: 3 })).rejects.toThrow(/threads must be 1 or 2/);
   });
 });

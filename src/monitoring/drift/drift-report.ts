@@ -345,9 +345,10 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
         continue;
       }
       // Numeric sides are gathered into a slot's buffers (reused by every column) and sorted there in place;
-      // a column read as numbers on one side only is compared by category, from the last slot (free here:
-      // a batch is flushed when it fills, so it never holds SLOTS columns at this point).
-      const slot = r.kind === 'numeric' && c.kind === 'numeric' ? batch.length : SLOTS - 1;
+      // a column read as numbers on one side only is compared by category, from slot 0 once the batch is done.
+      const pair = r.kind === 'numeric' && c.kind === 'numeric';
+      if (!pair && batch.length > 0 && (r.kind === 'numeric' || c.kind === 'numeric')) flush();
+      const slot = pair ? batch.length : 0;
       const rGathered = r.kind === 'numeric' ? sorter.reference[slot].subarray(0, gatherFinite(r, sorter.reference[slot])) : EMPTY;
       const cGathered = c.kind === 'numeric' ? sorter.current[slot].subarray(0, gatherFinite(c, sorter.current[slot])) : EMPTY;
       const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
@@ -356,7 +357,7 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
         outcomes[index] = { column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` };
         continue;
       }
-      if (r.kind !== 'numeric' || c.kind !== 'numeric') {
+      if (!pair) {
         outcomes[index] = testColumn(name, r, c, rGathered, cGathered, null, opts);
         continue;
       }

@@ -22,6 +22,14 @@ if (wd && parentPort) {
   const port = parentPort;
   const { ctrl, reference, current, stats } = wd;
   const scratch = new Float64SortScratch();
+  // First-touch page faults cost ~25 ms of CPU per 8 MB here (docs/benchmarks.md): take them for the slots
+  // above 0 and this thread's sort scratch now, while the calling thread works alone in slot 0 (it writes
+  // the other slots only once this worker has reported ready).
+  for (let k = 1; k < reference.length; k++) {
+    reference[k].fill(0);
+    current[k].fill(0);
+  }
+  scratch.workFor(Math.max(reference[0].length, current[0].length)).fill(0);
   // args: [0] phase, then per slot k: [1 + 3k] reference count, [2 + 3k] current count, [3 + 3k] Wasserstein mode.
   serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
     if (args[0] === SORT_PHASE) {
