@@ -5,9 +5,11 @@
  * verdict (text columns: distinct texts with counts, tested by out-of-vocabulary rate or length drift, or
  * as categories when a categorical test is chosen for them); the dataset drifts when the share of drifted columns reaches `datasetDriftShare` (0.5).
  * Columns found on one side only are listed, not tested. The JSON shape is docs/specs/drift-report.md.
- * Speed (issue #12, docs/benchmarks.md): numeric columns are tested one at a time in two gather buffers and
- * one sort scratch reused by every column, because first-touch page faults on fresh arrays cost more here
- * than copying and sorting the values; the sort is the exact bucket sort of core/stats/bucket-sort.ts.
+ * Speed (issue #12, docs/benchmarks.md): numeric columns are gathered into per-slot buffers and sorted with
+ * a sort scratch, all reused by every column, because first-touch page faults on fresh arrays cost more
+ * here than copying and sorting the values; the sort is the exact bucket sort of core/stats/bucket-sort.ts.
+ * With two threads the columns go in batches of two, a worker taking sorts and whole columns' statistics
+ * (column-pair-sorter.ts); outcomes are kept by position, so the report's order is the columns' order.
  */
 import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
@@ -34,8 +36,9 @@ export interface DriftReportOptions {
   /** Histogram bins kept per column for charts (default 20). */
   readonly chartBins?: number;
   /**
-   * Threads sorting numeric columns, 1 or 2 (default: 2 on a machine with two or more cores when the
-   * numeric columns hold at least PARALLEL_SORT_MIN_VALUES values on both sides together, else 1).
+   * Threads for the numeric columns' sorts and statistics, 1 or 2 (default: 2 on a machine with two or more
+   * cores when the numeric columns hold at least PARALLEL_SORT_MIN_VALUES values on both sides together,
+   * else 1). The report is the same for either.
    */
   readonly threads?: number;
 }
