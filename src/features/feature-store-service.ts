@@ -43,6 +43,7 @@ import { checkViewColumns, viewJoinKeys } from './source-columns.js';
 import { OfflineIndexStore } from './offline-index/index-store.js';
 import type { OfflineIndexReader } from './offline-index/read-index.js';
 import type { LocatedSource, ViewIndexReport, ViewIndexStatus } from './offline-index/view-indexes.js';
+import { indexSkippedForSize } from './offline-index/index-worth-reading.js';
 import { ViewIndexes } from './offline-index/view-indexes.js';
 import type { IndexViewsOptions } from './offline-index/index-views.js';
 import { indexViews } from './offline-index/index-views.js';
@@ -336,9 +337,13 @@ export class FeatureStoreService {
         issues.throwIfAny(source.file);
         const wanted = wantedOf(viewName);
         const opened = indexes ? await indexes.openFresh(view, keys, await this.locateViewSource(view.source)) : { reason: opts.useIndex === false ? 'offline index not used (useIndex: false)' : 'offline indexes are off' };
-        if ('reader' in opened) readers.push(opened.reader);
+        const tooMany = 'reader' in opened ? indexSkippedForSize(entities.estimatedRows, opened.reader.manifest.entries) : null;
+        if (tooMany !== null && 'reader' in opened) {
+          opened.reader.close();
+          whyScanned.set(view.name, tooMany);
+        } else if ('reader' in opened) readers.push(opened.reader);
         else whyScanned.set(view.name, opened.reason);
-        parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source, ...('reader' in opened ? { index: opened.reader } : {}) });
+        parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source, ...('reader' in opened && tooMany === null ? { index: opened.reader } : {}) });
       }
       const onDemand = plan.onDemand.map((o) => ({ odfv: o.odfv, features: o.features, inputs: o.inputs }));
       const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, hidden: plan.hidden, onDemand, out: opts.out, format, onProgress: opts.onProgress });
