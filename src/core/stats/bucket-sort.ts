@@ -11,6 +11,7 @@
  * memory costs a page fault per 4 KiB on first touch, more than the sort itself on this kind of machine.
  */
 import { sortFloat64 } from './radix-sort.js';
+import { exclusivePrefixSum } from './exclusive-prefix-sum.js';
 
 /** Below this many values the native sort is as fast. */
 const NATIVE_MAX = 256;
@@ -83,12 +84,7 @@ function spread(a: Float64Array, s: number, e: number, lo: number, hi: number, s
   // (hi - lo) * scale rounds to at most nb, so nb + 1 counters cover every key without clamping.
   const counts = scratch.countsFor(depth, nb + 1);
   for (let i = s; i < e; i++) counts[((a[i] - lo) * scale) | 0]++;
-  let sum = s;
-  for (let k = 0; k <= nb; k++) {
-    const c = counts[k];
-    counts[k] = sum;
-    sum += c;
-  }
+  exclusivePrefixSum(counts, 0, nb + 1, s);
   const work = scratch.workFor(e);
   for (let i = s; i < e; i++) {
     const x = a[i];

@@ -3,6 +3,7 @@
  * passes over order-preserving integer keys — several times faster than `Float64Array.prototype.sort` on
  * large arrays (drift tests sort every numeric column of both samples). Small arrays use the native sort.
  */
+import { exclusivePrefixSum } from './exclusive-prefix-sum.js';
 
 const RADIX_MIN = 4096;
 
@@ -35,12 +36,7 @@ export function sortFloat64(values: Float64Array): Float64Array {
     for (let i = 0; i < n; i++) counts[(src[i] >>> shift) & 0xffff]++;
     // A pass where every key shares the digit moves nothing.
     if (counts[(src[0] >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
+    exclusivePrefixSum(counts, 0, 65536);
     for (let i = 0; i < n; i++) {
       const d = ((pass < 2 ? keysLo[i] : keysHi[i]) >>> shift) & 0xffff;
       const at = counts[d]++;

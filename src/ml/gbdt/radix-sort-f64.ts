@@ -4,6 +4,7 @@
  * sort took ~18 ms per feature there, about 5x slower than this. Values that are all exact float32 (data
  * read from float32 files or Parquet FLOAT columns) sort on 32-bit keys in 2 passes instead.
  */
+import { exclusivePrefixSum } from '../../core/stats/exclusive-prefix-sum.js';
 
 /** Sort `vals` ascending (no NaN). -0 sorts before +0. */
 export function radixSortF64(vals: Float64Array): void {
@@ -39,12 +40,7 @@ export function radixSortF64(vals: Float64Array): void {
     for (let i = 0; i < n; i++) count[(keys[i] >>> shift) & 0xffff]++;
     // Skip a pass whose digit is the same for every value.
     if (count[(keys[0] >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
+    exclusivePrefixSum(count, 0, 65536);
     for (let i = 0; i < n; i++) {
       const pos = count[(keys[i] >>> shift) & 0xffff]++;
       lo2[pos] = lo[i];
@@ -90,12 +86,7 @@ function sortAsFloat32(vals: Float64Array): boolean {
     const count = pass === 0 ? count0 : count1;
     const shift = pass * 16;
     if (count[(keys[0] >>> shift) & 0xffff] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
+    exclusivePrefixSum(count, 0, 65536);
     for (let i = 0; i < n; i++) {
       const k = keys[i];
       tmp[count[(k >>> shift) & 0xffff]++] = k;

@@ -6,6 +6,7 @@
  * random. Passes whose digit is the same for every row (common for the high bits of probabilities) are
  * skipped. The sort is stable: ties keep increasing row order. NaN must be rejected by the caller.
  */
+import { exclusivePrefixSum } from '../../core/stats/exclusive-prefix-sum.js';
 
 const BITS = 11;
 const RADIX = 1 << BITS;
@@ -56,12 +57,7 @@ export function argsortDescending(values: ArrayLike<number>): Int32Array {
   for (let p = 0; p < PASSES; p++) {
     const off = p * RADIX;
     if (hist[off + digitOf(p, lo[0], hi[0])] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = hist[off + d];
-      hist[off + d] = sum;
-      sum += c;
-    }
+    exclusivePrefixSum(hist, off, off + RADIX);
     for (let i = 0; i < n; i++) {
       const l = lo[i];
       const h = hi[i];
