@@ -22,7 +22,8 @@ import { OBJECTIVES } from './objectives/objective-registry.js';
 import { PARALLEL_MIN_WORK, ParallelHistogramBuilder, SerialHistogramBuilder } from './parallel-histogram-builder.js';
 import { GradientQuantizer } from './gradient-quantizer.js';
 import { TreeGrower } from './tree-grower.js';
-import { fillSourceBins, orderedBufferRows, sourceGradients } from './leaf-ordered-rows.js';
+import { fillSourceBins, sourceGradients } from './leaf-ordered-rows.js';
+import { allocateOrderedBuffers } from './ordered-buffers.js';
 import type { PartitionRunner } from './leaf-ordered-rows.js';
 import { createPartitionBuffers } from './partition-kernel.js';
 import type { PartitionBuffers } from './partition-kernel.js';
@@ -111,8 +112,8 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const offsets2 = new Int32Array(F);
   for (let f = 0; f < F; f++) offsets2[f] = layout.offsets[f] * 2;
   const histSize = layout.totalSlots * 2;
-  const ordGh = new Float64Array(sharedBuffer(16 * orderedBufferRows(n)));
   const packed = params.quantizedGradients && GradientQuantizer.fits(n);
+  const { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory } = allocateOrderedBuffers(n, F, histSize, params.maxLeaves, packed);
   const inp: HistogramInputs = {
     bins: data.bins,
     features: F,
@@ -120,15 +121,17 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
     histSize,
     // The gradients by row id live in the ordered buffers' source half: a tree over all rows reads them in place.
     gh: sourceGradients(ordGh, n, packed),
-    rowIndex: new Int32Array(sharedBuffer(4 * n)),
+    rowIndex,
     stride: orderedStride(F),
-    ordBins: new Uint8Array(sharedBuffer(orderedBufferRows(n) * orderedStride(F))),
+    ordBins,
     ordGh,
-    hist: new Float64Array(sharedBuffer(8 * histSize * params.maxLeaves)),
+    hist,
     packed,
+    kernelMemory,
+    partials,
   };
   // With workers, the partition scratch is shared so that they can partition large splits (and gather) too.
-  const buffers = threads > 1 ? createPartitionBuffers(n, layout.numBins, fillSourceBins(inp, n)) : undefined;
+  const buffers = createPartitionBuffers(n, layout.numBins, threads > 1 ? fillSourceBins(inp, n) : undefined, scratchIdx);
   // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
   const scores = new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
@@ -139,7 +142,7 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const par = launcher ? await ParallelHistogramBuilder.start(launcher, inp, threads, buffers, gradients, scoreUpdate, { layout, params }) : undefined;
   profile?.lap('threadStart', tPool);
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
-  const partition = par && buffers ? { buffers, runner: par } : undefined;
+  const partition = { buffers, runner: par };
   try {
     return boost(x, y, opts, params, { layout, data, inp, builder, partition, gradientPool: par, scoreUpdate: par && scoreUpdate ? { pool: par, leaves: scoreUpdate.leaves } : undefined, scores, exact, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
   } finally {
@@ -152,7 +155,8 @@ interface BoostContext {
   data: ReturnType<typeof binMatrix>;
   inp: HistogramInputs;
   builder: HistogramBuilder;
-  partition: { buffers: PartitionBuffers; runner: PartitionRunner } | undefined;
+  /** Partition buffers (the row index of half 1 lives in the kernel memory), with the pool's runner when there is one. */
+  partition: { buffers: PartitionBuffers; runner: PartitionRunner | undefined };
   /** Computes row-wise gradients on its threads (returns false where it cannot). */
   gradientPool: { computeGradients(k: number): boolean } | undefined;
   /** Adds a tree's leaf values to the scores on the pool's threads (leaf table: start, count, value per leaf). */

@@ -14,6 +14,9 @@
 
 import { compileHistogramKernel } from './compiled-histogram-kernel.js';
 import type { CompiledHistogramKernel } from './compiled-histogram-kernel.js';
+import { compileWasmHistogramKernel } from './wasm/wasm-histogram-kernel.js';
+import type { WasmHistogramKernel } from './wasm/wasm-histogram-kernel.js';
+import type { WasmMemory } from './wasm/wasm-api.js';
 
 /** Inputs shared by every histogram build of one training run. */
 export interface HistogramInputs {
@@ -42,6 +45,13 @@ export interface HistogramInputs {
    * second half stays zero).
    */
   readonly packed: boolean;
+  /**
+   * The shared WebAssembly memory that `ordBins`, `ordGh`, `hist` and `partials` were carved from
+   * (`wasm/kernel-memory.ts`): histograms into it run the SIMD kernel. Absent: TypeScript kernels.
+   */
+  readonly kernelMemory?: WasmMemory;
+  /** Row-block partial histograms (`row-block-histogram.ts`), preallocated in `kernelMemory`. */
+  readonly partials?: Float64Array;
 }
 
 /**
@@ -61,18 +71,25 @@ export function buildHistogramSlice(inp: HistogramInputs, start: number, end: nu
 interface KernelCache {
   readonly words: Int32Array | undefined;
   readonly bySlice: Map<number, CompiledHistogramKernel | null>;
+  readonly wasmBySlice: Map<number, WasmHistogramKernel | null>;
 }
 const kernelCaches = new WeakMap<HistogramInputs, KernelCache>();
 
-/** The compiled kernel of features [f0, f1) of `inp` (compiled on first use), or undefined. */
-function compiledKernel(inp: HistogramInputs, f0: number, f1: number): { fn: CompiledHistogramKernel; words: Int32Array } | undefined {
+/** The kernel cache of one run's inputs (per thread: workers have their own copy of the inputs). */
+function kernelCache(inp: HistogramInputs): KernelCache {
   let cache = kernelCaches.get(inp);
   if (!cache) {
     const ob = inp.ordBins;
     const words = ob.byteOffset % 4 === 0 && inp.stride % 4 === 0 ? new Int32Array(ob.buffer, ob.byteOffset, ob.byteLength >> 2) : undefined;
-    cache = { words, bySlice: new Map() };
+    cache = { words, bySlice: new Map(), wasmBySlice: new Map() };
     kernelCaches.set(inp, cache);
   }
+  return cache;
+}
+
+/** The compiled kernel of features [f0, f1) of `inp` (compiled on first use), or undefined. */
+function compiledKernel(inp: HistogramInputs, f0: number, f1: number): { fn: CompiledHistogramKernel; words: Int32Array } | undefined {
+  const cache = kernelCache(inp);
   if (!cache.words) return undefined;
   const key = f0 * 65536 + f1;
   let fn = cache.bySlice.get(key);
@@ -83,8 +100,31 @@ function compiledKernel(inp: HistogramInputs, f0: number, f1: number): { fn: Com
   return fn ? { fn, words: cache.words } : undefined;
 }
 
+/** The WebAssembly kernel of features [f0, f1) of `inp` (compiled on first use in this thread), or undefined. */
+function wasmKernel(inp: HistogramInputs, f0: number, f1: number): WasmHistogramKernel | undefined {
+  const memory = inp.kernelMemory;
+  if (!memory || inp.packed) return undefined;
+  const cache = kernelCache(inp);
+  const key = f0 * 65536 + f1;
+  let fn = cache.wasmBySlice.get(key);
+  if (fn === undefined) {
+    fn = compileWasmHistogramKernel(memory, inp.offsets2, inp.stride, f0, f1) ?? null;
+    cache.wasmBySlice.set(key, fn);
+  }
+  return fn ?? undefined;
+}
+
 /** Build features [f0, f1) of the histogram of positions [start, end) into `hist` at offset `hb`. */
 export function buildHistogramInto(inp: HistogramInputs, start: number, end: number, hist: Float64Array, hb: number, f0: number, f1: number): void {
+  // Targets in the kernel memory (the pool and the partials share the ordered data's buffer) run in WebAssembly.
+  const w = hist.buffer === inp.ordBins.buffer ? wasmKernel(inp, f0, f1) : undefined;
+  if (w) {
+    const { features: F, offsets2 } = inp;
+    const z1 = f1 < F ? hb + offsets2[f1] : hb + inp.histSize;
+    hist.fill(0, hb + offsets2[f0], z1);
+    w(inp.ordBins.byteOffset + start * inp.stride, inp.ordGh.byteOffset + 16 * start, hist.byteOffset + 8 * hb, end - start);
+    return;
+  }
   const k = compiledKernel(inp, f0, f1);
   if (k) {
     const { features: F, offsets2 } = inp;

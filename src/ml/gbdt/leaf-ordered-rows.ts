@@ -78,7 +78,7 @@ export class LeafOrderedRows {
   /** Whether `inp.gh` is the source half's gradients (`sourceGradients`); else they are copied there per tree. */
   private readonly ghInSource: boolean;
 
-  /** `pb` and `runner` must be given together for multi-threaded partitions (the workers share `pb`). */
+  /** `pb` alone preallocates the partition buffers; with a `runner` (whose workers share `pb`) partitions are multi-threaded. */
   constructor(inp: HistogramInputs, rows: number, missingBin: Int32Array, pb?: PartitionBuffers, runner?: PartitionRunner) {
     this.inp = inp;
     this.rows = rows;

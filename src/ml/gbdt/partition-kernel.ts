@@ -12,6 +12,8 @@
  */
 import { compiledScatter, float64CopyIsExact } from './compiled-partition-scatter.js';
 import type { HistogramInputs } from './histogram-kernel.js';
+import { compileWasmCountLefts, compileWasmScatter } from './wasm/wasm-partition-kernel.js';
+import type { WasmCountLefts, WasmScatter } from './wasm/wasm-partition-kernel.js';
 import type { SplitInfo } from './split-finder.js';
 
 /** Most chunks of one partition job. */
@@ -42,13 +44,14 @@ export interface PartitionBuffers {
 
 /**
  * Allocate partition buffers for halves of `rows` rows (shared memory when available); `rowWords` is the
- * padded gather source (`fillSourceBins`), given when worker threads gather too.
+ * padded gather source (`fillSourceBins`), given when worker threads gather too; `scratchIdx` a
+ * preallocated half-1 row index (in the kernel memory, `ordered-buffers.ts`).
  */
-export function createPartitionBuffers(rows: number, missingBin: Int32Array, rowWords?: Int32Array): PartitionBuffers {
+export function createPartitionBuffers(rows: number, missingBin: Int32Array, rowWords?: Int32Array, scratchIdx?: Int32Array): PartitionBuffers {
   const shared = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const state = new Int32Array(shared(4 * (COUNTS + MAX_PARTITION_CHUNKS)));
   state[HALF_ROWS] = rows;
-  return { scratchIdx: new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords };
+  return { scratchIdx: scratchIdx ?? new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords };
 }
 
 /** Rows per block of a gather job. */
@@ -107,6 +110,35 @@ export function chunkLeftCount(pb: PartitionBuffers, c: number): number {
   return pb.state[COUNTS + c];
 }
 
+/** WebAssembly passes of one run (per thread), compiled on first use. */
+interface WasmPartitionKernels {
+  readonly count: WasmCountLefts;
+  readonly move: WasmScatter;
+  readonly index: WasmScatter;
+}
+const wasmKernels = new WeakMap<HistogramInputs, WasmPartitionKernels | null>();
+
+/**
+ * The WebAssembly passes for `inp` when its data and both row-index halves live in the kernel memory
+ * (`ordered-buffers.ts`) and gradients are pairs; else undefined (the TypeScript loops run).
+ */
+function wasmPartition(inp: HistogramInputs, pb: PartitionBuffers): WasmPartitionKernels | undefined {
+  let k = wasmKernels.get(inp);
+  if (k === undefined) {
+    const memory = inp.kernelMemory;
+    const buf = inp.ordBins.buffer;
+    k = null;
+    if (memory && !inp.packed && inp.stride % 4 === 0 && inp.rowIndex.buffer === buf && pb.scratchIdx.buffer === buf && inp.ordGh.buffer === buf) {
+      const count = compileWasmCountLefts(memory, inp.stride);
+      const move = compileWasmScatter(memory, inp.stride, true);
+      const index = compileWasmScatter(memory, inp.stride, false);
+      if (count && move && index) k = { count, move, index };
+    }
+    wasmKernels.set(inp, k);
+  }
+  return k ?? undefined;
+}
+
 /** Pass 1: count the left rows of chunk `c` of `chunks` over positions [start, start+count). */
 export function countChunkLefts(inp: HistogramInputs, pb: PartitionBuffers, start: number, count: number, chunks: number, c: number): void {
   const { ordBins: bins, stride } = inp;
@@ -118,6 +150,12 @@ export function countChunkLefts(inp: HistogramInputs, pb: PartitionBuffers, star
   const missing = pb.missingBin[f];
   const base = st[SRC_HALF] * st[HALF_ROWS];
   const end = base + chunkStart(start, count, chunks, c + 1);
+  const w = cat ? undefined : wasmPartition(inp, pb);
+  if (w) {
+    const first = base + chunkStart(start, count, chunks, c);
+    st[COUNTS + c] = w.count(bins.byteOffset + first * stride, end - first, f, thr, missing, defLeft);
+    return;
+  }
   let nl = 0;
   let p = (base + chunkStart(start, count, chunks, c)) * stride + f;
   const pe = end * stride + f;
@@ -178,6 +216,11 @@ export function scatterChunk(inp: HistogramInputs, pb: PartitionBuffers, start: 
   // (about half the rows of a split go each way), so a mispredicted branch per row cost more than the
   // row copy itself. `g` is 1 for left; the destination is selected with a mask, not a branch.
   const dm = defLeft ? 1 : 0;
+  const w = cat || !compiled ? undefined : wasmPartition(inp, pb);
+  if (w) {
+    (moveData ? w.move : w.index)(bins.byteOffset + (sb + cs) * stride, gh.byteOffset + 16 * (sb + cs), srcIdx.byteOffset + 4 * cs, end - cs, bins.byteOffset + db * stride, gh.byteOffset + 16 * db, dstIdx.byteOffset, dl, dr, f, thr, missing, dm);
+    return;
+  }
   const doubles = moveData && W % 2 === 0 && bins.byteOffset % 8 === 0 && float64CopyIsExact();
   const loop = compiled ? compiledScatter(W, packed, cat, moveData, BITS, doubles) : undefined;
   if (loop) {

@@ -22,9 +22,15 @@ export function rowBlockCount(count: number): number {
   return Math.ceil(count / HIST_ROW_BLOCK);
 }
 
-/** Partial-histogram buffer for leaves of up to `rows` rows (block 0 needs none). */
-export function createRowBlockPartials(rows: number, histSize: number): Float64Array {
-  const bytes = 8 * Math.max(0, rowBlockCount(rows) - 1) * histSize;
+/** Doubles of the partial-histogram buffer for leaves of up to `rows` rows (block 0 needs none). */
+export function rowBlockPartialsLength(rows: number, histSize: number): number {
+  return Math.max(0, rowBlockCount(rows) - 1) * histSize;
+}
+
+/** Partial-histogram buffer for leaves of up to `rows` rows: the inputs' preallocated one, else a new one. */
+export function createRowBlockPartials(rows: number, histSize: number, preallocated?: Float64Array): Float64Array {
+  if (preallocated && preallocated.length >= rowBlockPartialsLength(rows, histSize)) return preallocated;
+  const bytes = 8 * rowBlockPartialsLength(rows, histSize);
   return new Float64Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 

@@ -87,8 +87,8 @@ export class TreeGrower {
   /** Both children of the current split for `buildAndSearch`: slot, G, H, rows each. */
   private readonly children = new Float64Array(8);
 
-  /** `partition` (buffers shared with the runner's threads) makes large splits multi-threaded. */
-  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile, partition?: { buffers: PartitionBuffers; runner: PartitionRunner }, quant?: QuantizedGradients) {
+  /** `partition` buffers (shared with the runner's threads, when a runner is given: it makes large splits multi-threaded). */
+  constructor(data: BinnedData, params: GbdtParams, inp: HistogramInputs, builder: HistogramBuilder, profile?: GbdtProfile, partition?: { buffers: PartitionBuffers; runner: PartitionRunner | undefined }, quant?: QuantizedGradients) {
     this.profile = profile;
     this.quant = quant;
     this.decoded = new Float64Array(quant ? inp.histSize : 0);
