@@ -30,6 +30,8 @@ import type { PartitionBuffers } from './partition-kernel.js';
 import type { HistogramBuilder } from './tree-grower.js';
 import type { SharedJobPoolLauncher } from '../parallel/shared-job-pool.js';
 import { leafOfBinnedRow, leafOfRawRow } from './tree-walk.js';
+import { createScoreData, recordLeafOfRows, updateScores } from './shared-score-update.js';
+import type { SharedScoreData } from './shared-score-update.js';
 
 /** Per-iteration metrics. */
 export interface GbdtIterationMetrics {
@@ -136,7 +138,7 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const scores = new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
   const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(y), weight: weight && sharedCopy(weight), scores, out: exact }, objective } : undefined;
-  const scoreUpdate = threads > 1 ? { scores, outputs: K, leaves: new Float64Array(sharedBuffer(8 * 3 * params.maxLeaves)) } : undefined;
+  const scoreUpdate = createScoreData(scores, n, K, params.maxLeaves);
   const tPool = performance.now();
   onStart();
   const par = launcher ? await ParallelHistogramBuilder.start(launcher, inp, threads, buffers, gradients, scoreUpdate, { layout, params }) : undefined;
@@ -144,7 +146,7 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const builder: HistogramBuilder & { close?: () => Promise<void> } = par ?? new SerialHistogramBuilder(inp);
   const partition = { buffers, runner: par };
   try {
-    return boost(x, y, opts, params, { layout, data, inp, builder, partition, gradientPool: par, scoreUpdate: par && scoreUpdate ? { pool: par, leaves: scoreUpdate.leaves } : undefined, scores, exact, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
+    return boost(x, y, opts, params, { layout, data, inp, builder, partition, gradientPool: par, scoreUpdate: { pool: par, data: scoreUpdate }, scores, exact, objective, K, weight, queryStart, stopMetric, metricNames, rng, profile });
   } finally {
     await builder.close?.();
   }
@@ -159,8 +161,8 @@ interface BoostContext {
   partition: { buffers: PartitionBuffers; runner: PartitionRunner | undefined };
   /** Computes row-wise gradients on its threads (returns false where it cannot). */
   gradientPool: { computeGradients(k: number): boolean } | undefined;
-  /** Adds a tree's leaf values to the scores on the pool's threads (leaf table: start, count, value per leaf). */
-  scoreUpdate: { pool: { updateScores(numLeaves: number, count: number, k: number): boolean }; leaves: Float64Array } | undefined;
+  /** Each row's leaf and the leaf values of the current tree; the pool (when there is one) adds them to the scores on its threads. */
+  scoreUpdate: { pool: { updateScores(rows: number, k: number): boolean } | undefined; data: SharedScoreData };
   /** Raw training scores, rows x outputs (shared memory). */
   scores: Float64Array;
   /** Exact gradient pairs by row (the histogram inputs' `gh` unless gradients are quantized). */
@@ -232,22 +234,12 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
       }
       model.addTree(tree, leafValues);
       treeSplits.push({ features: tree.feature.slice(0, tree.numNodes), gains: tree.gain.slice(0, tree.numNodes) });
+      // Every row's leaf (bagged rows from the leaves' index ranges, the others by walking the tree), then one pass adds the values.
       const su = c.scoreUpdate;
-      if (su) {
-        for (let l = 0; l < tree.numLeaves; l++) {
-          su.leaves[3 * l] = tree.leafStart[l];
-          su.leaves[3 * l + 1] = tree.leafCount[l];
-          su.leaves[3 * l + 2] = leafValues[l];
-        }
-      }
-      if (!su?.pool.updateScores(tree.numLeaves, bagCount, k)) {
-        for (let l = 0; l < tree.numLeaves; l++) {
-          const v = leafValues[l];
-          const e = tree.leafStart[l] + tree.leafCount[l];
-          for (let i = tree.leafStart[l]; i < e; i++) scores[idx[i] * K + k] += v;
-        }
-      }
-      if (bagCount < n) for (let i = 0; i < n; i++) if (bagMask[i] === 0) scores[i * K + k] += leafValues[leafOfBinnedRow(tree, layout, data.bins, i)];
+      recordLeafOfRows(su.data, idx, tree.leafStart, tree.leafCount, tree.numLeaves);
+      if (bagCount < n) for (let i = 0; i < n; i++) if (bagMask[i] === 0) su.data.leafOfRow[i] = leafOfBinnedRow(tree, layout, data.bins, i);
+      su.data.values.set(leafValues.subarray(0, tree.numLeaves));
+      if (!su.pool?.updateScores(n, k)) updateScores(su.data, n, k);
       if (valid) for (let i = 0; i < vn; i++) vScores[i * K + k] += leafValues[leafOfRawRow(tree, layout, valid.x.data, vn, i)];
       if (profile) t0 = profile.lap('scoreUpdate', t0);
     }

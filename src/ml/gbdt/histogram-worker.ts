@@ -4,7 +4,7 @@
  * parallel-histogram-builder.ts). Job argument 0 says which: 0 histogram feature blocks,
  * 1 partition counts, 2 histogram row blocks (argument 4 = the job's first row block), 3 partition
  * scatter, 4 gradient blocks of output argument 1 (see shared-gradients.ts), 5 score-update blocks
- * (arguments 1-3: leaves, bagged rows, output; see shared-score-update.ts), 7 gather blocks of the
+ * (arguments 1-2: rows, output; see shared-score-update.ts), 7 gather blocks of the
  * tree's rows (arguments 1-2: rows, identity index; see partition-kernel.ts). Feature-block jobs with
  * argument 4 > 0 also subtract each block from slot argument 4 - 1 and, when the split-search state names
  * children, search their splits over the block (shared-split-search.ts); 6 does the same after adding
@@ -54,7 +54,7 @@ receiveJobData<HistogramWorkerData>((wd, ctrl) => {
       gradientBlockRange(gradients.y.length, b, range);
       objective.gradientRange(gradients.scores, args[1], gradients.out, range[0], range[1]);
     } else if (args[0] === 5 && scoreUpdate) {
-      updateScoreBlock(scoreUpdate, inputs.rowIndex, args[1], args[2], args[3], b);
+      updateScoreBlock(scoreUpdate, args[1], args[2], b);
     } else if (args[0] === 1 && partition) countChunkLefts(inputs, partition, args[1], args[2], args[3], b);
     else if (args[0] === 3 && partition) scatterChunk(inputs, partition, args[1], args[2], args[3], b, args[4] === 1);
     else if (args[0] === 2) buildRowBlock(inputs, partials, args[1], args[2], args[3], args[4] + b);

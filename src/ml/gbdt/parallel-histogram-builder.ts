@@ -138,7 +138,7 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   private readonly scoreData: SharedScoreData | undefined;
   private readonly ownScores = (b: number): void => {
     const a = this.args;
-    if (this.scoreData) updateScoreBlock(this.scoreData, this.inp.rowIndex, a[1], a[2], a[3], b);
+    if (this.scoreData) updateScoreBlock(this.scoreData, a[1], a[2], b);
   };
 
   private readonly search: SharedSplitData | undefined;
@@ -279,19 +279,18 @@ export class ParallelHistogramBuilder implements HistogramBuilder, PartitionRunn
   }
 
   /**
-   * Add the leaf values of the shared leaf table (`numLeaves` leaves over index positions [0, count))
-   * to output `k` of the shared scores on all threads; false (nothing done) without score data or when
-   * the bag is too small to share.
+   * Add the leaf values of the shared score data to output `k` of rows [0, rows) on all threads (each
+   * row's leaf recorded first, `recordLeafOfRows`); false (nothing done) without score data or when the
+   * rows are too few to share.
    */
-  updateScores(numLeaves: number, count: number, k: number): boolean {
-    if (!this.scoreData || count < PARALLEL_SCORE_UPDATE_MIN_ROWS) return false;
+  updateScores(rows: number, k: number): boolean {
+    if (!this.scoreData || rows < PARALLEL_SCORE_UPDATE_MIN_ROWS) return false;
     const a = this.args;
     a[0] = 5;
-    a[1] = numLeaves;
-    a[2] = count;
-    a[3] = k;
-    a[4] = 0;
-    this.pool.run(a, scoreUpdateBlocks(count), this.ownScores);
+    a[1] = rows;
+    a[2] = k;
+    a[3] = a[4] = 0;
+    this.pool.run(a, scoreUpdateBlocks(rows), this.ownScores);
     return true;
   }
 
