@@ -89,6 +89,10 @@ describe.runIf(available)('WebAssembly SIMD kernels', () => {
     }
   }
 
+  it('declines memories beyond the 32-bit address space (the SharedArrayBuffer path trains instead)', () => {
+    expect(KernelMemory.create(5 * 2 ** 30)).toBeUndefined();
+  });
+
   it('compiles a histogram kernel against the memory the inputs were carved from', () => {
     const { inp } = inputs(10, 5, true, 1);
     const memory = inp.kernelMemory;
