@@ -105,17 +105,21 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   profile?.lap('binning', tBin);
   const weight = buildWeights(y, opts.sampleWeight, params);
   const queryStart = opts.groups ? queryStarts(opts.groups, 'groups') : undefined;
-  const objective = OBJECTIVES[params.objective]({ y, weight, queryStart, numClasses: opts.numClasses ?? 0 }, params);
-  const K = objective.outputs;
-  const stopMetric = params.evalMetric ?? objective.defaultMetric;
+  const numClasses = opts.numClasses ?? 0;
+  const validated = OBJECTIVES[params.objective]({ y, weight, queryStart, numClasses }, params);
+  const K = validated.outputs;
+  const stopMetric = params.evalMetric ?? validated.defaultMetric;
   checkMetricName(stopMetric);
-  const metricNames = objective.metrics.includes(stopMetric) ? [...objective.metrics] : [stopMetric, ...objective.metrics];
+  const metricNames = validated.metrics.includes(stopMetric) ? [...validated.metrics] : [stopMetric, ...validated.metrics];
 
   const offsets2 = new Int32Array(F);
   for (let f = 0; f < F; f++) offsets2[f] = layout.offsets[f] * 2;
   const histSize = layout.totalSlots * 2;
   const packed = params.quantizedGradients && GradientQuantizer.fits(n);
-  const { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory } = allocateOrderedBuffers(n, F, histSize, params.maxLeaves, packed);
+  const { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory, scores: kernelScores, labels } = allocateOrderedBuffers(n, F, histSize, params.maxLeaves, packed, K);
+  // With the kernel memory, the objective reads labels there too (its WebAssembly gradient pass needs them in that memory).
+  labels?.set(y);
+  const objective = labels ? OBJECTIVES[params.objective]({ y: labels, weight, queryStart, numClasses, kernelMemory }, params) : validated;
   const inp: HistogramInputs = {
     bins: data.bins,
     features: F,
@@ -135,9 +139,9 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   // With workers, the partition scratch is shared so that they can partition large splits (and gather) too.
   const buffers = createPartitionBuffers(n, layout.numBins, threads > 1 ? fillSourceBins(inp, n) : undefined, scratchIdx);
   // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
-  const scores = new Float64Array(sharedBuffer(8 * n * K));
+  const scores = kernelScores ?? new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
-  const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(y), weight: weight && sharedCopy(weight), scores, out: exact }, objective } : undefined;
+  const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(labels ?? y), weight: weight && sharedCopy(weight), scores, out: exact, kernelMemory }, objective } : undefined;
   const scoreUpdate = createScoreData(scores, n, K, params.maxLeaves);
   const tPool = performance.now();
   onStart();

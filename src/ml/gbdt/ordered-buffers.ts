@@ -20,23 +20,31 @@ export interface OrderedBuffers {
   readonly hist: Float64Array;
   readonly partials?: Float64Array;
   readonly kernelMemory?: WasmMemory;
+  /** Raw training scores (rows x outputs) and a copy of the labels, in the kernel memory for the WebAssembly gradient pass; absent on the TypeScript path. */
+  readonly scores?: Float64Array;
+  readonly labels?: Float64Array;
 }
 
 /**
- * Buffers for `rows` rows of `features` features, histograms of `histSize` doubles and `maxLeaves` pool
- * slots; `packed` (quantized gradients) keeps the TypeScript kernels, which alone handle them.
+ * Buffers for `rows` rows of `features` features, histograms of `histSize` doubles, `maxLeaves` pool
+ * slots and `outputs` scores per row; `packed` (quantized gradients) keeps the TypeScript kernels, which
+ * alone handle them.
  */
-export function allocateOrderedBuffers(rows: number, features: number, histSize: number, maxLeaves: number, packed: boolean): OrderedBuffers {
+export function allocateOrderedBuffers(rows: number, features: number, histSize: number, maxLeaves: number, packed: boolean, outputs = 1): OrderedBuffers {
   const binBytes = orderedBufferRows(rows) * orderedStride(features);
   const ghLength = 2 * orderedBufferRows(rows);
   const histLength = histSize * maxLeaves;
   const partialsLength = rowBlockPartialsLength(rows, histSize);
   const size = KernelMemory.size;
-  const km = packed ? undefined : KernelMemory.create(2 * size(4 * rows) + size(binBytes) + size(8 * ghLength) + size(8 * histLength) + size(8 * partialsLength));
+  const km = packed ? undefined : KernelMemory.create(2 * size(4 * rows) + size(binBytes) + size(8 * ghLength) + size(8 * histLength) + size(8 * partialsLength) + size(8 * rows * outputs) + size(8 * rows));
   if (km) {
     const rowIndex = km.i32(rows);
     const scratchIdx = km.i32(rows);
-    return { rowIndex, scratchIdx, ordBins: km.u8(binBytes), ordGh: km.f64(ghLength), hist: km.f64(histLength), partials: km.f64(partialsLength), kernelMemory: km.memory };
+    const ordBins = km.u8(binBytes);
+    const ordGh = km.f64(ghLength);
+    const hist = km.f64(histLength);
+    const partials = km.f64(partialsLength);
+    return { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory: km.memory, scores: km.f64(rows * outputs), labels: km.f64(rows) };
   }
   const buffer = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {

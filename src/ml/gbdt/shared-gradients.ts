@@ -10,6 +10,7 @@ import { MAX_JOB_BLOCKS } from '../parallel/shared-job-pool.js';
 import type { GbdtObjective, GbdtParams } from './gbdt-params.js';
 import type { Objective } from './objectives/objective.js';
 import { OBJECTIVES } from './objectives/objective-registry.js';
+import type { WasmMemory } from './wasm/wasm-api.js';
 
 /** What a worker needs to compute gradients: all arrays on shared memory. */
 export interface SharedGradientData {
@@ -21,6 +22,8 @@ export interface SharedGradientData {
   readonly scores: Float64Array;
   /** Gradient pairs written by the pass (2 per row). */
   readonly out: Float64Array;
+  /** The WebAssembly memory that labels, scores and output live in, when they do (`ordered-buffers.ts`). */
+  readonly kernelMemory?: WasmMemory;
 }
 
 /** Below this many rows gradients stay on the calling thread (a wake-up costs more than the pass). */
@@ -44,5 +47,5 @@ export function gradientBlockRange(rows: number, b: number, range: Int32Array): 
 
 /** Rebuild the objective on a worker thread (once per training run). */
 export function workerObjective(d: SharedGradientData): Objective {
-  return OBJECTIVES[d.objective]({ y: d.y, weight: d.weight, queryStart: undefined, numClasses: 0 }, d.params);
+  return OBJECTIVES[d.objective]({ y: d.y, weight: d.weight, queryStart: undefined, numClasses: 0, kernelMemory: d.kernelMemory }, d.params);
 }

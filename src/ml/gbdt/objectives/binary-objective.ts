@@ -1,6 +1,8 @@
 /** Binary log-loss on raw log-odds scores (y in {0, 1}); weights carry scalePosWeight. */
 import { InputError } from '../../../core/errors.js';
 import type { Objective, ObjectiveData } from './objective.js';
+import { compileWasmBinaryGradients } from '../wasm/wasm-binary-gradients.js';
+import type { WasmBinaryGradients } from '../wasm/wasm-binary-gradients.js';
 
 /** Sigmoid-link logistic loss. */
 export function createBinaryObjective(data: ObjectiveData): Objective {
@@ -16,6 +18,10 @@ export function createBinaryObjective(data: ObjectiveData): Objective {
     sp += wi * v;
   }
   const p0 = Math.min(Math.max(sp / sw, 1e-15), 1 - 1e-15);
+  // Unweighted rows whose labels, scores and gradients share the kernel memory take the WebAssembly pass (same bits).
+  const memory = w ? undefined : data.kernelMemory;
+  let wasm: WasmBinaryGradients | undefined;
+  if (memory) wasm = compileWasmBinaryGradients(memory);
   return {
     name: 'binary',
     outputs: 1,
@@ -28,6 +34,10 @@ export function createBinaryObjective(data: ObjectiveData): Objective {
       this.gradientRange?.(scores, k, gh, 0, n);
     },
     gradientRange(scores, _k, gh, from, to) {
+      if (wasm && scores.buffer === y.buffer && gh.buffer === y.buffer) {
+        // Rows it leaves (|score| >= 708 or NaN) are rare: the loop below then redoes the range.
+        if (wasm(scores.byteOffset + 8 * from, y.byteOffset + 8 * from, gh.byteOffset + 16 * from, to - from) === 0) return;
+      }
       for (let i = from; i < to; i++) {
         const p = 1 / (1 + Math.exp(-scores[i]));
         const wi = w ? w[i] : 1;

@@ -4,6 +4,7 @@
  */
 import type { Link } from '../../../runtime/predictor.js';
 import type { GbdtParams } from '../gbdt-params.js';
+import type { WasmMemory } from '../wasm/wasm-api.js';
 
 /** Training data an objective sees (y validated by the objective). */
 export interface ObjectiveData {
@@ -14,6 +15,11 @@ export interface ObjectiveData {
   readonly queryStart: Int32Array | undefined;
   /** Number of classes (multiclass). */
   readonly numClasses: number;
+  /**
+   * The WebAssembly memory the labels (and the trainer's scores and gradient pairs) live in, where the
+   * trainer put them there: objectives with a WebAssembly gradient pass use it.
+   */
+  readonly kernelMemory?: WasmMemory;
 }
 
 /** A training loss. Scores are row-major `rows x outputs`. */

@@ -8,6 +8,8 @@
 
 /** Value types of locals and parameters. */
 export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 function uleb(n: number, out: number[]): void {
@@ -68,6 +70,24 @@ export class WasmCode {
     sleb(v, this.bytes);
     return this;
   }
+  /** `f64.const v` (little-endian IEEE bits). */
+  f64(v: number): this {
+    this.bytes.push(0x44);
+    const b = new Uint8Array(new Float64Array([v]).buffer);
+    for (let i = 0; i < 8; i++) this.bytes.push(b[i]);
+    return this;
+  }
+  /** `i64.const v` for small integers. */
+  i64(v: number): this {
+    this.bytes.push(0x42);
+    sleb(v, this.bytes);
+    return this;
+  }
+  /** `if` with no result (then `op(OP.ELSE)`, closed by `op(OP.END)`). */
+  if(): this {
+    this.bytes.push(0x04, 0x40);
+    return this;
+  }
   /** A plain opcode (arithmetic, comparisons, `end` = 0x0b). */
   op(...codes: number[]): this {
     for (const c of codes) this.bytes.push(c);
@@ -105,6 +125,24 @@ export class WasmCode {
 /** Opcodes used by the kernels. */
 export const OP = {
   END: 0x0b,
+  ELSE: 0x05,
+  SELECT: 0x1b,
+  I32_EQZ: 0x45,
+  I32_TRUNC_F64_S: 0xaa,
+  I64_EXTEND_I32_S: 0xac,
+  I64_ADD: 0x7c,
+  I64_SHL: 0x86,
+  F64_LT: 0x63,
+  F64_GE: 0x66,
+  F64_ABS: 0x99,
+  F64_NEG: 0x9a,
+  F64_ADD: 0xa0,
+  F64_SUB: 0xa1,
+  F64_MUL: 0xa2,
+  F64_DIV: 0xa3,
+  F64_MAX: 0xa5,
+  F64_CONVERT_I32_S: 0xb7,
+  F64_REINTERPRET_I64: 0xbf,
   I32_EQ: 0x46,
   I32_NE: 0x47,
   I32_LT_U: 0x49,
