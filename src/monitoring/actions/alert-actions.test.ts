@@ -15,6 +15,7 @@ import { createApp } from '../../server/create-app.js';
 import type { KilnApp } from '../../server/kiln-app.js';
 import type { MonitorRunSummary } from '../monitor-run.js';
 import { AlertService } from '../alerts/alert-service.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 
 let kiln: Kiln;
 let home: string;
@@ -76,7 +77,7 @@ beforeAll(async () => {
   await kiln.datasets.register(await csv('v2.csv', 260, 0.7), 'churn-data');
   alerts = new AlertService(
     { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-    { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null }, retrainWait: { pollMs: 50 } },
+    { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null, secrets: new SecretsAtRest(null) }, retrainWait: { pollMs: 50 } },
   );
   app = await createApp(kiln, { logger: false, auth: { mode: 'off' } });
 }, 120_000);

@@ -17,6 +17,7 @@ import { openKiln } from '../../kiln.js';
 import type { MonitorResultPoint, MonitorRunHistory, MonitorRunListener, MonitorRunSummary } from '../monitor-run.js';
 import { AlertService } from './alert-service.js';
 import { verifyWebhookSignature } from './channels/webhook-signature.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 
 /** Runs per monitor, newest first: the monitor service's history as alerts read it. */
 class InMemoryRunHistory implements MonitorRunHistory {
@@ -74,7 +75,7 @@ beforeAll(async () => {
   hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   alerts = new AlertService(
     { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-    { channels: { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 2, attemptTimeoutMs: 500, backoffMs: 10, maxBackoffMs: 10 }, smtp: null }, now: () => new Date(clock) },
+    { channels: { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 2, attemptTimeoutMs: 500, backoffMs: 10, maxBackoffMs: 10 }, smtp: null, secrets: new SecretsAtRest(null) }, now: () => new Date(clock) },
   );
   alerts.useHistory(history);
 });
@@ -213,7 +214,7 @@ describe('alert lifecycle', () => {
   it('without a connected run history, remembers the runs it has seen for "for N runs" rules', async () => {
     const bare = new AlertService(
       { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-      { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null } },
+      { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null, secrets: new SecretsAtRest(null) } },
     ).inProject('buffered');
     await bare.createRule({ name: 'p99', monitor: 'ops', rule: 'p99_ms > 250 for 3 runs' });
     const ops = (v: number) => ({ ...run('ops', [{ check: 'operational', metric: 'p99_ms', value: v }, { check: 'operational', metric: 'error_rate', value: 0 }]), project: 'buffered' });

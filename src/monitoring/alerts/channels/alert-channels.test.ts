@@ -15,6 +15,7 @@ import { checkChannel, deliverToChannel, parseChannelSpec } from './alert-channe
 import type { AlertNotification } from './alert-message.js';
 import { smtpSettingsFromEnv } from './email-channel.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
+import { SecretsAtRest } from '../../../security/secrets-at-rest.js';
 
 interface Received {
   path: string;
@@ -74,7 +75,7 @@ const alert: AlertRecord = {
   acknowledgedAt: null,
 };
 const note: AlertNotification = { event: 'fired', alert, reason: 'drift_share = 0.5 > 0.3 for 2 runs' };
-const fast: ChannelContext = { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 3, attemptTimeoutMs: 300, backoffMs: 20, maxBackoffMs: 100 }, smtp: null };
+const fast: ChannelContext = { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 3, attemptTimeoutMs: 300, backoffMs: 20, maxBackoffMs: 100 }, smtp: null, secrets: new SecretsAtRest(null) };
 const SECRET = 'a-webhook-secret-of-32-characters';
 
 describe('webhook channel', () => {
