@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 import { createApp } from '../../server/create-app.js';
 import type { KilnApp } from '../../server/kiln-app.js';
 import type { MonitorRunSummary } from '../monitor-run.js';
 import { AlertService } from '../alerts/alert-service.js';
-import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 
 let kiln: Kiln;
 let home: string;

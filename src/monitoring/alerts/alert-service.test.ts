@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 import type { MonitorResultPoint, MonitorRunHistory, MonitorRunListener, MonitorRunSummary } from '../monitor-run.js';
 import { AlertService } from './alert-service.js';
 import { verifyWebhookSignature } from './channels/webhook-signature.js';
-import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 
 /** Runs per monitor, newest first: the monitor service's history as alerts read it. */
 class InMemoryRunHistory implements MonitorRunHistory {
@@ -88,8 +88,9 @@ afterAll(async () => {
 describe('alert rules', () => {
   it('creates rules with defaults, hides webhook secrets after creation, lists and deletes them', async () => {
     const created = await alerts.createRule({ name: 'drift', monitor: 'churn-drift', rule: 'drift_share > 0.3 for 2 runs', channels: [`webhook:${hook}/hook`], webhookSecret: SECRET, cooldown: '1h' });
-    expect(created).toMatchObject({ name: 'drift', severity: 'warning', cooldownSeconds: 3600, channels: [{ kind: 'webhook', secret: SECRET }], actions: [] });
-    expect((await alerts.getRule('drift')).channels).toEqual([{ kind: 'webhook', url: `${hook}/hook`, secret: '[hidden]' }]);
+    expect(created).toMatchObject({ name: 'drift', severity: 'warning', cooldownSeconds: 3600, channels: [{ kind: 'webhook', secret: SECRET, secretStorage: 'plaintext' }], actions: [] });
+    expect(created.warnings).toEqual([expect.stringMatching(/stored as plain text.*KILN_MASTER_KEY is not set/)]);
+    expect((await alerts.getRule('drift')).channels).toEqual([{ kind: 'webhook', url: `${hook}/hook`, secret: '[hidden]', secretStorage: 'plaintext' }]);
     expect((await alerts.listRules()).items.map((r) => r.name)).toEqual(['drift']);
     await expect(alerts.createRule({ name: 'drift', monitor: 'm', rule: 'auc < 0.7' })).rejects.toBeInstanceOf(ConflictError);
     await alerts.createRule({ name: 'tmp', monitor: 'm', rule: 'auc < 0.7' });

@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/errors.js';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 import type { RolloutEvent } from '../../serving/rollout/rollout-events.js';
 import { AlertService } from './alert-service.js';
 import { verifyWebhookSignature } from './channels/webhook-signature.js';
-import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 
 let kiln: Kiln;
 let server: Server;
