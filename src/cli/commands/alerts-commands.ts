@@ -96,7 +96,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       ctx.io.out(`created alert rule ${rule.name}: ${rule.condition}${rule.events ? '' : ` on monitor ${rule.monitor}`} (${rule.severity}, cooldown ${rule.cooldownSeconds}s)\n`);
       for (const c of rule.channels) {
         ctx.io.out(`  channel ${c.kind} ${c.kind === 'email' ? c.to : c.url}\n`);
-        if (c.kind === 'webhook') ctx.io.out(`    signing secret (shown once, stored ${c.secretStorage === 'encrypted' ? 'encrypted' : 'as plain text'}): ${c.secret ?? ''}\n`);
+        if (c.kind === 'webhook') ctx.io.out(`    signing secret (shown once): ${c.secret ?? ''}\n`);
       }
       for (const a of rule.actions) ctx.io.out(`  action ${a.kind}${a.kind === 'circuit-breaker' && a.variant ? `:${a.variant}` : ''}\n`);
     });

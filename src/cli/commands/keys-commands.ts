@@ -18,7 +18,7 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
 
   keys
     .command('status')
-    .description('how many blobs are encrypted or plain, and under which master key id')
+    .description('how many blobs and alert webhook secrets are encrypted or plain, and under which master key id')
     .option('--json', 'print as JSON')
     .action(async (flags: { json?: boolean }) => {
       const progress = flags.json ? null : createProgress(io, 'reading headers', 'blobs');
@@ -35,8 +35,8 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
 
   keys
     .command('rotate')
-    .description('re-wrap every data key under KILN_MASTER_KEY (previous keys in KILN_MASTER_KEYS_OLD); run again to resume')
-    .option('--encrypt-plain', 'also encrypt blobs stored before encryption was turned on (rewrites them)')
+    .description('re-wrap every data key (blobs, alert webhook secrets) under KILN_MASTER_KEY (previous keys in KILN_MASTER_KEYS_OLD); run again to resume')
+    .option('--encrypt-plain', 'also encrypt blobs and secrets stored before encryption was turned on (rewrites them)')
     .option('--json', 'print as JSON')
     .action(async (flags: { encryptPlain?: boolean; json?: boolean }) => {
       const progress = flags.json ? null : createProgress(io, 'rotating', 'blobs');
