@@ -16,6 +16,7 @@ import { configureTempSpace, sweepStaleTemp } from './data/io/temp-space.js';
 import { configureDuckDb } from './data/io/duckdb-session.js';
 import { ArtifactEncryption } from './security/artifact-encryption.js';
 import { masterKeysFromEnv } from './security/master-keys-from-env.js';
+import { SecretsAtRest } from './security/secrets-at-rest.js';
 import { JobService } from './jobs/job-service.js';
 import { jobsConfigFromEnv } from './jobs/jobs-config.js';
 import { openJobQueue } from './jobs/open-job-queue.js';
@@ -132,7 +133,8 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   const adapter = await openArtifactStore(config.artifactsUrl, config.home);
   if (!hasRawBlobAccess(adapter)) throw new UsageError(`the artifact store at ${adapter.location} gives no raw blob access, which encryption at rest needs`);
   const cacheSize = process.env.KILN_ARTIFACT_CACHE_SIZE?.trim();
-  const encryption = await ArtifactEncryption.open(adapter, masterKeysFromEnv(), {
+  const keyring = masterKeysFromEnv();
+  const encryption = await ArtifactEncryption.open(adapter, keyring, {
     cacheRoot: join(config.home, 'cache', 'decrypted'),
     cacheBytes: cacheSize ? parseByteSize(cacheSize, 'KILN_ARTIFACT_CACHE_SIZE') : 10 * 1024 ** 3,
   });
@@ -155,7 +157,7 @@ export async function openKiln(overrides: Partial<KilnConfig> = {}): Promise<Kil
   jobs.registerHandler(ASYNC_INFERENCE_JOB_KIND, asyncInferenceJobHandler({ artifacts, runtime: asyncRuntime, outboundPolicy: () => outboundUrlPolicyFromEnv() }), { maxAttempts: 2 });
   jobs.registerHandler(BATCH_JOB_KIND, batchJobHandler({ artifacts, datasets, models: servingModels.withoutFiles(), importRoot: config.importRoot, workRoot: join(config.home, 'batch-jobs') }), { maxAttempts: 3 });
   const endpoints = new EndpointService(metadata, security, servingModels);
-  const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv() } });
+  const alerts = new AlertService({ metadata, endpoints, registry, jobs, datasets, security }, { channels: { outbound: outboundUrlPolicyFromEnv(), retry: DEFAULT_RETRY_POLICY, smtp: smtpSettingsFromEnv(), secrets: new SecretsAtRest(keyring) } });
   const feedback = new FeedbackService(metadata, artifacts, security, { memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) });
   const baselines = new BaselineService({ metadata, artifacts, datasets, feedback, models: servingModels, security, memoryBudgetBytes: Math.floor(config.memoryBudgetBytes / 3) });
   const monitors = new MonitorService({ metadata, feedback, models: servingModels, baselines, security });

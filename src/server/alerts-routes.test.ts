@@ -32,11 +32,14 @@ describe('/v1/alerts', () => {
   it('creates, lists, shows and deletes rules; the webhook secret is shown only once', async () => {
     const res = await call('POST', '/v1/alerts/rules', { name: 'drift', monitor: 'churn-drift', rule: 'drift_share > 0.3 for 2 runs', severity: 'critical', channels: ['webhook:https://93.184.215.14/hook'], cooldown: '2h' });
     expect(res.statusCode).toBe(201);
-    const { rule } = res.json<{ rule: { channels: { secret: string }[]; cooldownSeconds: number; severity: string } }>();
+    const { rule, warnings } = res.json<{ rule: { channels: { secret: string; secretStorage: string }[]; cooldownSeconds: number; severity: string }; warnings: string[] }>();
     expect(rule.channels[0].secret).toMatch(/^[0-9a-f]{64}$/);
     expect(rule).toMatchObject({ cooldownSeconds: 7200, severity: 'critical' });
+    // No master key here: stored plain, said in the answer (the flag on the channel, a warning beside the rule).
+    expect(rule.channels[0].secretStorage).toBe('plaintext');
+    expect(warnings).toEqual([expect.stringMatching(/stored as plain text.*KILN_MASTER_KEY is not set/)]);
     const list = await call('GET', '/v1/alerts/rules');
-    expect(list.json()).toMatchObject({ rules: [{ name: 'drift', channels: [{ kind: 'webhook', secret: '[hidden]' }] }], next: null });
+    expect(list.json()).toMatchObject({ rules: [{ name: 'drift', channels: [{ kind: 'webhook', secret: '[hidden]', secretStorage: 'plaintext' }] }], next: null });
     expect((await call('GET', '/v1/alerts/rules/drift')).json()).toMatchObject({ rule: { name: 'drift', condition: 'drift_share > 0.3 for 2 runs' } });
     expect((await call('POST', '/v1/alerts/rules', { name: 'drift', monitor: 'm', rule: 'auc < 1' })).statusCode).toBe(409);
     expect((await call('POST', '/v1/alerts/rules', { name: 'tmp', monitor: 'm', rule: 'auc < 1' })).statusCode).toBe(201);

@@ -21,7 +21,8 @@ function pageOf(query: { limit?: string; cursor?: string }): PageRequest {
 /** Register the alert routes. */
 export function registerAlertsRoutes(app: KilnApp, kiln: Kiln): void {
   app.post('/v1/alerts/rules', { schema: CreateAlertRuleRoute, config: { permission: 'monitors:write' } }, async (req, reply) => {
-    return reply.status(201).send({ rule: await kiln.alerts.inProject(req.project).createRule(req.body, contextOf(req)) });
+    const { warnings, ...rule } = await kiln.alerts.inProject(req.project).createRule(req.body, contextOf(req));
+    return reply.status(201).send({ rule, warnings });
   });
   app.get('/v1/alerts/rules', { schema: ListAlertRulesRoute, config: { permission: 'monitors:read' } }, async (req) => {
     const page = await kiln.alerts.inProject(req.project).listRules(pageOf(req.query));

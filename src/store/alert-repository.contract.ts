@@ -79,6 +79,29 @@ export function describeAlertRepositoryContract(label: string, create: () => Pro
       expect((await other.createRule(rule('a-rule'))).project).toBe('other');
     });
 
+    it('replaces a rule\'s channels (sealed secrets kept as data) and pages rules of every project', async () => {
+      const repo = h.store.alerts;
+      await repo.createRule(rule('b-rule'));
+      await repo.createRule(rule('a-rule'));
+      await h.store.inProject('other').alerts.createRule(rule('a-rule'));
+      const sealed = { enc: 'kiln-secret-v1' as const, keyId: '0123456789abcdef', envelope: 'S0lMTkVOQzE=' };
+      expect(await repo.replaceRuleChannels('b-rule', [{ kind: 'webhook', url: 'https://hooks.example.com/b', secret: sealed }])).toBe(true);
+      expect(await repo.replaceRuleChannels('gone', [])).toBe(false);
+      const b = await repo.getRule('b-rule');
+      expect(b?.channels).toEqual([{ kind: 'webhook', url: 'https://hooks.example.com/b', secret: sealed }]);
+      expect(b?.condition).toBe(rule('b-rule').condition);
+      expect((await h.store.inProject('other').alerts.getRule('a-rule'))?.channels).toEqual(rule('a-rule').channels);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await repo.rulesOfAllProjects({ limit: 2, cursor });
+        seen.push(...page.items.map((r) => `${r.project}/${r.name}`));
+        cursor = page.next;
+      } while (cursor !== null);
+      expect(seen).toEqual(['default/a-rule', 'default/b-rule', 'other/a-rule']);
+      await expect(repo.rulesOfAllProjects({ cursor: 'garbage!' })).rejects.toBeInstanceOf(UsageError);
+    });
+
     it('allows one open alert per rule, resolves, lists newest first with filters and pages', async () => {
       const repo = h.store.alerts;
       await repo.createAlert(alert('a1', 'r', '2026-01-01T00:00:00.000Z'));

@@ -6,6 +6,7 @@
  * semantics by `alert-repository.contract.ts` on SQLite and PostgreSQL.
  */
 import type { Page, PageRequest } from './page.js';
+import type { StoredSecret } from './stored-secret.js';
 
 /** How loud an alert is. */
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -13,8 +14,11 @@ export type AlertSeverity = 'info' | 'warning' | 'critical';
 /** Severities in order. */
 export const ALERT_SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
 
-/** Where an alert is sent. `secret` signs webhook bodies (never returned after creation). */
-export type AlertChannelSpec = { kind: 'webhook'; url: string; secret: string } | { kind: 'slack'; url: string } | { kind: 'email'; to: string };
+/**
+ * Where an alert is sent. `secret` signs webhook bodies (never returned after creation); it is stored sealed
+ * when a master key is configured (`stored-secret.ts`), plain text otherwise and in rows from before.
+ */
+export type AlertChannelSpec = { kind: 'webhook'; url: string; secret: StoredSecret } | { kind: 'slack'; url: string } | { kind: 'email'; to: string };
 
 /** An automated action run when the alert fires. */
 export type AlertActionSpec =
@@ -120,6 +124,13 @@ export interface AlertRepository {
   rulesOfMonitor(monitor: string): Promise<AlertRuleRecord[]>;
   /** Deletes a rule (its alerts stay as history); false when there was none. */
   deleteRule(name: string): Promise<boolean>;
+  /** Replaces a rule's channels (re-sealed secrets); false when the rule is gone. */
+  replaceRuleChannels(name: string, channels: AlertChannelSpec[]): Promise<boolean>;
+  /**
+   * Rules of every project, by (project, name), paged: the key rotation's scan. Like the gc reference scans,
+   * the one read that spans projects.
+   */
+  rulesOfAllProjects(page?: PageRequest): Promise<Page<AlertRuleRecord>>;
   /** Opens an alert; ConflictError when the rule already has an open one. */
   createAlert(alert: AlertRecord): Promise<AlertRecord>;
   getAlert(id: string): Promise<AlertRecord | null>;

@@ -13,7 +13,7 @@ import { localPrincipal } from '../../security/local-principal.js';
 import { runCli } from '../main.js';
 
 let home = '';
-const saved = { home: process.env.KILN_HOME, db: process.env.KILN_DATABASE_URL, project: process.env.KILN_PROJECT };
+const saved = { home: process.env.KILN_HOME, db: process.env.KILN_DATABASE_URL, project: process.env.KILN_PROJECT, key: process.env.KILN_MASTER_KEY, keyFile: process.env.KILN_MASTER_KEY_FILE };
 
 async function kiln(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -27,11 +27,15 @@ beforeAll(async () => {
   process.env.KILN_HOME = home;
   process.env.KILN_DATABASE_URL = '';
   delete process.env.KILN_PROJECT;
+  delete process.env.KILN_MASTER_KEY;
+  delete process.env.KILN_MASTER_KEY_FILE;
 });
 afterAll(async () => {
   process.env.KILN_HOME = saved.home;
   process.env.KILN_DATABASE_URL = saved.db;
   if (saved.project !== undefined) process.env.KILN_PROJECT = saved.project;
+  if (saved.key !== undefined) process.env.KILN_MASTER_KEY = saved.key;
+  if (saved.keyFile !== undefined) process.env.KILN_MASTER_KEY_FILE = saved.keyFile;
   await rm(home, { recursive: true, force: true });
 });
 
@@ -41,10 +45,15 @@ describe('kiln alerts', () => {
     expect(created.code).toBe(0);
     expect(created.out).toMatch(/created alert rule drift: drift_share > 0.3 for 2 runs on monitor churn-drift \(critical, cooldown 2700s\)/);
     expect(created.out).toMatch(/signing secret \(shown once\): [0-9a-f]{64}/);
-    const listed = JSON.parse((await kiln(['alerts', 'rules', 'list', '--json'])).out) as { rules: { name: string; channels: { secret?: string }[] }[] };
+    // No master key in this test: the secret is stored plain, and the CLI says so once, on stderr.
+    expect(created.err).toMatch(/^warning: the webhook signing secret of alert rule "drift" is stored as plain text .*KILN_MASTER_KEY is not set/);
+    const listed = JSON.parse((await kiln(['alerts', 'rules', 'list', '--json'])).out) as { rules: { name: string; channels: { secret?: string; secretStorage?: string }[] }[] };
     expect(listed.rules.map((r) => r.name)).toEqual(['drift']);
-    expect(listed.rules[0].channels[0].secret).toBe('[hidden]');
-    expect((await kiln(['alerts', 'rules', 'show', 'drift'])).out).toMatch(/channel slack https:\/\/93\.184\.215\.14\/slack/);
+    expect(listed.rules[0].channels[0]).toMatchObject({ secret: '[hidden]', secretStorage: 'plaintext' });
+    const shown = await kiln(['alerts', 'rules', 'show', 'drift']);
+    expect(shown.out).toMatch(/channel slack https:\/\/93\.184\.215\.14\/slack/);
+    expect(shown.out).toMatch(/channel webhook https:\/\/93\.184\.215\.14\/hook \(signing secret stored as plain text\)/);
+    expect(shown.err).toBe('');
     expect((await kiln(['alerts', 'rules', 'create', 'tmp', '--monitor', 'm', '--rule', 'auc < 0.7', '--json'])).code).toBe(0);
     expect(JSON.parse((await kiln(['alerts', 'rules', 'delete', 'tmp', '--json'])).out)).toEqual({ deleted: 'tmp' });
     // A rule over rollout events instead of a monitor.

@@ -75,7 +75,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print JSON')
     .action(async (name: string, flags: CreateFlags) => {
       const defaultAnswer = answerOf(flags.defaultAnswer);
-      const rule = await withKiln((kiln) =>
+      const { warnings, ...rule } = await withKiln((kiln) =>
         kiln.alerts.createRule({
           name,
           ...(flags.monitor !== undefined ? { monitor: flags.monitor } : {}),
@@ -90,11 +90,13 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
           ...(flags.cooldown !== undefined ? { cooldown: flags.cooldown } : {}),
         }),
       );
-      if (flags.json) return printJson(ctx.io, { rule });
+      // Said once, at creation, on stderr (and in --json): a secret stored as plain text (no master key).
+      for (const w of warnings) ctx.io.err(`warning: ${w}\n`);
+      if (flags.json) return printJson(ctx.io, { rule, warnings });
       ctx.io.out(`created alert rule ${rule.name}: ${rule.condition}${rule.events ? '' : ` on monitor ${rule.monitor}`} (${rule.severity}, cooldown ${rule.cooldownSeconds}s)\n`);
       for (const c of rule.channels) {
         ctx.io.out(`  channel ${c.kind} ${c.kind === 'email' ? c.to : c.url}\n`);
-        if (c.kind === 'webhook') ctx.io.out(`    signing secret (shown once): ${c.secret}\n`);
+        if (c.kind === 'webhook') ctx.io.out(`    signing secret (shown once): ${c.secret ?? ''}\n`);
       }
       for (const a of rule.actions) ctx.io.out(`  action ${a.kind}${a.kind === 'circuit-breaker' && a.variant ? `:${a.variant}` : ''}\n`);
     });
@@ -107,7 +109,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
     .action(async (flags: { limit: string; cursor?: string; json?: boolean }) => {
       const page = await withKiln((kiln) => kiln.alerts.listRules({ limit: parseLimit(flags.limit), cursor: flags.cursor ?? null }));
       if (flags.json) return printJson(ctx.io, { rules: page.items, next: page.next });
-      ctx.io.out(renderTable(['name', 'monitor', 'condition', 'severity', 'channels', 'actions'], page.items.map((r) => [r.name, r.monitor, r.condition, r.severity, r.channels.map((c) => c.kind).join(', '), r.actions.map((a) => a.kind).join(', ')])));
+      ctx.io.out(renderTable(['name', 'monitor', 'condition', 'severity', 'channels', 'actions'], page.items.map((r) => [r.name, r.monitor, r.condition, r.severity, r.channels.map((c) => (c.secretStorage === 'plaintext' ? `${c.kind} (secret stored plain)` : c.kind)).join(', '), r.actions.map((a) => a.kind).join(', ')])));
       if (page.next) ctx.io.out(`more: --cursor ${page.next}\n`);
     });
   rules
@@ -118,7 +120,7 @@ export function registerAlertsCommands(program: Command, ctx: CliContext): void 
       const rule = await withKiln((kiln) => kiln.alerts.getRule(name));
       if (flags.json) return printJson(ctx.io, { rule });
       ctx.io.out(`${rule.name}: ${rule.condition}${rule.events ? '' : ` on monitor ${rule.monitor}`} (${rule.severity}, cooldown ${rule.cooldownSeconds}s, by ${rule.createdBy} at ${rule.createdAt})\n`);
-      for (const c of rule.channels) ctx.io.out(`  channel ${c.kind} ${c.kind === 'email' ? (c.to ?? '') : (c.url ?? '')}\n`);
+      for (const c of rule.channels) ctx.io.out(`  channel ${c.kind} ${c.kind === 'email' ? (c.to ?? '') : (c.url ?? '')}${c.secretStorage ? ` (signing secret stored ${c.secretStorage === 'encrypted' ? 'encrypted' : 'as plain text'})` : ''}\n`);
       for (const a of rule.actions) ctx.io.out(`  action ${a.kind}\n`);
     });
   rules

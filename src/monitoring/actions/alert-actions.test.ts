@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 import { createApp } from '../../server/create-app.js';
 import type { KilnApp } from '../../server/kiln-app.js';
 import type { MonitorRunSummary } from '../monitor-run.js';
@@ -76,7 +77,7 @@ beforeAll(async () => {
   await kiln.datasets.register(await csv('v2.csv', 260, 0.7), 'churn-data');
   alerts = new AlertService(
     { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-    { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null }, retrainWait: { pollMs: 50 } },
+    { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null, secrets: new SecretsAtRest(null) }, retrainWait: { pollMs: 50 } },
   );
   app = await createApp(kiln, { logger: false, auth: { mode: 'off' } });
 }, 120_000);

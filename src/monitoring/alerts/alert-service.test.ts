@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, UsageError } from '../../core/errors.js';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 import type { MonitorResultPoint, MonitorRunHistory, MonitorRunListener, MonitorRunSummary } from '../monitor-run.js';
 import { AlertService } from './alert-service.js';
 import { verifyWebhookSignature } from './channels/webhook-signature.js';
@@ -74,7 +75,7 @@ beforeAll(async () => {
   hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   alerts = new AlertService(
     { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-    { channels: { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 2, attemptTimeoutMs: 500, backoffMs: 10, maxBackoffMs: 10 }, smtp: null }, now: () => new Date(clock) },
+    { channels: { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 2, attemptTimeoutMs: 500, backoffMs: 10, maxBackoffMs: 10 }, smtp: null, secrets: new SecretsAtRest(null) }, now: () => new Date(clock) },
   );
   alerts.useHistory(history);
 });
@@ -87,8 +88,9 @@ afterAll(async () => {
 describe('alert rules', () => {
   it('creates rules with defaults, hides webhook secrets after creation, lists and deletes them', async () => {
     const created = await alerts.createRule({ name: 'drift', monitor: 'churn-drift', rule: 'drift_share > 0.3 for 2 runs', channels: [`webhook:${hook}/hook`], webhookSecret: SECRET, cooldown: '1h' });
-    expect(created).toMatchObject({ name: 'drift', severity: 'warning', cooldownSeconds: 3600, channels: [{ kind: 'webhook', secret: SECRET }], actions: [] });
-    expect((await alerts.getRule('drift')).channels).toEqual([{ kind: 'webhook', url: `${hook}/hook`, secret: '[hidden]' }]);
+    expect(created).toMatchObject({ name: 'drift', severity: 'warning', cooldownSeconds: 3600, channels: [{ kind: 'webhook', secret: SECRET, secretStorage: 'plaintext' }], actions: [] });
+    expect(created.warnings).toEqual([expect.stringMatching(/stored as plain text.*KILN_MASTER_KEY is not set/)]);
+    expect((await alerts.getRule('drift')).channels).toEqual([{ kind: 'webhook', url: `${hook}/hook`, secret: '[hidden]', secretStorage: 'plaintext' }]);
     expect((await alerts.listRules()).items.map((r) => r.name)).toEqual(['drift']);
     await expect(alerts.createRule({ name: 'drift', monitor: 'm', rule: 'auc < 0.7' })).rejects.toBeInstanceOf(ConflictError);
     await alerts.createRule({ name: 'tmp', monitor: 'm', rule: 'auc < 0.7' });
@@ -213,7 +215,7 @@ describe('alert lifecycle', () => {
   it('without a connected run history, remembers the runs it has seen for "for N runs" rules', async () => {
     const bare = new AlertService(
       { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-      { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null } },
+      { channels: { outbound: {}, retry: { maxAttempts: 1, attemptTimeoutMs: 100, backoffMs: 1, maxBackoffMs: 1 }, smtp: null, secrets: new SecretsAtRest(null) } },
     ).inProject('buffered');
     await bare.createRule({ name: 'p99', monitor: 'ops', rule: 'p99_ms > 250 for 3 runs' });
     const ops = (v: number) => ({ ...run('ops', [{ check: 'operational', metric: 'p99_ms', value: v }, { check: 'operational', metric: 'error_rate', value: 0 }]), project: 'buffered' });

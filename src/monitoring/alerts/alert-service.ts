@@ -8,6 +8,8 @@
  * the rule's cooldown after the last alert fired, records the breach on that alert without a new one.
  * Rules may instead read rollout events (`onRolloutEvent`, `rollout-event-alerts.ts`).
  * A service acts in one project (`inProject(p)`); `onMonitorRun` acts in the run's project.
+ * Webhook secrets are sealed before they are stored (plain, with a warning, when no master key is configured);
+ * `secretsStatus` and `rotateSecrets` (behind `kiln keys status|rotate`) span every project.
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
@@ -31,8 +33,10 @@ import type { ChannelDeliverySummary } from './alert-notifier.js';
 import { notifyChannels } from './alert-notifier.js';
 import type { CreateAlertRuleInput } from './alert-rule-input.js';
 import { checkAlertRuleInput } from './alert-rule-input.js';
+import type { ChannelSecretRotation, ChannelSecretStatus } from './channel-secret-rotation.js';
+import { channelSecretStatus, rotateChannelSecrets } from './channel-secret-rotation.js';
 import type { ChannelContext, PublicChannel } from './channels/alert-channels.js';
-import { checkChannel, publicChannel } from './channels/alert-channels.js';
+import { checkChannel, publicChannel, sealChannelSecret } from './channels/alert-channels.js';
 import { RecentRunsBuffer } from './recent-runs-buffer.js';
 import type { RolloutEventRuleReport } from './rollout-event-alerts.js';
 import { judgeRolloutEvent, ruleMatchesEvent } from './rollout-event-alerts.js';
@@ -52,6 +56,12 @@ export interface AlertServiceOptions {
 
 /** A rule as lists and `show` return it: webhook secrets hidden. */
 export type PublicAlertRule = Omit<AlertRuleRecord, 'channels'> & { channels: PublicChannel[] };
+
+/**
+ * What `createRule` returns: the rule with each webhook's plain signing secret (this answer is the only one
+ * that shows it) and how it is stored, plus warnings (a secret stored as plain text: no master key).
+ */
+export type CreatedAlertRule = PublicAlertRule & { warnings: string[] };
 
 /** What one monitor run did to one rule. */
 export interface RuleRunReport {
@@ -97,8 +107,8 @@ export class AlertService {
     this.runtime.history = typeof history === 'function' ? history : () => history;
   }
 
-  /** Create a rule; the returned copy is the only one that shows a generated webhook secret. */
-  async createRule(input: CreateAlertRuleInput, ctx: AlertCallContext = {}): Promise<AlertRuleRecord> {
+  /** Create a rule; the returned copy is the only one that shows a (generated) webhook secret. */
+  async createRule(input: CreateAlertRuleInput, ctx: AlertCallContext = {}): Promise<CreatedAlertRule> {
     const actor = ctx.actor ?? localPrincipal();
     const checked = checkAlertRuleInput(input);
     // An action changes endpoints or models: whoever configures it must be allowed to do that themselves.
@@ -109,10 +119,37 @@ export class AlertService {
       } else authorize(actor, 'endpoints:write', { project: this.project });
     }
     for (const [i, c] of checked.channels.entries()) await checkChannel(c, this.options.channels, `channels[${i}]`);
-    const rule: AlertRuleRecord = { project: this.project, ...checked, createdAt: this.now().toISOString(), createdBy: actor.actor };
+    const { secrets } = this.options.channels;
+    const rule: AlertRuleRecord = { project: this.project, ...checked, channels: checked.channels.map((c) => sealChannelSecret(c, secrets)), createdAt: this.now().toISOString(), createdBy: actor.actor };
     const stored = await this.repo().createRule(rule);
     await this.audit(actor, 'alert-rule.create', 'alert-rules', rule.name, null, publicRule(stored), ctx.audit);
-    return stored;
+    const shown = publicRule(stored);
+    const channels = shown.channels.map((c, i) => {
+      const plain = checked.channels[i];
+      return plain.kind === 'webhook' ? { ...c, secret: plain.secret as string } : c;
+    });
+    const plainSecrets = shown.channels.filter((c) => c.secretStorage === 'plaintext').length;
+    const warnings =
+      plainSecrets > 0
+        ? [`the webhook signing secret${plainSecrets > 1 ? 's' : ''} of alert rule "${rule.name}" ${plainSecrets > 1 ? 'are' : 'is'} stored as plain text in the metadata database: no master key is configured (KILN_MASTER_KEY is not set). Set KILN_MASTER_KEY (or KILN_MASTER_KEY_FILE) and run \`kiln keys rotate --encrypt-plain\` to encrypt ${plainSecrets > 1 ? 'them' : 'it'} (docs/security.md).`]
+        : [];
+    return { ...shown, channels, warnings };
+  }
+
+  /** How the webhook secrets of every project's rules are stored, per master key (`kiln keys status`). */
+  secretsStatus(): Promise<ChannelSecretStatus> {
+    return channelSecretStatus(this.services.metadata, this.options.channels.secrets);
+  }
+
+  /**
+   * Re-wraps every project's sealed webhook secrets under the active master key (and with `encryptPlain` seals
+   * plain ones); failures are listed per channel, running it again resumes. Audited as `keys.rotate`.
+   */
+  async rotateSecrets(options: { encryptPlain?: boolean } = {}, ctx: AlertCallContext = {}): Promise<ChannelSecretRotation> {
+    const report = await rotateChannelSecrets(this.services.metadata, this.options.channels.secrets, options);
+    const { failed, ...counts } = report;
+    await this.services.security.audit({ actor: (ctx.actor ?? localPrincipal()).actor, action: 'keys.rotate', resourceType: 'alert-channel-secrets', resourceId: 'alert-rules', project: 'default', before: null, after: { ...counts, failed: failed.length } }, ctx.audit);
+    return report;
   }
 
   /** Rules of the project by name (secrets hidden). */

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/errors.js';
 import type { Kiln } from '../../kiln.js';
 import { openKiln } from '../../kiln.js';
+import { SecretsAtRest } from '../../security/secrets-at-rest.js';
 import type { RolloutEvent } from '../../serving/rollout/rollout-events.js';
 import { AlertService } from './alert-service.js';
 import { verifyWebhookSignature } from './channels/webhook-signature.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   alerts = new AlertService(
     { metadata: kiln.metadata, endpoints: kiln.endpoints, registry: kiln.registry, jobs: kiln.jobs, datasets: kiln.datasets, security: kiln.security },
-    { channels: { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 2, attemptTimeoutMs: 500, backoffMs: 10, maxBackoffMs: 10 }, smtp: null }, now: () => new Date(clock) },
+    { channels: { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 2, attemptTimeoutMs: 500, backoffMs: 10, maxBackoffMs: 10 }, smtp: null, secrets: new SecretsAtRest(null) }, now: () => new Date(clock) },
   );
 });
 

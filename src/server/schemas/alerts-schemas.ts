@@ -1,7 +1,7 @@
 /**
  * TypeBox schemas of the alert routes (`/v1/alerts`): rules (`{name, project, monitor, condition,
  * severity, channels, actions, cooldownSeconds, createdAt, createdBy}`, webhook secrets hidden except in
- * the creation answer), alerts and their history (docs/monitoring.md "Alerts and actions").
+ * the creation answer, which also carries `warnings`; each webhook says its `secretStorage`), alerts and their history (docs/monitoring.md "Alerts and actions").
  */
 import { Type } from 'typebox';
 import { errorResponses } from './common-schemas.js';
@@ -10,7 +10,9 @@ const TAGS = ['alerts'];
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Severity = Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]);
 const PageQuery = { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'page size, 1..1000' })), cursor: Type.Optional(Type.String({ maxLength: 4096 })) };
-const Channel = Type.Object({ kind: Type.String(), url: Type.Optional(Type.String()), to: Type.Optional(Type.String()), secret: Type.Optional(Type.String({ description: 'the signing secret: shown once, in the answer to the creation; "[hidden]" afterwards' })) });
+const Channel = Type.Object({ kind: Type.String(), url: Type.Optional(Type.String()), to: Type.Optional(Type.String()), secret: Type.Optional(Type.String({ description: 'the signing secret: shown once, in the answer to the creation; "[hidden]" afterwards' })),
+  secretStorage: Type.Optional(Type.Union([Type.Literal('plaintext'), Type.Literal('encrypted')], { description: 'webhooks: whether the signing secret is encrypted at rest (a master key is configured) or stored as plain text (docs/security.md)' })),
+});
 const Action = Type.Object({ kind: Type.String(), variant: Type.Optional(Type.String()), defaultAnswer: Type.Optional(Type.Union([Type.String(), Type.Number()])) });
 
 /** An alert rule. */
@@ -94,7 +96,10 @@ export const CreateAlertRuleRoute = {
     },
     { additionalProperties: false },
   ),
-  response: { 201: Type.Object({ rule: AlertRuleSchema }), ...errorResponses(400, 403, 409) },
+  response: {
+    201: Type.Object({ rule: AlertRuleSchema, warnings: Type.Array(Type.String(), { description: 'e.g. webhook secrets stored as plain text because no master key is configured' }) }),
+    ...errorResponses(400, 403, 409),
+  },
 };
 
 /** `GET /v1/alerts/rules`. */

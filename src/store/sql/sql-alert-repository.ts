@@ -6,13 +6,14 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
-import type { AlertEventKind, AlertEventRecord, AlertFilter, AlertRecord, AlertRepository, AlertRuleRecord } from '../alert-repository.js';
+import type { AlertChannelSpec, AlertEventKind, AlertEventRecord, AlertFilter, AlertRecord, AlertRepository, AlertRuleRecord } from '../alert-repository.js';
 import type { Page, PageRequest } from '../page.js';
 import { decodeCursor, pageLimit, toPage } from '../page.js';
 import type { AlertEventsTable, AlertsTable, KilnDatabase } from './kiln-database.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 const LIST_RULES = 'alert-rules';
+const LIST_ALL_RULES = 'alert-rules-all-projects';
 const LIST_ALERTS = 'alerts';
 const MAX_EVENTS = 1000;
 
@@ -55,6 +56,26 @@ export class SqlAlertRepository implements AlertRepository {
   async deleteRule(name: string): Promise<boolean> {
     const r = await this.db.deleteFrom('alert_rules').where('project', '=', this.project).where('name', '=', name).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  async replaceRuleChannels(name: string, channels: AlertChannelSpec[]): Promise<boolean> {
+    // Rules are never edited otherwise, so read-then-write races only with a delete (0 rows: false).
+    const row = await this.db.selectFrom('alert_rules').select('document').where('project', '=', this.project).where('name', '=', name).executeTakeFirst();
+    if (!row) return false;
+    const document = JSON.stringify({ ...(JSON.parse(row.document) as AlertRuleRecord), channels });
+    const r = await this.db.updateTable('alert_rules').set({ document }).where('project', '=', this.project).where('name', '=', name).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async rulesOfAllProjects(page: PageRequest = {}): Promise<Page<AlertRuleRecord>> {
+    const limit = pageLimit(page.limit);
+    let q = this.db.selectFrom('alert_rules').select(['project', 'name', 'document']).orderBy('project').orderBy('name').limit(limit + 1);
+    if (page.cursor) {
+      const [project, name] = decodeCursor(LIST_ALL_RULES, page.cursor, ['string', 'string'] as const);
+      q = q.where((eb) => eb.or([eb('project', '>', project), eb.and([eb('project', '=', project), eb('name', '>', name)])]));
+    }
+    const rows = await q.execute();
+    return toPage(rows, limit, (r) => ({ ...(JSON.parse(r.document) as AlertRuleRecord), project: r.project }), (r) => [r.project, r.name], LIST_ALL_RULES);
   }
 
   async createAlert(alert: AlertRecord): Promise<AlertRecord> {

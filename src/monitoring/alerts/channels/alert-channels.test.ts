@@ -4,14 +4,17 @@
  * outbound-URL guard (a loopback URL is refused unless allow-listed), and email delivered to an
  * in-process SMTP server.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMasterKey } from '../../../security/envelope-encryption.js';
+import { SecretsAtRest } from '../../../security/secrets-at-rest.js';
 import type { AlertRecord } from '../../../store/alert-repository.js';
 import type { ChannelContext } from './alert-channels.js';
-import { checkChannel, deliverToChannel, parseChannelSpec } from './alert-channels.js';
+import { checkChannel, deliverToChannel, parseChannelSpec, publicChannel, sealChannelSecret } from './alert-channels.js';
 import type { AlertNotification } from './alert-message.js';
 import { smtpSettingsFromEnv } from './email-channel.js';
 import { verifyWebhookSignature } from './webhook-signature.js';
@@ -74,7 +77,7 @@ const alert: AlertRecord = {
   acknowledgedAt: null,
 };
 const note: AlertNotification = { event: 'fired', alert, reason: 'drift_share = 0.5 > 0.3 for 2 runs' };
-const fast: ChannelContext = { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 3, attemptTimeoutMs: 300, backoffMs: 20, maxBackoffMs: 100 }, smtp: null };
+const fast: ChannelContext = { outbound: { allowHosts: ['127.0.0.1'] }, retry: { maxAttempts: 3, attemptTimeoutMs: 300, backoffMs: 20, maxBackoffMs: 100 }, smtp: null, secrets: new SecretsAtRest(null) };
 const SECRET = 'a-webhook-secret-of-32-characters';
 
 describe('webhook channel', () => {
@@ -97,6 +100,21 @@ describe('webhook channel', () => {
   it('is refused by the receiver when signed with another secret (401, not retried)', async () => {
     const outcome = await deliverToChannel(parseChannelSpec(`webhook:${base}/ok`, 'not-the-receivers-secret'), note, fast);
     expect(outcome).toMatchObject({ ok: false, attempts: [{ status: 401, error: 'HTTP 401: bad signature' }] });
+  });
+
+  it('signs with the secret opened at delivery when it is stored sealed; a missing key is a refused delivery, nothing sent', async () => {
+    const K1 = parseMasterKey(randomBytes(32).toString('hex'));
+    const keyed = new SecretsAtRest({ active: K1, old: [] });
+    const sealed = sealChannelSecret(parseChannelSpec(`webhook:${base}/ok`, SECRET), keyed);
+    expect(JSON.stringify(sealed)).not.toContain(SECRET);
+    expect(publicChannel(sealed)).toEqual({ kind: 'webhook', url: `${base}/ok`, secret: '[hidden]', secretStorage: 'encrypted' });
+    expect(await deliverToChannel(sealed, note, { ...fast, secrets: keyed })).toMatchObject({ ok: true, attempts: [{ status: 204 }] });
+    const got = received.filter((r) => r.path === '/ok').at(-1) as Received;
+    expect(verifyWebhookSignature(SECRET, got.headers['x-kiln-timestamp'] as string, got.body, got.headers['x-kiln-signature'] as string)).toBe(true);
+    const before = received.length;
+    const refused = await deliverToChannel(sealed, note, fast);
+    expect(refused).toMatchObject({ ok: false, attempts: [{ status: null, error: expect.stringMatching(/alert rule "drift" \(project default\) channel webhook .* is encrypted at rest with master key [0-9a-f]{16}, which is not configured.*Set KILN_MASTER_KEY/) }] });
+    expect(received.length).toBe(before);
   });
 
   it('retries 5xx with backoff until it succeeds, keeping one delivery id', async () => {

@@ -3,13 +3,18 @@
  * `{text, blocks}` POST) and `email` (SMTP). Every URL passes `checkOutboundUrl` before the first attempt
  * and the connection goes only to the addresses it resolved; every delivery runs under a `RetryPolicy`
  * and returns every attempt. `parseChannelSpec` reads the CLI/API form `webhook:URL`, `slack:URL`,
- * `email:ADDRESS`.
+ * `email:ADDRESS`. A webhook's signing secret is stored sealed when a master key is configured
+ * (`security/secrets-at-rest.ts`) and opened only here, at delivery: a key that is missing or wrong makes
+ * that delivery fail with the reason in the alert's history, never the monitor run.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { UsageError } from '../../../core/errors.js';
+import { KilnError, UsageError } from '../../../core/errors.js';
 import type { OutboundUrlPolicy } from '../../../security/outbound-url.js';
 import { checkOutboundUrl } from '../../../security/outbound-url.js';
+import type { SecretsAtRest } from '../../../security/secrets-at-rest.js';
 import type { AlertChannelSpec } from '../../../store/alert-repository.js';
+import type { SecretStorage } from '../../../store/stored-secret.js';
+import { secretStorageOf } from '../../../store/stored-secret.js';
 import type { AlertNotification } from './alert-message.js';
 import { slackBody, webhookDocument } from './alert-message.js';
 import type { AttemptResult, DeliveryOutcome, RetryPolicy } from './delivery-attempts.js';
@@ -24,6 +29,8 @@ export interface ChannelContext {
   readonly outbound: OutboundUrlPolicy;
   readonly retry: RetryPolicy;
   readonly smtp: SmtpSettings | null;
+  /** Seals webhook secrets for storage and opens them for a delivery (master keys, or none: plain text). */
+  readonly secrets: SecretsAtRest;
   /** Backoff sleep (tests shorten it). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -68,11 +75,23 @@ export interface PublicChannel {
   url?: string;
   to?: string;
   secret?: string;
+  /** Webhooks: whether the signing secret is encrypted at rest or kept as plain text (no master key). */
+  secretStorage?: SecretStorage;
 }
 
 /** The channel without its secret (what lists and `show` return). */
 export function publicChannel(spec: AlertChannelSpec): PublicChannel {
-  return spec.kind === 'webhook' ? { kind: spec.kind, url: spec.url, secret: '[hidden]' } : { ...spec };
+  return spec.kind === 'webhook' ? { kind: spec.kind, url: spec.url, secret: '[hidden]', secretStorage: secretStorageOf(spec.secret) } : { ...spec };
+}
+
+/** The channel as stored: a webhook's plain secret sealed (or kept plain when no master key is configured). */
+export function sealChannelSecret(spec: AlertChannelSpec, secrets: SecretsAtRest): AlertChannelSpec {
+  return spec.kind === 'webhook' && typeof spec.secret === 'string' ? { ...spec, secret: secrets.seal(spec.secret) } : spec;
+}
+
+/** Who a channel's secret belongs to, as errors name it. */
+export function secretOwner(project: string, rule: string, spec: AlertChannelSpec): string {
+  return `alert rule "${rule}" (project ${project}) channel ${channelLabel(spec)}`;
 }
 
 /** A short label of the channel for history (`webhook https://host/...`). */
@@ -100,6 +119,13 @@ export async function deliverToChannel(spec: AlertChannelSpec, n: AlertNotificat
   } finally {
     clearTimeout(timer);
   }
+  let secret = '';
+  try {
+    // Opened here only, never stored or returned: the plain secret lives for this delivery.
+    if (spec.kind === 'webhook') secret = ctx.secrets.open(spec.secret, secretOwner(n.alert.project, n.alert.rule, spec));
+  } catch (err) {
+    return refused(err instanceof KilnError && err.hint ? `${err.message}. ${err.hint}` : err instanceof Error ? err.message : String(err));
+  }
   const body = JSON.stringify(spec.kind === 'slack' ? slackBody(n) : webhookDocument(n));
   const delivery = randomUUID();
   const attempt = async (): Promise<AttemptResult> => {
@@ -109,7 +135,7 @@ export async function deliverToChannel(spec: AlertChannelSpec, n: AlertNotificat
       headers['x-kiln-delivery'] = delivery;
       headers['x-kiln-timestamp'] = String(timestamp);
       headers['x-kiln-event'] = n.event;
-      headers['x-kiln-signature'] = signWebhookBody(spec.secret, timestamp, body);
+      headers['x-kiln-signature'] = signWebhookBody(secret, timestamp, body);
     }
     const res = await postToCheckedUrl(target, body, headers, ctx.retry.attemptTimeoutMs);
     const ok = res.status >= 200 && res.status < 300;
