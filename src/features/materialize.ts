@@ -11,10 +11,11 @@ import { quoteIdentifier as q } from '../data/io/sql-quote.js';
 import type { OnlineRecord, OnlineStore, OnlineValue } from '../store/online-store.js';
 import type { FeatureViewDefinition } from './definitions.js';
 import { duckTypeOf } from './source-columns.js';
+import { eventTime, keyText, sameKeys, tieOrder } from './source-row-identity.js';
 
 const BATCH = 5000;
 
-/** The online entity key of join-key values: text, like the training-set join compares them. */
+/** The online entity key of join-key values: text, like the training-set join compares them (`keyText`). */
 export function onlineEntityKey(values: readonly unknown[]): string {
   return JSON.stringify(values.map((v) => (v === null || v === undefined ? null : String(v))));
 }
@@ -25,16 +26,16 @@ export async function materializeView(
   opts: { view: FeatureViewDefinition; keys: readonly string[]; source: DescribedSource; startMs: number; endMs: number; store: OnlineStore; project: string; onRows?: (rows: number) => void },
 ): Promise<number> {
   const { view, keys, source } = opts;
-  const ts = q(view.source.timestampField);
-  const created = view.source.createdTimestampField;
-  const tie = `${ts} DESC, ${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
+  const ts = eventTime(view.source.timestampField);
+  // Latest by the instant, not by the text (`2026-01-01 05:00` sorts before `2026-01-01T01:00Z`), then the training-set tie-break.
+  const tie = `${ts} DESC, ${tieOrder(view)}`;
   const values = `to_json(struct_pack(${view.features.map((f) => `${q(f.name)} := CAST(${q(f.name)} AS ${duckTypeOf(f.type)})`).join(', ')}))::VARCHAR`;
-  const window = `CAST(${ts} AS TIMESTAMPTZ) BETWEEN make_timestamptz(${Math.trunc(opts.startMs) * 1000}) AND make_timestamptz(${Math.trunc(opts.endMs) * 1000})`;
+  const window = `${ts} BETWEEN make_timestamptz(${Math.trunc(opts.startMs) * 1000}) AND make_timestamptz(${Math.trunc(opts.endMs) * 1000})`;
   const sqlText =
-    `SELECT ${keys.map((k) => `CAST(${q(k)} AS VARCHAR)`).join(', ')}, epoch_ms(CAST(${ts} AS TIMESTAMPTZ)) AS __t, ${values} AS __v ` +
+    `SELECT ${keys.map((k) => keyText(k, source)).join(', ')}, epoch_ms(${ts}) AS __t, ${values} AS __v ` +
     `FROM (SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation}) ` +
     `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} AND ${window} ` +
-    `QUALIFY row_number() OVER (PARTITION BY ${keys.map(q).join(', ')} ORDER BY ${tie}) = 1`;
+    `QUALIFY row_number() OVER (PARTITION BY ${sameKeys(keys, source).join(', ')} ORDER BY ${tie}) = 1`;
   let written = 0;
   try {
     await conn.run("SET TimeZone = 'UTC'");

@@ -3,7 +3,8 @@
  * feature view contributes the latest source row of the same join keys whose event time is at or before
  * the entity timestamp (never after: no label leakage), and only when that row is within the view's TTL
  * (`entity_ts - event_ts <= ttl`, inclusive). Several source rows at the same event time are one
- * logical row: the greatest created timestamp wins, then the later row in the source file.
+ * logical row: the greatest created timestamp wins, then the later row in the source file. "Same keys" and
+ * "same event time" mean the same values as cast for comparison (source-row-identity.ts), however spelled.
  *
  * Each view is an `ASOF LEFT JOIN` on a narrow projection (keys, event time, source row number) into a
  * temporary table of matches, whose feature columns are then read in one parallel pass joined by (keys,
@@ -27,6 +28,7 @@ import type { FeatureDefinition, FeatureViewDefinition } from './definitions.js'
 import type { OnDemandPart } from './on-demand-training.js';
 import { computeOnDemandTable } from './on-demand-training.js';
 import { duckTypeOf } from './source-columns.js';
+import { eventTime, keyText, winnerWindow } from './source-row-identity.js';
 import type { EntityRowsForIndex } from './offline-index/index-join.js';
 import { joinViewFromIndex, readEntityRows } from './offline-index/index-join.js';
 import type { OfflineIndexReader } from './offline-index/read-index.js';
@@ -94,14 +96,13 @@ export async function writePointInTime(conn: DuckDBConnection, req: PointInTimeR
   const tmp = tempSibling(req.out);
   const untrack = trackTempPath(tmp);
   try {
-    const ts = q(req.timestampColumn);
     await run(conn, `CREATE OR REPLACE TEMP TABLE kiln_pit_e AS SELECT *, row_number() OVER () AS ${ROW} FROM ${req.entities.relation}`, entityFile);
     tables.push('kiln_pit_e');
     await checkTimestamps(conn, 'kiln_pit_e', req.timestampColumn, ROW, entityFile, 'entity row');
     const allKeys = [...new Set(req.views.flatMap((v) => v.keys))];
     await run(
       conn,
-      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, CAST(${ts} AS TIMESTAMPTZ) AS ${TS}${allKeys.map((k) => `, ${keyText(k, req.entities)} AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
+      `CREATE OR REPLACE TEMP TABLE kiln_pit_ek AS SELECT ${ROW}, ${eventTime(req.timestampColumn)} AS ${TS}${allKeys.map((k) => `, ${keyText(k, req.entities)} AS ${keyCol(k)}`).join('')} FROM kiln_pit_e`,
       entityFile,
     );
     tables.push('kiln_pit_ek');
@@ -241,8 +242,7 @@ export async function checkTimestamps(conn: DuckDBConnection, table: string, col
 async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: string): Promise<void> {
   const { view, keys, features, source } = part;
   const file = source.file;
-  const ts = q(view.source.timestampField);
-  const created = view.source.createdTimestampField;
+  const tsField = view.source.timestampField;
   // Row numbers follow file order (DuckDB preserves insertion order), the same in every scan of the source.
   const numbered = `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`;
   const narrow = `${table}_m`;
@@ -250,12 +250,12 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
   try {
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', file, `feature view '${view.name}': source row`);
     const keyCast = keys.map((k) => `${keyText(k, source)} AS ${keyCol(k)}`).join(', ');
-    const partition = `PARTITION BY ${keys.map(q).join(', ')}, ${ts}`;
-    const tie = `${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
+    // Same (keys, event time) as the join and the fetch below compare them, not as the source spells them.
+    const { partition, order } = winnerWindow(view, keys, source);
     const latest =
-      `SELECT ${keyCast}, CAST(${ts} AS TIMESTAMPTZ) AS __kiln_fts, __kiln_ord, count(*) OVER (${partition}) AS __kiln_n FROM ${numbered} ` +
+      `SELECT ${keyCast}, ${eventTime(tsField)} AS __kiln_fts, __kiln_ord, count(*) OVER (${partition}) AS __kiln_n FROM ${numbered} ` +
       `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} ` +
-      `QUALIFY row_number() OVER (${partition} ORDER BY ${tie}) = 1`;
+      `QUALIFY row_number() OVER (${partition} ORDER BY ${order}) = 1`;
     const within = view.ttlSeconds === null ? 'f.__kiln_fts IS NOT NULL' : `epoch_us(e.${TS}) - epoch_us(f.__kiln_fts) <= ${view.ttlSeconds * 1_000_000}`;
     const on = [...keys.map((k) => `e.${keyCol(k)} = f.${keyCol(k)}`), `e.${TS} >= f.__kiln_fts`].join(' AND ');
     const hitKeys = keys.map((k) => `CASE WHEN ${within} THEN f.${keyCol(k)} END AS ${keyCol(k)}`).join(', ');
@@ -268,7 +268,7 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
     const columns = features.map((f) => q(featureColumn(view.name, f.name)));
     // Unique winners: the source row is the only one at its (keys, event time), found by value. The matches are
     // the build side (inner join, smaller input), the source the probe: one parallel pass over the wide rows.
-    const byValue = [...keys.map((k) => `m.${keyCol(k)} = ${keyText(k, source, 's')}`), `m.__kiln_fts = CAST(s.${ts} AS TIMESTAMPTZ)`].join(' AND ');
+    const byValue = [...keys.map((k) => `m.${keyCol(k)} = ${keyText(k, source, 's')}`), `m.__kiln_fts = ${eventTime(tsField, 's')}`].join(' AND ');
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${wide} AS SELECT m.${ROW}, ${values} FROM ${source.relation} s JOIN (SELECT * FROM ${narrow} WHERE __kiln_n = 1) m ON ${byValue}`);
     const shared = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${narrow} WHERE __kiln_n > 1`)).getRowsJS()[0][0]);
     if (shared > 0) {
@@ -283,17 +283,6 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
     await conn.run(`DROP TABLE IF EXISTS ${narrow}`).catch(() => undefined);
     await conn.run(`DROP TABLE IF EXISTS ${wide}`).catch(() => undefined);
   }
-}
-
-/**
- * A join key as text, the same for the same value whatever the column type: a float column holding whole
- * numbers (PostgreSQL integers arrive as float64) reads `1`, as an integer column does, not `1.0`.
- */
-export function keyText(column: string, source: DescribedSource, alias?: string): string {
-  const type = source.columns.find((c) => c.name === column)?.duckType ?? '';
-  const c = alias === undefined ? q(column) : `${alias}.${q(column)}`;
-  if (type !== 'DOUBLE' && type !== 'FLOAT') return `CAST(${c} AS VARCHAR)`;
-  return `CASE WHEN ${c} = trunc(${c}) AND abs(${c}) < 9007199254740992 THEN CAST(CAST(${c} AS BIGINT) AS VARCHAR) ELSE CAST(${c} AS VARCHAR) END`;
 }
 
 async function run(conn: DuckDBConnection, sqlText: string, file: string): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.js';
 import type { FeatureTestKiln } from './feature-test-kiln.js';
 import { openFeatureTestKiln, readRows } from './feature-test-kiln.js';
@@ -86,10 +86,10 @@ async function variantCase(dir: string, seed: number): Promise<VariantCase> {
 
 describe('point-in-time join with differently spelled keys and timestamps', () => {
   let t: FeatureTestKiln;
-  beforeAll(async () => {
+  beforeEach(async () => {
     t = await openFeatureTestKiln();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.dispose();
   });
 

@@ -17,7 +17,8 @@ import type { DescribedSource } from '../../data/io/describe-source.js';
 import { translateDuckDbError } from '../../data/io/duckdb-error.js';
 import { quoteIdentifier as q } from '../../data/io/sql-quote.js';
 import type { FeatureType, FeatureViewDefinition } from '../definitions.js';
-import { checkTimestamps, keyText } from '../point-in-time-join.js';
+import { checkTimestamps } from '../point-in-time-join.js';
+import { eventTime, keyText, winnerWindow } from '../source-row-identity.js';
 import type { IndexedFeature, IndexManifest, SourceFingerprint } from './index-layout.js';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, rowLayout } from './index-layout.js';
 
@@ -47,14 +48,12 @@ export async function buildOfflineIndex(conn: DuckDBConnection, req: BuildIndexR
   try {
     const numbered = `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`;
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', source.file, `feature view '${view.name}': source row`);
-    const ts = q(view.source.timestampField);
-    const created = view.source.createdTimestampField;
     const keyCols = keys.map((k, i) => `${keyText(k, source)} AS __kiln_k${i}`).join(', ');
-    const partition = `PARTITION BY ${keys.map(q).join(', ')}, ${ts}`;
-    const tie = `${created ? `TRY_CAST(${q(created)} AS TIMESTAMPTZ) DESC NULLS LAST, ` : ''}__kiln_ord DESC`;
+    // The same window as the scan join (source-row-identity.ts): one entry per (keys, event time) as compared.
+    const { partition, order } = winnerWindow(view, keys, source);
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE ${WINNERS} AS SELECT ${keyCols}, epoch_us(CAST(${ts} AS TIMESTAMPTZ)) AS __kiln_t, __kiln_ord FROM ${numbered} ` +
-        `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} QUALIFY row_number() OVER (${partition} ORDER BY ${tie}) = 1`,
+      `CREATE OR REPLACE TEMP TABLE ${WINNERS} AS SELECT ${keyCols}, epoch_us(${eventTime(view.source.timestampField)}) AS __kiln_t, __kiln_ord FROM ${numbered} ` +
+        `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} QUALIFY row_number() OVER (${partition} ORDER BY ${order}) = 1`,
     );
     const [[entriesRaw, maxOrdRaw]] = (await conn.runAndReadAll(`SELECT count(*), coalesce(max(__kiln_ord), 0) FROM ${WINNERS}`)).getRowsJS();
     const entries = Number(entriesRaw);
@@ -177,7 +176,7 @@ async function writeValues(
   const total = source.estimatedRows;
   try {
     const keyCols = keys.map((k) => keyText(k, source)).join(', ');
-    const sqlText = `SELECT row_number() OVER () AS __kiln_ord, ${keyCols}, epoch_us(CAST(${q(view.source.timestampField)} AS TIMESTAMPTZ)), ${features.map((f) => valueExpr(f.name, f.type)).join(', ')} FROM ${source.relation}`;
+    const sqlText = `SELECT row_number() OVER () AS __kiln_ord, ${keyCols}, epoch_us(${eventTime(view.source.timestampField)}), ${features.map((f) => valueExpr(f.name, f.type)).join(', ')} FROM ${source.relation}`;
     let expected = 0;
     let sourceRows = 0;
     let stringBytes = 0;

@@ -17,8 +17,8 @@
  */
 import type { FeatureType } from '../definitions.js';
 
-/** Bumped whenever the layout changes: an index of another version is never read. */
-export const INDEX_FORMAT_VERSION = 2;
+/** Bumped whenever the layout or the meaning of its entries changes (3: one entry per (keys, event time) as compared, however spelled): an index of another version is never read. */
+export const INDEX_FORMAT_VERSION = 3;
 
 /** How a source was when it was indexed; any difference makes the index stale. */
 export interface SourceFingerprint {
