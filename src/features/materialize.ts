@@ -11,7 +11,7 @@ import { quoteIdentifier as q } from '../data/io/sql-quote.js';
 import type { OnlineRecord, OnlineStore, OnlineValue } from '../store/online-store.js';
 import type { FeatureViewDefinition } from './definitions.js';
 import { duckTypeOf } from './source-columns.js';
-import { eventTime, keyText, sameKeys, tieOrder } from './source-row-identity.js';
+import { COMPARED_TIME, comparedKey, comparedRows, sameKeys, tieOrder } from './source-row-identity.js';
 
 const BATCH = 5000;
 
@@ -26,15 +26,13 @@ export async function materializeView(
   opts: { view: FeatureViewDefinition; keys: readonly string[]; source: DescribedSource; startMs: number; endMs: number; store: OnlineStore; project: string; onRows?: (rows: number) => void },
 ): Promise<number> {
   const { view, keys, source } = opts;
-  const ts = eventTime(view.source.timestampField);
   // Latest by the instant, not by the text (`2026-01-01 05:00` sorts before `2026-01-01T01:00Z`), then the training-set tie-break.
-  const tie = `${ts} DESC, ${tieOrder(view)}`;
+  const tie = `${COMPARED_TIME} DESC, ${tieOrder(view)}`;
   const values = `to_json(struct_pack(${view.features.map((f) => `${q(f.name)} := CAST(${q(f.name)} AS ${duckTypeOf(f.type)})`).join(', ')}))::VARCHAR`;
-  const window = `${ts} BETWEEN make_timestamptz(${Math.trunc(opts.startMs) * 1000}) AND make_timestamptz(${Math.trunc(opts.endMs) * 1000})`;
+  const window = `${COMPARED_TIME} BETWEEN make_timestamptz(${Math.trunc(opts.startMs) * 1000}) AND make_timestamptz(${Math.trunc(opts.endMs) * 1000})`;
   const sqlText =
-    `SELECT ${keys.map((k) => keyText(k, source)).join(', ')}, epoch_ms(${ts}) AS __t, ${values} AS __v ` +
-    `FROM (SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation}) ` +
-    `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} AND ${window} ` +
+    `SELECT ${keys.map((_, i) => comparedKey(i)).join(', ')}, epoch_ms(${COMPARED_TIME}) AS __t, ${values} AS __v ` +
+    `FROM ${comparedRows(view, keys, source, `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`)} WHERE ${window} ` +
     `QUALIFY row_number() OVER (PARTITION BY ${sameKeys(keys, source).join(', ')} ORDER BY ${tie}) = 1`;
   let written = 0;
   try {

@@ -28,7 +28,7 @@ import type { FeatureDefinition, FeatureViewDefinition } from './definitions.js'
 import type { OnDemandPart } from './on-demand-training.js';
 import { computeOnDemandTable } from './on-demand-training.js';
 import { duckTypeOf } from './source-columns.js';
-import { eventTime, keyText, winnerWindow } from './source-row-identity.js';
+import { COMPARED_TIME, comparedKey, comparedRows, eventTime, keyText, winnerWindow } from './source-row-identity.js';
 import type { EntityRowsForIndex } from './offline-index/index-join.js';
 import { joinViewFromIndex, readEntityRows } from './offline-index/index-join.js';
 import type { OfflineIndexReader } from './offline-index/read-index.js';
@@ -249,13 +249,11 @@ async function joinView(conn: DuckDBConnection, part: PointInTimeView, table: st
   const wide = `${table}_w`;
   try {
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', file, `feature view '${view.name}': source row`);
-    const keyCast = keys.map((k) => `${keyText(k, source)} AS ${keyCol(k)}`).join(', ');
-    // Same (keys, event time) as the join and the fetch below compare them, not as the source spells them.
+    // One row per (keys, event time) as the join and the fetch below compare them, not as the source spells them.
     const { partition, order } = winnerWindow(view, keys, source);
     const latest =
-      `SELECT ${keyCast}, ${eventTime(tsField)} AS __kiln_fts, __kiln_ord, count(*) OVER (${partition}) AS __kiln_n FROM ${numbered} ` +
-      `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} ` +
-      `QUALIFY row_number() OVER (${partition} ORDER BY ${order}) = 1`;
+      `SELECT ${keys.map((k, i) => `${comparedKey(i)} AS ${keyCol(k)}`).join(', ')}, ${COMPARED_TIME} AS __kiln_fts, __kiln_ord, count(*) OVER (${partition}) AS __kiln_n ` +
+      `FROM ${comparedRows(view, keys, source, numbered)} QUALIFY row_number() OVER (${partition} ORDER BY ${order}) = 1`;
     const within = view.ttlSeconds === null ? 'f.__kiln_fts IS NOT NULL' : `epoch_us(e.${TS}) - epoch_us(f.__kiln_fts) <= ${view.ttlSeconds * 1_000_000}`;
     const on = [...keys.map((k) => `e.${keyCol(k)} = f.${keyCol(k)}`), `e.${TS} >= f.__kiln_fts`].join(' AND ');
     const hitKeys = keys.map((k) => `CASE WHEN ${within} THEN f.${keyCol(k)} END AS ${keyCol(k)}`).join(', ');

@@ -18,7 +18,7 @@ import { translateDuckDbError } from '../../data/io/duckdb-error.js';
 import { quoteIdentifier as q } from '../../data/io/sql-quote.js';
 import type { FeatureType, FeatureViewDefinition } from '../definitions.js';
 import { checkTimestamps } from '../point-in-time-join.js';
-import { eventTime, keyText, winnerWindow } from '../source-row-identity.js';
+import { COMPARED_TIME, comparedKey, comparedRows, eventTime, keyText, winnerWindow } from '../source-row-identity.js';
 import type { IndexedFeature, IndexManifest, SourceFingerprint } from './index-layout.js';
 import { INDEX_FILES, INDEX_FORMAT_VERSION, rowLayout } from './index-layout.js';
 
@@ -48,12 +48,11 @@ export async function buildOfflineIndex(conn: DuckDBConnection, req: BuildIndexR
   try {
     const numbered = `(SELECT *, row_number() OVER () AS __kiln_ord FROM ${source.relation})`;
     await checkTimestamps(conn, numbered, view.source.timestampField, '__kiln_ord', source.file, `feature view '${view.name}': source row`);
-    const keyCols = keys.map((k, i) => `${keyText(k, source)} AS __kiln_k${i}`).join(', ');
     // The same window as the scan join (source-row-identity.ts): one entry per (keys, event time) as compared.
     const { partition, order } = winnerWindow(view, keys, source);
     await conn.run(
-      `CREATE OR REPLACE TEMP TABLE ${WINNERS} AS SELECT ${keyCols}, epoch_us(${eventTime(view.source.timestampField)}) AS __kiln_t, __kiln_ord FROM ${numbered} ` +
-        `WHERE ${keys.map((k) => `${q(k)} IS NOT NULL`).join(' AND ')} QUALIFY row_number() OVER (${partition} ORDER BY ${order}) = 1`,
+      `CREATE OR REPLACE TEMP TABLE ${WINNERS} AS SELECT ${keys.map((_, i) => comparedKey(i)).join(', ')}, epoch_us(${COMPARED_TIME}) AS __kiln_t, __kiln_ord ` +
+        `FROM ${comparedRows(view, keys, source, numbered)} QUALIFY row_number() OVER (${partition} ORDER BY ${order}) = 1`,
     );
     const [[entriesRaw, maxOrdRaw]] = (await conn.runAndReadAll(`SELECT count(*), coalesce(max(__kiln_ord), 0) FROM ${WINNERS}`)).getRowsJS();
     const entries = Number(entriesRaw);
@@ -114,7 +113,7 @@ async function writeEntries(conn: DuckDBConnection, req: BuildIndexRequest, vrow
   const files = [keysOut, groupsOut, timesOut, rowsOut];
   try {
     const nk = req.keys.length;
-    const order = [...req.keys.map((_, i) => `__kiln_k${i}`), '__kiln_t', '__kiln_ord'].join(', ');
+    const order = [...req.keys.map((_, i) => comparedKey(i)), '__kiln_t', '__kiln_ord'].join(', ');
     let previous: string | null = null;
     let entry = 0;
     const u32 = Buffer.alloc(4);
