@@ -1,18 +1,15 @@
 /**
  * The feature store's service: `apply` (validate definitions against their sources, diff them against
  * the registered ones, append a registry version when something changed, audit it), reads of the
- * registered definitions, and point-in-time training sets. The CLI and HTTP call this, nothing else.
+ * registered definitions, point-in-time training sets (training-set.ts), offline indexes, materialization and
+ * online reads, pushes and stream ingestion. The CLI and HTTP call this, nothing else.
  * A service acts in one project (`inProject(p)` for another).
  */
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { extname } from 'node:path';
 import { ConflictError, InputError, NotFoundError, UsageError } from '../core/errors.js';
 import type { DatasetService } from '../data/datasets/dataset-service.js';
 import type { DescribedSource } from '../data/io/describe-source.js';
-import { describeSource } from '../data/io/describe-source.js';
 import { openDuckDbConnection } from '../data/io/duckdb-session.js';
-import { writeFileAtomic } from '../data/io/temp-space.js';
 import type { Principal } from '../security/permissions.js';
 import type { AuditContext, SecurityService } from '../security/security-service.js';
 import { localPrincipal } from '../security/security-service.js';
@@ -24,29 +21,28 @@ import type { BreakingChange } from './breaking-changes.js';
 import { breakingChanges, modelFeatureUses } from './breaking-changes.js';
 import type { FeatureViewStats } from './feature-stats.js';
 import { featureViewStats } from './feature-stats.js';
-import { exportPostgresSource } from './postgres-source.js';
 import type { FeatureStreamReport } from './stream-ingest.js';
 import { ingestFeatureStream } from './stream-ingest.js';
 import { materializeView } from './materialize.js';
 import type { Scalar } from './online-serving.js';
 import { entityKeyOf, planOnline, requestValues, validatePush } from './online-serving.js';
-import type { OnDemandFeature } from './on-demand.js';
 import { computeOnDemand } from './on-demand.js';
 import { featureColumn } from './point-in-time-join.js';
 import { DefinitionIssues } from './definition-issues.js';
-import type { FeatureDefinitions, FeatureServiceDefinition, FeatureSource, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
+import type { FeatureDefinitions, FeatureServiceDefinition, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
 import type { FeaturePlan } from './plan.js';
 import { canonicalJson, planApply } from './plan.js';
-import type { PointInTimeView } from './point-in-time-join.js';
-import { writePointInTime } from './point-in-time-join.js';
 import { checkViewColumns, viewJoinKeys } from './source-columns.js';
+import type { TrainingSetLineage, TrainingSetOptions } from './training-set.js';
+import { buildTrainingSet } from './training-set.js';
+import { ViewSources, sourceLabel } from './view-sources.js';
 import { OfflineIndexStore } from './offline-index/index-store.js';
-import type { OfflineIndexReader } from './offline-index/read-index.js';
-import type { LocatedSource, ViewIndexReport, ViewIndexStatus } from './offline-index/view-indexes.js';
-import { indexSkippedForSize } from './offline-index/index-worth-reading.js';
+import type { ViewIndexReport, ViewIndexStatus } from './offline-index/view-indexes.js';
 import { ViewIndexes } from './offline-index/view-indexes.js';
 import type { IndexViewsOptions } from './offline-index/index-views.js';
 import { indexViews } from './offline-index/index-views.js';
+
+export type { TrainingSetLineage, TrainingSetOptions } from './training-set.js';
 
 /** The registered definitions with their registry version. */
 export interface FeatureRegistrySnapshot extends RegisteredDefinitions {
@@ -66,42 +62,11 @@ export interface ApplyResult {
   readonly forced: boolean;
 }
 
-/** Options of `trainingSet`. */
-export interface TrainingSetOptions {
-  readonly entities: string;
-  readonly service: string;
-  readonly out: string;
-  readonly timestampColumn?: string;
-  /** False: scan every source even when a view has a fresh offline index (default true). */
-  readonly useIndex?: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
-}
-
-/** Lineage of a training set: written next to it as `OUT.lineage.json`. */
-export interface TrainingSetLineage {
-  readonly service: string;
-  readonly project: string;
-  readonly registryVersion: number;
-  readonly featureViews: ReadonlyArray<{
-    readonly name: string;
-    readonly version: number;
-    readonly source: string;
-    readonly features: readonly string[];
-    /** How the view's values were read: its offline index, or a scan of the source (`reason`: why not the index). */
-    readonly read: 'index' | 'scan';
-    readonly readReason?: string;
-  }>;
-  /** On-demand features with their expressions, as computed. */
-  readonly onDemandFeatureViews?: ReadonlyArray<{ readonly name: string; readonly features: readonly OnDemandFeature[] }>;
-  readonly entities: string;
-  readonly timestampColumn: string;
-  readonly rows: number;
-  readonly columns: readonly string[];
-  readonly createdAt: string;
-}
-
 /** Registered feature definitions and the training sets built from them. */
 export class FeatureStoreService {
+  /** Where this project's view sources are found and opened. */
+  private readonly sources: ViewSources;
+
   /** A service over `metadata` (acting in its project); `datasets` resolves dataset-version sources. */
   constructor(
     private readonly metadata: MetadataStore,
@@ -113,7 +78,9 @@ export class FeatureStoreService {
     private readonly artifacts: ArtifactStore,
     /** Root of the feature views' offline indexes (`<home>/features/offline-index`); null: no indexes. */
     private readonly indexRoot: string | null = null,
-  ) {}
+  ) {
+    this.sources = new ViewSources(datasets);
+  }
 
   /** The same service acting in `project`. */
   inProject(project: string): FeatureStoreService {
@@ -138,12 +105,8 @@ export class FeatureStoreService {
       for (const view of views) {
         const startMs = opts.start ? opts.start.getTime() : Date.parse(marks.get(view.name) ?? '1970-01-01T00:00:00Z');
         if (startMs > opts.end.getTime()) throw new UsageError(`--start ${new Date(startMs).toISOString()} is after --end ${opts.end.toISOString()}`, { field: 'start' });
-        const source = await this.describeViewSource(conn, view.source);
+        const { source, keys } = await this.sources.describeChecked(conn, view, current.entities);
         try {
-          const keys = viewJoinKeys(view, current.entities);
-          const issues = new DefinitionIssues();
-          checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
-          issues.throwIfAny(source.file);
           const rows = await materializeView(conn, { view, keys, source, startMs, endMs: opts.end.getTime(), store, project: this.metadata.project, onRows: (n) => opts.onProgress?.(view.name, n) });
           await this.metadata.featureRegistry.recordMaterialization({ view: view.name, watermark: opts.end.toISOString(), rows, materializedAt: new Date().toISOString() });
           out.push({ view: view.name, start: new Date(startMs).toISOString(), end: opts.end.toISOString(), rows });
@@ -217,12 +180,8 @@ export class FeatureStoreService {
     const online = await (await this.onlineStore()).viewStats(this.metadata.project, view.name);
     const conn = await openDuckDbConnection();
     try {
-      const source = await this.describeViewSource(conn, view.source);
+      const { source, keys } = await this.sources.describeChecked(conn, view, current.entities);
       try {
-        const keys = viewJoinKeys(view, current.entities);
-        const issues = new DefinitionIssues();
-        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
-        issues.throwIfAny(source.file);
         const materialization = mark ? { watermark: mark.watermark, rows: mark.rows, materializedAt: mark.materializedAt } : null;
         return await featureViewStats(conn, { view, keys, source, sourceLabel: sourceLabel(view.source), online, materialization, now: opts.now ?? Date.now() });
       } finally {
@@ -309,67 +268,9 @@ export class FeatureStoreService {
     throw new NotFoundError(`no feature view, feature service or entity named '${name}' in project '${this.metadata.project}'`, { field: 'name' }, 'See `kiln features list`.');
   }
 
-  /** Build a point-in-time-correct training set for a feature service (see point-in-time-join.ts). */
+  /** Build a point-in-time-correct training set for a feature service (see training-set.ts). */
   async trainingSet(opts: TrainingSetOptions): Promise<TrainingSetLineage> {
-    const format = outputFormat(opts.out);
-    const timestampColumn = opts.timestampColumn ?? 'event_timestamp';
-    const current = await this.requireCurrent();
-    const service = current.featureServices.find((s) => s.name === opts.service);
-    if (!service) throw new NotFoundError(`no feature service '${opts.service}' in project '${this.metadata.project}'`, { field: 'service' }, `Registered services: ${current.featureServices.map((s) => s.name).join(', ') || 'none'}.`);
-    const conn = await openDuckDbConnection();
-    const described: DescribedSource[] = [];
-    const indexes = opts.useIndex === false ? null : this.viewIndexes();
-    const readers: OfflineIndexReader[] = [];
-    const whyScanned = new Map<string, string>();
-    try {
-      const entities = await describeSource(conn, opts.entities, {});
-      described.push(entities);
-      const plan = planOnline(current, service.name, undefined);
-      const wantedOf = (viewName: string): readonly string[] => plan.views.find((p) => p.view.name === viewName)?.features ?? [];
-      const parts: PointInTimeView[] = [];
-      for (const viewName of plan.views.map((p) => p.view.name)) {
-        const view = current.featureViews.find((v) => v.name === viewName) as RegisteredFeatureView;
-        const source = await this.describeViewSource(conn, view.source);
-        described.push(source);
-        const keys = viewJoinKeys(view, current.entities);
-        const issues = new DefinitionIssues();
-        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
-        issues.throwIfAny(source.file);
-        const wanted = wantedOf(viewName);
-        const opened = indexes ? await indexes.openFresh(view, keys, await this.locateViewSource(view.source)) : { reason: opts.useIndex === false ? 'offline index not used (useIndex: false)' : 'offline indexes are off' };
-        const tooMany = 'reader' in opened ? indexSkippedForSize(entities.estimatedRows, opened.reader.manifest.entries) : null;
-        if (tooMany !== null && 'reader' in opened) {
-          opened.reader.close();
-          whyScanned.set(view.name, tooMany);
-        } else if ('reader' in opened) readers.push(opened.reader);
-        else whyScanned.set(view.name, opened.reason);
-        parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source, ...('reader' in opened && tooMany === null ? { index: opened.reader } : {}) });
-      }
-      const onDemand = plan.onDemand.map((o) => ({ odfv: o.odfv, features: o.features, inputs: o.inputs }));
-      const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, hidden: plan.hidden, onDemand, out: opts.out, format, onProgress: opts.onProgress });
-      const lineage: TrainingSetLineage = {
-        service: service.name,
-        project: this.metadata.project,
-        registryVersion: current.version,
-        featureViews: parts.map((p, i) => {
-          const path = result.paths[i];
-          const reason = path.reason ?? whyScanned.get(p.view.name);
-          return { name: p.view.name, version: (p.view as RegisteredFeatureView).version, source: sourceLabel(p.view.source), features: p.features.map((f) => f.name), read: path.path, ...(path.path === 'scan' && reason ? { readReason: reason } : {}) };
-        }),
-        ...(onDemand.length > 0 ? { onDemandFeatureViews: onDemand.map((o) => ({ name: o.odfv.name, features: o.odfv.features.filter((f) => o.features.includes(f.name)) })) } : {}),
-        entities: opts.entities,
-        timestampColumn,
-        rows: result.rows,
-        columns: result.columns,
-        createdAt: new Date().toISOString(),
-      };
-      await writeFileAtomic(`${opts.out}.lineage.json`, `${JSON.stringify(lineage, null, 2)}\n`);
-      return lineage;
-    } finally {
-      for (const r of readers) r.close();
-      for (const d of described) await d.cleanup();
-      conn.closeSync();
-    }
+    return buildTrainingSet({ project: this.metadata.project, current: () => this.requireCurrent(), sources: this.sources, indexes: opts.useIndex === false ? null : this.viewIndexes() }, opts);
   }
 
   /**
@@ -381,7 +282,7 @@ export class FeatureStoreService {
     const current = await this.requireCurrent();
     const indexes = this.viewIndexes();
     if (!indexes) throw new UsageError('offline indexes need a Kiln data directory (open Kiln with a home)');
-    const reports = await indexViews(current, indexes, { locate: (s) => this.locateViewSource(s), describe: (conn, s) => this.describeViewSource(conn, s) }, opts);
+    const reports = await indexViews(current, indexes, this.sources, opts);
     const built = reports.filter((r) => r.status === 'built').map((r) => r.view);
     if (built.length > 0) await this.security.audit({ actor: actor.actor, action: 'features.index', resourceType: 'features', resourceId: built.join(','), project: this.metadata.project, before: null, after: { built } }, ctx);
     return reports;
@@ -391,39 +292,17 @@ export class FeatureStoreService {
   async indexStatus(): Promise<ViewIndexStatus[]> {
     const current = await this.requireCurrent();
     const indexes = this.viewIndexes();
-    return Promise.all(current.featureViews.map(async (view) => (indexes ? indexes.status(view, viewJoinKeys(view, current.entities), await this.locateViewSource(view.source)) : { view: view.name, state: 'missing' as const })));
+    return Promise.all(current.featureViews.map(async (view) => (indexes ? indexes.status(view, viewJoinKeys(view, current.entities), await this.sources.locate(view.source)) : { view: view.name, state: 'missing' as const })));
   }
 
   private viewIndexes(): ViewIndexes | null {
     return this.indexRoot === null ? null : new ViewIndexes(new OfflineIndexStore(this.indexRoot, this.metadata.project), this.metadata.project);
   }
 
-  /** The local file a view reads (with NAME@VERSION for a dataset); null for PostgreSQL. */
-  private async locateViewSource(source: FeatureSource): Promise<LocatedSource> {
-    if (source.kind === 'file') return { path: source.path };
-    if (source.kind === 'postgres') return null;
-    const resolved = await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`);
-    return { path: resolved.path, ...(resolved.dataset ? { dataset: `${resolved.dataset.name}@${resolved.dataset.version}` } : {}) };
-  }
-
   private async requireCurrent(): Promise<FeatureRegistrySnapshot> {
     const current = await this.current();
     if (!current) throw new NotFoundError(`no feature definitions are registered in project '${this.metadata.project}'`, {}, 'Register them with `kiln features apply features.yaml`.');
     return current;
-  }
-
-  /** Describe a view's source; a PostgreSQL source is exported to a temp Parquet file that `cleanup` removes. */
-  private async describeViewSource(conn: DuckDBConnection, source: FeatureSource): Promise<DescribedSource> {
-    if (source.kind === 'file') return describeSource(conn, source.path, {});
-    if (source.kind === 'dataset') return describeSource(conn, (await this.datasets.resolveSource(source.dataset.includes('@') ? source.dataset : `${source.dataset}@latest`)).path, {});
-    const exported = await exportPostgresSource(source);
-    try {
-      const described = await describeSource(conn, exported.path, {});
-      return { ...described, file: sourceLabel(source), cleanup: async () => { await described.cleanup(); await exported.cleanup(); } };
-    } catch (err) {
-      await exported.cleanup();
-      throw err;
-    }
   }
 
   /** Every view's source must exist and hold its join keys, timestamps and features with fitting types. */
@@ -435,7 +314,7 @@ export class FeatureStoreService {
         const path = `featureViews[${i}]`;
         let source: DescribedSource;
         try {
-          source = await this.describeViewSource(conn, view.source);
+          source = await this.sources.describe(conn, view.source);
         } catch (err) {
           issues.add(`${path}.source`, (err as Error).message);
           continue;
@@ -452,16 +331,3 @@ export class FeatureStoreService {
     issues.throwIfAny(undefined);
   }
 }
-
-function outputFormat(out: string): 'csv' | 'parquet' {
-  const ext = extname(out).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.parquet') return 'parquet';
-  throw new UsageError(`--out ${out} must end in .csv or .parquet`, { field: 'out' });
-}
-
-function sourceLabel(source: FeatureSource): string {
-  if (source.kind === 'postgres') return `postgres:${source.table ?? 'query'} (${source.urlVariable})`;
-  return source.kind === 'file' ? source.path : `dataset:${source.dataset}`;
-}
-
