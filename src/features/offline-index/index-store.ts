@@ -9,7 +9,7 @@
  * fingerprint (path, size, mtime, ctime, inode and, for dataset versions, NAME@VERSION) as now.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/io/temp-space.js';
 import type { FeatureViewDefinition } from '../definitions.js';
@@ -21,6 +21,9 @@ import { INDEX_FILES, INDEX_FORMAT_VERSION } from './index-layout.js';
 const STALE_BUILD_MS = 6 * 3600 * 1000;
 
 const BUILD_NAME = /^b-[0-9]+-[0-9a-f]+$/;
+
+/** A publish lock older than this was left by a crashed publisher (publishing takes milliseconds). */
+const STALE_LOCK_MS = 30_000;
 
 /** The time a build was published, from its folder name `b-<ms>-<random>`. */
 function buildTime(name: string): number {
@@ -74,19 +77,44 @@ export class OfflineIndexStore {
 
   /**
    * Make the finished build in `tmp` the current one (unless a newer build already is) and remove the builds older
-   * than whichever `current` names afterwards: with two builds racing, `current` never names a removed build.
+   * than whichever `current` names afterwards. Publishers of one view (threads or processes) take turns through an
+   * exclusive lock file: checking `current`, writing it and removing older builds as separate steps let a racing
+   * publisher remove the build another had just named.
    */
   async publish(view: string, tmp: string): Promise<string> {
     const dir = this.viewDir(view);
     const name = `b-${Date.now()}-${randomBytes(4).toString('hex')}`;
     await rename(tmp, join(dir, name));
-    const before = await this.currentName(view);
-    if (before === null || buildTime(before) <= buildTime(name)) await writeFileAtomic(join(dir, 'current'), `${name}\n`);
-    const now = (await this.currentName(view)) ?? name;
-    for (const entry of await readdir(dir)) {
-      if (BUILD_NAME.test(entry) && buildTime(entry) < buildTime(now)) await rm(join(dir, entry), { recursive: true, force: true });
-    }
+    await this.whileLocked(dir, async () => {
+      const before = await this.currentName(view);
+      if (before === null || buildTime(before) <= buildTime(name)) await writeFileAtomic(join(dir, 'current'), `${name}\n`);
+      const now = (await this.currentName(view)) ?? name;
+      for (const entry of await readdir(dir)) {
+        if (BUILD_NAME.test(entry) && buildTime(entry) < buildTime(now)) await rm(join(dir, entry), { recursive: true, force: true });
+      }
+    });
     return join(dir, name);
+  }
+
+  /** Run `fn` holding the view folder's publish lock (a lock older than STALE_LOCK_MS is a crashed publisher's and is taken over). */
+  private async whileLocked(dir: string, fn: () => Promise<void>): Promise<void> {
+    const lock = join(dir, 'publish.lock');
+    for (;;) {
+      try {
+        await (await open(lock, 'wx')).close();
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const held = await stat(lock).catch(() => null);
+        if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) await rm(lock, { force: true });
+        else await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 10)));
+      }
+    }
+    try {
+      await fn();
+    } finally {
+      await rm(lock, { force: true });
+    }
   }
 
   /** Remove a build that failed. */

@@ -4,8 +4,8 @@
  * feature type), and its refusals: a source changed after indexing, a damaged or half-built index, a
  * changed definition — each scanned instead, never read.
  */
-import { appendFile, mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, mkdir, open, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.js';
 import { withDuckDb } from '../../data/io/duckdb-session.js';
@@ -164,13 +164,26 @@ describe('offline index', () => {
 
   it('keeps current naming an existing build when builds race', async () => {
     const store = new OfflineIndexStore(join(t.dir, 'race-root'), 'p');
-    for (let round = 0; round < 5; round++) {
-      const tmps = await Promise.all([0, 1, 2].map(() => store.startBuild('v')));
+    for (let round = 0; round < 25; round++) {
+      const tmps = await Promise.all([0, 1, 2, 3].map(() => store.startBuild('v')));
       for (const tmp of tmps) await writeFile(join(tmp, 'manifest.json'), '{}');
       await Promise.all(tmps.map((tmp) => store.publish('v', tmp)));
       const name = (await readFile(join(store.viewDir('v'), 'current'), 'utf8')).trim();
       expect(await readdir(store.viewDir('v'))).toContain(name);
     }
+  });
+
+  it('takes over a publish lock left by a crashed publisher', async () => {
+    const store = new OfflineIndexStore(join(t.dir, 'lock-root'), 'p');
+    const tmp = await store.startBuild('v');
+    await writeFile(join(tmp, 'manifest.json'), '{}');
+    const lock = join(store.viewDir('v'), 'publish.lock');
+    await writeFile(lock, '');
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lock, old, old);
+    const published = await store.publish('v', tmp);
+    expect((await readFile(join(store.viewDir('v'), 'current'), 'utf8')).trim()).toBe(basename(published));
+    expect(await readdir(store.viewDir('v'))).not.toContain('publish.lock');
   });
 
   it('scans a source that changed after indexing, and says so', async () => {
