@@ -5,13 +5,18 @@
  */
 import { UsageError } from '../../core/errors.js';
 import { ndcgGain } from './objectives/lambdarank-objective.js';
-import { Float64SortScratch, bucketSortFloat64 } from '../../core/stats/bucket-sort.js';
+import { auc } from './auc-metric.js';
+import type { BucketedAuc } from './auc-metric.js';
+
+export { auc } from './auc-metric.js';
 
 /** Labels and query structure a metric is evaluated against. */
 export interface MetricTarget {
   readonly y: Float64Array;
   readonly outputs: number;
   readonly queryStart: Int32Array | undefined;
+  /** Evaluates 'auc' against this `y` without sorting (same value as `auc`); reused across rounds. */
+  readonly auc?: BucketedAuc;
 }
 
 const KNOWN = ['logloss', 'auc', 'mlogloss', 'merror', 'rmse', 'mae'];
@@ -43,7 +48,7 @@ export function evaluateMetric(name: string, scores: Float64Array, t: MetricTarg
       return s / n;
     }
     case 'auc':
-      return auc(scores, y);
+      return t.auc ? t.auc.value(scores) : auc(scores, y);
     case 'mlogloss':
     case 'merror': {
       const K = t.outputs;
@@ -82,43 +87,6 @@ export function evaluateMetric(name: string, scores: Float64Array, t: MetricTarg
       if (name.startsWith('ndcg@')) return meanNdcg(scores, t, Number(name.slice(5)));
       throw new UsageError(`unknown gbdt metric "${name}"`, { field: 'evalMetric' });
   }
-}
-
-/**
- * Area under the ROC curve with ties counted half (Mann–Whitney), via two native numeric sorts and one
- * merge: much faster than sorting indices with a comparator, which matters when it runs per iteration.
- */
-export function auc(scores: Float64Array, y: Float64Array): number {
-  const n = y.length;
-  let pos = 0;
-  for (let i = 0; i < n; i++) pos += y[i] === 1 ? 1 : 0;
-  const neg = n - pos;
-  if (pos === 0 || neg === 0) return NaN;
-  const sp = new Float64Array(pos);
-  const sn = new Float64Array(neg);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    if (y[i] === 1) sp[a++] = scores[i];
-    else sn[b++] = scores[i];
-  }
-  // Exact and bit-identical to the native sort, ~3x faster on 1e5+ scores: training AUC is evaluated every
-  // round (`evalTrain`), and on 200k rows it was a quarter of `kiln train`'s training thread.
-  const scratch = new Float64SortScratch();
-  bucketSortFloat64(sp, scratch);
-  bucketSortFloat64(sn, scratch);
-  // For each positive, count negatives strictly below and equal.
-  let wins = 0;
-  let lo = 0;
-  let hi = 0;
-  for (let i = 0; i < pos; i++) {
-    const s = sp[i];
-    while (lo < neg && sn[lo] < s) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < neg && sn[hi] === s) hi++;
-    wins += lo + (hi - lo) / 2;
-  }
-  return wins / (pos * neg);
 }
 
 /** Mean NDCG@k over queries (queries whose ideal DCG is 0 count as 1, like LightGBM). */

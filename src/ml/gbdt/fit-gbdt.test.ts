@@ -145,6 +145,19 @@ describe('fitGbdt', () => {
     expect((res.state as unknown as { numTrees: number }).numTrees).toBe(res.bestIteration + 1);
   });
 
+  it('records each round\'s train and valid AUC exactly as auc of that round\'s scores (bagging, column sampling)', async () => {
+    const tr = xorData(3000, 23);
+    const va = xorData(1000, 24);
+    const params = { objective: 'binary' as const, numTrees: 6, subsample: 0.7, colsampleByTree: 0.8, earlyStoppingRounds: 0, numThreads: 1 };
+    const full = await fitGbdt(tr.x, tr.y, { params, valid: va, seed: 4 });
+    for (let t = 1; t <= 6; t++) {
+      // The first t rounds of a seeded run are the whole of a t-tree run with the same seed.
+      const run = await trainGbdt(tr.x, tr.y, { params: { ...params, numTrees: t }, valid: va, seed: 4 });
+      expect(full.history.train.auc[t - 1]).toBe(auc(run.trainScores, tr.y));
+      expect(full.history.valid?.auc[t - 1]).toBe(auc(createGbdtPredictor(run.result.state).predictRaw(va.x), va.y));
+    }
+  });
+
   it('is deterministic: same seed gives the same bytes with 1 and 2 threads, bagging and column sampling on', async () => {
     // 60k rows x 6 features: large leaves exceed PARALLEL_MIN_WORK, so the worker path really runs.
     const tr = xorData(60000, 31);

@@ -10,6 +10,7 @@ import { Rng } from '../../core/rng.js';
 import type { ModelState } from '../../runtime/bundle-types.js';
 import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { binMatrix, fitBinLayout } from './bin-mapper.js';
+import { BucketedAuc } from './auc-metric.js';
 import { checkMetricName, evaluateMetric, metricHigherIsBetter } from './eval-metrics.js';
 import type { MetricTarget } from './eval-metrics.js';
 import { parseGbdtParams } from './gbdt-params.js';
@@ -196,8 +197,9 @@ function boost(x: FeatureMatrix, y: Float64Array, opts: GbdtFitOptions, p: GbdtP
   const vn = valid ? valid.x.rows : 0;
   const vScores = new Float64Array(vn * K);
   for (let i = 0; i < vn; i++) for (let k = 0; k < K; k++) vScores[i * K + k] = base[k];
-  const trainTarget: MetricTarget = { y, outputs: K, queryStart: c.queryStart };
-  const validTarget: MetricTarget | undefined = valid ? { y: valid.y, outputs: K, queryStart: valid.groups ? queryStarts(valid.groups, 'valid.groups') : undefined } : undefined;
+  // One output: AUC by bucket counting with buffers kept across rounds (allocated on its first use).
+  const trainTarget: MetricTarget = { y, outputs: K, queryStart: c.queryStart, auc: K === 1 ? new BucketedAuc(y) : undefined };
+  const validTarget: MetricTarget | undefined = valid ? { y: valid.y, outputs: K, queryStart: valid.groups ? queryStarts(valid.groups, 'valid.groups') : undefined, auc: K === 1 ? new BucketedAuc(valid.y) : undefined } : undefined;
   const history: GbdtFitResult['history'] = { train: {} };
   if (valid) history.valid = {};
   for (const m of c.metricNames) {
