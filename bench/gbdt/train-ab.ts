@@ -48,7 +48,7 @@ const y = Float64Array.from(readF32('y_train.f32'));
 const x = { rows: n, cols: F, data, names: Array.from({ length: F }, (_, f) => `f${f}`), categoryCounts: new Int32Array(F) };
 const params = { objective: 'binary' as const, numTrees: trees, maxLeaves: 31, maxBins: 255, learningRate: 0.1, numThreads: threads, evalTrain: true };
 const impls: Array<[string, typeof NEW]> = OLD ? [['baseline', OLD], ['new', NEW]] : [['new', NEW]];
-let scores = new Float64Array(0);
+let scores: Float64Array = new Float64Array(0);
 console.log(`${n} x ${F}, ${trees} trees, ${threads} thread(s), evalTrain on; load ${loadavg()[0].toFixed(2)}`);
 for (let r = 0; r < reps; r++) {
   for (const [name, impl] of impls) {
