@@ -7,7 +7,7 @@
  * buckets count all pairs but those inside a bucket holding both classes, and only those buckets' rows
  * (a quarter here) are gathered and compared exactly. It keeps its buffers across calls (fresh memory
  * costs a page fault per 4 KiB, a large share of a sort of 200k scores). On the 200k-row training scores of
- * the `kiln train` bench it measured 3.9–5.1 vs 9.1–10.9 ms per round (replayed rounds, one thread).
+ * the `kiln train` bench it measured 3.9–5.1 vs 9.1–10.9 ms per round (replayed rounds, one thread, load 2–4).
  * A k-way merge of the previous round's order split by leaf (the rows of one leaf keep their order) was
  * tried first and measured 9.3 ms: its ~5 dependent, unpredictable comparisons per row cost more than
  * the linear bucket sort they replace.
