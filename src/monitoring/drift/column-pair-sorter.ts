@@ -5,15 +5,16 @@
  * distinct counts, Wasserstein merge) while the calling thread takes the others: splitting only the sorts
  * left the merge and the counting passes (~45% of a one-thread report) on the calling thread. The work is
  * exact, so which thread takes a column never changes a value. The worker costs a start (module loading:
- * ~50 ms from dist/, a few hundred ms of CPU under tsx), so small reports stay on the calling thread, and a
- * large one does not wait for it: batches run on the calling thread until the worker reports ready
- * (`yieldToPool` between batches lets that message in). A worker that fails to start leaves the calling
- * thread alone.
+ * ~50 ms from dist/, ~100 ms of CPU under tsx), so small reports stay on the calling thread, and a large
+ * one does not wait for it: it is launched (`launchSortWorker`) as soon as the report has read enough
+ * numbers to want it, loads its modules while the rest is read, gets its buffers when the sorter opens,
+ * and batches run on the calling thread until it reports ready (`yieldToPool` between batches lets that
+ * message in). A worker that fails to start leaves the calling thread alone.
  */
 import { bucketSortFloat64, Float64SortScratch } from '../../core/stats/bucket-sort.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { startSharedJobPool } from '../../ml/parallel/shared-job-pool.js';
-import type { SharedJobPool } from '../../ml/parallel/shared-job-pool.js';
+import { launchSharedJobPool } from '../../ml/parallel/shared-job-pool.js';
+import type { SharedJobPool, SharedJobPoolLauncher } from '../../ml/parallel/shared-job-pool.js';
 import type { DriftSortWorkerData } from './drift-sort-worker.js';
 import { measureSortedPair, PAIR_STATS, SORT_PHASE, STATS_PHASE } from './numeric-pair-stats.js';
 import type { WassersteinMode } from './numeric-pair-stats.js';
@@ -29,6 +30,11 @@ export interface PairJob {
   readonly referenceCount: number;
   readonly currentCount: number;
   readonly wasserstein: WassersteinMode;
+}
+
+/** Spawn the sorting worker now (it loads its modules meanwhile); hand it to `ColumnPairSorter.open`, or close it. */
+export function launchSortWorker(): SharedJobPoolLauncher {
+  return launchSharedJobPool(new URL('./drift-sort-worker.js', import.meta.url), 2);
 }
 
 /** Gather buffers for both sides of SLOTS columns, and the sorting and measuring of their prefixes. */
@@ -47,15 +53,22 @@ export class ColumnPairSorter {
     readonly stats: Float64Array,
   ) {}
 
-  /** Buffers of `referenceSize` and `currentSize` values per slot; `threads` 2 starts one worker in the background. */
-  static open(referenceSize: number, currentSize: number, threads: number): ColumnPairSorter {
+  /**
+   * Buffers of `referenceSize` and `currentSize` values per slot; `threads` 2 starts one worker in the
+   * background (`launched`, from `launchSortWorker`, if given; with `threads` 1 it is closed).
+   */
+  static open(referenceSize: number, currentSize: number, threads: number, launched?: SharedJobPoolLauncher | null): ColumnPairSorter {
     const make = (n: number): Float64Array => (threads < 2 ? new Float64Array(n) : new Float64Array(new SharedArrayBuffer(8 * Math.max(n, 1))));
     const reference = Array.from({ length: SLOTS }, () => make(referenceSize));
     const current = Array.from({ length: SLOTS }, () => make(currentSize));
     const stats = make(SLOTS * PAIR_STATS);
     const sorter = new ColumnPairSorter(reference, current, stats);
-    if (threads < 2) return sorter;
-    sorter.starting = startSharedJobPool(new URL('./drift-sort-worker.js', import.meta.url), 2, (ctrl): DriftSortWorkerData => ({ ctrl, reference, current, stats })).then(
+    if (threads < 2) {
+      void launched?.close();
+      return sorter;
+    }
+    const data: DriftSortWorkerData = { reference, current, stats };
+    sorter.starting = (launched ?? launchSortWorker()).start(data).then(
       async (pool) => {
         if (sorter.closed) await pool.close();
         else sorter.pool = pool;

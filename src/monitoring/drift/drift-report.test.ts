@@ -93,6 +93,25 @@ describe('driftReport charts', () => {
   });
 });
 
+describe('driftReport categories', () => {
+  it('counts codes with missing values anywhere, in chunks of any length', async () => {
+    const rng = new Rng(9);
+    const categories = ['a', 'b', 'c', 'd', 'e'];
+    const codes = (n: number): Int32Array => Int32Array.from({ length: n }, () => (rng.next() < 0.07 ? -1 : rng.int(categories.length - 1)));
+    const sides = [[codes(1001), codes(7)], [codes(4), codes(2), codes(999)]];
+    const frames = sides.map((chunks) => chunks.map((c) => new Frame([{ name: 'k', type: 'categorical', codes: c, categories }], c.length)));
+    const r = await driftReport(frames[0], frames[1], { tests: { k: 'jensenshannon' } });
+    const [col] = r.columns;
+    sides.forEach((chunks, s) => {
+      const all = chunks.flatMap((c) => Array.from(c));
+      const summary = s === 0 ? col.reference : col.current;
+      expect(summary).toEqual({ count: all.filter((c) => c >= 0).length, missing: all.filter((c) => c < 0).length, distinct: new Set(all.filter((c) => c >= 0)).size });
+      const shares = col.distribution.labels.map((l) => all.filter((c) => categories[c] === l).length / summary.count);
+      expect(s === 0 ? col.distribution.reference : col.distribution.current).toEqual(shares);
+    });
+  });
+});
+
 describe('driftReport threads', () => {
   it('gives the same report when a worker takes columns', async () => {
     const rng = new Rng(5);
@@ -119,5 +138,7 @@ describe('driftReport threads', () => {
     expect(one.columns.slice(7, 10).map((col) => col.test)).toEqual(['ks', 'psi', 'wasserstein']);
     expect(one.skipped).toEqual([{ column: 'gone', reason: 'all values are missing in the current data' }]);
     await expect(driftReport([r], [c], { threads: 3 })).rejects.toThrow(/threads must be 1 or 2/);
+    // The worker launched at the start of a two-thread report is stopped when the report fails before using it.
+    await expect(driftReport([r.slice(0, 0)], [c], { threads: 2 })).rejects.toThrow(/reference data has no rows/);
   });
 });

@@ -9,14 +9,17 @@
  * a sort scratch, all reused by every column, because first-touch page faults on fresh arrays cost more
  * here than copying and sorting the values; the sort is the exact bucket sort of core/stats/bucket-sort.ts.
  * With two threads the columns go in batches of two, a worker taking sorts and whole columns' statistics
- * (column-pair-sorter.ts); outcomes are kept by position, so the report's order is the columns' order.
+ * (column-pair-sorter.ts), launched while the data is still being read (drift-columns.ts collects it);
+ * outcomes are kept by position, so the report's order is the columns' order.
  */
 import { UsageError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
-import { cellValue, isMissing } from '../../core/frame.js';
 import { availableParallelism } from 'node:os';
-import { ColumnPairSorter, PARALLEL_SORT_MIN_VALUES, SLOTS } from './column-pair-sorter.js';
+import type { SharedJobPoolLauncher } from '../../ml/parallel/shared-job-pool.js';
+import { ColumnPairSorter, launchSortWorker, PARALLEL_SORT_MIN_VALUES, SLOTS } from './column-pair-sorter.js';
 import type { PairJob } from './column-pair-sorter.js';
+import { collect, gatherFinite, largestNumeric, numericValues } from './drift-columns.js';
+import type { Accumulator, CollectedSide } from './drift-columns.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
 import type { DriftColumnKind, DriftSample } from './drift-tests.js';
 import { normedWasserstein } from './normed-wasserstein.js';
@@ -82,107 +85,12 @@ export interface DriftReport {
   readonly datasetDrift: boolean;
 }
 
-interface Accumulator {
-  kind: DriftColumnKind;
-  /**
-   * Numeric columns: the chunks' own arrays (NaN and ±Infinity still in), read without copying. Copying
-   * 80M values into fresh arrays cost more in page faults than the copy itself; the values are gathered
-   * into reused buffers one column at a time when the column is tested.
-   */
-  chunks: Float64Array[];
-  /** Values in `chunks`, missing ones included. */
-  n: number;
-  counts: Map<string, number>;
-  missing: number;
-}
-
-function newAcc(kind: DriftColumnKind): Accumulator {
-  return { kind, chunks: [], n: 0, counts: new Map(), missing: 0 };
-}
-
-function bump(a: Accumulator, key: string, by = 1): void {
-  a.counts.set(key, (a.counts.get(key) ?? 0) + by);
-}
-
-function observe(accs: Map<string, Accumulator>, frame: Frame, wanted: ReadonlySet<string> | null): void {
-  for (const col of frame.columns) {
-    if (wanted && !wanted.has(col.name)) continue;
-    const kind: DriftColumnKind = col.type === 'text' ? 'text' : col.type === 'categorical' || col.type === 'boolean' ? 'categorical' : 'numeric';
-    let a = accs.get(col.name);
-    if (!a) accs.set(col.name, (a = newAcc(kind)));
-    // Texts and categories are both counted by value; a column read as either in different chunks is text.
-    if (a.kind !== kind && a.kind !== 'numeric' && kind !== 'numeric') a.kind = 'text';
-    else if (a.kind !== kind) throw new UsageError(`column "${col.name}" is ${kind} in one chunk and ${a.kind} in another`, { column: col.name });
-    const n = frame.rowCount;
-    if (col.type === 'numeric' || col.type === 'timestamp') {
-      // Kept by reference: a frame's arrays are not written after it is yielded (readers hand each chunk over).
-      a.chunks.push(col.values.length === n ? col.values : col.values.subarray(0, n));
-      a.n += n;
-    } else if (col.type === 'categorical') {
-      const per = new Float64Array(col.categories.length);
-      for (let i = 0; i < n; i++) {
-        const c = col.codes[i];
-        if (c < 0) a.missing++;
-        else per[c]++;
-      }
-      for (let c = 0; c < per.length; c++) if (per[c] > 0) bump(a, col.categories[c], per[c]);
-    } else if (kind === 'numeric') {
-      const v = new Float64Array(n);
-      for (let i = 0; i < n; i++) v[i] = isMissing(col, i) ? NaN : Number(cellValue(col, i));
-      a.chunks.push(v);
-      a.n += n;
-    } else {
-      for (let i = 0; i < n; i++) {
-        if (isMissing(col, i)) a.missing++;
-        else bump(a, String(cellValue(col, i)));
-      }
-    }
-  }
-}
-
-/**
- * Copy a numeric column's finite values into `out` (at least `a.n` long) and return how many; NaN and
- * ±Infinity count as missing (Evidently replaces infinities with NaN before testing).
- */
-function gatherFinite(a: Accumulator, out: Float64Array): number {
-  let k = 0;
-  for (const v of a.chunks) {
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i];
-      if (x - x === 0) out[k++] = x;
-    }
-  }
-  a.missing = a.n - k;
-  return k;
-}
-
-async function collect(chunks: AsyncIterable<Frame> | Iterable<Frame>, wanted: ReadonlySet<string> | null): Promise<{ rows: number; accs: Map<string, Accumulator>; order: string[] }> {
-  const accs = new Map<string, Accumulator>();
-  let rows = 0;
-  let order: string[] | null = null;
-  for await (const f of chunks) {
-    order ??= f.names;
-    rows += f.rowCount;
-    observe(accs, f, wanted);
-  }
-  return { rows, accs, order: order ?? [] };
-}
-
 const EMPTY = new Float64Array(0);
 
-/** Values (missing included) of the longest numeric column: the size of a reused gather buffer. */
-function largestNumeric(accs: Map<string, Accumulator>): number {
-  let most = 0;
-  for (const a of accs.values()) if (a.kind === 'numeric' && a.n > most) most = a.n;
-  return most;
-}
-
-/** Threads for the column sorts: as asked, else two for large reports on a machine with two cores or more. */
-function sortThreads(asked: number | undefined, ref: Map<string, Accumulator>, cur: Map<string, Accumulator>): number {
+/** Threads for the column sorts: as asked, else two for reports of `numericValues` or more on a machine with two cores or more. */
+function sortThreads(asked: number | undefined, numericValues: number): number {
   if (asked !== undefined) return asked;
-  let values = 0;
-  for (const accs of [ref, cur]) for (const a of accs.values()) if (a.kind === 'numeric') values += a.n;
-  return values >= PARALLEL_SORT_MIN_VALUES && availableParallelism() >= 2 ? 2 : 1;
+  return numericValues >= PARALLEL_SORT_MIN_VALUES && availableParallelism() >= 2 ? 2 : 1;
 }
 
 /** A side's values by category: counts as collected, or a numeric side's gathered values as strings. */
@@ -316,14 +224,34 @@ export async function driftReport(reference: AsyncIterable<Frame> | Iterable<Fra
   }
   if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw new UsageError(`threads must be 1 or 2 (got ${opts.threads})`, { field: 'threads' });
   const wanted = opts.columns ? new Set(opts.columns) : null;
-  const ref = await collect(reference, wanted);
-  const cur = await collect(current, wanted);
-  if (ref.rows === 0) throw new UsageError('the reference data has no rows', { field: 'reference' });
-  if (cur.rows === 0) throw new UsageError('the current data has no rows', { field: 'current' });
-  for (const c of opts.columns ?? []) if (!ref.accs.has(c) && !cur.accs.has(c)) throw new UsageError(`column "${c}" is in neither dataset`, { column: c, field: 'columns' });
+  // The sorting worker is launched as soon as the report will use it (threads: 2, or enough numbers read
+  // so far), so that it loads its modules while the rest is read instead of after.
+  let launched: SharedJobPoolLauncher | null = null;
+  let referenceValues = 0;
+  const launchWhenWanted = (values: number): void => {
+    if (!launched && sortThreads(opts.threads, values) === 2) launched = launchSortWorker();
+  };
+  launchWhenWanted(0);
+  try {
+    const ref = await collect(reference, wanted, launchWhenWanted);
+    referenceValues = numericValues(ref.accs);
+    const cur = await collect(current, wanted, (values) => launchWhenWanted(referenceValues + values));
+    if (ref.rows === 0) throw new UsageError('the reference data has no rows', { field: 'reference' });
+    if (cur.rows === 0) throw new UsageError('the current data has no rows', { field: 'current' });
+    for (const c of opts.columns ?? []) if (!ref.accs.has(c) && !cur.accs.has(c)) throw new UsageError(`column "${c}" is in neither dataset`, { column: c, field: 'columns' });
+    const sorter = ColumnPairSorter.open(largestNumeric(ref.accs), largestNumeric(cur.accs), sortThreads(opts.threads, referenceValues + numericValues(cur.accs)), launched);
+    launched = null;
+    return await testColumns(ref, cur, sorter, wanted, opts);
+  } finally {
+    // Only when the report failed before its sorter took the worker.
+    await (launched as SharedJobPoolLauncher | null)?.close();
+  }
+}
+
+/** The report's second half: test every column present on both sides, then close `sorter`. */
+async function testColumns(ref: CollectedSide, cur: CollectedSide, sorter: ColumnPairSorter, wanted: ReadonlySet<string> | null, opts: DriftReportOptions): Promise<DriftReport> {
   const shareLimit = opts.datasetDriftShare ?? 0.5;
   const names = [...ref.order.filter((n) => !wanted || wanted.has(n)), ...cur.order.filter((n) => (!wanted || wanted.has(n)) && !ref.accs.has(n))];
-  const sorter = ColumnPairSorter.open(largestNumeric(ref.accs), largestNumeric(cur.accs), sortThreads(opts.threads, ref.accs, cur.accs));
   // Each name's outcome by position: numeric columns finish a batch later than the columns read after them.
   const outcomes: (ColumnDrift | DriftReport['skipped'][number])[] = [];
   const batch: { index: number; name: string; r: Accumulator; c: Accumulator; job: PairJob }[] = [];

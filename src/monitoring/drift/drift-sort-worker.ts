@@ -3,24 +3,26 @@
  * one sorting a side per block, then one measuring a slot's sorted sides per block (numeric-pair-stats.ts),
  * the calling thread taking whichever blocks the worker does not claim.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { bucketSortFloat64, Float64SortScratch } from '../../core/stats/bucket-sort.js';
-import { serveSharedJobs } from '../../ml/parallel/shared-job-pool.js';
-import { measureSortedPair, PAIR_STATS, SORT_PHASE, } from './numeric-pair-stats.js';
+import { receiveJobData, serveSharedJobs } from '../../ml/parallel/shared-job-pool.js';
+import { measureSortedPair, PAIR_STATS, SORT_PHASE } from './numeric-pair-stats.js';
 import type { WassersteinMode } from './numeric-pair-stats.js';
 
-/** What the sorter hands its worker. */
+/** What the sorter hands its worker once its buffers exist (the worker is launched before). */
 export interface DriftSortWorkerData {
-  readonly ctrl: Int32Array;
   readonly reference: readonly Float64Array[];
   readonly current: readonly Float64Array[];
   readonly stats: Float64Array;
 }
 
-const wd = workerData as DriftSortWorkerData | undefined;
-if (wd && parentPort) {
+/** The longest wait for the module loader's pending cache writes before serving jobs. */
+const FLUSH_MS = 50;
+
+receiveJobData<DriftSortWorkerData>((wd, ctrl) => {
   const port = parentPort;
-  const { ctrl, reference, current, stats } = wd;
+  if (!port) return;
+  const { reference, current, stats } = wd;
   const scratch = new Float64SortScratch();
   // First-touch page faults cost ~25 ms of CPU per 8 MB here (docs/benchmarks.md): take them for the slots
   // above 0 and this thread's sort scratch now, while the calling thread works alone in slot 0 (it writes
@@ -31,12 +33,25 @@ if (wd && parentPort) {
   }
   scratch.workFor(Math.max(reference[0].length, current[0].length)).fill(0);
   // args: [0] phase, then per slot k: [1 + 3k] reference count, [2 + 3k] current count, [3 + 3k] Wasserstein mode.
-  serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
-    if (args[0] === SORT_PHASE) {
-      const k = b >> 1;
-      bucketSortFloat64(b & 1 ? current[k].subarray(0, args[2 + 3 * k]) : reference[k].subarray(0, args[1 + 3 * k]), scratch);
-    } else {
-      measureSortedPair(reference[b].subarray(0, args[1 + 3 * b]), current[b].subarray(0, args[2 + 3 * b]), args[3 + 3 * b] as WassersteinMode, stats, PAIR_STATS * b);
-    }
-  });
-}
+  const serve = (): void =>
+    serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
+      if (args[0] === SORT_PHASE) {
+        const k = b >> 1;
+        bucketSortFloat64(b & 1 ? current[k].subarray(0, args[2 + 3 * k]) : reference[k].subarray(0, args[1 + 3 * k]), scratch);
+      } else {
+        measureSortedPair(reference[b].subarray(0, args[1 + 3 * b]), current[b].subarray(0, args[2 + 3 * b]), args[3 + 3 * b] as WassersteinMode, stats, PAIR_STATS * b);
+      }
+    });
+  // serveSharedJobs never returns to the event loop. Under a TypeScript loader (tsx: the bench, tests, a
+  // dev checkout), the modules just compiled are being written to the loader's cache by asynchronous file
+  // writes that need the loop to finish; serving at once dropped them, so every worker start compiled its
+  // modules again (~130 ms of a ~215 ms start's CPU, measured). Waiting for this data usually lets them
+  // finish; if it came first, wait for them here (at most FLUSH_MS; from compiled JavaScript there are none).
+  const since = performance.now();
+  const fileWritesPending = (): boolean => process.getActiveResourcesInfo().some((r) => r.startsWith('FSReq'));
+  const serveOnceFlushed = (): void => {
+    if (fileWritesPending() && performance.now() - since < FLUSH_MS) setTimeout(serveOnceFlushed, 1);
+    else serve();
+  };
+  serveOnceFlushed();
+});
