@@ -25,12 +25,16 @@ export const PARALLEL_SORT_MIN_VALUES = 4_000_000;
 /** Columns per batch: one per thread. */
 export const SLOTS = 2;
 
-/** One column of a batch: how many values its slot holds on each side (both at least 1), and whether to measure the distance. */
+/** One column of a batch: whether to measure the distance. */
 export interface PairJob {
-  readonly referenceCount: number;
-  readonly currentCount: number;
   readonly wasserstein: WassersteinMode;
 }
+
+/**
+ * Fill one side of slot k (`side` 0 the reference, 1 the current) with a column's values and return how
+ * many it wrote (at least 1).
+ */
+export type GatherSide = (k: number, side: 0 | 1) => number;
 
 /** Spawn the sorting worker now (it loads its modules meanwhile); hand it to `ColumnPairSorter.open`, or close it. */
 export function launchSortWorker(): SharedJobPoolLauncher {
@@ -43,6 +47,8 @@ export class ColumnPairSorter {
   private pool: SharedJobPool | null = null;
   private starting: Promise<void> | null = null;
   private closed = false;
+  /** Number of the last batch measured with the worker (marks its gathered sides). */
+  private batch = 0;
 
   private constructor(
     /** Reference values of each slot's column (a prefix of it). */
@@ -51,7 +57,19 @@ export class ColumnPairSorter {
     readonly current: readonly Float64Array[],
     /** PAIR_STATS numbers per slot, written by `measure` (see numeric-pair-stats.ts). */
     readonly stats: Float64Array,
+    /** Per side 2k + s of the batch: the batch number once gathered ([0, 2 * SLOTS)), then its count. */
+    private readonly sides: Int32Array,
   ) {}
+
+  /** Values of slot k's reference side after `measure`. */
+  referenceCount(k: number): number {
+    return this.sides[2 * SLOTS + 2 * k];
+  }
+
+  /** Values of slot k's current side after `measure`. */
+  currentCount(k: number): number {
+    return this.sides[2 * SLOTS + 2 * k + 1];
+  }
 
   /**
    * Buffers of `referenceSize` and `currentSize` values per slot; `threads` 2 starts one worker in the
@@ -62,12 +80,13 @@ export class ColumnPairSorter {
     const reference = Array.from({ length: SLOTS }, () => make(referenceSize));
     const current = Array.from({ length: SLOTS }, () => make(currentSize));
     const stats = make(SLOTS * PAIR_STATS);
-    const sorter = new ColumnPairSorter(reference, current, stats);
+    const sides = threads < 2 ? new Int32Array(4 * SLOTS) : new Int32Array(new SharedArrayBuffer(16 * SLOTS));
+    const sorter = new ColumnPairSorter(reference, current, stats, sides);
     if (threads < 2) {
       void launched?.close();
       return sorter;
     }
-    const data: DriftSortWorkerData = { reference, current, stats };
+    const data: DriftSortWorkerData = { reference, current, stats, sides };
     sorter.starting = (launched ?? launchSortWorker()).start(data).then(
       async (pool) => {
         if (sorter.closed) await pool.close();
@@ -100,26 +119,41 @@ export class ColumnPairSorter {
     if (this.starting && !this.pool) await nextTurn();
   }
 
-  /** Sort and measure slot k's prefixes for each `jobs[k]`; the results are in `stats` from PAIR_STATS * k. */
-  measure(jobs: readonly PairJob[]): void {
-    const side = (b: number): Float64Array => {
-      const j = jobs[b >> 1];
-      return b & 1 ? this.current[b >> 1].subarray(0, j.currentCount) : this.reference[b >> 1].subarray(0, j.referenceCount);
-    };
-    const stats = (k: number): void => {
-      const j = jobs[k];
-      measureSortedPair(this.reference[k].subarray(0, j.referenceCount), this.current[k].subarray(0, j.currentCount), j.wasserstein, this.stats, PAIR_STATS * k);
-    };
+  /**
+   * Gather (`gather`), sort and measure both sides of slot k for each `jobs[k]`; the results are in
+   * `stats` from PAIR_STATS * k, the counts in `referenceCount(k)` and `currentCount(k)`.
+   */
+  measure(jobs: readonly PairJob[], gather: GatherSide): void {
+    const sides = this.sides;
+    const count = (b: number): number => sides[2 * SLOTS + b];
+    const side = (b: number): Float64Array => (b & 1 ? this.current[b >> 1] : this.reference[b >> 1]).subarray(0, count(b));
+    const stats = (k: number): void => measureSortedPair(side(2 * k), side(2 * k + 1), jobs[k].wasserstein, this.stats, PAIR_STATS * k);
     const pool = this.pool;
+    const nSides = 2 * jobs.length;
     if (!pool || jobs.length < 2) {
-      for (let b = 0; b < 2 * jobs.length; b++) bucketSortFloat64(side(b), this.scratch);
+      for (let b = 0; b < nSides; b++) {
+        sides[2 * SLOTS + b] = gather(b >> 1, (b & 1) as 0 | 1);
+        bucketSortFloat64(side(b), this.scratch);
+      }
       for (let k = 0; k < jobs.length; k++) stats(k);
       return;
     }
-    // Two phases, so that the threads share the work in pieces of one sort: the sides (block 2k + 1 the
-    // current side of slot k), then each column's statistics on its sorted sides.
-    const args = [SORT_PHASE, ...jobs.flatMap((j) => [j.referenceCount, j.currentCount, j.wasserstein])];
-    pool.run(args, 2 * jobs.length, (b) => bucketSortFloat64(side(b), this.scratch));
+    // The calling thread alone can read the columns' chunks, so the gathers overlap the sorts: side 0 is
+    // gathered, then the sort job is published and the others are gathered while the worker sorts, each
+    // marked with this batch's number once written (the worker waits for that mark). The worker claims
+    // blocks from the back, so block b sorts side nSides - 1 - b: it takes the sides in gathering order.
+    this.batch = this.batch === 0x3fffffff ? 1 : this.batch + 1;
+    const batch = this.batch;
+    const gathered = (b: number): void => {
+      sides[2 * SLOTS + b] = gather(b >> 1, (b & 1) as 0 | 1);
+      Atomics.store(sides, b, batch);
+      Atomics.notify(sides, b);
+    };
+    gathered(0);
+    const args = [SORT_PHASE, batch, jobs.length, ...jobs.map((j) => j.wasserstein)];
+    pool.run(args, nSides, (b) => bucketSortFloat64(side(nSides - 1 - b), this.scratch), () => {
+      for (let b = 1; b < nSides; b++) gathered(b);
+    });
     args[0] = STATS_PHASE;
     pool.run(args, jobs.length, stats);
   }

@@ -127,6 +127,12 @@ export function gatherFinite(a: Accumulator, out: Float64Array): number {
   return k;
 }
 
+/** Whether a numeric column holds a finite value (usually its first one: no full pass). */
+export function hasFinite(a: Accumulator): boolean {
+  for (const v of a.chunks) for (let i = 0; i < v.length; i++) if (v[i] - v[i] === 0) return true;
+  return false;
+}
+
 /**
  * One pass over a side's chunks. `onNumericValues` hears the numeric values (missing included) collected
  * so far after each chunk, so that a caller can start work that pays only for large reports (the sorting

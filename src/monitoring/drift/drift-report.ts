@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import type { SharedJobPoolLauncher } from '../../ml/parallel/shared-job-pool.js';
 import { ColumnPairSorter, launchSortWorker, PARALLEL_SORT_MIN_VALUES, SLOTS } from './column-pair-sorter.js';
 import type { PairJob } from './column-pair-sorter.js';
-import { collect, gatherFinite, largestNumeric, numericValues } from './drift-columns.js';
+import { collect, gatherFinite, hasFinite, largestNumeric, numericValues } from './drift-columns.js';
 import type { Accumulator, CollectedSide } from './drift-columns.js';
 import { DRIFT_TESTS, defaultDriftTest } from './drift-tests.js';
 import type { DriftColumnKind, DriftSample } from './drift-tests.js';
@@ -256,10 +256,13 @@ async function testColumns(ref: CollectedSide, cur: CollectedSide, sorter: Colum
   const outcomes: (ColumnDrift | DriftReport['skipped'][number])[] = [];
   const batch: { index: number; name: string; r: Accumulator; c: Accumulator; job: PairJob }[] = [];
   const flush = (): void => {
-    sorter.measure(batch.map((p) => p.job));
+    sorter.measure(
+      batch.map((p) => p.job),
+      (k, side) => (side === 0 ? gatherFinite(batch[k].r, sorter.reference[k]) : gatherFinite(batch[k].c, sorter.current[k])),
+    );
     batch.forEach((p, k) => {
-      const rValues = sorter.reference[k].subarray(0, p.job.referenceCount);
-      const cValues = sorter.current[k].subarray(0, p.job.currentCount);
+      const rValues = sorter.reference[k].subarray(0, sorter.referenceCount(k));
+      const cValues = sorter.current[k].subarray(0, sorter.currentCount(k));
       const at = PAIR_STATS * k;
       const st = sorter.stats;
       outcomes[p.index] = testColumn(p.name, p.r, p.c, rValues, cValues, { referenceDistinct: st[at], currentDistinct: st[at + 1], wasserstein: st[at + 2], referenceStd: st[at + 3] }, opts);
@@ -275,25 +278,28 @@ async function testColumns(ref: CollectedSide, cur: CollectedSide, sorter: Colum
         outcomes[index] = { column: name, reason: `not in the ${r ? 'current' : 'reference'} data` };
         continue;
       }
-      // Numeric sides are gathered into a slot's buffers (reused by every column) and sorted there in place;
+      // Numeric sides are gathered into a slot's buffers (reused by every column) and sorted there in place,
+      // both sides of a batch's columns by the sorter (which overlaps the gathers with the worker's sorts);
       // a column read as numbers on one side only is compared by category, from slot 0 once the batch is done.
       const pair = r.kind === 'numeric' && c.kind === 'numeric';
-      if (!pair && batch.length > 0 && (r.kind === 'numeric' || c.kind === 'numeric')) flush();
-      const slot = pair ? batch.length : 0;
-      const rGathered = r.kind === 'numeric' ? sorter.reference[slot].subarray(0, gatherFinite(r, sorter.reference[slot])) : EMPTY;
-      const cGathered = c.kind === 'numeric' ? sorter.current[slot].subarray(0, gatherFinite(c, sorter.current[slot])) : EMPTY;
-      const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
-      const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
-      if (rn === 0 || cn === 0) {
-        outcomes[index] = { column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` };
+      if (pair) {
+        const rEmpty = !hasFinite(r);
+        if (rEmpty || !hasFinite(c)) {
+          outcomes[index] = { column: name, reason: `all values are missing in the ${rEmpty ? 'reference' : 'current'} data` };
+          continue;
+        }
+        const chosen = opts.tests?.[name];
+        batch.push({ index, name, r, c, job: { wasserstein: chosen === undefined ? WASSERSTEIN_IF_DEFAULT : chosen === 'wasserstein' ? WASSERSTEIN_ALWAYS : WASSERSTEIN_NEVER } });
+      } else {
+        if (batch.length > 0 && (r.kind === 'numeric' || c.kind === 'numeric')) flush();
+        const rGathered = r.kind === 'numeric' ? sorter.reference[0].subarray(0, gatherFinite(r, sorter.reference[0])) : EMPTY;
+        const cGathered = c.kind === 'numeric' ? sorter.current[0].subarray(0, gatherFinite(c, sorter.current[0])) : EMPTY;
+        const rn = r.kind === 'numeric' ? rGathered.length : [...r.counts.values()].reduce((a, b) => a + b, 0);
+        const cn = c.kind === 'numeric' ? cGathered.length : [...c.counts.values()].reduce((a, b) => a + b, 0);
+        if (rn === 0 || cn === 0) outcomes[index] = { column: name, reason: `all values are missing in the ${rn === 0 ? 'reference' : 'current'} data` };
+        else outcomes[index] = testColumn(name, r, c, rGathered, cGathered, null, opts);
         continue;
       }
-      if (!pair) {
-        outcomes[index] = testColumn(name, r, c, rGathered, cGathered, null, opts);
-        continue;
-      }
-      const chosen = opts.tests?.[name];
-      batch.push({ index, name, r, c, job: { referenceCount: rn, currentCount: cn, wasserstein: chosen === undefined ? WASSERSTEIN_IF_DEFAULT : chosen === 'wasserstein' ? WASSERSTEIN_ALWAYS : WASSERSTEIN_NEVER } });
       // Until the worker is ready the calling thread takes columns one at a time, looking for its ready
       // message between them: the worker starts sharing a column sooner.
       if (batch.length === SLOTS || !sorter.sharing) {

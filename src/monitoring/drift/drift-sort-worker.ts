@@ -14,6 +14,8 @@ export interface DriftSortWorkerData {
   readonly reference: readonly Float64Array[];
   readonly current: readonly Float64Array[];
   readonly stats: Float64Array;
+  /** Per side: the batch number once gathered, then (from 2 * SLOTS) its count (column-pair-sorter.ts). */
+  readonly sides: Int32Array;
 }
 
 /** The longest wait for the module loader's pending cache writes before serving jobs. */
@@ -22,7 +24,9 @@ const FLUSH_MS = 50;
 receiveJobData<DriftSortWorkerData>((wd, ctrl) => {
   const port = parentPort;
   if (!port) return;
-  const { reference, current, stats } = wd;
+  const { reference, current, stats, sides } = wd;
+  const slots = reference.length;
+  const side = (b: number): Float64Array => (b & 1 ? current[b >> 1] : reference[b >> 1]).subarray(0, sides[2 * slots + b]);
   const scratch = new Float64SortScratch();
   // First-touch page faults cost ~25 ms of CPU per 8 MB here (docs/benchmarks.md): take them for the slots
   // above 0 and this thread's sort scratch now, while the calling thread works alone in slot 0 (it writes
@@ -32,14 +36,16 @@ receiveJobData<DriftSortWorkerData>((wd, ctrl) => {
     current[k].fill(0);
   }
   scratch.workFor(Math.max(reference[0].length, current[0].length)).fill(0);
-  // args: [0] phase, then per slot k: [1 + 3k] reference count, [2 + 3k] current count, [3 + 3k] Wasserstein mode.
+  // args: [0] phase, [1] batch number, [2] columns, [3 + k] slot k's Wasserstein mode.
   const serve = (): void =>
     serveSharedJobs(ctrl, (m) => port.postMessage(m), (args, b) => {
       if (args[0] === SORT_PHASE) {
-        const k = b >> 1;
-        bucketSortFloat64(b & 1 ? current[k].subarray(0, args[2 + 3 * k]) : reference[k].subarray(0, args[1 + 3 * k]), scratch);
+        const s = 2 * args[2] - 1 - b;
+        // The calling thread may still be gathering this side.
+        for (let mark = Atomics.load(sides, s); mark !== args[1]; mark = Atomics.load(sides, s)) Atomics.wait(sides, s, mark);
+        bucketSortFloat64(side(s), scratch);
       } else {
-        measureSortedPair(reference[b].subarray(0, args[1 + 3 * b]), current[b].subarray(0, args[2 + 3 * b]), args[3 + 3 * b] as WassersteinMode, stats, PAIR_STATS * b);
+        measureSortedPair(side(2 * b), side(2 * b + 1), args[3 + b] as WassersteinMode, stats, PAIR_STATS * b);
       }
     });
   // serveSharedJobs never returns to the event loop. Under a TypeScript loader (tsx: the bench, tests, a
