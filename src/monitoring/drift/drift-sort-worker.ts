@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry of the drift report's column sorter: a batch is two jobs on the shared slot buffers,
- * one sorting a side per block, then one measuring a slot's sorted sides per block (numeric-pair-stats.ts),
- * the calling thread taking whichever blocks the worker does not claim.
+ * one sorting a side per block (once the calling thread has marked it gathered), then one measuring a
+ * slot's sorted sides per block (numeric-pair-stats.ts), the calling thread taking whichever blocks the
+ * worker does not claim. Launched before its data exists, it gets the buffers by message.
  */
 import { parentPort } from 'node:worker_threads';
 import { bucketSortFloat64, Float64SortScratch } from '../../core/stats/bucket-sort.js';
