@@ -5,60 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FeatureMatrix } from '../../runtime/feature-matrix.js';
 import { createGbdtPredictor } from '../../runtime/gbdt/gbdt-predictor.js';
 import { auc } from './eval-metrics.js';
 import { fitGbdt } from './fit-gbdt.js';
 import type { GbdtParams } from './gbdt-params.js';
+import { readFixtureCsv as readCsv, fixtureMatrix as toMatrix } from '../../../test/fixtures/fixture-matrix.js';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url);
 const REF = JSON.parse(readFileSync(new URL('gbdt-reference.json', FIXTURES), 'utf8')) as {
   rounds: Record<string, number>;
   datasets: Record<string, { auc?: number; rmse?: number }>;
 };
-
-interface Table {
-  names: string[];
-  cols: string[][];
-}
-
-/** Test-only CSV reader for the fixture files (no quoted fields in them). */
-function readCsv(file: string): Table {
-  const lines = readFileSync(new URL(file, FIXTURES), 'utf8').split('\n').filter((l) => l.length > 0);
-  const names = lines[0].split(',').map((s) => s.trim());
-  const cols = names.map(() => [] as string[]);
-  for (let r = 1; r < lines.length; r++) {
-    const parts = lines[r].split(',');
-    for (let j = 0; j < names.length; j++) cols[j].push((parts[j] ?? '').trim());
-  }
-  return { names, cols };
-}
-
-/** Numeric columns as-is, other columns as sorted-dictionary codes; '' and '?' are missing. */
-function toMatrix(t: Table, target: string, drop: string[], rows: (i: number) => boolean): { x: FeatureMatrix; y: string[] } {
-  const keep = t.names.map((_, j) => j).filter((j) => t.names[j] !== target && !drop.includes(t.names[j]));
-  const all = t.cols[0].length;
-  const sel: number[] = [];
-  for (let i = 0; i < all; i++) if (rows(i)) sel.push(i);
-  const n = sel.length;
-  const data = new Float64Array(n * keep.length);
-  const cats = new Int32Array(keep.length);
-  keep.forEach((j, c) => {
-    const col = t.cols[j];
-    const isMissing = (v: string): boolean => v === '' || v === '?';
-    const numeric = col.every((v) => isMissing(v) || Number.isFinite(Number(v)));
-    if (numeric) {
-      sel.forEach((i, r) => (data[c * n + r] = isMissing(col[i]) ? NaN : Number(col[i])));
-    } else {
-      const dict = [...new Set(col.filter((v) => !isMissing(v)))].sort();
-      const code = new Map(dict.map((v, k) => [v, k]));
-      cats[c] = dict.length;
-      sel.forEach((i, r) => (data[c * n + r] = isMissing(col[i]) ? NaN : (code.get(col[i]) as number)));
-    }
-  });
-  const yCol = t.cols[t.names.indexOf(target)];
-  return { x: { rows: n, cols: keep.length, data, names: keep.map((j) => t.names[j]), categoryCounts: cats }, y: sel.map((i) => yCol[i]) };
-}
 
 const isTest = (i: number): boolean => i % 5 === 0;
 const isTrain = (i: number): boolean => i % 5 !== 0;
