@@ -11,14 +11,12 @@
  *
  * Needs bench/out/gbdt-data-<rows>/ from a previous `npx tsx bench/gbdt/run.ts --rows <rows>`.
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as NEW from '../../src/ml/gbdt/fit-gbdt.js';
 import { BucketedAuc, auc } from '../../src/ml/gbdt/auc-metric.js';
 import { evaluateMetric } from '../../src/ml/gbdt/eval-metrics.js';
 import { GbdtProfile } from '../../src/ml/gbdt/gbdt-profile.js';
+import { loadCachedTrainData, stringHash } from './cached-train-data.js';
 
 const rows = process.argv[2] ?? '250000';
 const trees = Number(process.argv[3] ?? 100);
@@ -26,26 +24,10 @@ const threads = Number(process.argv[4] ?? 2);
 const reps = Number(process.env.REPS ?? 3);
 const base = process.env.KILN_GBDT_BASELINE;
 const OLD = base ? ((await import(`${base}/ml/gbdt/fit-gbdt.js`)) as typeof NEW) : null;
-const dir = join(fileURLToPath(new URL('../out/', import.meta.url)), `gbdt-data-${rows}`);
 
-function readF32(file: string): Float32Array {
-  const b = readFileSync(join(dir, file));
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-const F = (JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { features: number }).features;
-const flat = readF32('x_train.f32');
-const n = flat.length / F;
-const data = new Float64Array(n * F);
-for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) data[f * n + i] = flat[i * F + f];
-const y = Float64Array.from(readF32('y_train.f32'));
-const x = { rows: n, cols: F, data, names: Array.from({ length: F }, (_, f) => `f${f}`), categoryCounts: new Int32Array(F) };
+const { x, y } = loadCachedTrainData(rows);
+const n = x.rows;
+const F = x.cols;
 const params = { objective: 'binary' as const, numTrees: trees, maxLeaves: 31, maxBins: 255, learningRate: 0.1, numThreads: threads, evalTrain: true };
 const impls: Array<[string, typeof NEW]> = OLD ? [['baseline', OLD], ['new', NEW]] : [['new', NEW]];
 let scores: Float64Array = new Float64Array(0);
@@ -59,7 +41,7 @@ for (let r = 0; r < reps; r++) {
     const cpu = process.cpuUsage(c0);
     scores = out.trainScores;
     const h = out.result.history.train;
-    console.log(`${name.padEnd(8)} wall ${(performance.now() - t0).toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, metrics ${profile.ms.metrics.toFixed(0)} ms, model hash ${hash(JSON.stringify(out.result.state))}, curve hash ${hash(JSON.stringify(h))}, last auc ${h.auc.at(-1)}`);
+    console.log(`${name.padEnd(8)} wall ${(performance.now() - t0).toFixed(0)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms, metrics ${profile.ms.metrics.toFixed(0)} ms, model hash ${stringHash(JSON.stringify(out.result.state))}, curve hash ${stringHash(JSON.stringify(h))}, last auc ${h.auc.at(-1)}`);
   }
 }
 console.log(`load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
