@@ -4,6 +4,7 @@
  * consumes). These are the validated, path-resolved shapes; `parse-definitions.ts` builds them.
  */
 
+import type { KeyValueType } from './join-key-types.js';
 import type { OnDemandFeatureView } from './on-demand.js';
 
 /** Value types a feature (or join key) may declare. */
@@ -17,6 +18,8 @@ export interface EntityDefinition {
   readonly name: string;
   readonly joinKeys: readonly string[];
   readonly description?: string;
+  /** Declared value type of the join keys (`join-key-types.ts`); absent = untyped, compared as text. */
+  readonly valueType?: KeyValueType;
 }
 
 /** Where a feature view reads its rows: a file (absolute path), a registered dataset version, or PostgreSQL. */

@@ -33,6 +33,7 @@ import type { FeatureDefinitions, FeatureServiceDefinition, RegisteredDefinition
 import type { FeaturePlan } from './plan.js';
 import { canonicalJson, planApply } from './plan.js';
 import { checkViewColumns, viewJoinKeys } from './source-columns.js';
+import { keyValueTypes } from './join-key-types.js';
 import type { TrainingSetLineage, TrainingSetOptions } from './training-set.js';
 import { buildTrainingSet } from './training-set.js';
 import { ViewSources, sourceLabel } from './view-sources.js';
@@ -134,7 +135,7 @@ export class FeatureStoreService {
     const store = await this.onlineStore();
     const results: Array<Record<string, OnlineReadValue>> = req.entities.map(() => ({}));
     for (const part of plan.views) {
-      const keys = req.entities.map((e, i) => entityKeyOf(e, part.keys, i));
+      const keys = req.entities.map((e, i) => entityKeyOf(e, part.keys, i, part.keyTypes));
       const rows = await store.read(this.metadata.project, { view: part.view.name, entityKeys: keys, features: part.features, ttlMs: part.view.ttlSeconds === null ? null : part.view.ttlSeconds * 1000, now: req.now });
       rows.forEach((row, i) => {
         for (const f of part.features) results[i][featureColumn(part.view.name, f)] = row[f];
@@ -164,7 +165,7 @@ export class FeatureStoreService {
     const current = await this.requireCurrent();
     const view = current.featureViews.find((v) => v.name === viewName);
     if (!view) throw new NotFoundError(`no feature view '${viewName}'`, { field: 'view' }, 'See `kiln features list`.');
-    const { records, rejected } = validatePush(view, viewJoinKeys(view, current.entities), rows);
+    const { records, rejected } = validatePush(view, viewJoinKeys(view, current.entities), rows, keyValueTypes(view, current.entities));
     const result = records.length ? await (await this.onlineStore()).write(this.metadata.project, records) : { written: 0, stale: 0 };
     await this.security.audit({ actor: actor.actor, action: 'features.push', resourceType: 'features', resourceId: viewName, project: this.metadata.project, before: null, after: { accepted: records.length, rejected: rejected.length } }, ctx);
     return { accepted: records.length, ...result, rejected };
@@ -201,7 +202,7 @@ export class FeatureStoreService {
     const view = current.featureViews.find((v) => v.name === viewName);
     if (!view) throw new NotFoundError(`no feature view '${viewName}'`, { field: 'view' }, 'See `kiln features list`.');
     const project = this.metadata.project;
-    const report = await ingestFeatureStream({ project, view, keys: viewJoinKeys(view, current.entities), source, store: await this.onlineStore(), offsets: this.metadata.ingestOffsets, consumer: `kiln-features-${project}-${view.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), ...opts });
+    const report = await ingestFeatureStream({ project, view, keys: viewJoinKeys(view, current.entities), keyTypes: keyValueTypes(view, current.entities), source, store: await this.onlineStore(), offsets: this.metadata.ingestOffsets, consumer: `kiln-features-${project}-${view.name}`.replace(/[^A-Za-z0-9_-]/g, '_'), ...opts });
     await this.security.audit({ actor: actor.actor, action: 'features.ingest', resourceType: 'features', resourceId: viewName, project, before: null, after: { source: source.id, consumed: report.consumed, written: report.written, rejected: report.rejectedCount } }, ctx);
     return report;
   }
@@ -320,7 +321,7 @@ export class FeatureStoreService {
           continue;
         }
         try {
-          checkViewColumns(view, viewJoinKeys(view, definitions.entities), source.columns, path, issues);
+          checkViewColumns(view, viewJoinKeys(view, definitions.entities), source.columns, path, issues, keyValueTypes(view, definitions.entities));
         } finally {
           await source.cleanup();
         }

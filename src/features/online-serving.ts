@@ -3,6 +3,8 @@
  * entity keys it names, and the per-record validation of pushed rows against a view's schema (bad
  * records are rejected with their reason; the rest are stored).
  */
+import { canonicalKeyValue, keyValueTypes } from './join-key-types.js';
+import type { KeyValueType } from './join-key-types.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import type { OnlineRecord, OnlineValue } from '../store/online-store.js';
 import type { FeatureType, RegisteredDefinitions, RegisteredFeatureView } from './definitions.js';
@@ -16,7 +18,7 @@ export type Scalar = string | number | boolean | null;
 
 /** The features an online request asks for, grouped by view; on-demand features with the inputs they read. */
 export interface OnlinePlan {
-  readonly views: ReadonlyArray<{ readonly view: RegisteredFeatureView; readonly keys: readonly string[]; readonly features: readonly string[] }>;
+  readonly views: ReadonlyArray<{ readonly view: RegisteredFeatureView; readonly keys: readonly string[]; readonly keyTypes: ReadonlyMap<string, KeyValueType>; readonly features: readonly string[] }>;
   /** Features of `views` read only as on-demand inputs (`view__feature`): fetched, not returned. */
   readonly hidden: ReadonlySet<string>;
   readonly onDemand: ReadonlyArray<{ readonly odfv: OnDemandFeatureView; readonly features: readonly string[]; readonly inputs: readonly OnDemandInput[] }>;
@@ -64,7 +66,7 @@ export function planOnline(defs: RegisteredDefinitions, service: string | undefi
   return {
     views: [...byView].map(([name, fs]) => {
       const view = defs.featureViews.find((v) => v.name === name) as RegisteredFeatureView;
-      return { view, keys: viewJoinKeys(view, defs.entities), features: fs };
+      return { view, keys: viewJoinKeys(view, defs.entities), keyTypes: keyValueTypes(view, defs.entities), features: fs };
     }),
     hidden,
     onDemand: [...onDemand.values()],
@@ -87,12 +89,14 @@ export function requestValues(odfv: OnDemandFeatureView, inputs: readonly OnDema
   return out;
 }
 
-/** The online key of `entity` for `keys`, or an InputError naming the missing key. */
-export function entityKeyOf(entity: Readonly<Record<string, Scalar>>, keys: readonly string[], index: number): string {
+/** The online key of `entity` for `keys` (values checked against `keyTypes`), or an InputError naming the missing or mistyped key. */
+export function entityKeyOf(entity: Readonly<Record<string, Scalar>>, keys: readonly string[], index: number, keyTypes?: ReadonlyMap<string, KeyValueType>): string {
   const values = keys.map((k) => {
     const v = entity[k];
     if (v === undefined || v === null || typeof v === 'object') throw new InputError(`entities[${index}] has no value for join key '${k}'`, { field: `entities[${index}].${k}` }, 'Send every join key of the requested features.');
-    return v;
+    const c = canonicalKeyValue(v, keyTypes?.get(k));
+    if ('error' in c) throw new InputError(`entities[${index}].${k} ${c.error}`, { field: `entities[${index}].${k}` });
+    return c.value;
   });
   return onlineEntityKey(values);
 }
@@ -104,26 +108,30 @@ export interface PushValidation {
 }
 
 /** Validate each pushed row against `view`: join keys, a parseable event time, typed features, no unknown fields. */
-export function validatePush(view: RegisteredFeatureView, keys: readonly string[], rows: readonly unknown[]): PushValidation {
+export function validatePush(view: RegisteredFeatureView, keys: readonly string[], rows: readonly unknown[], keyTypes?: ReadonlyMap<string, KeyValueType>): PushValidation {
   const records: OnlineRecord[] = [];
   const rejected: Array<{ index: number; reason: string }> = [];
   const known = new Set([...keys, view.source.timestampField, ...(view.source.createdTimestampField ? [view.source.createdTimestampField] : []), ...view.features.map((f) => f.name)]);
   rows.forEach((row, index) => {
-    const reason = checkRow(view, keys, known, row);
+    const reason = checkRow(view, keys, known, row, keyTypes);
     if (typeof reason === 'string') rejected.push({ index, reason });
     else records.push(reason);
   });
   return { records, rejected };
 }
 
-function checkRow(view: RegisteredFeatureView, keys: readonly string[], known: ReadonlySet<string>, row: unknown): string | OnlineRecord {
+function checkRow(view: RegisteredFeatureView, keys: readonly string[], known: ReadonlySet<string>, row: unknown, keyTypes: ReadonlyMap<string, KeyValueType> | undefined): string | OnlineRecord {
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return 'a row must be an object of field values';
   const r = row as Record<string, unknown>;
   const unknown = Object.keys(r).find((k) => !known.has(k));
   if (unknown !== undefined) return `unknown field '${unknown.slice(0, 64)}' (view '${view.name}' has ${[...known].join(', ')})`;
+  const keyValues: unknown[] = [];
   for (const k of keys) {
     const v = r[k];
     if (v === undefined || v === null || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) return `join key '${k}' is missing or not a scalar`;
+    const c = canonicalKeyValue(v, keyTypes?.get(k));
+    if ('error' in c) return `join key '${k}' ${c.error}`;
+    keyValues.push(c.value);
   }
   const eventTime = parseTime(r[view.source.timestampField]);
   if (eventTime === null) return `'${view.source.timestampField}' must be an ISO-8601 timestamp or epoch milliseconds`;
@@ -137,7 +145,7 @@ function checkRow(view: RegisteredFeatureView, keys: readonly string[], known: R
     if (!fits(f.type, v)) return `'${f.name}' must be ${f.type}, got ${JSON.stringify(v).slice(0, 40)}`;
     values[f.name] = v as OnlineValue;
   }
-  return { view: view.name, entityKey: onlineEntityKey(keys.map((k) => r[k])), eventTime, values };
+  return { view: view.name, entityKey: onlineEntityKey(keyValues), eventTime, values };
 }
 
 function fits(type: FeatureType, v: unknown): boolean {

@@ -4,6 +4,8 @@
  * or features). Relative source paths resolve against `baseDir` (the definitions file's folder).
  * Checks that need the data (columns exist, types match) are in `check-sources.ts`.
  */
+import { KEY_VALUE_TYPES } from './join-key-types.js';
+import type { KeyValueType } from './join-key-types.js';
 import { isAbsolute, resolve } from 'node:path';
 import { DefinitionIssues } from './definition-issues.js';
 import type { EntityDefinition, FeatureDefinition, FeatureDefinitions, FeatureServiceDefinition, FeatureSource, FeatureType, FeatureViewDefinition } from './definitions.js';
@@ -168,8 +170,12 @@ function parseEntity(raw: unknown, path: string, issues: DefinitionIssues): Enti
   if (raw.joinKeys === undefined) issues.add(`${path}.joinKeys`, 'is required');
   duplicates(keys.map((k) => k ?? undefined), `${path}.joinKeys`, issues);
   const description = optionalText(raw, 'description', path, issues);
+  // Feast spells value types in capitals (INT64, STRING): both spellings are accepted.
+  const valueType = typeof raw.valueType === 'string' ? raw.valueType.toLowerCase() : raw.valueType;
+  if (valueType !== undefined && !(KEY_VALUE_TYPES as readonly unknown[]).includes(valueType)) issues.add(`${path}.valueType`, `must be one of ${KEY_VALUE_TYPES.join(', ')}, got ${JSON.stringify(raw.valueType)?.slice(0, 40)}`);
   if (n === null || keys.some((k) => k === null)) return null;
-  return { name: n, joinKeys: keys as string[], ...(description !== undefined ? { description } : {}) };
+  const typed = valueType === 'int64' || valueType === 'string' ? { valueType: valueType as KeyValueType } : {};
+  return { name: n, joinKeys: keys as string[], ...(description !== undefined ? { description } : {}), ...typed };
 }
 
 function parseSource(raw: unknown, path: string, baseDir: string, issues: DefinitionIssues): FeatureSource | null {

@@ -17,6 +17,8 @@
  * the index (same shape, same values); when every view came that way, the tables are zipped to the entity rows
  * by position instead of joined and sorted. A damaged index falls back to the join for that view.
  */
+import type { KeyValueType } from './join-key-types.js';
+import { keyColumnFits } from './source-columns.js';
 import { rename } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError } from '../core/errors.js';
@@ -44,6 +46,8 @@ export interface PointInTimeView {
   readonly source: DescribedSource;
   /** The view's fresh offline index, when it has one: read instead of scanning the source. */
   readonly index?: OfflineIndexReader;
+  /** Declared value types of the join keys (`keyValueTypes`): int64 keys need integer columns in the entities file too. */
+  readonly keyTypes?: ReadonlyMap<string, KeyValueType>;
 }
 
 /** How one view's values were read: from its offline index, or by scanning its source (with why). */
@@ -198,6 +202,8 @@ function checkEntityColumns(req: PointInTimeRequest): void {
   for (const part of req.views) {
     for (const k of part.keys) {
       if (!names.includes(k)) throw new InputError(`the entities file has no join key column '${k}' needed by feature view '${part.view.name}'`, { file, column: k }, 'Add the join keys of every entity of the feature service.');
+      const type = req.entities.columns.find((c) => c.name === k)?.duckType ?? '';
+      if (!keyColumnFits(part.keyTypes?.get(k), type)) throw new InputError(`the entities file's join key column '${k}' is ${type}, but its entity declares valueType int64`, { file, column: k }, 'Make the column hold integers (no other text), or drop valueType from the entity.');
     }
     for (const f of part.features) {
       const col = featureColumn(part.view.name, f.name);

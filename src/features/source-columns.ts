@@ -6,6 +6,7 @@
 import type { SourceColumn } from '../data/io/describe-source.js';
 import type { DefinitionIssues } from './definition-issues.js';
 import type { EntityDefinition, FeatureType, FeatureViewDefinition } from './definitions.js';
+import type { KeyValueType } from './join-key-types.js';
 
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
 const FLOATING = /^(FLOAT|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/;
@@ -42,12 +43,22 @@ export function viewJoinKeys(view: FeatureViewDefinition, entities: readonly Ent
   return keys;
 }
 
-/** Record an issue (under `path`) for every key, timestamp or feature of `view` missing from `columns` or of the wrong type. */
-export function checkViewColumns(view: FeatureViewDefinition, keys: readonly string[], columns: readonly SourceColumn[], path: string, issues: DefinitionIssues): void {
+/** Whether a key column of `duckType` can hold keys of a declared value type (int64: integers, or floats holding whole numbers). */
+export function keyColumnFits(type: KeyValueType | undefined, duckType: string): boolean {
+  return type !== 'int64' || INTEGER.test(duckType) || FLOATING.test(duckType);
+}
+
+/**
+ * Record an issue (under `path`) for every key, timestamp or feature of `view` missing from `columns` or of the
+ * wrong type (`keyTypes`: the keys' declared value types, `keyValueTypes`).
+ */
+export function checkViewColumns(view: FeatureViewDefinition, keys: readonly string[], columns: readonly SourceColumn[], path: string, issues: DefinitionIssues, keyTypes?: ReadonlyMap<string, KeyValueType>): void {
   const byName = new Map(columns.map((c) => [c.name, c.duckType]));
   const have = `has columns ${columns.map((c) => c.name).slice(0, 30).join(', ')}`;
   keys.forEach((k) => {
-    if (!byName.has(k)) issues.add(`${path}.entities`, `join key '${k}' is not a column of the source (it ${have})`);
+    const t = byName.get(k);
+    if (t === undefined) issues.add(`${path}.entities`, `join key '${k}' is not a column of the source (it ${have})`);
+    else if (!keyColumnFits(keyTypes?.get(k), t)) issues.add(`${path}.entities`, `join key '${k}' is declared int64 (its entity's valueType) but the source column is ${t}; make the column hold integers, or drop valueType`);
   });
   for (const field of ['timestampField', 'createdTimestampField'] as const) {
     const name = view.source[field];

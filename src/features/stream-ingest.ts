@@ -13,6 +13,7 @@ import type { IngestOffsetRepository } from '../store/ingest-offset-repository.j
 import type { OnlineStore } from '../store/online-store.js';
 import type { StreamMessage, StreamSource } from '../store/stream-source.js';
 import type { RegisteredFeatureView } from './definitions.js';
+import type { KeyValueType } from './join-key-types.js';
 import { validatePush } from './online-serving.js';
 
 /** Options of `ingestFeatureStream`. */
@@ -20,6 +21,8 @@ export interface FeatureStreamOptions {
   readonly project: string;
   readonly view: RegisteredFeatureView;
   readonly keys: readonly string[];
+  /** Declared value types of the join keys (`keyValueTypes`). */
+  readonly keyTypes?: ReadonlyMap<string, KeyValueType>;
   readonly source: StreamSource;
   readonly store: OnlineStore;
   /** Where the consumer's position is committed after each written batch (`metadata.ingestOffsets`). */
@@ -77,7 +80,7 @@ export async function ingestFeatureStream(opts: FeatureStreamOptions): Promise<F
           positions.push(m.position);
         }
       }
-      const { records, rejected } = validatePush(opts.view, opts.keys, rows);
+      const { records, rejected } = validatePush(opts.view, opts.keys, rows, opts.keyTypes);
       for (const r of rejected) reject(positions[r.index], r.reason);
       if (records.length > 0) {
         const written = await opts.store.write(opts.project, records);

@@ -3,6 +3,7 @@
  * whether its offline index or a scan of its source is read, run the point-in-time join
  * (point-in-time-join.ts) and write the lineage next to the output as `OUT.lineage.json`.
  */
+import { keyValueTypes } from './join-key-types.js';
 import { extname } from 'node:path';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import type { DescribedSource } from '../data/io/describe-source.js';
@@ -86,7 +87,7 @@ export async function buildTrainingSet(ctx: TrainingSetContext, opts: TrainingSe
       described.push(source);
       const choice = await chooseViewRead(view, keys, { indexes: ctx.indexes, useIndex: opts.useIndex !== false, entityRows: entities.estimatedRows, locate: () => ctx.sources.locate(view.source) });
       choices.push(choice);
-      parts.push({ view, keys, features: view.features.filter((f) => wanted.includes(f.name)), source, ...(choice.read === 'index' ? { index: choice.reader } : {}) });
+      parts.push({ view, keys, keyTypes: keyValueTypes(view, current.entities), features: view.features.filter((f) => wanted.includes(f.name)), source, ...(choice.read === 'index' ? { index: choice.reader } : {}) });
     }
     const onDemand = plan.onDemand.map((o) => ({ odfv: o.odfv, features: o.features, inputs: o.inputs }));
     const result = await writePointInTime(conn, { entities, timestampColumn, views: parts, hidden: plan.hidden, onDemand, out: opts.out, format, onProgress: opts.onProgress });

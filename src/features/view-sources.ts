@@ -11,6 +11,7 @@ import { DefinitionIssues } from './definition-issues.js';
 import type { EntityDefinition, FeatureSource, FeatureViewDefinition } from './definitions.js';
 import { exportPostgresSource } from './postgres-source.js';
 import { checkViewColumns, viewJoinKeys } from './source-columns.js';
+import { keyValueTypes } from './join-key-types.js';
 import type { ViewSourceAccess } from './offline-index/index-views.js';
 import type { LocatedSource } from './offline-index/view-indexes.js';
 
@@ -53,7 +54,7 @@ export class ViewSources implements ViewSourceAccess {
     try {
       const keys = viewJoinKeys(view, entities);
       const issues = new DefinitionIssues();
-      checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+      checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues, keyValueTypes(view, entities));
       issues.throwIfAny(source.file);
       return { source, keys };
     } catch (err) {

@@ -10,6 +10,7 @@ import { openDuckDbConnection } from '../../data/io/duckdb-session.js';
 import { DefinitionIssues } from '../definition-issues.js';
 import type { FeatureSource, RegisteredDefinitions } from '../definitions.js';
 import { checkViewColumns, viewJoinKeys } from '../source-columns.js';
+import { keyValueTypes } from '../join-key-types.js';
 import type { LocatedSource, ViewIndexes, ViewIndexReport } from './view-indexes.js';
 
 /** Options of `kiln.features.index`. */
@@ -46,7 +47,7 @@ export async function indexViews(current: RegisteredDefinitions, indexes: ViewIn
       try {
         const keys = viewJoinKeys(view, current.entities);
         const issues = new DefinitionIssues();
-        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues);
+        checkViewColumns(view, keys, source.columns, `featureViews.${view.name}`, issues, keyValueTypes(view, current.entities));
         issues.throwIfAny(source.file);
         reports.push(await indexes.build(conn, { view, keys, source, located, force: opts.force, onProgress: (rows, total) => opts.onProgress?.(view.name, rows, total) }));
       } finally {
