@@ -96,6 +96,9 @@ describe('breaking changes to feature views used by registered models', () => {
     const rekeyed = raw();
     rekeyed.entities[0].joinKeys = ['customer_no'];
     expect(breakingChanges(current, defs(rekeyed), uses).map((b) => b.change)).toEqual(["entity 'customer' join keys [customer_id] -> [customer_no]"]);
+    const typed = raw() as { entities: Array<Record<string, unknown>> };
+    typed.entities[0].valueType = 'int64';
+    expect(breakingChanges(current, defs(typed as ReturnType<typeof raw>), uses).map((b) => b.change)).toEqual(["entity 'customer' valueType untyped -> int64"]);
     const removed = raw();
     removed.featureViews.splice(0, 1);
     removed.featureServices = [];

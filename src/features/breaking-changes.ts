@@ -2,7 +2,7 @@
  * Breaking changes of an apply: changes to a feature view that a registered model version was trained
  * on which would make its training set unreproducible or its online features disagree with what it
  * learned — the view removed, a feature it uses removed or retyped, the view's entities or an entity's
- * join keys changed. Which views a model uses comes from the feature lineage sealed into its bundle when
+ * join keys or their valueType changed. Which views a model uses comes from the feature lineage sealed into its bundle when
  * it was trained on a `kiln features training-set` output (immutable); for versions whose bundle predates
  * that, the `kiln.features` tag of the training run is read instead. Versions with neither are not known
  * to depend on anything.
@@ -103,6 +103,9 @@ export function breakingChanges(current: RegisteredDefinitions | null, next: Fea
         const keysBefore = current.entities.find((e) => e.name === entity)?.joinKeys ?? [];
         const keysAfter = next.entities.find((e) => e.name === entity)?.joinKeys;
         if (keysAfter !== undefined && !sameList(keysBefore, keysAfter)) add(used.name, `entity '${entity}' join keys [${keysBefore.join(', ')}] -> [${keysAfter.join(', ')}]`, use.model);
+        const typeBefore = current.entities.find((e) => e.name === entity)?.valueType ?? 'untyped';
+        const typeAfter = next.entities.find((e) => e.name === entity)?.valueType ?? 'untyped';
+        if (keysAfter !== undefined && typeBefore !== typeAfter) add(used.name, `entity '${entity}' valueType ${typeBefore} -> ${typeAfter}`, use.model);
       }
     }
   }
