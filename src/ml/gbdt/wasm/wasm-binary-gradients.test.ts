@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../core/rng.js';
 import { createBinaryObjective } from '../objectives/binary-objective.js';
-import { KernelMemory, wasmKernelsAvailable } from './kernel-memory.js';
+import { KernelMemory } from './kernel-memory.js';
 import { compileWasmBinaryGradients } from './wasm-binary-gradients.js';
 
-describe.runIf(wasmKernelsAvailable())('WebAssembly binary gradients', () => {
+describe('WebAssembly binary gradients', () => {
   it('equal the JavaScript pass bit for bit over every range of scores, and leave huge or NaN scores to it', () => {
     const rng = new Rng(9);
     const scales = [1e-12, 1e-8, 2 ** -28, 1e-3, 0.34, 0.35, 0.5, 1, 1.04, 1.1, 3, 20, 100, 700, 707.9];

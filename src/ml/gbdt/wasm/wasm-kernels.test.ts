@@ -35,7 +35,7 @@ function inputs(n: number, F: number, inKernelMemory: boolean, seed: number): { 
 
 const available = wasmKernelsAvailable();
 
-describe.runIf(available)('WebAssembly SIMD kernels', () => {
+describe('WebAssembly SIMD kernels (this Node has SIMD and shared memory: asserted below)', () => {
   for (const F of [5, 28, 37]) {
     it(`histogram of ${F} features (whole and sliced) equals the generic kernel's bits`, () => {
       const { inp } = inputs(700, F, true, F);
