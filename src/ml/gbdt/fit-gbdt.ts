@@ -4,6 +4,7 @@
  * updates train/valid scores, records metrics and stops early on the validation set, keeping the best
  * iteration. Async because histogram building may run on worker threads.
  */
+import { sharedBuffer } from '../parallel/shared-buffer.js';
 import { availableParallelism } from 'node:os';
 import { InputError, UsageError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
@@ -107,20 +108,19 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   const weight = buildWeights(y, opts.sampleWeight, params);
   const queryStart = opts.groups ? queryStarts(opts.groups, 'groups') : undefined;
   const numClasses = opts.numClasses ?? 0;
-  const validated = OBJECTIVES[params.objective]({ y, weight, queryStart, numClasses }, params);
-  const K = validated.outputs;
-  const stopMetric = params.evalMetric ?? validated.defaultMetric;
-  checkMetricName(stopMetric);
-  const metricNames = validated.metrics.includes(stopMetric) ? [...validated.metrics] : [stopMetric, ...validated.metrics];
-
   const offsets2 = new Int32Array(F);
   for (let f = 0; f < F; f++) offsets2[f] = layout.offsets[f] * 2;
   const histSize = layout.totalSlots * 2;
   const packed = params.quantizedGradients && GradientQuantizer.fits(n);
-  const { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory, scores: kernelScores, labels } = allocateOrderedBuffers(n, F, histSize, params.maxLeaves, packed, K);
+  // Score room for the most outputs the objective can have (numClasses for multiclass, else one).
+  const { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory, scores: scoreRoom, labels } = allocateOrderedBuffers(n, F, histSize, params.maxLeaves, packed, Math.max(1, numClasses));
   // With the kernel memory, the objective reads labels there too (its WebAssembly gradient pass needs them in that memory).
   labels?.set(y);
-  const objective = labels ? OBJECTIVES[params.objective]({ y: labels, weight, queryStart, numClasses, kernelMemory }, params) : validated;
+  const objective = OBJECTIVES[params.objective]({ y: labels ?? y, weight, queryStart, numClasses, kernelMemory }, params);
+  const K = objective.outputs;
+  const stopMetric = params.evalMetric ?? objective.defaultMetric;
+  checkMetricName(stopMetric);
+  const metricNames = objective.metrics.includes(stopMetric) ? [...objective.metrics] : [stopMetric, ...objective.metrics];
   const inp: HistogramInputs = {
     bins: data.bins,
     features: F,
@@ -140,7 +140,7 @@ async function trainWithLauncher(x: FeatureMatrix, y: Float64Array, opts: GbdtFi
   // With workers, the partition scratch is shared so that they can partition large splits (and gather) too.
   const buffers = createPartitionBuffers(n, layout.numBins, threads > 1 ? fillSourceBins(inp, n) : undefined, scratchIdx);
   // Scores and exact gradients live on shared memory so that the pool's threads can compute gradients.
-  const scores = kernelScores ?? new Float64Array(sharedBuffer(8 * n * K));
+  const scores = scoreRoom ? scoreRoom.subarray(0, n * K) : new Float64Array(sharedBuffer(8 * n * K));
   const exact = inp.packed ? new Float64Array(sharedBuffer(16 * n)) : inp.gh;
   const gradients = threads > 1 && objective.gradientRange ? { data: { objective: params.objective, params, y: sharedCopy(labels ?? y), weight: weight && sharedCopy(weight), scores, out: exact, kernelMemory }, objective } : undefined;
   const scoreUpdate = createScoreData(scores, n, K, params.maxLeaves);
@@ -292,10 +292,6 @@ function sharedCopy(a: Float64Array): Float64Array {
   const c = new Float64Array(new SharedArrayBuffer(a.byteLength));
   c.set(a);
   return c;
-}
-
-function sharedBuffer(bytes: number): ArrayBufferLike {
-  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }
 
 /** Bernoulli-free bagging: exactly round(n * rate) rows, chosen by a seeded partial shuffle. */

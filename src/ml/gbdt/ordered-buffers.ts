@@ -4,6 +4,7 @@
  * WebAssembly memory when the SIMD kernels can run (`wasm/kernel-memory.ts`), else onto
  * SharedArrayBuffers (or plain buffers where those are missing) for the TypeScript kernels.
  */
+import { sharedBuffer } from '../parallel/shared-buffer.js';
 import { orderedStride } from './histogram-kernel.js';
 import { orderedBufferRows } from './leaf-ordered-rows.js';
 import { rowBlockPartialsLength } from './row-block-histogram.js';
@@ -27,7 +28,7 @@ export interface OrderedBuffers {
 
 /**
  * Buffers for `rows` rows of `features` features, histograms of `histSize` doubles, `maxLeaves` pool
- * slots and `outputs` scores per row; `packed` (quantized gradients) keeps the TypeScript kernels, which
+ * slots and room for up to `outputs` scores per row; `packed` (quantized gradients) keeps the TypeScript kernels, which
  * alone handle them.
  */
 export function allocateOrderedBuffers(rows: number, features: number, histSize: number, maxLeaves: number, packed: boolean, outputs = 1): OrderedBuffers {
@@ -46,12 +47,11 @@ export function allocateOrderedBuffers(rows: number, features: number, histSize:
     const partials = km.f64(partialsLength);
     return { rowIndex, scratchIdx, ordBins, ordGh, hist, partials, kernelMemory: km.memory, scores: km.f64(rows * outputs), labels: km.f64(rows) };
   }
-  const buffer = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {
-    rowIndex: new Int32Array(buffer(4 * rows)),
-    scratchIdx: new Int32Array(buffer(4 * rows)),
-    ordBins: new Uint8Array(buffer(binBytes)),
-    ordGh: new Float64Array(buffer(8 * ghLength)),
-    hist: new Float64Array(buffer(8 * histLength)),
+    rowIndex: new Int32Array(sharedBuffer(4 * rows)),
+    scratchIdx: new Int32Array(sharedBuffer(4 * rows)),
+    ordBins: new Uint8Array(sharedBuffer(binBytes)),
+    ordGh: new Float64Array(sharedBuffer(8 * ghLength)),
+    hist: new Float64Array(sharedBuffer(8 * histLength)),
   };
 }

@@ -10,6 +10,7 @@
  * the source half and the left counts travel through a shared Int32 `state` block so that worker
  * threads can run chunks from a job that carries only row positions.
  */
+import { sharedBuffer } from '../parallel/shared-buffer.js';
 import { compiledScatter, float64CopyIsExact } from './compiled-partition-scatter.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 import { compileWasmCountLefts, compileWasmScatter } from './wasm/wasm-partition-kernel.js';
@@ -48,10 +49,9 @@ export interface PartitionBuffers {
  * preallocated half-1 row index (in the kernel memory, `ordered-buffers.ts`).
  */
 export function createPartitionBuffers(rows: number, missingBin: Int32Array, rowWords?: Int32Array, scratchIdx?: Int32Array): PartitionBuffers {
-  const shared = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  const state = new Int32Array(shared(4 * (COUNTS + MAX_PARTITION_CHUNKS)));
+  const state = new Int32Array(sharedBuffer(4 * (COUNTS + MAX_PARTITION_CHUNKS)));
   state[HALF_ROWS] = rows;
-  return { scratchIdx: scratchIdx ?? new Int32Array(shared(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords };
+  return { scratchIdx: scratchIdx ?? new Int32Array(sharedBuffer(4 * rows)), missingBin: Int32Array.from(missingBin), state, rowWords };
 }
 
 /** Rows per block of a gather job. */

@@ -6,6 +6,7 @@
  * summed a block, so 1 and N threads give identical bytes. Compared with feature blocks, each thread
  * reads only its own rows (a feature block re-reads every row's cache lines and gradients).
  */
+import { sharedBuffer } from '../parallel/shared-buffer.js';
 import { buildHistogramInto } from './histogram-kernel.js';
 import type { HistogramInputs } from './histogram-kernel.js';
 
@@ -31,7 +32,7 @@ export function rowBlockPartialsLength(rows: number, histSize: number): number {
 export function createRowBlockPartials(rows: number, histSize: number, preallocated?: Float64Array): Float64Array {
   if (preallocated && preallocated.length >= rowBlockPartialsLength(rows, histSize)) return preallocated;
   const bytes = 8 * rowBlockPartialsLength(rows, histSize);
-  return new Float64Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  return new Float64Array(sharedBuffer(bytes));
 }
 
 /** Sum row block `b` of positions [start, end) (block 0 into `slot`, others into their partial). */

@@ -7,6 +7,7 @@
  * per 100 trees on 800k rows, one thread). Each row gets exactly one addition of the same value, so the
  * scores are the same bytes whichever order or thread did it.
  */
+import { sharedBuffer } from '../parallel/shared-buffer.js';
 import { MAX_JOB_BLOCKS } from '../parallel/shared-job-pool.js';
 
 /** Shared state of the score update: all arrays on shared memory. */
@@ -22,8 +23,7 @@ export interface SharedScoreData {
 
 /** Score-update state for `rows` rows of `outputs` outputs and trees of up to `maxLeaves` leaves. */
 export function createScoreData(scores: Float64Array, rows: number, outputs: number, maxLeaves: number): SharedScoreData {
-  const buffer = (bytes: number): ArrayBufferLike => (typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  return { scores, outputs, leafOfRow: new Int32Array(buffer(4 * rows)), values: new Float64Array(buffer(8 * maxLeaves)) };
+  return { scores, outputs, leafOfRow: new Int32Array(sharedBuffer(4 * rows)), values: new Float64Array(sharedBuffer(8 * maxLeaves)) };
 }
 
 /** Below this many rows the update stays on the calling thread. */

@@ -6,6 +6,7 @@
  * per child, the first block with the strictly highest gain, which is exactly the split the one-thread
  * search over all features finds (same bytes for any thread count).
  */
+import { sharedBuffer } from '../parallel/shared-buffer.js';
 import type { BinLayout } from './bin-mapper.js';
 import type { GbdtParams } from './gbdt-params.js';
 import { SplitFinder, SplitInfo } from './split-finder.js';
@@ -25,14 +26,11 @@ export interface SharedSplitData {
   readonly out: Float64Array;
 }
 
-function shared(bytes: number): ArrayBufferLike {
-  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-}
 
 /** Allocate the shared search state for `blocks` feature blocks. */
 export function createSharedSplitData(layout: BinLayout, params: GbdtParams, blocks: number): SharedSplitData {
-  const job = new Float64Array(shared(8 * 8)).fill(-1);
-  return { layout, params, featureMask: new Uint8Array(shared(layout.features)), job, out: new Float64Array(shared(8 * 2 * blocks * SPLIT_FIELDS)) };
+  const job = new Float64Array(sharedBuffer(8 * 8)).fill(-1);
+  return { layout, params, featureMask: new Uint8Array(sharedBuffer(layout.features)), job, out: new Float64Array(sharedBuffer(8 * 2 * blocks * SPLIT_FIELDS)) };
 }
 
 /** A thread's searcher over the shared state (one finder and scratch split per thread). */
